@@ -1,0 +1,49 @@
+import { RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import {
+  AppConfig,
+  createValidationPipe,
+  ProblemDetailsFilter,
+  REQUEST_ID_HEADER,
+  requestIdFor,
+} from '#libs/platform';
+import { ApiModule } from './api.module.js';
+import { mountOpenApi } from './openapi.js';
+
+export const API_PREFIX = 'api/v1';
+
+/**
+ * Builds the API application (not listening yet). main.ts and the e2e tests both use it,
+ * so what is tested is what runs.
+ */
+export async function createApiApp(config: AppConfig, extraModules: Array<Type | DynamicModule> = []): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    genReqId: requestIdFor,
+    // Idle keep-alive sockets are closed on shutdown; in-flight requests are awaited.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, extraModules), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  app.useGlobalFilters(new ProblemDetailsFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  mountOpenApi(app);
+  return app;
+}

@@ -1,0 +1,14 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule, LoggingModule, OutboxModule, PersistenceModule } from '#libs/platform';
+import { SCHEMA } from '#libs/schema';
+
+/** The libraries the admin commands use; the same ones as the apps, no logic of its own. */
+@Module({})
+export class CliModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot('cli'), PersistenceModule.forRoot(SCHEMA, 'kaikaku-cli'), OutboxModule],
+    };
+  }
+}

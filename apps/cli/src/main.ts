@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { NestFactory } from '@nestjs/core';
+import { Command, InvalidArgumentError } from 'commander';
+import { Logger } from 'nestjs-pino';
+import { DataSource } from 'typeorm';
+import { type AppConfig, ConfigError, createDataSource, loadConfig, loadDotEnv, ProbeService, withTransaction } from '#libs/platform';
+import { SCHEMA } from '#libs/schema';
+import { CliModule } from './cli.module.js';
+import { pendingMigrations, revertLastMigration, runMigrations } from './migrations.js';
+
+/** Commands talk to people: only warnings from the libraries' logs, unless LOG_LEVEL says otherwise. */
+function cliConfig(): AppConfig {
+  loadDotEnv();
+  return loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+}
+
+async function withDataSource<T>(work: (ds: DataSource) => Promise<T>): Promise<T> {
+  const ds = createDataSource(cliConfig(), SCHEMA, 'kaikaku-cli');
+  await ds.initialize();
+  try {
+    return await work(ds);
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/** Boots the libraries (without HTTP or workers) for commands that use services. */
+async function withContext<T>(work: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>): Promise<T> {
+  const config = cliConfig();
+  const app = await NestFactory.createApplicationContext(CliModule.register(config), { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+  try {
+    return await work(app);
+  } finally {
+    await app.close();
+  }
+}
+
+const positiveInt = (value: string) => {
+  const n = Number.parseInt(value, 10);
+  if (!Number.isInteger(n) || n < 0 || String(n) !== value) throw new InvalidArgumentError('a whole number ≥ 0');
+  return n;
+};
+
+const program = new Command('kaikaku').description('Kaikaku administration commands').showHelpAfterError();
+
+program
+  .command('migrate')
+  .description('apply pending database migrations')
+  .action(() =>
+    withDataSource(async (ds) => {
+      const applied = await runMigrations(ds);
+      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database schema is up to date\n');
+    }),
+  );
+
+program
+  .command('migrate:revert')
+  .description('revert the last applied migration')
+  .action(() => withDataSource((ds) => revertLastMigration(ds)));
+
+program
+  .command('migrate:status')
+  .description('list migrations not applied yet')
+  .action(() =>
+    withDataSource(async (ds) => {
+      const pending = await pendingMigrations(ds);
+      process.stdout.write(pending.length ? `pending: ${pending.join(', ')}\n` : 'no pending migrations\n');
+    }),
+  );
+
+program
+  .command('probe')
+  .description('send a probe job through outbox → relay → queue → worker and wait for it')
+  .option('--hold <ms>', 'simulated work in the job', positiveInt, 0)
+  .option('--timeout <s>', 'how long to wait', positiveInt, 30)
+  .action((opts: { hold: number; timeout: number }) =>
+    withContext(async (app) => {
+      const ds = app.get(DataSource);
+      const started = Date.now();
+      const id = await withTransaction(ds, (m) => app.get(ProbeService).request(m, opts.hold));
+      while (Date.now() - started < opts.timeout * 1000) {
+        const [row] = await ds.query(`SELECT processed_count FROM system_probe WHERE id = $1`, [id]);
+        if (row?.processed_count > 0) {
+          process.stdout.write(`probe ${id} processed in ${Date.now() - started} ms\n`);
+          return;
+        }
+        await sleep(100);
+      }
+      process.stderr.write(`probe ${id} not processed within ${opts.timeout} s: is the worker running?\n`);
+      process.exitCode = 2;
+    }),
+  );
+
+program.parseAsync().catch((error: unknown) => {
+  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,20 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule, HealthModule, JobsWorkerModule, LoggingModule, PersistenceModule } from '#libs/platform';
+import { SCHEMA } from '#libs/schema';
+
+/** The worker: queue processors, the outbox relay and the job schedulers. No API. */
+@Module({})
+export class WorkerModule {
+  static register(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot('worker'),
+        PersistenceModule.forRoot(SCHEMA, 'kaikaku-worker'),
+        HealthModule,
+        JobsWorkerModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,182 @@
+import 'reflect-metadata';
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+
+/**
+ * Every setting the apps read from the environment, validated once at boot.
+ *
+ * Defaults are what `npm start` uses on a developer machine (the local services of
+ * scripts/services.mjs); production sets the variables explicitly. `.env.example`
+ * documents each one, and a unit test keeps it in step with this class.
+ */
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number.parseInt(value, 10) : value;
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const QUEUE_BACKENDS = ['redis'] as const;
+
+export class AppConfig {
+  /** development | test | production */
+  @IsIn(NODE_ENVS)
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  /** Address the API listens on. 0.0.0.0 in containers. */
+  @IsString()
+  @IsNotEmpty()
+  HOST = '127.0.0.1';
+
+  /** API HTTP port. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** The worker's own HTTP port, for /health and /health/ready only. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  WORKER_HEALTH_PORT = 3001;
+
+  /** PostgreSQL connection used by the apps. */
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://kaikaku:kaikaku@127.0.0.1:55432/kaikaku';
+
+  /** Connections per process in the PostgreSQL pool. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
+
+  /** Milliseconds a statement may run before PostgreSQL cancels it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DATABASE_STATEMENT_TIMEOUT_MS = 30_000;
+
+  /** Where BullMQ keeps its queues. Only `redis` for now. */
+  @IsIn(QUEUE_BACKENDS)
+  QUEUE_BACKEND: (typeof QUEUE_BACKENDS)[number] = 'redis';
+
+  /** Redis for the queues (must run with maxmemory-policy noeviction and AOF on). */
+  @Matches(/^rediss?:\/\/.+/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:56379';
+
+  /**
+   * Prefix of every BullMQ key. The braces make it a Redis Cluster hash tag, so all of
+   * a queue's keys land in one slot, as BullMQ requires on a cluster.
+   */
+  @Matches(/^\{[A-Za-z0-9_.:-]{1,64}\}$/, { message: 'must be a hash tag such as {kaikaku}' })
+  QUEUE_PREFIX = '{kaikaku}';
+
+  /** Jobs each worker process runs at once, per queue. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  WORKER_CONCURRENCY = 8;
+
+  /**
+   * How long a running job holds its lock. A worker killed mid-job leaves the job to be
+   * picked up again by another worker once the lock expires.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  WORKER_LOCK_DURATION_MS = 30_000;
+
+  /** How often the outbox relay looks for rows when no notification woke it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_POLL_INTERVAL_MS = 1000;
+
+  /** Rows the relay claims per transaction. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  OUTBOX_BATCH_SIZE = 100;
+
+  /** Days a relayed outbox row is kept before the cleanup job deletes it. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  OUTBOX_RETENTION_DAYS = 14;
+
+  /** Largest request body the API accepts, in bytes; larger ones get 413. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(100 * 1024 * 1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  /** Upper bound for a graceful shutdown; after it the process exits anyway. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(120_000)
+  SHUTDOWN_TIMEOUT_MS = 20_000;
+
+  /** pino level. */
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Human-readable logs for a terminal (development only). */
+  @IsIn(['true', 'false'])
+  LOG_PRETTY: 'true' | 'false' = 'false';
+
+  /** Password of every demo user created by the demo data. */
+  @IsString()
+  @MinLength(8)
+  @MaxLength(128)
+  DEMO_PASSWORD = 'kaikaku-demo';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Builds the configuration from an environment, or throws a ConfigError that names every
+ * wrong variable. Unknown variables are ignored: the environment holds far more than ours.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const defaults = new AppConfig();
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(defaults)) {
+    const value = env[key];
+    raw[key] = value === undefined || value === '' ? (defaults as unknown as Record<string, unknown>)[key] : value;
+  }
+  const config = plainToInstance(AppConfig, raw);
+  const errors = validateSync(config, { forbidUnknownValues: true });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.map((e) => {
+        const shown = JSON.stringify(env[e.property] ?? null);
+        return `${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+      }),
+    );
+  }
+  return Object.freeze(config);
+}
+
+/** Names of every variable, in declaration order (used to keep .env.example complete). */
+export function configVariableNames(): string[] {
+  return Object.keys(new AppConfig());
+}
+
+/** Reads `.env` from the working directory when there is one; real environment variables win. */
+export function loadDotEnv(path = '.env'): void {
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}

@@ -1,0 +1,31 @@
+import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../http/public.decorator.js';
+import { liveness, ReadinessService } from './readiness.service.js';
+
+/** Probes for orchestrators and load balancers. No authentication: they reveal nothing but up or down. */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly readiness: ReadinessService) {}
+
+  @Public()
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the process is running' })
+  @ApiOkResponse({ description: 'alive' })
+  live() {
+    return liveness();
+  }
+
+  @Public()
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and the queue backend are usable' })
+  @ApiOkResponse({ description: 'ready; `info` names each backing service' })
+  @ApiServiceUnavailableResponse({ description: 'not ready; `error` names the failing service' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    const answer = await this.readiness.check();
+    reply.status(answer.httpStatus);
+    return answer.body;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Every queue and every job the system runs. A job name belongs to exactly one queue and
+ * has exactly one handler (@OnJob), which the worker checks when it starts: a job without
+ * a handler, with two, or a handler for a job not listed here stops the worker.
+ */
+export enum QueueName {
+  /** Platform chores: the pipeline probe, outbox cleanup. */
+  System = 'system',
+}
+
+export interface JobDefinition {
+  queue: QueueName;
+  /** Attempts in all before the job is left failed. */
+  attempts: number;
+  description: string;
+}
+
+export const JOB_CATALOGUE = {
+  'system.probe': {
+    queue: QueueName.System,
+    attempts: 5,
+    description: 'Pipeline probe: proves that outbox → relay → queue → worker runs end to end',
+  },
+  'system.outbox-cleanup': {
+    queue: QueueName.System,
+    attempts: 3,
+    description: 'Deletes relayed outbox rows older than OUTBOX_RETENTION_DAYS',
+  },
+} as const satisfies Record<string, JobDefinition>;
+
+export type JobName = keyof typeof JOB_CATALOGUE;
+
+/** Payload of each job. */
+export interface JobPayloads {
+  'system.probe': { probeId: string };
+  'system.outbox-cleanup': Record<string, never>;
+}
+
+/** Cluster-wide periodic work, run once per slot across all workers (BullMQ job schedulers). */
+export interface JobSchedule {
+  id: string;
+  job: JobName;
+  /** cron pattern, in Asia/Tokyo */
+  pattern: string;
+}
+
+export const JOB_SCHEDULES: readonly JobSchedule[] = [
+  { id: 'outbox-cleanup-nightly', job: 'system.outbox-cleanup', pattern: '15 3 * * *' },
+];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOB_CATALOGUE, name);
+}
+
+export function queueOf(job: JobName): QueueName {
+  return JOB_CATALOGUE[job].queue;
+}

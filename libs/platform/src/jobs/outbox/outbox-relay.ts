@@ -1,0 +1,193 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import pg from 'pg';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/app-config.js';
+import { withTransaction } from '../../persistence/with-transaction.js';
+import { isJobName, queueOf, type JobName, type QueueName } from '../job-catalogue.js';
+import { jobOptions, QueueRegistry } from '../queue-registry.js';
+import { OUTBOX_CHANNEL } from './outbox.service.js';
+
+interface ClaimedRow {
+  id: string;
+  job_name: string;
+  payload: unknown;
+  delay_ms: number;
+}
+
+/** Longest pause before a row whose hand-over failed is tried again. */
+const MAX_BACKOFF_MS = 5000;
+
+/**
+ * Moves committed outbox rows into BullMQ. Each pass claims a batch with
+ * FOR UPDATE SKIP LOCKED (so several relays, in one process or many, never claim the same
+ * row), adds the jobs with jobId = outbox id (so a row handed over twice after a crash is
+ * still one job), and marks the rows sent in the same transaction. If Redis is away the
+ * rows stay unsent, with a growing pause, and go out when it returns.
+ *
+ * A pass starts when a committing transaction NOTIFYs, and at the latest every
+ * OUTBOX_POLL_INTERVAL_MS.
+ */
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private listener: pg.Client | null = null;
+  private listenerRetry: NodeJS.Timeout | null = null;
+  private failing = false;
+  relayed = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly queues: QueueRegistry,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  /** Before the pools close: the pass under way still needs PostgreSQL and Redis. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.stop();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  /** Finishes the pass under way (its transaction commits or rolls back), then stops. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    if (this.listenerRetry) clearTimeout(this.listenerRetry);
+    await this.loop;
+    const listener = this.listener;
+    this.listener = null;
+    await listener?.end().catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let claimed = 0;
+      try {
+        claimed = await this.relayOnce();
+        if (this.failing) this.logger.log('outbox relay recovered');
+        this.failing = false;
+      } catch (error) {
+        if (!this.failing) this.logger.warn({ err: error }, 'outbox relay pass failed; retrying');
+        this.failing = true;
+      }
+      if (claimed < this.config.OUTBOX_BATCH_SIZE || this.failing) await this.pause(this.config.OUTBOX_POLL_INTERVAL_MS);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wake = null;
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  /** One pass: returns how many rows it claimed. */
+  async relayOnce(): Promise<number> {
+    return withTransaction(this.dataSource, async (manager) => {
+      const rows: ClaimedRow[] = await manager.query(
+        `SELECT id, job_name, payload,
+                GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (run_at - clock_timestamp())) * 1000))::bigint AS delay_ms
+           FROM outbox
+          WHERE sent_at IS NULL AND available_at <= now()
+          ORDER BY created_at, id
+          LIMIT $1
+          FOR UPDATE SKIP LOCKED`,
+        [this.config.OUTBOX_BATCH_SIZE],
+      );
+      if (rows.length === 0) return 0;
+
+      const known = rows.filter((r) => isJobName(r.job_name));
+      const unknown = rows.filter((r) => !isJobName(r.job_name));
+      if (unknown.length > 0) {
+        // A row from a newer or older release: park it, visibly, rather than lose it.
+        this.logger.error({ ids: unknown.map((r) => r.id) }, 'outbox rows name jobs this release does not know');
+        await manager.query(
+          `UPDATE outbox SET last_error = 'unknown job name', available_at = 'infinity' WHERE id = ANY($1::uuid[])`,
+          [unknown.map((r) => r.id)],
+        );
+      }
+
+      try {
+        await this.handOver(known);
+      } catch (error) {
+        await manager.query(
+          `UPDATE outbox
+              SET attempts = attempts + 1,
+                  last_error = $2,
+                  available_at = now() + make_interval(secs => LEAST($3::float8, 0.1 * power(2, attempts)) )
+            WHERE id = ANY($1::uuid[])`,
+          [known.map((r) => r.id), String((error as Error)?.message ?? error).slice(0, 500), MAX_BACKOFF_MS / 1000],
+        );
+        throw error;
+      }
+      await manager.query(`UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])`, [
+        known.map((r) => r.id),
+      ]);
+      this.relayed += known.length;
+      return rows.length;
+    });
+  }
+
+  private async handOver(rows: ClaimedRow[]): Promise<void> {
+    const byQueue = new Map<QueueName, ClaimedRow[]>();
+    for (const row of rows) {
+      const queue = queueOf(row.job_name as JobName);
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), row]);
+    }
+    for (const [queue, batch] of byQueue) {
+      await this.queues.get(queue).addBulk(
+        batch.map((row) => ({
+          name: row.job_name,
+          data: row.payload,
+          opts: { ...jobOptions(row.job_name as JobName), jobId: row.id, delay: Number(row.delay_ms) },
+        })),
+      );
+    }
+  }
+
+  /** LISTEN for commits that wrote outbox rows; reconnects when PostgreSQL comes back. */
+  private async listen(): Promise<void> {
+    if (!this.running) return;
+    const client = new pg.Client({ connectionString: this.config.DATABASE_URL, application_name: 'kaikaku-outbox-listener' });
+    let retried = false;
+    const retry = () => {
+      if (retried) return;
+      retried = true;
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      client.end().catch(() => undefined);
+      if (this.listener === client) this.listener = null;
+      if (this.running) this.listenerRetry = setTimeout(() => void this.listen(), 1000);
+    };
+    client.on('error', retry);
+    client.on('end', () => this.listener === client && retry());
+    client.on('notification', () => this.wake?.());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listener = client;
+      // Rows may have been committed while we were not listening.
+      this.wake?.();
+    } catch {
+      retry();
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { JOB_CATALOGUE, type JobName, type JobPayloads } from '../job-catalogue.js';
+
+/** Channel on which a commit that wrote outbox rows wakes the relays at once. */
+export const OUTBOX_CHANNEL = 'kaikaku_outbox';
+
+export interface EnqueueOptions {
+  /** Run no earlier than this instant. */
+  runAt?: Date;
+  requestId?: string;
+}
+
+/**
+ * Writes jobs into the outbox, inside the caller's transaction. Never talk to Redis from
+ * a request's transaction: if the transaction rolls back the job must not exist, and if
+ * it commits the job must not be lost.
+ */
+@Injectable()
+export class OutboxService {
+  async enqueue<J extends JobName>(manager: EntityManager, job: J, payload: JobPayloads[J], options: EnqueueOptions = {}): Promise<string> {
+    if (!manager.queryRunner?.isTransactionActive) {
+      throw new Error(`outbox: "${job}" must be enqueued inside a transaction`);
+    }
+    const rows: Array<{ id: string }> = await manager.query(
+      `INSERT INTO outbox (queue, job_name, payload, run_at, request_id)
+       VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id`,
+      [JOB_CATALOGUE[job].queue, job, JSON.stringify(payload), options.runAt ?? null, options.requestId ?? null],
+    );
+    // Delivered only if and when the transaction commits.
+    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
+    return rows[0].id;
+  }
+}

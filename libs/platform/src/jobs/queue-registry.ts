@@ -1,0 +1,61 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue, type JobsOptions } from 'bullmq';
+import { AppConfig } from '../config/app-config.js';
+import { JOB_CATALOGUE, QueueName, type JobName } from './job-catalogue.js';
+import { reconnectForever, redisOptionsFromUrl } from './redis-options.js';
+
+/** Completed jobs are kept a while so that a re-added jobId is recognised as a duplicate. */
+const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 50_000 };
+const KEEP_FAILED = { age: 30 * 24 * 3600 };
+
+/** Job options every job of a catalogued name gets. */
+export function jobOptions(job: JobName): JobsOptions {
+  return {
+    attempts: JOB_CATALOGUE[job].attempts,
+    backoff: { type: 'exponential', delay: 1000 },
+    removeOnComplete: KEEP_COMPLETED,
+    removeOnFail: KEEP_FAILED,
+  };
+}
+
+/**
+ * The producer side of every queue, one BullMQ Queue per name. Producers fail fast while
+ * Redis is away (no offline queue) so that the outbox relay notices and keeps its rows for
+ * later, instead of piling commands up in memory.
+ */
+@Injectable()
+export class QueueRegistry implements OnApplicationShutdown {
+  private readonly logger = new Logger(QueueRegistry.name);
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(private readonly config: AppConfig) {}
+
+  get(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(name, {
+        connection: {
+          ...redisOptionsFromUrl(this.config.REDIS_URL),
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          retryStrategy: reconnectForever,
+          connectionName: `kaikaku:producer:${name}`,
+        },
+        prefix: this.config.QUEUE_PREFIX,
+        skipWaitingForReady: true,
+      });
+      queue.on('error', (error) => this.logger.warn({ err: error, queue: name }, 'queue connection error'));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  all(): Queue[] {
+    return Object.values(QueueName).map((name) => this.get(name));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { AppConfig } from '../config/app-config.js';
+import { JOB_CATALOGUE, JOB_SCHEDULES, QueueName, queueOf } from './job-catalogue.js';
+import { JobHandlerRegistry } from './job-handler-registry.js';
+import { jobOptions, QueueRegistry } from './queue-registry.js';
+import { reconnectForever, redisOptionsFromUrl } from './redis-options.js';
+
+/** Schedules are upserted again this often, which also restores them after Redis lost its data. */
+const SCHEDULE_REFRESH_MS = 5 * 60_000;
+
+/**
+ * The consumer side: one BullMQ Worker per queue, dispatching each job to its handler, and
+ * the cluster-wide job schedulers. Started after the catalogue check passed.
+ */
+@Injectable()
+export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WorkerHost.name);
+  private readonly workers: Worker[] = [];
+  private scheduleTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly registry: JobHandlerRegistry,
+    private readonly queues: QueueRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.registry.discover();
+    const used = new Set(Object.keys(JOB_CATALOGUE).map((job) => queueOf(job as keyof typeof JOB_CATALOGUE)));
+    for (const queue of Object.values(QueueName)) {
+      if (used.has(queue)) this.workers.push(this.startWorker(queue));
+    }
+    void this.upsertSchedules();
+    this.scheduleTimer = setInterval(() => void this.upsertSchedules(), SCHEDULE_REFRESH_MS);
+    this.scheduleTimer.unref();
+    this.logger.log({ queues: this.workers.map((w) => w.name) }, 'workers started');
+  }
+
+  /**
+   * Stops taking jobs and waits for the running ones to finish. A job that outlives the
+   * shutdown bound keeps its lock until it expires; then another worker takes it again.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.scheduleTimer) clearInterval(this.scheduleTimer);
+    await Promise.allSettled(this.workers.map((w) => w.close()));
+    this.workers.length = 0;
+  }
+
+  private startWorker(queue: QueueName): Worker {
+    const worker = new Worker(queue, (job: Job) => this.process(job), {
+      connection: {
+        ...redisOptionsFromUrl(this.config.REDIS_URL),
+        maxRetriesPerRequest: null,
+        retryStrategy: reconnectForever,
+        connectionName: `kaikaku:worker:${queue}`,
+      },
+      prefix: this.config.QUEUE_PREFIX,
+      concurrency: this.config.WORKER_CONCURRENCY,
+      lockDuration: this.config.WORKER_LOCK_DURATION_MS,
+      stalledInterval: Math.max(1000, Math.floor(this.config.WORKER_LOCK_DURATION_MS / 2)),
+      maxStalledCount: 3,
+    });
+    worker.on('error', (error) => this.logger.warn({ err: error, queue }, 'worker connection error'));
+    worker.on('failed', (job, error) =>
+      this.logger.warn({ err: error, queue, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade }, 'job failed'),
+    );
+    return worker;
+  }
+
+  private async process(job: Job): Promise<unknown> {
+    const handler = this.registry.handlerFor(job.name);
+    if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}"`);
+    return handler(job.data, job);
+  }
+
+  private async upsertSchedules(): Promise<void> {
+    for (const schedule of JOB_SCHEDULES) {
+      try {
+        await this.queues.get(queueOf(schedule.job)).upsertJobScheduler(
+          schedule.id,
+          { pattern: schedule.pattern, tz: 'Asia/Tokyo' },
+          { name: schedule.job, data: {}, opts: jobOptions(schedule.job) },
+        );
+      } catch (error) {
+        this.logger.warn({ err: error, schedule: schedule.id }, 'could not upsert job scheduler; will retry');
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
+
+/** SQLSTATEs after which running the whole transaction again is safe and likely to succeed. */
+const RETRYABLE = new Set([
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+]);
+
+export interface TransactionOptions {
+  isolation?: IsolationLevel;
+  /** Attempts in all, the first included. */
+  maxAttempts?: number;
+}
+
+export function isRetryableTransactionError(error: unknown): boolean {
+  const code = (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.driverError?.code ??
+    (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE.has(code);
+}
+
+/**
+ * Runs `work` in one transaction and hands it the EntityManager bound to that
+ * transaction: everything the work writes (the state change, its audit entry, its outbox
+ * rows) commits together or not at all. On a deadlock or a serialization failure the
+ * whole work runs again, after a short random pause so that the competitors spread out.
+ *
+ * `work` must therefore be safe to repeat: it may not have effects outside the database.
+ * Repositories injected with @InjectRepository are NOT part of the transaction; use
+ * `manager.getRepository()` inside `work` (typeorm#637).
+ */
+export async function withTransaction<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return options.isolation
+        ? await dataSource.transaction(options.isolation, work)
+        : await dataSource.transaction(work);
+    } catch (error) {
+      if (attempt >= maxAttempts || !isRetryableTransactionError(error)) throw error;
+      await sleep(Math.floor(Math.random() * 20 * 2 ** attempt));
+    }
+  }
+}

@@ -1,0 +1,7 @@
+import { Platform1764028800000 } from './1764028800000-platform.js';
+
+/**
+ * Every migration, oldest first. `npm run migration:generate` writes a new file here;
+ * add its class to this list after reviewing it.
+ */
+export const MIGRATIONS = [Platform1764028800000];

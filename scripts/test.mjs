@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `npm test`: dependencies if absent, a fresh build, the test services (own ports, own
+// data folder), then every unit and e2e test. Services this run started are stopped after.
+import { spawnSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureDependencies, build } from './lib/setup.mjs';
+import { servicesStatus, startServices, stopServices } from './services.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+ensureDependencies();
+build();
+const wasRunning = await servicesStatus('test');
+const services = await startServices('test');
+let status = 1;
+try {
+  const result = spawnSync(process.execPath, ['node_modules/jest/bin/jest.js', ...process.argv.slice(2)], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
+      TEST_DATABASE_URL: services.databaseUrl,
+      TEST_REDIS_URL: services.redisUrl,
+    },
+  });
+  status = result.status ?? 1;
+} finally {
+  if (!wasRunning.postgres && !wasRunning.redis && !process.env.KEEP_TEST_SERVICES) await stopServices('test');
+}
+process.exit(status);
