@@ -19,9 +19,10 @@ export function jobOptions(job: JobName): JobsOptions {
 }
 
 /**
- * The producer side of every queue, one BullMQ Queue per name. Producers fail fast while
- * Redis is away (no offline queue) so that the outbox relay notices and keeps its rows for
- * later, instead of piling commands up in memory.
+ * The producer side of every queue, one BullMQ Queue per name. A command fails after one
+ * reconnection attempt while Redis is away, so that the outbox relay notices and keeps its
+ * rows for later instead of waiting. (The offline queue itself must stay on: BullMQ's
+ * connection runs INFO before it is connected, and a failed INFO breaks the Queue for good.)
  */
 @Injectable()
 export class QueueRegistry implements OnApplicationShutdown {
@@ -36,13 +37,11 @@ export class QueueRegistry implements OnApplicationShutdown {
       queue = new Queue(name, {
         connection: {
           ...redisOptionsFromUrl(this.config.REDIS_URL),
-          enableOfflineQueue: false,
           maxRetriesPerRequest: 1,
           retryStrategy: reconnectForever,
           connectionName: `kaikaku:producer:${name}`,
         },
         prefix: this.config.QUEUE_PREFIX,
-        skipWaitingForReady: true,
       });
       queue.on('error', (error) => this.logger.warn({ err: error, queue: name }, 'queue connection error'));
       this.queues.set(name, queue);

@@ -18,6 +18,13 @@ interface ClaimedRow {
 const MAX_BACKOFF_MS = 5000;
 
 /**
+ * A hand-over that takes longer is given up (Redis is away), so the claimed rows' locks
+ * are not held indefinitely. If the late add lands after all, the next pass adds the same
+ * jobIds again, which BullMQ ignores.
+ */
+const HAND_OVER_TIMEOUT_MS = 5000;
+
+/**
  * Moves committed outbox rows into BullMQ. Each pass claims a batch with
  * FOR UPDATE SKIP LOCKED (so several relays, in one process or many, never claim the same
  * row), adds the jobs with jobId = outbox id (so a row handed over twice after a crash is
@@ -74,15 +81,20 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private async run(): Promise<void> {
     while (this.running) {
       let claimed = 0;
+      let failure: unknown = null;
       try {
-        claimed = await this.relayOnce();
-        if (this.failing) this.logger.log('outbox relay recovered');
-        this.failing = false;
+        ({ claimed, failure } = await this.relayOnce());
       } catch (error) {
-        if (!this.failing) this.logger.warn({ err: error }, 'outbox relay pass failed; retrying');
-        this.failing = true;
+        failure = error;
       }
-      if (claimed < this.config.OUTBOX_BATCH_SIZE || this.failing) await this.pause(this.config.OUTBOX_POLL_INTERVAL_MS);
+      if (failure) {
+        if (!this.failing) this.logger.warn({ err: failure }, 'outbox relay could not hand jobs over; retrying');
+        this.failing = true;
+      } else if (this.failing) {
+        this.logger.log('outbox relay recovered');
+        this.failing = false;
+      }
+      if (claimed < this.config.OUTBOX_BATCH_SIZE || failure) await this.pause(this.config.OUTBOX_POLL_INTERVAL_MS);
     }
   }
 
@@ -99,8 +111,11 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     });
   }
 
-  /** One pass: returns how many rows it claimed. */
-  async relayOnce(): Promise<number> {
+  /**
+   * One pass: how many rows it claimed, and why the hand-over failed if it did. A failed
+   * hand-over still commits, to record the attempt and push the rows' next try back.
+   */
+  async relayOnce(): Promise<{ claimed: number; failure: unknown }> {
     return withTransaction(this.dataSource, async (manager) => {
       const rows: ClaimedRow[] = await manager.query(
         `SELECT id, job_name, payload,
@@ -112,7 +127,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           FOR UPDATE SKIP LOCKED`,
         [this.config.OUTBOX_BATCH_SIZE],
       );
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return { claimed: 0, failure: null };
 
       const known = rows.filter((r) => isJobName(r.job_name));
       const unknown = rows.filter((r) => !isJobName(r.job_name));
@@ -126,7 +141,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       }
 
       try {
-        await this.handOver(known);
+        await withTimeout(this.handOver(known), HAND_OVER_TIMEOUT_MS);
       } catch (error) {
         await manager.query(
           `UPDATE outbox
@@ -136,13 +151,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
             WHERE id = ANY($1::uuid[])`,
           [known.map((r) => r.id), String((error as Error)?.message ?? error).slice(0, 500), MAX_BACKOFF_MS / 1000],
         );
-        throw error;
+        return { claimed: rows.length, failure: error };
       }
       await manager.query(`UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])`, [
         known.map((r) => r.id),
       ]);
       this.relayed += known.length;
-      return rows.length;
+      return { claimed: rows.length, failure: null };
     });
   }
 
@@ -190,4 +205,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       retry();
     }
   }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`queue did not answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
