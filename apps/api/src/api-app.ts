@@ -44,6 +44,6 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
       { path: 'health/ready', method: RequestMethod.GET },
     ],
   });
-  mountOpenApi(app);
+  mountOpenApi(app, config.OPENAPI_UI === 'true');
   return app;
 }

@@ -16,9 +16,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return SwaggerModule.createDocument(app, config);
 }
 
-/** Swagger UI at /docs and the document at /docs-json. */
-export function mountOpenApi(app: INestApplication): void {
+/** Swagger UI at /docs (unless turned off) and the document at /docs-json. */
+export function mountOpenApi(app: INestApplication, ui: boolean): void {
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
+    ui,
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
     customSiteTitle: 'Kaikaku API',

@@ -129,6 +129,13 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   LOG_PRETTY: 'true' | 'false' = 'false';
 
+  /**
+   * Serve Swagger UI at /docs (the OpenAPI document at /docs-json is always served). A city
+   * may turn the UI off in production.
+   */
+  @IsIn(['true', 'false'])
+  OPENAPI_UI: 'true' | 'false' = 'true';
+
   /** Password of every demo user created by the demo data. */
   @IsString()
   @MinLength(8)

@@ -34,8 +34,10 @@ export class SystemJobs {
 
   @OnJob('system.probe')
   async probe({ probeId }: JobPayloads['system.probe']): Promise<void> {
+    // (TypeORM answers a bare UPDATE … RETURNING with [rows, count]; the CTE gives plain rows.)
     const rows: Array<{ hold_ms: number }> = await this.dataSource.query(
-      `UPDATE system_probe SET started_at = coalesce(started_at, now()) WHERE id = $1 RETURNING hold_ms`,
+      `WITH s AS (UPDATE system_probe SET started_at = coalesce(started_at, now()) WHERE id = $1 RETURNING hold_ms)
+       SELECT hold_ms FROM s`,
       [probeId],
     );
     if (rows.length === 0) return;

@@ -34,6 +34,8 @@ export class LoggingModule {
               redact: { paths: REDACT, censor: '[redacted]' },
               genReqId: (req: IncomingMessage) => requestIdFor(req),
               customAttributeKeys: { reqId: 'requestId' },
+              // Lines logged while serving a request carry just the id, not the whole request.
+              quietReqLogger: true,
               // Health probes every few seconds would drown the useful lines.
               autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
               customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
