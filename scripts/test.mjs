@@ -4,13 +4,14 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureDependencies, build } from './lib/setup.mjs';
+import { build, ensureDependencies, typecheck } from './lib/setup.mjs';
 import { servicesStatus, startServices, stopServices } from './services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 ensureDependencies();
 build();
+typecheck();
 const wasRunning = await servicesStatus('test');
 const services = await startServices('test');
 let status = 1;

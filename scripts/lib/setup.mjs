@@ -36,3 +36,17 @@ export function build() {
 export function readPackage() {
   return JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 }
+
+/** Type-checks everything, tests and benchmarks included (the build covers only what ships). */
+export function typecheck() {
+  say('type-checking…');
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+}
+
+/** Runs the compiled admin CLI. */
+export function cli(args, env) {
+  execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { cwd: ROOT, stdio: 'inherit', env });
+}

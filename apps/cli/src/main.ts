@@ -5,9 +5,10 @@ import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { type AppConfig, ConfigError, createDataSource, loadConfig, loadDotEnv, ProbeService, withTransaction } from '#libs/platform';
+import { AppConfig, ConfigError, createDataSource, loadConfig, loadDotEnv, ProbeService, withTransaction } from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { CliModule } from './cli.module.js';
+import { DEMO_DATA } from './demo-data.js';
 import { pendingMigrations, revertLastMigration, runMigrations } from './migrations.js';
 
 /** Commands talk to people: only warnings from the libraries' logs, unless LOG_LEVEL says otherwise. */
@@ -91,6 +92,20 @@ program
       }
       process.stderr.write(`probe ${id} not processed within ${opts.timeout} s: is the worker running?\n`);
       process.exitCode = 2;
+    }),
+  );
+
+program
+  .command('seed')
+  .description('load the demo data (Kumamoto City); safe to run again')
+  .action(() =>
+    withContext(async (app) => {
+      const config = app.get(AppConfig);
+      for (const step of DEMO_DATA) {
+        const summary = await withTransaction(app.get(DataSource), (m) => step.run(m, app, config));
+        process.stdout.write(`${step.name}: ${summary}\n`);
+      }
+      if (DEMO_DATA.length === 0) process.stdout.write('no demo data to load\n');
     }),
   );
 

@@ -1,0 +1,16 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AppConfig } from '#libs/platform';
+
+/**
+ * One step of the demo data (Kumamoto City's plan, bureaus and wards, demo users). Every
+ * step is idempotent: it finds what an earlier run created and leaves it, so `npm start`
+ * can load the demo data every time.
+ */
+export interface DemoDataStep {
+  name: string;
+  run(manager: EntityManager, app: INestApplicationContext, config: AppConfig): Promise<string>;
+}
+
+/** In order: later steps use what earlier ones created. */
+export const DEMO_DATA: DemoDataStep[] = [];
