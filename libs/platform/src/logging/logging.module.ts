@@ -36,9 +36,12 @@ export class LoggingModule {
               customAttributeKeys: { reqId: 'requestId' },
               // Lines logged while serving a request carry just the id, not the whole request.
               quietReqLogger: true,
-              // Health probes every few seconds would drown the useful lines.
-              autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
-              customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+              customLogLevel: (req, res, err) => {
+                if (err || res.statusCode >= 500) return 'error';
+                if (res.statusCode >= 400) return 'warn';
+                // Successful health probes every few seconds would drown the useful lines.
+                return (req.url ?? '').startsWith('/health') ? 'silent' : 'info';
+              },
               serializers: {
                 req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
