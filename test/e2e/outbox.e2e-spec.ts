@@ -68,7 +68,7 @@ describe('outbox → relay → BullMQ', () => {
     const a = workerA.get(OutboxRelay).relayed;
     const b = workerB.get(OutboxRelay).relayed;
     expect(a + b).toBe(300);
-  });
+  }, 120_000);
 
   it('never turns the rows of a rolled-back transaction into jobs', async () => {
     const ds = workerA.get(DataSource);
@@ -130,5 +130,5 @@ describe('outbox while Redis is down', () => {
     expect(unsent).toBe(0);
     const [{ n: duplicates }] = await db.query(`SELECT count(*)::int AS n FROM system_probe WHERE processed_count > 1`);
     expect(duplicates).toBe(0);
-  });
+  }, 150_000);
 });

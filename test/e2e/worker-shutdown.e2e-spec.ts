@@ -87,5 +87,5 @@ describe('worker shutdown with jobs in flight', () => {
     } finally {
       for (const w of [first, second]) if (w && w.child.exitCode === null) w.child.kill('SIGKILL');
     }
-  });
+  }, 120_000);
 });

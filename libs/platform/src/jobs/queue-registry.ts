@@ -27,26 +27,28 @@ export function jobOptions(job: JobName): JobsOptions {
 @Injectable()
 export class QueueRegistry implements OnApplicationShutdown {
   private readonly logger = new Logger(QueueRegistry.name);
-  private readonly queues = new Map<QueueName, Queue>();
+  private readonly queues = new Map<QueueName, { queue: Queue; broken: boolean }>();
 
   constructor(private readonly config: AppConfig) {}
 
   get(name: QueueName): Queue {
-    let queue = this.queues.get(name);
-    if (!queue) {
-      queue = new Queue(name, {
-        connection: {
-          ...redisOptionsFromUrl(this.config.REDIS_URL),
-          maxRetriesPerRequest: 1,
-          retryStrategy: reconnectForever,
-          connectionName: `kaikaku:producer:${name}`,
-        },
-        prefix: this.config.QUEUE_PREFIX,
-      });
-      queue.on('error', (error) => this.logger.warn({ err: error, queue: name }, 'queue connection error'));
-      this.queues.set(name, queue);
+    let entry = this.queues.get(name);
+    if (entry?.broken) {
+      // BullMQ checks the Redis version once, when the connection first opens; if Redis
+      // went away at that moment the Queue stays broken for good, so it is replaced.
+      void entry.queue.close().catch(() => undefined);
+      entry = undefined;
     }
-    return queue;
+    if (!entry) {
+      entry = { queue: this.create(name), broken: false };
+      const current = entry;
+      current.queue.waitUntilReady().catch((error: unknown) => {
+        current.broken = true;
+        this.logger.warn({ err: error, queue: name }, 'queue connection failed while opening; it will be reopened');
+      });
+      this.queues.set(name, entry);
+    }
+    return entry.queue;
   }
 
   all(): Queue[] {
@@ -54,7 +56,21 @@ export class QueueRegistry implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.queues.values()].map((q) => q.close()));
+    await Promise.allSettled([...this.queues.values()].map((e) => e.queue.close()));
     this.queues.clear();
+  }
+
+  private create(name: QueueName): Queue {
+    const queue = new Queue(name, {
+      connection: {
+        ...redisOptionsFromUrl(this.config.REDIS_URL),
+        maxRetriesPerRequest: 1,
+        retryStrategy: reconnectForever,
+        connectionName: `kaikaku:producer:${name}`,
+      },
+      prefix: this.config.QUEUE_PREFIX,
+    });
+    queue.on('error', (error) => this.logger.warn({ err: error, queue: name }, 'queue connection error'));
+    return queue;
   }
 }
