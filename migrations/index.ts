@@ -1,7 +1,8 @@
 import { Platform1764028800000 } from './1764028800000-platform.js';
+import { Identity1764115200000 } from './1764115200000-identity.js';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here;
  * add its class to this list after reviewing it.
  */
-export const MIGRATIONS = [Platform1764028800000];
+export const MIGRATIONS = [Platform1764028800000, Identity1764115200000];

@@ -2,6 +2,7 @@ import { Body, Controller, Module, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DataSource } from 'typeorm';
+import { Access } from '../../apps/api/src/access/access.decorator.js';
 
 /**
  * A test-only endpoint behind the real global pipeline (filter, pipe, body parser), so that
@@ -37,6 +38,7 @@ class ThingsController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Post()
+  @Access.public()
   async create(@Body() dto: CreateThingDto) {
     thingsCalls.count++;
     const [row] = await this.dataSource.query(`INSERT INTO system_probe (hold_ms) VALUES ($1) RETURNING id`, [dto.holdMs ?? 0]);

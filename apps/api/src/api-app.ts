@@ -25,6 +25,8 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
     // Idle keep-alive sockets are closed on shutdown; in-flight requests are awaited.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Behind a proxy, the caller's address (sign-in limits, security log) comes from X-Forwarded-For.
+    trustProxy: config.TRUST_PROXY === 'true',
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config, extraModules), adapter, {
     bufferLogs: true,

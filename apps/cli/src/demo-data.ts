@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { loadDemoOrgUnits, loadDemoUsers, PasswordHasher } from '#libs/identity';
 import type { AppConfig } from '#libs/platform';
 
 /**
@@ -13,4 +14,10 @@ export interface DemoDataStep {
 }
 
 /** In order: later steps use what earlier ones created. */
-export const DEMO_DATA: DemoDataStep[] = [];
+export const DEMO_DATA: DemoDataStep[] = [
+  { name: 'organisation units (熊本市)', run: async (m) => `${await loadDemoOrgUnits(m)} created` },
+  {
+    name: 'demo users',
+    run: async (m, app, config) => `${await loadDemoUsers(m, app.get(PasswordHasher), config.DEMO_PASSWORD)} created`,
+  },
+];

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { AppConfig, ConfigError, createDataSource, loadConfig, loadDotEnv, ProbeService, withTransaction } from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
+import { CITY_CODE, UsersService } from '#libs/identity';
 import { CliModule } from './cli.module.js';
 import { DEMO_DATA } from './demo-data.js';
 import { pendingMigrations, revertLastMigration, runMigrations } from './migrations.js';
@@ -108,6 +109,50 @@ program
       if (DEMO_DATA.length === 0) process.stdout.write('no demo data to load\n');
     }),
   );
+
+program
+  .command('create-admin')
+  .description('create an administrator (the first one, on a new installation); the password comes from the environment or stdin')
+  .requiredOption('--username <name>', 'login name')
+  .option('--display-name <name>', 'shown name', 'Administrator')
+  .option('--org-unit <code>', 'unit the person belongs to (default: the city)')
+  .option('--password-env <variable>', 'read the password from this environment variable', 'KAIKAKU_ADMIN_PASSWORD')
+  .option('--city-code <code>', 'code of the city unit, created when the organisation is still empty', CITY_CODE)
+  .option('--city-name <name>', 'Japanese name of that city unit', '熊本市')
+  .option('--city-name-en <name>', 'English name of that city unit', 'Kumamoto City')
+  .action((opts: { username: string; displayName: string; orgUnit?: string; passwordEnv: string; cityCode: string; cityName: string; cityNameEn: string }) =>
+    withContext(async (app) => {
+      const ds = app.get(DataSource);
+      let [root] = await ds.query(`SELECT code FROM org_unit WHERE parent_id IS NULL`);
+      if (!root) {
+        await ds.query(`INSERT INTO org_unit (code, name_ja, name_en, kind) VALUES ($1, $2, $3, 'city')`, [opts.cityCode, opts.cityName, opts.cityNameEn]);
+        root = { code: opts.cityCode };
+      }
+      const password = process.env[opts.passwordEnv] ?? (await readStdin()).trim();
+      if (password.length < 10) throw new Error(`the password (from ${opts.passwordEnv} or stdin) must have at least 10 characters`);
+      const { plainToInstance } = await import('class-transformer');
+      const { validate } = await import('class-validator');
+      const { CreateUserDto } = await import('#libs/identity');
+      const dto = plainToInstance(CreateUserDto, {
+        username: opts.username,
+        displayName: opts.displayName,
+        password,
+        orgUnit: opts.orgUnit ?? root.code,
+        grants: [{ role: 'admin', orgUnit: root.code }],
+      });
+      const errors = await validate(dto);
+      if (errors.length > 0) throw new Error(errors.map((e) => Object.values(e.constraints ?? {}).join('; ')).join('\n'));
+      const user = await app.get(UsersService).create(dto, null, { address: 'cli', userAgent: 'kaikaku-cli' });
+      process.stdout.write(`created admin ${user.username} (${user.id})\n`);
+    }),
+  );
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,3 +1,4 @@
+import { ApiToken, OrgUnit, RoleGrant, SecurityEvent, User } from '#libs/identity';
 import { OutboxMessage, SystemProbe } from '#libs/platform';
 import { MIGRATIONS } from '../../../migrations/index.js';
 
@@ -6,7 +7,7 @@ import { MIGRATIONS } from '../../../migrations/index.js';
  * migration. It sits above the feature libraries so that none of them has to know the
  * others, and it is what the apps, the CLI and the migration tooling all connect with.
  */
-export const ENTITIES = [OutboxMessage, SystemProbe];
+export const ENTITIES = [OutboxMessage, SystemProbe, OrgUnit, User, RoleGrant, ApiToken, SecurityEvent];
 
 export const SCHEMA = { entities: ENTITIES, migrations: MIGRATIONS };
 

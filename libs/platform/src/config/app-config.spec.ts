@@ -51,3 +51,11 @@ describe('.env.example', () => {
     expect([...documented].sort()).toEqual([...configVariableNames()].sort());
   });
 });
+
+describe('production', () => {
+  it('refuses the development JWT secret and short secrets', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: production needs a secret of its own/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(20) })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) }).JWT_SECRET).toHaveLength(40);
+  });
+});

@@ -16,6 +16,9 @@ export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const QUEUE_BACKENDS = ['redis'] as const;
 
+/** Known to everyone who reads this file: fine on a laptop, refused in production. */
+export const DEV_JWT_SECRET = 'kaikaku-development-secret-do-not-use-in-production';
+
 export class AppConfig {
   /** development | test | production */
   @IsIn(NODE_ENVS)
@@ -136,6 +139,40 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   OPENAPI_UI: 'true' | 'false' = 'true';
 
+  /** Secret that signs access tokens (HS256). Production refuses the development default. */
+  @IsString()
+  @MinLength(16)
+  JWT_SECRET = DEV_JWT_SECRET;
+
+  /** Lifetime of an access token from POST /auth/token, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(24 * 3600)
+  ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /** Sign-in attempts per username within the window; then 429 until the window ends. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_ATTEMPTS_PER_USERNAME = 10;
+
+  /** Sign-in attempts per source address within the window (successful ones are given back). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_ATTEMPTS_PER_ADDRESS = 50;
+
+  /** The sign-in limiting window, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_WINDOW_SECONDS = 900;
+
+  /** true when the API sits behind a reverse proxy that sets X-Forwarded-For (the source address comes from it). */
+  @IsIn(['true', 'false'])
+  TRUST_PROXY: 'true' | 'false' = 'false';
+
   /** Password of every demo user created by the demo data. */
   @IsString()
   @MinLength(8)
@@ -163,14 +200,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { forbidUnknownValues: true });
-  if (errors.length > 0) {
-    throw new ConfigError(
-      errors.map((e) => {
-        const shown = JSON.stringify(env[e.property] ?? null);
-        return `${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
-      }),
-    );
+  const problems = errors.map((e) => {
+    const shown = JSON.stringify(env[e.property] ?? null);
+    return `${e.property}=${shown}: ${Object.values(e.constraints ?? {}).join('; ')}`;
+  });
+  if (config.NODE_ENV === 'production' && (config.JWT_SECRET === DEV_JWT_SECRET || config.JWT_SECRET.length < 32)) {
+    problems.push('JWT_SECRET: production needs a secret of its own, at least 32 characters');
   }
+  if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }
 

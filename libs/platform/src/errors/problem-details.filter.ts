@@ -53,7 +53,14 @@ function errorCode(error: unknown): string | undefined {
 
 export function classifyError(error: unknown): Classified {
   if (error instanceof DomainError) {
-    return { code: error.code, detail: error.detail, errors: error.errors, extensions: error.extensions };
+    const retryAfter = error.extensions['retryAfterSeconds'];
+    return {
+      code: error.code,
+      detail: error.detail,
+      errors: error.errors,
+      extensions: error.extensions,
+      headers: typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : undefined,
+    };
   }
   if (error instanceof HttpException) {
     const cause = error.cause as { code?: string } | undefined;

@@ -1,8 +1,8 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../http/public.decorator.js';
-import { liveness, ReadinessService } from './readiness.service.js';
+import { liveness, ReadinessService } from '#libs/platform';
+import { Access } from '../access/access.decorator.js';
 
 /** Probes for orchestrators and load balancers. No authentication: they reveal nothing but up or down. */
 @ApiTags('health')
@@ -10,7 +10,7 @@ import { liveness, ReadinessService } from './readiness.service.js';
 export class HealthController {
   constructor(private readonly readiness: ReadinessService) {}
 
-  @Public()
+  @Access.public()
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is running' })
   @ApiOkResponse({ description: 'alive' })
@@ -18,7 +18,7 @@ export class HealthController {
     return liveness();
   }
 
-  @Public()
+  @Access.public()
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL and the queue backend are usable' })
   @ApiOkResponse({ description: 'ready; `info` names each backing service' })

@@ -1,0 +1,53 @@
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CreateOrgUnitDto, OrgUnitQuery, OrgUnitsService, UpdateOrgUnitDto, type OrgUnitView } from '#libs/identity';
+import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
+import { Access } from '../access/access.decorator.js';
+
+/** The organisation tree: city → bureaus and wards → divisions. */
+@ApiTags('org-units')
+@Controller('org-units')
+export class OrgUnitsController {
+  constructor(private readonly orgUnits: OrgUnitsService) {}
+
+  @Get()
+  @Access.signedIn()
+  @ApiOperation({ summary: 'Organisation units, filtered by kind, parent or active' })
+  list(@Query() query: OrgUnitQuery): Promise<Page<OrgUnitView>> {
+    return this.orgUnits.list(query);
+  }
+
+  @Get(':id')
+  @Access.signedIn()
+  @ApiOperation({ summary: 'One organisation unit (with ETag)' })
+  async get(@Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<OrgUnitView> {
+    const unit = await this.orgUnits.get(id);
+    reply.header('etag', etagOf(unit.version));
+    return unit;
+  }
+
+  @Post()
+  @Access.roles(['admin'])
+  @ApiOperation({ summary: 'Add a bureau, ward or division' })
+  async create(@Body() dto: CreateOrgUnitDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<OrgUnitView> {
+    const unit = await this.orgUnits.create(dto);
+    reply.header('etag', etagOf(unit.version));
+    return unit;
+  }
+
+  @Patch(':id')
+  @Access.roles(['admin'])
+  @ApiOperation({ summary: 'Rename, move or deactivate a unit' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag of the version being changed' })
+  async update(
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateOrgUnitDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrgUnitView> {
+    const unit = await this.orgUnits.update(id, versionFromIfMatch(ifMatch), dto);
+    reply.header('etag', etagOf(unit.version));
+    return unit;
+  }
+}

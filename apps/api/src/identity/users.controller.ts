@@ -1,0 +1,61 @@
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CreateUserDto, UpdateUserDto, UserQuery, UsersService, type Principal, type RequestOrigin, type UserView } from '#libs/identity';
+import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
+import { Access } from '../access/access.decorator.js';
+import { CurrentPrincipal, Origin } from '../access/current-principal.decorator.js';
+
+/** User accounts and their role grants: administrators only. */
+@ApiTags('users')
+@Controller('users')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @Access.roles(['admin'])
+  @ApiOperation({ summary: 'Users, filtered by unit, role, active or a search text' })
+  list(@Query() query: UserQuery): Promise<Page<UserView>> {
+    return this.users.list(query);
+  }
+
+  @Get(':id')
+  @Access.roles(['admin'])
+  @ApiOperation({ summary: 'One user with their grants (with ETag)' })
+  async get(@Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserView> {
+    const user = await this.users.get(id);
+    reply.header('etag', etagOf(user.version));
+    return user;
+  }
+
+  @Post()
+  @Access.roles(['admin'])
+  @ApiOperation({ summary: 'Create a user with their unit and grants' })
+  async create(
+    @Body() dto: CreateUserDto,
+    @CurrentPrincipal() actor: Principal,
+    @Origin() origin: RequestOrigin,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserView> {
+    const user = await this.users.create(dto, actor, origin);
+    reply.header('etag', etagOf(user.version));
+    return user;
+  }
+
+  @Patch(':id')
+  @Access.roles(['admin'])
+  @ApiOperation({ summary: 'Change a user: name, unit, password, grants (replaced whole), or disable them' })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag of the version being changed' })
+  async update(
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateUserDto,
+    @CurrentPrincipal() actor: Principal,
+    @Origin() origin: RequestOrigin,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UserView> {
+    const user = await this.users.update(id, versionFromIfMatch(ifMatch), dto, actor, origin);
+    reply.header('etag', etagOf(user.version));
+    return user;
+  }
+}

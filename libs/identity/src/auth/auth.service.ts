@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { withTransaction } from '#libs/platform';
+import { SignInFailedError, SignInRateLimitedError } from '../identity.errors.js';
+import { SecurityEventsService, type RequestOrigin } from '../security-events.service.js';
+import { LoginThrottle } from './login-throttle.js';
+import { PasswordHasher } from './password-hasher.js';
+import { TokenService, type AccessToken } from './token.service.js';
+
+/** Sign-in with username and password, limited, and logged whatever its outcome. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    private readonly throttle: LoginThrottle,
+    private readonly events: SecurityEventsService,
+  ) {}
+
+  async signIn(username: string, password: string, origin: RequestOrigin): Promise<AccessToken> {
+    const address = origin.address ?? 'unknown';
+    try {
+      await this.throttle.attempt(username, address);
+    } catch (error) {
+      if (error instanceof SignInRateLimitedError) await this.failed(username, null, 'rate_limited', origin);
+      throw error;
+    }
+    const [user]: Array<{ id: string; password_hash: string | null; active: boolean }> = await this.dataSource.query(
+      `SELECT id, password_hash, active FROM app_user WHERE username = $1`,
+      [username],
+    );
+    const passwordOk = await this.hasher.verify(user?.password_hash, password);
+    if (!user || !passwordOk || !user.active) {
+      await this.failed(username, user?.id ?? null, !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'disabled', origin);
+      throw new SignInFailedError();
+    }
+    await this.throttle.succeeded(username, address);
+    await withTransaction(this.dataSource, (m) =>
+      this.events.record(m, { kind: 'signin.succeeded', actorUserId: user.id, subjectUserId: user.id, username }, origin),
+    );
+    return this.tokens.issueAccessToken(user.id);
+  }
+
+  private failed(username: string, userId: string | null, reason: string, origin: RequestOrigin): Promise<void> {
+    return withTransaction(this.dataSource, (m) =>
+      this.events.record(m, { kind: 'signin.failed', subjectUserId: userId, username: username.slice(0, 64), details: { reason } }, origin),
+    );
+  }
+}

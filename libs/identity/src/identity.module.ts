@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { PrincipalLoader } from './access/principal.loader.js';
+import { ApiTokensService } from './api-tokens.service.js';
+import { AuthService } from './auth/auth.service.js';
+import { Authenticator } from './auth/authenticator.js';
+import { LoginThrottle } from './auth/login-throttle.js';
+import { PasswordHasher } from './auth/password-hasher.js';
+import { TokenService } from './auth/token.service.js';
+import { OrgUnitsService } from './org-units.service.js';
+import { SecurityEventsService } from './security-events.service.js';
+import { UsersService } from './users.service.js';
+
+/** Who may see and do what: organisation units, users, grants, sign-in, tokens, security events. */
+@Module({
+  // The secret is passed per call from AppConfig, so the module needs no options of its own.
+  imports: [JwtModule.register({})],
+  providers: [
+    PasswordHasher,
+    TokenService,
+    LoginThrottle,
+    PrincipalLoader,
+    Authenticator,
+    AuthService,
+    OrgUnitsService,
+    UsersService,
+    ApiTokensService,
+    SecurityEventsService,
+  ],
+  exports: [PasswordHasher, Authenticator, AuthService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
+})
+export class IdentityModule {}
