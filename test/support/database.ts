@@ -2,6 +2,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
 export const TEMPLATE_DB = 'kaikaku_template';
+export const DEMO_TEMPLATE_DB = 'kaikaku_demo_template';
+
+/** The password of every demo user in the demo template. */
+export const DEMO_PASSWORD = 'kaikaku-demo';
 
 export interface TestDatabase {
   name: string;
@@ -23,13 +27,16 @@ export function databaseUrl(name: string, base = serverUrl()): string {
   return u.toString();
 }
 
-/** A fresh database cloned from the migrated template, for one test file. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh database for one test file, cloned from the migrated template, or with
+ * `{ demo: true }` from the one that also holds the demo data.
+ */
+export async function createTestDatabase(options: { demo?: boolean } = {}): Promise<TestDatabase> {
   const name = `kaikaku_t_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl() });
   await admin.connect();
   try {
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${options.demo ? DEMO_TEMPLATE_DB : TEMPLATE_DB}`);
   } finally {
     await admin.end();
   }

@@ -9,6 +9,8 @@ import { startServices } from '../../scripts/services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const TEMPLATE_DB = 'kaikaku_template';
+/** The migrated template plus the demo data (Kumamoto's units, the demo users). */
+export const DEMO_TEMPLATE_DB = 'kaikaku_demo_template';
 
 export default async function globalSetup() {
   const services = await startServices('test');
@@ -26,7 +28,9 @@ export default async function globalSetup() {
   await admin.connect();
   try {
     // Leftovers of earlier runs: the template and the per-file clones.
-    const stale = await admin.query(`SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE 'kaikaku_t_%'`, [TEMPLATE_DB]);
+    const stale = await admin.query(`SELECT datname FROM pg_database WHERE datname = ANY($1) OR datname LIKE 'kaikaku_t_%'`, [
+      [TEMPLATE_DB, DEMO_TEMPLATE_DB],
+    ]);
     for (const { datname } of stale.rows) {
       await admin.query(`ALTER DATABASE "${datname}" IS_TEMPLATE false`);
       await admin.query(`DROP DATABASE "${datname}" WITH (FORCE)`);
@@ -36,16 +40,22 @@ export default async function globalSetup() {
     await admin.end();
   }
 
-  const templateUrl = new URL(services.databaseUrl);
-  templateUrl.pathname = `/${TEMPLATE_DB}`;
-  execFileSync(process.execPath, [cli, 'migrate'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: templateUrl.toString(), REDIS_URL: services.redisUrl, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const urlOf = (name) => {
+    const u = new URL(services.databaseUrl);
+    u.pathname = `/${name}`;
+    return u.toString();
+  };
+  const cliEnv = (db) => ({ ...process.env, DATABASE_URL: urlOf(db), REDIS_URL: services.redisUrl, LOG_LEVEL: 'warn', QUEUE_PREFIX: '{global-setup}' });
+  execFileSync(process.execPath, [cli, 'migrate'], { cwd: ROOT, env: cliEnv(TEMPLATE_DB), stdio: ['ignore', 'ignore', 'inherit'] });
 
   const again = new pg.Client({ connectionString: services.databaseUrl });
   await again.connect();
-  await again.query(`ALTER DATABASE ${TEMPLATE_DB} IS_TEMPLATE true`);
-  await again.end();
+  try {
+    await again.query(`ALTER DATABASE ${TEMPLATE_DB} IS_TEMPLATE true`);
+    await again.query(`CREATE DATABASE ${DEMO_TEMPLATE_DB} TEMPLATE ${TEMPLATE_DB}`);
+    execFileSync(process.execPath, [cli, 'seed'], { cwd: ROOT, env: cliEnv(DEMO_TEMPLATE_DB), stdio: ['ignore', 'ignore', 'inherit'] });
+    await again.query(`ALTER DATABASE ${DEMO_TEMPLATE_DB} IS_TEMPLATE true`);
+  } finally {
+    await again.end();
+  }
 }
