@@ -1,5 +1,6 @@
 export interface StartedServices {
   databaseUrl: string;
+  migrationDatabaseUrl: string;
   redisUrl: string;
   pgPort: number;
   redisPort: number;
@@ -8,7 +9,7 @@ export interface StartedServices {
   dataDir: string;
 }
 export declare const PROFILES: Record<'dev' | 'test', { pgPort: number; redisPort: number }>;
-export declare const DB: { user: string; password: string; database: string };
+export declare const DB: { user: string; password: string; database: string; appUser: string; appPassword: string };
 export declare function startServices(profile: 'dev' | 'test'): Promise<StartedServices>;
 export declare function stopServices(profile: 'dev' | 'test'): Promise<void>;
 export declare function findPostgresBin(options?: { install?: boolean }): string | null;

@@ -21,8 +21,11 @@ export const PROFILES = {
   test: { pgPort: 55433, redisPort: 56380 },
 };
 
-/** Database owner created in every local cluster; the URLs in .env.example use it. */
-export const DB = { user: 'kaikaku', password: 'kaikaku', database: 'kaikaku' };
+/**
+ * Two roles in every local cluster: the owner, who runs migrations, and the role the apps
+ * connect as, which may not rewrite history (no UPDATE or DELETE on the audit log).
+ */
+export const DB = { user: 'kaikaku', password: 'kaikaku', database: 'kaikaku', appUser: 'kaikaku_app', appPassword: 'kaikaku_app' };
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -132,6 +135,7 @@ async function startPostgres(profile) {
 
   const pid = readPid(join(pgData, 'postmaster.pid'));
   if (pid && pidAlive(pid) && (await portOpen(pgPort))) {
+    ensureDatabase(bin, pgPort);
     log(`postgres (${profile}) already running on 127.0.0.1:${pgPort}, pid ${pid}`);
     return;
   }
@@ -199,6 +203,9 @@ function ensureDatabase(bin, port) {
   if (psql(`SELECT 1 FROM pg_roles WHERE rolname = '${DB.user}'`) !== '1') {
     psql(`CREATE ROLE ${DB.user} LOGIN CREATEDB CREATEROLE PASSWORD '${DB.password}'`);
   }
+  if (psql(`SELECT 1 FROM pg_roles WHERE rolname = '${DB.appUser}'`) !== '1') {
+    psql(`CREATE ROLE ${DB.appUser} LOGIN PASSWORD '${DB.appPassword}'`);
+  }
   if (psql(`SELECT 1 FROM pg_database WHERE datname = '${DB.database}'`) !== '1') {
     psql(`CREATE DATABASE ${DB.database} OWNER ${DB.user}`);
   }
@@ -263,7 +270,8 @@ export async function startServices(profile) {
   await startRedis(profile);
   const { pgPort, redisPort } = PROFILES[profile];
   return {
-    databaseUrl: `postgres://${DB.user}:${DB.password}@127.0.0.1:${pgPort}/${DB.database}`,
+    databaseUrl: `postgres://${DB.appUser}:${DB.appPassword}@127.0.0.1:${pgPort}/${DB.database}`,
+    migrationDatabaseUrl: `postgres://${DB.user}:${DB.password}@127.0.0.1:${pgPort}/${DB.database}`,
     redisUrl: `redis://127.0.0.1:${redisPort}`,
     pgPort,
     redisPort,
@@ -292,7 +300,7 @@ if (isMain) {
       if (!PROFILES[profile]) throw new Error(`unknown profile "${profile}" (dev, test)`);
       if (command === 'start') {
         const s = await startServices(profile);
-        process.stdout.write(`DATABASE_URL=${s.databaseUrl}\nREDIS_URL=${s.redisUrl}\n`);
+        process.stdout.write(`DATABASE_URL=${s.databaseUrl}\nMIGRATION_DATABASE_URL=${s.migrationDatabaseUrl}\nREDIS_URL=${s.redisUrl}\n`);
       } else if (command === 'stop') {
         await stopServices(profile);
       } else if (command === 'status') {

@@ -15,6 +15,7 @@ const services = await startServices('dev');
 const env = {
   ...process.env,
   DATABASE_URL: process.env.DATABASE_URL ?? services.databaseUrl,
+  MIGRATION_DATABASE_URL: process.env.MIGRATION_DATABASE_URL ?? (process.env.DATABASE_URL ? undefined : services.migrationDatabaseUrl),
   REDIS_URL: process.env.REDIS_URL ?? services.redisUrl,
   LOG_PRETTY: process.env.LOG_PRETTY ?? 'true',
 };

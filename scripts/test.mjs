@@ -22,7 +22,8 @@ try {
     env: {
       ...process.env,
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
-      TEST_DATABASE_URL: services.databaseUrl,
+      TEST_DATABASE_URL: services.migrationDatabaseUrl,
+      TEST_APP_DATABASE_URL: services.databaseUrl,
       TEST_REDIS_URL: services.redisUrl,
     },
   });

@@ -9,7 +9,10 @@ export const DEMO_PASSWORD = 'kaikaku-demo';
 
 export interface TestDatabase {
   name: string;
+  /** As the apps' role: what the apps under test connect with. */
   url: string;
+  /** As the schema owner: for the test's own reads and deliberate tampering. */
+  ownerUrl: string;
   /** Runs SQL on this database with a short-lived connection. */
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   drop(): Promise<void>;
@@ -19,6 +22,10 @@ function serverUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`');
   return url;
+}
+
+function appServerUrl(): string {
+  return process.env.TEST_APP_DATABASE_URL ?? serverUrl();
 }
 
 export function databaseUrl(name: string, base = serverUrl()): string {
@@ -40,12 +47,14 @@ export async function createTestDatabase(options: { demo?: boolean } = {}): Prom
   } finally {
     await admin.end();
   }
-  const url = databaseUrl(name);
-  const pool = new pg.Pool({ connectionString: url, max: 3 });
+  const url = databaseUrl(name, appServerUrl());
+  const ownerUrl = databaseUrl(name);
+  const pool = new pg.Pool({ connectionString: ownerUrl, max: 3 });
   pool.on('error', () => undefined);
   return {
     name,
     url,
+    ownerUrl,
     async query(sql, params) {
       return (await pool.query(sql, params as unknown[])).rows;
     },

@@ -14,7 +14,9 @@ export const DEMO_TEMPLATE_DB = 'kaikaku_demo_template';
 
 export default async function globalSetup() {
   const services = await startServices('test');
-  process.env.TEST_DATABASE_URL = services.databaseUrl;
+  // The owner's URL (to create and drop databases) and the apps' role's.
+  process.env.TEST_DATABASE_URL = services.migrationDatabaseUrl;
+  process.env.TEST_APP_DATABASE_URL = services.databaseUrl;
   process.env.TEST_REDIS_URL = services.redisUrl;
   process.env.TEST_PG_BIN = services.pgBin;
   process.env.TEST_REDIS_SERVER = services.redisServer;
@@ -24,7 +26,7 @@ export default async function globalSetup() {
     execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   }
 
-  const admin = new pg.Client({ connectionString: services.databaseUrl });
+  const admin = new pg.Client({ connectionString: services.migrationDatabaseUrl });
   await admin.connect();
   try {
     // Leftovers of earlier runs: the template and the per-file clones.
@@ -40,15 +42,22 @@ export default async function globalSetup() {
     await admin.end();
   }
 
-  const urlOf = (name) => {
-    const u = new URL(services.databaseUrl);
+  const urlOf = (base, name) => {
+    const u = new URL(base);
     u.pathname = `/${name}`;
     return u.toString();
   };
-  const cliEnv = (db) => ({ ...process.env, DATABASE_URL: urlOf(db), REDIS_URL: services.redisUrl, LOG_LEVEL: 'warn', QUEUE_PREFIX: '{global-setup}' });
+  const cliEnv = (db) => ({
+    ...process.env,
+    DATABASE_URL: urlOf(services.databaseUrl, db),
+    MIGRATION_DATABASE_URL: urlOf(services.migrationDatabaseUrl, db),
+    REDIS_URL: services.redisUrl,
+    LOG_LEVEL: 'warn',
+    QUEUE_PREFIX: '{global-setup}',
+  });
   execFileSync(process.execPath, [cli, 'migrate'], { cwd: ROOT, env: cliEnv(TEMPLATE_DB), stdio: ['ignore', 'ignore', 'inherit'] });
 
-  const again = new pg.Client({ connectionString: services.databaseUrl });
+  const again = new pg.Client({ connectionString: services.migrationDatabaseUrl });
   await again.connect();
   try {
     await again.query(`ALTER DATABASE ${TEMPLATE_DB} IS_TEMPLATE true`);

@@ -7,4 +7,5 @@ import { SCHEMA } from '#libs/schema';
  * same options as the apps'.
  */
 loadDotEnv();
-export default createDataSource(loadConfig(), SCHEMA, 'kaikaku-migrations');
+const config = loadConfig();
+export default createDataSource({ ...config, DATABASE_URL: config.MIGRATION_DATABASE_URL }, SCHEMA, 'kaikaku-migrations');

@@ -18,11 +18,13 @@ function cliConfig(): AppConfig {
   return loadConfig({ LOG_LEVEL: 'warn', ...process.env });
 }
 
-async function withDataSource<T>(work: (ds: DataSource) => Promise<T>): Promise<T> {
-  const ds = createDataSource(cliConfig(), SCHEMA, 'kaikaku-cli');
+/** A DataSource as the schema owner, for migrations. */
+async function withDataSource<T>(work: (ds: DataSource, config: AppConfig) => Promise<T>): Promise<T> {
+  const config = cliConfig();
+  const ds = createDataSource({ ...config, DATABASE_URL: config.MIGRATION_DATABASE_URL } as AppConfig, SCHEMA, 'kaikaku-migrations');
   await ds.initialize();
   try {
-    return await work(ds);
+    return await work(ds, config);
   } finally {
     await ds.destroy();
   }
@@ -52,8 +54,8 @@ program
   .command('migrate')
   .description('apply pending database migrations')
   .action(() =>
-    withDataSource(async (ds) => {
-      const applied = await runMigrations(ds);
+    withDataSource(async (ds, config) => {
+      const applied = await runMigrations(ds, decodeURIComponent(new URL(config.DATABASE_URL).username));
       process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database schema is up to date\n');
     }),
   );

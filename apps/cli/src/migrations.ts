@@ -1,7 +1,11 @@
+import { Logger } from '@nestjs/common';
 import { type DataSource } from 'typeorm';
 
 /** Serialises migration runs across processes (two containers starting at once). */
 const LOCK_KEY = 'kaikaku:migrations';
+
+/** Tables the apps may read and append to, but never change or empty. */
+export const APPEND_ONLY_TABLES = ['audit_log'];
 
 async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
   const runner = dataSource.createQueryRunner();
@@ -15,10 +19,41 @@ async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<
   }
 }
 
-/** Applies pending migrations; returns their names. */
-export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Gives the apps' role what it needs on every table (now and, through default privileges,
+ * later ones), and takes away UPDATE, DELETE and TRUNCATE on the append-only tables, so
+ * that even a compromised app cannot rewrite history. Runs after every migration run.
+ */
+export async function grantAppPrivileges(dataSource: DataSource, appRole: string): Promise<void> {
+  const [{ owner }] = await dataSource.query(`SELECT current_user AS owner`);
+  if (owner === appRole) {
+    new Logger('Migrations').warn(
+      `the apps connect as the schema owner (${owner}); the audit log is then protected by its trigger only. Use a separate role in production.`,
+    );
+    return;
+  }
+  const exists = await dataSource.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [appRole]);
+  if (exists.length === 0) throw new Error(`the role "${appRole}" of DATABASE_URL does not exist: create it (CREATE ROLE ${appRole} LOGIN PASSWORD …)`);
+  const role = quoteIdent(appRole);
+  await dataSource.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+  await dataSource.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
+  await dataSource.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+  await dataSource.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`);
+  await dataSource.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${role}`);
+  await dataSource.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM ${role}`);
+  for (const table of APPEND_ONLY_TABLES) {
+    const present = await dataSource.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = $1`, [table]);
+    if (present.length > 0) await dataSource.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${quoteIdent(table)} FROM ${role}`);
+  }
+}
+
+/** Applies pending migrations, then the apps' privileges; returns the migrations' names. */
+export async function runMigrations(dataSource: DataSource, appRole: string): Promise<string[]> {
   return withMigrationLock(dataSource, async () => {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
+    await grantAppPrivileges(dataSource, appRole);
     return applied.map((m) => m.name);
   });
 }

@@ -29,3 +29,6 @@ export * from './http/concurrency.js';
 export * from './http/pagination.js';
 export * from './persistence/sql.js';
 export * from './http/parse-id.pipe.js';
+export * from './audit/audit-log.service.js';
+export * from './audit/canonical-json.js';
+export * from './http/idempotency.js';

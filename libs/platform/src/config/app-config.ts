@@ -43,9 +43,16 @@ export class AppConfig {
   @Max(65535)
   WORKER_HEALTH_PORT = 3001;
 
-  /** PostgreSQL connection used by the apps. */
+  /**
+   * PostgreSQL connection used by the apps. Its role should not own the schema: `migrate`
+   * grants it what it needs and withholds UPDATE and DELETE on the audit log.
+   */
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
-  DATABASE_URL = 'postgres://kaikaku:kaikaku@127.0.0.1:55432/kaikaku';
+  DATABASE_URL = 'postgres://kaikaku_app:kaikaku_app@127.0.0.1:55432/kaikaku';
+
+  /** The schema owner's connection, used only to run migrations. Defaults to DATABASE_URL when that is set alone. */
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  MIGRATION_DATABASE_URL = 'postgres://kaikaku:kaikaku@127.0.0.1:55432/kaikaku';
 
   /** Connections per process in the PostgreSQL pool. */
   @Transform(toInt)
@@ -198,6 +205,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const value = env[key];
     raw[key] = value === undefined || value === '' ? (defaults as unknown as Record<string, unknown>)[key] : value;
   }
+  // A single-role installation sets DATABASE_URL only; migrations then run as that role too.
+  if (!env.MIGRATION_DATABASE_URL && env.DATABASE_URL) raw.MIGRATION_DATABASE_URL = env.DATABASE_URL;
   const config = plainToInstance(AppConfig, raw);
   const errors = validateSync(config, { forbidUnknownValues: true });
   const problems = errors.map((e) => {

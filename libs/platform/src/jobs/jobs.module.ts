@@ -6,12 +6,17 @@ import { OutboxService } from './outbox/outbox.service.js';
 import { QueueRegistry } from './queue-registry.js';
 import { ProbeService, SystemJobs } from './system-jobs.js';
 import { WorkerHost } from './worker-host.js';
+import { AuditLog } from '../audit/audit-log.service.js';
+import { Idempotency } from '../http/idempotency.js';
 
-/** What every app needs to start jobs: writing them into the outbox. */
+/**
+ * What every app needs to change state: the outbox for jobs, the audit log, and
+ * idempotency keys, all written inside the business transaction.
+ */
 @Global()
 @Module({
-  providers: [OutboxService, ProbeService],
-  exports: [OutboxService, ProbeService],
+  providers: [OutboxService, ProbeService, AuditLog, Idempotency],
+  exports: [OutboxService, ProbeService, AuditLog, Idempotency],
 })
 export class OutboxModule {}
 

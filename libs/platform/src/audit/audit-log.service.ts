@@ -1,0 +1,164 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { canonicalJson } from './canonical-json.js';
+
+/** What happened, to what, by whom. `details` holds the rest (comment, version, meeting, changed fields…). */
+export interface AuditEntryInput {
+  actorUserId: string | null;
+  actorUsername: string | null;
+  entityType: string;
+  entityId: string;
+  action: string;
+  fromState?: string | null;
+  toState?: string | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditEntry extends Required<Omit<AuditEntryInput, 'details'>> {
+  id: string;
+  seq: number;
+  occurredAt: string;
+  details: Record<string, unknown>;
+}
+
+export const GENESIS_HASH = Buffer.alloc(32);
+
+/** The fields an entry's content hash covers, in canonical form. */
+export function auditContent(e: { occurredAt: string } & AuditEntryInput): string {
+  return canonicalJson({
+    occurredAt: e.occurredAt,
+    actorUserId: e.actorUserId,
+    actorUsername: e.actorUsername,
+    entityType: e.entityType,
+    entityId: e.entityId,
+    action: e.action,
+    fromState: e.fromState ?? null,
+    toState: e.toState ?? null,
+    details: e.details ?? {},
+  });
+}
+
+export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest();
+
+/** The chain: each entry's hash covers the previous entry's hash and its own content's. */
+export function chainHash(previous: Buffer, contentHash: Buffer): Buffer {
+  return sha256(Buffer.concat([previous, contentHash]));
+}
+
+export type VerifyResult =
+  | { ok: true; entries: number; lastSeq: number }
+  | { ok: false; entries: number; brokenAt: { seq: number; id: string; problem: string } };
+
+interface Row {
+  id: string;
+  seq: string;
+  occurred_at: Date;
+  actor_user_id: string | null;
+  actor_username: string | null;
+  entity_type: string;
+  entity_id: string;
+  action: string;
+  from_state: string | null;
+  to_state: string | null;
+  details: Record<string, unknown>;
+  content_hash: Buffer;
+  prev_hash: Buffer;
+  hash: Buffer;
+}
+
+const toEntry = (r: Row): AuditEntry => ({
+  id: r.id,
+  seq: Number(r.seq),
+  occurredAt: new Date(r.occurred_at).toISOString(),
+  actorUserId: r.actor_user_id,
+  actorUsername: r.actor_username,
+  entityType: r.entity_type,
+  entityId: r.entity_id,
+  action: r.action,
+  fromState: r.from_state,
+  toState: r.to_state,
+  details: r.details,
+});
+
+/**
+ * The audit log (監査ログ): append-only (the apps' role holds no UPDATE or DELETE on it, and
+ * a trigger refuses them from anyone), and hash-chained so that a changed, removed or
+ * reordered entry is found by `verify()`.
+ *
+ * Appends are serialised by locking the chain head row, as the last statement of the
+ * business transaction, so that the lock is held only for the insert and the commit, and
+ * concurrent writers still build one unbroken chain.
+ */
+@Injectable()
+export class AuditLog {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async append(manager: EntityManager, input: AuditEntryInput): Promise<{ id: string; seq: number }> {
+    if (!manager.queryRunner?.isTransactionActive) throw new Error('audit entries are written inside the transaction of their change');
+    // Milliseconds only: the content hash is computed here and must match what verify() reads back.
+    const occurredAt = new Date().toISOString();
+    const contentHash = sha256(auditContent({ ...input, occurredAt }));
+    const rows: Array<{ id: string; seq: string }> = await manager.query(
+      `WITH head AS (SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE),
+            entry AS (
+              INSERT INTO audit_log (seq, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details,
+                                     content_hash, prev_hash, hash)
+              SELECT head.seq + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, head.hash, sha256(head.hash || $10::bytea)
+                FROM head
+              RETURNING id, seq, hash)
+       UPDATE audit_chain_head SET seq = entry.seq, hash = entry.hash FROM entry WHERE audit_chain_head.id = 1
+       RETURNING entry.id, entry.seq`,
+      [
+        occurredAt,
+        input.actorUserId,
+        input.actorUsername,
+        input.entityType,
+        input.entityId,
+        input.action,
+        input.fromState ?? null,
+        input.toState ?? null,
+        canonicalJson(input.details ?? {}),
+        contentHash,
+      ],
+    );
+    return { id: rows[0].id, seq: Number(rows[0].seq) };
+  }
+
+  /** Entries about one record, oldest first. */
+  async forEntity(entityType: string, entityId: string, manager: EntityManager = this.dataSource.manager): Promise<AuditEntry[]> {
+    const rows: Row[] = await manager.query(`SELECT * FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq`, [entityType, entityId]);
+    return rows.map(toEntry);
+  }
+
+  /**
+   * Walks the whole chain in order and names the first entry whose content no longer
+   * matches its hash, whose link to the previous entry is broken, or that is missing.
+   */
+  async verify(batchSize = 5000): Promise<VerifyResult> {
+    let previous: Buffer = GENESIS_HASH;
+    let expectedSeq = 1;
+    let entries = 0;
+    for (;;) {
+      const rows: Row[] = await this.dataSource.query(`SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2`, [expectedSeq, batchSize]);
+      for (const r of rows) {
+        const seq = Number(r.seq);
+        const broken = (problem: string): VerifyResult => ({ ok: false, entries, brokenAt: { seq, id: r.id, problem } });
+        if (seq !== expectedSeq) return { ok: false, entries, brokenAt: { seq: expectedSeq, id: r.id, problem: `entry ${expectedSeq} is missing` } };
+        const content = sha256(auditContent(toEntry(r)));
+        if (!content.equals(r.content_hash)) return broken('its content does not match its content hash');
+        if (!r.prev_hash.equals(previous)) return broken('its link to the previous entry is broken');
+        if (!chainHash(previous, content).equals(r.hash)) return broken('its chain hash is wrong');
+        previous = r.hash;
+        expectedSeq++;
+        entries++;
+      }
+      if (rows.length < batchSize) break;
+    }
+    const [head] = await this.dataSource.query(`SELECT seq, hash FROM audit_chain_head WHERE id = 1`);
+    if (head && Number(head.seq) !== expectedSeq - 1) {
+      return { ok: false, entries, brokenAt: { seq: Number(head.seq), id: '', problem: `the chain head names entry ${head.seq}, but the log ends at ${expectedSeq - 1}` } };
+    }
+    return { ok: true, entries, lastSeq: expectedSeq - 1 };
+  }
+}

@@ -1,0 +1,102 @@
+import type { Label, TransitionDefinition, WorkflowDefinition } from '../definition.js';
+
+const SUBMIT: Label = { ja: '提出', en: 'Submit' };
+const APPROVE: Label = { ja: '承認', en: 'Approve' };
+const RETURN: Label = { ja: '差戻し', en: 'Return' };
+const REJECT: Label = { ja: '不採択', en: 'Reject' };
+const WITHDRAW: Label = { ja: '取下げ', en: 'Withdraw' };
+const MERGE: Label = { ja: '統合', en: 'Merge' };
+const REPORT: Label = { ja: '市議会報告', en: 'Report to council' };
+
+/** Return and reject are open to whoever holds the approving role at that stage, with a reason. */
+const atEachReviewStage = (
+  action: 'return' | 'reject',
+  to: string,
+  label: Label,
+  stages: ReadonlyArray<readonly [from: string, role: string]>,
+): TransitionDefinition[] =>
+  stages.map(([from, role]) => ({ action, from: [from], to, roles: [role], requires: ['comment'], effects: ['notifyOwners'], label }));
+
+/**
+ * A reform proposal: drafted in a bureau, approved inside it, then examined by the
+ * secretariat, the promotion committee and the promotion headquarters before adoption, and
+ * finally reported to the city council. Each stage may send it back to the bureau.
+ */
+export const REFORM_PROPOSAL: WorkflowDefinition = {
+  name: 'reform-proposal',
+  version: 1,
+  initial: 'draft',
+  states: [
+    { name: 'draft', label: { ja: '起案中', en: 'Drafting' } },
+    { name: 'bureau_review', label: { ja: '局内確認', en: 'Bureau review' } },
+    { name: 'submitted', label: { ja: '提出済', en: 'Submitted' } },
+    { name: 'committee_review', label: { ja: '推進委員会審議', en: 'Committee review' } },
+    { name: 'hq_review', label: { ja: '推進本部審議', en: 'HQ review' } },
+    { name: 'adopted', label: { ja: '決定', en: 'Adopted' } },
+    { name: 'reported', label: { ja: '市議会報告済', en: 'Reported to council' }, final: true },
+    { name: 'returned', label: { ja: '差戻し', en: 'Returned' } },
+    { name: 'rejected', label: { ja: '不採択', en: 'Rejected' }, final: true },
+    { name: 'withdrawn', label: { ja: '取下げ', en: 'Withdrawn' }, final: true },
+    { name: 'merged', label: { ja: '統合', en: 'Merged' }, final: true },
+  ],
+  transitions: [
+    {
+      action: 'submit',
+      from: ['draft', 'returned'],
+      to: 'bureau_review',
+      roles: ['bureau_editor'],
+      guards: ['inquiryOpen', 'requiredFieldsFilled'],
+      effects: ['notifyApprovers'],
+      label: SUBMIT,
+    },
+    {
+      action: 'approve',
+      from: ['bureau_review'],
+      to: 'submitted',
+      roles: ['bureau_approver'],
+      guards: ['inquiryOpen'],
+      effects: ['notifySecretariat'],
+      label: APPROVE,
+    },
+    { action: 'approve', from: ['submitted'], to: 'committee_review', roles: ['secretariat'], effects: ['notifyReviewers'], label: APPROVE },
+    { action: 'approve', from: ['committee_review'], to: 'hq_review', roles: ['committee_reviewer'], effects: ['notifyReviewers'], label: APPROVE },
+    { action: 'approve', from: ['hq_review'], to: 'adopted', roles: ['hq_member'], effects: ['notifyOwners'], label: APPROVE },
+    ...atEachReviewStage('return', 'returned', RETURN, [
+      ['bureau_review', 'bureau_approver'],
+      ['submitted', 'secretariat'],
+      ['committee_review', 'committee_reviewer'],
+      ['hq_review', 'hq_member'],
+    ]),
+    ...atEachReviewStage('reject', 'rejected', REJECT, [
+      ['submitted', 'secretariat'],
+      ['committee_review', 'committee_reviewer'],
+      ['hq_review', 'hq_member'],
+    ]),
+    {
+      action: 'withdraw',
+      from: ['draft', 'returned', 'bureau_review', 'submitted'],
+      to: 'withdrawn',
+      roles: ['bureau_editor', 'bureau_approver'],
+      label: WITHDRAW,
+    },
+    {
+      action: 'merge',
+      from: ['submitted', 'committee_review'],
+      to: 'merged',
+      roles: ['secretariat'],
+      guards: ['mergeTargetLive'],
+      requires: ['targetProposalId'],
+      effects: ['notifyOwners'],
+      label: MERGE,
+    },
+    {
+      action: 'report',
+      from: ['adopted'],
+      to: 'reported',
+      roles: ['secretariat'],
+      guards: ['councilMeeting'],
+      effects: ['notifyOwners'],
+      label: REPORT,
+    },
+  ],
+};
