@@ -64,6 +64,7 @@ export class ReviewCycle1764201600000 implements MigrationInterface {
       CREATE TABLE workflow_definition (
         name         text NOT NULL,
         version      integer NOT NULL CHECK (version >= 1),
+        subject      text NOT NULL CHECK (subject IN ('proposal', 'inquiry', 'progress-report')),
         definition   jsonb NOT NULL,
         content_hash text NOT NULL,
         created_at   timestamptz NOT NULL DEFAULT now(),

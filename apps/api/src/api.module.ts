@@ -1,6 +1,9 @@
 import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { IdentityModule } from '#libs/identity';
+import { PlanningModule } from '#libs/planning';
+import { ReviewModule } from '#libs/review';
+import { TrackingModule } from '#libs/tracking';
 import { AppConfig, ConfigModule, HealthModule, LoggingModule, OutboxModule, PersistenceModule } from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { AccessGuard } from './access/access.guard.js';
@@ -10,9 +13,31 @@ import { MeController } from './identity/me.controller.js';
 import { OrgUnitsController } from './identity/org-units.controller.js';
 import { SecurityEventsController } from './identity/security-events.controller.js';
 import { UsersController } from './identity/users.controller.js';
+import { Writes } from './http/writes.js';
+import { AuditController } from './review/audit.controller.js';
+import { InitiativesController } from './review/initiatives.controller.js';
+import { InquiriesController } from './review/inquiries.controller.js';
+import { MeetingsController } from './review/meetings.controller.js';
+import { PlansController } from './review/plans.controller.js';
+import { ProposalsController } from './review/proposals.controller.js';
+import { WorkflowsController } from './review/workflows.controller.js';
 
 /** Every controller of the API (the access-policy check and the access matrix read this list). */
-export const API_CONTROLLERS = [HealthController, AuthController, MeController, OrgUnitsController, UsersController, SecurityEventsController];
+export const API_CONTROLLERS = [
+  HealthController,
+  AuthController,
+  MeController,
+  OrgUnitsController,
+  UsersController,
+  SecurityEventsController,
+  PlansController,
+  WorkflowsController,
+  InquiriesController,
+  ProposalsController,
+  MeetingsController,
+  InitiativesController,
+  AuditController,
+];
 
 /** The HTTP API: controllers and the access guard; all behaviour lives in the libraries. */
 @Module({})
@@ -28,10 +53,13 @@ export class ApiModule {
         OutboxModule,
         HealthModule,
         IdentityModule,
+        PlanningModule,
+        ReviewModule,
+        TrackingModule,
         ...extraModules,
       ],
       controllers: API_CONTROLLERS,
-      providers: [{ provide: APP_GUARD, useClass: AccessGuard }],
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }, Writes],
     };
   }
 }

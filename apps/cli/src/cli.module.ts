@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, LoggingModule, OutboxModule, PersistenceModule } from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { IdentityModule } from '#libs/identity';
+import { PlanningModule } from '#libs/planning';
 
 /** The libraries the admin commands use; the same ones as the apps, no logic of its own. */
 @Module({})
@@ -9,7 +10,7 @@ export class CliModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot('cli'), PersistenceModule.forRoot(SCHEMA, 'kaikaku-cli'), OutboxModule, IdentityModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot('cli'), PersistenceModule.forRoot(SCHEMA, 'kaikaku-cli'), OutboxModule, IdentityModule, PlanningModule],
     };
   }
 }

@@ -1,7 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { loadDemoOrgUnits, loadDemoUsers, PasswordHasher } from '#libs/identity';
-import type { AppConfig } from '#libs/platform';
+import { KAIKAKU_PLAN_2027, PlansService } from '#libs/planning';
+import { type AppConfig, WorkflowRegistry } from '#libs/platform';
 
 /**
  * One step of the demo data (Kumamoto City's plan, bureaus and wards, demo users). Every
@@ -19,5 +20,16 @@ export const DEMO_DATA: DemoDataStep[] = [
   {
     name: 'demo users',
     run: async (m, app, config) => `${await loadDemoUsers(m, app.get(PasswordHasher), config.DEMO_PASSWORD)} created`,
+  },
+  {
+    name: 'workflow definitions',
+    run: async (m, app) => {
+      await app.get(WorkflowRegistry).storeShipped(m);
+      return 'stored';
+    },
+  },
+  {
+    name: '市役所改革プラン2027',
+    run: async (m, app) => ((await app.get(PlansService).loadDemo(m, KAIKAKU_PLAN_2027)) ? 'created' : 'present'),
   },
 ];

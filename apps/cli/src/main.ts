@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError } from 'commander';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { AppConfig, ConfigError, createDataSource, loadConfig, loadDotEnv, ProbeService, withTransaction } from '#libs/platform';
+import { AppConfig, AuditLog, ConfigError, WorkflowRegistry, createDataSource, loadConfig, loadDotEnv, ProbeService, withTransaction } from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { CITY_CODE, UsersService } from '#libs/identity';
 import { CliModule } from './cli.module.js';
@@ -56,6 +56,8 @@ program
   .action(() =>
     withDataSource(async (ds, config) => {
       const applied = await runMigrations(ds, decodeURIComponent(new URL(config.DATABASE_URL).username));
+      // The shipped workflow definitions are data: a changed one becomes a new version.
+      await new WorkflowRegistry(ds).storeShipped();
       process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database schema is up to date\n');
     }),
   );
@@ -155,6 +157,21 @@ async function readStdin(): Promise<string> {
   for await (const chunk of process.stdin) text += chunk;
   return text;
 }
+
+program
+  .command('audit:verify')
+  .description('walk the audit log’s hash chain and name the first broken entry (exit 3 when broken)')
+  .action(() =>
+    withContext(async (app) => {
+      const result = await app.get(AuditLog).verify();
+      if (result.ok) {
+        process.stdout.write(`audit log intact: ${result.entries} entries, last #${result.lastSeq}\n`);
+      } else {
+        process.stdout.write(`audit log BROKEN at entry #${result.brokenAt.seq} (${result.brokenAt.id}): ${result.brokenAt.problem}\n`);
+        process.exitCode = 3;
+      }
+    }),
+  );
 
 program.parseAsync().catch((error: unknown) => {
   process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${error instanceof Error ? error.message : String(error)}\n`);

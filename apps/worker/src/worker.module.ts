@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, HealthModule, JobsWorkerModule, LoggingModule, PersistenceModule } from '#libs/platform';
+import { ReviewJobsModule } from '#libs/review';
 import { SCHEMA } from '#libs/schema';
 
 /** The worker: queue processors, the outbox relay and the job schedulers. No API. */
@@ -14,6 +15,7 @@ export class WorkerModule {
         PersistenceModule.forRoot(SCHEMA, 'kaikaku-worker'),
         HealthModule,
         JobsWorkerModule,
+        ReviewJobsModule,
       ],
     };
   }

@@ -32,3 +32,4 @@ export * from './http/parse-id.pipe.js';
 export * from './audit/audit-log.service.js';
 export * from './audit/canonical-json.js';
 export * from './http/idempotency.js';
+export * from './workflows/workflow-registry.js';

@@ -9,9 +9,11 @@ export const ACCESS_POLICY = 'kaikaku:access-policy';
  * enforces in its query (not found = not visible):
  * - `own`: it belongs to the caller (their API token);
  * - `unit`: it belongs to a unit within the caller's grants of the route's roles;
+ * - `proposal`: the proposal visibility rule (libs/review proposal-visibility.ts: owners see
+ *   drafts, reviewers once it left its bureau, everyone once reported);
  * - `any`: every caller allowed on the route may reach every object.
  */
-export type ObjectRule = 'own' | 'unit' | 'any';
+export type ObjectRule = 'own' | 'unit' | 'proposal' | 'any';
 
 export type AccessPolicy =
   | { kind: 'public' }
@@ -25,7 +27,7 @@ function describe(policy: AccessPolicy): string {
     case 'signed-in':
       return `Anyone signed in${policy.object === 'own' ? ', on their own objects only' : ''}.`;
     case 'roles':
-      return `Roles: ${policy.roles.join(', ')}${policy.object === 'unit' ? ' (objects of their own units only)' : ''}.`;
+      return `Roles: ${policy.roles.join(', ')}${policy.object === 'unit' ? ' (objects of their own units only)' : policy.object === 'proposal' ? ' (proposals they may see)' : ''}.`;
   }
 }
 

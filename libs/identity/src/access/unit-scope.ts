@@ -53,3 +53,26 @@ export function applyScope<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, c
   const { sql, params } = scopeCondition(scope, column);
   return qb.andWhere(sql, params);
 }
+
+/**
+ * Positional parameters for hand-written SQL: `p.add(value)` answers `$n`.
+ */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** The scope as a condition on `column` in hand-written SQL. */
+export function scopeSql(scope: UnitScope, column: string, params: SqlParams): string {
+  switch (scope.kind) {
+    case 'all':
+      return 'TRUE';
+    case 'none':
+      return 'FALSE';
+    case 'units':
+      return `${column} = ANY(${params.add(scope.unitIds)}::uuid[])`;
+  }
+}

@@ -6,6 +6,8 @@
 export enum QueueName {
   /** Platform chores: the pipeline probe, outbox cleanup. */
   System = 'system',
+  /** What follows a workflow transition once it committed (the definitions' effects). */
+  Events = 'events',
 }
 
 export interface JobDefinition {
@@ -26,6 +28,11 @@ export const JOB_CATALOGUE = {
     attempts: 3,
     description: 'Deletes relayed outbox rows older than OUTBOX_RETENTION_DAYS',
   },
+  'workflow.effect': {
+    queue: QueueName.Events,
+    attempts: 8,
+    description: 'Runs one named effect of a committed workflow transition (notifications and the like)',
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;
@@ -34,6 +41,20 @@ export type JobName = keyof typeof JOB_CATALOGUE;
 export interface JobPayloads {
   'system.probe': { probeId: string };
   'system.outbox-cleanup': Record<string, never>;
+  'workflow.effect': WorkflowEffectPayload;
+}
+
+export interface WorkflowEffectPayload {
+  effect: string;
+  /** What moved: `proposal`, `inquiry`, `progress-report`. */
+  subject: string;
+  recordId: string;
+  action: string;
+  from: string;
+  to: string;
+  actorUserId: string;
+  /** The audit entry of the transition. */
+  auditSeq: number;
 }
 
 /** Cluster-wide periodic work, run once per slot across all workers (BullMQ job schedulers). */

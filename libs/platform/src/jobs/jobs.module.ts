@@ -8,6 +8,7 @@ import { ProbeService, SystemJobs } from './system-jobs.js';
 import { WorkerHost } from './worker-host.js';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { Idempotency } from '../http/idempotency.js';
+import { WorkflowRegistry } from '../workflows/workflow-registry.js';
 
 /**
  * What every app needs to change state: the outbox for jobs, the audit log, and
@@ -15,8 +16,8 @@ import { Idempotency } from '../http/idempotency.js';
  */
 @Global()
 @Module({
-  providers: [OutboxService, ProbeService, AuditLog, Idempotency],
-  exports: [OutboxService, ProbeService, AuditLog, Idempotency],
+  providers: [OutboxService, ProbeService, AuditLog, Idempotency, WorkflowRegistry],
+  exports: [OutboxService, ProbeService, AuditLog, Idempotency, WorkflowRegistry],
 })
 export class OutboxModule {}
 

@@ -1,0 +1,30 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsUUID } from 'class-validator';
+import { PageQuery, ParseIdPipe } from '#libs/platform';
+import { InitiativesService } from '#libs/tracking';
+import { Access } from '../access/access.decorator.js';
+
+class InitiativeQueryDto extends PageQuery {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() planId?: string;
+}
+
+@ApiTags('initiatives')
+@Controller('initiatives')
+export class InitiativesController {
+  constructor(private readonly initiatives: InitiativesService) {}
+
+  @Get()
+  @Access.signedIn()
+  @ApiOperation({ summary: 'Initiatives (取組): adopted proposals reported to the council, and imported ones' })
+  list(@Query() query: InitiativeQueryDto) {
+    return this.initiatives.list(query);
+  }
+
+  @Get(':id')
+  @Access.signedIn()
+  @ApiOperation({ summary: 'One initiative' })
+  get(@Param('id', ParseIdPipe) id: string) {
+    return this.initiatives.get(id);
+  }
+}

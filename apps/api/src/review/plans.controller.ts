@@ -1,0 +1,71 @@
+import { Body, Controller, Get, Headers, Param, Patch, Post, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Principal } from '#libs/identity';
+import { CreatePlanDto, CreatePolicyDto, PlansService, UpdatePlanDto, type PlanView, type PolicyView } from '#libs/planning';
+import { etagOf, ParseIdPipe, versionFromIfMatch } from '#libs/platform';
+import { Access } from '../access/access.decorator.js';
+import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+
+const actorOf = (p: Principal) => ({ id: p.id, username: p.user.username });
+
+@ApiTags('plans')
+@Controller('plans')
+export class PlansController {
+  constructor(private readonly plans: PlansService) {}
+
+  @Get()
+  @Access.signedIn()
+  @ApiOperation({ summary: 'Reform plans, newest first' })
+  list(): Promise<PlanView[]> {
+    return this.plans.list();
+  }
+
+  @Get(':id')
+  @Access.signedIn()
+  @ApiOperation({ summary: 'One plan: period (with 和暦 labels), mission, vision, values, policies and themes' })
+  async get(@Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanView> {
+    const plan = await this.plans.get(id);
+    reply.header('etag', etagOf(plan.version));
+    return plan;
+  }
+
+  @Post()
+  @Access.roles(['secretariat'])
+  @ApiOperation({ summary: 'Create a plan' })
+  async create(@Body() dto: CreatePlanDto, @CurrentPrincipal() me: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanView> {
+    const plan = await this.plans.create(dto, actorOf(me));
+    reply.header('etag', etagOf(plan.version));
+    return plan;
+  }
+
+  @Patch(':id')
+  @Access.roles(['secretariat'])
+  @ApiOperation({ summary: 'Change a plan' })
+  @ApiHeader({ name: 'If-Match', required: true })
+  async update(
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdatePlanDto,
+    @CurrentPrincipal() me: Principal,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PlanView> {
+    const plan = await this.plans.update(id, versionFromIfMatch(ifMatch), dto, actorOf(me));
+    reply.header('etag', etagOf(plan.version));
+    return plan;
+  }
+
+  @Get(':id/policies')
+  @Access.roles(['secretariat'])
+  @ApiOperation({ summary: 'The policies (方針) of a plan with their themes' })
+  async policies(@Param('id', ParseIdPipe) id: string): Promise<PolicyView[]> {
+    return (await this.plans.get(id)).policies;
+  }
+
+  @Post(':id/policies')
+  @Access.roles(['secretariat'])
+  @ApiOperation({ summary: 'Add a policy to a plan' })
+  addPolicy(@Param('id', ParseIdPipe) id: string, @Body() dto: CreatePolicyDto, @CurrentPrincipal() me: Principal): Promise<PolicyView> {
+    return this.plans.addPolicy(id, dto, actorOf(me));
+  }
+}

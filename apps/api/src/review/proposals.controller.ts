@@ -1,0 +1,119 @@
+import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '#libs/identity';
+import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
+import { CorrectProposalDto, CreateProposalDto, ProposalContentDto, ProposalQuery, ProposalsService, TransitionDto, type ProposalView } from '#libs/review';
+import { Access } from '../access/access.decorator.js';
+import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import { Writes } from '../http/writes.js';
+
+const IF_MATCH = { name: 'If-Match', required: true, description: 'the ETag of the version you act on' };
+const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'a retry with the same key replays the first answer' };
+/** Every role a workflow may name; which one may take which action is the workflow's (data) decision. */
+const WORKFLOW_ROLES = ['bureau_editor', 'bureau_approver', 'secretariat', 'committee_reviewer', 'hq_member'] as const;
+
+/** Proposals (取組提案) and their way through the cycle. */
+@ApiTags('proposals')
+@Controller('proposals')
+export class ProposalsController {
+  constructor(
+    private readonly proposals: ProposalsService,
+    private readonly writes: Writes,
+  ) {}
+
+  @Get()
+  @Access.signedIn()
+  @ApiOperation({ summary: 'Proposals the caller may see, filtered by inquiry, plan, state or unit' })
+  list(@CurrentPrincipal() me: Principal, @Query() query: ProposalQuery): Promise<Page<ProposalView>> {
+    return this.proposals.list(me, query);
+  }
+
+  @Get(':id')
+  @Access.signedIn({ object: 'proposal' })
+  @ApiOperation({ summary: 'One proposal (with ETag)' })
+  async get(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+    const proposal = await this.proposals.get(me, id);
+    reply.header('etag', etagOf(proposal.version));
+    return proposal;
+  }
+
+  @Post()
+  @Access.roles(['bureau_editor'])
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ summary: 'Draft a proposal for your unit in answer to an open inquiry' })
+  create(@CurrentPrincipal() me: Principal, @Body() dto: CreateProposalDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.writes.run(req, reply, me, 201, (m) => this.proposals.create(m, me, dto));
+  }
+
+  @Patch(':id')
+  @Access.roles(['bureau_editor', 'secretariat'], { object: 'proposal' })
+  @ApiHeader(IF_MATCH)
+  @ApiOperation({ summary: 'Edit the content (bureau: draft or returned; secretariat: under review); kept as a revision once submitted' })
+  update(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: ProposalContentDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const version = versionFromIfMatch(ifMatch);
+    return this.writes.run(req, reply, me, 200, (m) => this.proposals.update(m, me, id, version, dto));
+  }
+
+  @Post(':id/transitions')
+  @Access.roles(WORKFLOW_ROLES, { object: 'proposal' })
+  @ApiHeader(IF_MATCH)
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ summary: 'Take a workflow action: submit, approve, return, reject, withdraw, merge, report' })
+  transition(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: TransitionDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const version = versionFromIfMatch(ifMatch);
+    return this.writes.run(req, reply, me, 200, (m) => this.proposals.transition(m, me, id, version, dto));
+  }
+
+  @Get(':id/actions')
+  @Access.signedIn({ object: 'proposal' })
+  @ApiOperation({ summary: 'The actions the caller may take now' })
+  actions(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string) {
+    return this.proposals.actions(me, id);
+  }
+
+  @Get(':id/history')
+  @Access.signedIn({ object: 'proposal' })
+  @ApiOperation({ summary: 'Every step: actor, from, to, action, comment, time, version (from the audit log)' })
+  history(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string) {
+    return this.proposals.history(me, id);
+  }
+
+  @Get(':id/revisions')
+  @Access.signedIn({ object: 'proposal' })
+  @ApiOperation({ summary: 'The content revisions kept since the first submission' })
+  revisions(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string) {
+    return this.proposals.revisions(me, id);
+  }
+
+  @Post(':id/corrections')
+  @Access.roles(['secretariat'], { object: 'proposal' })
+  @ApiHeader(IF_MATCH)
+  @ApiHeader(IDEMPOTENCY)
+  @ApiOperation({ summary: 'Correct a decided proposal: a new revision with its reason (the decision itself is not edited)' })
+  correct(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: CorrectProposalDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const version = versionFromIfMatch(ifMatch);
+    return this.writes.run(req, reply, me, 200, (m) => this.proposals.correct(m, me, id, version, dto));
+  }
+}

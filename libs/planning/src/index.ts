@@ -1,0 +1,4 @@
+export * from './demo/kaikaku-plan-2027.js';
+export * from './dto/plan.dto.js';
+export * from './planning.module.js';
+export * from './plans.service.js';

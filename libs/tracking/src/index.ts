@@ -1,0 +1,2 @@
+export * from './initiatives.service.js';
+export * from './tracking.module.js';

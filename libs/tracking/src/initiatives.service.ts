@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { NotFoundError, pageOf, type Page, type PageQuery } from '#libs/platform';
+
+export interface InitiativeView {
+  id: string;
+  code: string;
+  title: string;
+  summary: string;
+  plan: { id: string; code: string };
+  policy: { id: string; number: number; title: string } | null;
+  theme: { id: string; number: number; title: string } | null;
+  owningUnit: { id: string; code: string; nameJa: string };
+  collaboratingUnits: Array<{ id: string; code: string; nameJa: string }>;
+  schedule: Array<{ fiscalYear: number; step: string }>;
+  proposalId: string | null;
+  reportedAt: string | null;
+  councilMeetingId: string | null;
+}
+
+const SELECT = `
+  SELECT i.*, pl.code AS plan_code,
+         pp.number AS policy_number, pp.title AS policy_title, t.number AS theme_number, t.title AS theme_title,
+         ou.code AS unit_code, ou.name_ja AS unit_name_ja,
+         coalesce((SELECT json_agg(json_build_object('id', c.id, 'code', c.code, 'nameJa', c.name_ja) ORDER BY c.code)
+                     FROM initiative_collaborator ic JOIN org_unit c ON c.id = ic.org_unit_id WHERE ic.initiative_id = i.id), '[]') AS collaborators
+    FROM initiative i
+    JOIN plan pl ON pl.id = i.plan_id
+    JOIN org_unit ou ON ou.id = i.owning_unit_id
+    LEFT JOIN plan_policy pp ON pp.id = i.policy_id
+    LEFT JOIN plan_theme t ON t.id = i.theme_id`;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function view(r: any): InitiativeView {
+  return {
+    id: r.id,
+    code: r.code,
+    title: r.title,
+    summary: r.summary,
+    plan: { id: r.plan_id, code: r.plan_code },
+    policy: r.policy_id ? { id: r.policy_id, number: r.policy_number, title: r.policy_title } : null,
+    theme: r.theme_id ? { id: r.theme_id, number: r.theme_number, title: r.theme_title } : null,
+    owningUnit: { id: r.owning_unit_id, code: r.unit_code, nameJa: r.unit_name_ja },
+    collaboratingUnits: r.collaborators,
+    schedule: r.schedule,
+    proposalId: r.proposal_id,
+    reportedAt: r.reported_at ? new Date(r.reported_at).toISOString() : null,
+    councilMeetingId: r.council_meeting_id,
+  };
+}
+
+export interface InitiativeQuery extends PageQuery {
+  planId?: string;
+}
+
+/**
+ * Initiatives (取組): what the council was told the city will do, tracked for the plan's
+ * years. Adopted proposals become initiatives when reported; earlier plans' initiatives are
+ * imported. Public once they exist, so every signed-in caller may read them.
+ */
+@Injectable()
+export class InitiativesService {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Creates the initiative of a proposal reported to the council, in the reporting
+   * transaction. Codes run per policy (`2-03`: policy 2, third initiative).
+   */
+  async createFromProposal(m: EntityManager, proposalId: string, councilMeetingId: string): Promise<string> {
+    const [p] = await m.query(
+      `SELECT p.*, pp.number AS policy_number FROM proposal p LEFT JOIN plan_policy pp ON pp.id = p.policy_id WHERE p.id = $1`,
+      [proposalId],
+    );
+    // One reporting at a time per plan, so that codes are dealt out without gaps or clashes.
+    await m.query(`SELECT 1 FROM plan WHERE id = $1 FOR UPDATE`, [p.plan_id]);
+    const prefix = p.policy_number ? `${p.policy_number}-` : '0-';
+    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM initiative WHERE plan_id = $1 AND code LIKE $2`, [p.plan_id, `${prefix}%`]);
+    const code = `${prefix}${String(n + 1).padStart(2, '0')}`;
+    const [{ id }] = await m.query(
+      `INSERT INTO initiative (plan_id, proposal_id, code, title, summary, policy_id, theme_id, owning_unit_id, schedule, reported_at, council_meeting_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, now(), $10) RETURNING id`,
+      [p.plan_id, proposalId, code, p.title, p.summary, p.policy_id, p.theme_id, p.owning_unit_id, JSON.stringify(p.schedule), councilMeetingId],
+    );
+    await m.query(`INSERT INTO initiative_collaborator (initiative_id, org_unit_id) SELECT $1, org_unit_id FROM proposal_collaborator WHERE proposal_id = $2`, [id, proposalId]);
+    return id;
+  }
+
+  async list(query: InitiativeQuery): Promise<Page<InitiativeView>> {
+    const params: unknown[] = [];
+    const where = query.planId ? `WHERE i.plan_id = $${params.push(query.planId)}` : '';
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM initiative i ${where}`, params);
+    const rows = await this.dataSource.query(`${SELECT} ${where} ORDER BY i.code LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
+      ...params,
+      query.pageSize,
+      query.offset,
+    ]);
+    return pageOf(rows.map(view), total, query);
+  }
+
+  async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<InitiativeView> {
+    const rows = await manager.query(`${SELECT} WHERE i.id = $1`, [id]);
+    if (rows.length === 0) throw new NotFoundError('The initiative');
+    return view(rows[0]);
+  }
+
+  async forProposal(proposalId: string, manager: EntityManager = this.dataSource.manager): Promise<InitiativeView | null> {
+    const rows = await manager.query(`${SELECT} WHERE i.proposal_id = $1`, [proposalId]);
+    return rows.length ? view(rows[0]) : null;
+  }
+}

@@ -1,0 +1,256 @@
+import { describe, expect, it } from '@jest/globals';
+import type { WorkflowDefinition } from './definition.js';
+import { INQUIRY, INQUIRY_GUARDS, PROGRESS_REPORT, PROPOSAL_GUARDS, REFORM_PROPOSAL, SHIPPED_DEFINITIONS, WORKFLOW_EFFECTS } from './definitions/index.js';
+import { assertValidDefinition, definitionProblems, parseDefinition, WorkflowDefinitionError, type DefinitionRegistries } from './validate-definition.js';
+
+const registries = { guards: [...PROPOSAL_GUARDS, ...INQUIRY_GUARDS], effects: WORKFLOW_EFFECTS };
+
+/** draft → open → done, the smallest sound definition; each test breaks one thing in a copy. */
+function small(): WorkflowDefinition {
+  return {
+    name: 'small',
+    initial: 'draft',
+    states: [
+      { name: 'draft', label: { ja: '作成中', en: 'Drafting' } },
+      { name: 'open', label: { ja: '受付中', en: 'Open' } },
+      { name: 'done', label: { ja: '完了', en: 'Done' }, final: true },
+    ],
+    transitions: [
+      { action: 'open', from: ['draft'], to: 'open', roles: ['secretariat'], guards: ['g'], effects: ['e'] },
+      { action: 'finish', from: ['open'], to: 'done', roles: ['secretariat'], requires: ['comment'] },
+    ],
+  };
+}
+
+function problemsOf(change: (d: WorkflowDefinition) => void, reg: DefinitionRegistries = { guards: ['g'], effects: ['e'] }): string[] {
+  const d = small();
+  change(d);
+  return definitionProblems(d, reg);
+}
+
+describe('definitionProblems', () => {
+  it('finds nothing wrong with the shipped definitions', () => {
+    expect(SHIPPED_DEFINITIONS.map((d) => d.name)).toEqual(['reform-proposal', 'inquiry', 'progress-report']);
+    for (const d of SHIPPED_DEFINITIONS) expect(definitionProblems(d, registries)).toEqual([]);
+  });
+
+  it('registers every guard and effect the shipped definitions use, and no unused one', () => {
+    const used = (d: WorkflowDefinition, k: 'guards' | 'effects') => new Set(d.transitions.flatMap((t) => t[k] ?? []));
+    expect([...used(REFORM_PROPOSAL, 'guards')].sort()).toEqual([...PROPOSAL_GUARDS].sort());
+    expect([...used(INQUIRY, 'guards')]).toEqual([...INQUIRY_GUARDS]);
+    expect(used(PROGRESS_REPORT, 'guards').size).toBe(0);
+    const effects = new Set(SHIPPED_DEFINITIONS.flatMap((d) => [...used(d, 'effects')]));
+    expect([...effects].sort()).toEqual([...WORKFLOW_EFFECTS].sort());
+  });
+
+  it('finds nothing wrong with the small definition the other cases break', () => {
+    expect(problemsOf(() => undefined)).toEqual([]);
+  });
+
+  it('names an empty state name and a duplicate state', () => {
+    const problems = problemsOf((d) => {
+      d.states.push({ name: '', label: { ja: 'x', en: 'x' } }, { name: 'open', label: { ja: 'x', en: 'x' } });
+    });
+    expect(problems).toContain('states[3] has an empty name');
+    expect(problems).toContain('state "open" is defined more than once');
+  });
+
+  it('names an unknown initial state', () => {
+    expect(problemsOf((d) => (d.initial = 'start'))).toEqual(['initial state "start" is not one of the states']);
+  });
+
+  it('names a transition from or to an unknown state', () => {
+    const problems = problemsOf((d) => {
+      d.transitions[0].from = ['draft', 'ghost'];
+      d.transitions[1].to = 'nowhere';
+    });
+    expect(problems).toContain('transitions[0] ("open") starts from unknown state "ghost"');
+    expect(problems).toContain('transitions[1] ("finish") leads to unknown state "nowhere"');
+  });
+
+  it('names an unreachable state', () => {
+    const problems = problemsOf((d) => {
+      d.states.push({ name: 'limbo', label: { ja: '宙', en: 'Limbo' } });
+      d.transitions.push({ action: 'leave', from: ['limbo'], to: 'done', roles: ['secretariat'] });
+    });
+    expect(problems).toEqual(['state "limbo" cannot be reached from the initial state "draft"']);
+  });
+
+  it('names a non-final state with no way out, even if it loops back to itself', () => {
+    expect(problemsOf((d) => d.transitions.pop())).toEqual(expect.arrayContaining(['state "open" is not final but no transition leads out of it']));
+    const looping = problemsOf((d) => (d.transitions[1].to = 'open'));
+    expect(looping).toContain('state "open" is not final but no transition leads out of it');
+  });
+
+  it('names a final state with an outgoing transition', () => {
+    const problems = problemsOf((d) => d.transitions.push({ action: 'reopen', from: ['done'], to: 'open', roles: ['secretariat'] }));
+    expect(problems).toEqual(['final state "done" has an outgoing transition transitions[2] ("reopen")']);
+  });
+
+  it('names two transitions with the same action from the same state', () => {
+    const problems = problemsOf((d) => d.transitions.push({ action: 'open', from: ['open', 'draft'], to: 'done', roles: ['secretariat'] }));
+    expect(problems).toEqual(['transitions[0] ("open") and transitions[2] ("open") are ambiguous: both define action "open" from state "draft"']);
+  });
+
+  it('allows one action from different states', () => {
+    expect(problemsOf((d) => d.transitions.push({ action: 'open', from: ['open'], to: 'done', roles: ['secretariat'] }))).toEqual([]);
+  });
+
+  it('names a transition with no roles or no from-states', () => {
+    const problems = problemsOf((d) => {
+      d.transitions[0].roles = [];
+      d.transitions[1].from = [];
+    });
+    expect(problems).toContain('transitions[0] ("open") names no roles, so nobody could take it');
+    expect(problems).toContain('transitions[1] ("finish") has an empty from list');
+  });
+
+  it('names guards and effects missing from the registries, and checks nothing without them', () => {
+    const broken = (d: WorkflowDefinition) => {
+      d.transitions[1].guards = ['councilMeeting'];
+      d.transitions[1].effects = ['notifyEveryone'];
+    };
+    expect(problemsOf(broken)).toEqual([
+      'transitions[1] ("finish") uses guard "councilMeeting", which is not registered',
+      'transitions[1] ("finish") uses effect "notifyEveryone", which is not registered',
+    ]);
+    expect(problemsOf(broken, {})).toEqual([]);
+  });
+
+  it('names invalid state, action, role and input names', () => {
+    const problems = problemsOf((d) => {
+      d.states[1].name = 'Open';
+      d.transitions[0].to = 'Open';
+      d.transitions[1].from = ['Open'];
+      d.transitions[1].action = 'finish-now';
+      d.transitions[1].roles = ['Secretariat'];
+      d.transitions[1].requires = ['target_id'];
+    });
+    expect(problems).toEqual([
+      'state "Open" has an invalid name (must match /^[a-z][a-z0-9_]*$/)',
+      'transitions[1] ("finish-now") has an invalid action name (must match /^[a-z][a-z0-9_]*$/)',
+      'transitions[1] ("finish-now") names an invalid role "Secretariat" (must match /^[a-z][a-z0-9_]*$/)',
+      'transitions[1] ("finish-now") requires an invalid input name "target_id" (must match /^[a-zA-Z][a-zA-Z0-9]*$/)',
+    ]);
+  });
+
+  it('names blank labels', () => {
+    const problems = problemsOf((d) => {
+      d.states[0].label.en = ' ';
+      d.transitions[0].label = { ja: '', en: 'Open' };
+    });
+    expect(problems).toEqual([
+      'state "draft" needs both a Japanese and an English label',
+      'transitions[0] ("open") has a label without both a Japanese and an English text',
+    ]);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf((d) => {
+      d.initial = 'start';
+      d.transitions[0].roles = [];
+      d.transitions[1].guards = ['nope'];
+    });
+    expect(problems).toHaveLength(3);
+  });
+});
+
+describe('assertValidDefinition', () => {
+  it('throws WorkflowDefinitionError carrying the problems', () => {
+    const d = small();
+    d.initial = 'start';
+    let error: unknown;
+    try {
+      assertValidDefinition(d, { guards: ['g'] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(WorkflowDefinitionError);
+    expect((error as WorkflowDefinitionError).problems).toEqual(['initial state "start" is not one of the states']);
+    expect((error as Error).message).toMatch(/"small".*initial state "start"/);
+  });
+
+  it('is quiet for a valid definition', () => {
+    expect(() => assertValidDefinition(REFORM_PROPOSAL, registries)).not.toThrow();
+  });
+});
+
+describe('parseDefinition', () => {
+  const json = () => JSON.parse(JSON.stringify(REFORM_PROPOSAL)) as Record<string, any>;
+
+  function parseProblems(value: unknown): string[] {
+    try {
+      parseDefinition(value);
+    } catch (e) {
+      expect(e).toBeInstanceOf(WorkflowDefinitionError);
+      return (e as WorkflowDefinitionError).problems;
+    }
+    throw new Error('parseDefinition accepted it');
+  }
+
+  it('returns an equal but separate value for every shipped definition', () => {
+    for (const d of SHIPPED_DEFINITIONS) {
+      const parsed = parseDefinition(JSON.parse(JSON.stringify(d)));
+      expect(parsed).toEqual(d);
+      expect(parsed).not.toBe(d);
+    }
+  });
+
+  it('names the path of a wrongly typed field', () => {
+    const d = json();
+    d.transitions[2].roles = 'secretariat';
+    expect(parseProblems(d)).toEqual(['transitions[2].roles: must be an array of strings, got a string']);
+  });
+
+  it('names every bad field, deep inside too', () => {
+    const d = json();
+    d.name = 7;
+    d.version = 1.5;
+    delete d.initial;
+    d.states[3].label.ja = null;
+    d.states[6].final = 'yes';
+    d.transitions[0].from = ['draft', 3];
+    d.transitions[4].guards = null;
+    d.transitions[5] = 'approve';
+    expect(parseProblems(d)).toEqual([
+      'name: must be a string, got a number',
+      'initial: must be a string, got nothing',
+      'version: must be a whole number, got a number',
+      'states[3].label.ja: must be a string, got null',
+      'states[6].final: must be true or false, got a string',
+      'transitions[0].from[1]: must be a string, got a number',
+      'transitions[4].guards: must be an array of strings, got null',
+      'transitions[5]: must be an object, got a string',
+    ]);
+  });
+
+  it('refuses unknown fields, so that a misspelt one is not silently ignored', () => {
+    const d = json();
+    d.transitions[0].guard = ['inquiryOpen'];
+    d.owner = 'me';
+    expect(parseProblems(d)).toEqual(['definition.owner: unknown field', 'transitions[0].guard: unknown field']);
+  });
+
+  it('refuses something that is not an object at all', () => {
+    expect(parseProblems('{"name":"x"}')).toEqual(['definition: must be an object, got a string']);
+    expect(parseProblems(null)).toEqual(['definition: must be an object, got null']);
+    expect(parseProblems([])).toEqual(['definition: must be an object, got an array']);
+  });
+
+  it('refuses missing arrays and oversized input', () => {
+    expect(parseProblems({ name: 'x', initial: 'a' })).toEqual([
+      'states: must be an array, got nothing',
+      'transitions: must be an array, got nothing',
+    ]);
+    const d = json();
+    d.states[0].label.en = 'x'.repeat(1000);
+    expect(parseProblems(d)).toEqual(['states[0].label.en: must be at most 200 characters']);
+  });
+
+  it('checks shape only: a well-shaped but inconsistent definition is left to definitionProblems', () => {
+    const d = json();
+    d.initial = 'nowhere';
+    const parsed = parseDefinition(d);
+    expect(definitionProblems(parsed, registries)).toContain('initial state "nowhere" is not one of the states');
+  });
+});
