@@ -45,6 +45,17 @@ export class ReviewCycle1764201600000 implements MigrationInterface {
       END $$`);
     await q.query(`CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only()`);
     await q.query(`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only()`);
+    // The head only ever moves one entry forward: it cannot be wound back to fork the chain.
+    await q.query(`
+      CREATE FUNCTION audit_chain_head_advances() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.id <> OLD.id OR NEW.seq <> OLD.seq + 1 THEN
+          RAISE EXCEPTION 'audit_chain_head only advances by one entry' USING ERRCODE = 'insufficient_privilege';
+        END IF;
+        RETURN NEW;
+      END $$`);
+    await q.query(`CREATE TRIGGER audit_chain_head_advances BEFORE UPDATE ON audit_chain_head FOR EACH ROW EXECUTE FUNCTION audit_chain_head_advances()`);
+    await q.query(`CREATE TRIGGER audit_chain_head_kept BEFORE DELETE OR TRUNCATE ON audit_chain_head FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only()`);
 
     // ── idempotency keys ───────────────────────────────────────────────────────
     await q.query(`
@@ -258,5 +269,6 @@ export class ReviewCycle1764201600000 implements MigrationInterface {
       await q.query(`DROP TABLE ${table}`);
     }
     await q.query(`DROP FUNCTION audit_log_is_append_only()`);
+    await q.query(`DROP FUNCTION audit_chain_head_advances()`);
   }
 }

@@ -50,3 +50,52 @@ export async function act(client: Client, kind: 'proposals' | 'inquiries', id: s
   if (current.status !== 200) throw new Error(`cannot read ${kind}/${id}: ${current.status} ${current.text}`);
   return client.post(`/${kind}/${id}/transitions`, { action, ...extra }, { 'if-match': current.headers.get('etag')! });
 }
+
+type Users = (username: string) => Promise<Client>;
+
+/** An open inquiry of the demo plan, created and opened by the secretariat. */
+export async function openInquiry(user: Users, planCode = 'kaikaku-2027'): Promise<{ planId: string; inquiryId: string }> {
+  const secretariat = await user('secretariat');
+  const plan = ok(await secretariat.get('/plans')).body.find((p: { code: string }) => p.code === planCode);
+  const inquiry = ok(await secretariat.post('/inquiries', { planId: plan.id, title: '照会', dueDate: daysFromNow(14) }), 201).body;
+  ok(await act(secretariat, 'inquiries', inquiry.id, 'open'));
+  return { planId: plan.id, inquiryId: inquiry.id };
+}
+
+const PATH: Record<string, Array<[string, string]>> = {
+  draft: [],
+  bureau_review: [['editor', 'submit']],
+  submitted: [
+    ['editor', 'submit'],
+    ['approver', 'approve'],
+  ],
+  committee_review: [
+    ['editor', 'submit'],
+    ['approver', 'approve'],
+    ['secretariat', 'approve'],
+  ],
+  hq_review: [
+    ['editor', 'submit'],
+    ['approver', 'approve'],
+    ['secretariat', 'approve'],
+    ['committee', 'approve'],
+  ],
+  adopted: [
+    ['editor', 'submit'],
+    ['approver', 'approve'],
+    ['secretariat', 'approve'],
+    ['committee', 'approve'],
+    ['hq', 'approve'],
+  ],
+};
+
+/** A proposal of `unit`, driven through the API to `state`. */
+export async function proposalIn(user: Users, inquiryId: string, unit: string, state: keyof typeof PATH, title = `${unit} 提案`): Promise<string> {
+  const editor = await user(`${unit}.editor`);
+  const { id } = ok(await editor.post('/proposals', { inquiryId, title, ...FULL_CONTENT }), 201).body;
+  for (const [who, action] of PATH[state]) {
+    const client = await user(who === 'editor' || who === 'approver' ? `${unit}.${who}` : who);
+    ok(await act(client, 'proposals', id, action));
+  }
+  return id;
+}

@@ -47,6 +47,9 @@ export async function grantAppPrivileges(dataSource: DataSource, appRole: string
     const present = await dataSource.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = $1`, [table]);
     if (present.length > 0) await dataSource.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${quoteIdent(table)} FROM ${role}`);
   }
+  // The chain head is updated on every append (its trigger lets it only advance), never removed.
+  const head = await dataSource.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'audit_chain_head'`);
+  if (head.length > 0) await dataSource.query(`REVOKE INSERT, DELETE, TRUNCATE ON audit_chain_head FROM ${role}`);
 }
 
 /** Applies pending migrations, then the apps' privileges; returns the migrations' names. */

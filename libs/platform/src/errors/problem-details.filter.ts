@@ -112,6 +112,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       this.logger.error({ err: error, traceId, url: request?.url }, 'unexpected error');
     } else if (status === 503) {
       this.logger.warn({ err: error, traceId, url: request?.url }, 'backing service unavailable');
+    } else if (c.code === 'CONFLICT' && !(error instanceof DomainError)) {
+      // A constraint caught what the service did not check first: worth knowing which.
+      const e = error as { constraint?: string; driverError?: { constraint?: string } };
+      this.logger.warn({ constraint: e.driverError?.constraint ?? e.constraint, traceId, url: request?.url }, 'database constraint conflict');
     }
 
     const body: ProblemDocument = {

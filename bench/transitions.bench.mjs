@@ -1,0 +1,547 @@
+#!/usr/bin/env node
+// Workflow transitions through the real HTTP API, against a baseline of the same database
+// work done directly with `pg`, measured in the same run and interleaved per concurrency
+// level, so that the noise of a shared machine lands on both sides alike. The ratio is the
+// figure that means something; the absolute rates depend on the machine.
+//
+//   node bench/transitions.bench.mjs        (or: npm run bench:transitions)
+//
+// Knobs (environment): BENCH_SKIP_BUILD=1, BENCH_POOL_SIZE (20), BENCH_SCALE (1: multiplies
+// every request count, for a quick smoke run), BENCH_API_NODE_ARGS (extra node flags for the
+// API process, e.g. "--cpu-prof --cpu-prof-dir=bench/results/prof"), BENCH_KEEP_DB=1.
+//
+// Plain Node ESM on purpose: it runs without a TypeScript loader, against the compiled dist/.
+
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import http from 'node:http';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { servicesStatus, startServices, stopServices } from '../scripts/services.mjs';
+import { build, ROOT } from '../scripts/lib/setup.mjs';
+
+const DB_NAME = 'kaikaku_bench';
+const QUEUE_PREFIX = '{bench}';
+const POOL_SIZE = intEnv('BENCH_POOL_SIZE', 20);
+const SCALE = Number(process.env.BENCH_SCALE ?? '1');
+const scaled = (n) => Math.max(10, Math.round(n * SCALE));
+
+/** Each level: a warm-up that is not counted, then the measured requests. */
+const LEVELS = [
+  { concurrency: 4, warmup: scaled(300), requests: scaled(3000) },
+  { concurrency: 16, warmup: scaled(300), requests: scaled(4000) },
+  { concurrency: 50, warmup: scaled(300), requests: scaled(5000) },
+];
+/** Every API request needs a proposal that has never moved; a margin keeps a retry-free run safe. */
+const PROPOSALS = intEnv('BENCH_PROPOSALS', Math.max(60_000, LEVELS.reduce((s, l) => s + l.warmup + l.requests, 0) + 1000));
+
+const TARGETS = {
+  rateRatioAtC4: 0.35,
+  p99AtC50Ms: 35,
+};
+
+function intEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number.parseInt(raw, 10);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
+  return n;
+}
+
+/** The compiled admin CLI, its stdout sent to our stderr so that stdout holds only the report. */
+function cli(args, env) {
+  execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 2, 'inherit'] });
+}
+
+function say(message) {
+  process.stderr.write(`\x1b[35m[bench]\x1b[0m ${message}\n`);
+}
+
+function urlFor(base, database) {
+  const u = new URL(base);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// ── set-up ───────────────────────────────────────────────────────────────────
+
+async function recreateDatabase(ownerUrl) {
+  const admin = new pg.Client({ connectionString: ownerUrl });
+  await admin.connect();
+  try {
+    // FORCE: a previous run killed halfway may have left an API connected to it.
+    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${DB_NAME}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function dropDatabase(ownerUrl) {
+  const admin = new pg.Client({ connectionString: ownerUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/**
+ * The workload, written straight into the database as the owner: an open inquiry and
+ * PROPOSALS proposals waiting in `submitted`, exactly what the secretariat's approve acts
+ * on, plus the baseline's own tables so that the real audit log is never written by it.
+ */
+async function prepareWorkload(ownerUrl, appRole) {
+  const db = new pg.Client({ connectionString: ownerUrl });
+  await db.connect();
+  try {
+    await db.query('BEGIN');
+    const [plan] = (
+      await db.query(
+        `SELECT p.id, p.proposal_workflow, pp.id AS policy_id
+           FROM plan p JOIN plan_policy pp ON pp.plan_id = p.id AND pp.number = 2
+          WHERE p.code = 'kaikaku-2027'`,
+      )
+    ).rows;
+    if (!plan) throw new Error('the seed did not create plan kaikaku-2027 with a policy 2');
+    const latest = async (name) => {
+      const { rows } = await db.query(`SELECT max(version) AS v FROM workflow_definition WHERE name = $1`, [name]);
+      if (rows[0].v === null) throw new Error(`no workflow definition "${name}" stored`);
+      return rows[0].v;
+    };
+    const inquiryVersion = await latest('inquiry');
+    const proposalVersion = await latest(plan.proposal_workflow);
+
+    const [inquiry] = (
+      await db.query(
+        `INSERT INTO inquiry (plan_id, title, due_date, state, workflow_name, workflow_version, opened_at)
+         VALUES ($1, 'ベンチマーク照会', current_date + 30, 'open', 'inquiry', $2, now()) RETURNING id`,
+        [plan.id, inquiryVersion],
+      )
+    ).rows;
+    const targets = await db.query(
+      `INSERT INTO inquiry_target (inquiry_id, org_unit_id) SELECT $1, id FROM org_unit WHERE kind IN ('bureau', 'ward')`,
+      [inquiry.id],
+    );
+    if (targets.rowCount !== 19) say(`note: ${targets.rowCount} bureau/ward units (19 expected)`);
+
+    // Owners spread round-robin over the bureaus and wards, as a real inquiry's answers would be.
+    await db.query(
+      `INSERT INTO proposal (inquiry_id, plan_id, owning_unit_id, title, summary, policy_id, expected_effect, schedule,
+                             state, workflow_name, workflow_version, first_submitted_at, left_bureau_at, version)
+       SELECT $1, $2, u.ids[1 + g % cardinality(u.ids)], 'ベンチ提案 ' || g, '窓口業務の見直し', $3, '待ち時間の短縮',
+              '[{"fiscalYear":2024,"step":"検討"}]'::jsonb, 'submitted', $4, $5,
+              now() - interval '2 days', now() - interval '1 day', 1
+         FROM generate_series(1, $6::int) g,
+              (SELECT array_agg(id ORDER BY code) AS ids FROM org_unit WHERE kind IN ('bureau', 'ward')) u`,
+      [inquiry.id, plan.id, plan.policy_id, plan.proposal_workflow, proposalVersion, PROPOSALS],
+    );
+
+    await db.query(`CREATE TABLE bench_record (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), version integer NOT NULL DEFAULT 1)`);
+    await db.query(`INSERT INTO bench_record (id) SELECT gen_random_uuid() FROM generate_series(1, $1::int)`, [PROPOSALS]);
+    await db.query(
+      `CREATE TABLE bench_audit (id bigserial PRIMARY KEY, entity_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT now(), details jsonb NOT NULL)`,
+    );
+    const role = `"${appRole.replaceAll('"', '""')}"`;
+    await db.query(`GRANT SELECT, UPDATE ON bench_record TO ${role}`);
+    await db.query(`GRANT SELECT, INSERT ON bench_audit TO ${role}`);
+    await db.query(`GRANT USAGE ON SEQUENCE bench_audit_id_seq TO ${role}`);
+    await db.query('COMMIT');
+    await db.query('ANALYZE');
+
+    // Both sides hand out ids in uuid order: random heap pages, never the same row twice.
+    const proposalIds = (await db.query(`SELECT id FROM proposal WHERE inquiry_id = $1 ORDER BY id`, [inquiry.id])).rows.map((r) => r.id);
+    const recordIds = (await db.query(`SELECT id FROM bench_record ORDER BY id`)).rows.map((r) => r.id);
+    const [{ version: pgVersion }] = (await db.query(`SHOW server_version`)).rows.map((r) => ({ version: r.server_version }));
+    return { proposalIds, recordIds, pgVersion, workflow: `${plan.proposal_workflow}@${proposalVersion}` };
+  } catch (error) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    await db.end();
+  }
+}
+
+// ── the API process ──────────────────────────────────────────────────────────
+
+function startApi({ port, databaseUrl, redisUrl }) {
+  const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/apps/api/src/main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      // The API never migrates, but a stray MIGRATION_DATABASE_URL from the shell must not point elsewhere.
+      MIGRATION_DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX,
+      LOG_LEVEL: 'warn',
+      LOG_PRETTY: 'false',
+      DATABASE_POOL_SIZE: String(POOL_SIZE),
+      // 40 characters, made up per run: production refuses the development secret.
+      JWT_SECRET: `bench-${Date.now().toString(36)}-`.padEnd(40, 'x').slice(0, 40),
+      // One token must outlive the whole run.
+      ACCESS_TOKEN_TTL_SECONDS: '3600',
+      OPENAPI_UI: 'false',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Kept for a failure report; the pipes must be drained or the API would block on writes.
+  const tail = [];
+  const keep = (chunk) => {
+    tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+    if (tail.length > 40) tail.splice(0, tail.length - 40);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, tail, exited };
+}
+
+async function waitReady(api, baseUrl, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  let exitedEarly = null;
+  api.exited.then((e) => (exitedEarly = e));
+  while (Date.now() < until) {
+    if (exitedEarly) throw new Error(`the API exited during start-up (${JSON.stringify(exitedEarly)}):\n${api.tail.join('\n')}`);
+    try {
+      const res = await fetch(`${baseUrl}/health/ready`);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`the API was not ready within ${timeoutMs} ms:\n${api.tail.join('\n')}`);
+}
+
+async function stopApi(api) {
+  if (!api || api.child.exitCode !== null || api.child.signalCode !== null) return;
+  // SIGTERM first: a graceful exit lets --cpu-prof write its profile.
+  api.child.kill('SIGTERM');
+  const done = await Promise.race([api.exited, sleep(25_000).then(() => null)]);
+  if (!done) {
+    api.child.kill('SIGKILL');
+    await api.exited;
+  }
+}
+
+async function signIn(baseUrl) {
+  const res = await fetch(`${baseUrl}/api/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'secretariat', password: process.env.DEMO_PASSWORD || 'kaikaku-demo' }),
+  });
+  const body = await res.json().catch(() => null);
+  if (res.status !== 200 || !body?.access_token) throw new Error(`sign-in as secretariat failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+// ── load ─────────────────────────────────────────────────────────────────────
+
+/**
+ * A closed loop: `concurrency` callers, each starting its next request as soon as the
+ * previous one answered, until `total` requests are done. Latency is per request, from
+ * the call to the last byte of the answer (for the API) or the COMMIT (for the baseline).
+ */
+async function closedLoop(concurrency, total, takeNext, once) {
+  const latencies = new Float64Array(total);
+  const errors = [];
+  let started = 0;
+  const t0 = process.hrtime.bigint();
+  const caller = async () => {
+    while (started < total) {
+      const i = started++;
+      const item = takeNext();
+      const s = process.hrtime.bigint();
+      try {
+        await once(item);
+      } catch (error) {
+        errors.push(error instanceof Error ? error.message : String(error));
+      }
+      latencies[i] = Number(process.hrtime.bigint() - s) / 1e6;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, caller));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return summarise(latencies, seconds, errors);
+}
+
+function summarise(latencies, seconds, errors) {
+  const sorted = Float64Array.from(latencies).sort();
+  // Nearest rank: the smallest value with at least p of the samples at or below it.
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+  const distinct = {};
+  for (const e of errors) distinct[e] = (distinct[e] ?? 0) + 1;
+  return {
+    requests: latencies.length,
+    seconds: round(seconds, 3),
+    rate: round(latencies.length / seconds, 1),
+    p50: round(pct(0.5), 2),
+    p90: round(pct(0.9), 2),
+    p99: round(pct(0.99), 2),
+    max: round(sorted[sorted.length - 1], 2),
+    errors: errors.length,
+    errorSamples: distinct,
+  };
+}
+
+const round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+function apiTransition(agent, port, token) {
+  const body = Buffer.from(JSON.stringify({ action: 'approve' }));
+  return (id) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/api/v1/proposals/${id}/transitions`,
+          agent,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'content-length': body.length,
+            'if-match': '"1"',
+          },
+        },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
+            // Cheap check that the transition really happened, without parsing every answer.
+            if (!text.includes('"state":"committee_review"') || res.headers.etag !== '"2"') {
+              return reject(new Error(`HTTP 200 but not committee_review/"2": ${text.slice(0, 200)}`));
+            }
+            resolve();
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+function baselineTransition(pool) {
+  // What the API's audit entry holds for this action, so the jsonb is of a similar size.
+  const details = JSON.stringify({ version: 2, comment: null, workflow: 'reform-proposal@1', action: 'approve', from: 'submitted', to: 'committee_review' });
+  return async (id) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`INSERT INTO bench_audit (entity_id, details) VALUES ($1, $2::jsonb)`, [id, details]);
+      const updated = await client.query(`UPDATE bench_record SET version = version + 1 WHERE id = $1`, [id]);
+      if (updated.rowCount !== 1) throw new Error(`bench_record ${id}: ${updated.rowCount} rows updated`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  };
+}
+
+function cursor(ids, what) {
+  let next = 0;
+  return () => {
+    if (next >= ids.length) throw new Error(`ran out of fresh ${what} (${ids.length}); raise BENCH_PROPOSALS`);
+    return ids[next++];
+  };
+}
+
+// ── report ───────────────────────────────────────────────────────────────────
+
+function printTable(rows) {
+  const pad = (s, n) => String(s).padStart(n);
+  const out = [];
+  out.push('');
+  out.push(`${'concurrency'.padEnd(11)}  ${pad('baseline req/s', 14)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('API req/s', 9)} ${pad('p50', 7)} ${pad('p99', 7)}  |  API/baseline`);
+  out.push('-'.repeat(97));
+  for (const r of rows) {
+    out.push(
+      `${String(r.concurrency).padEnd(11)}  ${pad(r.baseline.rate.toFixed(1), 14)} ${pad(r.baseline.p50.toFixed(2), 7)} ${pad(r.baseline.p99.toFixed(2), 7)}  |  ` +
+        `${pad(r.api.rate.toFixed(1), 9)} ${pad(r.api.p50.toFixed(2), 7)} ${pad(r.api.p99.toFixed(2), 7)}  |  ${(r.ratio * 100).toFixed(1).padStart(6)} %`,
+    );
+  }
+  out.push('(latencies in ms; each level ran baseline then API, after an uncounted warm-up of each)');
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+// ── main ─────────────────────────────────────────────────────────────────────
+
+async function main() {
+  const startedAt = new Date();
+  if (process.env.BENCH_SKIP_BUILD === '1') say('BENCH_SKIP_BUILD=1: using dist/ as it is');
+  else build();
+  if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js'))) throw new Error('dist/apps/api/src/main.js is missing: the build did not produce it');
+
+  const before = await servicesStatus('test');
+  const services = await startServices('test');
+  const weStartedServices = !before.postgres && !before.redis;
+
+  const ownerUrl = urlFor(services.migrationDatabaseUrl, DB_NAME);
+  const appUrl = urlFor(services.databaseUrl, DB_NAME);
+  const appRole = decodeURIComponent(new URL(services.databaseUrl).username);
+
+  let api = null;
+  let pool = null;
+  let dbCreated = false;
+  const cleanup = async () => {
+    await stopApi(api).catch((e) => say(`stopping the API: ${e.message}`));
+    api = null;
+    if (pool) await pool.end().catch(() => undefined);
+    pool = null;
+    if (dbCreated && process.env.BENCH_KEEP_DB !== '1') await dropDatabase(services.migrationDatabaseUrl).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
+    dbCreated = false;
+    if (weStartedServices) await stopServices('test').catch((e) => say(`stopping the test services: ${e.message}`));
+  };
+  let interrupted = false;
+  const onSignal = (signal) => {
+    if (interrupted) return;
+    interrupted = true;
+    say(`${signal}: cleaning up…`);
+    cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    say(`creating ${DB_NAME}, migrating and seeding…`);
+    await recreateDatabase(services.migrationDatabaseUrl);
+    dbCreated = true;
+    const cliEnv = {
+      ...process.env,
+      DATABASE_URL: appUrl,
+      MIGRATION_DATABASE_URL: ownerUrl,
+      REDIS_URL: services.redisUrl,
+      QUEUE_PREFIX,
+      LOG_LEVEL: 'warn',
+    };
+    cli(['migrate'], cliEnv);
+    cli(['seed'], cliEnv);
+
+    say(`preparing ${PROPOSALS} submitted proposals and the baseline tables…`);
+    const workload = await prepareWorkload(ownerUrl, appRole);
+
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    say(`starting the API on ${baseUrl} (pool ${POOL_SIZE})…`);
+    api = startApi({ port, databaseUrl: appUrl, redisUrl: services.redisUrl });
+    await waitReady(api, baseUrl);
+    const token = await signIn(baseUrl);
+
+    // The baseline connects as the same role and with the same pool size as the API.
+    pool = new pg.Pool({ connectionString: appUrl, max: POOL_SIZE, application_name: 'kaikaku-bench-baseline' });
+    pool.on('error', () => undefined);
+
+    const nextProposal = cursor(workload.proposalIds, 'proposals');
+    const nextRecord = cursor(workload.recordIds, 'bench_record rows');
+    const baselineOnce = baselineTransition(pool);
+
+    const rows = [];
+    for (const level of LEVELS) {
+      const { concurrency, warmup, requests } = level;
+      say(`c=${concurrency}: baseline (${warmup} warm-up + ${requests})…`);
+      await closedLoop(concurrency, warmup, nextRecord, baselineOnce);
+      const baseline = await closedLoop(concurrency, requests, nextRecord, baselineOnce);
+
+      say(`c=${concurrency}: API (${warmup} warm-up + ${requests})…`);
+      // One keep-alive socket per caller, as a load balancer in front would hold them.
+      const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+      const apiOnce = apiTransition(agent, port, token);
+      const warm = await closedLoop(concurrency, warmup, nextProposal, apiOnce);
+      const measured = await closedLoop(concurrency, requests, nextProposal, apiOnce);
+      agent.destroy();
+      // Warm-up errors count too: every request must have been a clean transition.
+      measured.warmupErrors = warm.errors;
+      if (warm.errors > 0) measured.warmupErrorSamples = warm.errorSamples;
+
+      rows.push({ concurrency, baseline, api: measured, ratio: measured.rate / baseline.rate });
+    }
+
+    printTable(rows);
+
+    const c4 = rows.find((r) => r.concurrency === 4);
+    const c50 = rows.find((r) => r.concurrency === 50);
+    const targets = [
+      {
+        name: `API ≥ ${TARGETS.rateRatioAtC4 * 100}% of baseline rate at concurrency 4`,
+        value: `${(c4.ratio * 100).toFixed(1)} %`,
+        pass: c4.ratio >= TARGETS.rateRatioAtC4,
+      },
+      { name: `API p99 < ${TARGETS.p99AtC50Ms} ms at concurrency 50`, value: `${c50.api.p99.toFixed(2)} ms`, pass: c50.api.p99 < TARGETS.p99AtC50Ms },
+    ];
+    process.stdout.write('\n');
+    for (const t of targets) process.stdout.write(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}  (measured ${t.value})\n`);
+
+    const errorCount = rows.reduce((s, r) => s + r.api.errors + r.api.warmupErrors + r.baseline.errors, 0);
+    if (errorCount > 0) {
+      process.stdout.write(`\nERRORS: ${errorCount} requests failed\n`);
+      for (const r of rows) {
+        for (const [side, result] of [['API', r.api], ['baseline', r.baseline]]) {
+          const samples = { ...(result.errorSamples ?? {}), ...(result.warmupErrorSamples ?? {}) };
+          for (const [message, count] of Object.entries(samples)) process.stdout.write(`  c=${r.concurrency} ${side} ×${count}: ${message}\n`);
+        }
+      }
+    } else {
+      process.stdout.write('\nerrors: 0 (every API answer was 200 with state committee_review and ETag "2")\n');
+    }
+
+    const resultsDir = join(ROOT, 'bench/results');
+    mkdirSync(resultsDir, { recursive: true });
+    const file = join(resultsDir, `transitions-${startedAt.toISOString().replaceAll(':', '-')}.json`);
+    writeFileSync(
+      file,
+      `${JSON.stringify(
+        {
+          bench: 'transitions',
+          startedAt: startedAt.toISOString(),
+          finishedAt: new Date().toISOString(),
+          machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, platform: `${os.platform()} ${os.release()}`, postgres: workload.pgVersion },
+          config: { poolSize: POOL_SIZE, proposals: PROPOSALS, workflow: workload.workflow, levels: LEVELS, apiNodeArgs: process.env.BENCH_API_NODE_ARGS ?? '' },
+          results: rows.map((r) => ({ ...r, ratio: round(r.ratio, 4) })),
+          targets,
+          errors: errorCount,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    say(`results written to ${file}`);
+    return errorCount > 0 ? 1 : 0;
+  } finally {
+    if (!interrupted) await cleanup();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

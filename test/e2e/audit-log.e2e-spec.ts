@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { startApi, testConfig, type RunningApi } from '../support/apps.js';
+import { act, demoClients, ok, openInquiry, proposalIn } from '../support/cycle.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { spawnApp } from '../support/processes.js';
+
+describe('the audit log', () => {
+  let db: TestDatabase;
+  let api: RunningApi;
+  let user: ReturnType<typeof demoClients>;
+  let inquiryId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ demo: true });
+    api = await startApi(testConfig(db.url));
+    user = demoClients(api.url);
+    ({ inquiryId } = await openInquiry(user));
+  });
+  afterAll(async () => {
+    await api?.close();
+    await db?.drop();
+  });
+
+  it('cannot be changed or emptied by the apps’ database role', async () => {
+    await proposalIn(user, inquiryId, 'kenko', 'bureau_review');
+    const app = new pg.Client({ connectionString: db.url });
+    await app.connect();
+    try {
+      const refusal = (sql: string) =>
+        app.query(sql).then(
+          () => 'accepted',
+          (e: Error) => e.message,
+        );
+      for (const sql of [`UPDATE audit_log SET action = 'x'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`, `DELETE FROM audit_chain_head`]) {
+        expect([sql, await refusal(sql)]).toEqual([sql, expect.stringMatching(/permission denied/)]);
+      }
+      // Winding the chain head back (to fork the chain) is refused too.
+      expect(await refusal(`UPDATE audit_chain_head SET seq = 0`)).toMatch(/only advances/);
+    } finally {
+      await app.end();
+    }
+    // Even the owner meets the trigger.
+    await expect(db.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
+  });
+
+  it('keeps one unbroken chain when many write at once', async () => {
+    const ids = await Promise.all(['chuo', 'higashi', 'nishi', 'minami', 'kita', 'seisaku'].map((u) => proposalIn(user, inquiryId, u, 'submitted')));
+    const secretariat = await user('secretariat');
+    await Promise.all(ids.map((id) => act(secretariat, 'proposals', id, 'approve')));
+    const verify = ok(await (await user('admin')).get('/audit/verify')).body;
+    expect(verify.ok).toBe(true);
+    const [{ n, maxseq }] = await db.query(`SELECT count(*)::int AS n, max(seq)::int AS maxseq FROM audit_log`);
+    expect(verify.entries).toBe(n);
+    expect(maxseq).toBe(n);
+  });
+
+  it('names the first entry that was changed behind its back', async () => {
+    const [target] = await db.query(`SELECT id, seq::int AS seq FROM audit_log WHERE action = 'submit' ORDER BY seq LIMIT 1`);
+    const admin = await user('admin');
+    expect(ok(await admin.get('/audit/verify')).body.ok).toBe(true);
+    // A DBA with owner rights edits one entry's details.
+    await db.query(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`);
+    await db.query(`UPDATE audit_log SET details = details || '{"comment": "書き換え"}' WHERE id = $1`, [target.id]);
+    await db.query(`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`);
+
+    const broken = ok(await admin.get('/audit/verify')).body;
+    expect(broken).toMatchObject({ ok: false, brokenAt: { seq: target.seq, id: target.id, problem: expect.stringMatching(/content/) } });
+
+    const cli = spawnApp('cli', { DATABASE_URL: db.url, REDIS_URL: process.env.TEST_REDIS_URL ?? '', QUEUE_PREFIX: `{${db.name}}` }, ['audit:verify']);
+    const exit = await cli.exited;
+    expect(exit.code).toBe(3);
+    expect(cli.output()).toContain(`BROKEN at entry #${target.seq} (${target.id})`);
+    expect((await (await user('secretariat')).get('/audit/verify')).status).toBe(403);
+  });
+
+  it('also notices a removed entry', async () => {
+    const [victim] = await db.query(`SELECT id, seq::int AS seq FROM audit_log ORDER BY seq DESC LIMIT 1 OFFSET 3`);
+    await db.query(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`);
+    await db.query(`DELETE FROM audit_log WHERE id = $1`, [victim.id]);
+    await db.query(`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`);
+    // The earlier tampering is still the first break; the removal shows once that entry is past.
+    const [first] = await db.query(`SELECT seq::int AS seq FROM audit_log WHERE action = 'submit' ORDER BY seq LIMIT 1`);
+    const result = ok(await (await user('admin')).get('/audit/verify')).body;
+    expect(result.brokenAt.seq).toBe(first.seq);
+    expect(victim.seq).toBeGreaterThan(first.seq);
+  });
+});
