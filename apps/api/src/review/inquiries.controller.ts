@@ -93,7 +93,7 @@ export class InquiriesController {
   }
 
   @Post(':id/nil-return')
-  @Access.roles(['bureau_approver'], { object: 'unit' })
+  @Access.roles(['bureau_approver'])
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Declare 該当なし (nothing to propose) for your unit' })
   nilReturn(
