@@ -43,6 +43,8 @@ describe('JobHandlerRegistry.discover', () => {
     async probe() {}
     @OnJob('system.outbox-cleanup')
     async clean() {}
+    @OnJob('workflow.effect')
+    async effect() {}
   }
   @Injectable()
   class ProbeHandlerB {
