@@ -1,18 +1,22 @@
-import { Body, Controller, Get, Headers, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Patch, Post, Req, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { CreatePlanDto, CreatePolicyDto, PlansService, UpdatePlanDto, type PlanView, type PolicyView } from '#libs/planning';
 import { etagOf, ParseIdPipe, versionFromIfMatch } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import { Writes } from '../http/writes.js';
 
 const actorOf = (p: Principal) => ({ id: p.id, username: p.user.username });
 
 @ApiTags('plans')
 @Controller('plans')
 export class PlansController {
-  constructor(private readonly plans: PlansService) {}
+  constructor(
+    private readonly plans: PlansService,
+    private readonly writes: Writes,
+  ) {}
 
   @Get()
   @Access.signedIn()
@@ -33,10 +37,9 @@ export class PlansController {
   @Post()
   @Access.roles(['secretariat'])
   @ApiOperation({ summary: 'Create a plan' })
-  async create(@Body() dto: CreatePlanDto, @CurrentPrincipal() me: Principal, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanView> {
-    const plan = await this.plans.create(dto, actorOf(me));
-    reply.header('etag', etagOf(plan.version));
-    return plan;
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  create(@Body() dto: CreatePlanDto, @CurrentPrincipal() me: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanView> {
+    return this.writes.run(req, reply, me, 201, (m) => this.plans.create(dto, actorOf(me), m));
   }
 
   @Patch(':id')
