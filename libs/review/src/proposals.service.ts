@@ -206,7 +206,7 @@ export class ProposalsService {
       ],
     );
     await this.setCollaborators(m, id, content.collaboratingUnitIds ?? []);
-    await this.audit.append(m, {
+    this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
       entityType: 'proposal',
@@ -273,7 +273,7 @@ export class ProposalsService {
     if (input.action === 'report') initiativeId = await this.initiatives.createFromProposal(m, id, meeting!.id);
     if (input.action === 'merge') {
       // The target's history shows what was merged into it.
-      await this.audit.append(m, {
+      this.audit.append(m, {
         actorUserId: principal.id,
         actorUsername: principal.user.username,
         entityType: 'proposal',
@@ -282,7 +282,7 @@ export class ProposalsService {
         details: { mergedProposalId: id, mergedTitle: row.title, comment: input.comment ?? null },
       });
     }
-    const entry = await this.audit.append(m, {
+    const entry = this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
       entityType: 'proposal',
@@ -308,7 +308,7 @@ export class ProposalsService {
         from: decision.from,
         to: decision.to,
         actorUserId: principal.id,
-        auditSeq: entry.seq,
+        auditEntryId: entry.id,
       });
     }
     return this.get(principal, id, m);
@@ -494,7 +494,7 @@ export class ProposalsService {
       );
       await m.query(`UPDATE proposal SET revision = $2 WHERE id = $1`, [row.id, revision]);
     }
-    await this.audit.append(m, {
+    this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
       entityType: 'proposal',

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canonicalJson } from './canonical-json.js';
+import { beforeCommit } from '../persistence/before-commit.js';
 
 /** What happened, to what, by whom. `details` holds the rest (comment, version, meeting, changed fields…). */
 export interface AuditEntryInput {
@@ -94,35 +95,43 @@ const toEntry = (r: Row): AuditEntry => ({
 export class AuditLog {
   constructor(private readonly dataSource: DataSource) {}
 
-  async append(manager: EntityManager, input: AuditEntryInput): Promise<{ id: string; seq: number }> {
+  /**
+   * Records an entry for the change being made in `manager`'s transaction. The row is
+   * written as the transaction's last statement (the chain head's lock is then held only
+   * for that insert and the commit); the entry's id is known at once, for outbox payloads.
+   */
+  append(manager: EntityManager, input: AuditEntryInput): { id: string } {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('audit entries are written inside the transaction of their change');
+    const id = randomUUID();
     // Milliseconds only: the content hash is computed here and must match what verify() reads back.
     const occurredAt = new Date().toISOString();
     const contentHash = sha256(auditContent({ ...input, occurredAt }));
-    const rows: Array<{ id: string; seq: string }> = await manager.query(
-      `WITH head AS (SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE),
-            entry AS (
-              INSERT INTO audit_log (seq, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details,
-                                     content_hash, prev_hash, hash)
-              SELECT head.seq + 1, $1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, head.hash, sha256(head.hash || $10::bytea)
-                FROM head
-              RETURNING id, seq, hash)
-       UPDATE audit_chain_head SET seq = entry.seq, hash = entry.hash FROM entry WHERE audit_chain_head.id = 1
-       RETURNING entry.id, entry.seq`,
-      [
-        occurredAt,
-        input.actorUserId,
-        input.actorUsername,
-        input.entityType,
-        input.entityId,
-        input.action,
-        input.fromState ?? null,
-        input.toState ?? null,
-        canonicalJson(input.details ?? {}),
-        contentHash,
-      ],
-    );
-    return { id: rows[0].id, seq: Number(rows[0].seq) };
+    beforeCommit(manager, async () => {
+      await manager.query(
+        `WITH head AS (SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE),
+              entry AS (
+                INSERT INTO audit_log (id, seq, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details,
+                                       content_hash, prev_hash, hash)
+                SELECT $1, head.seq + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, head.hash, sha256(head.hash || $11::bytea)
+                  FROM head
+                RETURNING seq, hash)
+         UPDATE audit_chain_head SET seq = entry.seq, hash = entry.hash FROM entry WHERE audit_chain_head.id = 1`,
+        [
+          id,
+          occurredAt,
+          input.actorUserId,
+          input.actorUsername,
+          input.entityType,
+          input.entityId,
+          input.action,
+          input.fromState ?? null,
+          input.toState ?? null,
+          canonicalJson(input.details ?? {}),
+          contentHash,
+        ],
+      );
+    });
+    return { id };
   }
 
   /** Entries about one record, oldest first. */

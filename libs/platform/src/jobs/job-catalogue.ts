@@ -54,7 +54,7 @@ export interface WorkflowEffectPayload {
   to: string;
   actorUserId: string;
   /** The audit entry of the transition. */
-  auditSeq: number;
+  auditEntryId: string;
 }
 
 /** Cluster-wide periodic work, run once per slot across all workers (BullMQ job schedulers). */

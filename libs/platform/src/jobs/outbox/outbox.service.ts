@@ -22,13 +22,13 @@ export class OutboxService {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error(`outbox: "${job}" must be enqueued inside a transaction`);
     }
+    // The notification is delivered only if and when the transaction commits.
     const rows: Array<{ id: string }> = await manager.query(
-      `INSERT INTO outbox (queue, job_name, payload, run_at, request_id)
-       VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id`,
-      [JOB_CATALOGUE[job].queue, job, JSON.stringify(payload), options.runAt ?? null, options.requestId ?? null],
+      `WITH row AS (
+         INSERT INTO outbox (queue, job_name, payload, run_at, request_id) VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id
+       ) SELECT row.id, pg_notify($6, '') FROM row`,
+      [JOB_CATALOGUE[job].queue, job, JSON.stringify(payload), options.runAt ?? null, options.requestId ?? null, OUTBOX_CHANNEL],
     );
-    // Delivered only if and when the transaction commits.
-    await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
     return rows[0].id;
   }
 }
