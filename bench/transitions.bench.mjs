@@ -8,7 +8,7 @@
 //
 // Knobs (environment): BENCH_SKIP_BUILD=1, BENCH_POOL_SIZE (20), BENCH_SCALE (1: multiplies
 // every request count, for a quick smoke run), BENCH_API_NODE_ARGS (extra node flags for the
-// API process, e.g. "--cpu-prof --cpu-prof-dir=bench/results/prof"), BENCH_KEEP_DB=1.
+// API process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_KEEP_DB=1.
 //
 // Plain Node ESM on purpose: it runs without a TypeScript loader, against the compiled dist/.
 
@@ -80,11 +80,11 @@ function freePort() {
 // ── set-up ───────────────────────────────────────────────────────────────────
 
 async function recreateDatabase(ownerUrl) {
+  // A run killed halfway leaves the database behind; it starts from scratch anyway.
+  await dropDatabase(ownerUrl);
   const admin = new pg.Client({ connectionString: ownerUrl });
   await admin.connect();
   try {
-    // FORCE: a previous run killed halfway may have left an API connected to it.
-    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${DB_NAME}`);
   } finally {
     await admin.end();
@@ -95,6 +95,14 @@ async function dropDatabase(ownerUrl) {
   const admin = new pg.Client({ connectionString: ownerUrl });
   await admin.connect();
   try {
+    // The API's and the pool's backends outlive their clients by a few milliseconds, and FORCE
+    // may not terminate them: the owner is not a member of the apps' role. So wait for them.
+    const until = Date.now() + 15_000;
+    while (Date.now() < until) {
+      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [DB_NAME]);
+      if (rows[0].n === 0) break;
+      await sleep(100);
+    }
     await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
   } finally {
     await admin.end();
@@ -291,7 +299,12 @@ function summarise(latencies, seconds, errors) {
   // Nearest rank: the smallest value with at least p of the samples at or below it.
   const pct = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
   const distinct = {};
-  for (const e of errors) distinct[e] = (distinct[e] ?? 0) + 1;
+  // Ids make every message unique; without them, alike failures group into one line.
+  const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+  for (const e of errors) {
+    const key = e.replace(UUID, '<id>');
+    distinct[key] = (distinct[key] ?? 0) + 1;
+  }
   return {
     requests: latencies.length,
     seconds: round(seconds, 3),
@@ -331,7 +344,7 @@ function apiTransition(agent, port, token) {
           res.on('error', reject);
           res.on('end', () => {
             const text = Buffer.concat(chunks).toString('utf8');
-            if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 300)}`));
+            if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode} ${problemCode(text)}`));
             // Cheap check that the transition really happened, without parsing every answer.
             if (!text.includes('"state":"committee_review"') || res.headers.etag !== '"2"') {
               return reject(new Error(`HTTP 200 but not committee_review/"2": ${text.slice(0, 200)}`));
@@ -343,6 +356,16 @@ function apiTransition(agent, port, token) {
       req.on('error', reject);
       req.end(body);
     });
+}
+
+/** The problem document's code and detail (errors only, so parsing cost does not matter). */
+function problemCode(text) {
+  try {
+    const p = JSON.parse(text);
+    return `${p.code ?? p.title ?? ''}: ${p.detail ?? ''}`.slice(0, 200);
+  } catch {
+    return text.slice(0, 200);
+  }
 }
 
 function baselineTransition(pool) {
@@ -503,7 +526,8 @@ async function main() {
       process.stdout.write(`\nERRORS: ${errorCount} requests failed\n`);
       for (const r of rows) {
         for (const [side, result] of [['API', r.api], ['baseline', r.baseline]]) {
-          const samples = { ...(result.errorSamples ?? {}), ...(result.warmupErrorSamples ?? {}) };
+          const samples = { ...(result.errorSamples ?? {}) };
+          for (const [message, count] of Object.entries(result.warmupErrorSamples ?? {})) samples[message] = (samples[message] ?? 0) + count;
           for (const [message, count] of Object.entries(samples)) process.stdout.write(`  c=${r.concurrency} ${side} ×${count}: ${message}\n`);
         }
       }
