@@ -11,10 +11,13 @@ export class ReviewCycle1764201600000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     // ── audit log ──────────────────────────────────────────────────────────────
+    // seq, prev_hash and hash are filled in at COMMIT by a deferred trigger: the chain head
+    // is locked only while the transaction commits, so writers queue on it as briefly as
+    // possible, and the chain follows commit order.
     await q.query(`
       CREATE TABLE audit_log (
-        id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        seq            bigint NOT NULL UNIQUE,
+        id             uuid PRIMARY KEY,
+        seq            bigint UNIQUE,
         occurred_at    timestamptz NOT NULL,
         actor_user_id  uuid,
         actor_username text,
@@ -25,10 +28,10 @@ export class ReviewCycle1764201600000 implements MigrationInterface {
         to_state       text,
         details        jsonb NOT NULL DEFAULT '{}',
         content_hash   bytea NOT NULL,
-        prev_hash      bytea NOT NULL,
-        hash           bytea NOT NULL
+        prev_hash      bytea,
+        hash           bytea
       )`);
-    await q.query(`CREATE INDEX audit_log_entity_idx ON audit_log (entity_type, entity_id, seq)`);
+    await q.query(`CREATE INDEX audit_log_entity_idx ON audit_log (entity_type, entity_id, occurred_at)`);
     await q.query(`
       CREATE TABLE audit_chain_head (
         id   integer PRIMARY KEY CHECK (id = 1),
@@ -36,11 +39,45 @@ export class ReviewCycle1764201600000 implements MigrationInterface {
         hash bytea NOT NULL
       )`);
     await q.query(`INSERT INTO audit_chain_head (id, seq, hash) VALUES (1, 0, decode(repeat('00', 32), 'hex'))`);
+    // Writers state only the content; its place in the chain is never theirs to say.
+    await q.query(`
+      CREATE FUNCTION audit_log_unlinked() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        NEW.seq := NULL; NEW.prev_hash := NULL; NEW.hash := NULL;
+        RETURN NEW;
+      END $$`);
+    await q.query(`CREATE TRIGGER audit_log_unlinked BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_unlinked()`);
+    // Links each new entry to the chain at COMMIT. SECURITY DEFINER: the apps' role may not
+    // update the log itself; only this function, as the owner, fills in the link.
+    await q.query(`
+      CREATE FUNCTION audit_log_link() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+      DECLARE head_seq bigint; head_hash bytea; next_hash bytea;
+      BEGIN
+        SELECT seq, hash INTO head_seq, head_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE;
+        next_hash := sha256(head_hash || NEW.content_hash);
+        PERFORM set_config('kaikaku.audit_linking', 'on', true);
+        UPDATE audit_log SET seq = head_seq + 1, prev_hash = head_hash, hash = next_hash WHERE id = NEW.id;
+        UPDATE audit_chain_head SET seq = head_seq + 1, hash = next_hash WHERE id = 1;
+        PERFORM set_config('kaikaku.audit_linking', 'off', true);
+        RETURN NULL;
+      END $$`);
+    await q.query(`
+      CREATE CONSTRAINT TRIGGER audit_log_link AFTER INSERT ON audit_log DEFERRABLE INITIALLY DEFERRED
+      FOR EACH ROW EXECUTE FUNCTION audit_log_link()`);
     // Second line of defence after the withheld privileges: nobody rewrites history
     // without first disabling this trigger, which only the owner can do (and the chain shows it).
+    // The one update allowed is the link being filled in, content untouched.
     await q.query(`
       CREATE FUNCTION audit_log_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
+        IF TG_OP = 'UPDATE' AND current_setting('kaikaku.audit_linking', true) = 'on' AND OLD.seq IS NULL
+           AND (NEW.id, NEW.occurred_at, NEW.actor_user_id, NEW.actor_username, NEW.entity_type, NEW.entity_id, NEW.action,
+                NEW.from_state, NEW.to_state, NEW.details, NEW.content_hash)
+               IS NOT DISTINCT FROM
+               (OLD.id, OLD.occurred_at, OLD.actor_user_id, OLD.actor_username, OLD.entity_type, OLD.entity_id, OLD.action,
+                OLD.from_state, OLD.to_state, OLD.details, OLD.content_hash) THEN
+          RETURN NEW;
+        END IF;
         RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
       END $$`);
     await q.query(`CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only()`);
@@ -268,7 +305,8 @@ export class ReviewCycle1764201600000 implements MigrationInterface {
     ]) {
       await q.query(`DROP TABLE ${table}`);
     }
-    await q.query(`DROP FUNCTION audit_log_is_append_only()`);
-    await q.query(`DROP FUNCTION audit_chain_head_advances()`);
+    for (const fn of ['audit_log_is_append_only', 'audit_chain_head_advances', 'audit_log_link', 'audit_log_unlinked']) {
+      await q.query(`DROP FUNCTION ${fn}()`);
+    }
   }
 }

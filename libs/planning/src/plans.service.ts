@@ -110,7 +110,7 @@ export class PlansService {
         [dto.code, dto.name, dto.firstFiscalYear, dto.lastFiscalYear, dto.mission ?? '', dto.vision ?? '', dto.values ?? '', dto.proposalWorkflow ?? 'reform-proposal'],
       );
       for (const policy of dto.policies ?? []) await this.insertPolicy(m, id, policy);
-      this.audit.append(m, { actorUserId: actor.id, actorUsername: actor.username, entityType: 'plan', entityId: id, action: 'create', details: { code: dto.code } });
+      await this.audit.append(m, { actorUserId: actor.id, actorUsername: actor.username, entityType: 'plan', entityId: id, action: 'create', details: { code: dto.code } });
       return this.get(id, m);
     };
     return manager ? work(manager) : withTransaction(this.dataSource, work);
@@ -131,7 +131,7 @@ export class PlansService {
         [id, expectedVersion, dto.name ?? current.name, dto.mission ?? current.mission, dto.vision ?? current.vision, dto.values ?? current.values, first, last, dto.proposalWorkflow ?? current.proposalWorkflow],
       );
       if (affected !== 1) throw new VersionConflictError(current.version);
-      this.audit.append(m, { actorUserId: actor.id, actorUsername: actor.username, entityType: 'plan', entityId: id, action: 'update', details: { fields: Object.keys(dto) } });
+      await this.audit.append(m, { actorUserId: actor.id, actorUsername: actor.username, entityType: 'plan', entityId: id, action: 'update', details: { fields: Object.keys(dto) } });
       return this.get(id, m);
     });
   }
@@ -144,7 +144,7 @@ export class PlansService {
       }
       const policyId = await this.insertPolicy(m, planId, dto);
       await m.query(`UPDATE plan SET version = version + 1, updated_at = now() WHERE id = $1`, [planId]);
-      this.audit.append(m, { actorUserId: actor.id, actorUsername: actor.username, entityType: 'plan', entityId: planId, action: 'add_policy', details: { number: dto.number, title: dto.title } });
+      await this.audit.append(m, { actorUserId: actor.id, actorUsername: actor.username, entityType: 'plan', entityId: planId, action: 'add_policy', details: { number: dto.number, title: dto.title } });
       return (await this.get(planId, m)).policies.find((p) => p.id === policyId)!;
     });
   }

@@ -33,4 +33,3 @@ export * from './audit/audit-log.service.js';
 export * from './audit/canonical-json.js';
 export * from './http/idempotency.js';
 export * from './workflows/workflow-registry.js';
-export * from './persistence/before-commit.js';

@@ -111,7 +111,7 @@ export class InquiriesService {
       [dto.planId, dto.title, dto.description ?? '', dto.dueDate, workflow.definition.initial, workflow.name, workflow.version, principal.id],
     );
     const targets = await this.setTargets(m, id, dto.targetUnits);
-    this.audit.append(m, {
+    await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
       entityType: 'inquiry',
@@ -137,7 +137,7 @@ export class InquiriesService {
     );
     if (affected !== 1) throw new VersionConflictError(row.version);
     const targets = dto.targetUnits ? await this.setTargets(m, id, dto.targetUnits) : undefined;
-    this.audit.append(m, {
+    await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
       entityType: 'inquiry',
@@ -165,7 +165,7 @@ export class InquiriesService {
       [id, expectedVersion, decision.to],
     );
     if (affected !== 1) throw new VersionConflictError();
-    const entry = this.audit.append(m, {
+    const entry = await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
       entityType: 'inquiry',
@@ -242,7 +242,7 @@ export class InquiriesService {
         principal.id,
         dto.comment ?? null,
       ]);
-      this.audit.append(m, {
+      await this.audit.append(m, {
         actorUserId: principal.id,
         actorUsername: principal.user.username,
         entityType: 'inquiry',

@@ -78,7 +78,7 @@ export class MeetingsService {
       dto.heldOn,
       principal.id,
     ]);
-    this.audit.append(m, {
+    await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
       entityType: 'meeting',
@@ -124,7 +124,7 @@ export class MeetingsService {
     }
     if (added.length > 0) {
       await m.query(`UPDATE meeting SET version = version + 1 WHERE id = $1`, [id]);
-      this.audit.append(m, {
+      await this.audit.append(m, {
         actorUserId: principal.id,
         actorUsername: principal.user.username,
         entityType: 'meeting',

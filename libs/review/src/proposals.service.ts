@@ -206,7 +206,7 @@ export class ProposalsService {
       ],
     );
     await this.setCollaborators(m, id, content.collaboratingUnitIds ?? []);
-    this.audit.append(m, {
+    await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
       entityType: 'proposal',
@@ -273,7 +273,7 @@ export class ProposalsService {
     if (input.action === 'report') initiativeId = await this.initiatives.createFromProposal(m, id, meeting!.id);
     if (input.action === 'merge') {
       // The target's history shows what was merged into it.
-      this.audit.append(m, {
+      await this.audit.append(m, {
         actorUserId: principal.id,
         actorUsername: principal.user.username,
         entityType: 'proposal',
@@ -282,7 +282,7 @@ export class ProposalsService {
         details: { mergedProposalId: id, mergedTitle: row.title, comment: input.comment ?? null },
       });
     }
-    const entry = this.audit.append(m, {
+    const entry = await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
       entityType: 'proposal',
@@ -494,7 +494,7 @@ export class ProposalsService {
       );
       await m.query(`UPDATE proposal SET revision = $2 WHERE id = $1`, [row.id, revision]);
     }
-    this.audit.append(m, {
+    await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
       entityType: 'proposal',

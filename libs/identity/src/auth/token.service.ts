@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '#libs/platform';
@@ -20,16 +20,24 @@ export interface AccessToken {
  */
 @Injectable()
 export class TokenService {
+  /**
+   * The secret as a key object, made once: given a string, the JWT library would first try
+   * to read it as a public key on every request, which cost a tenth of the API's CPU.
+   */
+  private readonly key: KeyObject;
+
   constructor(
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.key = createSecretKey(Buffer.from(config.JWT_SECRET, 'utf8'));
+  }
 
   issueAccessToken(userId: string): AccessToken {
     const expiresIn = this.config.ACCESS_TOKEN_TTL_SECONDS;
     const token = this.jwt.sign(
       { typ: 'access' },
-      { subject: userId, issuer: ISSUER, audience: AUDIENCE, expiresIn, jwtid: randomUUID(), algorithm: 'HS256', secret: this.config.JWT_SECRET },
+      { subject: userId, issuer: ISSUER, audience: AUDIENCE, expiresIn, jwtid: randomUUID(), algorithm: 'HS256', secret: this.key as unknown as string },
     );
     return { token, expiresIn };
   }
@@ -41,7 +49,7 @@ export class TokenService {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: AUDIENCE,
-        secret: this.config.JWT_SECRET,
+        secret: this.key as unknown as string,
       });
       return claims.typ === 'access' && typeof claims.sub === 'string' ? claims.sub : null;
     } catch {

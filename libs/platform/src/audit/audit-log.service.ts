@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canonicalJson } from './canonical-json.js';
-import { beforeCommit } from '../persistence/before-commit.js';
 
 /** What happened, to what, by whom. `details` holds the rest (comment, version, meeting, changed fields…). */
 export interface AuditEntryInput {
@@ -87,56 +86,48 @@ const toEntry = (r: Row): AuditEntry => ({
  * a trigger refuses them from anyone), and hash-chained so that a changed, removed or
  * reordered entry is found by `verify()`.
  *
- * Appends are serialised by locking the chain head row, as the last statement of the
- * business transaction, so that the lock is held only for the insert and the commit, and
- * concurrent writers still build one unbroken chain.
+ * Entries are linked into the chain at COMMIT by a deferred trigger that locks the chain
+ * head, so concurrent writers still build one unbroken chain (in commit order) while the
+ * lock is held only for the commit itself.
  */
 @Injectable()
 export class AuditLog {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records an entry for the change being made in `manager`'s transaction. The row is
-   * written as the transaction's last statement (the chain head's lock is then held only
-   * for that insert and the commit); the entry's id is known at once, for outbox payloads.
+   * Records an entry for the change being made in `manager`'s transaction. The database
+   * links it into the chain when the transaction commits (a deferred trigger), so the
+   * chain head is locked only during the commit.
    */
-  append(manager: EntityManager, input: AuditEntryInput): { id: string } {
+  async append(manager: EntityManager, input: AuditEntryInput): Promise<{ id: string }> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('audit entries are written inside the transaction of their change');
     const id = randomUUID();
     // Milliseconds only: the content hash is computed here and must match what verify() reads back.
     const occurredAt = new Date().toISOString();
     const contentHash = sha256(auditContent({ ...input, occurredAt }));
-    beforeCommit(manager, async () => {
-      await manager.query(
-        `WITH head AS (SELECT seq, hash FROM audit_chain_head WHERE id = 1 FOR UPDATE),
-              entry AS (
-                INSERT INTO audit_log (id, seq, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details,
-                                       content_hash, prev_hash, hash)
-                SELECT $1, head.seq + 1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, head.hash, sha256(head.hash || $11::bytea)
-                  FROM head
-                RETURNING seq, hash)
-         UPDATE audit_chain_head SET seq = entry.seq, hash = entry.hash FROM entry WHERE audit_chain_head.id = 1`,
-        [
-          id,
-          occurredAt,
-          input.actorUserId,
-          input.actorUsername,
-          input.entityType,
-          input.entityId,
-          input.action,
-          input.fromState ?? null,
-          input.toState ?? null,
-          canonicalJson(input.details ?? {}),
-          contentHash,
-        ],
-      );
-    });
+    await manager.query(
+      `INSERT INTO audit_log (id, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details, content_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)`,
+      [
+        id,
+        occurredAt,
+        input.actorUserId,
+        input.actorUsername,
+        input.entityType,
+        input.entityId,
+        input.action,
+        input.fromState ?? null,
+        input.toState ?? null,
+        canonicalJson(input.details ?? {}),
+        contentHash,
+      ],
+    );
     return { id };
   }
 
   /** Entries about one record, oldest first. */
   async forEntity(entityType: string, entityId: string, manager: EntityManager = this.dataSource.manager): Promise<AuditEntry[]> {
-    const rows: Row[] = await manager.query(`SELECT * FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq`, [entityType, entityId]);
+    const rows: Row[] = await manager.query(`SELECT * FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq NULLS LAST`, [entityType, entityId]);
     return rows.map(toEntry);
   }
 

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel.js';
-import { openBeforeCommit, runBeforeCommit } from './before-commit.js';
 
 /** SQLSTATEs after which running the whole transaction again is safe and likely to succeed. */
 const RETRYABLE = new Set([
@@ -38,14 +37,8 @@ export async function withTransaction<T>(
 ): Promise<T> {
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    const wrapped = async (manager: EntityManager) => {
-      openBeforeCommit(manager);
-      const result = await work(manager);
-      await runBeforeCommit(manager);
-      return result;
-    };
     try {
-      return options.isolation ? await dataSource.transaction(options.isolation, wrapped) : await dataSource.transaction(wrapped);
+      return options.isolation ? await dataSource.transaction(options.isolation, work) : await dataSource.transaction(work);
     } catch (error) {
       if (attempt >= maxAttempts || !isRetryableTransactionError(error)) throw error;
       await sleep(Math.floor(Math.random() * 20 * 2 ** attempt));
