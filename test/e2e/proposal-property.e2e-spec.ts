@@ -36,12 +36,32 @@ describe('random walks through the proposal workflow', () => {
   });
 
   it('keeps every proposal inside its definition, with one audit entry per accepted transition', async () => {
-    const step = fc.record({
+    const anything = fc.record({
       who: fc.constantFrom(...USERS),
       action: fc.constantFrom(...ACTIONS),
       comment: fc.option(fc.constantFrom('理由', '  ', 'ok'), { nil: undefined }),
       target: fc.boolean(),
     });
+    // Half of the steps are ones the cycle plausibly takes, so that walks get far enough.
+    const forward: Array<[string, string]> = [
+      ['kenko.editor', 'submit'],
+      ['kenko.approver', 'approve'],
+      ['secretariat', 'approve'],
+      ['committee', 'approve'],
+      ['hq', 'approve'],
+    ];
+    const sideways: Array<[string, string]> = [
+      ['kenko.approver', 'return'],
+      ['secretariat', 'return'],
+      ['committee', 'reject'],
+      ['kenko.editor', 'withdraw'],
+      ['secretariat', 'merge'],
+      ['secretariat', 'report'],
+    ];
+    const plausible = fc
+      .oneof({ arbitrary: fc.constantFrom(...forward), weight: 4 }, { arbitrary: fc.constantFrom(...sideways), weight: 1 })
+      .map(([who, action]) => ({ who, action, comment: '理由' as string | undefined, target: true }));
+    const step = fc.oneof({ arbitrary: anything, weight: 1 }, { arbitrary: plausible, weight: 2 });
     let accepted = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 14 }), async (steps) => {
@@ -73,6 +93,6 @@ describe('random walks through the proposal workflow', () => {
       { numRuns: 30 },
     );
     // The walks did move proposals, so the property was not vacuously true.
-    expect(accepted).toBeGreaterThan(5);
+    expect(accepted).toBeGreaterThan(20);
   }, 180_000);
 });

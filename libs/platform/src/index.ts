@@ -33,3 +33,4 @@ export * from './audit/audit-log.service.js';
 export * from './audit/canonical-json.js';
 export * from './http/idempotency.js';
 export * from './workflows/workflow-registry.js';
+export * from './persistence/prepared.js';

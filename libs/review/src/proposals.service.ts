@@ -9,6 +9,7 @@ import {
   NotFoundError,
   OutboxService,
   pageOf,
+  prepared,
   ValidationFailedError,
   VersionConflictError,
   WorkflowRegistry,
@@ -72,6 +73,7 @@ type Row = any;
 
 const SELECT = `
   SELECT p.*, ou.code AS unit_code, ou.name_ja AS unit_name_ja,
+         (SELECT q.state FROM inquiry q WHERE q.id = p.inquiry_id) AS inquiry_state,
          pp.number AS policy_number, pp.title AS policy_title, t.number AS theme_number, t.title AS theme_title,
          (SELECT i.id FROM initiative i WHERE i.proposal_id = p.id) AS initiative_id,
          coalesce((SELECT json_agg(json_build_object('id', c.id, 'code', c.code, 'nameJa', c.name_ja) ORDER BY c.code)
@@ -257,7 +259,7 @@ export class ProposalsService {
     );
     if (!decision.ok) throw refusalError(decision);
 
-    const { affected } = await execute(
+    const { affected } = await prepared(
       m,
       `UPDATE proposal SET state = $3, version = version + 1, updated_at = now(),
               first_submitted_at = CASE WHEN $4 AND first_submitted_at IS NULL THEN now() ELSE first_submitted_at END,
@@ -267,6 +269,7 @@ export class ProposalsService {
       [id, expectedVersion, decision.to, input.action === 'submit', input.action === 'merge' ? input.targetProposalId : null],
     );
     if (affected !== 1) throw new VersionConflictError();
+    const now = new Date();
 
     const meeting = context.meeting ?? null;
     let initiativeId: string | null = null;
@@ -311,7 +314,17 @@ export class ProposalsService {
         auditEntryId: entry.id,
       });
     }
-    return this.get(principal, id, m);
+    // The answer is the row as it now stands, without reading it back.
+    return this.view({
+      ...row,
+      state: decision.to,
+      version: expectedVersion + 1,
+      updated_at: now,
+      first_submitted_at: row.first_submitted_at ?? (input.action === 'submit' ? now : null),
+      left_bureau_at: row.left_bureau_at ?? (decision.to === 'submitted' ? now : null),
+      merged_into_id: input.action === 'merge' ? input.targetProposalId : row.merged_into_id,
+      initiative_id: initiativeId ?? row.initiative_id,
+    });
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
@@ -320,7 +333,7 @@ export class ProposalsService {
   private async visibleRow(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<Row> {
     const params = new SqlParams();
     const idParam = params.add(id);
-    const rows: Row[] = await manager.query(`${SELECT} WHERE p.id = ${idParam} AND ${visibleProposalsSql(principal, 'p', params)}`, params.values);
+    const { rows } = await prepared<Row>(manager, `${SELECT} WHERE p.id = ${idParam} AND ${visibleProposalsSql(principal, 'p', params)}`, params.values);
     if (rows.length === 0) throw new NotFoundError('The proposal');
     return rows[0];
   }
@@ -337,7 +350,6 @@ export class ProposalsService {
   }
 
   private async guardContext(m: EntityManager, principal: Principal, row: Row, input: Partial<TransitionDto>): Promise<ProposalGuardContext> {
-    const [inquiry] = await m.query(`SELECT state FROM inquiry WHERE id = $1`, [row.inquiry_id]);
     const context: ProposalGuardContext = {
       proposal: {
         id: row.id,
@@ -348,7 +360,7 @@ export class ProposalsService {
         expectedEffect: row.expected_effect,
         schedule: row.schedule,
       },
-      inquiryState: inquiry.state,
+      inquiryState: row.inquiry_state,
     };
     if (input.targetProposalId) {
       const target = await this.visibleRow(principal, input.targetProposalId, m).catch(() => null);

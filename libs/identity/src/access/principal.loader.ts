@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { prepared } from '#libs/platform';
 import type { Role } from '../roles.js';
 import { Principal, type PrincipalGrant } from './principal.js';
 
@@ -24,7 +25,8 @@ export class PrincipalLoader {
   constructor(private readonly dataSource: DataSource) {}
 
   async load(userId: string, via: Principal['via']): Promise<Principal | null> {
-    const rows: Row[] = await this.dataSource.query(
+    const { rows } = await prepared<Row>(
+      this.dataSource.manager,
       `WITH RECURSIVE grants AS (
          SELECT g.role, g.org_unit_id FROM role_grant g WHERE g.user_id = $1
        ), covered(role, root, unit) AS (

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canonicalJson } from './canonical-json.js';
+import { prepared } from '../persistence/prepared.js';
 
 /** What happened, to what, by whom. `details` holds the rest (comment, version, meeting, changed fields…). */
 export interface AuditEntryInput {
@@ -105,7 +106,8 @@ export class AuditLog {
     // Milliseconds only: the content hash is computed here and must match what verify() reads back.
     const occurredAt = new Date().toISOString();
     const contentHash = sha256(auditContent({ ...input, occurredAt }));
-    await manager.query(
+    await prepared(
+      manager,
       `INSERT INTO audit_log (id, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details, content_hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)`,
       [

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { JOB_CATALOGUE, type JobName, type JobPayloads } from '../job-catalogue.js';
+import { prepared } from '../../persistence/prepared.js';
 
 /** Channel on which a commit that wrote outbox rows wakes the relays at once. */
 export const OUTBOX_CHANNEL = 'kaikaku_outbox';
@@ -23,7 +24,8 @@ export class OutboxService {
       throw new Error(`outbox: "${job}" must be enqueued inside a transaction`);
     }
     // The notification is delivered only if and when the transaction commits.
-    const rows: Array<{ id: string }> = await manager.query(
+    const { rows } = await prepared<{ id: string }>(
+      manager,
       `WITH row AS (
          INSERT INTO outbox (queue, job_name, payload, run_at, request_id) VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id
        ) SELECT row.id, pg_notify($6, '') FROM row`,
