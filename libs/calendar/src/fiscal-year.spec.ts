@@ -16,6 +16,11 @@ describe('fiscal years', () => {
     expect(fiscalYearOf('2025-04-01')).toBe(2025);
   });
 
+  it('name the fiscal year a day lies in', () => {
+    expect(fiscalYearLabel(fiscalYearOf('2025-01-15'))).toBe('令和6年度');
+    expect(fiscalYearLabel(fiscalYearOf('2019-04-30'))).toBe('令和元年度');
+  });
+
   it('know today in Japan, not in UTC', () => {
     expect(todayInTokyo(new Date('2026-03-31T15:30:00Z'))).toBe('2026-04-01');
   });

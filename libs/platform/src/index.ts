@@ -34,3 +34,4 @@ export * from './audit/canonical-json.js';
 export * from './http/idempotency.js';
 export * from './workflows/workflow-registry.js';
 export * from './persistence/prepared.js';
+export * from './jobs/queue-backend.js';

@@ -1,13 +1,14 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { DataSource } from 'typeorm';
 import { AppConfig, reconnectForever, redisOptionsFromUrl } from '#libs/platform';
 import { SignInRateLimitedError } from '../identity.errors.js';
 
 /**
  * Limits sign-in attempts per username (against guessing one person's password) and per
- * source address (against one machine trying many names). The counters live in Redis, so
- * the limits hold across every API instance; each attempt is counted atomically BEFORE
+ * source address (against one machine trying many names). The counters live in Redis (or,
+ * with QUEUE_BACKEND=postgres, in PostgreSQL), so the limits hold across every API instance; each attempt is counted atomically BEFORE
  * the password is checked, so concurrent attempts cannot slip past the limit. A success
  * clears the username's counter and gives the address its attempt back.
  *
@@ -17,37 +18,47 @@ import { SignInRateLimitedError } from '../identity.errors.js';
 @Injectable()
 export class LoginThrottle implements OnApplicationShutdown {
   private readonly logger = new Logger(LoginThrottle.name);
-  private readonly redis: Redis;
-  private readonly byUsername: RateLimiterRedis;
-  private readonly byAddress: RateLimiterRedis;
+  private readonly redis: Redis | null = null;
+  private readonly byUsername: RateLimiterAbstract;
+  private readonly byAddress: RateLimiterAbstract;
 
-  constructor(config: AppConfig) {
-    this.redis = new Redis({
-      ...redisOptionsFromUrl(config.REDIS_URL),
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      retryStrategy: reconnectForever,
-      connectionName: 'kaikaku:login-throttle',
-    });
-    this.redis.on('error', () => undefined);
+  constructor(config: AppConfig, dataSource: DataSource) {
     const duration = config.LOGIN_WINDOW_SECONDS;
-    const prefix = `${config.QUEUE_PREFIX}:signin`;
-    this.byUsername = new RateLimiterRedis({
-      storeClient: this.redis,
-      keyPrefix: `${prefix}:user`,
-      points: config.LOGIN_MAX_ATTEMPTS_PER_USERNAME,
-      duration,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ points: config.LOGIN_MAX_ATTEMPTS_PER_USERNAME, duration }),
-    });
-    this.byAddress = new RateLimiterRedis({
-      storeClient: this.redis,
-      keyPrefix: `${prefix}:addr`,
-      points: config.LOGIN_MAX_ATTEMPTS_PER_ADDRESS,
-      duration,
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ points: config.LOGIN_MAX_ATTEMPTS_PER_ADDRESS, duration }),
-    });
+    const limiter = (kind: 'user' | 'addr', points: number): RateLimiterAbstract => {
+      const insuranceLimiter = new RateLimiterMemory({ points, duration });
+      if (config.QUEUE_BACKEND === 'postgres') {
+        return new RateLimiterPostgres({
+          storeClient: (dataSource.driver as unknown as { master: unknown }).master,
+          storeType: 'pool',
+          tableName: 'signin_limit',
+          tableCreated: true,
+          keyPrefix: kind,
+          points,
+          duration,
+          insuranceLimiter,
+        });
+      }
+      return new RateLimiterRedis({
+        storeClient: this.redis,
+        keyPrefix: `${config.QUEUE_PREFIX}:signin:${kind}`,
+        points,
+        duration,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter,
+      });
+    };
+    if (config.QUEUE_BACKEND !== 'postgres') {
+      this.redis = new Redis({
+        ...redisOptionsFromUrl(config.REDIS_URL),
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: reconnectForever,
+        connectionName: 'kaikaku:login-throttle',
+      });
+      this.redis.on('error', () => undefined);
+    }
+    this.byUsername = limiter('user', config.LOGIN_MAX_ATTEMPTS_PER_USERNAME);
+    this.byAddress = limiter('addr', config.LOGIN_MAX_ATTEMPTS_PER_ADDRESS);
   }
 
   /** Counts an attempt; throws SignInRateLimitedError when either limit is used up. */
@@ -72,6 +83,6 @@ export class LoginThrottle implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.redis.disconnect();
+    this.redis?.disconnect();
   }
 }

@@ -14,7 +14,7 @@ const toInt = ({ value }: { value: unknown }) =>
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export const QUEUE_BACKENDS = ['redis'] as const;
+export const QUEUE_BACKENDS = ['redis', 'postgres'] as const;
 
 /** Known to everyone who reads this file: fine on a laptop, refused in production. */
 export const DEV_JWT_SECRET = 'kaikaku-development-secret-do-not-use-in-production';
@@ -67,7 +67,11 @@ export class AppConfig {
   @Min(100)
   DATABASE_STATEMENT_TIMEOUT_MS = 30_000;
 
-  /** Where BullMQ keeps its queues. Only `redis` for now. */
+  /**
+   * Where BullMQ keeps its queues: `redis` (default), or `postgres` (BullMQ's PostgreSQL
+   * backend, in the schema `bullmq` of DATABASE_URL's database) so that a small city can
+   * run with PostgreSQL alone. The sign-in limits follow the same choice.
+   */
   @IsIn(QUEUE_BACKENDS)
   QUEUE_BACKEND: (typeof QUEUE_BACKENDS)[number] = 'redis';
 

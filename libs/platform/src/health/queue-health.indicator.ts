@@ -3,6 +3,8 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.js';
 import { reconnectForever, redisOptionsFromUrl } from '../jobs/redis-options.js';
+import { BULLMQ_SCHEMA } from '../jobs/queue-backend.js';
+import { DataSource } from 'typeorm';
 
 /** Reads `key:value` lines of Redis INFO. */
 export function parseRedisInfo(info: string): Record<string, string> {
@@ -36,12 +38,16 @@ export function judgeRedis(info: Record<string, string>): { ok: boolean; degrade
  */
 @Injectable()
 export class QueueHealthIndicator implements OnApplicationShutdown {
-  private readonly client: Redis;
+  private readonly client: Redis | null = null;
+  private readonly backend: AppConfig['QUEUE_BACKEND'];
 
   constructor(
     private readonly health: HealthIndicatorService,
+    private readonly dataSource: DataSource,
     config: AppConfig,
   ) {
+    this.backend = config.QUEUE_BACKEND;
+    if (this.backend === 'postgres') return;
     this.client = new Redis({
       ...redisOptionsFromUrl(config.REDIS_URL),
       enableOfflineQueue: false,
@@ -54,11 +60,29 @@ export class QueueHealthIndicator implements OnApplicationShutdown {
     this.client.connect().catch(() => undefined);
   }
 
-  check(key = 'redis') {
-    const session = this.health.check(key);
+  /** The name the queue backend has in readiness answers. */
+  get key(): string {
+    return this.backend === 'postgres' ? 'queue-postgres' : 'redis';
+  }
+
+  check() {
+    const session = this.health.check(this.key);
+    if (this.backend === 'postgres' || !this.client) {
+      return (async () => {
+        try {
+          // BullMQ's schema exists and answers (its migrations ran with `migrate`).
+          const rows = await withTimeout(this.dataSource.query(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1`, [BULLMQ_SCHEMA]), 1500);
+          if (rows[0].n === 0) return session.down({ message: `the ${BULLMQ_SCHEMA} schema is missing: run migrate` });
+          return session.up({ schema: BULLMQ_SCHEMA });
+        } catch (error) {
+          return session.down({ message: error instanceof Error ? error.message : String(error) });
+        }
+      })();
+    }
+    const client = this.client;
     return (async () => {
       try {
-        const info = parseRedisInfo(await withTimeout(this.client.info(), 1500));
+        const info = parseRedisInfo(await withTimeout(client.info(), 1500));
         const verdict = judgeRedis(info);
         if (!verdict.ok) return session.down({ message: verdict.problem });
         if (verdict.degraded) return session.degraded({ message: verdict.degraded });
@@ -70,7 +94,7 @@ export class QueueHealthIndicator implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.client.disconnect();
+    this.client?.disconnect();
   }
 }
 

@@ -20,7 +20,7 @@ export class ReadinessService {
     try {
       const body = await this.health.check([
         () => this.db.pingCheck('postgres').withTimeout(1500),
-        () => this.queue.check('redis'),
+        () => this.queue.check(),
       ]);
       return { httpStatus: 200, body };
     } catch (error) {

@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, type JobsOptions } from 'bullmq';
+import { type Queue, type JobsOptions } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
 import { JOB_CATALOGUE, QueueName, type JobName } from './job-catalogue.js';
-import { reconnectForever, redisOptionsFromUrl } from './redis-options.js';
+import { newQueue } from './queue-backend.js';
 
 /** Completed jobs are kept a while so that a re-added jobId is recognised as a duplicate. */
 const KEEP_COMPLETED = { age: 7 * 24 * 3600, count: 50_000 };
@@ -18,12 +18,7 @@ export function jobOptions(job: JobName): JobsOptions {
   };
 }
 
-/**
- * The producer side of every queue, one BullMQ Queue per name. A command fails after one
- * reconnection attempt while Redis is away, so that the outbox relay notices and keeps its
- * rows for later instead of waiting. (The offline queue itself must stay on: BullMQ's
- * connection runs INFO before it is connected, and a failed INFO breaks the Queue for good.)
- */
+/** The producer side of every queue, one BullMQ Queue per name, on the configured backend. */
 @Injectable()
 export class QueueRegistry implements OnApplicationShutdown {
   private readonly logger = new Logger(QueueRegistry.name);
@@ -61,15 +56,7 @@ export class QueueRegistry implements OnApplicationShutdown {
   }
 
   private create(name: QueueName): Queue {
-    const queue = new Queue(name, {
-      connection: {
-        ...redisOptionsFromUrl(this.config.REDIS_URL),
-        maxRetriesPerRequest: 1,
-        retryStrategy: reconnectForever,
-        connectionName: `kaikaku:producer:${name}`,
-      },
-      prefix: this.config.QUEUE_PREFIX,
-    });
+    const queue = newQueue(this.config, name, `kaikaku:producer:${name}`);
     queue.on('error', (error) => this.logger.warn({ err: error, queue: name }, 'queue connection error'));
     return queue;
   }

@@ -1,10 +1,10 @@
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, type Job, type Worker } from 'bullmq';
 import { AppConfig } from '../config/app-config.js';
 import { JOB_CATALOGUE, JOB_SCHEDULES, QueueName, queueOf } from './job-catalogue.js';
 import { JobHandlerRegistry } from './job-handler-registry.js';
 import { jobOptions, QueueRegistry } from './queue-registry.js';
-import { reconnectForever, redisOptionsFromUrl } from './redis-options.js';
+import { newWorker } from './queue-backend.js';
 
 /** Schedules are upserted again this often, which also restores them after Redis lost its data. */
 const SCHEDULE_REFRESH_MS = 5 * 60_000;
@@ -48,19 +48,18 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private startWorker(queue: QueueName): Worker {
-    const worker = new Worker(queue, (job: Job) => this.process(job), {
-      connection: {
-        ...redisOptionsFromUrl(this.config.REDIS_URL),
-        maxRetriesPerRequest: null,
-        retryStrategy: reconnectForever,
-        connectionName: `kaikaku:worker:${queue}`,
+    const worker = newWorker(
+      this.config,
+      queue,
+      (job: Job) => this.process(job),
+      {
+        concurrency: this.config.WORKER_CONCURRENCY,
+        lockDuration: this.config.WORKER_LOCK_DURATION_MS,
+        stalledInterval: Math.max(1000, Math.floor(this.config.WORKER_LOCK_DURATION_MS / 2)),
+        maxStalledCount: 3,
       },
-      prefix: this.config.QUEUE_PREFIX,
-      concurrency: this.config.WORKER_CONCURRENCY,
-      lockDuration: this.config.WORKER_LOCK_DURATION_MS,
-      stalledInterval: Math.max(1000, Math.floor(this.config.WORKER_LOCK_DURATION_MS / 2)),
-      maxStalledCount: 3,
-    });
+      `kaikaku:worker:${queue}`,
+    );
     worker.on('error', (error) => this.logger.warn({ err: error, queue }, 'worker connection error'));
     worker.on('failed', (job, error) =>
       this.logger.warn({ err: error, queue, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade }, 'job failed'),
