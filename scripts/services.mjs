@@ -206,6 +206,8 @@ function ensureDatabase(bin, port) {
   if (psql(`SELECT 1 FROM pg_roles WHERE rolname = '${DB.appUser}'`) !== '1') {
     psql(`CREATE ROLE ${DB.appUser} LOGIN PASSWORD '${DB.appPassword}'`);
   }
+  // The owner drops the test databases, which may still hold the apps' connections.
+  psql(`GRANT pg_signal_backend TO ${DB.user}`);
   if (psql(`SELECT 1 FROM pg_database WHERE datname = '${DB.database}'`) !== '1') {
     psql(`CREATE DATABASE ${DB.database} OWNER ${DB.user}`);
   }

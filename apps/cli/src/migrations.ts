@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { runMigrations as runQueueMigrations } from 'bullmq';
 import { type DataSource } from 'typeorm';
+import { BULLMQ_SCHEMA } from '#libs/platform';
 
 /** Serialises migration runs across processes (two containers starting at once). */
 const LOCK_KEY = 'kaikaku:migrations';
@@ -52,11 +54,35 @@ export async function grantAppPrivileges(dataSource: DataSource, appRole: string
   if (head.length > 0) await dataSource.query(`REVOKE INSERT, DELETE, TRUNCATE ON audit_chain_head FROM ${role}`);
 }
 
+/**
+ * BullMQ's own tables for QUEUE_BACKEND=postgres, in their schema. Created whatever the
+ * backend, so that a city can switch to PostgreSQL queues without another migration step;
+ * the apps' role may use them but not change their structure.
+ */
+async function migrateQueueSchema(dataSource: DataSource, appRole: string, owner: string): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    const client = (await runner.connect()) as Parameters<typeof runQueueMigrations>[0];
+    await runQueueMigrations(client, BULLMQ_SCHEMA);
+  } finally {
+    await runner.release();
+  }
+  if (owner === appRole) return;
+  const role = quoteIdent(appRole);
+  const schema = quoteIdent(BULLMQ_SCHEMA);
+  await dataSource.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+  await dataSource.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
+  await dataSource.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`);
+  await dataSource.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${role}`);
+}
+
 /** Applies pending migrations, then the apps' privileges; returns the migrations' names. */
 export async function runMigrations(dataSource: DataSource, appRole: string): Promise<string[]> {
   return withMigrationLock(dataSource, async () => {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     await grantAppPrivileges(dataSource, appRole);
+    const [{ owner }] = await dataSource.query(`SELECT current_user AS owner`);
+    await migrateQueueSchema(dataSource, appRole, owner);
     return applied.map((m) => m.name);
   });
 }

@@ -24,6 +24,10 @@ export class OutboxMessage {
   @Column({ name: 'run_at', type: 'timestamptz', nullable: true })
   runAt!: Date | null;
 
+  /** The BullMQ job id when the job has a natural one; otherwise this row's id. */
+  @Column({ name: 'job_id', type: 'text', nullable: true })
+  jobId!: string | null;
+
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId!: string | null;
 

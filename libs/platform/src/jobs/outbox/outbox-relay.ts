@@ -9,6 +9,7 @@ import { OUTBOX_CHANNEL } from './outbox.service.js';
 
 interface ClaimedRow {
   id: string;
+  job_id: string | null;
   job_name: string;
   payload: unknown;
   delay_ms: number;
@@ -118,7 +119,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   async relayOnce(): Promise<{ claimed: number; failure: unknown }> {
     return withTransaction(this.dataSource, async (manager) => {
       const rows: ClaimedRow[] = await manager.query(
-        `SELECT id, job_name, payload,
+        `SELECT id, job_id, job_name, payload,
                 GREATEST(0, FLOOR(EXTRACT(EPOCH FROM (run_at - clock_timestamp())) * 1000))::bigint AS delay_ms
            FROM outbox
           WHERE sent_at IS NULL AND available_at <= now()
@@ -172,7 +173,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         batch.map((row) => ({
           name: row.job_name,
           data: row.payload,
-          opts: { ...jobOptions(row.job_name as JobName), jobId: row.id, delay: Number(row.delay_ms) },
+          opts: { ...jobOptions(row.job_name as JobName), jobId: row.job_id ?? row.id, delay: Number(row.delay_ms) },
         })),
       );
     }

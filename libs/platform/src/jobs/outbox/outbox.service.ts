@@ -10,6 +10,11 @@ export interface EnqueueOptions {
   /** Run no earlier than this instant. */
   runAt?: Date;
   requestId?: string;
+  /**
+   * The BullMQ job id, when the job has a natural one (a reminder: its id and fire time);
+   * otherwise the outbox row's id. Whoever adds the same id again adds nothing.
+   */
+  jobId?: string;
 }
 
 /**
@@ -27,9 +32,9 @@ export class OutboxService {
     const { rows } = await prepared<{ id: string }>(
       manager,
       `WITH row AS (
-         INSERT INTO outbox (queue, job_name, payload, run_at, request_id) VALUES ($1, $2, $3::jsonb, $4, $5) RETURNING id
+         INSERT INTO outbox (queue, job_name, payload, run_at, request_id, job_id) VALUES ($1, $2, $3::jsonb, $4, $5, $7) RETURNING id
        ) SELECT row.id, pg_notify($6, '') FROM row`,
-      [JOB_CATALOGUE[job].queue, job, JSON.stringify(payload), options.runAt ?? null, options.requestId ?? null, OUTBOX_CHANNEL],
+      [JOB_CATALOGUE[job].queue, job, JSON.stringify(payload), options.runAt ?? null, options.requestId ?? null, OUTBOX_CHANNEL, options.jobId ?? null],
     );
     return rows[0].id;
   }
