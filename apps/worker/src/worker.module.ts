@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, HealthModule, JobsWorkerModule, LoggingModule, PersistenceModule } from '#libs/platform';
-import { ReviewJobsModule } from '#libs/review';
+import { NotificationsJobsModule } from '#libs/notifications';
+import { SchedulingJobsModule } from '#libs/scheduling';
 import { SCHEMA } from '#libs/schema';
 
 /** The worker: queue processors, the outbox relay and the job schedulers. No API. */
@@ -15,7 +16,8 @@ export class WorkerModule {
         PersistenceModule.forRoot(SCHEMA, 'kaikaku-worker'),
         HealthModule,
         JobsWorkerModule,
-        ReviewJobsModule,
+        NotificationsJobsModule,
+        SchedulingJobsModule,
       ],
     };
   }

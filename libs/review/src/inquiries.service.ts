@@ -14,6 +14,7 @@ import {
   WorkflowRegistry,
   type Page,
 } from '#libs/platform';
+import { DeadlinesService } from '#libs/scheduling';
 import { WorkflowEngine, type Guard, type Label } from '#libs/workflow';
 import type { CreateInquiryDto, InquiryQuery, InquiryTransitionDto, NilReturnDto, UpdateInquiryDto } from './dto/review.dto.js';
 import { workflowActor } from './proposal-visibility.js';
@@ -76,6 +77,7 @@ export class InquiriesService {
     private readonly workflows: WorkflowRegistry,
     private readonly audit: AuditLog,
     private readonly outbox: OutboxService,
+    private readonly deadlines: DeadlinesService,
   ) {}
 
   /** Inquiries are not secret once opened; drafts are the secretariat's. */
@@ -137,6 +139,8 @@ export class InquiriesService {
     );
     if (affected !== 1) throw new VersionConflictError(row.version);
     const targets = dto.targetUnits ? await this.setTargets(m, id, dto.targetUnits) : undefined;
+    // A moved due date moves the units' deadlines and their reminders.
+    if (dto.dueDate && row.state === 'open') await this.deadlines.syncInquiry(m, id);
     await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
@@ -165,6 +169,8 @@ export class InquiriesService {
       [id, expectedVersion, decision.to],
     );
     if (affected !== 1) throw new VersionConflictError();
+    // Opening sets every target unit's reply deadline; closing or cancelling ends them.
+    await this.deadlines.syncInquiry(m, id);
     const entry = await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
@@ -250,6 +256,7 @@ export class InquiriesService {
         action: 'nil_return',
         details: { orgUnitId: unitId, comment: dto.comment ?? null },
       });
+      await this.deadlines.inquiryAnswered(m, id, unitId);
     }
     const responses = await this.responsesIn(m, id, unitId);
     return responses;

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { SqlParams, type Principal } from '#libs/identity';
 import { AuditLog, DomainError, NotFoundError, pageOf, ValidationFailedError, type Page } from '#libs/platform';
 import type { AgendaDto, CreateMeetingDto, MeetingKind, MeetingQuery } from './dto/review.dto.js';
+import { DeadlinesService } from '#libs/scheduling';
 import { visibleProposalsSql } from './proposal-visibility.js';
 
 /** The stage a proposal must be in to go on each kind of meeting's agenda. */
@@ -30,6 +31,7 @@ export class MeetingsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
+    private readonly deadlines: DeadlinesService,
   ) {}
 
   async list(principal: Principal, query: MeetingQuery): Promise<Page<MeetingView>> {
@@ -86,6 +88,7 @@ export class MeetingsService {
       action: 'create',
       details: { kind: dto.kind, heldOn: dto.heldOn, title: dto.title },
     });
+    await this.deadlines.syncMeeting(m, id);
     return this.get(principal, id, m);
   }
 
@@ -132,6 +135,7 @@ export class MeetingsService {
         action: 'add_to_agenda',
         details: { proposalIds: added },
       });
+      await this.deadlines.syncMeeting(m, id);
     }
     return this.get(principal, id, m);
   }

@@ -15,6 +15,7 @@ import {
   WorkflowRegistry,
   type Page,
 } from '#libs/platform';
+import { DeadlinesService } from '#libs/scheduling';
 import { InitiativesService } from '#libs/tracking';
 import { WorkflowEngine, type AvailableAction, type Label } from '#libs/workflow';
 import type { CorrectProposalDto, CreateProposalDto, ProposalContentDto, ProposalQuery, TransitionDto } from './dto/review.dto.js';
@@ -115,6 +116,7 @@ export class ProposalsService {
     private readonly audit: AuditLog,
     private readonly outbox: OutboxService,
     private readonly initiatives: InitiativesService,
+    private readonly deadlines: DeadlinesService,
   ) {}
 
   // ── reading ────────────────────────────────────────────────────────────────
@@ -271,6 +273,8 @@ export class ProposalsService {
     if (affected !== 1) throw new VersionConflictError();
     const now = new Date();
 
+    // The unit has answered the inquiry once a proposal of it leaves the bureau.
+    if (decision.to === 'submitted' && !row.left_bureau_at) await this.deadlines.inquiryAnswered(m, row.inquiry_id, row.owning_unit_id);
     const meeting = context.meeting ?? null;
     let initiativeId: string | null = null;
     if (input.action === 'report') initiativeId = await this.initiatives.createFromProposal(m, id, meeting!.id);

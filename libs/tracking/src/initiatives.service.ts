@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError, pageOf, type Page, type PageQuery } from '#libs/platform';
+import { DeadlinesService } from '#libs/scheduling';
 
 export interface InitiativeView {
   id: string;
@@ -60,7 +61,10 @@ export interface InitiativeQuery extends PageQuery {
  */
 @Injectable()
 export class InitiativesService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly deadlines: DeadlinesService,
+  ) {}
 
   /**
    * Creates the initiative of a proposal reported to the council, in the reporting
@@ -82,6 +86,8 @@ export class InitiativesService {
       [p.plan_id, proposalId, code, p.title, p.summary, p.policy_id, p.theme_id, p.owning_unit_id, JSON.stringify(p.schedule), councilMeetingId],
     );
     await m.query(`INSERT INTO initiative_collaborator (initiative_id, org_unit_id) SELECT $1, org_unit_id FROM proposal_collaborator WHERE proposal_id = $2`, [id, proposalId]);
+    // Its yearly progress reports are due from now on.
+    await this.deadlines.syncInitiative(m, id);
     return id;
   }
 

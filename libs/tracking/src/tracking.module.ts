@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { SchedulingModule } from '#libs/scheduling';
 import { InitiativesService } from './initiatives.service.js';
 
-@Module({ providers: [InitiativesService], exports: [InitiativesService] })
+@Module({ imports: [SchedulingModule], providers: [InitiativesService], exports: [InitiativesService] })
 export class TrackingModule {}

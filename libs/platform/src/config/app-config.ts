@@ -184,6 +184,50 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   TRUST_PROXY: 'true' | 'false' = 'false';
 
+  /** Where people reach the system: links in e-mails, webhooks and calendar feeds. */
+  @Matches(/^https?:\/\/[^\s]+[^/]$/, { message: 'must be an http(s) URL without a trailing slash' })
+  PUBLIC_BASE_URL = 'http://localhost:3000';
+
+  /** SMTP server for e-mail, e.g. smtp://user:pass@mail.city.example:587; empty turns e-mail off. */
+  @Matches(/^(smtps?:\/\/.+)?$/, { message: 'must be an smtp:// or smtps:// URL, or empty' })
+  SMTP_URL = '';
+
+  /** Sender of e-mails. */
+  @IsString()
+  @MinLength(3)
+  MAIL_FROM = '改革プロジェクト推進課 <kaikaku@localhost>';
+
+  /** Milliseconds a webhook receiver has to answer before the delivery is retried. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  WEBHOOK_TIMEOUT_MS = 5000;
+
+  /** Extra days off of the city (YYYY-MM-DD, comma separated), beyond weekends, national holidays and 12/29–1/3. */
+  @Matches(/^(\d{4}-\d{2}-\d{2})?(,\d{4}-\d{2}-\d{2})*$/, { message: 'must be YYYY-MM-DD days separated by commas' })
+  CITY_HOLIDAYS = '';
+
+  /** A due date on a holiday moves to the next working day (地方自治法 4条の2) or, if set so, the previous one. */
+  @IsIn(['next', 'previous'])
+  DEADLINE_RULE: 'next' | 'previous' = 'next';
+
+  /** How often the reconciliation rebuilds missing reminder and delivery jobs from PostgreSQL, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  REMINDER_RECONCILE_SECONDS = 300;
+
+  /**
+   * For demonstrations and tests only: a working day lasts this many seconds when reminders
+   * are planned (0, the default, uses the real calendar and send time).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  REMINDER_DAY_SECONDS = 0;
+
   /** Password of every demo user created by the demo data. */
   @IsString()
   @MinLength(8)

@@ -8,6 +8,10 @@ export enum QueueName {
   System = 'system',
   /** What follows a workflow transition once it committed (the definitions' effects). */
   Events = 'events',
+  /** Reminders and escalations of deadlines, and their reconciliation. */
+  Reminders = 'reminders',
+  /** Sending one message on one channel (e-mail, webhook, in-app). */
+  Notifications = 'notifications',
 }
 
 export interface JobDefinition {
@@ -33,6 +37,21 @@ export const JOB_CATALOGUE = {
     attempts: 8,
     description: 'Runs one named effect of a committed workflow transition (notifications and the like)',
   },
+  'reminder.fire': {
+    queue: QueueName.Reminders,
+    attempts: 8,
+    description: 'Fires one planned reminder or escalation of a deadline: resolves its recipients and records a delivery per channel',
+  },
+  'reminders.reconcile': {
+    queue: QueueName.Reminders,
+    attempts: 1,
+    description: 'Rebuilds missing reminder and delivery jobs from PostgreSQL (after a Redis loss, a redeploy …)',
+  },
+  'delivery.send': {
+    queue: QueueName.Notifications,
+    attempts: 10,
+    description: 'Sends one recorded delivery on its channel; retried with backoff, never sent again once recorded as sent',
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;
@@ -42,6 +61,9 @@ export interface JobPayloads {
   'system.probe': { probeId: string };
   'system.outbox-cleanup': Record<string, never>;
   'workflow.effect': WorkflowEffectPayload;
+  'reminder.fire': { reminderId: string; fireAt: string };
+  'reminders.reconcile': Record<string, never>;
+  'delivery.send': { deliveryId: string };
 }
 
 export interface WorkflowEffectPayload {
@@ -62,11 +84,14 @@ export interface JobSchedule {
   id: string;
   job: JobName;
   /** cron pattern, in Asia/Tokyo */
-  pattern: string;
+  pattern?: string;
+  /** or: every so many milliseconds, from the configuration */
+  everyMs?: (config: { REMINDER_RECONCILE_SECONDS: number }) => number;
 }
 
 export const JOB_SCHEDULES: readonly JobSchedule[] = [
   { id: 'outbox-cleanup-nightly', job: 'system.outbox-cleanup', pattern: '15 3 * * *' },
+  { id: 'reminders-reconcile', job: 'reminders.reconcile', everyMs: (c) => c.REMINDER_RECONCILE_SECONDS * 1000 },
 ];
 
 export function isJobName(name: string): name is JobName {

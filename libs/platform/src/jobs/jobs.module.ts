@@ -16,15 +16,16 @@ import { WorkflowRegistry } from '../workflows/workflow-registry.js';
  */
 @Global()
 @Module({
-  providers: [OutboxService, ProbeService, AuditLog, Idempotency, WorkflowRegistry],
-  exports: [OutboxService, ProbeService, AuditLog, Idempotency, WorkflowRegistry],
+  // QueueRegistry opens a connection only when a queue is first used (the worker, the dashboard).
+  providers: [OutboxService, ProbeService, AuditLog, Idempotency, WorkflowRegistry, QueueRegistry],
+  exports: [OutboxService, ProbeService, AuditLog, Idempotency, WorkflowRegistry, QueueRegistry],
 })
 export class OutboxModule {}
 
 /** The worker's side: the relay, the queues, the processors and the schedulers. */
 @Module({
   imports: [DiscoveryModule, OutboxModule],
-  providers: [QueueRegistry, OutboxRelay, JobHandlerRegistry, WorkerHost, SystemJobs],
-  exports: [QueueRegistry, OutboxRelay],
+  providers: [OutboxRelay, JobHandlerRegistry, WorkerHost, SystemJobs],
+  exports: [OutboxRelay],
 })
 export class JobsWorkerModule {}

@@ -6,8 +6,6 @@ import { JobHandlerRegistry } from './job-handler-registry.js';
 import { jobOptions, QueueRegistry } from './queue-registry.js';
 import { newWorker } from './queue-backend.js';
 
-/** Schedules are upserted again this often, which also restores them after Redis lost its data. */
-const SCHEDULE_REFRESH_MS = 5 * 60_000;
 
 /**
  * The consumer side: one BullMQ Worker per queue, dispatching each job to its handler, and
@@ -32,7 +30,8 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       if (used.has(queue)) this.workers.push(this.startWorker(queue));
     }
     void this.upsertSchedules();
-    this.scheduleTimer = setInterval(() => void this.upsertSchedules(), SCHEDULE_REFRESH_MS);
+    // Upserted again as often as reconciliation runs: that also restores them after Redis lost its data.
+    this.scheduleTimer = setInterval(() => void this.upsertSchedules(), Math.min(300_000, this.config.REMINDER_RECONCILE_SECONDS * 1000));
     this.scheduleTimer.unref();
     this.logger.log({ queues: this.workers.map((w) => w.name) }, 'workers started');
   }
@@ -78,7 +77,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       try {
         await this.queues.get(queueOf(schedule.job)).upsertJobScheduler(
           schedule.id,
-          { pattern: schedule.pattern, tz: 'Asia/Tokyo' },
+          schedule.everyMs ? { every: schedule.everyMs(this.config) } : { pattern: schedule.pattern, tz: 'Asia/Tokyo' },
           { name: schedule.job, data: {}, opts: jobOptions(schedule.job) },
         );
       } catch (error) {

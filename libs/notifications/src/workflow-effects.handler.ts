@@ -1,0 +1,73 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig, OnJob, WorkflowRegistry, withTransaction, type JobPayloads } from '#libs/platform';
+import { DeliveriesService } from './deliveries.service.js';
+import { usersWithRoles } from './recipients.js';
+import { transitionMessage } from './templates.js';
+
+/** Who each named effect of a workflow tells, for a proposal now in state `to`. */
+function audienceOf(effect: string, to: string): string[] {
+  switch (effect) {
+    case 'notifyOwners':
+      return ['bureau_editor', 'bureau_approver'];
+    case 'notifyApprovers':
+      return ['bureau_approver'];
+    case 'notifySecretariat':
+      return ['secretariat'];
+    case 'notifyReviewers':
+      return to === 'committee_review' ? ['committee_reviewer'] : to === 'hq_review' ? ['hq_member'] : ['secretariat'];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Runs the named effects of committed transitions: tells the people the effect names (a
+ * proposal returned → its bureau; a proposal reaching the committee → the reviewers) on
+ * their channels, through deliveries keyed by the audit entry, so a retried job tells no
+ * one twice.
+ */
+@Injectable()
+export class WorkflowEffectsHandler {
+  private readonly logger = new Logger(WorkflowEffectsHandler.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly deliveries: DeliveriesService,
+    private readonly workflows: WorkflowRegistry,
+    private readonly config: AppConfig,
+  ) {}
+
+  @OnJob('workflow.effect')
+  async run(p: JobPayloads['workflow.effect']): Promise<void> {
+    if (p.subject !== 'proposal') {
+      this.logger.debug({ ...p }, 'no one to tell for this effect');
+      return;
+    }
+    const [row] = await this.dataSource.query(
+      `SELECT p.id, p.title, p.owning_unit_id, p.workflow_name, p.workflow_version, o.name_ja AS unit_name,
+              (SELECT details->>'comment' FROM audit_log WHERE id = $2) AS comment,
+              (SELECT display_name FROM app_user WHERE id = $3) AS actor
+         FROM proposal p JOIN org_unit o ON o.id = p.owning_unit_id WHERE p.id = $1`,
+      [p.recordId, p.auditEntryId, p.actorUserId],
+    );
+    if (!row) return;
+    const definition = (await this.workflows.get(row.workflow_name, row.workflow_version)).definition;
+    const label = (state: string) => definition.states.find((s) => s.name === state)?.label.ja ?? state;
+    const message = transitionMessage({
+      effect: p.effect,
+      action: p.action,
+      title: row.title,
+      fromLabel: label(p.from),
+      toLabel: label(p.to),
+      unitName: row.unit_name,
+      comment: row.comment,
+      actor: row.actor ?? '担当者',
+      link: `${this.config.PUBLIC_BASE_URL}/api/v1/proposals/${row.id}`,
+    });
+    await withTransaction(this.dataSource, async (m) => {
+      const recipients = (await usersWithRoles(m, audienceOf(p.effect, p.to), row.owning_unit_id)).filter((r) => r.id !== p.actorUserId);
+      await this.deliveries.record(m, `effect:${p.auditEntryId}:${p.effect}`, recipients, message);
+    });
+  }
+}

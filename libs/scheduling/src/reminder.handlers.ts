@@ -1,0 +1,108 @@
+import { hostname } from 'node:os';
+import { Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { todayInTokyo } from '#libs/calendar';
+import { DeliveriesService, reminderMessage, usersWithRoles } from '#libs/notifications';
+import { AppConfig, jobOptions, OnJob, QueueName, QueueRegistry, withTransaction, type JobPayloads } from '#libs/platform';
+import { CityCalendar } from './city-calendar.js';
+import { reminderJobId } from './deadlines.service.js';
+import type { Audience } from './reminder-planner.js';
+
+const ROLES_OF: Record<Audience, string[]> = {
+  owners: ['bureau_editor', 'bureau_approver'],
+  approver: ['bureau_approver'],
+  secretariat: ['secretariat'],
+};
+
+/** How far ahead reconciliation re-adds reminder jobs; later ones are re-added as they come near. */
+const HORIZON_HOURS = 48;
+
+@Injectable()
+export class ReminderHandlers {
+  private readonly logger = new Logger(ReminderHandlers.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly deliveries: DeliveriesService,
+    private readonly calendar: CityCalendar,
+    private readonly queues: QueueRegistry,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Fires one reminder — unless it was cancelled, moved (another fire time), already sent,
+   * or its deadline met: a stale or repeated job does nothing. The deliveries it records
+   * are keyed by (deadline, round, step, recipient, channel), so firing twice tells no one twice.
+   */
+  @OnJob('reminder.fire')
+  async fire({ reminderId, fireAt }: JobPayloads['reminder.fire']): Promise<void> {
+    await withTransaction(this.dataSource, async (m) => {
+      const [r] = await m.query(
+        `SELECT r.id, r.step, r.audience, r.fire_at, r.status, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
+                d.satisfied_at, d.cancelled_at, to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name
+           FROM reminder r JOIN deadline d ON d.id = r.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id
+          WHERE r.id = $1 FOR UPDATE OF r`,
+        [reminderId],
+      );
+      if (!r || r.status !== 'scheduled' || new Date(r.fire_at).toISOString() !== fireAt || r.satisfied_at || r.cancelled_at) return;
+      const recipients = await usersWithRoles(m, ROLES_OF[r.audience as Audience], r.owner_unit_id);
+      const message = reminderMessage({
+        deadlineKind: r.kind,
+        title: r.title,
+        unitName: r.unit_name,
+        dueDate: r.due,
+        workingDaysLeft: this.calendar.workingDaysBetween(todayInTokyo(), r.due),
+        step: r.step,
+        link: `${this.config.PUBLIC_BASE_URL}/api/v1/deadlines`,
+      });
+      await this.deliveries.record(m, `deadline:${r.deadline_id}:v${r.version}:${r.step}`, recipients, message);
+      await m.query(`UPDATE reminder SET status = 'sent', sent_at = now() WHERE id = $1`, [r.id]);
+    });
+  }
+
+  /**
+   * Rebuilds, from PostgreSQL, every job that should exist: reminders due within the
+   * horizon (or overdue) and deliveries not sent yet. Adding an existing job id adds nothing,
+   * so this is safe to run anytime; it runs once per slot across the cluster (a BullMQ job
+   * scheduler), and after Redis lost its data it brings every pending reminder back.
+   */
+  @OnJob('reminders.reconcile')
+  async reconcile(_payload: JobPayloads['reminders.reconcile'], job: Job): Promise<void> {
+    const slot = Number(String(job.id ?? '').split(':').pop());
+    await this.dataSource.query(`INSERT INTO scheduled_run (scheduler, slot, worker) VALUES ($1, $2, $3)`, [
+      'reminders-reconcile',
+      new Date(Number.isFinite(slot) && slot > 1e12 ? slot : job.timestamp),
+      `${hostname()}:${process.pid}`,
+    ]);
+    const reminders: Array<{ id: string; fire_at: Date }> = await this.dataSource.query(
+      `SELECT id, fire_at FROM reminder WHERE status = 'scheduled' AND fire_at < now() + make_interval(hours => $1) ORDER BY fire_at LIMIT 20000`,
+      [HORIZON_HOURS],
+    );
+    const now = Date.now();
+    if (reminders.length > 0) {
+      await this.queues.get(QueueName.Reminders).addBulk(
+        reminders.map((r) => {
+          const fireAt = new Date(r.fire_at);
+          return {
+            name: 'reminder.fire',
+            data: { reminderId: r.id, fireAt: fireAt.toISOString() },
+            opts: { ...jobOptions('reminder.fire'), jobId: reminderJobId(r.id, fireAt), delay: Math.max(0, fireAt.getTime() - now) },
+          };
+        }),
+      );
+    }
+    // Deliveries get a moment on the normal path (outbox → relay) before being re-added here.
+    const graceSeconds = Math.min(60, 2 * this.config.REMINDER_RECONCILE_SECONDS);
+    const deliveries: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM delivery WHERE sent_at IS NULL AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT 20000`,
+      [graceSeconds],
+    );
+    if (deliveries.length > 0) {
+      await this.queues.get(QueueName.Notifications).addBulk(
+        deliveries.map((d) => ({ name: 'delivery.send', data: { deliveryId: d.id }, opts: { ...jobOptions('delivery.send'), jobId: `dlv-${d.id}` } })),
+      );
+    }
+    this.logger.log({ reminders: reminders.length, deliveries: deliveries.length }, 'reconciled');
+  }
+}
