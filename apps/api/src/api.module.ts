@@ -1,6 +1,8 @@
 import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { IdentityModule } from '#libs/identity';
+import { NotificationsModule } from '#libs/notifications';
+import { SchedulingModule } from '#libs/scheduling';
 import { PlanningModule } from '#libs/planning';
 import { ReviewModule } from '#libs/review';
 import { TrackingModule } from '#libs/tracking';
@@ -14,6 +16,8 @@ import { OrgUnitsController } from './identity/org-units.controller.js';
 import { SecurityEventsController } from './identity/security-events.controller.js';
 import { UsersController } from './identity/users.controller.js';
 import { Writes } from './http/writes.js';
+import { DeadlinesController } from './notifications/deadlines.controller.js';
+import { NotificationsController } from './notifications/notifications.controller.js';
 import { AuditController } from './review/audit.controller.js';
 import { InitiativesController } from './review/initiatives.controller.js';
 import { InquiriesController } from './review/inquiries.controller.js';
@@ -37,6 +41,8 @@ export const API_CONTROLLERS = [
   MeetingsController,
   InitiativesController,
   AuditController,
+  DeadlinesController,
+  NotificationsController,
 ];
 
 /** The HTTP API: controllers and the access guard; all behaviour lives in the libraries. */
@@ -56,6 +62,8 @@ export class ApiModule {
         PlanningModule,
         ReviewModule,
         TrackingModule,
+        SchedulingModule,
+        NotificationsModule,
         ...extraModules,
       ],
       controllers: API_CONTROLLERS,

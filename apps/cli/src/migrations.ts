@@ -56,8 +56,8 @@ export async function grantAppPrivileges(dataSource: DataSource, appRole: string
 
 /**
  * BullMQ's own tables for QUEUE_BACKEND=postgres, in their schema. Created whatever the
- * backend, so that a city can switch to PostgreSQL queues without another migration step;
- * the apps' role may use them but not change their structure.
+ * backend, so that a city can switch to PostgreSQL queues without another migration step.
+ * The apps' role works in that schema only; the application's own schema stays the owner's.
  */
 async function migrateQueueSchema(dataSource: DataSource, appRole: string, owner: string): Promise<void> {
   const runner = dataSource.createQueryRunner();
@@ -70,7 +70,8 @@ async function migrateQueueSchema(dataSource: DataSource, appRole: string, owner
   if (owner === appRole) return;
   const role = quoteIdent(appRole);
   const schema = quoteIdent(BULLMQ_SCHEMA);
-  await dataSource.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+  // CREATE too: BullMQ makes one id sequence per queue, lazily, in its own schema.
+  await dataSource.query(`GRANT USAGE, CREATE ON SCHEMA ${schema} TO ${role}`);
   await dataSource.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
   await dataSource.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`);
   await dataSource.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${schema} TO ${role}`);
