@@ -257,6 +257,25 @@ describe('access matrix', () => {
     'GET /initiatives': { success: 200, build: async () => ({ path: '/initiatives' }) },
     'GET /initiatives/:id': { success: 200, build: async () => ({ path: `/initiatives/${fx.initiative}` }) },
     'GET /audit/verify': { success: 200, build: async () => ({ path: '/audit/verify' }) },
+
+    // ── deadlines and notifications ──
+    'GET /deadlines': { success: 200, build: async () => ({ path: '/deadlines' }) },
+    'GET /calendar.ics': { success: 200, build: async () => ({ path: `/calendar.ics?token=${fx.calendarToken}` }) },
+    'GET /notifications': { success: 200, build: async () => ({ path: '/notifications' }) },
+    'POST /notifications/:id/read': {
+      success: 200,
+      build: async (c, v) => {
+        const owner = v === 'own-unit' && c.username ? c.username : 'chuo.approver';
+        const [{ id }] = await db.query(
+          `INSERT INTO notification (user_id, kind, title, body) SELECT id, 'test', 't', 'b' FROM app_user WHERE username = $1 RETURNING id`,
+          [owner],
+        );
+        return { path: `/notifications/${id}/read` };
+      },
+    },
+    'GET /me/notification-settings': { success: 200, build: async () => ({ path: '/me/notification-settings' }) },
+    'PUT /me/notification-settings': { success: 200, build: async () => ({ path: '/me/notification-settings', body: { inAppEnabled: true } }) },
+    'POST /me/calendar-feed': { success: 200, build: async () => ({ path: '/me/calendar-feed' }) },
   };
 
   function expectedStatus(policy: AccessPolicy, sample: Sample, caller: Caller, variant: Variant, built: Built): number {
@@ -308,6 +327,7 @@ describe('access matrix', () => {
     ok(await secretariat.post(`/meetings/${council}/agenda`, { proposalIds: [reported] }));
     fx.initiative = ok(await act(secretariat, 'proposals', reported, 'report')).body.initiativeId;
     fx.workflowJson = (await secretariat.get('/workflows/progress-report')).body.definition;
+    fx.calendarToken = new URL(ok(await (await user('kenko.editor')).post('/me/calendar-feed', {})).body.url).searchParams.get('token')!;
   }, 120_000);
   afterAll(async () => {
     await api?.close();
