@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { http, waitFor } from '../support/apps.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, DEMO_PASSWORD, type TestDatabase } from '../support/database.js';
 import { freePort } from '../support/private-services.js';
 import { spawnApp, type SpawnedApp } from '../support/processes.js';
 
@@ -12,7 +12,7 @@ describe('the API as a process', () => {
   let base: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createTestDatabase({ demo: true });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     api = spawnApp('api', {
@@ -43,6 +43,21 @@ describe('the API as a process', () => {
     const res = await http(`${base}/docs`);
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/swagger-ui/i);
+  });
+
+  it('serves the queue dashboard to administrators only (HTTP Basic or Bearer)', async () => {
+    const basic = (u: string) => `Basic ${Buffer.from(`${u}:${DEMO_PASSWORD}`).toString('base64')}`;
+    const anonymous = await http(`${base}/admin/queues`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Basic /);
+    expect((await http(`${base}/admin/queues`, { headers: { authorization: basic('viewer') } })).status).toBe(403);
+    const page = await http(`${base}/admin/queues`, { headers: { authorization: basic('admin') } });
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/<html/i);
+    const token = (await http(`${base}/api/v1/auth/token`, { method: 'POST', json: { username: 'admin', password: DEMO_PASSWORD } })).body.access_token;
+    const queues = await http(`${base}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${token}` } });
+    expect(queues.status).toBe(200);
+    expect(queues.body.queues.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['system', 'reminders', 'notifications', 'events']));
   });
 
   it('writes structured JSON logs carrying the request id', async () => {

@@ -18,6 +18,7 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     // Swagger UI's static files come through a CommonJS package that requires an ESM-only
     // one, which jest cannot load on Node 20; the UI is checked on the real process instead.
     OPENAPI_UI: 'false',
+    QUEUE_DASHBOARD: 'false',
     ...overrides,
   });
 }

@@ -19,6 +19,14 @@ export class AuthService {
   ) {}
 
   async signIn(username: string, password: string, origin: RequestOrigin): Promise<AccessToken> {
+    return this.tokens.issueAccessToken(await this.verifyCredentials(username, password, origin));
+  }
+
+  /**
+   * Checks a username and password (limited and logged like a sign-in) and answers the
+   * user's id; for sign-in, and for HTTP Basic on the queue dashboard.
+   */
+  async verifyCredentials(username: string, password: string, origin: RequestOrigin): Promise<string> {
     const address = origin.address ?? 'unknown';
     try {
       await this.throttle.attempt(username, address);
@@ -39,7 +47,7 @@ export class AuthService {
     await withTransaction(this.dataSource, (m) =>
       this.events.record(m, { kind: 'signin.succeeded', actorUserId: user.id, subjectUserId: user.id, username }, origin),
     );
-    return this.tokens.issueAccessToken(user.id);
+    return user.id;
   }
 
   private failed(username: string, userId: string | null, reason: string, origin: RequestOrigin): Promise<void> {

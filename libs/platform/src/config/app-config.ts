@@ -228,6 +228,10 @@ export class AppConfig {
   @Min(0)
   REMINDER_DAY_SECONDS = 0;
 
+  /** true: the queue dashboard (Bull Board) at /admin/queues, for admins (HTTP Basic or Bearer). */
+  @IsIn(['true', 'false'])
+  QUEUE_DASHBOARD: 'true' | 'false' = 'true';
+
   /** Password of every demo user created by the demo data. */
   @IsString()
   @MinLength(8)
