@@ -79,7 +79,7 @@ describe('HTTP input handling (global filter, pipe and body parser)', () => {
   });
 
   it('answers an unsupported content type with 415', async () => {
-    const res = await post('title=x', { 'content-type': 'text/csv' });
+    const res = await post('<title>x</title>', { 'content-type': 'application/xml' });
     expect(res.status).toBe(415);
     expect(res.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });

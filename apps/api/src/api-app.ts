@@ -38,6 +38,11 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  // Imports arrive as the file itself (CSV or xlsx), up to 20 MiB.
+  const fastify = app.getHttpAdapter().getInstance();
+  for (const type of ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']) {
+    fastify.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+  }
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   app.setGlobalPrefix(API_PREFIX, {

@@ -17,6 +17,7 @@ import { SecurityEventsController } from './identity/security-events.controller.
 import { UsersController } from './identity/users.controller.js';
 import { Writes } from './http/writes.js';
 import { DeadlinesController } from './notifications/deadlines.controller.js';
+import { ImportsController, IndicatorsController, ProgressReportsController, ReportsController, RollupsController, StatusScaleController } from './tracking/tracking.controllers.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { AuditController } from './review/audit.controller.js';
 import { InitiativesController } from './review/initiatives.controller.js';
@@ -43,6 +44,12 @@ export const API_CONTROLLERS = [
   AuditController,
   DeadlinesController,
   NotificationsController,
+  StatusScaleController,
+  ProgressReportsController,
+  IndicatorsController,
+  RollupsController,
+  ReportsController,
+  ImportsController,
 ];
 
 /** The HTTP API: controllers and the access guard; all behaviour lives in the libraries. */

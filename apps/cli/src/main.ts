@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NestFactory } from '@nestjs/core';
 import { Command, InvalidArgumentError } from 'commander';
@@ -8,6 +10,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig, AuditLog, ConfigError, WorkflowRegistry, createDataSource, loadConfig, loadDotEnv, ProbeService, withTransaction } from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { CITY_CODE, UsersService } from '#libs/identity';
+import { IMPORT_KINDS, ImportRejectedError, ImportsService, readTable, type ImportKind } from '#libs/tracking';
 import { CliModule } from './cli.module.js';
 import { DEMO_DATA } from './demo-data.js';
 import { pendingMigrations, revertLastMigration, runMigrations } from './migrations.js';
@@ -150,6 +153,61 @@ program
       process.stdout.write(`created admin ${user.username} (${user.id})\n`);
     }),
   );
+
+program
+  .command('import')
+  .description('import initiatives, progress-reports or measurements from a CSV (UTF-8 or Shift_JIS) or xlsx file; all rows or none')
+  .argument('<kind>', IMPORT_KINDS.join(' | '))
+  .argument('<file>', '.csv or .xlsx')
+  .requiredOption('--plan <code>', 'the plan, by code (e.g. kaikaku-2027)')
+  .option('--dry-run', 'check every row and report, write nothing', false)
+  .option('--progress', 'draw the progress bar even when stderr is not a terminal', false)
+  .action((kind: string, file: string, opts: { plan: string; dryRun: boolean; progress: boolean }) =>
+    withContext(async (app) => {
+      if (!(IMPORT_KINDS as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kind must be one of ${IMPORT_KINDS.join(', ')}`);
+      const format = /\.xlsx$/i.test(file) ? 'xlsx' : /\.csv$/i.test(file) ? 'csv' : null;
+      if (!format) throw new Error(`${file}: name a .csv or .xlsx file`);
+      const [plan] = await app.get(DataSource).query(`SELECT id FROM plan WHERE code = $1`, [opts.plan]);
+      if (!plan) throw new Error(`no plan with code ${opts.plan}`);
+      const table = await readTable(await readFile(file), format);
+      const bar = progressBar(process.stderr, opts.progress || process.stderr.isTTY);
+      try {
+        const result = await app.get(ImportsService).run(kind as ImportKind, plan.id, table, {
+          dryRun: opts.dryRun,
+          actor: { id: null, username: `cli:${userInfo().username}` },
+          onProgress: bar.update,
+        });
+        bar.done();
+        const verb = result.dryRun ? 'would be' : 'were';
+        process.stdout.write(`${result.rows} rows checked: ${result.created} ${verb} created, ${result.updated} ${verb} updated${result.dryRun ? ' (dry run: nothing written)' : ''}\n`);
+      } catch (error) {
+        bar.done();
+        if (!(error instanceof ImportRejectedError)) throw error;
+        process.stdout.write(`nothing imported: ${error.rowErrors.length} problem(s)\nrow\tcolumn\tproblem\n`);
+        for (const e of error.rowErrors) process.stdout.write(`${e.row}\t${e.column}\t${e.problem}\n`);
+        process.exitCode = 4;
+      }
+    }),
+  );
+
+/** A one-line progress bar, redrawn in place; off when the output is not a terminal (logs stay clean). */
+function progressBar(out: NodeJS.WriteStream, on: boolean) {
+  let last = -1;
+  return {
+    update: (done: number, total: number) => {
+      if (!on) return;
+      const percent = Math.floor((done / total) * 100);
+      if (percent === last) return;
+      last = percent;
+      const width = 30;
+      const filled = Math.round((percent / 100) * width);
+      out.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}%  ${done}/${total} rows`);
+    },
+    done: () => {
+      if (on && last >= 0) out.write('\n');
+    },
+  };
+}
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';

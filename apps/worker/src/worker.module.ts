@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, HealthModule, JobsWorkerModule, LoggingModule, PersistenceModule } from '#libs/platform';
 import { NotificationsJobsModule } from '#libs/notifications';
 import { SchedulingJobsModule } from '#libs/scheduling';
+import { TrackingJobsModule } from '#libs/tracking';
 import { SCHEMA } from '#libs/schema';
 
 /** The worker: queue processors, the outbox relay and the job schedulers. No API. */
@@ -18,6 +19,7 @@ export class WorkerModule {
         JobsWorkerModule,
         NotificationsJobsModule,
         SchedulingJobsModule,
+        TrackingJobsModule,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { fiscalYearView, type FiscalYearView } from '#libs/calendar';
 import { AuditLog, DomainError, execute, NotFoundError, ValidationFailedError, VersionConflictError, withTransaction } from '#libs/platform';
 import type { CreatePlanDto, CreatePolicyDto, UpdatePlanDto } from './dto/plan.dto.js';
+import { KUMAMOTO_SCALE, setScale } from './status-scale.js';
 
 export interface ThemeView {
   id: string;
@@ -110,6 +111,8 @@ export class PlansService {
         [dto.code, dto.name, dto.firstFiscalYear, dto.lastFiscalYear, dto.mission ?? '', dto.vision ?? '', dto.values ?? '', dto.proposalWorkflow ?? 'reform-proposal'],
       );
       for (const policy of dto.policies ?? []) await this.insertPolicy(m, id, policy);
+      // Every plan starts with Kumamoto's scale; PUT /plans/{id}/status-scale sets another.
+      await setScale(m, id, KUMAMOTO_SCALE);
       await this.audit.append(m, { actorUserId: actor.id, actorUsername: actor.username, entityType: 'plan', entityId: id, action: 'create', details: { code: dto.code } });
       return this.get(id, m);
     };

@@ -1,2 +1,14 @@
+export * from './council-report.service.js';
+export * from './imports/fiscal-year-cell.js';
+export * from './imports/imports.service.js';
+export * from './imports/table.js';
+export * from './indicators/achievement.js';
+export * from './indicators/indicators.service.js';
 export * from './initiatives.service.js';
+export * from './progress/progress-reports.service.js';
+export * from './report/council-report.csv.js';
+export * from './report/council-report.xlsx.js';
+export type { CouncilReport, ReportIndicator, ReportPolicy, SummaryRow } from './report/council-report.js';
+export * from './rollups/rollups.service.js';
 export * from './tracking.module.js';
+export * from './demo/demo-tracking.js';

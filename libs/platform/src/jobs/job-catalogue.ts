@@ -12,6 +12,8 @@ export enum QueueName {
   Reminders = 'reminders',
   /** Sending one message on one channel (e-mail, webhook, in-app). */
   Notifications = 'notifications',
+  /** Progress roll-ups kept current. */
+  Tracking = 'tracking',
 }
 
 export interface JobDefinition {
@@ -52,6 +54,16 @@ export const JOB_CATALOGUE = {
     attempts: 10,
     description: 'Sends one recorded delivery on its channel; retried with backoff, never sent again once recorded as sent',
   },
+  'rollups.refresh': {
+    queue: QueueName.Tracking,
+    attempts: 5,
+    description: 'Recounts one plan’s fiscal year of confirmed progress reports into the roll-up',
+  },
+  'rollups.nightly': {
+    queue: QueueName.Tracking,
+    attempts: 2,
+    description: 'Recounts every plan and fiscal year with confirmed reports (a safety net for the per-confirmation job)',
+  },
 } as const satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;
@@ -64,6 +76,8 @@ export interface JobPayloads {
   'reminder.fire': { reminderId: string; fireAt: string };
   'reminders.reconcile': Record<string, never>;
   'delivery.send': { deliveryId: string };
+  'rollups.refresh': { planId: string; fiscalYear: number };
+  'rollups.nightly': Record<string, never>;
 }
 
 export interface WorkflowEffectPayload {
@@ -92,6 +106,7 @@ export interface JobSchedule {
 export const JOB_SCHEDULES: readonly JobSchedule[] = [
   { id: 'outbox-cleanup-nightly', job: 'system.outbox-cleanup', pattern: '15 3 * * *' },
   { id: 'reminders-reconcile', job: 'reminders.reconcile', everyMs: (c) => c.REMINDER_RECONCILE_SECONDS * 1000 },
+  { id: 'rollups-nightly', job: 'rollups.nightly', pattern: '30 2 * * *' },
 ];
 
 export function isJobName(name: string): name is JobName {

@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { achievementRate, gradeOf } from './achievement.js';
+
+/** The seed's 検証指標: baseline 令和3年度, actual 令和4年度, target (検証値). */
+describe('achievement and grade, on the seed’s values', () => {
+  it('ceiling: 将来負担比率 102.2 % under a ceiling of 107.8 % is met', () => {
+    const debt = { direction: 'ceiling' as const, baseline: 104.6, target: 107.8 };
+    expect(achievementRate(debt, 102.2)).toBe(100);
+    expect(gradeOf(debt, 102.2)).toBe('S');
+    expect(gradeOf(debt, 110)).toBe('B');
+    expect(gradeOf(debt, 125)).toBe('C');
+  });
+
+  it('higher is better: 市役所のサービスに満足している市民の割合 falling from 48.9 to 44.1 against 65', () => {
+    const satisfaction = { direction: 'higher_better' as const, baseline: 48.9, target: 65 };
+    expect(achievementRate(satisfaction, 44.1)).toBe(-29.8);
+    // −9.8 % from the baseline: within the ±10 % band.
+    expect(gradeOf(satisfaction, 44.1)).toBe('B');
+    expect(gradeOf(satisfaction, 40)).toBe('C');
+    expect(gradeOf(satisfaction, 60)).toBe('A');
+    expect(gradeOf(satisfaction, 65)).toBe('S');
+  });
+
+  it('higher is better: 証明書コンビニ発行件数 107,087 → 300,170 against 500,000', () => {
+    const konbini = { direction: 'higher_better' as const, baseline: 107_087, target: 500_000 };
+    expect(achievementRate(konbini, 300_170)).toBe(49.1);
+    expect(gradeOf(konbini, 300_170)).toBe('A');
+  });
+
+  it('lower is better: 実質公債費比率 5.4 % unchanged against 5.2 %', () => {
+    const ratio = { direction: 'lower_better' as const, baseline: 5.4, target: 5.2 };
+    expect(achievementRate(ratio, 5.4)).toBe(0);
+    expect(gradeOf(ratio, 5.4)).toBe('B');
+    expect(gradeOf(ratio, 5.1)).toBe('S');
+    expect(achievementRate(ratio, 5.3)).toBe(50);
+    expect(gradeOf(ratio, 6.5)).toBe('C');
+  });
+
+  it('says nothing without a value', () => {
+    expect(achievementRate({ direction: 'higher_better', baseline: 1, target: 2 }, null)).toBeNull();
+    expect(gradeOf({ direction: 'higher_better', baseline: 1, target: 2 }, null)).toBe('−');
+    expect(achievementRate({ direction: 'higher_better', baseline: 2, target: 2 }, 3)).toBeNull();
+  });
+});

@@ -1,0 +1,251 @@
+import { Injectable } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { DataSource, type EntityManager } from 'typeorm';
+import { fiscalYearLabel } from '#libs/calendar';
+import { scopeIncludes, type Principal } from '#libs/identity';
+import { AuditLog, DomainError, execute, NotFoundError, OutboxService, ValidationFailedError, VersionConflictError, WorkflowRegistry } from '#libs/platform';
+import { DeadlinesService } from '#libs/scheduling';
+import { WorkflowEngine, type Actor, type Label } from '#libs/workflow';
+import { needsReason, scaleOf, type ScaleEntry } from '#libs/planning';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class ProgressReportContentDto {
+  @ApiPropertyOptional({ description: 'status code or its Japanese label (計画通り進捗 …)', example: 'on_track' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(64)
+  status?: string;
+
+  @ApiPropertyOptional({ description: '進捗の説明' }) @IsOptional() @IsString() @MaxLength(8000) narrative?: string;
+  @ApiPropertyOptional({ description: '遅れ・変更の理由 (required unless on track, ahead or completed)' }) @IsOptional() @IsString() @MaxLength(4000) reason?: string;
+  @ApiPropertyOptional({ description: '計画効果額（千円）' }) @IsOptional() @IsInt() @Min(-1_000_000_000) @Max(1_000_000_000) plannedAmount?: number;
+  @ApiPropertyOptional({ description: '実績効果額（千円）' }) @IsOptional() @IsInt() @Min(-1_000_000_000) @Max(1_000_000_000) actualAmount?: number;
+}
+
+export class CreateProgressReportDto extends ProgressReportContentDto {
+  @ApiProperty({ example: 2024, description: 'fiscal year (2024 = 令和6年度)' })
+  @IsInt()
+  @Min(1989)
+  @Max(2200)
+  fiscalYear!: number;
+
+  @ApiPropertyOptional({ enum: ['annual', 'midyear'], default: 'annual' })
+  @IsOptional()
+  @IsIn(['annual', 'midyear'])
+  period?: 'annual' | 'midyear';
+
+  @ApiProperty({ example: 'on_track' })
+  @Transform(trim)
+  @IsString()
+  @MaxLength(64)
+  declare status: string;
+}
+
+export class ProgressTransitionDto {
+  @ApiProperty({ enum: ['submit', 'confirm', 'return'] }) @Matches(/^[a-z][a-z0-9_]{0,63}$/) action!: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) comment?: string;
+}
+
+export interface ProgressReportView {
+  id: string;
+  initiativeId: string;
+  fiscalYear: number;
+  fiscalYearLabel: string;
+  period: 'annual' | 'midyear';
+  status: { code: string; label: string; normalized: string; colour: string };
+  narrative: string;
+  reason: string;
+  plannedAmount: number | null;
+  actualAmount: number | null;
+  state: string;
+  stateLabel: Label | null;
+  submittedAt: string | null;
+  confirmedAt: string | null;
+  version: number;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Row = any;
+
+/** A status given as its code or its Japanese label, resolved against the plan's scale. */
+export function resolveStatus(scale: ScaleEntry[], given: string): ScaleEntry | undefined {
+  return scale.find((s) => s.code === given) ?? scale.find((s) => s.labelJa === given);
+}
+
+/**
+ * Progress reports (進捗報告) per initiative and fiscal year: the owning bureau drafts and
+ * submits, the secretariat confirms or returns (the progress-report workflow, data like the
+ * proposal cycle). A confirmation queues the roll-up's recount in the same transaction.
+ */
+@Injectable()
+export class ProgressReportsService {
+  private readonly engines = new Map<string, WorkflowEngine<object>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly workflows: WorkflowRegistry,
+    private readonly audit: AuditLog,
+    private readonly outbox: OutboxService,
+    private readonly deadlines: DeadlinesService,
+  ) {}
+
+  /** Confirmed reports are public; drafts and submitted ones belong to the bureau and the secretariat. */
+  private canSeeUnconfirmed(principal: Principal, unitId: string): boolean {
+    return scopeIncludes(principal.scopeFor('bureau_editor', 'bureau_approver', 'secretariat', 'admin'), unitId);
+  }
+
+  async list(principal: Principal, initiativeId: string): Promise<ProgressReportView[]> {
+    const [initiative] = await this.dataSource.query(`SELECT id, plan_id, owning_unit_id FROM initiative WHERE id = $1`, [initiativeId]);
+    if (!initiative) throw new NotFoundError('The initiative');
+    const all = this.canSeeUnconfirmed(principal, initiative.owning_unit_id);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT * FROM progress_report WHERE initiative_id = $1 ${all ? '' : `AND state = 'confirmed'`} ORDER BY fiscal_year, period`,
+      [initiativeId],
+    );
+    const scale = await scaleOf(this.dataSource.manager, initiative.plan_id);
+    return Promise.all(rows.map((r) => this.view(r, scale)));
+  }
+
+  async get(principal: Principal, id: string, m: EntityManager = this.dataSource.manager): Promise<ProgressReportView> {
+    const row = await this.visibleRow(principal, id, m);
+    return this.view(row, await scaleOf(m, row.plan_id));
+  }
+
+  async create(m: EntityManager, principal: Principal, initiativeId: string, dto: CreateProgressReportDto): Promise<ProgressReportView> {
+    const [i] = await m.query(
+      `SELECT i.id, i.plan_id, i.owning_unit_id, pl.first_fiscal_year, pl.last_fiscal_year FROM initiative i JOIN plan pl ON pl.id = i.plan_id WHERE i.id = $1`,
+      [initiativeId],
+    );
+    if (!i) throw new NotFoundError('The initiative');
+    if (!scopeIncludes(principal.scopeFor('bureau_editor'), i.owning_unit_id)) throw new DomainError('FORBIDDEN', 'Progress is reported by the owning bureau’s editors');
+    if (dto.fiscalYear < i.first_fiscal_year || dto.fiscalYear > i.last_fiscal_year) {
+      throw new ValidationFailedError([{ field: 'fiscalYear', message: `must lie in the plan period ${i.first_fiscal_year}–${i.last_fiscal_year}` }]);
+    }
+    const scale = await scaleOf(m, i.plan_id);
+    const status = this.checkedStatus(scale, dto.status, dto.reason ?? '');
+    const workflow = await this.workflows.latest('progress-report', m);
+    const exists = await m.query(`SELECT 1 FROM progress_report WHERE initiative_id = $1 AND fiscal_year = $2 AND period = $3`, [initiativeId, dto.fiscalYear, dto.period ?? 'annual']);
+    if (exists.length > 0) throw new DomainError('CONFLICT', `A ${dto.period ?? 'annual'} report for ${fiscalYearLabel(dto.fiscalYear)} exists; edit it instead`);
+    const [{ id }] = await m.query(
+      `INSERT INTO progress_report (initiative_id, plan_id, fiscal_year, period, status_code, narrative, reason, planned_amount, actual_amount, state, workflow_name, workflow_version, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
+      [initiativeId, i.plan_id, dto.fiscalYear, dto.period ?? 'annual', status.code, dto.narrative ?? '', dto.reason ?? '', dto.plannedAmount ?? null, dto.actualAmount ?? null, workflow.definition.initial, workflow.name, workflow.version, principal.id],
+    );
+    await this.audit.append(m, { actorUserId: principal.id, actorUsername: principal.user.username, entityType: 'progress_report', entityId: id, action: 'create', toState: workflow.definition.initial, details: { version: 1, initiativeId, fiscalYear: dto.fiscalYear, status: status.code } });
+    return this.get(principal, id, m);
+  }
+
+  async update(m: EntityManager, principal: Principal, id: string, expectedVersion: number, dto: ProgressReportContentDto): Promise<ProgressReportView> {
+    const row = await this.visibleRow(principal, id, m);
+    const unit = await this.unitOf(m, row.initiative_id);
+    if (!scopeIncludes(principal.scopeFor('bureau_editor'), unit)) throw new DomainError('FORBIDDEN', 'Progress is reported by the owning bureau’s editors');
+    if (row.state !== 'draft') throw new DomainError('DECIDED_IMMUTABLE', `The report is ${row.state}; only a draft is edited`);
+    const scale = await scaleOf(m, row.plan_id);
+    const status = this.checkedStatus(scale, dto.status ?? row.status_code, dto.reason ?? row.reason);
+    const { affected } = await execute(
+      m,
+      `UPDATE progress_report SET status_code = $3, narrative = $4, reason = $5, planned_amount = $6, actual_amount = $7, version = version + 1, updated_at = now()
+        WHERE id = $1 AND version = $2`,
+      [id, expectedVersion, status.code, dto.narrative ?? row.narrative, dto.reason ?? row.reason, dto.plannedAmount !== undefined ? dto.plannedAmount : row.planned_amount, dto.actualAmount !== undefined ? dto.actualAmount : row.actual_amount],
+    );
+    if (affected !== 1) throw new VersionConflictError(row.version);
+    await this.audit.append(m, { actorUserId: principal.id, actorUsername: principal.user.username, entityType: 'progress_report', entityId: id, action: 'edit', details: { version: expectedVersion + 1, changedFields: Object.keys(dto) } });
+    return this.get(principal, id, m);
+  }
+
+  async transition(m: EntityManager, principal: Principal, id: string, expectedVersion: number, input: ProgressTransitionDto): Promise<ProgressReportView> {
+    const row = await this.visibleRow(principal, id, m);
+    if (row.version !== expectedVersion) throw new VersionConflictError(row.version);
+    const unit = await this.unitOf(m, row.initiative_id);
+    const engine = await this.engineFor(row.workflow_name, row.workflow_version);
+    const actor: Actor = { holds: (role, unitId) => scopeIncludes(principal.scopeFor(role as never), unitId) };
+    const decision = engine.decide({ state: row.state, unitId: unit }, actor, input.action, { comment: input.comment }, {});
+    if (!decision.ok) {
+      const code = decision.reason === 'not_allowed' ? 'FORBIDDEN' : decision.reason === 'missing_input' || decision.reason === 'unknown_action' ? 'VALIDATION_FAILED' : 'TRANSITION_NOT_ALLOWED';
+      throw new DomainError(code, decision.detail, (decision.missing ?? []).map((field) => ({ field, message: 'is required for this action' })));
+    }
+    const { affected } = await execute(
+      m,
+      `UPDATE progress_report SET state = $3, version = version + 1, updated_at = now(),
+              submitted_at = CASE WHEN $3 = 'submitted' THEN now() ELSE submitted_at END,
+              confirmed_at = CASE WHEN $3 = 'confirmed' THEN now() ELSE NULL END
+        WHERE id = $1 AND version = $2`,
+      [id, expectedVersion, decision.to],
+    );
+    if (affected !== 1) throw new VersionConflictError();
+    if (decision.to === 'submitted' && row.period === 'annual') {
+      await this.deadlines.satisfy(m, `progress_report:${row.initiative_id}:${row.fiscal_year}`);
+    }
+    if (decision.to === 'confirmed' || decision.from === 'confirmed') {
+      // The recount runs after commit, in the worker; the nightly job is the safety net.
+      await this.outbox.enqueue(m, 'rollups.refresh', { planId: row.plan_id, fiscalYear: row.fiscal_year });
+    }
+    await this.audit.append(m, {
+      actorUserId: principal.id,
+      actorUsername: principal.user.username,
+      entityType: 'progress_report',
+      entityId: id,
+      action: input.action,
+      fromState: decision.from,
+      toState: decision.to,
+      details: { version: expectedVersion + 1, comment: input.comment ?? null },
+    });
+    return this.get(principal, id, m);
+  }
+
+  private checkedStatus(scale: ScaleEntry[], given: string, reason: string): ScaleEntry {
+    const status = resolveStatus(scale, given);
+    if (!status) throw new ValidationFailedError([{ field: 'status', message: `is not on this plan’s scale (${scale.map((s) => s.labelJa).join(' / ')})` }]);
+    if (needsReason(status.normalized) && !reason.trim()) {
+      throw new ValidationFailedError([{ field: 'reason', message: `is required when the status is ${status.labelJa}` }]);
+    }
+    return status;
+  }
+
+  private async visibleRow(principal: Principal, id: string, m: EntityManager): Promise<Row> {
+    const [row] = await m.query(`SELECT pr.*, i.owning_unit_id FROM progress_report pr JOIN initiative i ON i.id = pr.initiative_id WHERE pr.id = $1`, [id]);
+    if (!row || (row.state !== 'confirmed' && !this.canSeeUnconfirmed(principal, row.owning_unit_id))) throw new NotFoundError('The progress report');
+    return row;
+  }
+
+  private async unitOf(m: EntityManager, initiativeId: string): Promise<string> {
+    const [i] = await m.query(`SELECT owning_unit_id FROM initiative WHERE id = $1`, [initiativeId]);
+    return i.owning_unit_id;
+  }
+
+  private async engineFor(name: string, version: number): Promise<WorkflowEngine<object>> {
+    const key = `${name}@${version}`;
+    let engine = this.engines.get(key);
+    if (!engine) {
+      engine = new WorkflowEngine((await this.workflows.get(name, version)).definition, {});
+      this.engines.set(key, engine);
+    }
+    return engine;
+  }
+
+  private async view(r: Row, scale: ScaleEntry[]): Promise<ProgressReportView> {
+    const engine = await this.engineFor(r.workflow_name, r.workflow_version);
+    const s = scale.find((x) => x.code === r.status_code);
+    return {
+      id: r.id,
+      initiativeId: r.initiative_id,
+      fiscalYear: r.fiscal_year,
+      fiscalYearLabel: fiscalYearLabel(r.fiscal_year),
+      period: r.period,
+      status: { code: r.status_code, label: s?.labelJa ?? r.status_code, normalized: s?.normalized ?? 'not_started', colour: s?.colour ?? '#999999' },
+      narrative: r.narrative,
+      reason: r.reason,
+      plannedAmount: r.planned_amount === null ? null : Number(r.planned_amount),
+      actualAmount: r.actual_amount === null ? null : Number(r.actual_amount),
+      state: r.state,
+      stateLabel: engine.state(r.state)?.label ?? null,
+      submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
+      confirmedAt: r.confirmed_at ? new Date(r.confirmed_at).toISOString() : null,
+      version: r.version,
+    };
+  }
+}
