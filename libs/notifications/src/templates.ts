@@ -84,6 +84,7 @@ const ACTION_LABELS: Record<string, string> = {
   open: '照会開始',
   close: '締切',
   cancel: '中止',
+  confirm: '確認',
 };
 
 /** A workflow step told to the people it concerns. */

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { fiscalYearLabel } from '#libs/calendar';
 import { AppConfig, OnJob, WorkflowRegistry, withTransaction, type JobPayloads } from '#libs/platform';
 import { DeliveriesService } from './deliveries.service.js';
 import { usersWithRoles } from './recipients.js';
@@ -40,18 +41,11 @@ export class WorkflowEffectsHandler {
 
   @OnJob('workflow.effect')
   async run(p: JobPayloads['workflow.effect']): Promise<void> {
-    if (p.subject !== 'proposal') {
+    const row = await this.subjectOf(p);
+    if (!row) {
       this.logger.debug({ ...p }, 'no one to tell for this effect');
       return;
     }
-    const [row] = await this.dataSource.query(
-      `SELECT p.id, p.title, p.owning_unit_id, p.workflow_name, p.workflow_version, o.name_ja AS unit_name,
-              (SELECT details->>'comment' FROM audit_log WHERE id = $2) AS comment,
-              (SELECT display_name FROM app_user WHERE id = $3) AS actor
-         FROM proposal p JOIN org_unit o ON o.id = p.owning_unit_id WHERE p.id = $1`,
-      [p.recordId, p.auditEntryId, p.actorUserId],
-    );
-    if (!row) return;
     const definition = (await this.workflows.get(row.workflow_name, row.workflow_version)).definition;
     const label = (state: string) => definition.states.find((s) => s.name === state)?.label.ja ?? state;
     const message = transitionMessage({
@@ -63,11 +57,47 @@ export class WorkflowEffectsHandler {
       unitName: row.unit_name,
       comment: row.comment,
       actor: row.actor ?? '担当者',
-      link: `${this.config.PUBLIC_BASE_URL}/api/v1/proposals/${row.id}`,
+      link: `${this.config.PUBLIC_BASE_URL}/api/v1/${row.path}/${row.id}`,
     });
     await withTransaction(this.dataSource, async (m) => {
       const recipients = (await usersWithRoles(m, audienceOf(p.effect, p.to), row.owning_unit_id)).filter((r) => r.id !== p.actorUserId);
       await this.deliveries.record(m, `effect:${p.auditEntryId}:${p.effect}`, recipients, message);
     });
   }
+
+  /** The record that moved, with what a message about it needs; null for subjects no one is told about. */
+  private async subjectOf(p: JobPayloads['workflow.effect']): Promise<SubjectRow | null> {
+    const common = `(SELECT details->>'comment' FROM audit_log WHERE id = $2) AS comment, (SELECT display_name FROM app_user WHERE id = $3) AS actor`;
+    const params = [p.recordId, p.auditEntryId, p.actorUserId];
+    if (p.subject === 'proposal') {
+      const [row] = await this.dataSource.query(
+        `SELECT p.id, 'proposals' AS path, p.title, p.owning_unit_id, p.workflow_name, p.workflow_version, o.name_ja AS unit_name, ${common}
+           FROM proposal p JOIN org_unit o ON o.id = p.owning_unit_id WHERE p.id = $1`,
+        params,
+      );
+      return row ?? null;
+    }
+    if (p.subject === 'progress-report') {
+      const [row] = await this.dataSource.query(
+        `SELECT r.id, 'progress-reports' AS path, i.code || ' ' || i.title AS title, r.fiscal_year,
+                i.owning_unit_id, r.workflow_name, r.workflow_version, o.name_ja AS unit_name, ${common}
+           FROM progress_report r JOIN initiative i ON i.id = r.initiative_id JOIN org_unit o ON o.id = i.owning_unit_id WHERE r.id = $1`,
+        params,
+      );
+      return row ? { ...row, title: `${row.title}（${fiscalYearLabel(row.fiscal_year)} 進捗報告）` } : null;
+    }
+    return null;
+  }
+}
+
+interface SubjectRow {
+  id: string;
+  path: string;
+  title: string;
+  owning_unit_id: string;
+  workflow_name: string;
+  workflow_version: number;
+  unit_name: string;
+  comment: string | null;
+  actor: string | null;
 }

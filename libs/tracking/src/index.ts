@@ -12,3 +12,4 @@ export type { CouncilReport, ReportIndicator, ReportPolicy, SummaryRow } from '.
 export * from './rollups/rollups.service.js';
 export * from './tracking.module.js';
 export * from './demo/demo-tracking.js';
+export * from './rollups/rollup.jobs.js';

@@ -151,6 +151,10 @@ export class ImportsService {
     return this.run('progress-reports', planId, table, { dryRun: false, actor });
   }
 
+  private by(ctx: Ctx) {
+    return { actorUserId: ctx.actor.id, actorUsername: ctx.actor.username };
+  }
+
   private async context(m: EntityManager, planId: string, actor: Ctx['actor']): Promise<Ctx> {
     const [plan] = await m.query(`SELECT first_fiscal_year AS first, last_fiscal_year AS last FROM plan WHERE id = $1`, [planId]);
     if (!plan) throw new DomainError('NOT_FOUND', 'The plan does not exist');
@@ -242,7 +246,8 @@ export class ImportsService {
       if (policyNumber !== null && !policyId) fail('policy', `the plan has no policy ${policyNumber}`);
       const themeNumber = integer('theme');
       const themeId = themeNumber !== null ? ctx.themes.get(`${policyNumber}-${themeNumber}`) : null;
-      if (themeNumber !== null && !themeId) fail('theme', `policy ${policyNumber} has no theme ${themeNumber}`);
+      // An unknown policy is reported once, not again as a missing theme under it.
+      if (themeNumber !== null && policyId && !themeId) fail('theme', `policy ${policyNumber} has no theme ${themeNumber}`);
       const unit = need('unit');
       const unitId = unit ? ctx.units.get(unit) : undefined;
       if (unit && !unitId) fail('unit', `no organisation unit "${unit}" (a code such as kenko, or a name such as 健康福祉局)`);
@@ -261,6 +266,7 @@ export class ImportsService {
       );
       initiativeId = row_.id;
       outcome = row_.inserted ? 'created' : 'updated';
+      await this.audit.append(ctx.m, { ...this.by(ctx), entityType: 'initiative', entityId: row_.id, action: row_.inserted ? 'import' : 'import_update', details: { code, row: row.row } });
       await ctx.m.query(`DELETE FROM initiative_collaborator WHERE initiative_id = $1`, [initiativeId]);
       for (const id of collaboratorIds) await ctx.m.query(`INSERT INTO initiative_collaborator VALUES ($1, $2) ON CONFLICT DO NOTHING`, [initiativeId, id]);
       if (!cell('status')) return outcome;
@@ -287,9 +293,18 @@ export class ImportsService {
        ON CONFLICT (initiative_id, fiscal_year, period) DO UPDATE
          SET status_code = $4, narrative = $5, reason = $6, planned_amount = $7, actual_amount = $8, state = 'confirmed',
              confirmed_at = now(), version = progress_report.version + 1, updated_at = now()
-       RETURNING (xmax = 0) AS inserted`,
+       RETURNING id, (xmax = 0) AS inserted`,
       [initiativeId, ctx.planId, fy, status!.code, cell('narrative'), cell('reason'), planned, actual, workflow.name, workflow.version, ctx.actor.id],
     );
+    // One entry per report, so each initiative's history shows the status it was given and by whom.
+    await this.audit.append(ctx.m, {
+      ...this.by(ctx),
+      entityType: 'progress_report',
+      entityId: report.id,
+      action: report.inserted ? 'import' : 'import_update',
+      toState: 'confirmed',
+      details: { code, fiscalYear: fy, status: status!.code, row: row.row },
+    });
     ctx.touchedYears.add(fy!);
     if (kind === 'progress-reports') outcome = report.inserted ? 'created' : 'updated';
     return outcome;

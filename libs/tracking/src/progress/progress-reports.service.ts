@@ -184,7 +184,7 @@ export class ProgressReportsService {
       // The recount runs after commit, in the worker; the nightly job is the safety net.
       await this.outbox.enqueue(m, 'rollups.refresh', { planId: row.plan_id, fiscalYear: row.fiscal_year });
     }
-    await this.audit.append(m, {
+    const entry = await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
       entityType: 'progress_report',
@@ -194,6 +194,19 @@ export class ProgressReportsService {
       toState: decision.to,
       details: { version: expectedVersion + 1, comment: input.comment ?? null },
     });
+    // Who is told (the secretariat of a submission, the bureau of a return) is the workflow's data.
+    for (const effect of decision.effects) {
+      await this.outbox.enqueue(m, 'workflow.effect', {
+        effect,
+        subject: 'progress-report',
+        recordId: id,
+        action: input.action,
+        from: decision.from,
+        to: decision.to,
+        actorUserId: principal.id,
+        auditEntryId: entry.id,
+      });
+    }
     return this.get(principal, id, m);
   }
 

@@ -11,7 +11,7 @@ export const PROGRESS_REPORT: WorkflowDefinition = {
     { name: 'confirmed', label: { ja: '確認済', en: 'Confirmed' }, final: true },
   ],
   transitions: [
-    { action: 'submit', from: ['draft'], to: 'submitted', roles: ['bureau_editor'], label: { ja: '提出', en: 'Submit' } },
+    { action: 'submit', from: ['draft'], to: 'submitted', roles: ['bureau_editor'], effects: ['notifySecretariat'], label: { ja: '提出', en: 'Submit' } },
     { action: 'confirm', from: ['submitted'], to: 'confirmed', roles: ['secretariat'], label: { ja: '確認', en: 'Confirm' } },
     {
       action: 'return',
@@ -19,6 +19,7 @@ export const PROGRESS_REPORT: WorkflowDefinition = {
       to: 'draft',
       roles: ['secretariat'],
       requires: ['comment'],
+      effects: ['notifyOwners'],
       label: { ja: '差戻し', en: 'Return' },
     },
   ],
