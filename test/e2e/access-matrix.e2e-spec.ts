@@ -44,6 +44,8 @@ interface ProposalFacts {
 interface Built {
   path: string;
   body?: unknown;
+  /** A body sent as is (a file upload), with its content type. */
+  raw?: { body: string; type: string };
   headers?: Record<string, string>;
   proposal?: ProposalFacts;
 }
@@ -85,7 +87,8 @@ describe('access matrix', () => {
   const callers: Caller[] = [];
   let counter = 0;
   let foreignToken: string;
-  const fx: Record<string, string> = {};
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const fx: Record<string, any> = {};
 
   const unitId = async (code: string) => (await db.query(`SELECT id FROM org_unit WHERE code = $1`, [code]))[0].id as string;
   /** A user belonging to the unit, preferably not the caller (who may be its only member). */
@@ -276,6 +279,86 @@ describe('access matrix', () => {
     'GET /me/notification-settings': { success: 200, build: async () => ({ path: '/me/notification-settings' }) },
     'PUT /me/notification-settings': { success: 200, build: async () => ({ path: '/me/notification-settings', body: { inAppEnabled: true } }) },
     'POST /me/calendar-feed': { success: 200, build: async () => ({ path: '/me/calendar-feed' }) },
+
+    // ── tracking: status scales, progress reports, indicators, roll-ups, reports, imports ──
+    'GET /plans/:id/status-scale': { success: 200, build: async () => ({ path: `/plans/${fx.stage3}/status-scale` }) },
+    'PUT /plans/:id/status-scale': { success: 200, build: async () => ({ path: `/plans/${fx.stage3}/status-scale`, body: { entries: fx.stage3Scale } }) },
+    'GET /initiatives/:id/progress-reports': { success: 200, build: async (_c, v) => ({ path: `/initiatives/${v === 'own-unit' ? fx.kenkoInitiative : fx.chuoInitiative}/progress-reports` }) },
+    'POST /initiatives/:id/progress-reports': {
+      success: 201,
+      build: async (_c, v) => ({ path: `/initiatives/${await freshInitiative(v === 'own-unit' ? 'kenko' : 'chuo')}/progress-reports`, body: { fiscalYear: 2023, status: '計画通り進捗' } }),
+      // Initiatives are public; only the owning bureau's editors report on them.
+      domain: (c, v) => (holds(c, ['bureau_editor'], v === 'own-unit' ? 'kenko' : 'chuo') ? 201 : 403),
+    },
+    'GET /progress-reports/:id': {
+      success: 200,
+      build: async (_c, v) => ({ path: `/progress-reports/${v === 'own-unit' ? fx.kenkoDraftReport : fx.chuoDraftReport}` }),
+      // A report before confirmation is seen by its bureau and the secretariat only.
+      domain: (c, v) => (seesUnconfirmedReport(c, v) ? 200 : 404),
+    },
+    'PATCH /progress-reports/:id': {
+      success: 200,
+      build: async (_c, v) => {
+        const id = v === 'own-unit' ? fx.kenkoDraftReport : fx.chuoDraftReport;
+        return { path: `/progress-reports/${id}`, body: { narrative: `改訂 ${++counter}` }, headers: { 'if-match': await etag(`/progress-reports/${id}`) } };
+      },
+      domain: (c, v) => (!seesUnconfirmedReport(c, v) ? 404 : holds(c, ['bureau_editor'], v === 'own-unit' ? 'kenko' : 'chuo') ? 200 : 403),
+    },
+    'POST /progress-reports/:id/transitions': {
+      success: 200,
+      build: async (c, v) => {
+        const unit = v === 'own-unit' ? 'kenko' : 'chuo';
+        // The secretariat confirms a submitted report; others try to submit a draft.
+        const id = await reportIn(unit, isSecretariat(c) ? 'submitted' : 'draft');
+        return { path: `/progress-reports/${id}/transitions`, body: { action: isSecretariat(c) ? 'confirm' : 'submit' }, headers: { 'if-match': await etag(`/progress-reports/${id}`) } };
+      },
+      domain: (c, v) => (!seesUnconfirmedReport(c, v) ? 404 : holds(c, isSecretariat(c) ? ['secretariat'] : ['bureau_editor'], v === 'own-unit' ? 'kenko' : 'chuo') ? 200 : 403),
+    },
+    'POST /progress-reports/bulk': {
+      success: 200,
+      build: async () => ({ path: '/progress-reports/bulk', body: { planId: fx.stage3, fiscalYear: 2022, items: [{ initiativeCode: fx.kenkoInitiativeCode, status: '計画通り進捗' }] } }),
+    },
+    'GET /indicators': { success: 200, build: async () => ({ path: `/indicators?planId=${fx.stage3}` }) },
+    'GET /indicators/:id': { success: 200, build: async () => ({ path: `/indicators/${fx.indicator}` }) },
+    'POST /indicators': {
+      success: 201,
+      build: async () => ({ path: '/indicators', body: { planId: fx.stage3, code: `m-${++counter}`, name: '行列指標', direction: 'higher_better', baselineYear: 2021, baselineValue: 1, targetYear: 2023, targetValue: 2 } }),
+    },
+    'PATCH /indicators/:id': {
+      success: 200,
+      build: async () => ({ path: `/indicators/${fx.indicator}`, body: { unit: '%' }, headers: { 'if-match': await etag(`/indicators/${fx.indicator}`) } }),
+    },
+    'GET /indicators/:id/measurements': { success: 200, build: async () => ({ path: `/indicators/${fx.indicator}/measurements` }) },
+    'POST /indicators/:id/measurements': { success: 201, build: async () => ({ path: `/indicators/${fx.indicator}/measurements`, body: { fiscalYear: 2023, value: 50 } }) },
+    'GET /rollups/progress': { success: 200, build: async () => ({ path: `/rollups/progress?planId=${fx.stage3}&fiscalYear=2022&by=orgUnit` }) },
+    'POST /rollups/snapshots': { success: 201, build: async () => ({ path: '/rollups/snapshots', body: { planId: fx.stage3, fiscalYear: 2022, title: '行列' } }) },
+    'GET /rollups/snapshots': { success: 200, build: async () => ({ path: `/rollups/snapshots?planId=${fx.stage3}` }) },
+    'GET /rollups/snapshots/compare': { success: 200, build: async () => ({ path: `/rollups/snapshots/compare?from=${fx.snapshot}&to=${fx.snapshot}` }) },
+    'GET /rollups/snapshots/:id': { success: 200, build: async () => ({ path: `/rollups/snapshots/${fx.snapshot}` }) },
+    'GET /reports/council': { success: 200, build: async () => ({ path: `/reports/council?planId=${fx.stage3}&fiscalYear=2022&format=csv` }) },
+    'POST /imports/:kind': {
+      success: 200,
+      build: async () => ({ path: `/imports/measurements?planCode=kaikaku-stage3`, raw: { body: '指標コード,年度,値\r\nkpi-1,2023,50\r\n', type: 'text/csv' } }),
+    },
+  };
+
+  /** progress-reports.service.ts canSeeUnconfirmed, restated: the unit's bureau roles, the secretariat, admins. */
+  const seesUnconfirmedReport = (c: Caller, v: Variant) => holds(c, ['bureau_editor', 'bureau_approver', 'secretariat', 'admin'], v === 'own-unit' ? 'kenko' : 'chuo');
+  /** A new initiative of the previous plan owned by `unit` (initiatives come from the council or imports, not this API). */
+  const freshInitiative = async (unit: string) =>
+    (
+      await db.query(
+        `INSERT INTO initiative (plan_id, code, title, policy_id, owning_unit_id, source)
+         SELECT $1, $2, '行列の取組', (SELECT id FROM plan_policy WHERE plan_id = $1 AND number = 1), id, 'import' FROM org_unit WHERE code = $3 RETURNING id`,
+        [fx.stage3, `m-${++counter}`, unit],
+      )
+    )[0].id as string;
+  /** A progress report of a fresh initiative of `unit`, driven through the API to `state`. */
+  const reportIn = async (unit: string, state: 'draft' | 'submitted') => {
+    const editor = await user(`${unit}.editor`);
+    const report = ok(await editor.post(`/initiatives/${await freshInitiative(unit)}/progress-reports`, { fiscalYear: 2023, status: '計画通り進捗' }), 201).body;
+    if (state === 'submitted') ok(await editor.post(`/progress-reports/${report.id}/transitions`, { action: 'submit' }, { 'if-match': `"${report.version}"` }));
+    return report.id as string;
   };
 
   function expectedStatus(policy: AccessPolicy, sample: Sample, caller: Caller, variant: Variant, built: Built): number {
@@ -327,6 +410,14 @@ describe('access matrix', () => {
     ok(await secretariat.post(`/meetings/${council}/agenda`, { proposalIds: [reported] }));
     fx.initiative = ok(await act(secretariat, 'proposals', reported, 'report')).body.initiativeId;
     fx.workflowJson = (await secretariat.get('/workflows/progress-report')).body.definition;
+    // Objects for the tracking routes: the previous plan (第3ステージ) of the demo data.
+    fx.stage3 = (await db.query(`SELECT id FROM plan WHERE code = 'kaikaku-stage3'`))[0].id;
+    fx.stage3Scale = ok(await secretariat.get(`/plans/${fx.stage3}/status-scale`)).body;
+    [fx.kenkoInitiative, fx.chuoInitiative] = [await freshInitiative('kenko'), await freshInitiative('chuo')];
+    fx.kenkoInitiativeCode = (await db.query(`SELECT code FROM initiative WHERE id = $1`, [fx.kenkoInitiative]))[0].code;
+    [fx.kenkoDraftReport, fx.chuoDraftReport] = [await reportIn('kenko', 'draft'), await reportIn('chuo', 'draft')];
+    fx.indicator = (await db.query(`SELECT id FROM indicator WHERE plan_id = $1 AND code = 'kpi-1'`, [fx.stage3]))[0].id;
+    fx.snapshot = ok(await secretariat.post('/rollups/snapshots', { planId: fx.stage3, fiscalYear: 2022, title: '行列の基準' }), 201).body.id;
     fx.calendarToken = new URL(ok(await (await user('kenko.editor')).post('/me/calendar-feed', {})).body.url).searchParams.get('token')!;
   }, 120_000);
   afterAll(async () => {
@@ -352,8 +443,8 @@ describe('access matrix', () => {
           const prefix = route.path.startsWith('/health') ? '' : '/api/v1';
           const res = await http(`${api.url}${prefix}${built.path}`, {
             method: route.method,
-            json: built.body,
-            headers: { ...(caller.auth ? { authorization: caller.auth } : {}), ...(built.headers ?? {}) },
+            ...(built.raw ? { body: built.raw.body } : { json: built.body }),
+            headers: { ...(caller.auth ? { authorization: caller.auth } : {}), ...(built.raw ? { 'content-type': built.raw.type } : {}), ...(built.headers ?? {}) },
           });
           calls++;
           const expected = expectedStatus(route.policy!, sample, caller, variant, built);
