@@ -113,6 +113,7 @@ describe('access matrix', () => {
     'GET /health/ready': { success: 200, build: async () => ({ path: '/health/ready' }) },
     'POST /auth/token': { success: 200, build: async () => ({ path: '/auth/token', body: { username: 'viewer', password: DEMO_PASSWORD } }) },
     'GET /me': { success: 200, build: async () => ({ path: '/me' }) },
+    'GET /system/ping': { success: 200, build: async () => ({ path: '/system/ping' }) },
     'PATCH /me': { success: 200, build: async () => ({ path: '/me', body: { displayName: 'Matrix' } }) },
     'POST /me/password': { success: 204, build: async () => ({ path: '/me/password', body: { currentPassword: DEMO_PASSWORD, newPassword: DEMO_PASSWORD } }) },
     'GET /me/api-tokens': { success: 200, build: async () => ({ path: '/me/api-tokens' }) },

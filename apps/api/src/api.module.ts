@@ -1,3 +1,4 @@
+import { SystemController } from './health/system.controller.js';
 import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { IdentityModule } from '#libs/identity';
@@ -30,6 +31,7 @@ import { WorkflowsController } from './review/workflows.controller.js';
 /** Every controller of the API (the access-policy check and the access matrix read this list). */
 export const API_CONTROLLERS = [
   HealthController,
+  SystemController,
   AuthController,
   MeController,
   OrgUnitsController,
