@@ -85,6 +85,13 @@ if ((await ready(`${base}/health/ready`)) && (await ready(`http://localhost:${wo
    <bureau>.editor / <bureau>.approver for every bureau and ward
    (e.g. kenko.editor) — all with the password "${password}".
 
+   With the token (Authorization: Bearer …), for instance:
+     ${base}/api/v1/rollups/progress?fiscalYear=2022&by=policy
+       → the previous plan's 令和4年度: 108 計画通り進捗 + 29 一部変更・遅れ = 137
+     ${base}/api/v1/reports/council?fiscalYear=2022&format=xlsx
+     ${base}/api/v1/indicators   (the nine 検証指標 with achievement and grade)
+   Queue dashboard        ${base}/admin/queues (as admin)
+
    Ctrl-C stops the API and the worker; npm run stop stops the databases.
   ────────────────────────────────────────────────────────────────
 `);
