@@ -10,7 +10,10 @@ const counts = { 1: 46, 2: 48, 3: 43 }; // 137
 const delayedPerPolicy = { 1: 10, 2: 11, 3: 8 }; // 29
 const reasons = ['関係部署との調整に時間を要したため', '新型コロナウイルス感染症の影響により実施を延期したため', 'システム改修の仕様見直しを行ったため', '国の制度改正を踏まえ内容を一部変更したため', '事業者の選定に時間を要したため'];
 const q = (s) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-const rows = [['取組番号','取組名','方針','テーマ','所管','概要','年度','和暦年度','進捗状況','理由','進捗説明']];
+const rows = [['取組番号','取組名','方針','テーマ','所管','概要','年次計画','関連指標','年度','和暦年度','進捗状況','理由','進捗説明']];
+// Yearly plans (令和2〜5年度) and the 検証指標 each policy's initiatives serve (codes of the demo indicators).
+const schedules = ['令和2年度:検討, 令和3年度:試行, 令和4年度:実施, 令和5年度:拡充', '令和2年度:検討, 令和3年度:検討, 令和4年度:試行, 令和5年度:実施', '令和3年度:試行, 令和4年度:実施, 令和5年度:実施'];
+const indicators = { 1: ['kpi-2', 'kpi-2-1', 'kpi-2-2'], 2: ['kpi-1-1', 'kpi-1-2'], 3: ['kpi-1'] };
 let n = 0;
 for (const policy of [1, 2, 3]) {
   for (let i = 0; i < counts[policy]; i++) {
@@ -26,6 +29,8 @@ for (const policy of [1, 2, 3]) {
       String((i % 4) + 1),
       unit,
       'デモデータ用に作成した架空の取組です。実在の取組ではありません。',
+      schedules[i % schedules.length],
+      indicators[policy][i % indicators[policy].length],
       '2022',
       '令和4年度',
       delayed ? '一部変更・遅れ' : '計画通り進捗',
@@ -36,5 +41,5 @@ for (const policy of [1, 2, 3]) {
 }
 const body = rows.map((r) => r.map(q).join(',')).join('\r\n') + '\r\n';
 process.stdout.write('\uFEFF' + body);
-const delayedTotal = rows.slice(1).filter((r) => r[8] === '一部変更・遅れ').length;
+const delayedTotal = rows.slice(1).filter((r) => r[10] === '一部変更・遅れ').length;
 process.stderr.write(`rows ${rows.length - 1}, delayed ${delayedTotal}\n`);

@@ -105,6 +105,8 @@ describe('the proposal cycle, end to end', () => {
     expect(initiatives.total).toBe(2);
     expect(initiatives.items.map((i: { code: string }) => i.code)).toEqual(['2-01', '2-02']);
     expect(initiatives.items[0]).toMatchObject({ policy: { number: 2 }, councilMeetingId: council.id });
+    // The indicator the proposal named in words is linked: it is one of the plan's 検証指標.
+    expect(initiatives.items[0].relatedIndicators).toEqual([expect.objectContaining({ code: 'kpi-1-1', name: '区役所窓口 市民満足度' })]);
 
     // Responses: three responded, one 該当なし, the rest pending.
     const responses = ok(await secretariat.get(`/inquiries/${inquiry.id}/responses`)).body;

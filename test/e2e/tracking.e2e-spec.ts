@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readStage3Csv, RollupJobs } from '#libs/tracking';
+import { DEMO_INDICATORS, readStage3Csv, RollupJobs } from '#libs/tracking';
 import { http, startApi, startWorker, testConfig, waitFor, type RunningApi } from '../support/apps.js';
 import { signIn } from '../support/auth.js';
 import { demoClients, ok, type Client } from '../support/cycle.js';
@@ -102,6 +102,8 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
     let plan: string;
     beforeAll(async () => {
       plan = await newPlan('import-test');
+      // The demo file names the plan's indicators by code.
+      for (const { measured: _, ...kpi } of DEMO_INDICATORS) ok(await secretariat.post('/indicators', { ...kpi, planId: plan }), 201);
     });
 
     it('checks the demo CSV in a dry run without writing, then imports it: 108 / 29 / 137', async () => {
@@ -126,6 +128,17 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const ambiguous = await secretariat.get('/rollups/progress?fiscalYear=2022');
       expect(ambiguous.status).toBe(400);
       expect(ambiguous.body.errors).toEqual([expect.objectContaining({ field: 'planId' })]);
+      // The yearly plan and the related indicator came along.
+      const [first] = await db.query(`SELECT id FROM initiative WHERE plan_id = $1 AND code = '1-01'`, [plan]);
+      expect(ok(await secretariat.get(`/initiatives/${first.id}`)).body).toMatchObject({
+        schedule: [
+          { fiscalYear: 2020, step: '検討' },
+          { fiscalYear: 2021, step: '試行' },
+          { fiscalYear: 2022, step: '実施' },
+          { fiscalYear: 2023, step: '拡充' },
+        ],
+        relatedIndicators: [expect.objectContaining({ code: 'kpi-2', name: '働きがいを感じる職員の割合' })],
+      });
       // Importing the same file again updates, creates nothing.
       expect(ok(await upload('initiatives', `planId=${plan}`, csv)).body).toMatchObject({ created: 0, updated: 137 });
     });
@@ -133,7 +146,7 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
     it('writes nothing when rows are bad and reports every bad row with its column (和暦 and 西暦 that disagree included)', async () => {
       const before = { initiatives: await count('initiative'), reports: await count('progress_report'), audit: await count('audit_log') };
       const file = [
-        '取組番号,取組名,方針,テーマ,所管,年度,和暦年度,進捗状況,理由',
+        '取組番号,取組名,方針,テーマ,所管,年度,和暦年度,進捗状況,理由,年次計画,関連指標',
         'x-01,正しい行,1,1,kenko,2022,令和4年度,計画通り進捗,',
         'x-02,方針がない,9,1,kenko,2022,令和4年度,計画通り進捗,',
         'x-03,所管がない,1,1,nowhere,2022,令和4年度,計画通り進捗,',
@@ -143,6 +156,8 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
         'x-06,尺度にない,1,1,kenko,2022,令和4年度,順調,',
         ',,1,1,kenko,2022,,計画通り進捗,',
         'x-08,期間外,1,1,kenko,2031,,計画通り進捗,',
+        'x-09,年次計画が読めない,1,1,kenko,2022,,計画通り進捗,,来年:検討',
+        'x-10,指標がない,1,1,kenko,2022,,計画通り進捗,,,kpi-404',
       ].join('\r\n');
       const res = await upload('initiatives', `planId=${plan}`, file);
       expect(res.status).toBe(400);
@@ -158,7 +173,9 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       expect(at(8)).toEqual([expect.objectContaining({ column: '進捗状況', problem: expect.stringMatching(/順調/) })]);
       expect(at(9).map((p) => p.column).sort()).toEqual(['取組名', '取組番号']);
       expect(at(10)).toEqual([expect.objectContaining({ column: '年度', problem: expect.stringMatching(/outside the plan period/) })]);
-      expect(new Set(problems.map((p) => p.row))).toEqual(new Set([3, 4, 5, 7, 8, 9, 10]));
+      expect(at(11)).toEqual([expect.objectContaining({ column: '年次計画', problem: expect.stringMatching(/来年:検討/) })]);
+      expect(at(12)).toEqual([expect.objectContaining({ column: '関連指標', problem: expect.stringMatching(/kpi-404/) })]);
+      expect(new Set(problems.map((p) => p.row))).toEqual(new Set([3, 4, 5, 7, 8, 9, 10, 11, 12]));
       expect({ initiatives: await count('initiative'), reports: await count('progress_report'), audit: await count('audit_log') }).toEqual(before);
       // The same check in a dry run answers the same problems.
       const dry = await upload('initiatives', `planId=${plan}&dryRun=true`, file);

@@ -42,6 +42,10 @@ export const DEMO_DATA: DemoDataStep[] = [
     run: async (m, app) => ((await app.get(PlansService).loadDemo(m, KAIKAKU_STAGE3)) ? 'created' : 'present'),
   },
   {
+    name: '第3ステージ: 検証指標 (before the initiatives that name them)',
+    run: async (m, app) => `${await loadDemoIndicators(m, app.get(IndicatorsService), await planId(m, KAIKAKU_STAGE3.code))} created`,
+  },
+  {
     name: '第3ステージ: 137 initiatives with 令和4年度 statuses',
     // The import runs its own transaction (all rows or none), after the plan's step committed.
     run: async (m, app) => {
@@ -51,10 +55,6 @@ export const DEMO_DATA: DemoDataStep[] = [
       const result = await app.get(ImportsService).run('initiatives', id, table, { dryRun: false, actor: { id: null, username: 'demo-data' } });
       return `${result.created} imported`;
     },
-  },
-  {
-    name: '第3ステージ: 検証指標',
-    run: async (m, app) => `${await loadDemoIndicators(m, app.get(IndicatorsService), await planId(m, KAIKAKU_STAGE3.code))} created`,
   },
 ];
 

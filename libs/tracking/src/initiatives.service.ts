@@ -13,7 +13,10 @@ export interface InitiativeView {
   theme: { id: string; number: number; title: string } | null;
   owningUnit: { id: string; code: string; nameJa: string };
   collaboratingUnits: Array<{ id: string; code: string; nameJa: string }>;
+  /** The yearly plan (検討 → 試行 → 実施 → 拡充 …). */
   schedule: Array<{ fiscalYear: number; step: string }>;
+  /** The plan's indicators (検証指標) this initiative is to move. */
+  relatedIndicators: Array<{ id: string; code: string; name: string }>;
   proposalId: string | null;
   reportedAt: string | null;
   councilMeetingId: string | null;
@@ -24,7 +27,9 @@ const SELECT = `
          pp.number AS policy_number, pp.title AS policy_title, t.number AS theme_number, t.title AS theme_title,
          ou.code AS unit_code, ou.name_ja AS unit_name_ja,
          coalesce((SELECT json_agg(json_build_object('id', c.id, 'code', c.code, 'nameJa', c.name_ja) ORDER BY c.code)
-                     FROM initiative_collaborator ic JOIN org_unit c ON c.id = ic.org_unit_id WHERE ic.initiative_id = i.id), '[]') AS collaborators
+                     FROM initiative_collaborator ic JOIN org_unit c ON c.id = ic.org_unit_id WHERE ic.initiative_id = i.id), '[]') AS collaborators,
+         coalesce((SELECT json_agg(json_build_object('id', x.id, 'code', x.code, 'name', x.name) ORDER BY x.code)
+                     FROM initiative_indicator ii JOIN indicator x ON x.id = ii.indicator_id WHERE ii.initiative_id = i.id), '[]') AS indicators
     FROM initiative i
     JOIN plan pl ON pl.id = i.plan_id
     JOIN org_unit ou ON ou.id = i.owning_unit_id
@@ -44,6 +49,7 @@ function view(r: any): InitiativeView {
     owningUnit: { id: r.owning_unit_id, code: r.unit_code, nameJa: r.unit_name_ja },
     collaboratingUnits: r.collaborators,
     schedule: r.schedule,
+    relatedIndicators: r.indicators,
     proposalId: r.proposal_id,
     reportedAt: r.reported_at ? new Date(r.reported_at).toISOString() : null,
     councilMeetingId: r.council_meeting_id,
@@ -86,6 +92,12 @@ export class InitiativesService {
       [p.plan_id, proposalId, code, p.title, p.summary, p.policy_id, p.theme_id, p.owning_unit_id, JSON.stringify(p.schedule), councilMeetingId],
     );
     await m.query(`INSERT INTO initiative_collaborator (initiative_id, org_unit_id) SELECT $1, org_unit_id FROM proposal_collaborator WHERE proposal_id = $2`, [id, proposalId]);
+    // A proposal names its indicators in words; those that are the plan's indicators (by name or code) are linked.
+    await m.query(
+      `INSERT INTO initiative_indicator (initiative_id, indicator_id)
+       SELECT $1, x.id FROM indicator x WHERE x.plan_id = $2 AND (x.name IN (SELECT jsonb_array_elements_text($3::jsonb)) OR x.code IN (SELECT jsonb_array_elements_text($3::jsonb)))`,
+      [id, p.plan_id, JSON.stringify(p.related_indicators ?? [])],
+    );
     // Its yearly progress reports are due from now on.
     await this.deadlines.syncInitiative(m, id);
     return id;

@@ -35,6 +35,8 @@ const COLUMNS = {
   unit: ['所管', 'unit'],
   collaborators: ['連携', 'collaborators'],
   summary: ['概要', 'summary'],
+  schedule: ['年次計画', 'schedule'],
+  indicators: ['関連指標', 'indicators'],
   fiscalYear: ['年度', 'fiscalYear'],
   wareki: ['和暦年度', 'wareki'],
   status: ['進捗状況', 'status'],
@@ -151,6 +153,26 @@ export class ImportsService {
     return this.run('progress-reports', planId, table, { dryRun: false, actor });
   }
 
+  /**
+   * A yearly plan written in one cell: `令和6年度:検討, 令和7年度:試行` or `2024 検討 / 2025 試行`
+   * (years as parseFiscalYear reads them, inside the plan period, each once).
+   */
+  private schedule(text: string, ctx: Ctx, fail: (problem: string) => void): Array<{ fiscalYear: number; step: string }> {
+    const steps: Array<{ fiscalYear: number; step: string }> = [];
+    for (const part of text.split(/[、,，;；/／\n]+/).map((x) => x.trim()).filter(Boolean)) {
+      const m = /^(.+?)\s*[:：\s]\s*(.+)$/.exec(part.normalize('NFKC'));
+      const year = m ? parseFiscalYear(m[1]) : null;
+      if (!m || year === null) {
+        fail(`"${part}" is not "year: step" (e.g. 令和6年度:検討)`);
+        continue;
+      }
+      if (year < ctx.plan.first || year > ctx.plan.last) fail(`${fiscalYearLabel(year)} lies outside the plan period`);
+      else if (steps.some((s) => s.fiscalYear === year)) fail(`${fiscalYearLabel(year)} is given twice`);
+      else steps.push({ fiscalYear: year, step: m[2].trim() });
+    }
+    return steps.sort((a, b) => a.fiscalYear - b.fiscalYear);
+  }
+
   private by(ctx: Ctx) {
     return { actorUserId: ctx.actor.id, actorUsername: ctx.actor.username };
   }
@@ -256,14 +278,27 @@ export class ImportsService {
         .filter(Boolean);
       const collaboratorIds = collaborators.map((c) => ctx.units.get(c));
       collaborators.forEach((c, i) => !collaboratorIds[i] && fail('collaborators', `no organisation unit "${c}"`));
+      const schedule = this.schedule(cell('schedule'), ctx, (problem) => fail('schedule', problem));
+      const indicatorNames = cell('indicators')
+        .split(/[、,，;；\n]+/)
+        .map((x) => x.trim())
+        .filter(Boolean);
+      const indicatorIds: string[] = [];
+      for (const name of indicatorNames) {
+        const [found] = await ctx.m.query(`SELECT id FROM indicator WHERE plan_id = $1 AND (code = $2 OR name = $2)`, [ctx.planId, name]);
+        if (found) indicatorIds.push(found.id);
+        else fail('indicators', `the plan has no indicator "${name}" (give its code or its exact name)`);
+      }
       if (errors.length > before) return 'skipped';
       const [row_] = await ctx.m.query(
-        `INSERT INTO initiative (plan_id, code, title, summary, policy_id, theme_id, owning_unit_id, source)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'import')
-         ON CONFLICT (plan_id, code) DO UPDATE SET title = $3, summary = $4, policy_id = $5, theme_id = $6, owning_unit_id = $7
+        `INSERT INTO initiative (plan_id, code, title, summary, policy_id, theme_id, owning_unit_id, schedule, source)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, 'import')
+         ON CONFLICT (plan_id, code) DO UPDATE SET title = $3, summary = $4, policy_id = $5, theme_id = $6, owning_unit_id = $7, schedule = $8::jsonb
          RETURNING id, (xmax = 0) AS inserted`,
-        [ctx.planId, code, title, cell('summary'), policyId, themeId, unitId],
+        [ctx.planId, code, title, cell('summary'), policyId, themeId, unitId, JSON.stringify(schedule)],
       );
+      await ctx.m.query(`DELETE FROM initiative_indicator WHERE initiative_id = $1`, [row_.id]);
+      for (const id of new Set(indicatorIds)) await ctx.m.query(`INSERT INTO initiative_indicator VALUES ($1, $2)`, [row_.id, id]);
       initiativeId = row_.id;
       outcome = row_.inserted ? 'created' : 'updated';
       await this.audit.append(ctx.m, { ...this.by(ctx), entityType: 'initiative', entityId: row_.id, action: row_.inserted ? 'import' : 'import_update', details: { code, row: row.row } });
