@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_INDICATORS, readStage3Csv, RollupJobs } from '#libs/tracking';
+import { DEMO_INDICATORS, readStage3Csv, RollupJobs, RollupsService } from '#libs/tracking';
 import { http, startApi, startWorker, testConfig, waitFor, type RunningApi } from '../support/apps.js';
 import { signIn } from '../support/auth.js';
 import { demoClients, ok, type Client } from '../support/cycle.js';
@@ -324,6 +324,19 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
   });
 
   describe('roll-up upkeep', () => {
+    it('skips a queued recount whose confirmation the last recount already counted, and runs one that it did not', async () => {
+      const rollups = worker!.get(RollupsService, { strict: false });
+      const committedXid = async () => (await db.query(`SELECT pg_current_xact_id()::text AS xid`))[0].xid as string;
+      const before = await committedXid();
+      expect(await rollups.refreshAlone(stage3, 2022)).toBe(true);
+      expect(await rollups.refreshAlone(stage3, 2022, before)).toBe(false);
+      const later = await committedXid();
+      expect(await rollups.refreshAlone(stage3, 2022, later)).toBe(true);
+      expect(await rollups.refreshAlone(stage3, 2022, later)).toBe(false);
+      // A plan-year never counted is always recounted.
+      expect(await rollups.refreshAlone(stage3, 2021, before)).toBe(true);
+    });
+
     it('the nightly job repairs a roll-up that drifted from the reports', async () => {
       const live = ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body;
       await db.query(`UPDATE rollup SET count = count + 5 WHERE plan_id = $1 AND fiscal_year = 2022`, [stage3]);

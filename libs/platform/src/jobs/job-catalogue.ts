@@ -76,7 +76,8 @@ export interface JobPayloads {
   'reminder.fire': { reminderId: string; fireAt: string };
   'reminders.reconcile': Record<string, never>;
   'delivery.send': { deliveryId: string };
-  'rollups.refresh': { planId: string; fiscalYear: number };
+  /** `xid`: the transaction that confirmed (pg xid8 as text); the recount is skipped if an earlier one saw it. */
+  'rollups.refresh': { planId: string; fiscalYear: number; xid?: string };
   'rollups.nightly': Record<string, never>;
 }
 

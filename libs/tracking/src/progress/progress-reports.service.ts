@@ -168,12 +168,13 @@ export class ProgressReportsService {
       const code = decision.reason === 'not_allowed' ? 'FORBIDDEN' : decision.reason === 'missing_input' || decision.reason === 'unknown_action' ? 'VALIDATION_FAILED' : 'TRANSITION_NOT_ALLOWED';
       throw new DomainError(code, decision.detail, (decision.missing ?? []).map((field) => ({ field, message: 'is required for this action' })));
     }
-    const { affected } = await execute(
+    const { affected, rows } = await execute<{ xid: string }>(
       m,
       `UPDATE progress_report SET state = $3, version = version + 1, updated_at = now(),
               submitted_at = CASE WHEN $3 = 'submitted' THEN now() ELSE submitted_at END,
               confirmed_at = CASE WHEN $3 = 'confirmed' THEN now() ELSE NULL END
-        WHERE id = $1 AND version = $2`,
+        WHERE id = $1 AND version = $2
+        RETURNING pg_current_xact_id()::text AS xid`,
       [id, expectedVersion, decision.to],
     );
     if (affected !== 1) throw new VersionConflictError();
@@ -182,7 +183,7 @@ export class ProgressReportsService {
     }
     if (decision.to === 'confirmed' || decision.from === 'confirmed') {
       // The recount runs after commit, in the worker; the nightly job is the safety net.
-      await this.outbox.enqueue(m, 'rollups.refresh', { planId: row.plan_id, fiscalYear: row.fiscal_year });
+      await this.outbox.enqueue(m, 'rollups.refresh', { planId: row.plan_id, fiscalYear: row.fiscal_year, xid: rows[0].xid });
     }
     const entry = await this.audit.append(m, {
       actorUserId: principal.id,
