@@ -312,6 +312,15 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const late = await editor.patch(`/progress-reports/${report.id}`, { narrative: 'x' }, { 'if-match': `"${report.version}"` });
       expect(late.status).toBe(409);
 
+      // The recount is queued with the confirming transaction's id, to run ROLLUP_REFRESH_DELAY_MS
+      // (2 s by default) later, so that confirmations close together share one recount.
+      const [queued] = await db.query(
+        `SELECT payload, extract(epoch FROM run_at - created_at) * 1000 AS delay_ms FROM outbox
+          WHERE job_name = 'rollups.refresh' AND payload->>'planId' = $1 ORDER BY created_at DESC LIMIT 1`,
+        [stage3],
+      );
+      expect(queued.payload).toMatchObject({ planId: stage3, fiscalYear: 2023, xid: expect.stringMatching(/^\d+$/) });
+      expect(Number(queued.delay_ms)).toBeGreaterThan(1500);
       // The queued recount (worker) brings the roll-up up to date.
       const after = await waitFor(async () => {
         const r: Rollup = ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2023`)).body;

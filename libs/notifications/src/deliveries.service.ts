@@ -54,15 +54,27 @@ export class DeliveriesService {
       if (r.webhook_enabled && r.webhook_url && r.webhook_secret) wanted.push({ user: r.user_id, channel: 'webhook' });
     }
     if (wanted.length === 0) return 0;
-    const created: Array<{ id: string }> = await m.query(
-      `INSERT INTO delivery (key, recipient_user_id, channel, kind, message)
-       SELECT $1 || ':' || w.user_id || ':' || w.channel, w.user_id, w.channel, $2, $3::jsonb
-         FROM unnest($4::uuid[], $5::text[]) AS w(user_id, channel)
-       ON CONFLICT (key) DO NOTHING
-       RETURNING id`,
-      [key, message.kind, JSON.stringify(message), wanted.map((w) => w.user), wanted.map((w) => w.channel)],
+    // An in-app notification is a row in this same database, so it is written here, in the
+    // caller's transaction, and its delivery born sent: exactly once with no job in between.
+    // E-mail and webhooks leave the process and get a retried job each, through the outbox.
+    const created: Array<{ id: string; channel: Channel }> = await m.query(
+      `WITH d AS (
+         INSERT INTO delivery (key, recipient_user_id, channel, kind, message, sent_at, attempts)
+         SELECT $1 || ':' || w.user_id || ':' || w.channel, w.user_id, w.channel, $2, $3::jsonb,
+                CASE WHEN w.channel = 'in_app' THEN now() END, CASE WHEN w.channel = 'in_app' THEN 1 ELSE 0 END
+           FROM unnest($4::uuid[], $5::text[]) AS w(user_id, channel)
+         ON CONFLICT (key) DO NOTHING
+         RETURNING id, recipient_user_id, channel
+       ), told AS (
+         INSERT INTO notification (user_id, delivery_id, kind, title, body, link, created_at)
+         SELECT recipient_user_id, id, $2, $6, $7, $8, clock_timestamp() FROM d WHERE channel = 'in_app'
+       )
+       SELECT id, channel FROM d`,
+      [key, message.kind, JSON.stringify(message), wanted.map((w) => w.user), wanted.map((w) => w.channel), message.subject, message.body, message.link ?? null],
     );
-    for (const { id } of created) await this.outbox.enqueue(m, 'delivery.send', { deliveryId: id }, { jobId: `dlv-${id}` });
+    for (const { id, channel } of created) {
+      if (channel !== 'in_app') await this.outbox.enqueue(m, 'delivery.send', { deliveryId: id }, { jobId: `dlv-${id}` });
+    }
     return created.length;
   }
 
@@ -79,7 +91,8 @@ export class DeliveriesService {
     try {
       switch (d.channel as Channel) {
         case 'in_app':
-          // The notification and the "sent" mark commit together: exactly once.
+          // Recorded deliveries are told in-app at once (see record); this serves rows left
+          // unsent by an older release. The notification and the "sent" mark commit together.
           await withTransaction(this.dataSource, async (m) => {
             await m.query(
               `INSERT INTO notification (user_id, delivery_id, kind, title, body, link) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (delivery_id) DO NOTHING`,

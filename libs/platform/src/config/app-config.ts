@@ -228,6 +228,17 @@ export class AppConfig {
   @Min(0)
   REMINDER_DAY_SECONDS = 0;
 
+  /**
+   * How long after a confirmation its roll-up recount runs, in milliseconds. Confirmations
+   * within this window share one recount (the others see it already counted them and end),
+   * so upkeep costs at most one recount per plan-year per window; 0 recounts at once.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  ROLLUP_REFRESH_DELAY_MS = 2000;
+
   /** true: the queue dashboard (Bull Board) at /admin/queues, for admins (HTTP Basic or Bearer). */
   @IsIn(['true', 'false'])
   QUEUE_DASHBOARD: 'true' | 'false' = 'true';

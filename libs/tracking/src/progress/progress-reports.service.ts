@@ -5,7 +5,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 
 import { DataSource, type EntityManager } from 'typeorm';
 import { fiscalYearLabel } from '#libs/calendar';
 import { scopeIncludes, type Principal } from '#libs/identity';
-import { AuditLog, DomainError, execute, NotFoundError, OutboxService, ValidationFailedError, VersionConflictError, WorkflowRegistry } from '#libs/platform';
+import { AppConfig, AuditLog, DomainError, execute, NotFoundError, OutboxService, ValidationFailedError, VersionConflictError, WorkflowRegistry } from '#libs/platform';
 import { DeadlinesService } from '#libs/scheduling';
 import { WorkflowEngine, type Actor, type Label } from '#libs/workflow';
 import { needsReason, scaleOf, type ScaleEntry } from '#libs/planning';
@@ -91,6 +91,7 @@ export class ProgressReportsService {
     private readonly audit: AuditLog,
     private readonly outbox: OutboxService,
     private readonly deadlines: DeadlinesService,
+    private readonly config: AppConfig,
   ) {}
 
   /** Confirmed reports are public; drafts and submitted ones belong to the bureau and the secretariat. */
@@ -182,8 +183,15 @@ export class ProgressReportsService {
       await this.deadlines.satisfy(m, `progress_report:${row.initiative_id}:${row.fiscal_year}`);
     }
     if (decision.to === 'confirmed' || decision.from === 'confirmed') {
-      // The recount runs after commit, in the worker; the nightly job is the safety net.
-      await this.outbox.enqueue(m, 'rollups.refresh', { planId: row.plan_id, fiscalYear: row.fiscal_year, xid: rows[0].xid });
+      // The recount runs after commit, in the worker, a little later so that a burst of
+      // confirmations shares one recount; the nightly job is the safety net.
+      const delay = this.config.ROLLUP_REFRESH_DELAY_MS;
+      await this.outbox.enqueue(
+        m,
+        'rollups.refresh',
+        { planId: row.plan_id, fiscalYear: row.fiscal_year, xid: rows[0].xid },
+        delay > 0 ? { runAt: new Date(Date.now() + delay) } : {},
+      );
     }
     const entry = await this.audit.append(m, {
       actorUserId: principal.id,

@@ -32,6 +32,9 @@ export interface SnapshotContent {
   initiatives: Array<{ code: string; title: string; statusCode: string; reason: string }>;
 }
 
+/** Policy numbers and unit codes in natural order ("2" before "10"); one collator, built once. */
+const CODE_ORDER = new Intl.Collator('ja', { numeric: true });
+
 /**
  * Progress counted by status × policy × unit per plan and fiscal year. The counts live in
  * `rollup` and are rebuilt for one (plan, year) by a job after each confirmed report and
@@ -71,15 +74,25 @@ export class RollupsService {
    * confirmations thus costs one or two recounts, not one each. Answers whether it recounted.
    */
   async refreshAlone(planId: string, fiscalYear: number, after?: string): Promise<boolean> {
+    // Cheap first look, without a transaction or the lock: what a recount has seen stays seen
+    // (each one records a later snapshot), so a "seen" here cannot be stale.
+    if (after && (await this.counted(this.dataSource.manager, planId, fiscalYear, after))) return false;
     return withTransaction(this.dataSource, async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`rollup:${planId}:${fiscalYear}`]);
-      if (after) {
-        const [state] = await m.query(`SELECT pg_visible_in_snapshot($3::xid8, counted_as_of) AS seen FROM rollup_state WHERE plan_id = $1 AND fiscal_year = $2`, [planId, fiscalYear, after]);
-        if (state?.seen) return false;
-      }
+      if (after && (await this.counted(m, planId, fiscalYear, after))) return false;
       await this.refresh(m, planId, fiscalYear);
       return true;
     });
+  }
+
+  /** Whether the last recount of (plan, year) already saw transaction `xid` committed. */
+  private async counted(m: EntityManager, planId: string, fiscalYear: number, xid: string): Promise<boolean> {
+    const { rows } = await prepared<{ seen: boolean }>(
+      m,
+      `SELECT pg_visible_in_snapshot($3::xid8, counted_as_of) AS seen FROM rollup_state WHERE plan_id = $1 AND fiscal_year = $2`,
+      [planId, fiscalYear, xid],
+    );
+    return rows[0]?.seen === true;
   }
 
   async refreshAll(): Promise<number> {
@@ -129,7 +142,7 @@ export class RollupsService {
       scale,
       totals,
       total: Object.values(totals).reduce((a, b) => a + b, 0),
-      ...(by ? { by, rows: [...grouped.values()].sort((a, b) => a.key.code.localeCompare(b.key.code, 'ja', { numeric: true })) } : {}),
+      ...(by ? { by, rows: [...grouped.values()].sort((a, b) => CODE_ORDER.compare(a.key.code, b.key.code)) } : {}),
       refreshedAt: refreshed ? new Date(refreshed).toISOString() : null,
     };
   }
