@@ -102,16 +102,6 @@ export class Tracking1764374400000 implements MigrationInterface {
         refreshed_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE UNIQUE INDEX rollup_key ON rollup (plan_id, fiscal_year, coalesce(policy_id, '00000000-0000-0000-0000-000000000000'::uuid), org_unit_id, status_code)`);
-    // The database snapshot of the last recount of each (plan, year): a queued recount whose
-    // confirmation is already visible in it has nothing to add and is skipped (exact, no clocks).
-    await q.query(`
-      CREATE TABLE rollup_state (
-        plan_id      uuid NOT NULL REFERENCES plan (id) ON DELETE CASCADE,
-        fiscal_year  integer NOT NULL,
-        counted_as_of pg_snapshot NOT NULL,
-        refreshed_at timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (plan_id, fiscal_year)
-      )`);
 
     await q.query(`
       CREATE TABLE rollup_snapshot (
@@ -135,7 +125,7 @@ export class Tracking1764374400000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['rollup_snapshot', 'rollup_state', 'rollup', 'initiative_indicator', 'measurement', 'indicator', 'progress_report', 'status_scale']) await q.query(`DROP TABLE ${t}`);
+    for (const t of ['rollup_snapshot', 'rollup', 'initiative_indicator', 'measurement', 'indicator', 'progress_report', 'status_scale']) await q.query(`DROP TABLE ${t}`);
     await q.query(`DROP FUNCTION rollup_snapshot_is_frozen()`);
     await q.query(`DROP INDEX initiative_plan_policy_idx`);
     await q.query(`ALTER TABLE initiative DROP COLUMN note`);

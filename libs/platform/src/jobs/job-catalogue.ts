@@ -76,8 +76,7 @@ export interface JobPayloads {
   'reminder.fire': { reminderId: string; fireAt: string };
   'reminders.reconcile': Record<string, never>;
   'delivery.send': { deliveryId: string };
-  /** `xid`: the transaction that confirmed (pg xid8 as text); the recount is skipped if an earlier one saw it. */
-  'rollups.refresh': { planId: string; fiscalYear: number; xid?: string };
+  'rollups.refresh': { planId: string; fiscalYear: number };
   'rollups.nightly': Record<string, never>;
 }
 
@@ -109,6 +108,23 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
   { id: 'reminders-reconcile', job: 'reminders.reconcile', everyMs: (c) => c.REMINDER_RECONCILE_SECONDS * 1000 },
   { id: 'rollups-nightly', job: 'rollups.nightly', pattern: '30 2 * * *' },
 ];
+
+/**
+ * Jobs whose copies that have not started yet are one job: the key names what the job works
+ * on. The relay hands such jobs to BullMQ with deduplication `keepLastIfActive`: a copy
+ * added while one waits is dropped (the waiting one has not looked yet, so it will see the
+ * change that asked for the copy: the relay only hands over what committed), and a copy
+ * added while one runs is kept as the one next job. Only for jobs that recompute from the
+ * database, never for jobs whose payload is the work.
+ */
+export const JOB_COALESCING: { [J in JobName]?: (payload: JobPayloads[J]) => string } = {
+  'rollups.refresh': (p) => `rollups-${p.planId}-${p.fiscalYear}`,
+};
+
+export function coalescingKey(job: JobName, payload: unknown): string | undefined {
+  const key = JOB_COALESCING[job] as ((payload: unknown) => string) | undefined;
+  return key?.(payload);
+}
 
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(JOB_CATALOGUE, name);

@@ -169,13 +169,12 @@ export class ProgressReportsService {
       const code = decision.reason === 'not_allowed' ? 'FORBIDDEN' : decision.reason === 'missing_input' || decision.reason === 'unknown_action' ? 'VALIDATION_FAILED' : 'TRANSITION_NOT_ALLOWED';
       throw new DomainError(code, decision.detail, (decision.missing ?? []).map((field) => ({ field, message: 'is required for this action' })));
     }
-    const { affected, rows } = await execute<{ xid: string }>(
+    const { affected } = await execute(
       m,
       `UPDATE progress_report SET state = $3, version = version + 1, updated_at = now(),
               submitted_at = CASE WHEN $3 = 'submitted' THEN now() ELSE submitted_at END,
               confirmed_at = CASE WHEN $3 = 'confirmed' THEN now() ELSE NULL END
-        WHERE id = $1 AND version = $2
-        RETURNING pg_current_xact_id()::text AS xid`,
+        WHERE id = $1 AND version = $2`,
       [id, expectedVersion, decision.to],
     );
     if (affected !== 1) throw new VersionConflictError();
@@ -183,13 +182,13 @@ export class ProgressReportsService {
       await this.deadlines.satisfy(m, `progress_report:${row.initiative_id}:${row.fiscal_year}`);
     }
     if (decision.to === 'confirmed' || decision.from === 'confirmed') {
-      // The recount runs after commit, in the worker, a little later so that a burst of
-      // confirmations shares one recount; the nightly job is the safety net.
+      // The recount runs after commit, in the worker, a little later: confirmations meanwhile
+      // share it (JOB_COALESCING). The nightly job is the safety net.
       const delay = this.config.ROLLUP_REFRESH_DELAY_MS;
       await this.outbox.enqueue(
         m,
         'rollups.refresh',
-        { planId: row.plan_id, fiscalYear: row.fiscal_year, xid: rows[0].xid },
+        { planId: row.plan_id, fiscalYear: row.fiscal_year },
         delay > 0 ? { runAt: new Date(Date.now() + delay) } : {},
       );
     }

@@ -8,8 +8,8 @@ export class RollupJobs {
   constructor(private readonly rollups: RollupsService) {}
 
   @OnJob('rollups.refresh')
-  async refresh({ planId, fiscalYear, xid }: JobPayloads['rollups.refresh']): Promise<void> {
-    await this.rollups.refreshAlone(planId, fiscalYear, xid);
+  async refresh({ planId, fiscalYear }: JobPayloads['rollups.refresh']): Promise<void> {
+    await this.rollups.refreshAlone(planId, fiscalYear);
   }
 
   @OnJob('rollups.nightly')

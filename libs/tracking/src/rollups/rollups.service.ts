@@ -49,13 +49,6 @@ export class RollupsService {
 
   /** Recounts one plan's year from the confirmed annual reports. */
   async refresh(m: EntityManager, planId: string, fiscalYear: number): Promise<void> {
-    // Recorded first: the recount's statements below take later snapshots, so whatever this
-    // one sees committed, the recount counts.
-    await m.query(
-      `INSERT INTO rollup_state (plan_id, fiscal_year, counted_as_of) VALUES ($1, $2, pg_current_snapshot())
-       ON CONFLICT (plan_id, fiscal_year) DO UPDATE SET counted_as_of = excluded.counted_as_of, refreshed_at = now()`,
-      [planId, fiscalYear],
-    );
     await m.query(`DELETE FROM rollup WHERE plan_id = $1 AND fiscal_year = $2`, [planId, fiscalYear]);
     await m.query(
       `INSERT INTO rollup (plan_id, fiscal_year, policy_id, org_unit_id, status_code, count)
@@ -67,32 +60,12 @@ export class RollupsService {
     );
   }
 
-  /**
-   * Recounts in a transaction of its own, serialised per (plan, year) so two never interleave.
-   * `after`: the id of the transaction whose change asked for the recount (a confirmation);
-   * when the last recount already saw it committed, there is nothing to do. A burst of
-   * confirmations thus costs one or two recounts, not one each. Answers whether it recounted.
-   */
-  async refreshAlone(planId: string, fiscalYear: number, after?: string): Promise<boolean> {
-    // Cheap first look, without a transaction or the lock: what a recount has seen stays seen
-    // (each one records a later snapshot), so a "seen" here cannot be stale.
-    if (after && (await this.counted(this.dataSource.manager, planId, fiscalYear, after))) return false;
-    return withTransaction(this.dataSource, async (m) => {
+  /** Recounts in a transaction of its own, serialised per (plan, year) so two never interleave. */
+  async refreshAlone(planId: string, fiscalYear: number): Promise<void> {
+    await withTransaction(this.dataSource, async (m) => {
       await m.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`rollup:${planId}:${fiscalYear}`]);
-      if (after && (await this.counted(m, planId, fiscalYear, after))) return false;
       await this.refresh(m, planId, fiscalYear);
-      return true;
     });
-  }
-
-  /** Whether the last recount of (plan, year) already saw transaction `xid` committed. */
-  private async counted(m: EntityManager, planId: string, fiscalYear: number, xid: string): Promise<boolean> {
-    const { rows } = await prepared<{ seen: boolean }>(
-      m,
-      `SELECT pg_visible_in_snapshot($3::xid8, counted_as_of) AS seen FROM rollup_state WHERE plan_id = $1 AND fiscal_year = $2`,
-      [planId, fiscalYear, xid],
-    );
-    return rows[0]?.seen === true;
   }
 
   async refreshAll(): Promise<number> {

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.js';
 import { withTransaction } from '../../persistence/with-transaction.js';
-import { isJobName, queueOf, type JobName, type QueueName } from '../job-catalogue.js';
+import { coalescingKey, isJobName, queueOf, type JobName, type QueueName } from '../job-catalogue.js';
 import { jobOptions, QueueRegistry } from '../queue-registry.js';
 import { OUTBOX_CHANNEL } from './outbox.service.js';
 
@@ -170,11 +170,19 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     }
     for (const [queue, batch] of byQueue) {
       await this.queues.get(queue).addBulk(
-        batch.map((row) => ({
-          name: row.job_name,
-          data: row.payload,
-          opts: { ...jobOptions(row.job_name as JobName), jobId: row.job_id ?? row.id, delay: Number(row.delay_ms) },
-        })),
+        batch.map((row) => {
+          const coalesce = coalescingKey(row.job_name as JobName, row.payload);
+          return {
+            name: row.job_name,
+            data: row.payload,
+            opts: {
+              ...jobOptions(row.job_name as JobName),
+              jobId: row.job_id ?? row.id,
+              delay: Number(row.delay_ms),
+              ...(coalesce ? { deduplication: { id: coalesce, keepLastIfActive: true } } : {}),
+            },
+          };
+        }),
       );
     }
   }
