@@ -102,6 +102,16 @@ export class AppConfig {
   @Min(1000)
   WORKER_LOCK_DURATION_MS = 30_000;
 
+  /**
+   * While commits keep coming, how long the outbox relay waits after one woke it, in
+   * milliseconds, so that one pass carries the rows of several commits (0: at once).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  OUTBOX_GATHER_MS = 20;
+
   /** How often the outbox relay looks for rows when no notification woke it. */
   @Transform(toInt)
   @IsInt()

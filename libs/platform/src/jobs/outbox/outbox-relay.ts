@@ -41,6 +41,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private running = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  /** A commit notified while a pass was under way: the next pause ends at once. */
+  private notified = false;
   private listener: pg.Client | null = null;
   private listenerRetry: NodeJS.Timeout | null = null;
   private failing = false;
@@ -95,21 +97,35 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         this.logger.log('outbox relay recovered');
         this.failing = false;
       }
-      if (claimed < this.config.OUTBOX_BATCH_SIZE || failure) await this.pause(this.config.OUTBOX_POLL_INTERVAL_MS);
+      if (claimed < this.config.OUTBOX_BATCH_SIZE || failure) await this.pause(this.config.OUTBOX_POLL_INTERVAL_MS, claimed > 0 && !failure);
     }
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const self = this;
-      function done() {
+  /** `busy`: the last pass found rows, so more commits are likely on their way. */
+  private async pause(ms: number, busy: boolean): Promise<void> {
+    const woken = await new Promise<boolean>((resolve) => {
+      if (this.notified || !this.running) return resolve(true);
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve(false);
+      }, ms);
+      this.wake = () => {
         clearTimeout(timer);
-        self.wake = null;
-        resolve();
-      }
-      this.wake = done;
+        this.wake = null;
+        resolve(true);
+      };
     });
+    this.notified = false;
+    // While commits keep coming, waiting a moment lets one pass (one transaction, one round
+    // trip to the queue) carry several rows instead of one each, for a few ms of latency.
+    // After a quiet spell the first commit is relayed at once.
+    const gather = this.config.OUTBOX_GATHER_MS;
+    if (woken && busy && this.running && gather > 0) await new Promise((resolve) => setTimeout(resolve, gather));
+  }
+
+  private notify(): void {
+    this.notified = true;
+    this.wake?.();
   }
 
   /**
@@ -169,9 +185,17 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       byQueue.set(queue, [...(byQueue.get(queue) ?? []), row]);
     }
     for (const [queue, batch] of byQueue) {
+      // Coalescing jobs (JOB_COALESCING) with the same key in one pass are one job: all their
+      // rows committed before it is added, so the one added sees what each of them asked for.
+      const coalesced = new Set<string>();
+      const jobs = batch.flatMap((row) => {
+        const coalesce = coalescingKey(row.job_name as JobName, row.payload);
+        if (coalesce && coalesced.has(coalesce)) return [];
+        if (coalesce) coalesced.add(coalesce);
+        return [{ row, coalesce }];
+      });
       await this.queues.get(queue).addBulk(
-        batch.map((row) => {
-          const coalesce = coalescingKey(row.job_name as JobName, row.payload);
+        jobs.map(({ row, coalesce }) => {
           return {
             name: row.job_name,
             data: row.payload,
@@ -203,13 +227,13 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     };
     client.on('error', retry);
     client.on('end', () => this.listener === client && retry());
-    client.on('notification', () => this.wake?.());
+    client.on('notification', () => this.notify());
     try {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listener = client;
       // Rows may have been committed while we were not listening.
-      this.wake?.();
+      this.notify();
     } catch {
       retry();
     }

@@ -1,0 +1,303 @@
+// Set-up and measuring helpers for the benchmarks that spawn the compiled apps: a scratch
+// database migrated and seeded with the real CLI, child processes whose output is kept for
+// a failure report, Redis keys under one prefix, CPU accounting, percentiles.
+//
+// Plain Node ESM, like the benchmarks: no TypeScript loader, only the repository's own
+// dependencies. (transitions.bench.mjs predates this file and keeps its own copies; its
+// published figures were measured with that exact code.)
+
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { ROOT } from '../../scripts/lib/setup.mjs';
+
+export { ROOT };
+
+/** Progress goes to stderr, so that stdout holds only the report. */
+export function say(message) {
+  process.stderr.write(`\x1b[35m[bench]\x1b[0m ${message}\n`);
+}
+
+export function intEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number.parseInt(raw, 10);
+  if (!Number.isInteger(n) || n <= 0 || String(n) !== raw.trim()) throw new Error(`${name} must be a positive integer`);
+  return n;
+}
+
+export function numberEnv(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
+  return n;
+}
+
+export function urlFor(base, database) {
+  const u = new URL(base);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** The compiled admin CLI, its stdout sent to our stderr. */
+export function cli(args, env) {
+  execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 2, 'inherit'] });
+}
+
+// ── a scratch database ───────────────────────────────────────────────────────
+
+/** `ownerUrl` points at any database of the cluster (not `name`): the owner creates and drops. */
+export async function recreateDatabase(ownerUrl, name) {
+  // A run killed halfway leaves the database behind; start from scratch anyway.
+  await dropDatabase(ownerUrl, name);
+  await withClient(ownerUrl, (c) => c.query(`CREATE DATABASE ${name}`));
+}
+
+export async function dropDatabase(ownerUrl, name) {
+  await withClient(ownerUrl, async (admin) => {
+    // Backends of a process that just exited linger for a moment, and FORCE may not end the
+    // apps' role's backends (the owner is not a member of it): wait for them first.
+    const until = Date.now() + 15_000;
+    while (Date.now() < until) {
+      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [name]);
+      if (rows[0].n === 0) break;
+      await sleep(100);
+    }
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  });
+}
+
+export async function withClient(url, work) {
+  const client = new pg.Client({ connectionString: url, application_name: 'kaikaku-bench' });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+// ── child processes ──────────────────────────────────────────────────────────
+
+/**
+ * A Node child process whose last output lines are kept (the pipes must be drained anyway,
+ * or the child blocks on a full pipe). `ipc` forks it with a message channel.
+ */
+export function startNode(script, { args = [], nodeArgs = [], env, ipc = false, keepLines = 40, onLine } = {}) {
+  const options = { cwd: ROOT, env, stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] };
+  const child = ipc ? fork(script, args, { ...options, execArgv: nodeArgs }) : spawn(process.execPath, [...nodeArgs, script, ...args], options);
+  const tail = [];
+  const keep = (chunk) => {
+    for (const line of chunk.toString('utf8').split('\n')) {
+      if (!line) continue;
+      onLine?.(line);
+      tail.push(line);
+    }
+    if (tail.length > keepLines) tail.splice(0, tail.length - keepLines);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, tail, exited };
+}
+
+export function isRunning(proc) {
+  return Boolean(proc) && proc.child.exitCode === null && proc.child.signalCode === null;
+}
+
+/** SIGTERM first (a graceful exit lets --cpu-prof write its profile), SIGKILL after `graceMs`. */
+export async function stopNode(proc, graceMs = 25_000) {
+  if (!isRunning(proc)) return;
+  proc.child.kill('SIGTERM');
+  const done = await Promise.race([proc.exited, sleep(graceMs).then(() => null)]);
+  if (!done) {
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+  }
+}
+
+// ── Redis ────────────────────────────────────────────────────────────────────
+
+/** ioredis options from a redis:// URL (what the apps' redisOptionsFromUrl does). */
+export function redisOptions(url) {
+  const u = new URL(url);
+  const db = u.pathname.length > 1 ? Number.parseInt(u.pathname.slice(1), 10) : 0;
+  return {
+    host: u.hostname,
+    port: u.port ? Number.parseInt(u.port, 10) : 6379,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    db: Number.isInteger(db) ? db : 0,
+  };
+}
+
+/**
+ * Deletes every key under `prefix` (BullMQ names them `<prefix>:<queue>:…`), with SCAN and
+ * UNLINK: the Redis is shared with other work, so never FLUSHALL, and never one big KEYS.
+ * Answers how many keys went.
+ */
+export async function deleteKeysUnder(redisUrl, prefix) {
+  if (!/^\{[A-Za-z0-9_.:-]+\}$/.test(prefix)) throw new Error(`refusing to delete keys under "${prefix}": not a hash-tag prefix`);
+  const redis = new Redis({ ...redisOptions(redisUrl), lazyConnect: true, maxRetriesPerRequest: 3 });
+  await redis.connect();
+  let deleted = 0;
+  try {
+    // The braces are literal in a SCAN pattern; only * ? [ ] \ are special, and the prefix has none.
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 2000);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
+
+/** Redis's own CPU seconds (user + system) so far, from INFO. */
+export async function redisCpuSeconds(redis) {
+  const info = await redis.info('cpu');
+  const field = (name) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1]);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+// ── CPU accounting (Linux /proc) ─────────────────────────────────────────────
+
+const TICKS = 100; // USER_HZ: 100 on every Linux this runs on
+
+/** CPU seconds (user + system) a process has used so far, or null when it is gone or not Linux. */
+export function processCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name may hold spaces and parentheses: count fields after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU seconds so far, and the process title, of every process whose command name is `comm`
+ * (e.g. `postgres`: the postmaster, its background processes and one backend per connection), by pid.
+ */
+export function cpuSecondsByComm(comm) {
+  const out = new Map();
+  let entries = [];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== comm) continue;
+    } catch {
+      continue; // gone meanwhile
+    }
+    const seconds = processCpuSeconds(entry);
+    let title = '';
+    try {
+      // A PostgreSQL backend's title: "postgres: <user> <database> <client> <state>".
+      title = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    } catch {
+      // gone meanwhile: its title does not matter
+    }
+    if (seconds !== null) out.set(entry, { seconds, title });
+  }
+  return out;
+}
+
+/** The whole machine's busy and total CPU seconds so far (all cores), or null when not Linux. */
+export function machineCpuSeconds() {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+    // user nice system idle iowait irq softirq steal (guest time is already inside user and nice)
+    const v = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = v.reduce((s, x) => s + (x || 0), 0);
+    const idle = v[3] + (v[4] || 0);
+    // Interrupt work (loopback TCP is mostly softirq) and steal (the hypervisor ran someone
+    // else) belong to no process: shown apart so that they are not taken for another program.
+    return { busy: (total - idle) / TICKS, total: total / TICKS, interrupts: ((v[5] || 0) + (v[6] || 0)) / TICKS, steal: (v[7] || 0) / TICKS };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU used over an interval, split by who used it: the named processes (by pid), Redis
+ * (from INFO), PostgreSQL (all its processes; a backend that ended meanwhile is missed),
+ * this process, interrupts and steal, and the rest of the machine (other programs: on a
+ * shared machine, the noise to look at when two runs disagree).
+ */
+export function cpuMeter(pids, redis, { pgDatabase } = {}) {
+  const start = async () => ({
+    at: process.hrtime.bigint(),
+    own: process.cpuUsage(),
+    machine: machineCpuSeconds(),
+    procs: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuSeconds(pid)])),
+    postgres: cpuSecondsByComm('postgres'),
+    redis: redis ? await redisCpuSeconds(redis).catch(() => null) : null,
+  });
+  return {
+    async begin() {
+      this.s = await start();
+    },
+    async end() {
+      const e = await start();
+      const s = this.s;
+      const wall = Number(e.at - s.at) / 1e9;
+      const diff = (a, b) => (a === null || b === null || a === undefined || b === undefined ? null : round(b - a, 2));
+      const procs = Object.fromEntries(Object.keys(pids).map((name) => [name, diff(s.procs[name], e.procs[name])]));
+      const own = round((e.own.user - s.own.user + e.own.system - s.own.system) / 1e6, 2);
+      const redisCpu = diff(s.redis, e.redis);
+      let postgres = 0;
+      let ownBackends = 0;
+      for (const [pid, { seconds, title }] of e.postgres) {
+        const used = seconds - (s.postgres.get(pid)?.seconds ?? 0);
+        postgres += used;
+        // Backends connected to the benchmark's database, as opposed to background work
+        // (walwriter, autovacuum, checkpointer) and other databases of the machine.
+        if (pgDatabase && title.split(' ').includes(pgDatabase)) ownBackends += used;
+      }
+      postgres = round(postgres, 2);
+      const busy = s.machine && e.machine ? round(e.machine.busy - s.machine.busy, 2) : null;
+      const capacity = s.machine && e.machine ? round(e.machine.total - s.machine.total, 2) : null;
+      const interrupts = s.machine && e.machine ? round(e.machine.interrupts - s.machine.interrupts, 2) : null;
+      const steal = s.machine && e.machine ? round(e.machine.steal - s.machine.steal, 2) : null;
+      const known = Object.values(procs).reduce((sum, x) => sum + (x ?? 0), 0) + own + (redisCpu ?? 0) + postgres + (interrupts ?? 0) + (steal ?? 0);
+      return {
+        wallSeconds: round(wall, 2),
+        machineBusySeconds: busy,
+        machineCapacitySeconds: capacity,
+        machineBusyShare: busy !== null && capacity ? round(busy / capacity, 3) : null,
+        ...Object.fromEntries(Object.entries(procs).map(([name, x]) => [`${name}Seconds`, x])),
+        redisSeconds: redisCpu,
+        postgresSeconds: postgres,
+        ...(pgDatabase ? { postgresBackendsOfDatabaseSeconds: round(ownBackends, 2) } : {}),
+        benchProcessSeconds: own,
+        interruptSeconds: interrupts,
+        stealSeconds: steal,
+        restOfMachineSeconds: busy === null ? null : round(busy - known, 2),
+      };
+    },
+  };
+}
+
+// ── statistics ───────────────────────────────────────────────────────────────
+
+export const round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** p50/p90/p99/max of a list of numbers, nearest rank (the smallest value with ≥ p of the samples at or below it). */
+export function percentiles(values) {
+  const sorted = Float64Array.from(values).sort();
+  if (sorted.length === 0) return { n: 0, p50: null, p90: null, p99: null, max: null, min: null };
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+  return { n: sorted.length, min: round(sorted[0], 1), p50: round(pct(0.5), 1), p90: round(pct(0.9), 1), p99: round(pct(0.99), 1), max: round(sorted[sorted.length - 1], 1) };
+}
