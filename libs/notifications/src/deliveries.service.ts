@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { OutboxService, withTransaction } from '#libs/platform';
+import { OutboxService, prepared, withTransaction } from '#libs/platform';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel } from './channels/webhook.channel.js';
 import type { Recipient } from './recipients.js';
@@ -42,7 +42,8 @@ export class DeliveriesService {
    */
   async record(m: EntityManager, key: string, recipients: Recipient[], message: Message): Promise<number> {
     if (recipients.length === 0) return 0;
-    const rows: ChannelRow[] = await m.query(
+    const { rows } = await prepared<ChannelRow>(
+      m,
       `SELECT u.id AS user_id, u.email, s.email_enabled, s.in_app_enabled, s.webhook_enabled, s.webhook_url, s.webhook_secret
          FROM app_user u LEFT JOIN notification_settings s ON s.user_id = u.id WHERE u.id = ANY($1::uuid[])`,
       [recipients.map((r) => r.id)],
@@ -57,7 +58,8 @@ export class DeliveriesService {
     // An in-app notification is a row in this same database, so it is written here, in the
     // caller's transaction, and its delivery born sent: exactly once with no job in between.
     // E-mail and webhooks leave the process and get a retried job each, through the outbox.
-    const created: Array<{ id: string; channel: Channel }> = await m.query(
+    const { rows: created } = await prepared<{ id: string; channel: Channel }>(
+      m,
       `WITH d AS (
          INSERT INTO delivery (key, recipient_user_id, channel, kind, message, sent_at, attempts)
          SELECT $1 || ':' || w.user_id || ':' || w.channel, w.user_id, w.channel, $2, $3::jsonb,

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { prepared } from '#libs/platform';
 
 export interface Recipient {
   id: string;
@@ -12,7 +13,8 @@ export interface Recipient {
  * unit above it (a grant covers the units below it).
  */
 export async function usersWithRoles(m: EntityManager, roles: readonly string[], unitId: string): Promise<Recipient[]> {
-  return m.query(
+  const { rows } = await prepared<Recipient>(
+    m,
     `WITH RECURSIVE above(id, parent_id) AS (
        SELECT id, parent_id FROM org_unit WHERE id = $2
        UNION SELECT o.id, o.parent_id FROM org_unit o JOIN above a ON o.id = a.parent_id
@@ -23,4 +25,5 @@ export async function usersWithRoles(m: EntityManager, roles: readonly string[],
       ORDER BY u.username`,
     [roles, unitId],
   );
+  return rows;
 }

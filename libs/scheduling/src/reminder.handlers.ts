@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { todayInTokyo } from '#libs/calendar';
 import { DeliveriesService, reminderMessage, usersWithRoles } from '#libs/notifications';
-import { AppConfig, jobOptions, OnJob, QueueName, QueueRegistry, withTransaction, type JobPayloads } from '#libs/platform';
+import { AppConfig, jobOptions, OnJob, prepared, QueueName, QueueRegistry, withTransaction, type JobPayloads } from '#libs/platform';
 import { CityCalendar } from './city-calendar.js';
 import { reminderJobId } from './deadlines.service.js';
 import type { Audience } from './reminder-planner.js';
@@ -14,6 +14,23 @@ const ROLES_OF: Record<Audience, string[]> = {
   approver: ['bureau_approver'],
   secretariat: ['secretariat'],
 };
+
+interface FiringReminder {
+  id: string;
+  step: string;
+  audience: Audience;
+  fire_at: Date;
+  status: string;
+  deadline_id: string;
+  version: number;
+  kind: string;
+  title: string;
+  owner_unit_id: string;
+  satisfied_at: Date | null;
+  cancelled_at: Date | null;
+  due: string;
+  unit_name: string;
+}
 
 /** How far ahead reconciliation re-adds reminder jobs; later ones are re-added as they come near. */
 const HORIZON_HOURS = 48;
@@ -38,7 +55,11 @@ export class ReminderHandlers {
   @OnJob('reminder.fire')
   async fire({ reminderId, fireAt }: JobPayloads['reminder.fire']): Promise<void> {
     await withTransaction(this.dataSource, async (m) => {
-      const [r] = await m.query(
+      // Prepared statements: a burst of reminders runs these thousands of times a minute.
+      const {
+        rows: [r],
+      } = await prepared<FiringReminder>(
+        m,
         `SELECT r.id, r.step, r.audience, r.fire_at, r.status, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
                 d.satisfied_at, d.cancelled_at, to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name
            FROM reminder r JOIN deadline d ON d.id = r.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id
@@ -46,7 +67,7 @@ export class ReminderHandlers {
         [reminderId],
       );
       if (!r || r.status !== 'scheduled' || new Date(r.fire_at).toISOString() !== fireAt || r.satisfied_at || r.cancelled_at) return;
-      const recipients = await usersWithRoles(m, ROLES_OF[r.audience as Audience], r.owner_unit_id);
+      const recipients = await usersWithRoles(m, ROLES_OF[r.audience], r.owner_unit_id);
       const message = reminderMessage({
         deadlineKind: r.kind,
         title: r.title,
@@ -57,7 +78,7 @@ export class ReminderHandlers {
         link: `${this.config.PUBLIC_BASE_URL}/api/v1/deadlines`,
       });
       await this.deliveries.record(m, `deadline:${r.deadline_id}:v${r.version}:${r.step}`, recipients, message);
-      await m.query(`UPDATE reminder SET status = 'sent', sent_at = now() WHERE id = $1`, [r.id]);
+      await prepared(m, `UPDATE reminder SET status = 'sent', sent_at = now() WHERE id = $1`, [r.id]);
     });
   }
 
