@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { NestFactory } from '@nestjs/core';
+import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
@@ -190,21 +191,34 @@ program
     }),
   );
 
-/** A one-line progress bar, redrawn in place; off when the output is not a terminal (logs stay clean). */
+/**
+ * The import's progress on stderr (cli-progress), so that stdout keeps only the result.
+ * Off when stderr is not a terminal, unless asked for (`--progress`): logs stay clean.
+ */
 function progressBar(out: NodeJS.WriteStream, on: boolean) {
-  let last = -1;
+  const bar = new cliProgress.SingleBar({
+    stream: out,
+    format: '[{bar}] {percentage}%  {value}/{total} rows',
+    barCompleteChar: '#',
+    barIncompleteChar: '.',
+    barsize: 30,
+    hideCursor: false,
+    noTTYOutput: !out.isTTY,
+    notTTYSchedule: 1000,
+  });
+  let started = false;
   return {
     update: (done: number, total: number) => {
       if (!on) return;
-      const percent = Math.floor((done / total) * 100);
-      if (percent === last) return;
-      last = percent;
-      const width = 30;
-      const filled = Math.round((percent / 100) * width);
-      out.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)}%  ${done}/${total} rows`);
+      if (!started) {
+        bar.start(total, done);
+        started = true;
+      } else {
+        bar.update(done);
+      }
     },
     done: () => {
-      if (on && last >= 0) out.write('\n');
+      if (started) bar.stop();
     },
   };
 }
