@@ -360,6 +360,27 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       expect(await recountsOf2021()).toBe(2);
     });
 
+    it('the periodic reconciliation recounts a plan-year whose recount job was lost', async () => {
+      const rollup = async () => ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body as Rollup;
+      const before = await rollup();
+      // A confirmed change whose rollups.refresh never ran (as after Redis lost its data): written
+      // straight to the table, so no outbox row and no job exist for it.
+      const [changed] = await db.query(
+        `UPDATE progress_report SET status_code = $2, reason = '関係機関との調整に時間を要したため', updated_at = now()
+          WHERE id = (SELECT id FROM progress_report WHERE plan_id = $1 AND fiscal_year = 2022 AND period = 'annual' AND state = 'confirmed' AND status_code = $3 ORDER BY id LIMIT 1)
+          RETURNING id`,
+        [stage3, DELAYED, ON_TRACK],
+      );
+      expect(changed).toBeDefined();
+      expect((await rollup()).totals).toEqual(before.totals);
+      expect(await worker!.get(RollupJobs, { strict: false }).reconcile()).toBeGreaterThanOrEqual(1);
+      expect((await rollup()).totals).toEqual({ [ON_TRACK]: before.totals[ON_TRACK] - 1, [DELAYED]: before.totals[DELAYED] + 1 });
+      // Put back for the tests after this one.
+      await db.query(`UPDATE progress_report SET status_code = $2, reason = '', updated_at = now() WHERE id = $1`, [changed.id, ON_TRACK]);
+      await worker!.get(RollupJobs, { strict: false }).reconcile();
+      expect((await rollup()).totals).toEqual(before.totals);
+    });
+
     it('the nightly job repairs a roll-up that drifted from the reports', async () => {
       const live = ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body;
       await db.query(`UPDATE rollup SET count = count + 5 WHERE plan_id = $1 AND fiscal_year = 2022`, [stage3]);

@@ -59,6 +59,11 @@ export const JOB_CATALOGUE = {
     attempts: 5,
     description: 'Recounts one plan’s fiscal year of confirmed progress reports into the roll-up',
   },
+  'rollups.reconcile': {
+    queue: QueueName.Tracking,
+    attempts: 2,
+    description: 'Recounts the plan-years whose progress reports changed after their last recount (a recount job lost with Redis)',
+  },
   'rollups.nightly': {
     queue: QueueName.Tracking,
     attempts: 2,
@@ -77,6 +82,7 @@ export interface JobPayloads {
   'reminders.reconcile': Record<string, never>;
   'delivery.send': { deliveryId: string };
   'rollups.refresh': { planId: string; fiscalYear: number };
+  'rollups.reconcile': Record<string, never>;
   'rollups.nightly': Record<string, never>;
 }
 
@@ -106,6 +112,7 @@ export interface JobSchedule {
 export const JOB_SCHEDULES: readonly JobSchedule[] = [
   { id: 'outbox-cleanup-nightly', job: 'system.outbox-cleanup', pattern: '15 3 * * *' },
   { id: 'reminders-reconcile', job: 'reminders.reconcile', everyMs: (c) => c.REMINDER_RECONCILE_SECONDS * 1000 },
+  { id: 'rollups-reconcile', job: 'rollups.reconcile', pattern: '*/5 * * * *' },
   { id: 'rollups-nightly', job: 'rollups.nightly', pattern: '30 2 * * *' },
 ];
 

@@ -12,6 +12,11 @@ export class RollupJobs {
     await this.rollups.refreshAlone(planId, fiscalYear);
   }
 
+  @OnJob('rollups.reconcile')
+  async reconcile(): Promise<number> {
+    return this.rollups.refreshStale();
+  }
+
   @OnJob('rollups.nightly')
   async nightly(): Promise<void> {
     await this.rollups.refreshAll();
