@@ -22,10 +22,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { servicesStatus, startServices, stopServices } from '../scripts/services.mjs';
 import { build } from '../scripts/lib/setup.mjs';
 import {
   ROOT,
+  cleanUpOnSignal,
   cli,
   cpuMeter,
   deleteKeysUnder,
@@ -40,6 +40,7 @@ import {
   say,
   startNode,
   stopNode,
+  testServices,
   urlFor,
   withClient,
 } from './lib/harness.mjs';
@@ -598,9 +599,7 @@ async function main() {
   const reminderQueueName = JOB_CATALOGUE['reminder.fire'].queue;
   const deliveryQueueName = JOB_CATALOGUE['delivery.send'].queue;
 
-  const before = await servicesStatus('test');
-  const services = await startServices('test');
-  const weStartedServices = !before.postgres && !before.redis;
+  const services = await testServices();
   const ownerUrl = urlFor(services.migrationDatabaseUrl, DB_NAME);
   const appUrl = urlFor(services.databaseUrl, DB_NAME);
 
@@ -632,17 +631,9 @@ async function main() {
     }
     if (dbCreated && process.env.BENCH_KEEP_DB !== '1') await dropDatabase(services.migrationDatabaseUrl, DB_NAME).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
     dbCreated = false;
-    if (weStartedServices) await stopServices('test').catch((e) => say(`stopping the test services: ${e.message}`));
+    await services.release();
   };
-  let interrupted = false;
-  const onSignal = (signal) => {
-    if (interrupted) return;
-    interrupted = true;
-    say(`${signal}: cleaning up…`);
-    cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const finish = cleanUpOnSignal(cleanup);
 
   try {
     // Keys a killed run left behind would hand the worker stale jobs.
@@ -852,7 +843,7 @@ async function main() {
     say(`results written to ${file}`);
     return problems.length > 0 ? 1 : 0;
   } finally {
-    if (!interrupted) await cleanup();
+    await finish();
   }
 }
 

@@ -21,10 +21,9 @@
 //
 // Plain Node ESM on purpose: it runs without a TypeScript loader, against the compiled dist/.
 
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,8 +31,31 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { servicesStatus, startServices, stopServices } from '../scripts/services.mjs';
-import { build, ROOT } from '../scripts/lib/setup.mjs';
+import { build } from '../scripts/lib/setup.mjs';
+import {
+  ROOT,
+  cleanUpOnSignal,
+  cli,
+  closedLoop,
+  cpuMeter,
+  cursor,
+  deleteKeysUnder,
+  dropDatabase,
+  freePort,
+  intEnv,
+  isRunning,
+  problemCode,
+  recreateDatabase,
+  redisOptions,
+  round,
+  say,
+  signIn,
+  startNode,
+  stopNode,
+  testServices,
+  urlFor,
+  withClient,
+} from './lib/harness.mjs';
 
 const DB_NAME = 'kaikaku_bench_rollups';
 /** Set once the services are known. */
@@ -80,41 +102,6 @@ const TARGETS = {
   upkeepCost: 0.2,
 };
 
-function intEnv(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number.parseInt(raw, 10);
-  if (!Number.isInteger(n) || n <= 0 || String(n) !== raw.trim()) throw new Error(`${name} must be a positive integer`);
-  return n;
-}
-
-/** The compiled admin CLI, its stdout sent to our stderr so that stdout holds only the report. */
-function cli(args, env) {
-  execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 2, 'inherit'] });
-}
-
-function say(message) {
-  process.stderr.write(`\x1b[35m[bench]\x1b[0m ${message}\n`);
-}
-
-function urlFor(base, database) {
-  const u = new URL(base);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;
 const seconds = (t0) => round(Number(process.hrtime.bigint() - t0) / 1e9, 2);
 
 /** A small deterministic PRNG (mulberry32), so that two runs ask for the same plan-years. */
@@ -129,68 +116,7 @@ function prng(seed) {
   };
 }
 
-async function withClient(url, work) {
-  const client = new pg.Client({ connectionString: url, application_name: 'kaikaku-bench' });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 // ── set-up ───────────────────────────────────────────────────────────────────
-
-async function recreateDatabase(ownerUrl) {
-  // A run killed halfway leaves the database behind; it starts from scratch anyway.
-  await dropDatabase(ownerUrl);
-  await withClient(ownerUrl, (c) => c.query(`CREATE DATABASE ${DB_NAME}`));
-}
-
-async function dropDatabase(ownerUrl) {
-  await withClient(ownerUrl, async (admin) => {
-    // The apps' backends outlive their processes by a few milliseconds, and FORCE may not end
-    // them: the owner is not a member of the apps' role. So wait for them.
-    const until = Date.now() + 15_000;
-    while (Date.now() < until) {
-      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [DB_NAME]);
-      if (rows[0].n === 0) break;
-      await sleep(100);
-    }
-    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  });
-}
-
-/** ioredis options from a redis:// URL (what the apps' redisOptionsFromUrl does). */
-function redisOptions(url) {
-  const u = new URL(url);
-  const db = u.pathname.length > 1 ? Number.parseInt(u.pathname.slice(1), 10) : 0;
-  return {
-    host: u.hostname,
-    port: u.port ? Number.parseInt(u.port, 10) : 6379,
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    db: Number.isInteger(db) ? db : 0,
-  };
-}
-
-/** Deletes every key under QUEUE_PREFIX with SCAN + UNLINK: the Redis is shared, so never FLUSHALL. */
-async function deleteQueueKeys(redisUrl) {
-  const redis = new Redis({ ...redisOptions(redisUrl), lazyConnect: true, maxRetriesPerRequest: 3 });
-  await redis.connect();
-  let deleted = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${QUEUE_PREFIX}:*`, 'COUNT', 2000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
-}
 
 /** What the issue calls the raw GROUP BY: the counting the roll-up does, only read. */
 const RAW_GROUP_BY = `SELECT i.policy_id, i.owning_unit_id, pr.status_code, count(*)
@@ -429,46 +355,25 @@ async function rollupDifferences(db, planId = null, fiscalYear = null) {
 
 // ── child processes: the API and the worker ──────────────────────────────────
 
-function startNode(script, { nodeArgs = [], env }) {
-  const child = spawn(process.execPath, [...nodeArgs, script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  // Kept for a failure report; the pipes must be drained or the child would block on writes.
-  const tail = [];
+/**
+ * An app as a child process (the harness's startNode), with its pino warnings and errors
+ * (a failed job, a refused request) counted and sampled for the report.
+ */
+function startApp(script, { nodeArgs = [], env }) {
   const log = { warnings: 0, samples: {} };
-  const keep = (chunk) => {
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (!line) continue;
-      tail.push(line);
-      // pino JSON: warnings and errors (a failed job, a refused request) are counted and sampled.
-      try {
-        const entry = JSON.parse(line);
-        if (typeof entry.level === 'number' && entry.level >= 40) {
-          log.warnings++;
-          const key = `${entry.msg ?? ''}: ${String(entry.err?.message ?? '').slice(0, 160)}`;
-          log.samples[key] = (log.samples[key] ?? 0) + 1;
-        }
-      } catch {
-        // not JSON: a crash trace, kept in the tail
+  const onLine = (line) => {
+    try {
+      const entry = JSON.parse(line);
+      if (typeof entry.level === 'number' && entry.level >= 40) {
+        log.warnings++;
+        const key = `${entry.msg ?? ''}: ${String(entry.err?.message ?? '').slice(0, 160)}`;
+        log.samples[key] = (log.samples[key] ?? 0) + 1;
       }
+    } catch {
+      // not JSON: a crash trace, kept in the tail
     }
-    if (tail.length > 40) tail.splice(0, tail.length - 40);
   };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, tail, log, exited };
-}
-
-const isRunning = (proc) => Boolean(proc) && proc.child.exitCode === null && proc.child.signalCode === null;
-
-/** SIGTERM first (a graceful exit finishes the jobs under way and lets --cpu-prof write its profile). */
-async function stopNode(proc, graceMs = 25_000) {
-  if (!isRunning(proc)) return;
-  proc.child.kill('SIGTERM');
-  const done = await Promise.race([proc.exited, sleep(graceMs).then(() => null)]);
-  if (!done) {
-    proc.child.kill('SIGKILL');
-    await proc.exited;
-  }
+  return { ...startNode(script, { nodeArgs, env, onLine }), log };
 }
 
 /** What both apps are given: production mode, this run's database, Redis keys and secret. */
@@ -492,7 +397,7 @@ function appEnv({ databaseUrl, redisUrl, jwtSecret }) {
 
 function startApi({ port, ...common }) {
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  return startNode(join(ROOT, 'dist/apps/api/src/main.js'), {
+  return startApp(join(ROOT, 'dist/apps/api/src/main.js'), {
     nodeArgs,
     env: {
       ...appEnv(common),
@@ -507,7 +412,7 @@ function startApi({ port, ...common }) {
 
 function startWorker(common) {
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  return startNode(join(ROOT, 'dist/apps/worker/src/main.js'), {
+  return startApp(join(ROOT, 'dist/apps/worker/src/main.js'), {
     nodeArgs,
     env: {
       ...appEnv(common),
@@ -607,141 +512,7 @@ async function waitDrained(db, queue, worker, label) {
   );
 }
 
-async function signIn(baseUrl) {
-  const res = await fetch(`${baseUrl}/api/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'secretariat', password: process.env.DEMO_PASSWORD || 'kaikaku-demo' }),
-  });
-  const body = await res.json().catch(() => null);
-  if (res.status !== 200 || !body?.access_token) throw new Error(`sign-in as secretariat failed: ${res.status} ${JSON.stringify(body)}`);
-  return body.access_token;
-}
-
-// ── CPU accounting (Linux /proc; null elsewhere) ─────────────────────────────
-
-const TICKS = 100; // USER_HZ
-
-function processCpuSeconds(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS;
-  } catch {
-    return null;
-  }
-}
-
-function postgresCpuSeconds() {
-  const out = new Map();
-  let entries = [];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return out;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
-    } catch {
-      continue;
-    }
-    const s = processCpuSeconds(entry);
-    if (s !== null) out.set(entry, s);
-  }
-  return out;
-}
-
-function machineCpuSeconds() {
-  try {
-    const v = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const total = v.reduce((s, x) => s + x, 0);
-    return { busy: (total - v[3] - (v[4] ?? 0)) / TICKS, total: total / TICKS };
-  } catch {
-    return null;
-  }
-}
-
-/**
- * CPU seconds over an interval: the API, the worker (when running), all of PostgreSQL (every
- * cluster on the machine: the test profile may serve others too), and the machine. On a
- * shared machine, `machine − known` is the noise to look at when two runs disagree.
- */
-function cpuMeter(pids) {
-  const sample = () => ({
-    procs: Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, pid ? processCpuSeconds(pid) : null])),
-    postgres: postgresCpuSeconds(),
-    own: process.cpuUsage(),
-    machine: machineCpuSeconds(),
-  });
-  const s = sample();
-  return () => {
-    const e = sample();
-    const out = {};
-    for (const k of Object.keys(pids)) out[`${k}Seconds`] = s.procs[k] === null || e.procs[k] === null ? null : round(e.procs[k] - s.procs[k], 2);
-    let postgres = 0;
-    for (const [pid, v] of e.postgres) postgres += v - (s.postgres.get(pid) ?? 0);
-    out.postgresSeconds = round(postgres, 2);
-    out.benchSeconds = round((e.own.user - s.own.user + e.own.system - s.own.system) / 1e6, 2);
-    if (s.machine && e.machine) {
-      out.machineBusySeconds = round(e.machine.busy - s.machine.busy, 2);
-      out.machineBusyShare = round((e.machine.busy - s.machine.busy) / (e.machine.total - s.machine.total), 3);
-    }
-    return out;
-  };
-}
-
 // ── load ─────────────────────────────────────────────────────────────────────
-
-/**
- * A closed loop: `concurrency` callers, each starting its next request as soon as the
- * previous one answered, until `total` requests are done. Latency is per request, from the
- * call to the last byte of the answer.
- */
-async function closedLoop(concurrency, total, takeNext, once) {
-  const latencies = new Float64Array(total);
-  const errors = [];
-  let started = 0;
-  const t0 = process.hrtime.bigint();
-  const caller = async () => {
-    while (started < total) {
-      const i = started++;
-      const s = process.hrtime.bigint();
-      try {
-        await once(takeNext());
-      } catch (error) {
-        errors.push(error instanceof Error ? error.message : String(error));
-      }
-      latencies[i] = Number(process.hrtime.bigint() - s) / 1e6;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, caller));
-  return summarise(latencies, Number(process.hrtime.bigint() - t0) / 1e9, errors);
-}
-
-function summarise(latencies, secs, errors) {
-  const sorted = Float64Array.from(latencies).sort();
-  // Nearest rank: the smallest value with at least p of the samples at or below it.
-  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-  const distinct = {};
-  const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-  for (const e of errors) {
-    const key = e.replace(UUID, '<id>');
-    distinct[key] = (distinct[key] ?? 0) + 1;
-  }
-  return {
-    requests: latencies.length,
-    seconds: round(secs, 3),
-    rate: round(latencies.length / secs, 1),
-    p50: round(pct(0.5), 2),
-    p90: round(pct(0.9), 2),
-    p99: round(pct(0.99), 2),
-    max: round(sorted[sorted.length - 1], 2),
-    errors: errors.length,
-    errorSamples: distinct,
-  };
-}
 
 /** One HTTP request on a keep-alive agent; resolves with status, headers and body text. */
 function request(agent, port, { method = 'GET', path, headers = {}, body = null }) {
@@ -755,16 +526,6 @@ function request(agent, port, { method = 'GET', path, headers = {}, body = null 
     req.on('error', reject);
     req.end(body ?? undefined);
   });
-}
-
-/** The problem document's code and detail (errors only, so parsing cost does not matter). */
-function problemCode(text) {
-  try {
-    const p = JSON.parse(text);
-    return `${p.code ?? p.title ?? ''}: ${p.detail ?? ''}`.slice(0, 200);
-  } catch {
-    return text.slice(0, 200);
-  }
 }
 
 /** GET /rollups/progress?by=policy for a plan-year; the answer's total must be that plan-year's report count. */
@@ -817,14 +578,6 @@ function confirmReport(agent, port, token) {
     if (res.status !== 200) throw new Error(`confirm HTTP ${res.status} ${problemCode(res.text)}`);
     // Cheap check that the transition really happened, without parsing every answer.
     if (!res.text.includes('"state":"confirmed"') || res.headers.etag !== '"3"') throw new Error(`HTTP 200 but not confirmed/"3": ${res.text.slice(0, 200)}`);
-  };
-}
-
-function cursor(ids, what) {
-  let next = 0;
-  return () => {
-    if (next >= ids.length) throw new Error(`ran out of fresh ${what} (${ids.length})`);
-    return ids[next++];
   };
 }
 
@@ -902,9 +655,7 @@ async function main() {
   }
   if (PLANS < 2) throw new Error('ROLLUP_BENCH_PLANS must be at least 2 (the seed makes two plans)');
 
-  const before = await servicesStatus('test');
-  const services = await startServices('test');
-  const weStartedServices = !before.postgres && !before.redis;
+  const services = await testServices();
 
   const ownerUrl = urlFor(services.migrationDatabaseUrl, DB_NAME);
   const appUrl = urlFor(services.databaseUrl, DB_NAME);
@@ -932,29 +683,21 @@ async function main() {
     db = appDb = null;
     if (rollups) await rollups.dataSource.destroy().catch(() => undefined);
     rollups = null;
-    if (keysTouched) await deleteQueueKeys(services.redisUrl).catch((e) => say(`deleting the ${QUEUE_PREFIX} keys: ${e.message}`));
+    if (keysTouched) await deleteKeysUnder(services.redisUrl, QUEUE_PREFIX).catch((e) => say(`deleting the ${QUEUE_PREFIX} keys: ${e.message}`));
     keysTouched = false;
-    if (dbCreated && process.env.BENCH_KEEP_DB !== '1') await dropDatabase(services.migrationDatabaseUrl).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
+    if (dbCreated && process.env.BENCH_KEEP_DB !== '1') await dropDatabase(services.migrationDatabaseUrl, DB_NAME).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
     dbCreated = false;
-    if (weStartedServices) await stopServices('test').catch((e) => say(`stopping the test services: ${e.message}`));
+    await services.release();
   };
-  let interrupted = false;
-  const onSignal = (signal) => {
-    if (interrupted) return;
-    interrupted = true;
-    say(`${signal}: cleaning up…`);
-    cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const finish = cleanUpOnSignal(cleanup);
 
   try {
     say(`creating ${DB_NAME}, migrating and seeding…`);
-    await recreateDatabase(services.migrationDatabaseUrl);
+    await recreateDatabase(services.migrationDatabaseUrl, DB_NAME);
     dbCreated = true;
     keysTouched = true;
     benchRedisUrl = services.redisUrl;
-    const stale = await deleteQueueKeys(services.redisUrl);
+    const stale = await deleteKeysUnder(services.redisUrl, QUEUE_PREFIX);
     if (stale > 0) say(`deleted ${stale} Redis keys a previous run left under ${QUEUE_PREFIX}`);
     const cliEnv = { ...process.env, DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: ownerUrl, REDIS_URL: services.redisUrl, QUEUE_PREFIX, QUEUE_BACKEND: 'redis', LOG_LEVEL: 'warn' };
     cli(['migrate'], cliEnv);
@@ -1015,9 +758,10 @@ async function main() {
       const b = await closedLoop(concurrency, requests, nextPlanYear, baseOnce);
       say(`reads c=${concurrency}: roll-up (${warmup} warm-up + ${requests})…`);
       const rw = await closedLoop(concurrency, warmup, nextPlanYear, rollOnce);
-      const cpu = cpuMeter({ api: api.child.pid });
+      const cpu = cpuMeter({ api: api.child.pid }, null, { pgDatabase: DB_NAME });
+      await cpu.begin();
       const r = await closedLoop(concurrency, requests, nextPlanYear, rollOnce);
-      r.cpu = cpu();
+      r.cpu = await cpu.end();
       agent.destroy();
       b.warmupErrors = bw.errors;
       r.warmupErrors = rw.errors;
@@ -1078,9 +822,10 @@ async function main() {
       const once = confirmReport(agent, port, token);
       say(`confirm c=${concurrency}, upkeep ${upkeep} (${CONFIRM_WARMUP} warm-up + ${CONFIRMS})…`);
       const warm = await closedLoop(concurrency, CONFIRM_WARMUP, nextReport, once);
-      const cpu = cpuMeter({ api: api.child.pid, worker: upkeep === 'on' ? worker.child.pid : null });
+      const cpu = cpuMeter(upkeep === 'on' ? { api: api.child.pid, worker: worker.child.pid } : { api: api.child.pid }, null, { pgDatabase: DB_NAME });
+      await cpu.begin();
       const measured = await closedLoop(concurrency, CONFIRMS, nextReport, once);
-      measured.cpu = cpu();
+      measured.cpu = await cpu.end();
       agent.destroy();
       measured.warmupErrors = warm.errors;
       if (warm.errors) measured.warmupErrorSamples = warm.errorSamples;
@@ -1240,7 +985,7 @@ async function main() {
     say(`results written to ${file}`);
     return errorCount > 0 || problems.length > 0 ? 1 : 0;
   } finally {
-    if (!interrupted) await cleanup();
+    await finish();
   }
 }
 

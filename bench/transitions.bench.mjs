@@ -12,16 +12,32 @@
 //
 // Plain Node ESM on purpose: it runs without a TypeScript loader, against the compiled dist/.
 
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { servicesStatus, startServices, stopServices } from '../scripts/services.mjs';
-import { build, ROOT } from '../scripts/lib/setup.mjs';
+import { build } from '../scripts/lib/setup.mjs';
+import {
+  ROOT,
+  cleanUpOnSignal,
+  cli,
+  closedLoop,
+  cursor,
+  dropDatabase,
+  freePort,
+  intEnv,
+  problemCode,
+  recreateDatabase,
+  round,
+  say,
+  signIn,
+  startNode,
+  stopNode,
+  testServices,
+  urlFor,
+} from './lib/harness.mjs';
 
 const DB_NAME = 'kaikaku_bench';
 const QUEUE_PREFIX = '{bench}';
@@ -43,71 +59,7 @@ const TARGETS = {
   p99AtC50Ms: 35,
 };
 
-function intEnv(name, fallback) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number.parseInt(raw, 10);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer`);
-  return n;
-}
-
-/** The compiled admin CLI, its stdout sent to our stderr so that stdout holds only the report. */
-function cli(args, env) {
-  execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 2, 'inherit'] });
-}
-
-function say(message) {
-  process.stderr.write(`\x1b[35m[bench]\x1b[0m ${message}\n`);
-}
-
-function urlFor(base, database) {
-  const u = new URL(base);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 // ── set-up ───────────────────────────────────────────────────────────────────
-
-async function recreateDatabase(ownerUrl) {
-  // A run killed halfway leaves the database behind; it starts from scratch anyway.
-  await dropDatabase(ownerUrl);
-  const admin = new pg.Client({ connectionString: ownerUrl });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${DB_NAME}`);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function dropDatabase(ownerUrl) {
-  const admin = new pg.Client({ connectionString: ownerUrl });
-  await admin.connect();
-  try {
-    // The API's and the pool's backends outlive their clients by a few milliseconds, and FORCE
-    // may not terminate them: the owner is not a member of the apps' role. So wait for them.
-    const until = Date.now() + 15_000;
-    while (Date.now() < until) {
-      const { rows } = await admin.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [DB_NAME]);
-      if (rows[0].n === 0) break;
-      await sleep(100);
-    }
-    await admin.query(`DROP DATABASE IF EXISTS ${DB_NAME} WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-}
 
 /**
  * The workload, written straight into the database as the owner: an open inquiry and
@@ -189,8 +141,8 @@ async function prepareWorkload(ownerUrl, appRole) {
 
 function startApi({ port, databaseUrl, redisUrl }) {
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/apps/api/src/main.js')], {
-    cwd: ROOT,
+  return startNode(join(ROOT, 'dist/apps/api/src/main.js'), {
+    nodeArgs,
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -210,18 +162,7 @@ function startApi({ port, databaseUrl, redisUrl }) {
       ACCESS_TOKEN_TTL_SECONDS: '3600',
       OPENAPI_UI: 'false',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // Kept for a failure report; the pipes must be drained or the API would block on writes.
-  const tail = [];
-  const keep = (chunk) => {
-    tail.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-    if (tail.length > 40) tail.splice(0, tail.length - 40);
-  };
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return { child, tail, exited };
 }
 
 async function waitReady(api, baseUrl, timeoutMs = 60_000) {
@@ -242,83 +183,7 @@ async function waitReady(api, baseUrl, timeoutMs = 60_000) {
   throw new Error(`the API was not ready within ${timeoutMs} ms:\n${api.tail.join('\n')}`);
 }
 
-async function stopApi(api) {
-  if (!api || api.child.exitCode !== null || api.child.signalCode !== null) return;
-  // SIGTERM first: a graceful exit lets --cpu-prof write its profile.
-  api.child.kill('SIGTERM');
-  const done = await Promise.race([api.exited, sleep(25_000).then(() => null)]);
-  if (!done) {
-    api.child.kill('SIGKILL');
-    await api.exited;
-  }
-}
-
-async function signIn(baseUrl) {
-  const res = await fetch(`${baseUrl}/api/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'secretariat', password: process.env.DEMO_PASSWORD || 'kaikaku-demo' }),
-  });
-  const body = await res.json().catch(() => null);
-  if (res.status !== 200 || !body?.access_token) throw new Error(`sign-in as secretariat failed: ${res.status} ${JSON.stringify(body)}`);
-  return body.access_token;
-}
-
 // ── load ─────────────────────────────────────────────────────────────────────
-
-/**
- * A closed loop: `concurrency` callers, each starting its next request as soon as the
- * previous one answered, until `total` requests are done. Latency is per request, from
- * the call to the last byte of the answer (for the API) or the COMMIT (for the baseline).
- */
-async function closedLoop(concurrency, total, takeNext, once) {
-  const latencies = new Float64Array(total);
-  const errors = [];
-  let started = 0;
-  const t0 = process.hrtime.bigint();
-  const caller = async () => {
-    while (started < total) {
-      const i = started++;
-      const item = takeNext();
-      const s = process.hrtime.bigint();
-      try {
-        await once(item);
-      } catch (error) {
-        errors.push(error instanceof Error ? error.message : String(error));
-      }
-      latencies[i] = Number(process.hrtime.bigint() - s) / 1e6;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, caller));
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return summarise(latencies, seconds, errors);
-}
-
-function summarise(latencies, seconds, errors) {
-  const sorted = Float64Array.from(latencies).sort();
-  // Nearest rank: the smallest value with at least p of the samples at or below it.
-  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-  const distinct = {};
-  // Ids make every message unique; without them, alike failures group into one line.
-  const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-  for (const e of errors) {
-    const key = e.replace(UUID, '<id>');
-    distinct[key] = (distinct[key] ?? 0) + 1;
-  }
-  return {
-    requests: latencies.length,
-    seconds: round(seconds, 3),
-    rate: round(latencies.length / seconds, 1),
-    p50: round(pct(0.5), 2),
-    p90: round(pct(0.9), 2),
-    p99: round(pct(0.99), 2),
-    max: round(sorted[sorted.length - 1], 2),
-    errors: errors.length,
-    errorSamples: distinct,
-  };
-}
-
-const round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 function apiTransition(agent, port, token) {
   const body = Buffer.from(JSON.stringify({ action: 'approve' }));
@@ -358,16 +223,6 @@ function apiTransition(agent, port, token) {
     });
 }
 
-/** The problem document's code and detail (errors only, so parsing cost does not matter). */
-function problemCode(text) {
-  try {
-    const p = JSON.parse(text);
-    return `${p.code ?? p.title ?? ''}: ${p.detail ?? ''}`.slice(0, 200);
-  } catch {
-    return text.slice(0, 200);
-  }
-}
-
 function baselineTransition(pool) {
   // What the API's audit entry holds for this action, so the jsonb is of a similar size.
   const details = JSON.stringify({ version: 2, comment: null, workflow: 'reform-proposal@1', action: 'approve', from: 'submitted', to: 'committee_review' });
@@ -385,14 +240,6 @@ function baselineTransition(pool) {
     } finally {
       client.release();
     }
-  };
-}
-
-function cursor(ids, what) {
-  let next = 0;
-  return () => {
-    if (next >= ids.length) throw new Error(`ran out of fresh ${what} (${ids.length}); raise BENCH_PROPOSALS`);
-    return ids[next++];
   };
 }
 
@@ -422,9 +269,7 @@ async function main() {
   else build();
   if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js'))) throw new Error('dist/apps/api/src/main.js is missing: the build did not produce it');
 
-  const before = await servicesStatus('test');
-  const services = await startServices('test');
-  const weStartedServices = !before.postgres && !before.redis;
+  const services = await testServices();
 
   const ownerUrl = urlFor(services.migrationDatabaseUrl, DB_NAME);
   const appUrl = urlFor(services.databaseUrl, DB_NAME);
@@ -434,27 +279,19 @@ async function main() {
   let pool = null;
   let dbCreated = false;
   const cleanup = async () => {
-    await stopApi(api).catch((e) => say(`stopping the API: ${e.message}`));
+    await stopNode(api).catch((e) => say(`stopping the API: ${e.message}`));
     api = null;
     if (pool) await pool.end().catch(() => undefined);
     pool = null;
-    if (dbCreated && process.env.BENCH_KEEP_DB !== '1') await dropDatabase(services.migrationDatabaseUrl).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
+    if (dbCreated && process.env.BENCH_KEEP_DB !== '1') await dropDatabase(services.migrationDatabaseUrl, DB_NAME).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
     dbCreated = false;
-    if (weStartedServices) await stopServices('test').catch((e) => say(`stopping the test services: ${e.message}`));
+    await services.release();
   };
-  let interrupted = false;
-  const onSignal = (signal) => {
-    if (interrupted) return;
-    interrupted = true;
-    say(`${signal}: cleaning up…`);
-    cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const finish = cleanUpOnSignal(cleanup);
 
   try {
     say(`creating ${DB_NAME}, migrating and seeding…`);
-    await recreateDatabase(services.migrationDatabaseUrl);
+    await recreateDatabase(services.migrationDatabaseUrl, DB_NAME);
     dbCreated = true;
     const cliEnv = {
       ...process.env,
@@ -481,8 +318,8 @@ async function main() {
     pool = new pg.Pool({ connectionString: appUrl, max: POOL_SIZE, application_name: 'kaikaku-bench-baseline' });
     pool.on('error', () => undefined);
 
-    const nextProposal = cursor(workload.proposalIds, 'proposals');
-    const nextRecord = cursor(workload.recordIds, 'bench_record rows');
+    const nextProposal = cursor(workload.proposalIds, 'proposals', 'raise BENCH_PROPOSALS');
+    const nextRecord = cursor(workload.recordIds, 'bench_record rows', 'raise BENCH_PROPOSALS');
     const baselineOnce = baselineTransition(pool);
 
     const rows = [];
@@ -558,7 +395,7 @@ async function main() {
     say(`results written to ${file}`);
     return errorCount > 0 ? 1 : 0;
   } finally {
-    if (!interrupted) await cleanup();
+    await finish();
   }
 }
 

@@ -3,16 +3,17 @@
 // a failure report, Redis keys under one prefix, CPU accounting, percentiles.
 //
 // Plain Node ESM, like the benchmarks: no TypeScript loader, only the repository's own
-// dependencies. (transitions.bench.mjs predates this file and keeps its own copies; its
-// published figures were measured with that exact code.)
+// dependencies. Every benchmark takes these from here.
 
 import { execFileSync, fork, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { ROOT } from '../../scripts/lib/setup.mjs';
+import { servicesStatus, startServices, stopServices } from '../../scripts/services.mjs';
 
 export { ROOT };
 
@@ -46,6 +47,42 @@ export function urlFor(base, database) {
 /** The compiled admin CLI, its stdout sent to our stderr. */
 export function cli(args, env) {
   execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 2, 'inherit'] });
+}
+
+// ── the services and the run's clean-up ──────────────────────────────────────
+
+/**
+ * The `test` profile's PostgreSQL and Redis, started if they are not running; `release()`
+ * stops them only when this run started both (someone else's may be in use).
+ */
+export async function testServices() {
+  const before = await servicesStatus('test');
+  const services = await startServices('test');
+  const ours = !before.postgres && !before.redis;
+  return {
+    ...services,
+    release: async () => {
+      if (ours) await stopServices('test').catch((e) => say(`stopping the test services: ${e.message}`));
+    },
+  };
+}
+
+/**
+ * Makes `cleanup` run at most once, whoever asks first: Ctrl-C or SIGTERM (then the process
+ * exits with 130 when it is done), or the run's own end. Answers the function to call at
+ * that end; it waits for a clean-up a signal already started, so the run never exits halfway.
+ */
+export function cleanUpOnSignal(cleanup) {
+  let running = null;
+  const once = () => (running ??= cleanup());
+  const onSignal = (signal) => {
+    if (running) return;
+    say(`${signal}: cleaning up…`);
+    once().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return once;
 }
 
 // ── a scratch database ───────────────────────────────────────────────────────
@@ -300,4 +337,106 @@ export function percentiles(values) {
   if (sorted.length === 0) return { n: 0, p50: null, p90: null, p99: null, max: null, min: null };
   const pct = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
   return { n: sorted.length, min: round(sorted[0], 1), p50: round(pct(0.5), 1), p90: round(pct(0.9), 1), p99: round(pct(0.99), 1), max: round(sorted[sorted.length - 1], 1) };
+}
+
+// ── load ─────────────────────────────────────────────────────────────────────
+
+/** A free loopback port for an app to listen on. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A bearer token for the demo secretariat. */
+export async function signIn(baseUrl) {
+  const res = await fetch(`${baseUrl}/api/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'secretariat', password: process.env.DEMO_PASSWORD || 'kaikaku-demo' }),
+  });
+  const body = await res.json().catch(() => null);
+  if (res.status !== 200 || !body?.access_token) throw new Error(`sign-in as secretariat failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+/** A problem+json answer in one line, for an error sample. */
+export function problemCode(text) {
+  try {
+    const p = JSON.parse(text);
+    return `${p.code ?? p.title ?? ''}: ${p.detail ?? ''}`.slice(0, 200);
+  } catch {
+    return text.slice(0, 200);
+  }
+}
+
+/** Hands out each id once; running out stops the run (`hint` says which knob to raise). */
+export function cursor(ids, what, hint = '') {
+  let next = 0;
+  return () => {
+    if (next >= ids.length) throw new Error(`ran out of fresh ${what} (${ids.length})${hint ? `; ${hint}` : ''}`);
+    return ids[next++];
+  };
+}
+
+/**
+ * A closed loop: `concurrency` callers, each starting its next request as soon as the
+ * previous one answered, until `total` requests are done. Latency is per request, from the
+ * call until `once` resolves (an HTTP answer's last byte, a COMMIT).
+ */
+export /**
+ * A closed loop: `concurrency` callers, each starting its next request as soon as the
+ * previous one answered, until `total` requests are done. Latency is per request, from
+ * the call to the last byte of the answer (for the API) or the COMMIT (for the baseline).
+ */
+async function closedLoop(concurrency, total, takeNext, once) {
+  const latencies = new Float64Array(total);
+  const errors = [];
+  let started = 0;
+  const t0 = process.hrtime.bigint();
+  const caller = async () => {
+    while (started < total) {
+      const i = started++;
+      const item = takeNext();
+      const s = process.hrtime.bigint();
+      try {
+        await once(item);
+      } catch (error) {
+        errors.push(error instanceof Error ? error.message : String(error));
+      }
+      latencies[i] = Number(process.hrtime.bigint() - s) / 1e6;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, caller));
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return summarise(latencies, seconds, errors);
+}
+
+export function summarise(latencies, seconds, errors) {
+  const sorted = Float64Array.from(latencies).sort();
+  // Nearest rank: the smallest value with at least p of the samples at or below it.
+  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+  const distinct = {};
+  // Ids make every message unique; without them, alike failures group into one line.
+  const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+  for (const e of errors) {
+    const key = e.replace(UUID, '<id>');
+    distinct[key] = (distinct[key] ?? 0) + 1;
+  }
+  return {
+    requests: latencies.length,
+    seconds: round(seconds, 3),
+    rate: round(latencies.length / seconds, 1),
+    p50: round(pct(0.5), 2),
+    p90: round(pct(0.9), 2),
+    p99: round(pct(0.99), 2),
+    max: round(sorted[sorted.length - 1], 2),
+    errors: errors.length,
+    errorSamples: distinct,
+  };
 }
