@@ -27,6 +27,7 @@ export * from './persistence/transaction-runner.js';
 export * from './persistence/with-transaction.js';
 export * from './http/concurrency.js';
 export * from './http/pagination.js';
+export * from './http/input-transforms.js';
 export * from './persistence/sql.js';
 export * from './http/parse-id.pipe.js';
 export * from './audit/audit-log.service.js';

@@ -5,7 +5,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { NORMALIZED_STATUSES, scaleOf, setScale, type NormalizedStatus } from '#libs/planning';
-import { AuditLog, DomainError, etagOf, ParseIdPipe, ValidationFailedError, versionFromIfMatch, withTransaction } from '#libs/platform';
+import { AuditLog, booleanFromQuery, DomainError, etagOf, ParseIdPipe, ValidationFailedError, versionFromIfMatch, withTransaction } from '#libs/platform';
 import {
   councilReportCsv,
   councilReportXlsx,
@@ -30,7 +30,6 @@ import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
 
-const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 const actorOf = (p: Principal) => ({ id: p.id, username: p.user.username });
 
 class ScaleEntryDto {
@@ -307,7 +306,7 @@ export class ReportsController {
 class ImportQuery {
   @ApiPropertyOptional({ description: 'default: the plan with this code' }) @IsOptional() @IsUUID() planId?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z0-9][a-z0-9_.-]{0,63}$/) planCode?: string;
-  @ApiPropertyOptional({ default: false }) @IsOptional() @Transform(toBool) @IsBoolean() dryRun?: boolean;
+  @ApiPropertyOptional({ default: false }) @IsOptional() @Transform(booleanFromQuery) @IsBoolean() dryRun?: boolean;
 }
 
 export const CSV_TYPE = 'text/csv';

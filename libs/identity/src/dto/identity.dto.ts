@@ -17,20 +17,17 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { PageQuery } from '#libs/platform';
+import { booleanFromQuery, lowerCased, PageQuery, trimmed } from '#libs/platform';
 import { SECURITY_EVENT_KINDS, type SecurityEventKind } from '../entities/security-event.entity.js';
 import { ORG_UNIT_KINDS, ROLES, type OrgUnitKind, type Role } from '../roles.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
-const toBool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{1,63}$/;
 export const ORG_UNIT_CODE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 
 export class SignInDto {
   @ApiProperty({ example: 'secretariat' })
-  @Transform(lower)
+  @Transform(lowerCased)
   @IsString()
   @MaxLength(64)
   username!: string;
@@ -61,19 +58,19 @@ export class GrantDto {
   role!: Role;
 
   @ApiProperty({ description: 'code of the organisation unit the role is held on', example: 'kenko' })
-  @Transform(lower)
+  @Transform(lowerCased)
   @Matches(ORG_UNIT_CODE_PATTERN)
   orgUnit!: string;
 }
 
 export class CreateUserDto {
   @ApiProperty({ example: 'kenko.sato' })
-  @Transform(lower)
+  @Transform(lowerCased)
   @Matches(USERNAME_PATTERN, { message: 'username: 2–64 lower-case letters, digits, . _ -' })
   username!: string;
 
   @ApiProperty({ example: '佐藤 花子' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -93,7 +90,7 @@ export class CreateUserDto {
   password?: string;
 
   @ApiProperty({ description: 'code of the unit the person belongs to', example: 'kenko' })
-  @Transform(lower)
+  @Transform(lowerCased)
   @Matches(ORG_UNIT_CODE_PATTERN)
   orgUnit!: string;
 
@@ -108,7 +105,7 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -129,7 +126,7 @@ export class UpdateUserDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(lower)
+  @Transform(lowerCased)
   @Matches(ORG_UNIT_CODE_PATTERN)
   orgUnit?: string;
 
@@ -150,7 +147,7 @@ export class UpdateUserDto {
 export class UpdateMeDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -179,7 +176,7 @@ export class ChangePasswordDto {
 export class UserQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'unit code: users belonging to it' })
   @IsOptional()
-  @Transform(lower)
+  @Transform(lowerCased)
   @Matches(ORG_UNIT_CODE_PATTERN)
   orgUnit?: string;
 
@@ -190,7 +187,7 @@ export class UserQuery extends PageQuery {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(toBool)
+  @Transform(booleanFromQuery)
   @IsBoolean()
   active?: boolean;
 
@@ -203,19 +200,19 @@ export class UserQuery extends PageQuery {
 
 export class CreateOrgUnitDto {
   @ApiProperty({ example: 'kenko.kenkozukuri' })
-  @Transform(lower)
+  @Transform(lowerCased)
   @Matches(ORG_UNIT_CODE_PATTERN)
   code!: string;
 
   @ApiProperty({ example: '健康づくり推進課' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
   nameJa!: string;
 
   @ApiProperty({ example: 'Health Promotion Division' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -226,7 +223,7 @@ export class CreateOrgUnitDto {
   kind!: Exclude<OrgUnitKind, 'city'>;
 
   @ApiProperty({ description: 'code of the parent unit', example: 'kenko' })
-  @Transform(lower)
+  @Transform(lowerCased)
   @Matches(ORG_UNIT_CODE_PATTERN)
   parent!: string;
 }
@@ -234,7 +231,7 @@ export class CreateOrgUnitDto {
 export class UpdateOrgUnitDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -242,7 +239,7 @@ export class UpdateOrgUnitDto {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -255,7 +252,7 @@ export class UpdateOrgUnitDto {
 
   @ApiPropertyOptional({ description: 'code of the new parent unit' })
   @IsOptional()
-  @Transform(lower)
+  @Transform(lowerCased)
   @Matches(ORG_UNIT_CODE_PATTERN)
   parent?: string;
 }
@@ -268,20 +265,20 @@ export class OrgUnitQuery extends PageQuery {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(toBool)
+  @Transform(booleanFromQuery)
   @IsBoolean()
   active?: boolean;
 
   @ApiPropertyOptional({ description: 'code of the parent unit' })
   @IsOptional()
-  @Transform(lower)
+  @Transform(lowerCased)
   @Matches(ORG_UNIT_CODE_PATTERN)
   parent?: string;
 }
 
 export class CreateApiTokenDto {
   @ApiProperty({ example: 'bureau spreadsheet sync' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -303,7 +300,7 @@ export class SecurityEventQuery extends PageQuery {
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(lower)
+  @Transform(lowerCased)
   @IsString()
   @MaxLength(64)
   username?: string;

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { trimmed } from '#libs/platform';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class ThemeInput {
   @ApiProperty({ example: '窓口DX推進による窓口のあり方見直し' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -21,7 +21,7 @@ export class CreatePolicyDto {
   number!: number;
 
   @ApiProperty({ example: '行政サービスの最適化' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -49,7 +49,7 @@ export class CreatePlanDto {
   code!: string;
 
   @ApiProperty({ example: '市役所改革プラン2027' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -86,7 +86,7 @@ export class CreatePlanDto {
 }
 
 export class UpdatePlanDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(200) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) mission?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) vision?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) values?: string;

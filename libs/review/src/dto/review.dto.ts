@@ -17,11 +17,9 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { PageQuery } from '#libs/platform';
+import { lowerCased, PageQuery, trimmed } from '#libs/platform';
+import { ORG_UNIT_CODE_PATTERN } from '#libs/identity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const lower = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
-const UNIT_CODE = /^[a-z][a-z0-9_.-]{0,63}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** One fiscal year of a proposal's schedule: what happens that year (検討, 試行, 実施, 拡充 …). */
@@ -33,7 +31,7 @@ export class ScheduleStepDto {
   fiscalYear!: number;
 
   @ApiProperty({ example: '検討' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -44,7 +42,7 @@ export class ScheduleStepDto {
 export class ProposalContentDto {
   @ApiPropertyOptional({ example: '窓口予約システムの全区展開' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -76,7 +74,7 @@ export class ProposalContentDto {
   @ArrayMaxSize(30)
   @ArrayUnique()
   @Transform(({ value }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v)) : value))
-  @Matches(UNIT_CODE, { each: true })
+  @Matches(ORG_UNIT_CODE_PATTERN, { each: true })
   collaboratingUnits?: string[];
 
   @ApiPropertyOptional({ description: 'expected effect (期待される効果)' })
@@ -115,7 +113,7 @@ export class CreateProposalDto extends ProposalContentDto {
   inquiryId!: string;
 
   @ApiProperty({ example: '窓口予約システムの全区展開' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -123,8 +121,8 @@ export class CreateProposalDto extends ProposalContentDto {
 
   @ApiPropertyOptional({ description: 'code of the owning unit; defaults to the editor’s unit when they edit for one unit only', example: 'chuo' })
   @IsOptional()
-  @Transform(lower)
-  @Matches(UNIT_CODE)
+  @Transform(lowerCased)
+  @Matches(ORG_UNIT_CODE_PATTERN)
   owningUnit?: string;
 }
 
@@ -135,7 +133,7 @@ export class CorrectProposalDto {
   changes!: ProposalContentDto;
 
   @ApiProperty({ description: 'why a decided proposal is corrected (訂正理由)' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(2000)
@@ -168,14 +166,14 @@ export class ProposalQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() inquiryId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() planId?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z][a-z0-9_]{0,63}$/) state?: string;
-  @ApiPropertyOptional({ description: 'unit code' }) @IsOptional() @Transform(lower) @Matches(UNIT_CODE) owningUnit?: string;
+  @ApiPropertyOptional({ description: 'unit code' }) @IsOptional() @Transform(lowerCased) @Matches(ORG_UNIT_CODE_PATTERN) owningUnit?: string;
 }
 
 export class CreateInquiryDto {
   @ApiProperty() @IsUUID() planId!: string;
 
   @ApiProperty({ example: '令和6年度 市役所改革プラン取組 全庁照会' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -193,12 +191,12 @@ export class CreateInquiryDto {
   @IsArray()
   @ArrayMaxSize(200)
   @ArrayUnique()
-  @Matches(UNIT_CODE, { each: true })
+  @Matches(ORG_UNIT_CODE_PATTERN, { each: true })
   targetUnits?: string[];
 }
 
 export class UpdateInquiryDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) title?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(200) title?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(4000) description?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(DAY) @IsISO8601({ strict: true }) dueDate?: string;
   @ApiPropertyOptional({ type: [String], description: 'only while the inquiry is a draft' })
@@ -206,7 +204,7 @@ export class UpdateInquiryDto {
   @IsArray()
   @ArrayMaxSize(200)
   @ArrayUnique()
-  @Matches(UNIT_CODE, { each: true })
+  @Matches(ORG_UNIT_CODE_PATTERN, { each: true })
   targetUnits?: string[];
 }
 
@@ -218,8 +216,8 @@ export class InquiryTransitionDto {
 export class NilReturnDto {
   @ApiPropertyOptional({ description: 'the unit declaring 該当なし; defaults to the approver’s unit', example: 'kita' })
   @IsOptional()
-  @Transform(lower)
-  @Matches(UNIT_CODE)
+  @Transform(lowerCased)
+  @Matches(ORG_UNIT_CODE_PATTERN)
   orgUnit?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(2000) comment?: string;
@@ -236,7 +234,7 @@ export type MeetingKind = (typeof MEETING_KINDS)[number];
 export class CreateMeetingDto {
   @ApiProperty() @IsUUID() planId!: string;
   @ApiProperty({ enum: MEETING_KINDS }) @IsIn(MEETING_KINDS) kind!: MeetingKind;
-  @ApiProperty({ example: '第1回 市役所改革推進委員会' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) title!: string;
+  @ApiProperty({ example: '第1回 市役所改革推進委員会' }) @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(200) title!: string;
   @ApiProperty({ example: '2027-01-20' }) @Matches(DAY) @IsISO8601({ strict: true }) heldOn!: string;
 }
 

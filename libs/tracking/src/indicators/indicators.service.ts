@@ -4,16 +4,15 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { DataSource, type EntityManager } from 'typeorm';
 import { fiscalYearLabel } from '#libs/calendar';
-import { AuditLog, DomainError, execute, NotFoundError, pageOf, PageQuery, ValidationFailedError, VersionConflictError, type Page } from '#libs/platform';
+import { AuditLog, DomainError, execute, NotFoundError, type Page, pageOf, PageQuery, trimmed, ValidationFailedError, VersionConflictError } from '#libs/platform';
 import { achievementRate, DEFAULT_GRADING, gradeOf, type Direction, type Grade } from './achievement.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const DIRECTIONS = ['higher_better', 'lower_better', 'ceiling'] as const;
 
 export class CreateIndicatorDto {
   @ApiProperty() @IsUUID() planId!: string;
   @ApiProperty({ example: 'kpi-07' }) @Matches(/^[A-Za-z0-9_.-]{1,32}$/) code!: string;
-  @ApiProperty({ example: '実質公債費比率' }) @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @ApiProperty({ example: '実質公債費比率' }) @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(200) name!: string;
   @ApiPropertyOptional({ example: '%' }) @IsOptional() @IsString() @MaxLength(20) unit?: string;
   @ApiPropertyOptional({ minimum: 0, maximum: 6 }) @IsOptional() @IsInt() @Min(0) @Max(6) decimals?: number;
   @ApiProperty({ enum: DIRECTIONS }) @IsIn(DIRECTIONS) direction!: Direction;
@@ -26,7 +25,7 @@ export class CreateIndicatorDto {
 }
 
 export class UpdateIndicatorDto {
-  @ApiPropertyOptional() @IsOptional() @Transform(trim) @IsString() @MinLength(1) @MaxLength(200) name?: string;
+  @ApiPropertyOptional() @IsOptional() @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(200) name?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(20) unit?: string;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(6) decimals?: number;
   @ApiPropertyOptional({ enum: DIRECTIONS }) @IsOptional() @IsIn(DIRECTIONS) direction?: Direction;

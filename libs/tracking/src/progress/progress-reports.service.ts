@@ -5,17 +5,16 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 
 import { DataSource, type EntityManager } from 'typeorm';
 import { fiscalYearLabel } from '#libs/calendar';
 import { scopeIncludes, type Principal } from '#libs/identity';
-import { AppConfig, AuditLog, DomainError, execute, NotFoundError, OutboxService, ValidationFailedError, VersionConflictError, WorkflowRegistry } from '#libs/platform';
+import { AppConfig, AuditLog, DomainError, execute, NotFoundError, OutboxService, trimmed, ValidationFailedError, VersionConflictError, WorkflowRegistry } from '#libs/platform';
 import { DeadlinesService } from '#libs/scheduling';
 import { WorkflowEngine, type Actor, type Label } from '#libs/workflow';
 import { needsReason, scaleOf, type ScaleEntry } from '#libs/planning';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class ProgressReportContentDto {
   @ApiPropertyOptional({ description: 'status code or its Japanese label (計画通り進捗 …)', example: 'on_track' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(64)
   status?: string;
@@ -39,7 +38,7 @@ export class CreateProgressReportDto extends ProgressReportContentDto {
   period?: 'annual' | 'midyear';
 
   @ApiProperty({ example: 'on_track' })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @MaxLength(64)
   declare status: string;
