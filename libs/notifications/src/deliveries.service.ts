@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { OutboxService, prepared, withTransaction } from '#libs/platform';
+import { OutboxService, prepared } from '#libs/platform';
 import { EmailChannel } from './channels/email.channel.js';
 import { WebhookChannel } from './channels/webhook.channel.js';
 import type { Recipient } from './recipients.js';
@@ -22,7 +22,8 @@ interface ChannelRow {
 /**
  * Deliveries: one row per (what is told, recipient, channel), under a unique key. A job
  * that runs twice, a reminder fired twice, or a reconciliation adding the job again finds
- * the row and sends nothing more; each row is sent by its own retried job.
+ * the row and sends nothing more. An in-app row is born sent with its notification; an
+ * e-mail or webhook row is sent by its own retried job.
  */
 @Injectable()
 export class DeliveriesService {
@@ -93,15 +94,7 @@ export class DeliveriesService {
     try {
       switch (d.channel as Channel) {
         case 'in_app':
-          // Recorded deliveries are told in-app at once (see record); this serves rows left
-          // unsent by an older release. The notification and the "sent" mark commit together.
-          await withTransaction(this.dataSource, async (m) => {
-            await m.query(
-              `INSERT INTO notification (user_id, delivery_id, kind, title, body, link) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (delivery_id) DO NOTHING`,
-              [d.recipient_user_id, d.id, message.kind, message.subject, message.body, message.link],
-            );
-            await m.query(`UPDATE delivery SET sent_at = now(), attempts = attempts + 1 WHERE id = $1 AND sent_at IS NULL`, [d.id]);
-          });
+          // Born sent, with its notification, in the transaction that recorded it (record()).
           return;
         case 'email':
           if (!d.email) return this.give(d.id, 'the recipient has no e-mail address');

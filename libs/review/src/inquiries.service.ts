@@ -181,18 +181,15 @@ export class InquiriesService {
       toState: decision.to,
       details: { version: expectedVersion + 1, comment: input.comment ?? null, workflow: `${row.workflow_name}@${row.workflow_version}` },
     });
-    for (const effect of decision.effects) {
-      await this.outbox.enqueue(m, 'workflow.effect', {
-        effect,
-        subject: 'inquiry',
-        recordId: id,
-        action: input.action,
-        from: decision.from,
-        to: decision.to,
-        actorUserId: principal.id,
-        auditEntryId: entry.id,
-      });
-    }
+    await this.outbox.enqueueEffects(m, decision.effects, {
+      subject: 'inquiry',
+      recordId: id,
+      action: input.action,
+      from: decision.from,
+      to: decision.to,
+      actorUserId: principal.id,
+      auditEntryId: entry.id,
+    });
     return this.get(principal, id, m);
   }
 

@@ -306,18 +306,15 @@ export class ProposalsService {
         workflow: `${row.workflow_name}@${row.workflow_version}`,
       },
     });
-    for (const effect of decision.effects) {
-      await this.outbox.enqueue(m, 'workflow.effect', {
-        effect,
-        subject: 'proposal',
-        recordId: id,
-        action: input.action,
-        from: decision.from,
-        to: decision.to,
-        actorUserId: principal.id,
-        auditEntryId: entry.id,
-      });
-    }
+    await this.outbox.enqueueEffects(m, decision.effects, {
+      subject: 'proposal',
+      recordId: id,
+      action: input.action,
+      from: decision.from,
+      to: decision.to,
+      actorUserId: principal.id,
+      auditEntryId: entry.id,
+    });
     // The answer is the row as it now stands, without reading it back.
     return this.view({
       ...row,

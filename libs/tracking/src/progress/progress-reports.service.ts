@@ -202,18 +202,15 @@ export class ProgressReportsService {
       details: { version: expectedVersion + 1, comment: input.comment ?? null },
     });
     // Who is told (the secretariat of a submission, the bureau of a return) is the workflow's data.
-    for (const effect of decision.effects) {
-      await this.outbox.enqueue(m, 'workflow.effect', {
-        effect,
-        subject: 'progress-report',
-        recordId: id,
-        action: input.action,
-        from: decision.from,
-        to: decision.to,
-        actorUserId: principal.id,
-        auditEntryId: entry.id,
-      });
-    }
+    await this.outbox.enqueueEffects(m, decision.effects, {
+      subject: 'progress-report',
+      recordId: id,
+      action: input.action,
+      from: decision.from,
+      to: decision.to,
+      actorUserId: principal.id,
+      auditEntryId: entry.id,
+    });
     return this.get(principal, id, m);
   }
 

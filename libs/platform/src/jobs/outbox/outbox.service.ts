@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { JOB_CATALOGUE, type JobName, type JobPayloads } from '../job-catalogue.js';
+import { JOB_CATALOGUE, type JobName, type JobPayloads, type WorkflowEffectPayload } from '../job-catalogue.js';
 import { prepared } from '../../persistence/prepared.js';
 
 /** Channel on which a commit that wrote outbox rows wakes the relays at once. */
@@ -37,5 +37,13 @@ export class OutboxService {
       [JOB_CATALOGUE[job].queue, job, JSON.stringify(payload), options.runAt ?? null, options.requestId ?? null, OUTBOX_CHANNEL, options.jobId ?? null],
     );
     return rows[0].id;
+  }
+
+  /**
+   * What follows a workflow transition: one `workflow.effect` job per effect its definition
+   * names (notify the owners, the reviewers …), committed with the transition.
+   */
+  async enqueueEffects(manager: EntityManager, effects: readonly string[], transition: Omit<WorkflowEffectPayload, 'effect'>): Promise<void> {
+    for (const effect of effects) await this.enqueue(manager, 'workflow.effect', { effect, ...transition });
   }
 }
