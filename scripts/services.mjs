@@ -16,9 +16,15 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * KAIKAKU_PORT_OFFSET moves every profile's ports (e.g. 100: 55532/56479 and 55533/56480), so
+ * several clones on one machine (worktrees, a CI run beside a developer) each get their own servers.
+ */
+const PORT_OFFSET = Number.parseInt(process.env.KAIKAKU_PORT_OFFSET ?? '0', 10) || 0;
+
 export const PROFILES = {
-  dev: { pgPort: 55432, redisPort: 56379 },
-  test: { pgPort: 55433, redisPort: 56380 },
+  dev: { pgPort: 55432 + PORT_OFFSET, redisPort: 56379 + PORT_OFFSET },
+  test: { pgPort: 55433 + PORT_OFFSET, redisPort: 56380 + PORT_OFFSET },
 };
 
 /**
