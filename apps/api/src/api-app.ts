@@ -10,6 +10,9 @@ import {
   requestIdFor,
 } from '#libs/platform';
 import { ApiModule } from './api.module.js';
+import fastifyCookie from '@fastify/cookie';
+import { mountSecurityHeaders } from './http/security-headers.js';
+import { mountWebApp } from './http/web-app.js';
 import { mountOpenApi } from './openapi.js';
 
 export const API_PREFIX = 'api/v1';
@@ -35,6 +38,10 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
+  // Before any route, so that the headers cover all of them (API, docs, dashboard, web app).
+  await mountSecurityHeaders(app);
+  // Reads the browser session's refresh cookie (apps/api/src/identity/session.controller.ts).
+  await app.register(fastifyCookie as never);
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
@@ -58,5 +65,6 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
     const { mountQueueDashboard } = await import('./admin/queue-dashboard.js');
     await mountQueueDashboard(app);
   }
+  await mountWebApp(app, config);
   return app;
 }
