@@ -60,8 +60,7 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   });
   mountOpenApi(app, config.OPENAPI_UI === 'true');
   if (config.QUEUE_DASHBOARD === 'true') {
-    // Loaded only when on: its static-file plugin pulls in an ESM-only package that the
-    // jest runtime cannot load on Node 20 (see OPENAPI_UI).
+    // Loaded only when on: nothing of Bull Board is loaded where the dashboard is off.
     const { mountQueueDashboard } = await import('./admin/queue-dashboard.js');
     await mountQueueDashboard(app);
   }
