@@ -163,6 +163,27 @@ describe('browser sessions (refresh cookie)', () => {
     expect((await refresh(token)).status).toBe(401);
   });
 
+  it('two refreshes of one token at once: one succeeds, the other is reuse and ends the session', async () => {
+    const token = refreshCookieOf(await start('kenko.approver')).value;
+    const answers = await Promise.all([refresh(token), refresh(token)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 401]);
+    const winner = answers.find((a) => a.status === 200)!;
+    expect((await refresh(refreshCookieOf(winner).value)).status).toBe(401);
+  });
+
+  it('counts sign-ins here against the same limits as POST /auth/token', async () => {
+    const limit = 10; // LOGIN_MAX_ATTEMPTS_PER_USERNAME's default
+    for (let i = 0; i < limit; i++) {
+      const res = i % 2 === 0 ? await start('seisaku.editor', 'wrong-password') : await http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'seisaku.editor', password: 'wrong-password' } });
+      expect(res.status).toBe(401);
+    }
+    const limited = await start('seisaku.editor');
+    expect(limited.status).toBe(429);
+    expect(limited.body.code).toBe('RATE_LIMITED');
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(limited.headers.getSetCookie()).toEqual([]);
+  });
+
   it('leaves bearer tokens and API tokens working as before', async () => {
     const auth = await signIn(api.url, 'kenko.approver');
     const me = as(api.url, auth);

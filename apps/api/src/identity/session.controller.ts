@@ -1,6 +1,6 @@
 import type {} from '@fastify/cookie';
 import { Body, Controller, Delete, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiCookieAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AccessTokenResponse, BrowserSessionsService, SignInDto, type BrowserSession, type RequestOrigin } from '#libs/identity';
 import { AppConfig } from '#libs/platform';
@@ -46,10 +46,9 @@ export class SessionController {
   @Post('refresh')
   @HttpCode(200)
   @Access.public()
-  @ApiCookieAuth(REFRESH_COOKIE)
   @ApiOperation({
     summary: 'A new access token for the browser session (no body: the refresh cookie); the cookie is rotated',
-    description: 'Presenting a refresh token that was already rotated revokes the whole session (every token of that sign-in).',
+    description: `Reads the \`${REFRESH_COOKIE}\` cookie that the browser sends by itself. Presenting a refresh token that was already rotated revokes the whole session (every token of that sign-in) and is logged as session.reuse_detected.`,
   })
   @ApiOkResponse({ type: AccessTokenResponse, headers: { 'Set-Cookie': { description: `a new ${REFRESH_COOKIE}`, schema: { type: 'string' } } } })
   @ApiUnauthorizedResponse({ description: 'no cookie, or the session expired, was signed out, revoked, reused or its user disabled (UNAUTHENTICATED)' })
@@ -65,8 +64,7 @@ export class SessionController {
   @Delete()
   @HttpCode(204)
   @Access.public()
-  @ApiCookieAuth(REFRESH_COOKIE)
-  @ApiOperation({ summary: 'Sign out of the browser session: revokes it and clears the refresh cookie' })
+  @ApiOperation({ summary: 'Sign out of the browser session: revokes it and clears the refresh cookie', description: `Reads the \`${REFRESH_COOKIE}\` cookie.` })
   @ApiNoContentResponse({ description: 'signed out (also when there was no session)' })
   async end(@Origin() origin: RequestOrigin, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     await this.sessions.end(req.cookies[REFRESH_COOKIE], origin);
