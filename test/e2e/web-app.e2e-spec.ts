@@ -123,6 +123,7 @@ describe('the web application at / and the security headers', () => {
       expect(csp).not.toMatch(/unsafe-eval|https?:|\*/);
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('referrer-policy')).toBe('same-origin');
+      expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('x-powered-by')).toBeNull();
     });
 

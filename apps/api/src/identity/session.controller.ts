@@ -2,7 +2,7 @@ import type {} from '@fastify/cookie';
 import { Body, Controller, Delete, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AccessTokenResponse, BrowserSessionsService, SignInDto, type BrowserSession, type RequestOrigin } from '#libs/identity';
+import { AccessTokenResponse, BrowserSessionsService, SessionEndedError, SignInDto, type BrowserSession, type RequestOrigin } from '#libs/identity';
 import { AppConfig } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { Origin } from '../access/current-principal.decorator.js';
@@ -56,7 +56,8 @@ export class SessionController {
     try {
       return this.answer(req, reply, await this.sessions.refresh(req.cookies[REFRESH_COOKIE], origin));
     } catch (error) {
-      this.clearCookie(req, reply);
+      // An ended session's cookie goes; a passing outage (503) keeps it for the next try.
+      if (error instanceof SessionEndedError) this.clearCookie(req, reply);
       throw error;
     }
   }
