@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApi, testConfig, type RunningApi } from '../support/apps.js';
-import { axeViolations, expectCleanPage, expectSameOrigin, openBrowser, screenshot, type TestBrowser } from '../support/browser.js';
+import { axeViolations, expectCleanPage, expectSameOrigin, openBrowser, screenshot, signInContext, type TestBrowser } from '../support/browser.js';
 import { createTestDatabase, DEMO_PASSWORD, type TestDatabase } from '../support/database.js';
 
 /**
@@ -73,6 +73,30 @@ describe('operator pages in a browser', () => {
   it('the queue dashboard refuses a browser without an admin password', async () => {
     const { page, context } = await browser.newPage(api.url, { httpCredentials: { username: 'viewer', password: DEMO_PASSWORD } });
     expect((await page.goto('/admin/queues'))?.status()).toBe(403);
+    await context.close();
+  });
+
+  it('a browser keeps the refresh cookie from scripts and sends it only to the session routes', async () => {
+    const { page, context } = await browser.newPage(api.url);
+    await page.goto('/');
+    await signInContext(context, 'kenko.editor');
+    const [cookie] = await context.cookies(`${api.url}/api/v1/auth/session/refresh`);
+    expect(cookie).toMatchObject({ name: 'kaikaku_refresh', httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth/session', secure: false });
+    expect(await context.cookies(`${api.url}/api/v1/me`)).toEqual([]);
+    expect(await context.cookies(`${api.url}/`)).toEqual([]);
+    await expect(page.evaluate('document.cookie')).resolves.toBe('');
+    // What the web app does on load: refresh with the cookie the browser sends by itself.
+    const refreshed = (await page.evaluate(`fetch('/api/v1/auth/session/refresh', { method: 'POST' }).then(async (r) => ({ status: r.status, body: await r.json() }))`)) as {
+      status: number;
+      body: { access_token: string };
+    };
+    expect(refreshed.status).toBe(200);
+    const me = (await page.evaluate(`fetch('/api/v1/me', { headers: { authorization: 'Bearer ${refreshed.body.access_token}' } }).then((r) => r.json())`)) as { username: string };
+    expect(me.username).toBe('kenko.editor');
+    const [rotated] = await context.cookies(`${api.url}/api/v1/auth/session/refresh`);
+    expect(rotated.value).not.toBe(cookie.value);
+    expect(await page.evaluate(`fetch('/api/v1/auth/session', { method: 'DELETE' }).then((r) => r.status)`)).toBe(204);
+    expect(await context.cookies(`${api.url}/api/v1/auth/session/refresh`)).toEqual([]);
     await context.close();
   });
 

@@ -10,6 +10,7 @@
  *   expectCleanPage(log);                                // no console error, page error or CSP violation
  *   expect(await axeViolations(page)).toEqual([]);       // axe-core, wcag2a + wcag2aa: serious and critical only
  *   await screenshot(page, 'proposals-list');            // .local/screenshots/proposals-list.png (git-ignored)
+ *   await signInContext(context, 'kenko.editor');        // a browser session without the sign-in page (refresh cookie set)
  *   await browser.close();
  *
  * `log` is live: `requests` (every request the page made, foreign ones included: those are
@@ -24,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { expect } from '@jest/globals';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { DEMO_PASSWORD } from './database.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOT_DIR = join(ROOT, '.local', 'screenshots');
@@ -155,4 +157,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * Signs a browser context in as `username` through POST /api/v1/auth/session, as the sign-in
+ * page does: the httpOnly refresh cookie lands in the context, so the web app's first refresh
+ * finds the session. For tests whose subject is not the sign-in page.
+ */
+export async function signInContext(context: BrowserContext, username: string, password = DEMO_PASSWORD): Promise<void> {
+  const res = await context.request.post('/api/v1/auth/session', { data: { username, password } });
+  if (!res.ok()) throw new Error(`browser sign-in of ${username} failed: ${res.status()} ${await res.text()}`);
 }
