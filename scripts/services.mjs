@@ -87,6 +87,21 @@ export function findRedisServer({ install = true } = {}) {
   return findRedisServer({ install: false });
 }
 
+/** Where the Japanese font of the browser tests' screenshots lives once fonts-noto-cjk is installed. */
+const CJK_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
+
+/**
+ * Debian's Chromium for the browser tests (driven by playwright-core, which downloads
+ * nothing), with the CJK fonts its screenshots of Japanese pages need. Installed when
+ * missing and root, like PostgreSQL and Redis; otherwise null.
+ */
+export function findChromium({ install = isRoot } = {}) {
+  const found = which('chromium') ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : null);
+  if ((found && existsSync(CJK_FONT)) || !install) return found;
+  aptInstall(found ? ['fonts-noto-cjk'] : ['chromium', 'fonts-noto-cjk']);
+  return findChromium({ install: false });
+}
+
 function portOpen(port, host = '127.0.0.1') {
   return new Promise((done) => {
     const socket = createConnection({ port, host });

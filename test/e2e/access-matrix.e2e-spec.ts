@@ -107,11 +107,21 @@ describe('access matrix', () => {
   const freshDraftInquiry = async () =>
     ok(await (await user('secretariat')).post('/inquiries', { planId: fx.plan, title: `照会 ${++counter}`, dueDate: daysFromNow(14) }), 201).body.id as string;
 
+  /** A fresh browser session's refresh cookie (`name=value`). */
+  const sessionCookie = async () => {
+    const res = await http(`${api.url}/api/v1/auth/session`, { method: 'POST', json: { username: 'viewer', password: DEMO_PASSWORD } });
+    return res.headers.getSetCookie()[0].split(';')[0];
+  };
+
   const SAMPLES: Record<string, Sample> = {
     // ── platform and identity ──
     'GET /health': { success: 200, build: async () => ({ path: '/health' }) },
     'GET /health/ready': { success: 200, build: async () => ({ path: '/health/ready' }) },
     'POST /auth/token': { success: 200, build: async () => ({ path: '/auth/token', body: { username: 'viewer', password: DEMO_PASSWORD } }) },
+    'POST /auth/session': { success: 200, build: async () => ({ path: '/auth/session', body: { username: 'viewer', password: DEMO_PASSWORD } }) },
+    // The browser session's routes take the refresh cookie, whoever else the caller is.
+    'POST /auth/session/refresh': { success: 200, build: async () => ({ path: '/auth/session/refresh', headers: { cookie: await sessionCookie() } }) },
+    'DELETE /auth/session': { success: 204, build: async () => ({ path: '/auth/session', headers: { cookie: await sessionCookie() } }) },
     'GET /me': { success: 200, build: async () => ({ path: '/me' }) },
     'GET /system/ping': { success: 200, build: async () => ({ path: '/system/ping' }) },
     'PATCH /me': { success: 200, build: async () => ({ path: '/me', body: { displayName: 'Matrix' } }) },

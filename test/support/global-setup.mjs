@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startServices } from '../../scripts/services.mjs';
+import { findChromium, startServices } from '../../scripts/services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const TEMPLATE_DB = 'kaikaku_template';
@@ -20,6 +20,13 @@ export default async function globalSetup() {
   process.env.TEST_REDIS_URL = services.redisUrl;
   process.env.TEST_PG_BIN = services.pgBin;
   process.env.TEST_REDIS_SERVER = services.redisServer;
+  // The browser tests' Chromium, installed here once (not by each parallel file); without
+  // it only those tests fail, with test/support/browser.ts saying how to get it.
+  try {
+    process.env.TEST_CHROMIUM = findChromium() ?? '';
+  } catch (error) {
+    process.stderr.write(`[global-setup] no Chromium for the browser tests: ${error.message}\n`);
+  }
 
   const cli = join(ROOT, 'dist/apps/cli/src/main.js');
   if (!existsSync(cli)) {

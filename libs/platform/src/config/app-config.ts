@@ -172,6 +172,17 @@ export class AppConfig {
   @Max(24 * 3600)
   ACCESS_TOKEN_TTL_SECONDS = 900;
 
+  /**
+   * How long a browser session (POST /auth/session) lasts, in seconds: its refresh token
+   * rotates on every use but the family keeps the expiry of its sign-in, so a person signs
+   * in again after this (default 12 h: a working day).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  @Max(30 * 86_400)
+  REFRESH_TOKEN_TTL_SECONDS = 12 * 3600;
+
   /** Sign-in attempts per username within the window; then 429 until the window ends. */
   @Transform(toInt)
   @IsInt()
@@ -248,6 +259,14 @@ export class AppConfig {
   @Min(0)
   @Max(600_000)
   ROLLUP_REFRESH_DELAY_MS = 2000;
+
+  /**
+   * Folder of the built web application (index.html and assets/), served at `/`. A relative
+   * path is taken from the repository root, so it is the same from src/ and from dist/.
+   */
+  @IsString()
+  @IsNotEmpty()
+  WEB_ROOT = 'dist/web';
 
   /** true: the queue dashboard (Bull Board) at /admin/queues, for admins (HTTP Basic or Bearer). */
   @IsIn(['true', 'false'])
