@@ -111,6 +111,7 @@ export class CouncilReportService {
         actual: x.actual,
         achievementRate: x.achievementRate,
         grade: x.grade,
+        gradingBand: x.gradingBand,
       })),
       generatedAt: new Date().toISOString(),
       snapshotId: snapshot?.id ?? null,

@@ -62,6 +62,8 @@ export interface ReportIndicator {
   /** Percent, e.g. 62.5. */
   achievementRate: number | null;
   grade: Grade;
+  /** The grading rule's band (0.1 = ±10 points of achievement); absent: the default. */
+  gradingBand?: number;
 }
 
 export interface CouncilReport {
