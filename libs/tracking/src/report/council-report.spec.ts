@@ -122,6 +122,7 @@ const KUMAMOTO_FY2022: CouncilReport = {
   // 31 May 15:30 UTC is already 1 June in Japan.
   generatedAt: '2023-05-31T15:30:00.000Z',
   snapshotId: 'snap-2023-0601',
+  auditCheckpoint: { id: '5f0c1d2e-0000-4000-8000-000000000042', seq: 4210, headHash: 'ab'.repeat(32), signedAt: '2023-05-31T15:05:00.000Z', keyId: '0123456789abcdef' },
 };
 
 const INITIATIVE_COUNT = KUMAMOTO_FY2022.policies.reduce((n, p) => n + p.initiatives.length, 0);
@@ -314,6 +315,7 @@ describe('council report workbook', () => {
     expect(texts).toContain('作成日 令和5年6月1日');
     expect(texts).toContain('計画期間 令和2年度～令和5年度');
     expect(texts).toContain('スナップショット snap-2023-0601');
+    expect(texts).toContain('監査ログ確認点 #4210（署名 令和5年6月1日、鍵 0123456789abcdef、先頭ハッシュ abababababababab…、ID 5f0c1d2e-0000-4000-8000-000000000042）');
   });
 
   it('leaves out the 未報告 note when every initiative reported', async () => {

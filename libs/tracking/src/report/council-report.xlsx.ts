@@ -111,6 +111,13 @@ function addSummarySheet(workbook: ExcelJS.Workbook, report: CouncilReport, gene
   sheet.addRow([`作成日 ${warekiDate(todayInTokyo(generatedAt)).label}`]);
   // A report made from a frozen snapshot can be reproduced; naming it lets the clerk check which.
   if (report.snapshotId !== null) sheet.addRow([`スナップショット ${report.snapshotId}`]);
+  // The audit log's signed checkpoint at the time: the history behind these figures can be proven against it.
+  const checkpoint = report.auditCheckpoint;
+  sheet.addRow([
+    checkpoint
+      ? `監査ログ確認点 #${checkpoint.seq}（署名 ${warekiDate(todayInTokyo(new Date(checkpoint.signedAt))).label}、鍵 ${checkpoint.keyId}、先頭ハッシュ ${checkpoint.headHash.slice(0, 16)}…、ID ${checkpoint.id}）`
+      : '監査ログ確認点 なし（署名済みの確認点がまだありません）',
+  ]);
 
   sheet.getColumn(1).width = fitWidth(['方針', ...summary.rows.map(policyLabel)], 12, 48);
   for (let c = 2; c <= columnCount; c++) sheet.getColumn(c).width = fitWidth([header.getCell(c).text], 10, 24);
