@@ -34,5 +34,6 @@ export * from './audit/audit-log.service.js';
 export * from './audit/canonical-json.js';
 export * from './http/idempotency.js';
 export * from './workflows/workflow-registry.js';
+export * from './workflows/transition-pipeline.js';
 export * from './persistence/prepared.js';
 export * from './jobs/queue-backend.js';
