@@ -35,6 +35,7 @@ export * from './audit/audit-checkpoints.js';
 export * from './audit/canonical-json.js';
 export * from './http/idempotency.js';
 export * from './workflows/workflow-registry.js';
+export * from './workflows/transition-pipeline.js';
 export * from './persistence/prepared.js';
 export * from './jobs/queue-backend.js';
 export * from './errors/problem.response.js';
