@@ -64,6 +64,16 @@ function aptInstall(packages) {
   execFileSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env });
 }
 
+/**
+ * The independent readers the tests check our files with: Python's icalendar (Debian's
+ * python3-icalendar, for the system /usr/bin/python3 — a `python3` on PATH may be a pyenv shim).
+ */
+export function ensureFileReaders() {
+  const python = '/usr/bin/python3';
+  const has = () => existsSync(python) && run(python, ['-c', 'import icalendar']).status === 0;
+  if (!has()) aptInstall(['python3-icalendar']);
+}
+
 /** The folder holding initdb/pg_ctl: the newest /usr/lib/postgresql/<v>/bin, else PATH. */
 export function findPostgresBin({ install = true } = {}) {
   const base = '/usr/lib/postgresql';

@@ -271,6 +271,9 @@ describe('access matrix', () => {
     'GET /initiatives': { success: 200, build: async () => ({ path: '/initiatives' }) },
     'GET /initiatives/:id': { success: 200, build: async () => ({ path: `/initiatives/${fx.initiative}` }) },
     'GET /audit/verify': { success: 200, build: async () => ({ path: '/audit/verify' }) },
+    'POST /audit/checkpoints': { success: 201, build: async () => ({ path: '/audit/checkpoints', body: {} }) },
+    'GET /audit/checkpoints': { success: 200, build: async () => ({ path: '/audit/checkpoints' }) },
+    'GET /audit/checkpoints/:id': { success: 200, build: async () => ({ path: `/audit/checkpoints/${fx.checkpoint}` }) },
 
     // ── deadlines and notifications ──
     'GET /deadlines': { success: 200, build: async () => ({ path: '/deadlines' }) },
@@ -429,6 +432,7 @@ describe('access matrix', () => {
     [fx.kenkoDraftReport, fx.chuoDraftReport] = [await reportIn('kenko', 'draft'), await reportIn('chuo', 'draft')];
     fx.indicator = (await db.query(`SELECT id FROM indicator WHERE plan_id = $1 AND code = 'kpi-1'`, [fx.stage3]))[0].id;
     fx.snapshot = ok(await secretariat.post('/rollups/snapshots', { planId: fx.stage3, fiscalYear: 2022, title: '行列の基準' }), 201).body.id;
+    fx.checkpoint = ok(await (await user('admin')).post('/audit/checkpoints', {}), 201).body.id;
     fx.calendarToken = new URL(ok(await (await user('kenko.editor')).post('/me/calendar-feed', {})).body.url).searchParams.get('token')!;
   }, 120_000);
   afterAll(async () => {

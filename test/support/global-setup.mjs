@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { findChromium, startServices } from '../../scripts/services.mjs';
+import { ensureFileReaders, findChromium, startServices } from '../../scripts/services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const TEMPLATE_DB = 'kaikaku_template';
@@ -14,6 +14,7 @@ export const DEMO_TEMPLATE_DB = 'kaikaku_demo_template';
 
 export default async function globalSetup() {
   const services = await startServices('test');
+  ensureFileReaders();
   // The owner's URL (to create and drop databases) and the apps' role's.
   process.env.TEST_DATABASE_URL = services.migrationDatabaseUrl;
   process.env.TEST_APP_DATABASE_URL = services.databaseUrl;

@@ -1,6 +1,7 @@
 import { RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import {
   AppConfig,
@@ -13,9 +14,38 @@ import { ApiModule } from './api.module.js';
 import fastifyCookie from '@fastify/cookie';
 import { mountSecurityHeaders } from './http/security-headers.js';
 import { mountWebApp } from './http/web-app.js';
-import { mountOpenApi } from './openapi.js';
+import { buildOpenApiDocument, mountOpenApi } from './openapi.js';
 
 export const API_PREFIX = 'api/v1';
+
+/** Routes live under /api/v1, except the probes. */
+function applyRoutePrefix(app: NestFastifyApplication): void {
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+}
+
+/**
+ * The OpenAPI document of this API without connecting to anything (Nest's preview mode:
+ * modules are scanned, no provider is created), for `npm run openapi:types`. The e2e test
+ * checks it against what the running server serves at /docs-json.
+ */
+export async function openApiDocumentOf(config: AppConfig): Promise<OpenAPIObject> {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config), new FastifyAdapter(), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
+  try {
+    applyRoutePrefix(app);
+    return buildOpenApiDocument(app);
+  } finally {
+    await app.close();
+  }
+}
 
 /**
  * Builds the API application (not listening yet). main.ts and the e2e tests both use it,
@@ -52,12 +82,7 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   }
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: 'health', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-    ],
-  });
+  applyRoutePrefix(app);
   mountOpenApi(app, config.OPENAPI_UI === 'true');
   if (config.QUEUE_DASHBOARD === 'true') {
     // Loaded only when on: nothing of Bull Board is loaded where the dashboard is off.

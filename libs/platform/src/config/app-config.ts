@@ -165,6 +165,19 @@ export class AppConfig {
   @MinLength(16)
   JWT_SECRET = DEV_JWT_SECRET;
 
+  /**
+   * The Ed25519 private key (PKCS#8 PEM) that signs the audit log's checkpoints, or
+   * AUDIT_SIGNING_KEY_FILE naming a file holding it. Outside production a key is generated on
+   * first use into .local/audit-signing-key.pem; production refuses to start without one.
+   * Keep it away from the database's owner: a checkpoint proves something only to those who
+   * trust its key and not the database.
+   */
+  @IsString()
+  AUDIT_SIGNING_KEY = '';
+
+  @IsString()
+  AUDIT_SIGNING_KEY_FILE = '';
+
   /** Lifetime of an access token from POST /auth/token, in seconds. */
   @Transform(toInt)
   @IsInt()
@@ -307,6 +320,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   });
   if (config.NODE_ENV === 'production' && (config.JWT_SECRET === DEV_JWT_SECRET || config.JWT_SECRET.length < 32)) {
     problems.push('JWT_SECRET: production needs a secret of its own, at least 32 characters');
+  }
+  if (config.NODE_ENV === 'production' && !config.AUDIT_SIGNING_KEY && !config.AUDIT_SIGNING_KEY_FILE) {
+    problems.push('AUDIT_SIGNING_KEY: production needs an Ed25519 private key of its own (PKCS#8 PEM), or AUDIT_SIGNING_KEY_FILE naming one');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
