@@ -76,7 +76,7 @@ export function ProposalActions({ proposal }: { proposal: { id: string; planId: 
         </div>
       )}
       {chosen && (
-        <form onSubmit={submit} className="flex flex-col gap-4 border-t border-solid-gray-200 pt-4" aria-label={`${chosen.label?.ja ?? chosen.action}の入力`}>
+        <form onSubmit={submit} noValidate className="flex flex-col gap-4 border-t border-solid-gray-200 pt-4" aria-label={`${chosen.label?.ja ?? chosen.action}の入力`}>
           {needs(chosen, 'targetProposalId') && <MergeTarget proposal={proposal} value={target} onChange={setTarget} error={fieldError(act.error, 'targetProposalId')} />}
           {chosen.action === 'report' && <CouncilMeeting planId={proposal.planId} value={meetingId} onChange={setMeetingId} error={fieldError(act.error, 'meetingId')} />}
           <TextArea
