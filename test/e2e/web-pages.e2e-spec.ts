@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startApi, startWorker, testConfig, type RunningApi } from '../support/apps.js';
+import { act as apiAct, demoClients, FULL_CONTENT, ok, openInquiry } from '../support/cycle.js';
 import { createTestDatabase, DEMO_PASSWORD, type TestDatabase } from '../support/database.js';
 import { webOrigin } from '../support/web-server.js';
 import { foreignRequests, launchBrowser, openPage, seriousViolations, visit, type WebPage } from '../support/web-browser.js';
@@ -219,4 +220,28 @@ describe('the web pages: the decision cycle in a browser', () => {
     expect(violations).toEqual([]);
     for (const [who, person] of people) expect({ who, foreign: foreignRequests(person.requests, web.url) }).toEqual({ who, foreign: [] });
   }, 300_000);
+
+  it('tells the second of two approvers that someone else acted first, and applies the step once', async () => {
+    const user = demoClients(api.url);
+    const { inquiryId } = await openInquiry(user);
+    const editor = await user('kenko.editor');
+    const proposal = ok(await editor.post('/proposals', { inquiryId, title: '同時操作の確認', ...FULL_CONTENT }), 201).body;
+    ok(await apiAct(editor, 'proposals', proposal.id, 'submit'));
+
+    const [one, two] = [await openPage(browser, web.url), await openPage(browser, web.url)];
+    for (const p of [one, two]) {
+      await visit(p.page, `/proposals/${proposal.id}`, 'kenko.approver', DEMO_PASSWORD);
+      await p.page.getByRole('button', { name: '承認', exact: true }).waitFor();
+    }
+    await one.page.getByRole('button', { name: '承認', exact: true }).click();
+    await state(one.page, '提出済');
+    await two.page.getByRole('button', { name: '承認', exact: true }).click();
+    await two.page.getByRole('alert').filter({ hasText: '他の人が先に更新しました' }).waitFor();
+    // The page read the current state again: the second approver sees where it now stands.
+    await state(two.page, '提出済');
+    await look(two.page, 'conflict');
+    const history = ok(await (await user('secretariat')).get(`/proposals/${proposal.id}/history`)).body;
+    expect(history.filter((h: { action: string }) => h.action === 'approve')).toHaveLength(1);
+    for (const p of [one, two]) await p.context.close();
+  }, 120_000);
 });
