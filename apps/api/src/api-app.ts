@@ -1,6 +1,7 @@
 import { RequestMethod, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import {
   AppConfig,
@@ -10,9 +11,41 @@ import {
   requestIdFor,
 } from '#libs/platform';
 import { ApiModule } from './api.module.js';
-import { mountOpenApi } from './openapi.js';
+import fastifyCookie from '@fastify/cookie';
+import { mountSecurityHeaders } from './http/security-headers.js';
+import { mountWebApp } from './http/web-app.js';
+import { buildOpenApiDocument, mountOpenApi } from './openapi.js';
 
 export const API_PREFIX = 'api/v1';
+
+/** Routes live under /api/v1, except the probes. */
+function applyRoutePrefix(app: NestFastifyApplication): void {
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+}
+
+/**
+ * The OpenAPI document of this API without connecting to anything (Nest's preview mode:
+ * modules are scanned, no provider is created), for `npm run openapi:types`. The e2e test
+ * checks it against what the running server serves at /docs-json.
+ */
+export async function openApiDocumentOf(config: AppConfig): Promise<OpenAPIObject> {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiModule.register(config), new FastifyAdapter(), {
+    preview: true,
+    logger: false,
+    abortOnError: false,
+  });
+  try {
+    applyRoutePrefix(app);
+    return buildOpenApiDocument(app);
+  } finally {
+    await app.close();
+  }
+}
 
 /**
  * Builds the API application (not listening yet). main.ts and the e2e tests both use it,
@@ -35,6 +68,10 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
+  // Before any route, so that the headers cover all of them (API, docs, dashboard, web app).
+  await mountSecurityHeaders(app);
+  // Reads the browser session's refresh cookie (apps/api/src/identity/session.controller.ts).
+  await app.register(fastifyCookie as never);
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
@@ -45,18 +82,13 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   }
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
-  app.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: 'health', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-    ],
-  });
+  applyRoutePrefix(app);
   mountOpenApi(app, config.OPENAPI_UI === 'true');
   if (config.QUEUE_DASHBOARD === 'true') {
-    // Loaded only when on: its static-file plugin pulls in an ESM-only package that the
-    // jest runtime cannot load on Node 20 (see OPENAPI_UI).
+    // Loaded only when on: nothing of Bull Board is loaded where the dashboard is off.
     const { mountQueueDashboard } = await import('./admin/queue-dashboard.js');
     await mountQueueDashboard(app);
   }
+  await mountWebApp(app, config);
   return app;
 }
