@@ -41,11 +41,7 @@ class BrowserSession {
 
   /** Signs in; answers the Response so the page can show the server's problem (429 with its wait). */
   async signIn(username: string, password: string): Promise<Response> {
-    let response = await fetch(SESSION, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }), credentials: 'same-origin' });
-    // A server without browser sessions still has the token endpoint: signed in until the token ends.
-    if (response.status === 404) {
-      response = await fetch('/api/v1/auth/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-    }
+    const response = await fetch(SESSION, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }), credentials: 'same-origin' });
     if (response.ok) {
       const body = (await response.clone().json()) as TokenAnswer;
       this.#set({ status: 'signed-in', token: body.access_token });

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { answer, api, FROM_LAST_READ } from '../api/client';
 import { fieldError } from '../api/problem';
 import { answeringUnits, useOrgUnits, usePlans } from '../api/reference';
+import { useMe } from '../auth/me';
 import { useInquiries } from '../inquiries/inquiry-queries';
 import { Button } from '../ui/button';
 import { CheckboxGroup, SelectField, TextArea, TextField } from '../ui/field';
@@ -47,6 +48,7 @@ export function ProposalNewPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const inquiries = useInquiries({ state: 'open' });
+  const me = useMe();
   const [inquiryId, setInquiryId] = useState(params.get('inquiryId') ?? '');
   const chosen = inquiryId || inquiries.data?.items?.[0]?.id || '';
   const planId = (inquiries.data?.items ?? []).find((q: { id: string }) => q.id === chosen)?.planId as string | undefined;
@@ -64,6 +66,7 @@ export function ProposalNewPage() {
             <p className="text-std-16N-170">現在、受付中の全庁照会はありません。</p>
           ) : (
             <ProposalForm
+              ownUnit={me.data?.orgUnit?.code}
               planId={planId}
               initial={EMPTY}
               pending={create.isPending}
@@ -116,6 +119,7 @@ export function ProposalEditPage() {
           <>
             <PageTitle title={`${p.title} の編集`}>提案の編集</PageTitle>
             <ProposalForm
+              ownUnit={p.owningUnit.code}
               planId={p.planId}
               initial={initial}
               pending={save.isPending}
@@ -145,7 +149,10 @@ function ProposalForm({
   error,
   submitLabel,
   before,
+  ownUnit,
 }: {
+  /** The owning unit's code: it does not collaborate with itself. */
+  ownUnit?: string;
   planId: string | undefined;
   initial: Content;
   onSubmit: (c: Content) => void;
@@ -257,7 +264,9 @@ function ProposalForm({
       </fieldset>
       <CheckboxGroup
         legend="連携する局・区"
-        options={answeringUnits(units.data).map((u) => ({ value: u.code, label: u.nameJa }))}
+        options={answeringUnits(units.data)
+          .filter((u) => u.code !== ownUnit)
+          .map((u) => ({ value: u.code, label: u.nameJa }))}
         value={c.collaboratingUnits}
         onChange={(v) => set('collaboratingUnits', v)}
         error={err('collaboratingUnits')}

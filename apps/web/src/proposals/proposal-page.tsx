@@ -1,5 +1,6 @@
 import { useParams } from 'react-router';
 import type { Item } from '../api/client';
+import { useOrgUnits, usePlans } from '../api/reference';
 import { StateBadge } from '../ui/badge';
 import { ButtonLink, TextLink } from '../ui/button';
 import { InstantText } from '../ui/date-text';
@@ -94,15 +95,32 @@ function Content({ p }: { p: Proposal }) {
   );
 }
 
-function show(value: unknown): string {
+/** Names for the ids a revision's content holds (policy, theme, units), from the reference data. */
+function useNames(): Map<string, string> {
+  const plans = usePlans();
+  const units = useOrgUnits();
+  const names = new Map<string, string>();
+  for (const plan of plans.data ?? []) {
+    for (const policy of plan.policies) {
+      names.set(policy.id, `方針${policy.number} ${policy.title}`);
+      for (const theme of policy.themes) names.set(theme.id, `${theme.number}. ${theme.title}`);
+    }
+  }
+  for (const unit of units.data ?? []) names.set(unit.id, unit.nameJa);
+  return names;
+}
+
+function show(value: unknown, names: Map<string, string>): string {
   if (value == null || value === '') return '（なし）';
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' && v ? Object.values(v).join('：') : String(v))).join('、') || '（なし）';
-  return String(value);
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' && v ? Object.values(v).join('：') : (names.get(String(v)) ?? String(v)))).join('、') || '（なし）';
+  if (typeof value === 'number') return value.toLocaleString('ja-JP');
+  return names.get(String(value)) ?? String(value);
 }
 
 /** Each revision against the one before it: the fields that changed, before → after. */
 function Revisions({ id }: { id: string }) {
   const revisions = useProposalRevisions(id);
+  const names = useNames();
   return (
     <Section id="revisions" title="改訂履歴">
       <Loaded query={revisions}>
@@ -112,7 +130,8 @@ function Revisions({ id }: { id: string }) {
           ) : (
             <ol className="flex flex-col gap-4">
               {(rows as Revision[]).map((r, i) => {
-                const previous = i > 0 ? (rows[i - 1] as Revision).content : null;
+                const previous: Record<string, unknown> | null = i > 0 ? (rows[i - 1] as Revision).content : null;
+                const after: Record<string, unknown> = r.content ?? {};
                 return (
                   <li key={r.revision} className="rounded-8 border border-solid-gray-200 p-4">
                     <p className="text-dns-16B-130">
@@ -132,8 +151,8 @@ function Revisions({ id }: { id: string }) {
                         {(r.changedFields as string[]).map((f) => (
                           <tr key={f} className="border-b border-solid-gray-100 align-top">
                             <th scope="row" className="px-2 py-1 text-left font-normal">{FIELD_LABELS[f] ?? f}</th>
-                            {previous && <td className="bg-red-50 px-2 py-1"><del>{show(previous[f])}</del></td>}
-                            <td className="bg-green-50 px-2 py-1"><ins className="no-underline">{show(r.content?.[f])}</ins></td>
+                            {previous && <td className="bg-red-50 px-2 py-1"><del>{show(previous[f], names)}</del></td>}
+                            <td className="bg-green-50 px-2 py-1"><ins className="no-underline">{show(after[f], names)}</ins></td>
                           </tr>
                         ))}
                       </tbody>
@@ -168,7 +187,7 @@ function History({ id }: { id: string }) {
               { header: '日時', cell: (h) => <InstantText value={h.at} /> },
               { header: '操作', cell: (h) => actionLabel(h.action) },
               { header: '実施者', cell: (h) => h.actor.username ?? '—' },
-              { header: '状態', cell: (h) => (h.from || h.to ? `${labels[h.from] ?? h.from ?? '—'} → ${labels[h.to] ?? h.to ?? '—'}` : '—') },
+              { header: '状態', cell: (h) => (h.from || h.to ? `${h.from ? (labels[h.from] ?? h.from) : '—'} → ${h.to ? (labels[h.to] ?? h.to) : '—'}` : '—') },
               { header: 'コメント', cell: (h) => h.comment ?? '' },
             ]}
           />

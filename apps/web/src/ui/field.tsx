@@ -90,7 +90,7 @@ export function CheckboxGroup({
           <label key={o.value} className="flex items-center gap-2 text-dns-16N-130">
             <input
               type="checkbox"
-              className="size-5 accent-blue-900 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black"
+              className="size-5 shrink-0 accent-blue-900 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black"
               checked={value.includes(o.value)}
               onChange={(e) => onChange(e.target.checked ? [...value, o.value] : value.filter((v) => v !== o.value))}
             />
