@@ -318,4 +318,24 @@ describe('the web pages: the decision cycle in a browser', () => {
     expectFine(log);
     await context.close();
   }, 120_000);
+
+  it('says how long to wait when the sign-in limit is reached', async () => {
+    const { page, log, context } = await browser.newPage(api.url);
+    await page.goto('/');
+    const form = async (password: string) => {
+      await page.getByLabel('ユーザー名').fill('zaisei.editor');
+      await page.getByLabel('パスワード').fill(password);
+      await page.getByRole('button', { name: 'サインイン' }).click();
+      await page.getByRole('alert').waitFor();
+    };
+    await form('wrong-password');
+    expect(await page.getByRole('alert').textContent()).toContain('ユーザー名またはパスワードが正しくありません');
+    for (let i = 0; i < 12 && !/一時的にサインインできません/.test((await page.getByRole('alert').textContent()) ?? ''); i++) await form('wrong-password');
+    // Even the right password now waits; the page says how long.
+    await form(DEMO_PASSWORD);
+    expect(await page.getByRole('alert').textContent()).toMatch(/一時的にサインインできません。\d+秒後（約\d+分後）/);
+    await look(page, 'sign-in-limit');
+    expectFine(log);
+    await context.close();
+  }, 120_000);
 });

@@ -28,6 +28,8 @@ export function SignInPage({ message }: { message?: string }) {
   }
 
   const wrong = error instanceof ApiProblem && (error.status === 401 || error.status === 400);
+  const limited = error instanceof ApiProblem && error.status === 429;
+  const wait = limited && error.retryAfter ? error.retryAfter : null;
   return (
     <div className="min-h-screen bg-solid-gray-50">
       <header className="border-b border-solid-gray-200 bg-white px-6 py-4">
@@ -47,7 +49,12 @@ export function SignInPage({ message }: { message?: string }) {
             value={password}
             onChange={(e) => setPassword(e.target.value)}
           />
-          {wrong ? (
+          {limited ? (
+            <div role="alert" className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2">
+              サインインの失敗が続いたため、一時的にサインインできません。
+              {wait ? `${wait}秒後（約${Math.ceil(wait / 60)}分後）に、もう一度お試しください。` : 'しばらく待ってから、もう一度お試しください。'}
+            </div>
+          ) : wrong ? (
             <div role="alert" className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2">
               ユーザー名またはパスワードが正しくありません。
             </div>

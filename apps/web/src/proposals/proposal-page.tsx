@@ -7,6 +7,7 @@ import { InstantText } from '../ui/date-text';
 import { Facts, Loaded, PageTitle, Section } from '../ui/page';
 import { DataTable } from '../ui/table';
 import { stateLabels, useWorkflow } from '../workflows/workflow';
+import { MEETING_KINDS } from '../meetings/meeting-queries';
 import { ProposalActions } from './proposal-actions';
 import { FIELD_LABELS, useProposal, useProposalActions, useProposalHistory, useProposalRevisions } from './proposal-queries';
 
@@ -188,6 +189,13 @@ function History({ id }: { id: string }) {
               { header: '操作', cell: (h) => actionLabel(h.action) },
               { header: '実施者', cell: (h) => h.actor.username ?? '—' },
               { header: '状態', cell: (h) => (h.from || h.to ? `${h.from ? (labels[h.from] ?? h.from) : '—'} → ${h.to ? (labels[h.to] ?? h.to) : '—'}` : '—') },
+              {
+                header: '会議',
+                cell: (h) => {
+                  const meeting = h.details?.meeting as { id: string; kind: string } | undefined;
+                  return meeting ? <TextLink to={`/meetings/${meeting.id}`}>{MEETING_KINDS[meeting.kind] ?? meeting.kind}</TextLink> : '';
+                },
+              },
               { header: 'コメント', cell: (h) => h.comment ?? '' },
             ]}
           />
