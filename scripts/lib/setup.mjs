@@ -1,6 +1,6 @@
 // Steps shared by `npm start` and `npm test`; plain Node, usable before `npm install`.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,6 +31,29 @@ export function build() {
     cwd: ROOT,
     stdio: 'inherit',
   });
+  buildWeb();
+}
+
+/** Newest modification time under a folder (files only). */
+function newestIn(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestIn(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Bundles apps/web into dist/web with Vite; skipped when nothing under apps/web (or the lock) changed since. */
+export function buildWeb() {
+  const built = join(ROOT, 'dist/web/index.html');
+  const sources = Math.max(newestIn(join(ROOT, 'apps/web')), statSync(join(ROOT, 'package-lock.json')).mtimeMs);
+  if (existsSync(built) && statSync(built).mtimeMs > sources) return;
+  say('building the web application…');
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
 }
 
 export function readPackage() {
@@ -44,6 +67,7 @@ export function typecheck() {
     cwd: ROOT,
     stdio: 'inherit',
   });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'apps/web/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
 }
 
 /** Runs the compiled admin CLI. */

@@ -1,0 +1,76 @@
+import { lazy, Suspense } from 'react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { ApiProblem } from './api/problem';
+import { SessionGate } from './auth/session-gate';
+import { DeadlinesPage } from './inbox/deadlines-page';
+import { InboxPage } from './inbox/inbox-page';
+import { NotificationsPage } from './inbox/notifications-page';
+import { InitiativesPage } from './initiatives/initiatives-page';
+import { InquiriesPage } from './inquiries/inquiries-page';
+import { InquiryNewPage } from './inquiries/inquiry-new-page';
+import { InquiryPage } from './inquiries/inquiry-page';
+import { MeetingNewPage } from './meetings/meeting-new-page';
+import { MeetingPage } from './meetings/meeting-page';
+import { MeetingsPage } from './meetings/meetings-page';
+import { ProposalEditPage, ProposalNewPage } from './proposals/proposal-form-page';
+import { ProposalPage } from './proposals/proposal-page';
+import { ProposalsPage } from './proposals/proposals-page';
+import { Layout } from './ui/layout';
+import { Loading } from './ui/page';
+import { ProblemPage } from './ui/problem';
+
+// Mermaid is large: its page (and only its page) loads it.
+const WorkflowPage = lazy(() => import('./workflows/workflow-page'));
+
+const queries = new QueryClient({
+  defaultOptions: {
+    queries: {
+      // A 4xx will not change by asking again; a network blip may.
+      retry: (count, error) => !(error instanceof ApiProblem && error.status < 500) && count < 2,
+      staleTime: 15_000,
+    },
+    mutations: { retry: false },
+  },
+});
+
+const router = createBrowserRouter([
+  {
+    element: <Layout />,
+    children: [
+      { index: true, element: <InboxPage /> },
+      { path: 'notifications', element: <NotificationsPage /> },
+      { path: 'deadlines', element: <DeadlinesPage /> },
+      { path: 'inquiries', element: <InquiriesPage /> },
+      { path: 'inquiries/new', element: <InquiryNewPage /> },
+      { path: 'inquiries/:id', element: <InquiryPage /> },
+      { path: 'proposals', element: <ProposalsPage /> },
+      { path: 'proposals/new', element: <ProposalNewPage /> },
+      { path: 'proposals/:id', element: <ProposalPage /> },
+      { path: 'proposals/:id/edit', element: <ProposalEditPage /> },
+      { path: 'meetings', element: <MeetingsPage /> },
+      { path: 'meetings/new', element: <MeetingNewPage /> },
+      { path: 'meetings/:id', element: <MeetingPage /> },
+      { path: 'initiatives', element: <InitiativesPage /> },
+      {
+        path: 'workflow',
+        element: (
+          <Suspense fallback={<Loading />}>
+            <WorkflowPage />
+          </Suspense>
+        ),
+      },
+      { path: '*', element: <ProblemPage error={new ApiProblem(404, 'NOT_FOUND', 'no such page', [], null)} /> },
+    ],
+  },
+]);
+
+export function App() {
+  return (
+    <QueryClientProvider client={queries}>
+      <SessionGate>
+        <RouterProvider router={router} />
+      </SessionGate>
+    </QueryClientProvider>
+  );
+}

@@ -1,0 +1,34 @@
+import { useQueries, useQuery } from '@tanstack/react-query';
+import { answer, api, type Item } from '../api/client';
+import { rolesOf, useMe } from '../auth/me';
+import { statesWaitingFor, useWorkflow } from '../workflows/workflow';
+
+/** Unread in-app notifications (the answer carries the unread count). */
+export function useNotifications() {
+  return useQuery({
+    queryKey: ['notifications'],
+    queryFn: () => answer(api.GET('/api/v1/notifications', { params: { query: { pageSize: 20 } } })),
+    refetchInterval: 60_000,
+  });
+}
+
+/** My deadlines, soonest first (the server's order). */
+export function useDeadlines() {
+  return useQuery({ queryKey: ['deadlines'], queryFn: () => answer(api.GET('/api/v1/deadlines')), refetchInterval: 5 * 60_000 });
+}
+
+/** Proposals that wait at my stage: visible to me, in a state whose own step is mine. */
+export function useWaitingProposals() {
+  const me = useMe();
+  const workflow = useWorkflow();
+  const states = statesWaitingFor(workflow.data?.definition, rolesOf(me.data));
+  const lists = useQueries({
+    queries: states.map((state) => ({
+      queryKey: ['proposals', { state, pageSize: 100 }],
+      queryFn: () => answer(api.GET('/api/v1/proposals', { params: { query: { state, pageSize: 100 } } })),
+    })),
+  });
+  const items: Array<Item<'/api/v1/proposals', 'get'>> = lists.flatMap((q) => q.data?.items ?? []);
+  items.sort((a, b) => String(a.updatedAt).localeCompare(String(b.updatedAt)));
+  return { items, isPending: me.isPending || workflow.isPending || lists.some((q) => q.isPending), states };
+}

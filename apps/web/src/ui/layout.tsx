@@ -1,0 +1,107 @@
+import { NavLink, Outlet } from 'react-router';
+import { ROLE_LABELS, useMe } from '../auth/me';
+import { session } from '../auth/token';
+import { useDeadlines, useNotifications, useWaitingProposals } from '../inbox/inbox';
+import { Button } from './button';
+
+const navLink = ({ isActive }: { isActive: boolean }) =>
+  `inline-flex items-center gap-2 rounded-6 px-3 py-2 text-oln-16B-100 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black focus-visible:bg-yellow-300 ${
+    isActive ? 'bg-blue-900 text-white' : 'text-blue-1000 hover:bg-blue-50 underline-offset-4 hover:underline'
+  }`;
+
+function Count({ n, what }: { n: number | undefined; what: string }) {
+  if (!n) return null;
+  return (
+    <span className="rounded-full bg-error-2 px-2 py-0.5 text-dns-14B-120 text-white">
+      {n}
+      <span className="sr-only">{what}</span>
+    </span>
+  );
+}
+
+/** The frame of every signed-in page: skip link, header with counts, navigation, main. */
+export function Layout() {
+  const me = useMe();
+  const notifications = useNotifications();
+  const deadlines = useDeadlines();
+  const waiting = useWaitingProposals();
+  const unread = notifications.data?.unread as number | undefined;
+  const due = ((deadlines.data ?? []) as Array<{ status: string }>).filter((d) => d.status !== 'satisfied').length;
+  const roles = [...new Set(((me.data?.grants ?? []) as Array<{ role: string }>).map((g) => ROLE_LABELS[g.role] ?? g.role))];
+
+  return (
+    <div className="min-h-screen bg-solid-gray-50 text-solid-gray-900">
+      <a
+        href="#main"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded-6 focus:bg-yellow-300 focus:px-4 focus:py-2 focus:text-black focus:outline-4 focus:outline-black"
+      >
+        本文へスキップ
+      </a>
+      <header className="border-b border-solid-gray-200 bg-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-4 px-6 py-3">
+          <p className="text-std-20B-150">改革プラン 取組管理</p>
+          <div className="flex flex-wrap items-center gap-4 text-dns-16N-130">
+            {me.data && (
+              <p>
+                <span className="font-bold">{me.data.displayName}</span>（{me.data.orgUnit?.nameJa}・{roles.join('、')}）
+              </p>
+            )}
+            <Button variant="secondary" onClick={() => void session.signOut()}>
+              サインアウト
+            </Button>
+          </div>
+        </div>
+        <nav aria-label="メインメニュー" className="mx-auto max-w-7xl px-4 pb-2">
+          <ul className="flex flex-wrap gap-1">
+            <li>
+              <NavLink to="/" end className={navLink}>
+                マイページ
+                <Count n={waiting.items.length} what="件の対応待ち" />
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/notifications" className={navLink}>
+                お知らせ
+                <Count n={unread} what="件の未読" />
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/deadlines" className={navLink}>
+                期限
+                <Count n={due} what="件の期限" />
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/inquiries" className={navLink}>
+                全庁照会
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/proposals" className={navLink}>
+                提案
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/meetings" className={navLink}>
+                会議
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/initiatives" className={navLink}>
+                取組
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/workflow" className={navLink}>
+                審議の流れ
+              </NavLink>
+            </li>
+          </ul>
+        </nav>
+      </header>
+      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-6 py-8 focus:outline-none">
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+import { useEffect, type ReactNode } from 'react';
+import type { UseQueryResult } from '@tanstack/react-query';
+import { ProblemPage } from './problem';
+
+/** The page's one h1, also the document title (screen readers announce it on navigation). */
+export function PageTitle({ children, title, actions }: { children: ReactNode; title: string; actions?: ReactNode }) {
+  useEffect(() => {
+    document.title = `${title}｜改革プラン 取組管理`;
+  }, [title]);
+  return (
+    <div className="mb-6 flex flex-wrap items-end justify-between gap-4 border-b border-solid-gray-200 pb-4">
+      <h1 className="text-std-32B-150 text-solid-gray-900">{children}</h1>
+      {actions && <div className="flex flex-wrap gap-3">{actions}</div>}
+    </div>
+  );
+}
+
+export function Loading({ what = '読み込み中…' }: { what?: string }) {
+  return (
+    <p role="status" className="text-std-16N-170 text-solid-gray-700">
+      {what}
+    </p>
+  );
+}
+
+/** Renders a query's data, or its loading state, or its problem (403/404 as a plain page). */
+export function Loaded<T>({ query, children }: { query: UseQueryResult<T>; children: (data: T) => ReactNode }) {
+  if (query.isPending) return <Loading />;
+  if (query.isError) return <ProblemPage error={query.error} retry={() => void query.refetch()} />;
+  return <>{children(query.data)}</>;
+}
+
+export function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
+  return (
+    <section aria-labelledby={id} className="flex flex-col gap-3 rounded-12 border border-solid-gray-200 bg-white p-6">
+      <h2 id={id} className="text-std-22B-150 text-solid-gray-900">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+/** A description list of label → value pairs. */
+export function Facts({ items }: { items: Array<[string, ReactNode]> }) {
+  return (
+    <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-std-16N-170">
+      {items.map(([k, v]) => (
+        <div key={k} className="contents">
+          <dt className="font-bold text-solid-gray-800">{k}</dt>
+          <dd className="whitespace-pre-wrap break-words">{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,59 @@
+import type { ReactNode } from 'react';
+
+export interface Column<T> {
+  header: string;
+  cell: (row: T) => ReactNode;
+  className?: string;
+}
+
+/** A plain data table with a caption (its accessible name) and row headers in the first column. */
+export function DataTable<T>({ caption, columns, rows, rowKey, empty = '該当するものはありません。', rowClassName }: {
+  caption: string;
+  columns: Array<Column<T>>;
+  rows: T[];
+  rowKey: (row: T) => string;
+  empty?: string;
+  rowClassName?: (row: T) => string;
+}) {
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full border-collapse text-left text-dns-16N-130">
+        <caption className="mb-2 text-left text-std-18B-160">{caption}</caption>
+        <thead>
+          <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
+            {columns.map((c) => (
+              <th key={c.header} scope="col" className={`px-3 py-2 text-dns-16B-130 ${c.className ?? ''}`}>
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={columns.length} className="px-3 py-4 text-solid-gray-700">
+                {empty}
+              </td>
+            </tr>
+          ) : (
+            rows.map((row) => (
+              <tr key={rowKey(row)} className={`border-b border-solid-gray-200 ${rowClassName?.(row) ?? ''}`}>
+                {columns.map((c, i) =>
+                  i === 0 ? (
+                    <th key={c.header} scope="row" className={`px-3 py-2 text-left font-normal ${c.className ?? ''}`}>
+                      {c.cell(row)}
+                    </th>
+                  ) : (
+                    <td key={c.header} className={`px-3 py-2 ${c.className ?? ''}`}>
+                      {c.cell(row)}
+                    </td>
+                  ),
+                )}
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
