@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ProblemResponse } from '#libs/platform';
-import { IDEMPOTENCY_KEY_HEADER, IF_MATCH_HEADER, PROBLEM_MEDIA_TYPE, problemContent } from './openapi/api-docs.js';
+import { IDEMPOTENCY_KEY_HEADER, IF_MATCH_HEADER, problemContent } from './openapi/api-docs.js';
+import { toOpenApi31 } from './openapi/openapi-31.js';
 
 // The package exports OpenAPIObject only; its parts are named from it.
 type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
@@ -55,7 +56,8 @@ export function completeErrorResponses(document: OpenAPIObject): OpenAPIObject {
       for (const [status, response] of Object.entries(responses)) {
         if (!response || !/^[45]/.test(status) || '$ref' in response) continue;
         const r: ResponseObject = response;
-        if (!r.content?.[PROBLEM_MEDIA_TYPE]) r.content = problemContent();
+        // A route that documents its own error body keeps it (the readiness probe's 503).
+        if (!r.content) r.content = problemContent();
       }
     }
   }
@@ -82,7 +84,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     operationIdFactory: operationId,
     extraModels: [ProblemResponse],
   });
-  return completeErrorResponses(document);
+  return toOpenApi31(completeErrorResponses(document));
 }
 
 /** Swagger UI at /docs (unless turned off) and the document at /docs-json. */

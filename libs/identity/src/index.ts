@@ -22,3 +22,4 @@ export * from './roles.js';
 export * from './security-events.service.js';
 export * from './users.service.js';
 export * from './views.js';
+export * from './dto/identity.response.js';

@@ -37,3 +37,6 @@ export * from './workflows/workflow-registry.js';
 export * from './persistence/prepared.js';
 export * from './jobs/queue-backend.js';
 export * from './errors/problem.response.js';
+export * from './workflows/workflow.response.js';
+export * from './audit/audit.response.js';
+export * from './health/health.response.js';

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AuditLog, type VerifyResult } from '#libs/platform';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuditLog, AuditVerifyResponse, type VerifyResult } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 
 @ApiTags('audit')
@@ -11,6 +11,7 @@ export class AuditController {
   @Get('verify')
   @Access.roles(['admin'])
   @ApiOperation({ summary: 'Walk the audit log’s hash chain; names the first entry that was changed, removed or reordered' })
+  @ApiOkResponse({ type: AuditVerifyResponse })
   verify(): Promise<VerifyResult> {
     return this.audit.verify();
   }

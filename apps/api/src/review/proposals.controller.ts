@@ -1,12 +1,13 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
-import { CorrectProposalDto, CreateProposalDto, ProposalContentDto, ProposalQuery, ProposalsService, TransitionDto, type ProposalView } from '#libs/review';
+import { AvailableActionResponse, CorrectProposalDto, CreateProposalDto, HistoryEntryResponse, ProposalContentDto, ProposalQuery, ProposalResponse, ProposalRevisionResponse, ProposalsService, TransitionDto, type ProposalView } from '#libs/review';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
+import { ApiPage } from '../openapi/api-docs.js';
 
 const IF_MATCH = { name: 'If-Match', required: true, description: 'the ETag of the version you act on' };
 const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'a retry with the same key replays the first answer' };
@@ -25,6 +26,7 @@ export class ProposalsController {
   @Get()
   @Access.signedIn()
   @ApiOperation({ summary: 'Proposals the caller may see, filtered by inquiry, plan, state or unit' })
+  @ApiPage(ProposalResponse)
   list(@CurrentPrincipal() me: Principal, @Query() query: ProposalQuery): Promise<Page<ProposalView>> {
     return this.proposals.list(me, query);
   }
@@ -32,6 +34,7 @@ export class ProposalsController {
   @Get(':id')
   @Access.signedIn({ object: 'proposal' })
   @ApiOperation({ summary: 'One proposal (with ETag)' })
+  @ApiOkResponse({ type: ProposalResponse, description: 'with its ETag' })
   async get(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const proposal = await this.proposals.get(me, id);
     reply.header('etag', etagOf(proposal.version));
@@ -42,6 +45,7 @@ export class ProposalsController {
   @Access.roles(['bureau_editor'])
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Draft a proposal for your unit in answer to an open inquiry' })
+  @ApiCreatedResponse({ type: ProposalResponse })
   create(@CurrentPrincipal() me: Principal, @Body() dto: CreateProposalDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.writes.run(req, reply, me, 201, (m) => this.proposals.create(m, me, dto));
   }
@@ -50,6 +54,7 @@ export class ProposalsController {
   @Access.roles(['bureau_editor', 'secretariat'], { object: 'proposal' })
   @ApiHeader(IF_MATCH)
   @ApiOperation({ summary: 'Edit the content (bureau: draft or returned; secretariat: under review); kept as a revision once submitted' })
+  @ApiOkResponse({ type: ProposalResponse })
   update(
     @CurrentPrincipal() me: Principal,
     @Param('id', ParseIdPipe) id: string,
@@ -67,6 +72,7 @@ export class ProposalsController {
   @ApiHeader(IF_MATCH)
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Take a workflow action: submit, approve, return, reject, withdraw, merge, report' })
+  @ApiOkResponse({ type: ProposalResponse, description: 'the proposal in its new state' })
   transition(
     @CurrentPrincipal() me: Principal,
     @Param('id', ParseIdPipe) id: string,
@@ -82,6 +88,7 @@ export class ProposalsController {
   @Get(':id/actions')
   @Access.signedIn({ object: 'proposal' })
   @ApiOperation({ summary: 'The actions the caller may take now' })
+  @ApiOkResponse({ type: [AvailableActionResponse] })
   actions(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.proposals.actions(me, id);
   }
@@ -89,6 +96,7 @@ export class ProposalsController {
   @Get(':id/history')
   @Access.signedIn({ object: 'proposal' })
   @ApiOperation({ summary: 'Every step: actor, from, to, action, comment, time, version (from the audit log)' })
+  @ApiOkResponse({ type: [HistoryEntryResponse] })
   history(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.proposals.history(me, id);
   }
@@ -96,6 +104,7 @@ export class ProposalsController {
   @Get(':id/revisions')
   @Access.signedIn({ object: 'proposal' })
   @ApiOperation({ summary: 'The content revisions kept since the first submission' })
+  @ApiOkResponse({ type: [ProposalRevisionResponse] })
   revisions(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.proposals.revisions(me, id);
   }
@@ -105,6 +114,7 @@ export class ProposalsController {
   @ApiHeader(IF_MATCH)
   @ApiHeader(IDEMPOTENCY)
   @ApiOperation({ summary: 'Correct a decided proposal: a new revision with its reason (the decision itself is not edited)' })
+  @ApiOkResponse({ type: ProposalResponse })
   correct(
     @CurrentPrincipal() me: Principal,
     @Param('id', ParseIdPipe) id: string,

@@ -981,6 +981,46 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        LivenessResponse: {
+            /** @enum {string} */
+            status: "ok";
+            uptimeSeconds: number;
+        };
+        ReadinessResponse: {
+            /** @enum {string} */
+            status: "ok" | "error" | "shutting_down";
+            /** @description by backing service (database, queue) */
+            info?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description by backing service (database, queue) */
+            error?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description by backing service (database, queue) */
+            details: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        PingResponse: {
+            /** @enum {boolean} */
+            ok: true;
+        };
         SignInDto: {
             /** @example secretariat */
             username: string;
@@ -994,19 +1034,129 @@ export interface components {
             /** @description seconds */
             expires_in: number;
         };
+        OrgUnitRefResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+            /** @example Health and Welfare Bureau */
+            nameEn: string;
+        };
+        /** @enum {string} */
+        Role: "admin" | "secretariat" | "bureau_editor" | "bureau_approver" | "committee_reviewer" | "hq_member" | "viewer";
+        GrantResponse: {
+            role: components["schemas"]["Role"];
+            /** @example 局編集者 */
+            roleLabel: string;
+            orgUnit: components["schemas"]["OrgUnitRefResponse"];
+        };
+        MeResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko.editor */
+            username: string;
+            displayName: string;
+            email: string | null;
+            active: boolean;
+            orgUnit: components["schemas"]["OrgUnitRefResponse"];
+            grants: components["schemas"]["GrantResponse"][];
+            /** @description also the ETag */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @enum {string} */
+            via: "access_token" | "api_token";
+        };
         UpdateMeDto: {
             displayName?: string;
             email?: string;
         };
+        UserResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko.editor */
+            username: string;
+            displayName: string;
+            email: string | null;
+            active: boolean;
+            orgUnit: components["schemas"]["OrgUnitRefResponse"];
+            grants: components["schemas"]["GrantResponse"][];
+            /** @description also the ETag */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         ChangePasswordDto: {
             currentPassword: string;
             newPassword: string;
+        };
+        ApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description the first characters of the token, to recognise it */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
         };
         CreateApiTokenDto: {
             /** @example bureau spreadsheet sync */
             name: string;
             /** @description days until it expires; omit for no expiry */
             expiresInDays?: number;
+        };
+        CreatedApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description the first characters of the token, to recognise it */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description the secret: shown only in this answer */
+            token: string;
+        };
+        /** @enum {string} */
+        OrgUnitKind: "city" | "bureau" | "ward" | "division";
+        UnitCodeRef: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+        };
+        OrgUnitResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+            /** @example Health and Welfare Bureau */
+            nameEn: string;
+            kind: components["schemas"]["OrgUnitKind"];
+            /** @description null for the city itself */
+            parent: components["schemas"]["UnitCodeRef"] | null;
+            active: boolean;
+            /** @description also the ETag */
+            version: number;
         };
         CreateOrgUnitDto: {
             /** @example kenko.kenkozukuri */
@@ -1064,6 +1214,66 @@ export interface components {
             /** @description replaces all grants */
             grants?: components["schemas"]["GrantDto"][];
         };
+        /** @enum {string} */
+        SecurityEventKind: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed";
+        SecurityEventResponse: {
+            /** @description a bigint, as a string */
+            id: string;
+            kind: components["schemas"]["SecurityEventKind"];
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            actorUserId: string | null;
+            /** Format: uuid */
+            subjectUserId: string | null;
+            username: string | null;
+            sourceAddress: string | null;
+            userAgent: string | null;
+            requestId: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        FiscalYearResponse: {
+            /** @example 2027 */
+            fiscalYear: number;
+            /** @example 令和9年度 */
+            label: string;
+        };
+        PlanPeriodResponse: {
+            first: components["schemas"]["FiscalYearResponse"];
+            last: components["schemas"]["FiscalYearResponse"];
+        };
+        ThemeResponse: {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            title: string;
+        };
+        PolicyResponse: {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            title: string;
+            description: string;
+            themes: components["schemas"]["ThemeResponse"][];
+        };
+        PlanResponse: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            period: components["schemas"]["PlanPeriodResponse"];
+            fiscalYears: components["schemas"]["FiscalYearResponse"][];
+            mission: string;
+            vision: string;
+            values: string;
+            /** @description the workflow its proposals run under */
+            proposalWorkflow: string;
+            policies: components["schemas"]["PolicyResponse"][];
+            /** @description also the ETag */
+            version: number;
+        };
         ThemeInput: {
             /** @example 窓口DX推進による窓口のあり方見直し */
             title: string;
@@ -1111,11 +1321,98 @@ export interface components {
             lastFiscalYear?: number;
             proposalWorkflow?: string;
         };
+        /** @enum {string} */
+        WorkflowSubject: "proposal" | "inquiry" | "progress-report";
+        WorkflowSummaryResponse: {
+            /** @example reform-proposal */
+            name: string;
+            version: number;
+            subject: components["schemas"]["WorkflowSubject"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LabelResponse: {
+            /** @example 提出 */
+            ja: string;
+            /** @example Submit */
+            en: string;
+        };
+        StateDefinitionResponse: {
+            name: string;
+            label: components["schemas"]["LabelResponse"];
+            final?: boolean;
+        };
+        TransitionDefinitionResponse: {
+            action: string;
+            from: string[];
+            to: string;
+            roles: string[];
+            guards?: string[];
+            /** @description inputs the caller must give, e.g. comment */
+            requires?: string[];
+            effects?: string[];
+            label?: components["schemas"]["LabelResponse"];
+        };
+        WorkflowDefinitionResponse: {
+            name: string;
+            version?: number;
+            initial: string;
+            states: components["schemas"]["StateDefinitionResponse"][];
+            transitions: components["schemas"]["TransitionDefinitionResponse"][];
+        };
+        WorkflowResponse: {
+            /** @example reform-proposal */
+            name: string;
+            version: number;
+            subject: components["schemas"]["WorkflowSubject"];
+            /** Format: date-time */
+            createdAt: string;
+            definition: components["schemas"]["WorkflowDefinitionResponse"];
+            /** @description Mermaid stateDiagram-v2 text */
+            mermaid: string;
+        };
         RegisterWorkflowDto: {
             /** @enum {string} */
             subject: "proposal" | "inquiry" | "progress-report";
             /** @description the definition: name, initial, states, transitions (see GET /workflows/reform-proposal) */
             definition: Record<string, never>;
+        };
+        WorkflowRefResponse: {
+            /** @example reform-proposal */
+            name: string;
+            version: number;
+        };
+        UnitNameRef: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+        };
+        InquiryResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            title: string;
+            description: string;
+            /**
+             * Format: date
+             * @example 2026-12-25
+             */
+            dueDate: string;
+            /** @example open */
+            state: string;
+            stateLabel: components["schemas"]["LabelResponse"] | null;
+            workflow: components["schemas"]["WorkflowRefResponse"];
+            targetUnits: components["schemas"]["UnitNameRef"][];
+            /** Format: date-time */
+            openedAt: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** @description also the ETag */
+            version: number;
         };
         CreateInquiryDto: {
             planId: string;
@@ -1142,6 +1439,32 @@ export interface components {
             action: "open" | "close" | "cancel";
             comment?: string;
         };
+        InquiryResponseUnit: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+            /** @example bureau */
+            kind: string;
+        };
+        /** @enum {string} */
+        InquiryResponseStatus: "pending" | "responded" | "nil_return";
+        NilReturnResponse: {
+            /** Format: date-time */
+            at: string;
+            /** @description username */
+            by: string | null;
+            comment: string | null;
+        };
+        InquiryUnitAnswerResponse: {
+            orgUnit: components["schemas"]["InquiryResponseUnit"];
+            status: components["schemas"]["InquiryResponseStatus"];
+            /** @description proposals of the unit that left it (bureau approval done) */
+            proposals: number;
+            nilReturn: components["schemas"]["NilReturnResponse"] | null;
+        };
         NilReturnDto: {
             /**
              * @description the unit declaring 該当なし; defaults to the approver’s unit
@@ -1149,6 +1472,58 @@ export interface components {
              */
             orgUnit?: string;
             comment?: string;
+        };
+        PolicyRefResponse: {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            title: string;
+        };
+        ScheduleStepResponse: {
+            /** @example 2027 */
+            fiscalYear: number;
+            /** @example 令和9年度 */
+            label: string;
+            /** @example 検討 */
+            step: string;
+        };
+        ProposalResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            inquiryId: string;
+            /** Format: uuid */
+            planId: string;
+            owningUnit: components["schemas"]["UnitNameRef"];
+            title: string;
+            summary: string;
+            /** @description the policy (方針) */
+            policy: components["schemas"]["PolicyRefResponse"] | null;
+            /** @description the theme (取組テーマ) */
+            theme: components["schemas"]["ThemeResponse"] | null;
+            collaboratingUnits: components["schemas"]["UnitNameRef"][];
+            expectedEffect: string;
+            /** @description yen */
+            expectedAmount: number | null;
+            schedule: components["schemas"]["ScheduleStepResponse"][];
+            relatedIndicators: string[];
+            /** @example draft */
+            state: string;
+            stateLabel: components["schemas"]["LabelResponse"] | null;
+            workflow: components["schemas"]["WorkflowRefResponse"];
+            revision: number;
+            /** Format: date-time */
+            firstSubmittedAt: string | null;
+            /** Format: uuid */
+            mergedIntoId: string | null;
+            /** Format: uuid */
+            initiativeId: string | null;
+            /** @description also the ETag */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         ScheduleStepDto: {
             /**
@@ -1230,10 +1605,89 @@ export interface components {
             /** @description the meeting deciding it; by default the meeting of this stage with the proposal on its agenda */
             meetingId?: string;
         };
+        AvailableActionResponse: {
+            /** @example approve */
+            action: string;
+            /** @description the state it leads to */
+            to: string;
+            label?: components["schemas"]["LabelResponse"];
+            /** @description inputs the caller must give, e.g. comment */
+            requires: string[];
+        };
+        HistoryActorResponse: {
+            /** Format: uuid */
+            id: string | null;
+            username: string | null;
+        };
+        HistoryEntryResponse: {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            actor: components["schemas"]["HistoryActorResponse"];
+            /** @example submit */
+            action: string;
+            from: string | null;
+            to: string | null;
+            comment: string | null;
+            version: number | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        ScheduleEntryContent: {
+            fiscalYear: number;
+            step: string;
+        };
+        ProposalContentSnapshot: {
+            title: string;
+            summary: string;
+            /** Format: uuid */
+            policyId: string | null;
+            /** Format: uuid */
+            themeId: string | null;
+            expectedEffect: string;
+            expectedAmount: number | null;
+            schedule: components["schemas"]["ScheduleEntryContent"][];
+            relatedIndicators: string[];
+            collaboratingUnitIds: string[];
+        };
+        ProposalRevisionResponse: {
+            revision: number;
+            /** Format: date-time */
+            at: string;
+            /** @description username */
+            author: string | null;
+            changedFields: string[];
+            reason: string | null;
+            content: components["schemas"]["ProposalContentSnapshot"];
+        };
         CorrectProposalDto: {
             changes: components["schemas"]["ProposalContentDto"];
             /** @description why a decided proposal is corrected (訂正理由) */
             reason: string;
+        };
+        /** @enum {string} */
+        MeetingKind: "committee" | "hq" | "council";
+        AgendaItemResponse: {
+            position: number;
+            /** Format: uuid */
+            proposalId: string;
+            title: string;
+            state: string;
+        };
+        MeetingResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            kind: components["schemas"]["MeetingKind"];
+            /** @example 市役所改革推進委員会 */
+            kindLabel: string;
+            title: string;
+            /** Format: date */
+            heldOn: string;
+            /** @description as far as the caller may see its proposals */
+            agenda: components["schemas"]["AgendaItemResponse"][];
         };
         CreateMeetingDto: {
             planId: string;
@@ -1247,6 +1701,113 @@ export interface components {
         AgendaDto: {
             proposalIds: string[];
         };
+        PlanCodeRef: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+        };
+        InitiativeScheduleStep: {
+            fiscalYear: number;
+            /** @example 検討 */
+            step: string;
+        };
+        IndicatorRef: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+        };
+        InitiativeResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2-03 */
+            code: string;
+            title: string;
+            summary: string;
+            plan: components["schemas"]["PlanCodeRef"];
+            policy: components["schemas"]["PolicyRefResponse"] | null;
+            theme: components["schemas"]["ThemeResponse"] | null;
+            owningUnit: components["schemas"]["UnitNameRef"];
+            collaboratingUnits: components["schemas"]["UnitNameRef"][];
+            schedule: components["schemas"]["InitiativeScheduleStep"][];
+            relatedIndicators: components["schemas"]["IndicatorRef"][];
+            /** Format: uuid */
+            proposalId: string | null;
+            /** Format: date-time */
+            reportedAt: string | null;
+            /** Format: uuid */
+            councilMeetingId: string | null;
+        };
+        BrokenAuditEntryResponse: {
+            seq: number;
+            id: string;
+            /** @description changed, removed or reordered */
+            problem: string;
+        };
+        AuditVerifyResponse: {
+            ok: boolean;
+            /** @description entries checked */
+            entries: number;
+            /** @description when ok: the last entry of the chain */
+            lastSeq?: number;
+            /** @description when not ok: the first entry at fault */
+            brokenAt?: components["schemas"]["BrokenAuditEntryResponse"];
+        };
+        /** @enum {string} */
+        DeadlineKind: "inquiry_reply" | "meeting_preparation" | "progress_report";
+        /** @enum {string} */
+        DeadlineStatus: "open" | "satisfied" | "overdue";
+        DeadlineSubjectResponse: {
+            /** @example inquiry */
+            type: string;
+            /** Format: uuid */
+            id: string;
+        };
+        DeadlineResponse: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["DeadlineKind"];
+            title: string;
+            ownerUnit: components["schemas"]["UnitNameRef"];
+            /**
+             * Format: date
+             * @description moved to a working day
+             */
+            dueDate: string;
+            /** @example 令和6年12月2日（月） */
+            dueDateLabel: string;
+            /**
+             * Format: date
+             * @description as set, before moving off holidays
+             */
+            nominalDate: string;
+            /** @description negative when overdue */
+            workingDaysLeft: number;
+            status: components["schemas"]["DeadlineStatus"];
+            subject: components["schemas"]["DeadlineSubjectResponse"];
+        };
+        NotificationResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example proposal.returned */
+            kind: string;
+            title: string;
+            body: string;
+            link: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+        };
+        NotificationSettingsResponse: {
+            emailEnabled: boolean;
+            inAppEnabled: boolean;
+            webhookEnabled: boolean;
+            webhookUrl: string | null;
+            hasWebhookSecret: boolean;
+            /** @description only in the answer that created it: store it now */
+            webhookSecret?: string;
+        };
         UpdateNotificationSettingsDto: {
             emailEnabled?: boolean;
             inAppEnabled?: boolean;
@@ -1255,6 +1816,24 @@ export interface components {
             webhookUrl?: Record<string, never> | null;
             /** @description true: make a new signing secret (shown once in the answer) */
             rotateWebhookSecret?: boolean;
+        };
+        CalendarFeedResponse: {
+            /** @description the secret feed address to subscribe to */
+            url: string;
+        };
+        /** @enum {string} */
+        NormalizedStatus: "ahead" | "on_track" | "delayed" | "changed" | "not_started" | "completed" | "cancelled";
+        ScaleEntryResponse: {
+            /** @example on_plan */
+            code: string;
+            /** @example 計画通り進捗 */
+            labelJa: string;
+            normalized: components["schemas"]["NormalizedStatus"];
+            /**
+             * @description #RRGGBB
+             * @example #1a7f37
+             */
+            colour: string;
         };
         ScaleEntryDto: {
             /** @example A */
@@ -1268,6 +1847,38 @@ export interface components {
         };
         ScaleDto: {
             entries: components["schemas"]["ScaleEntryDto"][];
+        };
+        ProgressStatusResponse: {
+            code: string;
+            label: string;
+            normalized: string;
+            colour: string;
+        };
+        ProgressReportResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            initiativeId: string;
+            fiscalYear: number;
+            /** @example 令和6年度 */
+            fiscalYearLabel: string;
+            /** @enum {string} */
+            period: "annual" | "midyear";
+            status: components["schemas"]["ProgressStatusResponse"];
+            narrative: string;
+            reason: string;
+            /** @description 千円 */
+            plannedAmount: number | null;
+            /** @description 千円 */
+            actualAmount: number | null;
+            state: string;
+            stateLabel: components["schemas"]["LabelResponse"] | null;
+            /** Format: date-time */
+            submittedAt: string | null;
+            /** Format: date-time */
+            confirmedAt: string | null;
+            /** @description also the ETag */
+            version: number;
         };
         CreateProgressReportDto: {
             /**
@@ -1326,6 +1937,61 @@ export interface components {
             fiscalYear: number;
             items: components["schemas"]["BulkItemDto"][];
         };
+        /** @enum {string} */
+        ImportKind: "initiatives" | "progress-reports" | "measurements";
+        RowErrorResponse: {
+            /** @description row number in the file (1 = first data row) */
+            row: number;
+            column: string;
+            problem: string;
+        };
+        ImportResultResponse: {
+            kind: components["schemas"]["ImportKind"];
+            dryRun: boolean;
+            rows: number;
+            created: number;
+            updated: number;
+            errors: components["schemas"]["RowErrorResponse"][];
+        };
+        /** @enum {string} */
+        IndicatorDirection: "higher_better" | "lower_better" | "ceiling";
+        YearValueResponse: {
+            fiscalYear: number;
+            /** @example 令和6年度 */
+            label: string;
+            value: number;
+        };
+        MeasurementResponse: {
+            fiscalYear: number;
+            /** @example 令和6年度 */
+            label: string;
+            value: number;
+            note: string;
+        };
+        /** @enum {string} */
+        IndicatorGrade: "S" | "A" | "B" | "C" | "−";
+        IndicatorResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            code: string;
+            name: string;
+            unit: string;
+            decimals: number;
+            direction: components["schemas"]["IndicatorDirection"];
+            baseline: components["schemas"]["YearValueResponse"];
+            target: components["schemas"]["YearValueResponse"];
+            measurements: components["schemas"]["MeasurementResponse"][];
+            /** @description the latest measurement */
+            actual: components["schemas"]["YearValueResponse"] | null;
+            /** @description percent */
+            achievementRate: number | null;
+            grade: components["schemas"]["IndicatorGrade"];
+            gradingBand: number;
+            /** @description also the ETag */
+            version: number;
+        };
         CreateIndicatorDto: {
             planId: string;
             /** @example kpi-07 */
@@ -1368,12 +2034,197 @@ export interface components {
             value: number;
             note?: string;
         };
+        RollupKeyResponse: {
+            id: string | null;
+            code: string;
+            label: string;
+        };
+        RollupRowResponse: {
+            key: components["schemas"]["RollupKeyResponse"];
+            /** @description by status scale code */
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        RollupResponse: {
+            /** Format: uuid */
+            planId: string;
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            scale: components["schemas"]["ScaleEntryResponse"][];
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
+            /** @enum {string} */
+            by?: "policy" | "orgUnit";
+            rows?: components["schemas"]["RollupRowResponse"][];
+            /** Format: date-time */
+            refreshedAt: string | null;
+        };
         SnapshotDto: {
             planId?: string;
             fiscalYear: number;
             /** @example 令和4年度 市議会報告 */
             title: string;
             meetingId?: string;
+        };
+        TakenSnapshotResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            takenAt: string;
+            contentHash: string;
+            fiscalYearLabel: string;
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        SnapshotSummaryResponse: {
+            /** Format: uuid */
+            id: string;
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            title: string;
+            /** Format: date-time */
+            takenAt: string;
+            contentHash: string;
+        };
+        SnapshotSideResponse: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+        };
+        StatusRefResponse: {
+            code: string;
+            label: string | null;
+        };
+        SnapshotChangeResponse: {
+            code: string;
+            title: string;
+            from: components["schemas"]["StatusRefResponse"] | null;
+            to: components["schemas"]["StatusRefResponse"] | null;
+            reason: string;
+        };
+        SnapshotComparisonResponse: {
+            from: components["schemas"]["SnapshotSideResponse"];
+            to: components["schemas"]["SnapshotSideResponse"];
+            changes: components["schemas"]["SnapshotChangeResponse"][];
+        };
+        SnapshotRollupEntry: {
+            /** Format: uuid */
+            policyId: string | null;
+            /** Format: uuid */
+            orgUnitId: string;
+            statusCode: string;
+            count: number;
+        };
+        SnapshotInitiativeEntry: {
+            code: string;
+            title: string;
+            statusCode: string;
+            reason: string;
+        };
+        SnapshotContentResponse: {
+            fiscalYear: number;
+            scale: components["schemas"]["ScaleEntryResponse"][];
+            rollup: components["schemas"]["SnapshotRollupEntry"][];
+            initiatives: components["schemas"]["SnapshotInitiativeEntry"][];
+        };
+        SnapshotResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            fiscalYear: number;
+            title: string;
+            /** Format: date-time */
+            takenAt: string;
+            contentHash: string;
+            content: components["schemas"]["SnapshotContentResponse"];
+            fiscalYearLabel: string;
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        ReportPlanResponse: {
+            code: string;
+            name: string;
+            /** @example 令和6年度～令和9年度 */
+            periodLabel: string;
+        };
+        SummaryRowResponse: {
+            policyNumber: number;
+            policyTitle: string;
+            /** @description by status scale code */
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        ReportSummaryResponse: {
+            rows: components["schemas"]["SummaryRowResponse"][];
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
+            unreported: number;
+        };
+        ReportInitiativeResponse: {
+            code: string;
+            title: string;
+            unitName: string;
+            /** @description null: no confirmed report for the year */
+            statusCode: string | null;
+            statusLabel: string | null;
+            narrative: string;
+            reason: string;
+            /** @description 千円 */
+            plannedAmount: number | null;
+            /** @description 千円 */
+            actualAmount: number | null;
+        };
+        ReportPolicyResponse: {
+            number: number;
+            title: string;
+            initiatives: components["schemas"]["ReportInitiativeResponse"][];
+        };
+        ReportIndicatorResponse: {
+            code: string;
+            name: string;
+            unit: string;
+            decimals: number;
+            direction: components["schemas"]["IndicatorDirection"];
+            baseline: components["schemas"]["YearValueResponse"];
+            target: components["schemas"]["YearValueResponse"];
+            actual: components["schemas"]["YearValueResponse"] | null;
+            /** @description percent, e.g. 62.5 */
+            achievementRate: number | null;
+            grade: components["schemas"]["IndicatorGrade"];
+        };
+        CouncilReportResponse: {
+            plan: components["schemas"]["ReportPlanResponse"];
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            scale: components["schemas"]["ScaleEntryResponse"][];
+            summary: components["schemas"]["ReportSummaryResponse"];
+            policies: components["schemas"]["ReportPolicyResponse"][];
+            indicators: components["schemas"]["ReportIndicatorResponse"][];
+            /** Format: date-time */
+            generatedAt: string;
+            /** Format: uuid */
+            snapshotId: string | null;
         };
         /**
          * @description stable; clients branch on it
@@ -1446,7 +2297,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LivenessResponse"];
+                };
             };
         };
     };
@@ -1464,7 +2317,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessResponse"];
+                };
             };
             /** @description not ready; `error` names the failing service */
             503: {
@@ -1472,7 +2327,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                    "application/json": components["schemas"]["ReadinessResponse"];
                 };
             };
         };
@@ -1486,6 +2341,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -1547,6 +2410,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -1571,6 +2442,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1639,6 +2518,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenResponse"][];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -1668,7 +2555,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedApiTokenResponse"];
+                };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
@@ -1752,6 +2641,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OrgUnitResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1785,6 +2689,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgUnitResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1825,6 +2737,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgUnitResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1863,6 +2783,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgUnitResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1937,6 +2865,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["UserResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1979,6 +2922,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2019,6 +2970,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2066,6 +3025,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2137,6 +3104,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SecurityEventResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2175,6 +3157,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponse"][];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -2201,6 +3191,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2250,6 +3248,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2287,6 +3293,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2354,6 +3368,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2398,6 +3420,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2436,6 +3466,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowSummaryResponse"][];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -2460,6 +3498,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2502,6 +3548,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2536,6 +3590,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InquiryResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2572,6 +3641,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2621,6 +3698,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2658,6 +3743,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2733,6 +3826,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2809,6 +3910,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryUnitAnswerResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2847,6 +3956,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the unit’s answer, now 該当なし */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryUnitAnswerResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2902,6 +4020,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProposalResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2938,6 +4071,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2987,6 +4128,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description with its ETag */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3034,6 +4184,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3119,6 +4277,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the proposal in its new state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3204,6 +4371,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActionResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3244,6 +4419,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntryResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3284,6 +4467,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalRevisionResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3333,6 +4524,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3421,6 +4620,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MeetingResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3456,6 +4670,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3505,6 +4727,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3540,6 +4770,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3582,6 +4820,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InitiativeResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3613,6 +4866,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InitiativeResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3642,6 +4903,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerifyResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -3674,6 +4943,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3705,12 +4982,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/calendar */
+            /** @description the feed (RFC 5545) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/calendar": string;
+                };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
@@ -3736,6 +5015,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of your notifications, and how many are unread */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["NotificationResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                        /** @description your unread notifications, on all pages */
+                        unread: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3767,6 +5063,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3805,6 +5109,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -3829,6 +5141,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3858,6 +5178,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeedResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -3880,6 +5208,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScaleEntryResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3915,6 +5251,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the scale as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScaleEntryResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3955,6 +5300,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3992,6 +5345,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4041,6 +5402,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4078,6 +5447,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4151,6 +5528,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4220,6 +5605,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4262,6 +5655,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["IndicatorResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4295,6 +5703,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4335,6 +5751,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4372,6 +5796,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4439,6 +5871,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasurementResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4474,6 +5914,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the indicator with the new measurement */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4517,6 +5966,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RollupResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4548,6 +6005,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotSummaryResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4581,6 +6046,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakenSnapshotResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4622,6 +6095,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotComparisonResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4653,6 +6134,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4688,6 +6177,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the report: JSON (default), or with ?format= CSV (UTF-8 with BOM) or xlsx (summary, one sheet per policy, KPIs) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilReportResponse"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4730,6 +6230,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description what was (or, with dryRun, would be) created and updated; row errors leave everything unchanged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
