@@ -73,13 +73,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Errors are application/problem+json (RFC 9457) with a stable `code`.',
     )
     .setVersion('1')
-    .setContact('Kaikaku reform office (行政改革推進室)', '', '')
     .setLicense('UNLICENSED (the city’s own software)', 'https://spdx.org/licenses/')
     // Relative: the document is served by the server it describes, whatever its address.
     .addServer('/', 'this server')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /api/v1/auth/token, or a personal API token' })
     .addSecurityRequirements('bearer')
     .build();
+  // Set directly: DocumentBuilder.setContact always writes url and email, and an empty
+  // e-mail address is not valid.
+  config.info.contact = { name: 'Kaikaku reform office (行政改革推進室)' };
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: operationId,
     extraModels: [ProblemResponse],
