@@ -8,6 +8,8 @@ import { ERROR_STATUS } from '#libs/platform';
 import { SCHEMA_TYPES_PATH, schemaTypesOf } from '../../scripts/lib/openapi-types.mjs';
 import { http, startApi, testConfig, type RunningApi } from '../support/apps.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { act, daysFromNow, demoClients, FULL_CONTENT, ok, openInquiry, proposalIn, type Client } from '../support/cycle.js';
+import { OpenApiConformance } from '../support/openapi-conformance.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
@@ -141,5 +143,153 @@ describe('the OpenAPI document at /docs-json', () => {
     expect(emptySuccess).toEqual([]);
     expect(generated).toMatch(/proposals_transition: \{/);
     expect(generated).toMatch(/"application\/problem\+json": components\["schemas"\]\["ProblemResponse"\]/);
+  });
+});
+
+/**
+ * The document against the server's real answers: a decision cycle and the tracking reads,
+ * each answer checked against the schema of its operation and status (undocumented members
+ * count as a mismatch), so the generated types say what the pages will actually receive.
+ */
+describe('the real answers match the OpenAPI document', () => {
+  let db: TestDatabase;
+  let api: RunningApi;
+  let conformance: OpenApiConformance;
+  let user: (username: string) => Promise<Client>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ demo: true });
+    api = await startApi(testConfig(db.url));
+    conformance = new OpenApiConformance((await http(`${api.url}/docs-json`)).body);
+    const clients = demoClients(api.url);
+    // Every answer of these clients is checked.
+    user = async (username) => {
+      const client = await clients(username);
+      const call = async (method: string, path: string, json?: unknown, headers?: Record<string, string>) => {
+        const res = await client.call(method, path, json, headers);
+        conformance.check(method, `/api/v1${path}`, res);
+        return res;
+      };
+      return {
+        call,
+        get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
+        post: (path: string, json?: unknown, headers?: Record<string, string>) => call('POST', path, json, headers),
+        patch: (path: string, json?: unknown, headers?: Record<string, string>) => call('PATCH', path, json, headers),
+        delete: (path: string, headers?: Record<string, string>) => call('DELETE', path, undefined, headers),
+      };
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await api?.close();
+    await db?.drop();
+  });
+
+  it('through a decision cycle, the tracking reads and the error answers', async () => {
+    const anonymous = async (method: string, path: string, json?: unknown) => {
+      const res = await http(`${api.url}${path}`, { method, json });
+      conformance.check(method, path, res);
+      return res;
+    };
+    ok(await anonymous('GET', '/health'));
+    ok(await anonymous('GET', '/health/ready'));
+    ok(await anonymous('POST', '/api/v1/auth/token', { username: 'secretariat', password: 'kaikaku-demo' }));
+    expect((await anonymous('POST', '/api/v1/auth/token', { username: 'secretariat' })).status).toBe(400);
+    expect((await anonymous('GET', '/api/v1/proposals')).status).toBe(401);
+
+    const secretariat = await user('secretariat');
+    const admin = await user('admin');
+    const editor = await user('kenko.editor');
+    ok(await secretariat.get('/system/ping'));
+    ok(await editor.get('/me'));
+    ok(await editor.patch('/me', { displayName: '健康 編集者' }));
+    const token = ok(await editor.post('/me/api-tokens', { name: 'integration' }), 201).body;
+    ok(await editor.get('/me/api-tokens'));
+    ok(await editor.delete(`/me/api-tokens/${token.id}`), 204);
+    ok(await editor.get('/me/notification-settings'));
+    ok(await editor.call('PUT', '/me/notification-settings', { inAppEnabled: true }));
+    const feed = ok(await editor.post('/me/calendar-feed', {})).body;
+    const ics = await http(`${api.url}${new URL(feed.url).pathname}${new URL(feed.url).search}`);
+    conformance.check('GET', new URL(feed.url).pathname, ics);
+    expect(ics.status).toBe(200);
+
+    const units = ok(await admin.get('/org-units?pageSize=100')).body;
+    ok(await admin.get(`/org-units/${units.items[0].id}`));
+    const users = ok(await admin.get('/users')).body;
+    ok(await admin.get(`/users/${users.items[0].id}`));
+    ok(await admin.get('/security-events'));
+    ok(await admin.get('/audit/verify'));
+
+    const plans = ok(await secretariat.get('/plans')).body;
+    const plan = plans.find((p: { code: string }) => p.code === 'kaikaku-2027');
+    ok(await secretariat.get(`/plans/${plan.id}`));
+    ok(await secretariat.get(`/plans/${plan.id}/policies`));
+    ok(await secretariat.get('/workflows'));
+    ok(await secretariat.get('/workflows/reform-proposal'));
+
+    const { inquiryId } = await openInquiry(user);
+    ok(await secretariat.get('/inquiries'));
+    ok(await secretariat.get(`/inquiries/${inquiryId}`));
+    ok(await (await user('kita.approver')).post(`/inquiries/${inquiryId}/nil-return`, { comment: '該当なし' }));
+    ok(await secretariat.get(`/inquiries/${inquiryId}/responses`));
+
+    const proposal = ok(await editor.post('/proposals', { inquiryId, title: '窓口改革', ...FULL_CONTENT }), 201).body;
+    ok(await editor.patch(`/proposals/${proposal.id}`, { summary: '改訂' }, { 'if-match': `"${proposal.version}"` }));
+    expect((await editor.patch(`/proposals/${proposal.id}`, { summary: 'x' }, { 'if-match': `"${proposal.version}"` })).status).toBe(412);
+    expect((await editor.patch(`/proposals/${proposal.id}`, { summary: 'x' })).status).toBe(428);
+    expect((await editor.patch(`/proposals/${proposal.id}`, { summary: 1 }, { 'if-match': '"9"' })).status).toBe(400);
+    ok(await editor.get(`/proposals/${proposal.id}/actions`));
+    ok(await act(editor, 'proposals', proposal.id, 'submit'));
+    ok(await act(await user('kenko.approver'), 'proposals', proposal.id, 'approve'));
+    expect((await act(editor, 'proposals', proposal.id, 'submit')).status).toBe(409);
+    ok(await act(secretariat, 'proposals', proposal.id, 'return', { comment: '効果額の根拠を' }));
+    ok(await editor.get('/notifications'));
+    const adopted = await proposalIn(user, inquiryId, 'kenko', 'adopted');
+    const council = ok(await secretariat.post('/meetings', { planId: plan.id, kind: 'council', title: '定例会', heldOn: daysFromNow(7) }), 201).body;
+    ok(await secretariat.post(`/meetings/${council.id}/agenda`, { proposalIds: [adopted] }));
+    ok(await secretariat.get('/meetings'));
+    ok(await secretariat.get(`/meetings/${council.id}`));
+    const reported = ok(await act(secretariat, 'proposals', adopted, 'report', { meetingId: council.id })).body;
+    ok(await secretariat.post(`/proposals/${adopted}/corrections`, { changes: { summary: '訂正' }, reason: '誤記' }, { 'if-match': `"${reported.version}"` }));
+    ok(await secretariat.get(`/proposals?inquiryId=${inquiryId}`));
+    ok(await secretariat.get(`/proposals/${adopted}`));
+    ok(await secretariat.get(`/proposals/${adopted}/history`));
+    ok(await secretariat.get(`/proposals/${adopted}/revisions`));
+    ok(await secretariat.get('/initiatives'));
+    ok(await secretariat.get(`/initiatives/${reported.initiativeId}`));
+    ok(await editor.get('/deadlines'));
+    const notifications = ok(await editor.get('/notifications')).body;
+    if (notifications.items.length > 0) ok(await editor.post(`/notifications/${notifications.items[0].id}/read`));
+
+    // Tracking: the previous plan (第3ステージ) of the demo data.
+    const stage3 = plans.find((p: { code: string }) => p.code === 'kaikaku-stage3');
+    ok(await secretariat.get(`/plans/${stage3.id}/status-scale`));
+    const initiatives = ok(await secretariat.get(`/initiatives?planId=${stage3.id}`)).body;
+    ok(await secretariat.get(`/initiatives/${initiatives.items[0].id}/progress-reports`));
+    const indicators = ok(await secretariat.get(`/indicators?planId=${stage3.id}`)).body;
+    ok(await secretariat.get(`/indicators/${indicators.items[0].id}`));
+    ok(await secretariat.get(`/indicators/${indicators.items[0].id}/measurements`));
+    ok(await secretariat.get(`/rollups/progress?planId=${stage3.id}&fiscalYear=2022&by=policy`));
+    const snapshot = ok(await secretariat.post('/rollups/snapshots', { planId: stage3.id, fiscalYear: 2022, title: '基準' }), 201).body;
+    ok(await secretariat.get(`/rollups/snapshots?planId=${stage3.id}`));
+    ok(await secretariat.get(`/rollups/snapshots/${snapshot.id}`));
+    ok(await secretariat.get(`/rollups/snapshots/compare?from=${snapshot.id}&to=${snapshot.id}`));
+    for (const format of ['json', 'csv', 'xlsx']) ok(await secretariat.get(`/reports/council?planId=${stage3.id}&fiscalYear=2022&format=${format}`));
+    expect((await editor.get('/users')).status).toBe(403);
+    expect((await editor.get(`/proposals/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`)).status).toBe(404);
+
+    expect(conformance.violations).toEqual([]);
+    expect(conformance.covered.size).toBeGreaterThanOrEqual(55);
+  });
+
+  it('(the check itself) finds a missing, a mistyped and an undocumented member, and an undocumented status', () => {
+    const probe = new OpenApiConformance(conformance['document']);
+    const answer = (status: number, body: unknown) => ({ status, headers: new Headers({ 'content-type': 'application/json' }), body, text: JSON.stringify(body) });
+    probe.check('GET', '/api/v1/system/ping', answer(200, { ok: true }));
+    expect(probe.violations).toEqual([]);
+    probe.check('GET', '/api/v1/system/ping', answer(200, { ok: true, extra: 1 }));
+    probe.check('GET', '/api/v1/system/ping', answer(200, {}));
+    probe.check('GET', '/api/v1/me/api-tokens', answer(200, [{ id: 'x', name: 1, prefix: 'p', createdAt: 'c', expiresAt: null, lastUsedAt: null, revokedAt: null }]));
+    probe.check('GET', '/api/v1/system/ping', answer(418, {}));
+    expect(probe.violations).toHaveLength(4);
   });
 });
