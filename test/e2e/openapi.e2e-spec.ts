@@ -122,6 +122,10 @@ describe('the OpenAPI document at /docs-json', () => {
     expect(ids).toEqual(expect.arrayContaining(['proposals_transition', 'proposals_list', 'auth_token']));
     expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
     expect(operations.filter(({ op }) => !op['x-access'])).toEqual([]);
+    // The lint's 4XX exemption for probes cannot hide a route that has input or needs sign-in.
+    const probes = operations.filter(({ op }) => op['x-probe']);
+    expect(probes.map(({ path }) => path)).toEqual(expect.arrayContaining(['/health', '/health/ready']));
+    expect(probes.filter(({ op }) => op['x-access'].kind !== 'public' || op.requestBody || (op.parameters ?? []).length > 0)).toEqual([]);
   });
 
   it('generates the committed client types (apps/web/src/api/schema.d.ts)', async () => {

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import type { FastifyReply } from 'fastify';
 import { liveness, LivenessResponse, ReadinessResponse, ReadinessService } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
+import { ApiProbe } from '../openapi/api-docs.js';
 
 /** Probes for orchestrators and load balancers. No authentication: they reveal nothing but up or down. */
 @ApiTags('health')
@@ -11,6 +12,7 @@ export class HealthController {
   constructor(private readonly readiness: ReadinessService) {}
 
   @Access.public()
+  @ApiProbe()
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is running' })
   @ApiOkResponse({ type: LivenessResponse, description: 'alive' })
@@ -19,6 +21,7 @@ export class HealthController {
   }
 
   @Access.public()
+  @ApiProbe()
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL and the queue backend are usable' })
   @ApiOkResponse({ type: ReadinessResponse, description: 'ready; `info` names each backing service' })

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CreateOrgUnitDto, OrgUnitQuery, OrgUnitResponse, OrgUnitsService, UpdateOrgUnitDto, type OrgUnitView } from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
-import { ApiPage } from '../openapi/api-docs.js';
+import { ApiIfMatch, ApiPage } from '../openapi/api-docs.js';
 
 /** The organisation tree: city → bureaus and wards → divisions. */
 @ApiTags('org-units')
@@ -43,7 +43,7 @@ export class OrgUnitsController {
   @Patch(':id')
   @Access.roles(['admin'])
   @ApiOperation({ summary: 'Rename, move or deactivate a unit' })
-  @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag of the version being changed' })
+  @ApiIfMatch()
   @ApiOkResponse({ type: OrgUnitResponse })
   async update(
     @Param('id', ParseIdPipe) id: string,

@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CreateUserDto, UpdateUserDto, UserQuery, UserResponse, UsersService, type Principal, type RequestOrigin, type UserView } from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal, Origin } from '../access/current-principal.decorator.js';
-import { ApiPage } from '../openapi/api-docs.js';
+import { ApiIfMatch, ApiPage } from '../openapi/api-docs.js';
 
 /** User accounts and their role grants: administrators only. */
 @ApiTags('users')
@@ -49,7 +49,7 @@ export class UsersController {
   @Patch(':id')
   @Access.roles(['admin'])
   @ApiOperation({ summary: 'Change a user: name, unit, password, grants (replaced whole), or disable them' })
-  @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag of the version being changed' })
+  @ApiIfMatch()
   @ApiOkResponse({ type: UserResponse })
   async update(
     @Param('id', ParseIdPipe) id: string,

@@ -11,7 +11,7 @@ import { AppConfig, DomainError } from '#libs/platform';
 import { DeadlineResponse, DeadlinesService, type DeadlineView } from '#libs/scheduling';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
-import { ApiFile } from '../openapi/api-docs.js';
+import { ApiFile, ApiProblem } from '../openapi/api-docs.js';
 
 class DeadlineQuery {
   @ApiPropertyOptional({ description: 'include met deadlines' })
@@ -55,6 +55,7 @@ export class DeadlinesController {
   @ApiOperation({ summary: 'Your deadlines as an iCalendar feed (all-day events with alarms); ?token= from POST /me/calendar-feed' })
   @ApiQuery({ name: 'token', required: true })
   @ApiFile('text/calendar', 'the feed (RFC 5545)')
+  @ApiProblem(401, 'the feed address is not valid (any more): make a new one (UNAUTHENTICATED)')
   async feed(@Query() query: FeedQuery, @Res() reply: FastifyReply): Promise<void> {
     const userId = await this.settings.userOfCalendarToken(query.token);
     const principal = userId ? await this.principals.load(userId, 'api_token') : null;

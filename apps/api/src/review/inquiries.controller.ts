@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
@@ -7,9 +7,8 @@ import { CreateInquiryDto, InquiriesService, InquiryQuery, InquiryResponse, Inqu
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
-import { ApiPage } from '../openapi/api-docs.js';
+import { ApiIdempotencyKey, ApiIfMatch, ApiPage } from '../openapi/api-docs.js';
 
-const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'a retry with the same key replays the first answer' };
 
 /** 全庁照会: the all-bureau inquiry. */
 @ApiTags('inquiries')
@@ -40,7 +39,7 @@ export class InquiriesController {
 
   @Post()
   @Access.roles(['secretariat'])
-  @ApiHeader(IDEMPOTENCY)
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Create an inquiry for a plan: due date, target units (all bureaus and wards by default)' })
   @ApiCreatedResponse({ type: InquiryResponse })
   create(@CurrentPrincipal() me: Principal, @Body() dto: CreateInquiryDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -49,7 +48,7 @@ export class InquiriesController {
 
   @Patch(':id')
   @Access.roles(['secretariat'])
-  @ApiHeader({ name: 'If-Match', required: true })
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Change title, description, due date, or (while a draft) the target units' })
   @ApiOkResponse({ type: InquiryResponse })
   update(
@@ -66,8 +65,8 @@ export class InquiriesController {
 
   @Post(':id/transitions')
   @Access.roles(['secretariat'])
-  @ApiHeader({ name: 'If-Match', required: true })
-  @ApiHeader(IDEMPOTENCY)
+  @ApiIfMatch()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'open, close or cancel (with a comment) the inquiry' })
   @ApiOkResponse({ type: InquiryResponse })
   transition(
@@ -92,7 +91,7 @@ export class InquiriesController {
 
   @Post(':id/nil-return')
   @Access.roles(['bureau_approver'])
-  @ApiHeader(IDEMPOTENCY)
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Declare 該当なし (nothing to propose) for your unit' })
   @ApiOkResponse({ type: InquiryUnitAnswerResponse, description: 'the unit’s answer, now 該当なし' })
   nilReturn(

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { ParseIdPipe, type Page } from '#libs/platform';
@@ -7,7 +7,7 @@ import { AgendaDto, CreateMeetingDto, MeetingQuery, MeetingResponse, MeetingsSer
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
-import { ApiPage } from '../openapi/api-docs.js';
+import { ApiIdempotencyKey, ApiPage } from '../openapi/api-docs.js';
 
 @ApiTags('meetings')
 @Controller('meetings')
@@ -35,7 +35,7 @@ export class MeetingsController {
 
   @Post()
   @Access.roles(['secretariat'])
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Schedule a meeting' })
   @ApiCreatedResponse({ type: MeetingResponse })
   create(@CurrentPrincipal() me: Principal, @Body() dto: CreateMeetingDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {

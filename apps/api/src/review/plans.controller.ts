@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { CreatePlanDto, CreatePolicyDto, PlanResponse, PlansService, PolicyResponse, UpdatePlanDto, type PlanView, type PolicyView } from '#libs/planning';
@@ -7,6 +7,7 @@ import { etagOf, ParseIdPipe, versionFromIfMatch } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
+import { ApiIdempotencyKey, ApiIfMatch } from '../openapi/api-docs.js';
 
 const actorOf = (p: Principal) => ({ id: p.id, username: p.user.username });
 
@@ -39,7 +40,7 @@ export class PlansController {
   @Post()
   @Access.roles(['secretariat'])
   @ApiOperation({ summary: 'Create a plan' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: PlanResponse })
   create(@Body() dto: CreatePlanDto, @CurrentPrincipal() me: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanView> {
     return this.writes.run(req, reply, me, 201, (m) => this.plans.create(dto, actorOf(me), m));
@@ -48,7 +49,7 @@ export class PlansController {
   @Patch(':id')
   @Access.roles(['secretariat'])
   @ApiOperation({ summary: 'Change a plan' })
-  @ApiHeader({ name: 'If-Match', required: true })
+  @ApiIfMatch()
   @ApiOkResponse({ type: PlanResponse })
   async update(
     @Param('id', ParseIdPipe) id: string,

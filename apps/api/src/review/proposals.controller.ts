@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
@@ -7,10 +7,8 @@ import { AvailableActionResponse, CorrectProposalDto, CreateProposalDto, History
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
-import { ApiPage } from '../openapi/api-docs.js';
+import { ApiIdempotencyKey, ApiIfMatch, ApiPage } from '../openapi/api-docs.js';
 
-const IF_MATCH = { name: 'If-Match', required: true, description: 'the ETag of the version you act on' };
-const IDEMPOTENCY = { name: 'Idempotency-Key', required: false, description: 'a retry with the same key replays the first answer' };
 /** Every role a workflow may name; which one may take which action is the workflow's (data) decision. */
 const WORKFLOW_ROLES = ['bureau_editor', 'bureau_approver', 'secretariat', 'committee_reviewer', 'hq_member'] as const;
 
@@ -43,7 +41,7 @@ export class ProposalsController {
 
   @Post()
   @Access.roles(['bureau_editor'])
-  @ApiHeader(IDEMPOTENCY)
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Draft a proposal for your unit in answer to an open inquiry' })
   @ApiCreatedResponse({ type: ProposalResponse })
   create(@CurrentPrincipal() me: Principal, @Body() dto: CreateProposalDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -52,7 +50,7 @@ export class ProposalsController {
 
   @Patch(':id')
   @Access.roles(['bureau_editor', 'secretariat'], { object: 'proposal' })
-  @ApiHeader(IF_MATCH)
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Edit the content (bureau: draft or returned; secretariat: under review); kept as a revision once submitted' })
   @ApiOkResponse({ type: ProposalResponse })
   update(
@@ -69,8 +67,8 @@ export class ProposalsController {
 
   @Post(':id/transitions')
   @Access.roles(WORKFLOW_ROLES, { object: 'proposal' })
-  @ApiHeader(IF_MATCH)
-  @ApiHeader(IDEMPOTENCY)
+  @ApiIfMatch()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Take a workflow action: submit, approve, return, reject, withdraw, merge, report' })
   @ApiOkResponse({ type: ProposalResponse, description: 'the proposal in its new state' })
   transition(
@@ -111,8 +109,8 @@ export class ProposalsController {
 
   @Post(':id/corrections')
   @Access.roles(['secretariat'], { object: 'proposal' })
-  @ApiHeader(IF_MATCH)
-  @ApiHeader(IDEMPOTENCY)
+  @ApiIfMatch()
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Correct a decided proposal: a new revision with its reason (the decision itself is not edited)' })
   @ApiOkResponse({ type: ProposalResponse })
   correct(

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -11,7 +11,7 @@ import { DataSource } from 'typeorm';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
-import { ApiFile, ApiPage } from '../openapi/api-docs.js';
+import { ApiFile, ApiIdempotencyKey, ApiIfMatch, ApiPage } from '../openapi/api-docs.js';
 
 const actorOf = (p: Principal) => ({ id: p.id, username: p.user.username });
 
@@ -95,7 +95,7 @@ export class ProgressReportsController {
 
   @Post('initiatives/:id/progress-reports')
   @Access.roles(['bureau_editor'])
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Draft the year’s progress report of one of your unit’s initiatives' })
   @ApiCreatedResponse({ type: ProgressReportResponse })
   create(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Body() dto: CreateProgressReportDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -114,7 +114,7 @@ export class ProgressReportsController {
 
   @Patch('progress-reports/:id')
   @Access.roles(['bureau_editor'])
-  @ApiHeader({ name: 'If-Match', required: true })
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Edit a draft report' })
   @ApiOkResponse({ type: ProgressReportResponse })
   update(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ProgressReportContentDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -124,7 +124,7 @@ export class ProgressReportsController {
 
   @Post('progress-reports/:id/transitions')
   @Access.roles(['bureau_editor', 'secretariat'])
-  @ApiHeader({ name: 'If-Match', required: true })
+  @ApiIfMatch()
   @ApiOperation({ summary: 'submit (bureau), confirm or return with a comment (secretariat)' })
   @ApiOkResponse({ type: ProgressReportResponse })
   transition(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ProgressTransitionDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -179,7 +179,7 @@ export class IndicatorsController {
 
   @Patch(':id')
   @Access.roles(['secretariat'])
-  @ApiHeader({ name: 'If-Match', required: true })
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Change an indicator' })
   @ApiOkResponse({ type: IndicatorResponse })
   update(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateIndicatorDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {

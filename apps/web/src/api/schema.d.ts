@@ -1786,6 +1786,54 @@ export interface components {
             status: components["schemas"]["DeadlineStatus"];
             subject: components["schemas"]["DeadlineSubjectResponse"];
         };
+        /**
+         * @description stable; clients branch on it
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        FieldErrorResponse: {
+            /**
+             * @description path of the field, e.g. `schedule[2].fiscalYear`
+             * @example summary
+             */
+            field: string;
+            /**
+             * @description what is wrong with it (English; branch on `code`, not on this)
+             * @example summary must be shorter than or equal to 4000 characters
+             */
+            message: string;
+        };
+        ProblemResponse: {
+            /**
+             * @description URI of the problem type
+             * @example urn:kaikaku:problem:validation-failed
+             */
+            type: string;
+            /** @example The request is not valid */
+            title: string;
+            /**
+             * @description the HTTP status
+             * @example 400
+             */
+            status: number;
+            /** @example Invalid: summary */
+            detail: string;
+            /** @description stable; clients branch on it */
+            code: components["schemas"]["ErrorCode"];
+            /**
+             * @description the request path
+             * @example /api/v1/proposals
+             */
+            instance?: string;
+            /** @description the fields at fault (VALIDATION_FAILED) */
+            errors?: components["schemas"]["FieldErrorResponse"][];
+            /** @description the request id (also the X-Request-Id header), for the logs */
+            traceId?: string;
+            /** @description VERSION_CONFLICT: the version the resource has now */
+            currentVersion?: number;
+            /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
+            retryAfterSeconds?: number;
+        };
         NotificationResponse: {
             /** Format: uuid */
             id: string;
@@ -2225,54 +2273,6 @@ export interface components {
             generatedAt: string;
             /** Format: uuid */
             snapshotId: string | null;
-        };
-        /**
-         * @description stable; clients branch on it
-         * @enum {string}
-         */
-        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
-        FieldErrorResponse: {
-            /**
-             * @description path of the field, e.g. `schedule[2].fiscalYear`
-             * @example summary
-             */
-            field: string;
-            /**
-             * @description what is wrong with it (English; branch on `code`, not on this)
-             * @example summary must be shorter than or equal to 4000 characters
-             */
-            message: string;
-        };
-        ProblemResponse: {
-            /**
-             * @description URI of the problem type
-             * @example urn:kaikaku:problem:validation-failed
-             */
-            type: string;
-            /** @example The request is not valid */
-            title: string;
-            /**
-             * @description the HTTP status
-             * @example 400
-             */
-            status: number;
-            /** @example Invalid: summary */
-            detail: string;
-            /** @description stable; clients branch on it */
-            code: components["schemas"]["ErrorCode"];
-            /**
-             * @description the request path
-             * @example /api/v1/proposals
-             */
-            instance?: string;
-            /** @description the fields at fault (VALIDATION_FAILED) */
-            errors?: components["schemas"]["FieldErrorResponse"][];
-            /** @description the request id (also the X-Request-Id header), for the logs */
-            traceId?: string;
-            /** @description VERSION_CONFLICT: the version the resource has now */
-            currentVersion?: number;
-            /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
-            retryAfterSeconds?: number;
         };
     };
     responses: never;
@@ -2769,7 +2769,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description the ETag of the version being changed */
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -3011,7 +3011,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description the ETag of the version being changed */
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -3180,6 +3180,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description a retry with the same key replays the first answer */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3280,6 +3281,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -3730,6 +3732,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -3813,6 +3816,7 @@ export interface operations {
             header: {
                 /** @description a retry with the same key replays the first answer */
                 "Idempotency-Key"?: string;
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -4659,6 +4663,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description a retry with the same key replays the first answer */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5000,6 +5005,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description the feed address is not valid (any more): make a new one (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     notifications_list: {
@@ -5332,6 +5346,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description a retry with the same key replays the first answer */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -5434,6 +5449,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -5515,6 +5531,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -5783,6 +5800,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
