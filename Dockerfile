@@ -28,7 +28,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Files stay root-owned and the process runs as `node`, so a compromised app
-# cannot rewrite its own code.
+# cannot rewrite its own code. The audit signing key's folder is the one it may write.
+RUN mkdir -p /var/lib/kaikaku-keys && chown node:node /var/lib/kaikaku-keys && chmod 700 /var/lib/kaikaku-keys
 USER node
 EXPOSE 3000 3001
 # No HEALTHCHECK here: the same image serves the API, the worker (another port)

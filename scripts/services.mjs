@@ -64,6 +64,16 @@ function aptInstall(packages) {
   execFileSync('apt-get', ['install', '-y', '-qq', ...packages], { stdio: 'inherit', env });
 }
 
+/**
+ * The independent readers the tests check our files with: Python's icalendar (Debian's
+ * python3-icalendar, for the system /usr/bin/python3 — a `python3` on PATH may be a pyenv shim).
+ */
+export function ensureFileReaders() {
+  const python = '/usr/bin/python3';
+  const has = () => existsSync(python) && run(python, ['-c', 'import icalendar']).status === 0;
+  if (!has()) aptInstall(['python3-icalendar']);
+}
+
 /** The folder holding initdb/pg_ctl: the newest /usr/lib/postgresql/<v>/bin, else PATH. */
 export function findPostgresBin({ install = true } = {}) {
   const base = '/usr/lib/postgresql';
@@ -85,6 +95,21 @@ export function findRedisServer({ install = true } = {}) {
   if (found || !install) return found;
   aptInstall(['redis-server']);
   return findRedisServer({ install: false });
+}
+
+/** Where the Japanese font of the browser tests' screenshots lives once fonts-noto-cjk is installed. */
+const CJK_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
+
+/**
+ * Debian's Chromium for the browser tests (driven by playwright-core, which downloads
+ * nothing), with the CJK fonts its screenshots of Japanese pages need. Installed when
+ * missing and root, like PostgreSQL and Redis; otherwise null.
+ */
+export function findChromium({ install = isRoot } = {}) {
+  const found = which('chromium') ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : null);
+  if ((found && existsSync(CJK_FONT)) || !install) return found;
+  aptInstall(found ? ['fonts-noto-cjk'] : ['chromium', 'fonts-noto-cjk']);
+  return findChromium({ install: false });
 }
 
 function portOpen(port, host = '127.0.0.1') {

@@ -74,6 +74,10 @@ if ((await ready(`${base}/health/ready`)) && (await ready(`http://localhost:${wo
   ────────────────────────────────────────────────────────────────
    Kaikaku 改革 is running, with Kumamoto City's demo data.
 
+   Web application        ${base}/
+     sign in as kenko.editor, kenko.approver, secretariat, committee,
+     hq or admin — password "${password}"
+
    API docs (Swagger UI)  ${base}/docs
    OpenAPI document       ${base}/docs-json
    Readiness              ${base}/health/ready

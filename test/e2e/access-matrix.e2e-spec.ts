@@ -107,11 +107,21 @@ describe('access matrix', () => {
   const freshDraftInquiry = async () =>
     ok(await (await user('secretariat')).post('/inquiries', { planId: fx.plan, title: `照会 ${++counter}`, dueDate: daysFromNow(14) }), 201).body.id as string;
 
+  /** A fresh browser session's refresh cookie (`name=value`). */
+  const sessionCookie = async () => {
+    const res = await http(`${api.url}/api/v1/auth/session`, { method: 'POST', json: { username: 'viewer', password: DEMO_PASSWORD } });
+    return res.headers.getSetCookie()[0].split(';')[0];
+  };
+
   const SAMPLES: Record<string, Sample> = {
     // ── platform and identity ──
     'GET /health': { success: 200, build: async () => ({ path: '/health' }) },
     'GET /health/ready': { success: 200, build: async () => ({ path: '/health/ready' }) },
     'POST /auth/token': { success: 200, build: async () => ({ path: '/auth/token', body: { username: 'viewer', password: DEMO_PASSWORD } }) },
+    'POST /auth/session': { success: 200, build: async () => ({ path: '/auth/session', body: { username: 'viewer', password: DEMO_PASSWORD } }) },
+    // The browser session's routes take the refresh cookie, whoever else the caller is.
+    'POST /auth/session/refresh': { success: 200, build: async () => ({ path: '/auth/session/refresh', headers: { cookie: await sessionCookie() } }) },
+    'DELETE /auth/session': { success: 204, build: async () => ({ path: '/auth/session', headers: { cookie: await sessionCookie() } }) },
     'GET /me': { success: 200, build: async () => ({ path: '/me' }) },
     'GET /system/ping': { success: 200, build: async () => ({ path: '/system/ping' }) },
     'PATCH /me': { success: 200, build: async () => ({ path: '/me', body: { displayName: 'Matrix' } }) },
@@ -261,6 +271,9 @@ describe('access matrix', () => {
     'GET /initiatives': { success: 200, build: async () => ({ path: '/initiatives' }) },
     'GET /initiatives/:id': { success: 200, build: async () => ({ path: `/initiatives/${fx.initiative}` }) },
     'GET /audit/verify': { success: 200, build: async () => ({ path: '/audit/verify' }) },
+    'POST /audit/checkpoints': { success: 201, build: async () => ({ path: '/audit/checkpoints', body: {} }) },
+    'GET /audit/checkpoints': { success: 200, build: async () => ({ path: '/audit/checkpoints' }) },
+    'GET /audit/checkpoints/:id': { success: 200, build: async () => ({ path: `/audit/checkpoints/${fx.checkpoint}` }) },
 
     // ── deadlines and notifications ──
     'GET /deadlines': { success: 200, build: async () => ({ path: '/deadlines' }) },
@@ -419,6 +432,7 @@ describe('access matrix', () => {
     [fx.kenkoDraftReport, fx.chuoDraftReport] = [await reportIn('kenko', 'draft'), await reportIn('chuo', 'draft')];
     fx.indicator = (await db.query(`SELECT id FROM indicator WHERE plan_id = $1 AND code = 'kpi-1'`, [fx.stage3]))[0].id;
     fx.snapshot = ok(await secretariat.post('/rollups/snapshots', { planId: fx.stage3, fiscalYear: 2022, title: '行列の基準' }), 201).body.id;
+    fx.checkpoint = ok(await (await user('admin')).post('/audit/checkpoints', {}), 201).body.id;
     fx.calendarToken = new URL(ok(await (await user('kenko.editor')).post('/me/calendar-feed', {})).body.url).searchParams.get('token')!;
   }, 120_000);
   afterAll(async () => {

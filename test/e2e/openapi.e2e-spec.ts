@@ -106,6 +106,7 @@ describe('the OpenAPI document at /docs-json', () => {
       if (header(op, 'If-Match')) need.push('409', '412', '428');
       if (header(op, 'Idempotency-Key')) need.push('422');
       if (op['x-access']?.kind !== 'public') need.push('401');
+      if ((op.parameters ?? []).some((p: any) => p.in === 'path')) need.push('404');
       for (const status of need) if (!op.responses[status]) missing.push(`${method} ${path} ${status}`);
     }
     expect(missing).toEqual([]);
@@ -122,10 +123,10 @@ describe('the OpenAPI document at /docs-json', () => {
     expect(ids).toEqual(expect.arrayContaining(['proposals_transition', 'proposals_list', 'auth_token']));
     expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
     expect(operations.filter(({ op }) => !op['x-access'])).toEqual([]);
-    // The lint's 4XX exemption for probes cannot hide a route that has input or needs sign-in.
-    const probes = operations.filter(({ op }) => op['x-probe']);
-    expect(probes.map(({ path }) => path)).toEqual(expect.arrayContaining(['/health', '/health/ready']));
-    expect(probes.filter(({ op }) => op['x-access'].kind !== 'public' || op.requestBody || (op.parameters ?? []).length > 0)).toEqual([]);
+    // The lint's 4XX exemption cannot hide a route that has input or needs sign-in.
+    const exempt = operations.filter(({ op }) => op['x-no-client-error']);
+    expect(exempt.map(({ path }) => path)).toEqual(expect.arrayContaining(['/health', '/health/ready']));
+    expect(exempt.filter(({ op }) => op['x-access'].kind !== 'public' || op.requestBody || (op.parameters ?? []).length > 0)).toEqual([]);
   });
 
   it('generates the committed client types (apps/web/src/api/schema.d.ts)', async () => {
@@ -199,6 +200,18 @@ describe('the real answers match the OpenAPI document', () => {
     ok(await anonymous('POST', '/api/v1/auth/token', { username: 'secretariat', password: 'kaikaku-demo' }));
     expect((await anonymous('POST', '/api/v1/auth/token', { username: 'secretariat' })).status).toBe(400);
     expect((await anonymous('GET', '/api/v1/proposals')).status).toBe(401);
+    // The browser session: sign in (cookie), refresh with the cookie, sign out.
+    const session = ok(await anonymous('POST', '/api/v1/auth/session', { username: 'viewer', password: 'kaikaku-demo' }));
+    const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0];
+    const withCookie = async (method: string, path: string) => {
+      const res = await http(`${api.url}${path}`, { method, headers: { cookie } });
+      conformance.check(method, path, res);
+      return res;
+    };
+    const refreshed = ok(await withCookie('POST', '/api/v1/auth/session/refresh'));
+    expect((await withCookie('POST', '/api/v1/auth/session/refresh')).status).toBe(401);
+    expect(refreshed.body.access_token).toEqual(expect.any(String));
+    ok(await withCookie('DELETE', '/api/v1/auth/session'), 204);
 
     const secretariat = await user('secretariat');
     const admin = await user('admin');
@@ -222,6 +235,9 @@ describe('the real answers match the OpenAPI document', () => {
     ok(await admin.get(`/users/${users.items[0].id}`));
     ok(await admin.get('/security-events'));
     ok(await admin.get('/audit/verify'));
+    const checkpoint = ok(await admin.post('/audit/checkpoints', {}), 201).body;
+    ok(await admin.get('/audit/checkpoints'));
+    ok(await admin.get(`/audit/checkpoints/${checkpoint.id}`));
 
     const plans = ok(await secretariat.get('/plans')).body;
     const plan = plans.find((p: { code: string }) => p.code === 'kaikaku-2027');

@@ -93,7 +93,7 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       expect(list.items).toHaveLength(9);
       const byName = (name: string) => list.items.find((i: { name: string }) => i.name === name);
       expect(byName('将来負担比率')).toMatchObject({ direction: 'ceiling', baseline: { value: 104.6, label: '令和3年度' }, target: { value: 107.8, label: '令和5年度' }, actual: { value: 102.2, label: '令和4年度' }, achievementRate: 100, grade: 'S' });
-      expect(byName('市役所のサービスに満足している市民の割合')).toMatchObject({ direction: 'higher_better', actual: { value: 44.1 }, achievementRate: -29.8, grade: 'B' });
+      expect(byName('市役所のサービスに満足している市民の割合')).toMatchObject({ direction: 'higher_better', actual: { value: 44.1 }, achievementRate: -29.8, grade: 'C' });
       expect(byName('実質公債費比率')).toMatchObject({ direction: 'lower_better', achievementRate: 0, grade: 'B' });
       expect(byName('証明書コンビニ発行件数')).toMatchObject({ achievementRate: 49.1, grade: 'A' });
       expect(byName('市債残高（熊本地震関連及び臨時財政対策債を除く）')).toMatchObject({ direction: 'ceiling', grade: 'S', unit: '億円' });
@@ -501,6 +501,15 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const kpiText = JSON.stringify((kpis.getSheetValues() as unknown[]).filter(Boolean));
       expect(kpiText).toContain('将来負担比率');
       expect(kpiText).toContain('令和3年度');
+      // The demo rows carry their (invented) effect amounts, as numbers.
+      const first = book.getWorksheet('方針1')!;
+      const amounts: unknown[] = [];
+      first.eachRow((row, n) => n > 2 && amounts.push(row.getCell(7).value, row.getCell(8).value));
+      expect(amounts.length).toBeGreaterThan(40);
+      // (The bulk status update above rewrote three reports without amounts.)
+      expect(amounts.filter((a) => typeof a === 'number' && a > 0).length).toBeGreaterThanOrEqual(amounts.length - 6);
+      // Codes stay text in a spreadsheet that guesses types: ="1-01".
+      expect(lines.some((l) => l.includes(',="1-01",'))).toBe(true);
     });
   });
 
@@ -511,14 +520,15 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
         201,
       ).body;
       expect(created).toMatchObject({ gradingBand: 0.1, grade: '−', achievementRate: null });
-      ok(await secretariat.post(`/indicators/${created.id}/measurements`, { fiscalYear: 2022, value: 47 }), 201);
-      expect(ok(await secretariat.get(`/indicators/${created.id}`)).body).toMatchObject({ grade: 'B', achievementRate: -15 });
+      ok(await secretariat.post(`/indicators/${created.id}/measurements`, { fiscalYear: 2022, value: 49 }), 201);
+      // 5 % of the way back from the baseline: within ±10 points, no real movement.
+      expect(ok(await secretariat.get(`/indicators/${created.id}`)).body).toMatchObject({ grade: 'B', achievementRate: -5 });
       const etag = ok(await secretariat.get(`/indicators/${created.id}`)).headers.get('etag')!;
-      expect(ok(await secretariat.patch(`/indicators/${created.id}`, { gradingBand: 0.05 }, { 'if-match': etag })).body).toMatchObject({ gradingBand: 0.05, grade: 'C' });
+      expect(ok(await secretariat.patch(`/indicators/${created.id}`, { gradingBand: 0.04 }, { 'if-match': etag })).body).toMatchObject({ gradingBand: 0.04, grade: 'C' });
       const corrected = ok(await secretariat.post(`/indicators/${created.id}/measurements`, { fiscalYear: 2022, value: 71, note: '集計誤り訂正' }), 201).body;
       expect(corrected).toMatchObject({ grade: 'S', actual: { value: 71 } });
       const [entry] = await db.query(`SELECT details FROM audit_log WHERE entity_id = $1 AND action = 'correct_measurement'`, [created.id]);
-      expect(entry.details).toMatchObject({ fiscalYear: 2022, value: 71, previous: 47 });
+      expect(entry.details).toMatchObject({ fiscalYear: 2022, value: 71, previous: 49 });
       const bad = await secretariat.post('/indicators', { planId: stage3, code: 'kpi-y', name: 'x', direction: 'sideways', baselineYear: 2021, baselineValue: 'a', targetYear: 2023, targetValue: 1 });
       expect(bad.status).toBe(400);
       expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['baselineValue', 'direction']);

@@ -15,8 +15,8 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OUTBOX_POLL_INTERVAL_MS: '200',
     DATABASE_POOL_SIZE: '5',
-    // Swagger UI's static files come through a CommonJS package that requires an ESM-only
-    // one, which jest cannot load on Node 20; the UI is checked on the real process instead.
+    // Off unless a file needs them (they load @fastify/static, whose ESM-only dependency
+    // jest.config.js transforms); test/e2e/web-app and the browser specs turn them on.
     OPENAPI_UI: 'false',
     QUEUE_DASHBOARD: 'false',
     ...overrides,

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { startServices } from '../../scripts/services.mjs';
+import { ensureFileReaders, findChromium, startServices } from '../../scripts/services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const TEMPLATE_DB = 'kaikaku_template';
@@ -14,12 +14,20 @@ export const DEMO_TEMPLATE_DB = 'kaikaku_demo_template';
 
 export default async function globalSetup() {
   const services = await startServices('test');
+  ensureFileReaders();
   // The owner's URL (to create and drop databases) and the apps' role's.
   process.env.TEST_DATABASE_URL = services.migrationDatabaseUrl;
   process.env.TEST_APP_DATABASE_URL = services.databaseUrl;
   process.env.TEST_REDIS_URL = services.redisUrl;
   process.env.TEST_PG_BIN = services.pgBin;
   process.env.TEST_REDIS_SERVER = services.redisServer;
+  // The browser tests' Chromium, installed here once (not by each parallel file); without
+  // it only those tests fail, with test/support/browser.ts saying how to get it.
+  try {
+    process.env.TEST_CHROMIUM = findChromium() ?? '';
+  } catch (error) {
+    process.stderr.write(`[global-setup] no Chromium for the browser tests: ${error.message}\n`);
+  }
 
   const cli = join(ROOT, 'dist/apps/cli/src/main.js');
   if (!existsSync(cli)) {

@@ -11,6 +11,9 @@ import {
   requestIdFor,
 } from '#libs/platform';
 import { ApiModule } from './api.module.js';
+import fastifyCookie from '@fastify/cookie';
+import { mountSecurityHeaders } from './http/security-headers.js';
+import { mountWebApp } from './http/web-app.js';
 import { buildOpenApiDocument, mountOpenApi } from './openapi.js';
 
 export const API_PREFIX = 'api/v1';
@@ -65,6 +68,10 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
+  // Before any route, so that the headers cover all of them (API, docs, dashboard, web app).
+  await mountSecurityHeaders(app);
+  // Reads the browser session's refresh cookie (apps/api/src/identity/session.controller.ts).
+  await app.register(fastifyCookie as never);
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
@@ -78,10 +85,10 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   applyRoutePrefix(app);
   mountOpenApi(app, config.OPENAPI_UI === 'true');
   if (config.QUEUE_DASHBOARD === 'true') {
-    // Loaded only when on: its static-file plugin pulls in an ESM-only package that the
-    // jest runtime cannot load on Node 20 (see OPENAPI_UI).
+    // Loaded only when on: nothing of Bull Board is loaded where the dashboard is off.
     const { mountQueueDashboard } = await import('./admin/queue-dashboard.js');
     await mountQueueDashboard(app);
   }
+  await mountWebApp(app, config);
   return app;
 }

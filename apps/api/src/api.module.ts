@@ -15,6 +15,7 @@ import { AuthController } from './identity/auth.controller.js';
 import { MeController } from './identity/me.controller.js';
 import { OrgUnitsController } from './identity/org-units.controller.js';
 import { SecurityEventsController } from './identity/security-events.controller.js';
+import { SessionController } from './identity/session.controller.js';
 import { UsersController } from './identity/users.controller.js';
 import { Writes } from './http/writes.js';
 import { DeadlinesController } from './notifications/deadlines.controller.js';
@@ -33,6 +34,7 @@ export const API_CONTROLLERS = [
   HealthController,
   SystemController,
   AuthController,
+  SessionController,
   MeController,
   OrgUnitsController,
   UsersController,

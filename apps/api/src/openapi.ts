@@ -28,6 +28,10 @@ function impliedErrors(operation: OperationObject): Array<[string, string]> {
   if (operation.requestBody || parameters.some((p: ParameterObject) => p.in !== 'header')) {
     errors.push(['400', 'the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON)']);
   }
+  // A path names an object, which may not exist.
+  if (parameters.some((p: ParameterObject) => p.in === 'path')) {
+    errors.push(['404', 'does not exist, or is not visible to the caller (NOT_FOUND)']);
+  }
   if (header(IF_MATCH_HEADER)) {
     errors.push(['409', 'the action or change is not allowed in the current state (TRANSITION_NOT_ALLOWED, PROPOSAL_NOT_EDITABLE, DECIDED_IMMUTABLE, CONFLICT)']);
     errors.push(['412', 'If-Match names another version: someone else changed it; read it again (VERSION_CONFLICT, with `currentVersion`)']);
@@ -37,6 +41,18 @@ function impliedErrors(operation: OperationObject): Array<[string, string]> {
     errors.push(['422', 'the Idempotency-Key was used for another request (IDEMPOTENCY_KEY_MISMATCH)']);
   }
   return errors;
+}
+
+/**
+ * Marks an operation that has no 4XX answer to document: public (no sign-in to fail), no
+ * parameters and no body (nothing to validate), e.g. the probes and signing out. redocly.yaml
+ * exempts exactly these from its 4XX rule.
+ */
+export const NO_CLIENT_ERROR = 'x-no-client-error';
+
+function cannotBeRefused(operation: OperationObject): boolean {
+  const access = (operation as unknown as Record<string, unknown>)['x-access'] as { kind?: string } | undefined;
+  return access?.kind === 'public' && !operation.requestBody && (operation.parameters ?? []).length === 0;
 }
 
 /**
@@ -52,6 +68,9 @@ export function completeErrorResponses(document: OpenAPIObject): OpenAPIObject {
       const responses = (operation.responses ??= {});
       for (const [status, description] of impliedErrors(operation)) {
         responses[status] ??= { description };
+      }
+      if (!Object.keys(responses).some((status) => /^4/.test(status)) && cannotBeRefused(operation)) {
+        (operation as unknown as Record<string, unknown>)[NO_CLIENT_ERROR] = true;
       }
       for (const [status, response] of Object.entries(responses)) {
         if (!response || !/^[45]/.test(status) || '$ref' in response) continue;

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -8,7 +9,7 @@ import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { AppConfig, AuditLog, ConfigError, WorkflowRegistry, createDataSource, loadConfig, loadDotEnv, ProbeService, withTransaction } from '#libs/platform';
+import { AppConfig, AuditCheckpoints, AuditLog, ConfigError, verifyAgainstCheckpoint, type CheckpointFile, WorkflowRegistry, createDataSource, loadConfig, loadDotEnv, ProbeService, withTransaction } from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { CITY_CODE, UsersService } from '#libs/identity';
 import { IMPORT_KINDS, ImportRejectedError, ImportsService, readTable, type ImportKind } from '#libs/tracking';
@@ -232,9 +233,24 @@ async function readStdin(): Promise<string> {
 
 program
   .command('audit:verify')
-  .description('walk the audit log’s hash chain and name the first broken entry (exit 3 when broken)')
-  .action(() =>
+  .description('walk the audit log’s hash chain and name the first broken entry; with --checkpoint, prove entries 1…N unchanged against a signed checkpoint file (exit 3 when broken)')
+  .option('--checkpoint <file>', 'a checkpoint file from GET /api/v1/audit/checkpoints/{id}')
+  .option('--public-key <file>', 'the SPKI PEM to trust (default: the public half of the configured AUDIT_SIGNING_KEY)')
+  .action((options: { checkpoint?: string; publicKey?: string }) =>
     withContext(async (app) => {
+      if (options.checkpoint) {
+        const file = JSON.parse(await readFile(options.checkpoint, 'utf8')) as CheckpointFile;
+        const trusted = options.publicKey ? createPublicKey(await readFile(options.publicKey, 'utf8')) : app.get(AuditCheckpoints).signingKey().publicKey;
+        const result = await verifyAgainstCheckpoint(app.get(DataSource), file, trusted);
+        if (result.ok) {
+          process.stdout.write(`audit log intact up to the checkpoint: entries 1…#${result.seq} lead to the head signed at ${result.signedAt}\n`);
+        } else {
+          const where = result.brokenAt ? ` at entry #${result.brokenAt.seq}${result.brokenAt.id ? ` (${result.brokenAt.id})` : ''}` : '';
+          process.stdout.write(`audit log BROKEN against the checkpoint of #${result.seq}${where}: ${result.problem}\n`);
+          process.exitCode = 3;
+        }
+        return;
+      }
       const result = await app.get(AuditLog).verify();
       if (result.ok) {
         process.stdout.write(`audit log intact: ${result.entries} entries, last #${result.lastSeq}\n`);

@@ -7,7 +7,7 @@ import { BULLMQ_SCHEMA } from '#libs/platform';
 const LOCK_KEY = 'kaikaku:migrations';
 
 /** Tables the apps may read and append to, but never change or empty. */
-export const APPEND_ONLY_TABLES = ['audit_log', 'rollup_snapshot'];
+export const APPEND_ONLY_TABLES = ['audit_log', 'rollup_snapshot', 'audit_checkpoint'];
 
 async function withMigrationLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
   const runner = dataSource.createQueryRunner();

@@ -9,6 +9,7 @@ import { PasswordHasher } from './auth/password-hasher.js';
 import { TokenService } from './auth/token.service.js';
 import { OrgUnitsService } from './org-units.service.js';
 import { SecurityEventsService } from './security-events.service.js';
+import { BrowserSessionsService } from './sessions/browser-sessions.service.js';
 import { UsersService } from './users.service.js';
 
 /** Who may see and do what: organisation units, users, grants, sign-in, tokens, security events. */
@@ -26,7 +27,8 @@ import { UsersService } from './users.service.js';
     UsersService,
     ApiTokensService,
     SecurityEventsService,
+    BrowserSessionsService,
   ],
-  exports: [PasswordHasher, Authenticator, AuthService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
+  exports: [PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
 })
 export class IdentityModule {}

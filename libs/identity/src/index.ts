@@ -20,6 +20,7 @@ export * from './identity.module.js';
 export * from './org-units.service.js';
 export * from './roles.js';
 export * from './security-events.service.js';
+export * from './sessions/browser-sessions.service.js';
 export * from './users.service.js';
 export * from './views.js';
 export * from './dto/identity.response.js';

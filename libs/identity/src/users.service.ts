@@ -8,6 +8,7 @@ import { UsernameTakenError, WrongCurrentPasswordError } from './identity.errors
 import { OrgUnitsService } from './org-units.service.js';
 import type { Role } from './roles.js';
 import { SecurityEventsService, type RequestOrigin } from './security-events.service.js';
+import { revokeBrowserSessionsOf } from './sessions/browser-sessions.service.js';
 import { grantView, type UserView } from './views.js';
 
 interface UserRow {
@@ -131,7 +132,8 @@ export class UsersService {
         this.events.record(m, { kind, actorUserId: actor.id, subjectUserId: id, username: before.username, details }, origin);
       const changed = (['displayName', 'email', 'orgUnit'] as const).filter((f) => dto[f] !== undefined);
       if (changed.length > 0) await event('user.updated', { fields: changed });
-      if (dto.active === false && before.active) await event('user.disabled');
+      // A disabled person's browser sessions end with the change (their access tokens already stop: roles are read per request).
+      if (dto.active === false && before.active) await event('user.disabled', { sessionsRevoked: await revokeBrowserSessionsOf(m, id, 'user_disabled') });
       if (dto.active === true && !before.active) await event('user.enabled');
       if (passwordHash) await event('password.changed', { by: 'admin' });
       if (dto.grants) {

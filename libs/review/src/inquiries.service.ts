@@ -6,19 +6,21 @@ import {
   AuditLog,
   DomainError,
   execute,
+  FINAL_STATES,
   NotFoundError,
-  OutboxService,
   pageOf,
+  stateTaggedSql,
+  TransitionPipeline,
   ValidationFailedError,
   VersionConflictError,
   WorkflowRegistry,
   type Page,
+  type WorkflowSubjectSpec,
 } from '#libs/platform';
 import { DeadlinesService } from '#libs/scheduling';
-import { WorkflowEngine, type Guard, type Label } from '#libs/workflow';
+import type { Guard, Label, WorkflowEngine } from '#libs/workflow';
 import type { CreateInquiryDto, InquiryQuery, InquiryTransitionDto, NilReturnDto, UpdateInquiryDto } from './dto/review.dto.js';
-import { workflowActor } from './proposal-visibility.js';
-import { refusalError } from './review.errors.js';
+import { transitionActor } from './proposal-visibility.js';
 
 interface InquiryGuardContext {
   dueDate: string;
@@ -70,19 +72,42 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
  */
 @Injectable()
 export class InquiriesService {
-  private readonly engines = new Map<string, WorkflowEngine<InquiryGuardContext>>();
+  private readonly spec: WorkflowSubjectSpec<InquiryGuardContext, Row> = {
+    subject: 'inquiry',
+    table: 'inquiry',
+    entityType: 'inquiry',
+    guards: INQUIRY_GUARD_IMPLEMENTATIONS,
+    stamps: [
+      { column: 'opened_at', tag: 'accepting_proposals', keep: 'first' },
+      { column: 'closed_at', tag: FINAL_STATES, keep: 'latest' },
+    ],
+    hooks: {
+      // Opening sets every target unit's reply deadline; closing or cancelling ends them.
+      syncReplyDeadlines: (h) => this.deadlines.syncInquiry(h.manager, h.record.id, h.engine.hasTag(h.decision.to, 'accepting_proposals')),
+    },
+  };
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly workflows: WorkflowRegistry,
     private readonly audit: AuditLog,
-    private readonly outbox: OutboxService,
+    private readonly pipeline: TransitionPipeline,
     private readonly deadlines: DeadlinesService,
   ) {}
 
-  /** Inquiries are not secret once opened; drafts are the secretariat's. */
+  /** Inquiries are not secret once opened; drafts (the `draft` tag) are the secretariat's. */
   private visibleSql(principal: Principal, _params: SqlParams): string {
-    return principal.scopeFor('secretariat', 'admin').kind === 'none' ? `q.state <> 'draft'` : 'TRUE';
+    return principal.scopeFor('secretariat', 'admin').kind === 'none' ? `NOT ${stateTaggedSql('q', 'in_preparation')}` : 'TRUE';
+  }
+
+  /** Whether an inquiry in its state accepts proposals and 該当なし replies. */
+  async acceptsProposals(row: { state: string; workflow_name: string; workflow_version: number }): Promise<boolean> {
+    return (await this.engineFor(row.workflow_name, row.workflow_version)).hasTag(row.state, 'accepting_proposals');
+  }
+
+  /** Whether an inquiry is still being prepared by the secretariat. */
+  async isDraft(row: { state: string; workflow_name: string; workflow_version: number }): Promise<boolean> {
+    return (await this.engineFor(row.workflow_name, row.workflow_version)).hasTag(row.state, 'in_preparation');
   }
 
   async list(principal: Principal, query: InquiryQuery): Promise<Page<InquiryView>> {
@@ -129,7 +154,7 @@ export class InquiriesService {
     const row = await this.visibleRow(principal, id, m);
     const engine = await this.engineFor(row.workflow_name, row.workflow_version);
     if (engine.isFinal(row.state)) throw new DomainError('DECIDED_IMMUTABLE', `The inquiry is ${row.state}`);
-    if (dto.targetUnits && row.state !== 'draft') {
+    if (dto.targetUnits && !engine.hasTag(row.state, 'in_preparation')) {
       throw new DomainError('TRANSITION_NOT_ALLOWED', 'Target units change only while the inquiry is a draft', [{ field: 'targetUnits', message: 'fixed once opened' }]);
     }
     const { affected } = await execute(
@@ -140,7 +165,7 @@ export class InquiriesService {
     if (affected !== 1) throw new VersionConflictError(row.version);
     const targets = dto.targetUnits ? await this.setTargets(m, id, dto.targetUnits) : undefined;
     // A moved due date moves the units' deadlines and their reminders.
-    if (dto.dueDate && row.state === 'open') await this.deadlines.syncInquiry(m, id);
+    if (dto.dueDate && engine.hasTag(row.state, 'accepting_proposals')) await this.deadlines.syncInquiry(m, id, true);
     await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
@@ -154,41 +179,15 @@ export class InquiriesService {
 
   async transition(m: EntityManager, principal: Principal, id: string, expectedVersion: number, input: InquiryTransitionDto): Promise<InquiryView> {
     const row = await this.visibleRow(principal, id, m);
-    if (row.version !== expectedVersion) throw new VersionConflictError(row.version);
-    const engine = await this.engineFor(row.workflow_name, row.workflow_version);
-    const root = await this.cityUnit(m);
-    // An inquiry belongs to the whole city: only a city-wide role may move it.
-    const decision = engine.decide({ state: row.state, unitId: root }, workflowActor(principal), input.action, { comment: input.comment }, { dueDate: row.due });
-    if (!decision.ok) throw refusalError(decision);
-    const { affected } = await execute(
-      m,
-      `UPDATE inquiry SET state = $3, version = version + 1, updated_at = now(),
-              opened_at = CASE WHEN $3 = 'open' THEN coalesce(opened_at, now()) ELSE opened_at END,
-              closed_at = CASE WHEN $3 IN ('closed', 'cancelled') THEN now() ELSE closed_at END
-        WHERE id = $1 AND version = $2`,
-      [id, expectedVersion, decision.to],
-    );
-    if (affected !== 1) throw new VersionConflictError();
-    // Opening sets every target unit's reply deadline; closing or cancelling ends them.
-    await this.deadlines.syncInquiry(m, id);
-    const entry = await this.audit.append(m, {
-      actorUserId: principal.id,
-      actorUsername: principal.user.username,
-      entityType: 'inquiry',
-      entityId: id,
+    await this.pipeline.run(m, this.spec, {
+      actor: transitionActor(principal),
+      // An inquiry belongs to the whole city: only a city-wide role may move it.
+      record: { id, state: row.state, unitId: await this.cityUnit(m), version: row.version, workflowName: row.workflow_name, workflowVersion: row.workflow_version },
+      row,
+      expectedVersion,
       action: input.action,
-      fromState: decision.from,
-      toState: decision.to,
-      details: { version: expectedVersion + 1, comment: input.comment ?? null, workflow: `${row.workflow_name}@${row.workflow_version}` },
-    });
-    await this.outbox.enqueueEffects(m, decision.effects, {
-      subject: 'inquiry',
-      recordId: id,
-      action: input.action,
-      from: decision.from,
-      to: decision.to,
-      actorUserId: principal.id,
-      auditEntryId: entry.id,
+      inputs: { comment: input.comment },
+      context: { dueDate: row.due },
     });
     return this.get(principal, id, m);
   }
@@ -233,7 +232,7 @@ export class InquiriesService {
       unitId = own[0].unitId;
     }
     if (!scopeIncludes(approverScope, unitId)) throw new DomainError('FORBIDDEN', 'Only the unit’s approver declares 該当なし');
-    if (row.state !== 'open') throw new DomainError('TRANSITION_NOT_ALLOWED', 'The inquiry is not open');
+    if (!(await this.acceptsProposals(row))) throw new DomainError('TRANSITION_NOT_ALLOWED', 'The inquiry is not open');
     const [target] = await m.query(`SELECT nil_return_at FROM inquiry_target WHERE inquiry_id = $1 AND org_unit_id = $2 FOR UPDATE`, [id, unitId]);
     if (!target) throw new ValidationFailedError([{ field: 'orgUnit', message: 'is not a target unit of this inquiry' }]);
     const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM proposal WHERE inquiry_id = $1 AND owning_unit_id = $2 AND left_bureau_at IS NOT NULL`, [id, unitId]);
@@ -301,14 +300,8 @@ export class InquiriesService {
     return units.map((u) => u.code);
   }
 
-  private async engineFor(name: string, version: number): Promise<WorkflowEngine<InquiryGuardContext>> {
-    const key = `${name}@${version}`;
-    let engine = this.engines.get(key);
-    if (!engine) {
-      engine = new WorkflowEngine((await this.workflows.get(name, version)).definition, INQUIRY_GUARD_IMPLEMENTATIONS);
-      this.engines.set(key, engine);
-    }
-    return engine;
+  private engineFor(name: string, version: number): Promise<WorkflowEngine<InquiryGuardContext>> {
+    return this.pipeline.engine(this.spec, name, version);
   }
 
   private async view(r: Row): Promise<InquiryView> {

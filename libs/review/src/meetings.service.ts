@@ -5,9 +5,7 @@ import { AuditLog, DomainError, NotFoundError, pageOf, ValidationFailedError, ty
 import type { AgendaDto, CreateMeetingDto, MeetingKind, MeetingQuery } from './dto/review.dto.js';
 import { DeadlinesService } from '#libs/scheduling';
 import { visibleProposalsSql } from './proposal-visibility.js';
-
-/** The stage a proposal must be in to go on each kind of meeting's agenda. */
-export const AGENDA_STAGE: Record<MeetingKind, string> = { committee: 'committee_review', hq: 'hq_review', council: 'adopted' };
+import { ProposalsService } from './proposals.service.js';
 
 export const MEETING_LABELS: Record<MeetingKind, string> = { committee: '市役所改革推進委員会', hq: '改革プロジェクト推進本部', council: '市議会' };
 
@@ -32,6 +30,7 @@ export class MeetingsService {
     private readonly dataSource: DataSource,
     private readonly audit: AuditLog,
     private readonly deadlines: DeadlinesService,
+    private readonly proposals: ProposalsService,
   ) {}
 
   async list(principal: Principal, query: MeetingQuery): Promise<Page<MeetingView>> {
@@ -96,18 +95,21 @@ export class MeetingsService {
   async addToAgenda(m: EntityManager, principal: Principal, id: string, dto: AgendaDto): Promise<MeetingView> {
     const [meeting]: Row[] = await m.query(`SELECT id, plan_id, kind FROM meeting WHERE id = $1 FOR UPDATE`, [id]);
     if (!meeting) throw new NotFoundError('The meeting');
-    const stage = AGENDA_STAGE[meeting.kind as MeetingKind];
+    const kind = meeting.kind as MeetingKind;
     const params = new SqlParams();
     const ids = params.add(dto.proposalIds);
     const found: Row[] = await m.query(
-      `SELECT p.id, p.state, p.plan_id FROM proposal p WHERE p.id = ANY(${ids}::uuid[]) AND ${visibleProposalsSql(principal, 'p', params)}`,
+      `SELECT p.id, p.state, p.plan_id, p.workflow_name, p.workflow_version FROM proposal p WHERE p.id = ANY(${ids}::uuid[]) AND ${visibleProposalsSql(principal, 'p', params)}`,
       params.values,
     );
+    // The stage each kind of meeting takes is what the proposal's workflow tags `<kind>_agenda`.
+    const stages = new Map(await Promise.all(found.map(async (p) => [p.id as string, await this.proposals.awaitsMeeting(p, kind)] as const)));
     const errors = dto.proposalIds.flatMap((pid, i) => {
       const p = found.find((f) => f.id === pid);
       if (!p) return [{ field: `proposalIds[${i}]`, message: 'names no proposal you can see' }];
       if (p.plan_id !== meeting.plan_id) return [{ field: `proposalIds[${i}]`, message: 'belongs to another plan' }];
-      if (p.state !== stage) return [{ field: `proposalIds[${i}]`, message: `is ${p.state}; a ${meeting.kind} meeting takes proposals in ${stage}` }];
+      const stage = stages.get(pid)!;
+      if (!stage.awaits) return [{ field: `proposalIds[${i}]`, message: `is ${p.state}; a ${kind} meeting takes proposals in ${stage.states.join(', ') || 'no state of its workflow'}` }];
       return [];
     });
     if (errors.length > 0) throw new DomainError('TRANSITION_NOT_ALLOWED', 'Some proposals cannot go on this agenda', errors);

@@ -10,7 +10,8 @@ export interface ProposalGuardContext {
     expectedEffect: string;
     schedule: unknown[];
   };
-  inquiryState: string;
+  /** Whether the proposal's inquiry, in its state, accepts proposals (its definition's `accepting_proposals` tag). */
+  inquiryAccepting: boolean;
   /** The proposal named by `targetProposalId`, when given and visible to the caller. */
   mergeTarget?: { id: string; planId: string; state: string; final: boolean } | null;
   /** The meeting deciding now: given, or the one of this stage with the proposal on its agenda. */
@@ -23,7 +24,7 @@ export interface ProposalGuardContext {
  * should list the action.
  */
 export const PROPOSAL_GUARD_IMPLEMENTATIONS: Record<string, Guard<ProposalGuardContext>> = {
-  inquiryOpen: (c) => (c.inquiryState === 'open' ? null : 'The inquiry is not open: proposals can be submitted only while it is (照会期間外)'),
+  inquiryOpen: (c) => (c.inquiryAccepting ? null : 'The inquiry is not open: proposals can be submitted only while it is (照会期間外)'),
   requiredFieldsFilled: (c) => {
     const missing = [
       !c.proposal.title.trim() && 'title',

@@ -7,29 +7,27 @@ import {
   DomainError,
   execute,
   NotFoundError,
-  OutboxService,
   pageOf,
   prepared,
+  TransitionPipeline,
   ValidationFailedError,
   VersionConflictError,
   WorkflowRegistry,
   type Page,
+  type TransitionRecord,
+  type WorkflowSubjectSpec,
 } from '#libs/platform';
 import { DeadlinesService } from '#libs/scheduling';
 import { InitiativesService } from '#libs/tracking';
-import { WorkflowEngine, type AvailableAction, type Label } from '#libs/workflow';
-import type { CorrectProposalDto, CreateProposalDto, ProposalContentDto, ProposalQuery, TransitionDto } from './dto/review.dto.js';
+import type { AvailableAction, Label, WorkflowEngine } from '#libs/workflow';
+import { MEETING_KINDS, type CorrectProposalDto, type CreateProposalDto, type MeetingKind, type ProposalContentDto, type ProposalQuery, type TransitionDto } from './dto/review.dto.js';
+import { InquiriesService } from './inquiries.service.js';
 import { PROPOSAL_GUARD_IMPLEMENTATIONS, type ProposalGuardContext } from './proposal-guards.js';
-import { visibleProposalsSql, workflowActor } from './proposal-visibility.js';
-import { DecidedImmutableError, NotEditableError, refusalError } from './review.errors.js';
+import { transitionActor, visibleProposalsSql, workflowActor } from './proposal-visibility.js';
+import { DecidedImmutableError, NotEditableError } from './review.errors.js';
 
-/** Where the owning unit's editors may change content; afterwards the secretariat screens it. */
-const EDITABLE_BY_OWNER = ['draft', 'returned'];
-const EDITABLE_BY_SECRETARIAT = ['submitted', 'committee_review', 'hq_review'];
-/** Decided: content is immutable; a correction is a new revision with a reason. */
-const DECIDED = ['adopted', 'reported'];
-/** The kind of meeting that decides a proposal at each stage. */
-const MEETING_OF_STAGE: Record<string, string> = { committee_review: 'committee', hq_review: 'hq', adopted: 'council' };
+/** The state tag that puts a proposal on a kind of meeting's agenda, and makes that meeting the deciding one. */
+export const agendaTag = (kind: MeetingKind) => `${kind}_agenda`;
 
 export interface ProposalView {
   id: string;
@@ -74,17 +72,27 @@ type Row = any;
 
 const SELECT = `
   SELECT p.*, ou.code AS unit_code, ou.name_ja AS unit_name_ja,
-         (SELECT q.state FROM inquiry q WHERE q.id = p.inquiry_id) AS inquiry_state,
+         q.state AS inquiry_state, q.workflow_name AS inquiry_workflow_name, q.workflow_version AS inquiry_workflow_version,
          pp.number AS policy_number, pp.title AS policy_title, t.number AS theme_number, t.title AS theme_title,
          (SELECT i.id FROM initiative i WHERE i.proposal_id = p.id) AS initiative_id,
          coalesce((SELECT json_agg(json_build_object('id', c.id, 'code', c.code, 'nameJa', c.name_ja) ORDER BY c.code)
                      FROM proposal_collaborator pc JOIN org_unit c ON c.id = pc.org_unit_id WHERE pc.proposal_id = p.id), '[]') AS collaborators
     FROM proposal p
     JOIN org_unit ou ON ou.id = p.owning_unit_id
+    JOIN inquiry q ON q.id = p.inquiry_id
     LEFT JOIN plan_policy pp ON pp.id = p.policy_id
     LEFT JOIN plan_theme t ON t.id = p.theme_id`;
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+const recordOf = (row: Row): TransitionRecord => ({
+  id: row.id,
+  state: row.state,
+  unitId: row.owning_unit_id,
+  version: row.version,
+  workflowName: row.workflow_name,
+  workflowVersion: row.workflow_version,
+});
 
 /** What a revision snapshot and a change comparison look at. */
 function contentOf(r: Row) {
@@ -108,13 +116,53 @@ function contentOf(r: Row) {
  */
 @Injectable()
 export class ProposalsService {
-  private readonly engines = new Map<string, WorkflowEngine<ProposalGuardContext>>();
+  /** What the one transition pipeline needs of proposals; the hooks are what definitions may name. */
+  private readonly spec: WorkflowSubjectSpec<ProposalGuardContext, Row> = {
+    subject: 'proposal',
+    table: 'proposal',
+    entityType: 'proposal',
+    guards: PROPOSAL_GUARD_IMPLEMENTATIONS,
+    stamps: [{ column: 'left_bureau_at', tag: 'left_bureau', keep: 'first' }],
+    hooks: {
+      // From the first submission on, every content change is kept as a revision.
+      recordFirstSubmission: async (h) => {
+        if (h.row.first_submitted_at) return;
+        await prepared(h.manager, `UPDATE proposal SET first_submitted_at = coalesce(first_submitted_at, now()) WHERE id = $1`, [h.record.id]);
+        h.row.first_submitted_at = new Date();
+      },
+      // The unit has answered the inquiry once a proposal of it leaves the bureau.
+      satisfyInquiryDeadline: async (h) => {
+        if (!h.row.left_bureau_at) await this.deadlines.inquiryAnswered(h.manager, h.row.inquiry_id, h.row.owning_unit_id);
+      },
+      recordMerge: async (h) => {
+        const target = String(h.inputs['targetProposalId']);
+        await prepared(h.manager, `UPDATE proposal SET merged_into_id = $2 WHERE id = $1`, [h.record.id, target]);
+        h.row.merged_into_id = target;
+        h.note('targetProposalId', target);
+        // The target's history shows what was merged into it.
+        await this.audit.append(h.manager, {
+          actorUserId: h.actor.id,
+          actorUsername: h.actor.username,
+          entityType: 'proposal',
+          entityId: target,
+          action: 'absorb',
+          details: { mergedProposalId: h.record.id, mergedTitle: h.row.title, comment: h.inputs['comment'] ?? null },
+        });
+      },
+      createInitiative: async (h) => {
+        const initiativeId = await this.initiatives.createFromProposal(h.manager, h.record.id, h.context.meeting?.id ?? null);
+        h.row.initiative_id = initiativeId;
+        h.note('initiativeId', initiativeId);
+      },
+    },
+  };
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly workflows: WorkflowRegistry,
     private readonly audit: AuditLog,
-    private readonly outbox: OutboxService,
+    private readonly pipeline: TransitionPipeline,
+    private readonly inquiries: InquiriesService,
     private readonly initiatives: InitiativesService,
     private readonly deadlines: DeadlinesService,
   ) {}
@@ -178,9 +226,9 @@ export class ProposalsService {
   // ── writing (inside the caller's transaction) ──────────────────────────────
 
   async create(m: EntityManager, principal: Principal, dto: CreateProposalDto): Promise<ProposalView> {
-    const [inquiry]: Row[] = await m.query(`SELECT id, plan_id, state FROM inquiry WHERE id = $1 AND state <> 'draft'`, [dto.inquiryId]);
-    if (!inquiry) throw new ValidationFailedError([{ field: 'inquiryId', message: 'names no open inquiry' }]);
-    if (inquiry.state !== 'open') throw new DomainError('TRANSITION_NOT_ALLOWED', 'The inquiry is not open: new proposals cannot be drafted for it');
+    const [inquiry]: Row[] = await m.query(`SELECT id, plan_id, state, workflow_name, workflow_version FROM inquiry WHERE id = $1`, [dto.inquiryId]);
+    if (!inquiry || (await this.inquiries.isDraft(inquiry))) throw new ValidationFailedError([{ field: 'inquiryId', message: 'names no open inquiry' }]);
+    if (!(await this.inquiries.acceptsProposals(inquiry))) throw new DomainError('TRANSITION_NOT_ALLOWED', 'The inquiry is not open: new proposals cannot be drafted for it');
     const unitId = await this.owningUnitFor(m, principal, dto.owningUnit);
     const target = await m.query(`SELECT 1 FROM inquiry_target WHERE inquiry_id = $1 AND org_unit_id = $2`, [inquiry.id, unitId]);
     if (target.length === 0) throw new ValidationFailedError([{ field: 'owningUnit', message: 'is not a target unit of this inquiry' }]);
@@ -225,14 +273,15 @@ export class ProposalsService {
   async update(m: EntityManager, principal: Principal, id: string, expectedVersion: number, dto: ProposalContentDto): Promise<ProposalView> {
     const row = await this.visibleRow(principal, id, m);
     const engine = await this.engineFor(row.workflow_name, row.workflow_version);
-    if (DECIDED.includes(row.state) || engine.isFinal(row.state)) throw new DecidedImmutableError(row.state);
+    if (engine.hasTag(row.state, 'decided') || engine.isFinal(row.state)) throw new DecidedImmutableError(row.state);
     const owner = scopeIncludes(principal.scopeFor('bureau_editor'), row.owning_unit_id);
     const secretariat = scopeIncludes(principal.scopeFor('secretariat'), row.owning_unit_id);
-    const allowed = (owner && EDITABLE_BY_OWNER.includes(row.state)) || (secretariat && EDITABLE_BY_SECRETARIAT.includes(row.state));
+    const byOwner = engine.hasTag(row.state, 'editable_by_owner');
+    const allowed = (owner && byOwner) || (secretariat && engine.hasTag(row.state, 'editable_by_secretariat'));
     if (!allowed) {
       throw new NotEditableError(
         owner || secretariat
-          ? `In state ${row.state} the proposal is edited by ${EDITABLE_BY_OWNER.includes(row.state) ? 'its bureau' : 'the secretariat'} only`
+          ? `In state ${row.state} the proposal is edited by ${byOwner ? 'its bureau' : 'the secretariat'} only`
           : 'Only the owning bureau’s editors and the secretariat edit proposals',
       );
     }
@@ -243,89 +292,33 @@ export class ProposalsService {
   async correct(m: EntityManager, principal: Principal, id: string, expectedVersion: number, dto: CorrectProposalDto): Promise<ProposalView> {
     const row = await this.visibleRow(principal, id, m);
     if (!scopeIncludes(principal.scopeFor('secretariat'), row.owning_unit_id)) throw new DomainError('FORBIDDEN', 'Corrections are recorded by the secretariat');
-    if (!DECIDED.includes(row.state)) throw new NotEditableError('Only a decided proposal is corrected; edit it instead');
+    const engine = await this.engineFor(row.workflow_name, row.workflow_version);
+    if (!engine.hasTag(row.state, 'decided')) throw new NotEditableError('Only a decided proposal is corrected; edit it instead');
     return this.applyChange(m, principal, row, expectedVersion, dto.changes, { action: 'correct', reason: dto.reason, forceRevision: true });
   }
 
   async transition(m: EntityManager, principal: Principal, id: string, expectedVersion: number, input: TransitionDto): Promise<ProposalView> {
     const row = await this.visibleRow(principal, id, m);
-    if (row.version !== expectedVersion) throw new VersionConflictError(row.version);
-    const engine = await this.engineFor(row.workflow_name, row.workflow_version);
     const context = await this.guardContext(m, principal, row, input);
-    const decision = engine.decide(
-      { state: row.state, unitId: row.owning_unit_id },
-      workflowActor(principal),
-      input.action,
-      { comment: input.comment, targetProposalId: input.targetProposalId, meetingId: input.meetingId },
+    const meeting = context.meeting;
+    const outcome = await this.pipeline.run(m, this.spec, {
+      actor: transitionActor(principal),
+      record: recordOf(row),
+      row,
+      expectedVersion,
+      action: input.action,
+      inputs: { comment: input.comment, targetProposalId: input.targetProposalId, meetingId: input.meetingId },
       context,
-    );
-    if (!decision.ok) throw refusalError(decision);
+      details: meeting ? { meeting: { id: meeting.id, kind: meeting.kind } } : {},
+    });
+    // The answer is the row as it now stands (hooks updated `row`), without reading it back.
+    return this.view({ ...row, ...outcome.stamped, state: outcome.decision.to, version: expectedVersion + 1, updated_at: outcome.at });
+  }
 
-    const { affected } = await prepared(
-      m,
-      `UPDATE proposal SET state = $3, version = version + 1, updated_at = now(),
-              first_submitted_at = CASE WHEN $4 AND first_submitted_at IS NULL THEN now() ELSE first_submitted_at END,
-              left_bureau_at = CASE WHEN $3 = 'submitted' AND left_bureau_at IS NULL THEN now() ELSE left_bureau_at END,
-              merged_into_id = CASE WHEN $5::uuid IS NOT NULL THEN $5::uuid ELSE merged_into_id END
-        WHERE id = $1 AND version = $2`,
-      [id, expectedVersion, decision.to, input.action === 'submit', input.action === 'merge' ? input.targetProposalId : null],
-    );
-    if (affected !== 1) throw new VersionConflictError();
-    const now = new Date();
-
-    // The unit has answered the inquiry once a proposal of it leaves the bureau.
-    if (decision.to === 'submitted' && !row.left_bureau_at) await this.deadlines.inquiryAnswered(m, row.inquiry_id, row.owning_unit_id);
-    const meeting = context.meeting ?? null;
-    let initiativeId: string | null = null;
-    if (input.action === 'report') initiativeId = await this.initiatives.createFromProposal(m, id, meeting!.id);
-    if (input.action === 'merge') {
-      // The target's history shows what was merged into it.
-      await this.audit.append(m, {
-        actorUserId: principal.id,
-        actorUsername: principal.user.username,
-        entityType: 'proposal',
-        entityId: input.targetProposalId!,
-        action: 'absorb',
-        details: { mergedProposalId: id, mergedTitle: row.title, comment: input.comment ?? null },
-      });
-    }
-    const entry = await this.audit.append(m, {
-      actorUserId: principal.id,
-      actorUsername: principal.user.username,
-      entityType: 'proposal',
-      entityId: id,
-      action: input.action,
-      fromState: decision.from,
-      toState: decision.to,
-      details: {
-        version: expectedVersion + 1,
-        comment: input.comment ?? null,
-        ...(meeting ? { meeting: { id: meeting.id, kind: meeting.kind } } : {}),
-        ...(input.action === 'merge' ? { targetProposalId: input.targetProposalId } : {}),
-        ...(initiativeId ? { initiativeId } : {}),
-        workflow: `${row.workflow_name}@${row.workflow_version}`,
-      },
-    });
-    await this.outbox.enqueueEffects(m, decision.effects, {
-      subject: 'proposal',
-      recordId: id,
-      action: input.action,
-      from: decision.from,
-      to: decision.to,
-      actorUserId: principal.id,
-      auditEntryId: entry.id,
-    });
-    // The answer is the row as it now stands, without reading it back.
-    return this.view({
-      ...row,
-      state: decision.to,
-      version: expectedVersion + 1,
-      updated_at: now,
-      first_submitted_at: row.first_submitted_at ?? (input.action === 'submit' ? now : null),
-      left_bureau_at: row.left_bureau_at ?? (decision.to === 'submitted' ? now : null),
-      merged_into_id: input.action === 'merge' ? input.targetProposalId : row.merged_into_id,
-      initiative_id: initiativeId ?? row.initiative_id,
-    });
+  /** Whether the proposal, in its state, waits for a meeting of this kind (goes on its agenda). */
+  async awaitsMeeting(row: { state: string; workflow_name: string; workflow_version: number }, kind: MeetingKind): Promise<{ awaits: boolean; states: string[] }> {
+    const engine = await this.engineFor(row.workflow_name, row.workflow_version);
+    return { awaits: engine.hasTag(row.state, agendaTag(kind)), states: engine.statesTagged(agendaTag(kind)) };
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
@@ -339,15 +332,8 @@ export class ProposalsService {
     return rows[0];
   }
 
-  private async engineFor(name: string, version: number): Promise<WorkflowEngine<ProposalGuardContext>> {
-    const key = `${name}@${version}`;
-    let engine = this.engines.get(key);
-    if (!engine) {
-      const stored = await this.workflows.get(name, version);
-      engine = new WorkflowEngine(stored.definition, PROPOSAL_GUARD_IMPLEMENTATIONS);
-      this.engines.set(key, engine);
-    }
-    return engine;
+  private engineFor(name: string, version: number): Promise<WorkflowEngine<ProposalGuardContext>> {
+    return this.pipeline.engine(this.spec, name, version);
   }
 
   private async guardContext(m: EntityManager, principal: Principal, row: Row, input: Partial<TransitionDto>): Promise<ProposalGuardContext> {
@@ -361,7 +347,7 @@ export class ProposalsService {
         expectedEffect: row.expected_effect,
         schedule: row.schedule,
       },
-      inquiryState: row.inquiry_state,
+      inquiryAccepting: await this.inquiries.acceptsProposals({ state: row.inquiry_state, workflow_name: row.inquiry_workflow_name, workflow_version: row.inquiry_workflow_version }),
     };
     if (input.targetProposalId) {
       const target = await this.visibleRow(principal, input.targetProposalId, m).catch(() => null);
@@ -376,13 +362,17 @@ export class ProposalsService {
       const [meeting] = await m.query(`SELECT id, kind FROM meeting WHERE id = $1 AND plan_id = $2`, [input.meetingId, row.plan_id]);
       if (!meeting) throw new ValidationFailedError([{ field: 'meetingId', message: 'names no meeting of this plan' }]);
       context.meeting = meeting;
-    } else if (MEETING_OF_STAGE[row.state]) {
-      const [meeting] = await m.query(
-        `SELECT mt.id, mt.kind FROM meeting mt JOIN meeting_agenda_item a ON a.meeting_id = mt.id
-          WHERE a.proposal_id = $1 AND mt.kind = $2 ORDER BY mt.held_on DESC, mt.created_at DESC LIMIT 1`,
-        [row.id, MEETING_OF_STAGE[row.state]],
-      );
-      context.meeting = meeting ?? null;
+    } else {
+      const engine = await this.engineFor(row.workflow_name, row.workflow_version);
+      const kind = MEETING_KINDS.find((k) => engine.hasTag(row.state, agendaTag(k)));
+      if (kind) {
+        const [meeting] = await m.query(
+          `SELECT mt.id, mt.kind FROM meeting mt JOIN meeting_agenda_item a ON a.meeting_id = mt.id
+            WHERE a.proposal_id = $1 AND mt.kind = $2 ORDER BY mt.held_on DESC, mt.created_at DESC LIMIT 1`,
+          [row.id, kind],
+        );
+        context.meeting = meeting ?? null;
+      }
     }
     return context;
   }

@@ -52,11 +52,14 @@ export class DeadlinesService {
 
   // ── deriving deadlines from the work ──────────────────────────────────────
 
-  /** An open inquiry's reply deadline for each target unit; answered units are satisfied. */
-  async syncInquiry(m: EntityManager, inquiryId: string): Promise<void> {
-    const [q] = await m.query(`SELECT id, plan_id, title, state, to_char(due_date, 'YYYY-MM-DD') AS due FROM inquiry WHERE id = $1`, [inquiryId]);
+  /**
+   * An inquiry's reply deadline for each target unit while it accepts proposals (its workflow
+   * says which states do); answered units are satisfied. Otherwise its deadlines end.
+   */
+  async syncInquiry(m: EntityManager, inquiryId: string, acceptingProposals: boolean): Promise<void> {
+    const [q] = await m.query(`SELECT id, plan_id, title, to_char(due_date, 'YYYY-MM-DD') AS due FROM inquiry WHERE id = $1`, [inquiryId]);
     if (!q) return;
-    if (q.state !== 'open') return this.cancelSubject(m, 'inquiry', inquiryId);
+    if (!acceptingProposals) return this.cancelSubject(m, 'inquiry', inquiryId);
     const targets: Array<{ unit: string; answered: boolean }> = await m.query(
       `SELECT it.org_unit_id AS unit,
               (it.nil_return_at IS NOT NULL OR EXISTS (

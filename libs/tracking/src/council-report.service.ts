@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { fiscalYearLabel } from '#libs/calendar';
 import { scaleOf } from '#libs/planning';
-import { NotFoundError, ValidationFailedError } from '#libs/platform';
+import { AuditCheckpoints, NotFoundError, ValidationFailedError } from '#libs/platform';
 import { IndicatorsService } from './indicators/indicators.service.js';
 import type { CouncilReport, ReportPolicy, SummaryRow } from './report/council-report.js';
 import { RollupsService } from './rollups/rollups.service.js';
@@ -18,6 +18,7 @@ export class CouncilReportService {
     private readonly dataSource: DataSource,
     private readonly rollups: RollupsService,
     private readonly indicators: IndicatorsService,
+    private readonly checkpoints: AuditCheckpoints,
   ) {}
 
   /** The plan covering a fiscal year, when the caller did not name one (there must be exactly one). */
@@ -93,6 +94,7 @@ export class CouncilReportService {
     }));
     const indicatorIds: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM indicator WHERE plan_id = $1 ORDER BY code`, [planId]);
     const indicators = await Promise.all(indicatorIds.map((r) => this.indicators.get(r.id, undefined, fiscalYear)));
+    const checkpoint = await this.checkpoints.latest();
     return {
       plan: { code: plan.code, name: plan.name, periodLabel: `${fiscalYearLabel(plan.first_fiscal_year)}～${fiscalYearLabel(plan.last_fiscal_year)}` },
       fiscalYear,
@@ -111,9 +113,11 @@ export class CouncilReportService {
         actual: x.actual,
         achievementRate: x.achievementRate,
         grade: x.grade,
+        gradingBand: x.gradingBand,
       })),
       generatedAt: new Date().toISOString(),
       snapshotId: snapshot?.id ?? null,
+      auditCheckpoint: checkpoint && { id: checkpoint.id, seq: checkpoint.seq, headHash: checkpoint.headHash, signedAt: checkpoint.signedAt, keyId: checkpoint.keyId },
     };
   }
 }

@@ -76,7 +76,7 @@ export class InitiativesService {
    * Creates the initiative of a proposal reported to the council, in the reporting
    * transaction. Codes run per policy (`2-03`: policy 2, third initiative).
    */
-  async createFromProposal(m: EntityManager, proposalId: string, councilMeetingId: string): Promise<string> {
+  async createFromProposal(m: EntityManager, proposalId: string, councilMeetingId: string | null): Promise<string> {
     const [p] = await m.query(
       `SELECT p.*, pp.number AS policy_number FROM proposal p LEFT JOIN plan_policy pp ON pp.id = p.policy_id WHERE p.id = $1`,
       [proposalId],

@@ -15,6 +15,12 @@ export interface StateDefinition {
   label: Label;
   /** A final state ends the record's life: nothing may start from it. */
   final?: boolean;
+  /**
+   * What being in this state means to the application (e.g. `decided`: content is immutable;
+   * `editable_by_owner`; `left_bureau`). Resolved from the subject's tag vocabulary and
+   * validated at load, so a definition with other state names keeps the behaviour.
+   */
+  tags?: string[];
 }
 
 export interface TransitionDefinition {
@@ -31,6 +37,11 @@ export interface TransitionDefinition {
   requires?: string[];
   /** Named effects for the caller to run after the state change has been committed. */
   effects?: string[];
+  /**
+   * Named steps that run inside the transition's transaction, after the state change
+   * (e.g. `createInitiative`, `satisfyInquiryDeadline`), resolved from the subject's hook registry.
+   */
+  hooks?: string[];
   label?: Label;
 }
 

@@ -25,9 +25,9 @@ const at = (state: string): Subject => ({ state, unitId: UNIT });
 const proposals = () => new WorkflowEngine<Ctx>(REFORM_PROPOSAL, guardsFor(PROPOSAL_GUARDS), WORKFLOW_EFFECTS);
 
 /** The reform-proposal table as the business wrote it, restated here so the definition is checked against it. */
-const TABLE: Array<{ action: string; from: string[]; to: string; roles: string[]; guards: string[]; requires: string[]; effects: string[] }> = [
-  { action: 'submit', from: ['draft', 'returned'], to: 'bureau_review', roles: ['bureau_editor'], guards: ['inquiryOpen', 'requiredFieldsFilled'], requires: [], effects: ['notifyApprovers'] },
-  { action: 'approve', from: ['bureau_review'], to: 'submitted', roles: ['bureau_approver'], guards: ['inquiryOpen'], requires: [], effects: ['notifySecretariat'] },
+const TABLE: Array<{ action: string; from: string[]; to: string; roles: string[]; guards: string[]; requires: string[]; effects: string[]; hooks?: string[] }> = [
+  { action: 'submit', from: ['draft', 'returned'], to: 'bureau_review', roles: ['bureau_editor'], guards: ['inquiryOpen', 'requiredFieldsFilled'], requires: [], effects: ['notifyApprovers'], hooks: ['recordFirstSubmission'] },
+  { action: 'approve', from: ['bureau_review'], to: 'submitted', roles: ['bureau_approver'], guards: ['inquiryOpen'], requires: [], effects: ['notifySecretariat'], hooks: ['satisfyInquiryDeadline'] },
   { action: 'approve', from: ['submitted'], to: 'committee_review', roles: ['secretariat'], guards: [], requires: [], effects: ['notifyReviewers'] },
   { action: 'approve', from: ['committee_review'], to: 'hq_review', roles: ['committee_reviewer'], guards: [], requires: [], effects: ['notifyReviewers'] },
   { action: 'approve', from: ['hq_review'], to: 'adopted', roles: ['hq_member'], guards: [], requires: [], effects: ['notifyOwners'] },
@@ -39,8 +39,8 @@ const TABLE: Array<{ action: string; from: string[]; to: string; roles: string[]
   { action: 'reject', from: ['committee_review'], to: 'rejected', roles: ['committee_reviewer'], guards: [], requires: ['comment'], effects: ['notifyOwners'] },
   { action: 'reject', from: ['hq_review'], to: 'rejected', roles: ['hq_member'], guards: [], requires: ['comment'], effects: ['notifyOwners'] },
   { action: 'withdraw', from: ['draft', 'returned', 'bureau_review', 'submitted'], to: 'withdrawn', roles: ['bureau_editor', 'bureau_approver'], guards: [], requires: [], effects: [] },
-  { action: 'merge', from: ['submitted', 'committee_review'], to: 'merged', roles: ['secretariat'], guards: ['mergeTargetLive'], requires: ['targetProposalId'], effects: ['notifyOwners'] },
-  { action: 'report', from: ['adopted'], to: 'reported', roles: ['secretariat'], guards: ['councilMeeting'], requires: [], effects: ['notifyOwners'] },
+  { action: 'merge', from: ['submitted', 'committee_review'], to: 'merged', roles: ['secretariat'], guards: ['mergeTargetLive'], requires: ['targetProposalId'], effects: ['notifyOwners'], hooks: ['recordMerge'] },
+  { action: 'report', from: ['adopted'], to: 'reported', roles: ['secretariat'], guards: ['councilMeeting'], requires: [], effects: ['notifyOwners'], hooks: ['createInitiative'] },
 ];
 
 const ROWS = TABLE.flatMap((row) => row.from.map((from) => ({ ...row, from })));
@@ -58,7 +58,7 @@ describe('WorkflowEngine on the reform-proposal table', () => {
     it(`leads to ${row.to} for ${row.roles.join(' or ')} on the record's unit, with the effects`, () => {
       for (const role of row.roles) {
         const decision = engine.decide(at(row.from), actor([role, UNIT]), row.action, filled(row.requires), pass);
-        expect(decision).toEqual({ ok: true, transition: expect.objectContaining({ action: row.action, to: row.to }), from: row.from, to: row.to, effects: row.effects });
+        expect(decision).toEqual({ ok: true, transition: expect.objectContaining({ action: row.action, to: row.to }), from: row.from, to: row.to, effects: row.effects, hooks: row.hooks ?? [] });
       }
     });
 
@@ -191,7 +191,7 @@ describe('WorkflowEngine construction', () => {
     def.transitions[0].roles.push('viewer');
     expect(engine.decide(at('draft'), actor(['viewer', UNIT]), 'submit', {}, undefined)).toMatchObject({ reason: 'not_allowed' });
     expect(Object.isFrozen(engine.definition.transitions[0].roles)).toBe(true);
-    expect(engine.state('confirmed')).toEqual({ name: 'confirmed', label: { ja: '確認済', en: 'Confirmed' }, final: true });
+    expect(engine.state('confirmed')).toEqual({ name: 'confirmed', label: { ja: '確認済', en: 'Confirmed' }, final: true, tags: ['counted'] });
   });
 
   it('runs the shipped inquiry and progress-report definitions', () => {
@@ -300,5 +300,21 @@ describe('a definition given as data', () => {
     }
     expect(subject.state).toBe('reported');
     expect(engine.isFinal(subject.state)).toBe(true);
+  });
+});
+
+describe('WorkflowEngine tags and hooks', () => {
+  it('answers what a state means and which hooks a transition runs, from the definition alone', () => {
+    const engine = proposals();
+    expect(engine.hasTag('adopted', 'decided')).toBe(true);
+    expect(engine.hasTag('draft', 'decided')).toBe(false);
+    expect(engine.hasTag('nowhere', 'decided')).toBe(false);
+    expect(engine.statesTagged('decided')).toEqual(['adopted', 'reported']);
+    expect(engine.decide(at('adopted'), actor(['secretariat', UNIT]), 'report', {}, pass)).toMatchObject({ ok: true, hooks: ['createInitiative'] });
+  });
+
+  it('refuses a hook or tag outside the vocabulary it is given', () => {
+    expect(() => new WorkflowEngine<Ctx>(REFORM_PROPOSAL, guardsFor(PROPOSAL_GUARDS), { hooks: ['recordMerge'] })).toThrow(/hook "recordFirstSubmission", which is not registered/);
+    expect(() => new WorkflowEngine<Ctx>(REFORM_PROPOSAL, guardsFor(PROPOSAL_GUARDS), { tags: ['decided'] })).toThrow(/tag "editable_by_owner", which is not known/);
   });
 });

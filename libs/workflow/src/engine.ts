@@ -1,5 +1,5 @@
 import type { Label, StateDefinition, TransitionDefinition, WorkflowDefinition } from './definition.js';
-import { assertValidDefinition } from './validate-definition.js';
+import { assertValidDefinition, type DefinitionRegistries } from './validate-definition.js';
 
 /** A named predicate over the caller's context: null lets the transition through, a string is the veto reason shown to the user. */
 export type Guard<C> = (context: C) => string | null;
@@ -25,6 +25,8 @@ export interface Accepted {
   to: string;
   /** Effect names for the caller to run once the new state has been committed. */
   effects: string[];
+  /** Hook names for the caller to run inside the transition's transaction, in this order. */
+  hooks: string[];
 }
 
 export interface Refused {
@@ -61,10 +63,15 @@ export class WorkflowEngine<C> {
   /** `${state}\0${action}` → the one transition validation allows for that pair. */
   readonly #byStateAction: ReadonlyMap<string, TransitionDefinition>;
 
-  constructor(definition: WorkflowDefinition, guards: Record<string, Guard<C>>, effects?: readonly string[]) {
+  /**
+   * `names` are the effect names (a list) or the effect, hook and tag vocabularies the
+   * application resolves; any left out is not checked.
+   */
+  constructor(definition: WorkflowDefinition, guards: Record<string, Guard<C>>, names?: readonly string[] | Omit<DefinitionRegistries, 'guards'>) {
     // Own keys only, so a guard called "toString" cannot resolve to Object.prototype.
     const guardMap = new Map(Object.entries(guards));
-    assertValidDefinition(definition, { guards: [...guardMap.keys()], effects });
+    const registries: Omit<DefinitionRegistries, 'guards'> = Array.isArray(names) ? { effects: names } : ((names as Omit<DefinitionRegistries, 'guards'> | undefined) ?? {});
+    assertValidDefinition(definition, { ...registries, guards: [...guardMap.keys()] });
     // A private frozen copy: later changes to the caller's object cannot undo what was validated.
     this.#definition = deepFreeze(structuredClone(definition));
     this.#guards = guardMap;
@@ -88,6 +95,16 @@ export class WorkflowEngine<C> {
   /** False for a state the definition does not know. */
   isFinal(name: string): boolean {
     return this.#states.get(name)?.final === true;
+  }
+
+  /** Whether the state carries the tag; false for a state the definition does not know. */
+  hasTag(state: string, tag: string): boolean {
+    return this.#states.get(state)?.tags?.includes(tag) === true;
+  }
+
+  /** The states carrying the tag, in definition order. */
+  statesTagged(tag: string): string[] {
+    return this.#definition.states.filter((s) => s.tags?.includes(tag)).map((s) => s.name);
   }
 
   /**
@@ -114,7 +131,7 @@ export class WorkflowEngine<C> {
     const veto = this.#firstVeto(transition, context);
     if (veto) return { ok: false, reason: 'guard', detail: veto.reason, guard: veto.guard };
 
-    return { ok: true, transition, from: subject.state, to: transition.to, effects: [...(transition.effects ?? [])] };
+    return { ok: true, transition, from: subject.state, to: transition.to, effects: [...(transition.effects ?? [])], hooks: [...(transition.hooks ?? [])] };
   }
 
   /** The transitions from the subject's state that the actor's roles and the guards allow now; inputs are not considered. */

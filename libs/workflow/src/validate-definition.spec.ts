@@ -1,9 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
 import type { WorkflowDefinition } from './definition.js';
-import { INQUIRY, INQUIRY_GUARDS, PROGRESS_REPORT, PROPOSAL_GUARDS, REFORM_PROPOSAL, SHIPPED_DEFINITIONS, WORKFLOW_EFFECTS } from './definitions/index.js';
+import {
+  INQUIRY,
+  INQUIRY_GUARDS,
+  INQUIRY_HOOKS,
+  INQUIRY_TAGS,
+  PROGRESS_REPORT,
+  PROGRESS_REPORT_HOOKS,
+  PROGRESS_REPORT_TAGS,
+  PROPOSAL_GUARDS,
+  PROPOSAL_HOOKS,
+  PROPOSAL_TAGS,
+  REFORM_PROPOSAL,
+  SHIPPED_DEFINITIONS,
+  WORKFLOW_EFFECTS,
+} from './definitions/index.js';
 import { assertValidDefinition, definitionProblems, parseDefinition, WorkflowDefinitionError, type DefinitionRegistries } from './validate-definition.js';
 
-const registries = { guards: [...PROPOSAL_GUARDS, ...INQUIRY_GUARDS], effects: WORKFLOW_EFFECTS };
+const registries = {
+  guards: [...PROPOSAL_GUARDS, ...INQUIRY_GUARDS],
+  effects: WORKFLOW_EFFECTS,
+  hooks: [...PROPOSAL_HOOKS, ...INQUIRY_HOOKS, ...PROGRESS_REPORT_HOOKS],
+  tags: [...PROPOSAL_TAGS, ...INQUIRY_TAGS, ...PROGRESS_REPORT_TAGS],
+};
 
 /** draft → open → done, the smallest sound definition; each test breaks one thing in a copy. */
 function small(): WorkflowDefinition {
@@ -38,6 +57,10 @@ describe('definitionProblems', () => {
     const used = (d: WorkflowDefinition, k: 'guards' | 'effects') => new Set(d.transitions.flatMap((t) => t[k] ?? []));
     expect([...used(REFORM_PROPOSAL, 'guards')].sort()).toEqual([...PROPOSAL_GUARDS].sort());
     expect([...used(INQUIRY, 'guards')]).toEqual([...INQUIRY_GUARDS]);
+    const hooks = (d: WorkflowDefinition) => [...new Set(d.transitions.flatMap((t) => t.hooks ?? []))].sort();
+    expect(hooks(REFORM_PROPOSAL)).toEqual([...PROPOSAL_HOOKS].sort());
+    expect(hooks(INQUIRY)).toEqual([...INQUIRY_HOOKS].sort());
+    expect(hooks(PROGRESS_REPORT)).toEqual([...PROGRESS_REPORT_HOOKS].sort());
     expect(used(PROGRESS_REPORT, 'guards').size).toBe(0);
     const effects = new Set(SHIPPED_DEFINITIONS.flatMap((d) => [...used(d, 'effects')]));
     expect([...effects].sort()).toEqual([...WORKFLOW_EFFECTS].sort());
@@ -252,5 +275,30 @@ describe('parseDefinition', () => {
     d.initial = 'nowhere';
     const parsed = parseDefinition(d);
     expect(definitionProblems(parsed, registries)).toContain('initial state "nowhere" is not one of the states');
+  });
+});
+
+describe('state tags and transition hooks', () => {
+  const vocabulary: DefinitionRegistries = { guards: ['g'], effects: ['e'], hooks: ['createThing'], tags: ['decided'] };
+
+  it('accepts known tags and hooks, and names an unknown one', () => {
+    expect(problemsOf((d) => ((d.states[2].tags = ['decided']), (d.transitions[1].hooks = ['createThing'])), vocabulary)).toEqual([]);
+    expect(problemsOf((d) => (d.transitions[1].hooks = ['createThnig']), vocabulary)).toEqual([
+      'transitions[1] ("finish") uses hook "createThnig", which is not registered',
+    ]);
+    expect(problemsOf((d) => (d.states[1].tags = ['decidde', 'decided', 'decided']), vocabulary)).toEqual([
+      'state "open" has tag "decidde", which is not known',
+      'state "open" lists tag "decided" twice',
+    ]);
+    expect(problemsOf((d) => (d.states[1].tags = ['Not A Tag']), vocabulary)).toEqual([`state "open" has an invalid tag "Not A Tag" (must match ${/^[a-z][a-z0-9_]*$/})`]);
+  });
+
+  it('reads tags and hooks from posted JSON, and refuses them in the wrong shape', () => {
+    const posted = { ...small(), states: small().states.map((s) => ({ ...s, tags: s.final ? ['decided'] : [] })) };
+    posted.transitions[1].hooks = ['createThing'];
+    const parsed = parseDefinition(JSON.parse(JSON.stringify(posted)));
+    expect(parsed.states[2].tags).toEqual(['decided']);
+    expect(parsed.transitions[1].hooks).toEqual(['createThing']);
+    expect(() => parseDefinition({ ...posted, transitions: [{ ...posted.transitions[0], hooks: 'createThing' }] })).toThrow(/transitions\[0\]\.hooks: must be an array of strings/);
   });
 });

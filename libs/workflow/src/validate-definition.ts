@@ -11,6 +11,8 @@ import {
 export interface DefinitionRegistries {
   guards?: readonly string[];
   effects?: readonly string[];
+  hooks?: readonly string[];
+  tags?: readonly string[];
 }
 
 /** A definition that is malformed or inconsistent; `problems` lists every finding, one sentence each. */
@@ -36,6 +38,8 @@ export function definitionProblems(def: WorkflowDefinition, registries: Definiti
   const problems: string[] = [];
   const guardNames = registries.guards ? new Set(registries.guards) : undefined;
   const effectNames = registries.effects ? new Set(registries.effects) : undefined;
+  const hookNames = registries.hooks ? new Set(registries.hooks) : undefined;
+  const tagNames = registries.tags ? new Set(registries.tags) : undefined;
 
   if (blank(def.name)) problems.push('the definition has no name');
   if (def.version !== undefined && !(Number.isInteger(def.version) && def.version >= 1)) {
@@ -59,6 +63,13 @@ export function definitionProblems(def: WorkflowDefinition, registries: Definiti
       states.set(s.name, s);
     }
     if (labelIsBlank(s.label)) problems.push(`state "${s.name}" needs both a Japanese and an English label`);
+    const tagSeen = new Set<string>();
+    for (const tag of s.tags ?? []) {
+      if (!NAME_PATTERN.test(tag)) problems.push(`state "${s.name}" has an invalid tag "${tag}" (must match ${NAME_PATTERN})`);
+      else if (tagNames && !tagNames.has(tag)) problems.push(`state "${s.name}" has tag "${tag}", which is not known`);
+      if (tagSeen.has(tag)) problems.push(`state "${s.name}" lists tag "${tag}" twice`);
+      tagSeen.add(tag);
+    }
   });
   const initialKnown = states.has(def.initial);
   if (!initialKnown) problems.push(`initial state "${def.initial}" is not one of the states`);
@@ -89,6 +100,10 @@ export function definitionProblems(def: WorkflowDefinition, registries: Definiti
     for (const e of t.effects ?? []) {
       if (blank(e)) problems.push(`${w} names an effect with an empty name`);
       else if (effectNames && !effectNames.has(e)) problems.push(`${w} uses effect "${e}", which is not registered`);
+    }
+    for (const h of t.hooks ?? []) {
+      if (blank(h)) problems.push(`${w} names a hook with an empty name`);
+      else if (hookNames && !hookNames.has(h)) problems.push(`${w} uses hook "${h}", which is not registered`);
     }
     if (t.label && labelIsBlank(t.label)) problems.push(`${w} has a label without both a Japanese and an English text`);
   });
@@ -252,19 +267,20 @@ export function parseDefinition(json: unknown): WorkflowDefinition {
 
   r.array(root.states, 'states', DEFINITION_LIMITS.states).forEach((value, i) => {
     const path = `states[${i}]`;
-    const o = r.object(value, path, ['name', 'label', 'final']);
+    const o = r.object(value, path, ['name', 'label', 'final', 'tags']);
     if (!o) return;
     const state: StateDefinition = { name: r.string(o.name, `${path}.name`), label: r.label(o.label, `${path}.label`) };
     if (has(o, 'final')) {
       if (typeof o.final !== 'boolean') r.problems.push(`${path}.final: must be true or false, got ${kindOf(o.final)}`);
       else state.final = o.final;
     }
+    if (has(o, 'tags')) state.tags = r.strings(o.tags, `${path}.tags`);
     def.states.push(state);
   });
 
   r.array(root.transitions, 'transitions', DEFINITION_LIMITS.transitions).forEach((value, i) => {
     const path = `transitions[${i}]`;
-    const o = r.object(value, path, ['action', 'from', 'to', 'roles', 'guards', 'requires', 'effects', 'label']);
+    const o = r.object(value, path, ['action', 'from', 'to', 'roles', 'guards', 'requires', 'effects', 'hooks', 'label']);
     if (!o) return;
     const transition: TransitionDefinition = {
       action: r.string(o.action, `${path}.action`),
@@ -272,7 +288,7 @@ export function parseDefinition(json: unknown): WorkflowDefinition {
       to: r.string(o.to, `${path}.to`),
       roles: r.strings(o.roles, `${path}.roles`),
     };
-    for (const key of ['guards', 'requires', 'effects'] as const) {
+    for (const key of ['guards', 'requires', 'effects', 'hooks'] as const) {
       if (has(o, key)) transition[key] = r.strings(o[key], `${path}.${key}`);
     }
     if (has(o, 'label')) transition.label = r.label(o.label, `${path}.label`);

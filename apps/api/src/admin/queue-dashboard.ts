@@ -8,6 +8,17 @@ import { AuthService, Authenticator, PrincipalLoader, type Principal } from '#li
 import { PROBLEM_CONTENT_TYPE, problemType, QueueRegistry } from '#libs/platform';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
+/**
+ * Bull Board's page links a font stylesheet on an internet font service. The city's network
+ * has none (and the CSP allows no foreign origin), so every link to another origin is taken
+ * out of the page: the dashboard uses the system's fonts and asks nothing from elsewhere.
+ */
+const FOREIGN_LINK = /<link\b[^>]*\bhref\s*=\s*["']?(?:[a-z][a-z0-9+.-]*:)?\/\/[^>]*>\s*/gi;
+
+export function withoutForeignLinks(html: string): string {
+  return html.replace(FOREIGN_LINK, '');
+}
+
 /** A browser sends Basic credentials with every request; their check is remembered this long. */
 const BASIC_CACHE_MS = 5 * 60_000;
 
@@ -59,6 +70,9 @@ export async function mountQueueDashboard(app: NestFastifyApplication): Promise<
       if (!principal) return refuse(reply, 401, 'Sign in as an administrator');
       if (!principal.hasRole('admin')) return refuse(reply, 403, 'The queue dashboard is for administrators');
     });
+    scope.addHook('onSend', async (_req, reply, payload) =>
+      typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').startsWith('text/html') ? withoutForeignLinks(payload) : payload,
+    );
     await scope.register(board.registerPlugin() as never, { prefix: QUEUE_DASHBOARD_PATH });
   });
 }

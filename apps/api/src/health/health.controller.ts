@@ -3,7 +3,6 @@ import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } f
 import type { FastifyReply } from 'fastify';
 import { liveness, LivenessResponse, ReadinessResponse, ReadinessService } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
-import { ApiProbe } from '../openapi/api-docs.js';
 
 /** Probes for orchestrators and load balancers. No authentication: they reveal nothing but up or down. */
 @ApiTags('health')
@@ -12,7 +11,6 @@ export class HealthController {
   constructor(private readonly readiness: ReadinessService) {}
 
   @Access.public()
-  @ApiProbe()
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is running' })
   @ApiOkResponse({ type: LivenessResponse, description: 'alive' })
@@ -21,7 +19,6 @@ export class HealthController {
   }
 
   @Access.public()
-  @ApiProbe()
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL and the queue backend are usable' })
   @ApiOkResponse({ type: ReadinessResponse, description: 'ready; `info` names each backing service' })

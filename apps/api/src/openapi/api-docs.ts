@@ -1,5 +1,5 @@
 import { applyDecorators, type Type } from '@nestjs/common';
-import { ApiExtension, ApiExtraModels, ApiHeader, ApiOkResponse, ApiProduces, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiProduces, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { ProblemResponse } from '#libs/platform';
 
 /**
@@ -78,10 +78,3 @@ export function ApiIdempotencyKey(): MethodDecorator {
   return ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: 'a retry with the same key replays the first answer', schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,200}$' } });
 }
 
-/**
- * A probe (liveness, readiness, metrics): public, without input, answering only 2xx or 5xx,
- * so it has no 4XX to document; redocly.yaml's 4XX rule exempts operations marked so.
- */
-export function ApiProbe(): MethodDecorator {
-  return ApiExtension('x-probe', true);
-}

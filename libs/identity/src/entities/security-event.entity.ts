@@ -11,6 +11,8 @@ export const SECURITY_EVENT_KINDS = [
   'user.enabled',
   'grants.changed',
   'password.changed',
+  'session.signed_out',
+  'session.reuse_detected',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 

@@ -165,12 +165,36 @@ export class AppConfig {
   @MinLength(16)
   JWT_SECRET = DEV_JWT_SECRET;
 
+  /**
+   * The Ed25519 private key (PKCS#8 PEM) that signs the audit log's checkpoints, or
+   * AUDIT_SIGNING_KEY_FILE naming a file holding it. Outside production a key is generated on
+   * first use into .local/audit-signing-key.pem; production refuses to start without one.
+   * Keep it away from the database's owner: a checkpoint proves something only to those who
+   * trust its key and not the database.
+   */
+  @IsString()
+  AUDIT_SIGNING_KEY = '';
+
+  @IsString()
+  AUDIT_SIGNING_KEY_FILE = '';
+
   /** Lifetime of an access token from POST /auth/token, in seconds. */
   @Transform(toInt)
   @IsInt()
   @Min(60)
   @Max(24 * 3600)
   ACCESS_TOKEN_TTL_SECONDS = 900;
+
+  /**
+   * How long a browser session (POST /auth/session) lasts, in seconds: its refresh token
+   * rotates on every use but the family keeps the expiry of its sign-in, so a person signs
+   * in again after this (default 12 h: a working day).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  @Max(30 * 86_400)
+  REFRESH_TOKEN_TTL_SECONDS = 12 * 3600;
 
   /** Sign-in attempts per username within the window; then 429 until the window ends. */
   @Transform(toInt)
@@ -249,6 +273,14 @@ export class AppConfig {
   @Max(600_000)
   ROLLUP_REFRESH_DELAY_MS = 2000;
 
+  /**
+   * Folder of the built web application (index.html and assets/), served at `/`. A relative
+   * path is taken from the repository root, so it is the same from src/ and from dist/.
+   */
+  @IsString()
+  @IsNotEmpty()
+  WEB_ROOT = 'dist/web';
+
   /** true: the queue dashboard (Bull Board) at /admin/queues, for admins (HTTP Basic or Bearer). */
   @IsIn(['true', 'false'])
   QUEUE_DASHBOARD: 'true' | 'false' = 'true';
@@ -288,6 +320,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   });
   if (config.NODE_ENV === 'production' && (config.JWT_SECRET === DEV_JWT_SECRET || config.JWT_SECRET.length < 32)) {
     problems.push('JWT_SECRET: production needs a secret of its own, at least 32 characters');
+  }
+  if (config.NODE_ENV === 'production' && !config.AUDIT_SIGNING_KEY && !config.AUDIT_SIGNING_KEY_FILE) {
+    problems.push('AUDIT_SIGNING_KEY: production needs an Ed25519 private key of its own (PKCS#8 PEM), or AUDIT_SIGNING_KEY_FILE naming one');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

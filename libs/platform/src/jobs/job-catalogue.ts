@@ -34,6 +34,11 @@ export const JOB_CATALOGUE = {
     attempts: 3,
     description: 'Deletes relayed outbox rows older than OUTBOX_RETENTION_DAYS',
   },
+  'audit.checkpoint': {
+    queue: QueueName.System,
+    attempts: 5,
+    description: 'Signs a checkpoint of the audit log (the chain head at its sequence number), at least daily',
+  },
   'workflow.effect': {
     queue: QueueName.Events,
     attempts: 8,
@@ -77,6 +82,7 @@ export type JobName = keyof typeof JOB_CATALOGUE;
 export interface JobPayloads {
   'system.probe': { probeId: string };
   'system.outbox-cleanup': Record<string, never>;
+  'audit.checkpoint': Record<string, never>;
   'workflow.effect': WorkflowEffectPayload;
   'reminder.fire': { reminderId: string; fireAt: string };
   'reminders.reconcile': Record<string, never>;
@@ -111,6 +117,7 @@ export interface JobSchedule {
 
 export const JOB_SCHEDULES: readonly JobSchedule[] = [
   { id: 'outbox-cleanup-nightly', job: 'system.outbox-cleanup', pattern: '15 3 * * *' },
+  { id: 'audit-checkpoint-daily', job: 'audit.checkpoint', pattern: '5 0 * * *' },
   { id: 'reminders-reconcile', job: 'reminders.reconcile', everyMs: (c) => c.REMINDER_RECONCILE_SECONDS * 1000 },
   { id: 'rollups-reconcile', job: 'rollups.reconcile', pattern: '*/5 * * * *' },
   { id: 'rollups-nightly', job: 'rollups.nightly', pattern: '30 2 * * *' },

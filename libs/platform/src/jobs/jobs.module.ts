@@ -6,9 +6,11 @@ import { OutboxService } from './outbox/outbox.service.js';
 import { QueueRegistry } from './queue-registry.js';
 import { ProbeService, SystemJobs } from './system-jobs.js';
 import { WorkerHost } from './worker-host.js';
+import { AuditCheckpoints } from '../audit/audit-checkpoints.js';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { Idempotency } from '../http/idempotency.js';
 import { WorkflowRegistry } from '../workflows/workflow-registry.js';
+import { TransitionPipeline } from '../workflows/transition-pipeline.js';
 
 /**
  * What every app needs to change state: the outbox for jobs, the audit log, and
@@ -17,8 +19,8 @@ import { WorkflowRegistry } from '../workflows/workflow-registry.js';
 @Global()
 @Module({
   // QueueRegistry opens a connection only when a queue is first used (the worker, the dashboard).
-  providers: [OutboxService, ProbeService, AuditLog, Idempotency, WorkflowRegistry, QueueRegistry],
-  exports: [OutboxService, ProbeService, AuditLog, Idempotency, WorkflowRegistry, QueueRegistry],
+  providers: [OutboxService, ProbeService, AuditLog, AuditCheckpoints, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline],
+  exports: [OutboxService, ProbeService, AuditLog, AuditCheckpoints, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline],
 })
 export class OutboxModule {}
 

@@ -5,8 +5,14 @@ import {
   definitionProblems,
   INQUIRY,
   INQUIRY_GUARDS,
+  INQUIRY_HOOKS,
+  INQUIRY_TAGS,
   PROGRESS_REPORT,
+  PROGRESS_REPORT_HOOKS,
+  PROGRESS_REPORT_TAGS,
   PROPOSAL_GUARDS,
+  PROPOSAL_HOOKS,
+  PROPOSAL_TAGS,
   REFORM_PROPOSAL,
   WORKFLOW_EFFECTS,
   type WorkflowDefinition,
@@ -18,11 +24,24 @@ import { ValidationFailedError, NotFoundError } from '../errors/domain-error.js'
 export const WORKFLOW_SUBJECTS = ['proposal', 'inquiry', 'progress-report'] as const;
 export type WorkflowSubject = (typeof WORKFLOW_SUBJECTS)[number];
 
-export const GUARDS_BY_SUBJECT: Record<WorkflowSubject, readonly string[]> = {
-  proposal: PROPOSAL_GUARDS,
-  inquiry: INQUIRY_GUARDS,
-  'progress-report': [],
+/** The names a definition of each subject may use: its guards, hooks and state tags. */
+export const SUBJECT_VOCABULARY: Record<WorkflowSubject, { guards: readonly string[]; hooks: readonly string[]; tags: readonly string[] }> = {
+  proposal: { guards: PROPOSAL_GUARDS, hooks: PROPOSAL_HOOKS, tags: PROPOSAL_TAGS },
+  inquiry: { guards: INQUIRY_GUARDS, hooks: INQUIRY_HOOKS, tags: INQUIRY_TAGS },
+  'progress-report': { guards: [], hooks: PROGRESS_REPORT_HOOKS, tags: PROGRESS_REPORT_TAGS },
 };
+
+/**
+ * SQL true when the record's state carries `tag` in the definition version the record runs
+ * under: for queries that filter by what a state means (public, draft …), never by its name.
+ * `alias` names a row with `state`, `workflow_name` and `workflow_version`; stored versions
+ * never change, so the lookup is by primary key and stable.
+ */
+export function stateTaggedSql(alias: string, tag: string): string {
+  if (!/^[a-z][a-z0-9_]*$/.test(tag) || !/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`stateTaggedSql: bad tag or alias`);
+  return `EXISTS (SELECT 1 FROM workflow_definition wd WHERE wd.name = ${alias}.workflow_name AND wd.version = ${alias}.workflow_version
+            AND wd.definition->'states' @> jsonb_build_array(jsonb_build_object('name', ${alias}.state, 'tags', '["${tag}"]'::jsonb)))`;
+}
 
 export const SHIPPED: ReadonlyArray<{ subject: WorkflowSubject; definition: WorkflowDefinition }> = [
   { subject: 'proposal', definition: REFORM_PROPOSAL },
@@ -75,7 +94,7 @@ export class WorkflowRegistry implements OnApplicationBootstrap {
    * its name (unless its content equals the latest version's); answers the stored version.
    */
   async store(manager: EntityManager, subject: WorkflowSubject, definition: WorkflowDefinition, createdBy: string | null): Promise<StoredDefinition> {
-    const problems = definitionProblems(definition, { guards: GUARDS_BY_SUBJECT[subject], effects: WORKFLOW_EFFECTS });
+    const problems = definitionProblems(definition, { ...SUBJECT_VOCABULARY[subject], effects: WORKFLOW_EFFECTS });
     if (problems.length > 0) throw new ValidationFailedError(problems.map((message) => ({ field: 'definition', message })));
     const hash = hashOf(definition);
     const [latest]: Array<{ version: number; content_hash: string; subject: string }> = await manager.query(

@@ -19,6 +19,7 @@ export class StateDefinitionResponse implements StateDefinition {
   @ApiProperty() name!: string;
   @ApiProperty({ type: LabelResponse }) label!: LabelResponse;
   @ApiPropertyOptional() final?: boolean;
+  @ApiPropertyOptional({ type: [String], description: 'what the state means to the services (decided, editable_by_owner, …)' }) tags?: string[];
 }
 
 export class TransitionDefinitionResponse implements TransitionDefinition {
@@ -29,6 +30,7 @@ export class TransitionDefinitionResponse implements TransitionDefinition {
   @ApiPropertyOptional({ type: [String] }) guards?: string[];
   @ApiPropertyOptional({ type: [String], description: 'inputs the caller must give, e.g. comment' }) requires?: string[];
   @ApiPropertyOptional({ type: [String] }) effects?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'in-transaction hooks (create the initiative, satisfy the deadline, …)' }) hooks?: string[];
   @ApiPropertyOptional({ type: LabelResponse }) label?: LabelResponse;
 }
 

@@ -286,6 +286,16 @@ export class ReportIndicatorResponse implements ReportIndicator {
   @ApiProperty({ type: YearValueResponse, nullable: true }) actual!: YearValueResponse | null;
   @ApiProperty({ type: Number, nullable: true, description: 'percent, e.g. 62.5' }) achievementRate!: number | null;
   @ApiProperty({ enum: GRADES, enumName: 'IndicatorGrade' }) grade!: Grade;
+  @ApiPropertyOptional({ description: 'the grading rule’s band (0.1 = ±10 points); absent: the default' }) gradingBand?: number;
+}
+
+/** The signed audit checkpoint a report was made under. */
+export class ReportAuditCheckpointResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() seq!: number;
+  @ApiProperty() headHash!: string;
+  @ApiProperty({ format: 'date-time' }) signedAt!: string;
+  @ApiProperty() keyId!: string;
 }
 
 /** 市議会報告: the council report of a plan's year. */
@@ -299,4 +309,6 @@ export class CouncilReportResponse implements CouncilReport {
   @ApiProperty({ type: [ReportIndicatorResponse] }) indicators!: ReportIndicatorResponse[];
   @ApiProperty({ format: 'date-time' }) generatedAt!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) snapshotId!: string | null;
+  @ApiPropertyOptional({ type: ReportAuditCheckpointResponse, nullable: true, description: 'the latest signed audit checkpoint when the report was made (null: none yet)' })
+  auditCheckpoint?: ReportAuditCheckpointResponse | null;
 }

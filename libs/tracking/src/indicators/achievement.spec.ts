@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { achievementRate, gradeOf } from './achievement.js';
+import { achievementRate, gradeLegend, gradeOf } from './achievement.js';
 
 /** The seed's 検証指標: baseline 令和3年度, actual 令和4年度, target (検証値). */
 describe('achievement and grade, on the seed’s values', () => {
@@ -14,9 +14,11 @@ describe('achievement and grade, on the seed’s values', () => {
   it('higher is better: 市役所のサービスに満足している市民の割合 falling from 48.9 to 44.1 against 65', () => {
     const satisfaction = { direction: 'higher_better' as const, baseline: 48.9, target: 65 };
     expect(achievementRate(satisfaction, 44.1)).toBe(-29.8);
-    // −9.8 % from the baseline: within the ±10 % band.
-    expect(gradeOf(satisfaction, 44.1)).toBe('B');
-    expect(gradeOf(satisfaction, 40)).toBe('C');
+    // Away from the target by more than 10 points of the way: worse.
+    expect(gradeOf(satisfaction, 44.1)).toBe('C');
+    // 48.9 + 1.5 is 9.3 % of the way: within the band, no real movement.
+    expect(gradeOf(satisfaction, 50.4)).toBe('B');
+    expect(gradeOf(satisfaction, 47.4)).toBe('B');
     expect(gradeOf(satisfaction, 60)).toBe('A');
     expect(gradeOf(satisfaction, 65)).toBe('S');
   });
@@ -33,7 +35,20 @@ describe('achievement and grade, on the seed’s values', () => {
     expect(gradeOf(ratio, 5.4)).toBe('B');
     expect(gradeOf(ratio, 5.1)).toBe('S');
     expect(achievementRate(ratio, 5.3)).toBe(50);
+    expect(gradeOf(ratio, 5.3)).toBe('A');
     expect(gradeOf(ratio, 6.5)).toBe('C');
+  });
+
+  it('grades by the achievement rate alone, so the legend explains every grade (49.1 % and 50 % are both A)', () => {
+    const konbini = { direction: 'higher_better' as const, baseline: 107_087, target: 500_000 };
+    const ratio = { direction: 'lower_better' as const, baseline: 5.4, target: 5.2 };
+    expect([achievementRate(konbini, 300_170), gradeOf(konbini, 300_170)]).toEqual([49.1, 'A']);
+    expect([achievementRate(ratio, 5.3), gradeOf(ratio, 5.3)]).toEqual([50, 'A']);
+    // The band is in points of achievement: 10 % → (−10, 10] is B.
+    const simple = { direction: 'higher_better' as const, baseline: 0, target: 100 };
+    expect([-11, -10, 0, 10, 10.5, 99.9, 100].map((v) => gradeOf(simple, v))).toEqual(['C', 'B', 'B', 'B', 'A', 'A', 'S']);
+    expect(gradeOf(simple, 4, { band: 0.03 })).toBe('A');
+    expect(gradeLegend({ band: 0.05 }).join('\n')).toContain('A：達成率が5％を超える');
   });
 
   it('says nothing without a value', () => {

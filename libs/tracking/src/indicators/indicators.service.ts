@@ -20,7 +20,7 @@ export class CreateIndicatorDto {
   @ApiProperty({ example: 5.4 }) @IsNumber({ allowNaN: false, allowInfinity: false }) baselineValue!: number;
   @ApiProperty({ example: 2023 }) @IsInt() @Min(1989) @Max(2200) targetYear!: number;
   @ApiProperty({ example: 5.2 }) @IsNumber({ allowNaN: false, allowInfinity: false }) targetValue!: number;
-  @ApiPropertyOptional({ example: 0.1, description: 'grading rule: relative band around the baseline graded B (default ±10 %)' })
+  @ApiPropertyOptional({ example: 0.1, description: 'grading rule: achievement within ±band×100 points of the baseline is B (default 0.1: ±10 points); for a ceiling, over it by at most band (relative) is B' })
   @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(0.99) gradingBand?: number;
 }
 

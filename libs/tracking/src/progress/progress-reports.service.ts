@@ -5,9 +5,22 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 
 import { DataSource, type EntityManager } from 'typeorm';
 import { fiscalYearLabel } from '#libs/calendar';
 import { scopeIncludes, type Principal } from '#libs/identity';
-import { AppConfig, AuditLog, DomainError, execute, NotFoundError, OutboxService, trimmed, ValidationFailedError, VersionConflictError, WorkflowRegistry } from '#libs/platform';
+import {
+  AppConfig,
+  AuditLog,
+  DomainError,
+  execute,
+  NotFoundError,
+  OutboxService,
+  TransitionPipeline,
+  trimmed,
+  ValidationFailedError,
+  VersionConflictError,
+  WorkflowRegistry,
+  type WorkflowSubjectSpec,
+} from '#libs/platform';
 import { DeadlinesService } from '#libs/scheduling';
-import { WorkflowEngine, type Actor, type Label } from '#libs/workflow';
+import type { Label, WorkflowEngine } from '#libs/workflow';
 import { needsReason, scaleOf, type ScaleEntry } from '#libs/planning';
 
 
@@ -82,18 +95,40 @@ export function resolveStatus(scale: ScaleEntry[], given: string): ScaleEntry | 
  */
 @Injectable()
 export class ProgressReportsService {
-  private readonly engines = new Map<string, WorkflowEngine<object>>();
+  private readonly spec: WorkflowSubjectSpec<object, Row> = {
+    subject: 'progress-report',
+    table: 'progress_report',
+    entityType: 'progress_report',
+    guards: {},
+    stamps: [
+      { column: 'submitted_at', tag: 'left_bureau', keep: 'latest' },
+      { column: 'confirmed_at', tag: 'counted', keep: 'while' },
+    ],
+    hooks: {
+      satisfyReportDeadline: async (h) => {
+        // Only the yearly report answers the plan's deadline; a mid-year check is extra.
+        if (h.row.period === 'annual') await this.deadlines.satisfy(h.manager, `progress_report:${h.row.initiative_id}:${h.row.fiscal_year}`);
+      },
+      // The recount runs after commit, in the worker, a little later: confirmations meanwhile
+      // share it (JOB_COALESCING). The nightly job is the safety net.
+      queueRollupRecount: async (h) => {
+        const delay = this.config.ROLLUP_REFRESH_DELAY_MS;
+        await this.outbox.enqueue(h.manager, 'rollups.refresh', { planId: h.row.plan_id, fiscalYear: h.row.fiscal_year }, delay > 0 ? { runAt: new Date(Date.now() + delay) } : {});
+      },
+    },
+  };
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly workflows: WorkflowRegistry,
     private readonly audit: AuditLog,
     private readonly outbox: OutboxService,
+    private readonly pipeline: TransitionPipeline,
     private readonly deadlines: DeadlinesService,
     private readonly config: AppConfig,
   ) {}
 
-  /** Confirmed reports are public; drafts and submitted ones belong to the bureau and the secretariat. */
+  /** Confirmed (counted) reports are public; drafts and submitted ones belong to the bureau and the secretariat. */
   private canSeeUnconfirmed(principal: Principal, unitId: string): boolean {
     return scopeIncludes(principal.scopeFor('bureau_editor', 'bureau_approver', 'secretariat', 'admin'), unitId);
   }
@@ -103,7 +138,7 @@ export class ProgressReportsService {
     if (!initiative) throw new NotFoundError('The initiative');
     const all = this.canSeeUnconfirmed(principal, initiative.owning_unit_id);
     const rows: Row[] = await this.dataSource.query(
-      `SELECT * FROM progress_report WHERE initiative_id = $1 ${all ? '' : `AND state = 'confirmed'`} ORDER BY fiscal_year, period`,
+      `SELECT * FROM progress_report WHERE initiative_id = $1 ${all ? '' : `AND confirmed_at IS NOT NULL`} ORDER BY fiscal_year, period`,
       [initiativeId],
     );
     const scale = await scaleOf(this.dataSource.manager, initiative.plan_id);
@@ -143,7 +178,8 @@ export class ProgressReportsService {
     const row = await this.visibleRow(principal, id, m);
     const unit = await this.unitOf(m, row.initiative_id);
     if (!scopeIncludes(principal.scopeFor('bureau_editor'), unit)) throw new DomainError('FORBIDDEN', 'Progress is reported by the owning bureau’s editors');
-    if (row.state !== 'draft') throw new DomainError('DECIDED_IMMUTABLE', `The report is ${row.state}; only a draft is edited`);
+    const engine = await this.engineFor(row.workflow_name, row.workflow_version);
+    if (!engine.hasTag(row.state, 'editable_by_owner')) throw new DomainError('DECIDED_IMMUTABLE', `The report is ${row.state}; only a draft is edited`);
     const scale = await scaleOf(m, row.plan_id);
     const status = this.checkedStatus(scale, dto.status ?? row.status_code, dto.reason ?? row.reason);
     const { affected } = await execute(
@@ -159,57 +195,14 @@ export class ProgressReportsService {
 
   async transition(m: EntityManager, principal: Principal, id: string, expectedVersion: number, input: ProgressTransitionDto): Promise<ProgressReportView> {
     const row = await this.visibleRow(principal, id, m);
-    if (row.version !== expectedVersion) throw new VersionConflictError(row.version);
-    const unit = await this.unitOf(m, row.initiative_id);
-    const engine = await this.engineFor(row.workflow_name, row.workflow_version);
-    const actor: Actor = { holds: (role, unitId) => scopeIncludes(principal.scopeFor(role as never), unitId) };
-    const decision = engine.decide({ state: row.state, unitId: unit }, actor, input.action, { comment: input.comment }, {});
-    if (!decision.ok) {
-      const code = decision.reason === 'not_allowed' ? 'FORBIDDEN' : decision.reason === 'missing_input' || decision.reason === 'unknown_action' ? 'VALIDATION_FAILED' : 'TRANSITION_NOT_ALLOWED';
-      throw new DomainError(code, decision.detail, (decision.missing ?? []).map((field) => ({ field, message: 'is required for this action' })));
-    }
-    const { affected } = await execute(
-      m,
-      `UPDATE progress_report SET state = $3, version = version + 1, updated_at = now(),
-              submitted_at = CASE WHEN $3 = 'submitted' THEN now() ELSE submitted_at END,
-              confirmed_at = CASE WHEN $3 = 'confirmed' THEN now() ELSE NULL END
-        WHERE id = $1 AND version = $2`,
-      [id, expectedVersion, decision.to],
-    );
-    if (affected !== 1) throw new VersionConflictError();
-    if (decision.to === 'submitted' && row.period === 'annual') {
-      await this.deadlines.satisfy(m, `progress_report:${row.initiative_id}:${row.fiscal_year}`);
-    }
-    if (decision.to === 'confirmed' || decision.from === 'confirmed') {
-      // The recount runs after commit, in the worker, a little later: confirmations meanwhile
-      // share it (JOB_COALESCING). The nightly job is the safety net.
-      const delay = this.config.ROLLUP_REFRESH_DELAY_MS;
-      await this.outbox.enqueue(
-        m,
-        'rollups.refresh',
-        { planId: row.plan_id, fiscalYear: row.fiscal_year },
-        delay > 0 ? { runAt: new Date(Date.now() + delay) } : {},
-      );
-    }
-    const entry = await this.audit.append(m, {
-      actorUserId: principal.id,
-      actorUsername: principal.user.username,
-      entityType: 'progress_report',
-      entityId: id,
+    await this.pipeline.run(m, this.spec, {
+      actor: { holds: (role, unitId) => scopeIncludes(principal.scopeFor(role as never), unitId), id: principal.id, username: principal.user.username },
+      record: { id, state: row.state, unitId: row.owning_unit_id, version: row.version, workflowName: row.workflow_name, workflowVersion: row.workflow_version },
+      row,
+      expectedVersion,
       action: input.action,
-      fromState: decision.from,
-      toState: decision.to,
-      details: { version: expectedVersion + 1, comment: input.comment ?? null },
-    });
-    // Who is told (the secretariat of a submission, the bureau of a return) is the workflow's data.
-    await this.outbox.enqueueEffects(m, decision.effects, {
-      subject: 'progress-report',
-      recordId: id,
-      action: input.action,
-      from: decision.from,
-      to: decision.to,
-      actorUserId: principal.id,
-      auditEntryId: entry.id,
+      inputs: { comment: input.comment },
+      context: {},
     });
     return this.get(principal, id, m);
   }
@@ -225,7 +218,7 @@ export class ProgressReportsService {
 
   private async visibleRow(principal: Principal, id: string, m: EntityManager): Promise<Row> {
     const [row] = await m.query(`SELECT pr.*, i.owning_unit_id FROM progress_report pr JOIN initiative i ON i.id = pr.initiative_id WHERE pr.id = $1`, [id]);
-    if (!row || (row.state !== 'confirmed' && !this.canSeeUnconfirmed(principal, row.owning_unit_id))) throw new NotFoundError('The progress report');
+    if (!row || (!row.confirmed_at && !this.canSeeUnconfirmed(principal, row.owning_unit_id))) throw new NotFoundError('The progress report');
     return row;
   }
 
@@ -234,14 +227,8 @@ export class ProgressReportsService {
     return i.owning_unit_id;
   }
 
-  private async engineFor(name: string, version: number): Promise<WorkflowEngine<object>> {
-    const key = `${name}@${version}`;
-    let engine = this.engines.get(key);
-    if (!engine) {
-      engine = new WorkflowEngine((await this.workflows.get(name, version)).definition, {});
-      this.engines.set(key, engine);
-    }
-    return engine;
+  private engineFor(name: string, version: number): Promise<WorkflowEngine<object>> {
+    return this.pipeline.engine(this.spec, name, version);
   }
 
   private async view(r: Row, scale: ScaleEntry[]): Promise<ProgressReportView> {

@@ -28,8 +28,18 @@ function csvField(cell: InitiativeCell): string {
   if (cell === null) return '';
   if (typeof cell === 'number') return String(cell);
   const text = neutraliseFormula(cell);
+  if (LOOKS_LIKE_NUMBER_OR_DATE.test(text)) return `="${text}"`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
+
+/**
+ * Text that a spreadsheet opening the file by double-click would take for a date or a number:
+ * Excel turns the initiative code 1-01 into 1月1日 and 0012 into 12, and there is no way back.
+ * Written as the formula ="1-01" it stays the text 1-01 (Excel and Numbers evaluate it;
+ * LibreOffice does when 「式を評価する」 is ticked in its import dialog — README says how to open
+ * the file). Only digits and separators qualify, so the formula can never carry anything else.
+ */
+const LOOKS_LIKE_NUMBER_OR_DATE = /^[0-9][0-9\-/.:]*$/;
 
 /**
  * Spreadsheets evaluate a CSV cell that starts with =, +, - or @ as a formula (tab and CR can

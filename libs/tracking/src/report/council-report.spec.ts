@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import ExcelJS from 'exceljs';
 import type { CouncilReport, ReportIndicator, ReportInitiative } from './council-report.js';
 import { councilReportCsv } from './council-report.csv.js';
-import { councilReportXlsx } from './council-report.xlsx.js';
+import { councilReportXlsx, PAPER_A4, REPORT_FONT } from './council-report.xlsx.js';
 
 const ON_TRACK_GREEN = '#2E7D32';
 const DELAYED_AMBER = '#FFC000';
@@ -48,7 +48,7 @@ const SATISFACTION: ReportIndicator = {
   target: { fiscalYear: 2023, label: '令和5年度', value: 65 },
   actual: { fiscalYear: 2022, label: '令和4年度', value: 44.1 },
   achievementRate: -29.8,
-  grade: 'B',
+  grade: 'C',
 };
 const NOT_YET_MEASURED: ReportIndicator = {
   code: 'DX-01',
@@ -122,6 +122,7 @@ const KUMAMOTO_FY2022: CouncilReport = {
   // 31 May 15:30 UTC is already 1 June in Japan.
   generatedAt: '2023-05-31T15:30:00.000Z',
   snapshotId: 'snap-2023-0601',
+  auditCheckpoint: { id: '5f0c1d2e-0000-4000-8000-000000000042', seq: 4210, headHash: 'ab'.repeat(32), signedAt: '2023-05-31T15:05:00.000Z', keyId: '0123456789abcdef' },
 };
 
 const INITIATIVE_COUNT = KUMAMOTO_FY2022.policies.reduce((n, p) => n + p.initiatives.length, 0);
@@ -140,11 +141,16 @@ function parseCsv(text: string): string[][] {
       else field += c;
     } else if (c === '"') quoted = true;
     else if (c === ',') record.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') record.push(field), records.push(record), (record = []), (field = ''), i++;
+    else if (c === '\r' && text[i + 1] === '\n') record.push(field), records.push(record.map(unwrapText)), (record = []), (field = ''), i++;
     else field += c;
   }
   if (field !== '' || record.length > 0) throw new Error('CSV does not end with CRLF');
   return records;
+}
+
+/** The text of a cell written as ="…" (read as =… by an RFC 4180 reader) to keep codes like 1-01 text. */
+function unwrapText(cell: string): string {
+  return /^=[0-9][0-9\-/.:]*$/.test(cell) ? cell.slice(1) : cell;
 }
 
 function csvText(report: CouncilReport): string {
@@ -224,6 +230,17 @@ describe('council report CSV', () => {
     expect(rows.find((r) => r[3] === '2-2')?.[8]).toBe('"決済端末"の調達が翌年度になったため。');
   });
 
+  it('writes codes that a spreadsheet would take for a date or a number as ="…", so they stay text', () => {
+    const text = csvText(KUMAMOTO_FY2022);
+    expect(text).toContain(',="1-1",');
+    const report: CouncilReport = {
+      ...KUMAMOTO_FY2022,
+      policies: [{ number: 1, title: '方針', initiatives: ['1-01', '0012', '2024/4/1', 'A-01', '１-01', '1-01a'].map((code) => initiative(code, 't')) }],
+    };
+    const codes = csvText(report).split('\r\n').slice(1, -1).map((line) => line.split(',')[3]);
+    expect(codes).toEqual(['="1-01"', '="0012"', '="2024/4/1"', 'A-01', '１-01', '1-01a']);
+  });
+
   it('leaves an unreported status and a missing amount empty', () => {
     const row = parseCsv(csvText(KUMAMOTO_FY2022)).find((r) => r[3] === '1-3');
     expect(row?.slice(6)).toEqual(['', '', '', '', '']);
@@ -298,6 +315,7 @@ describe('council report workbook', () => {
     expect(texts).toContain('作成日 令和5年6月1日');
     expect(texts).toContain('計画期間 令和2年度～令和5年度');
     expect(texts).toContain('スナップショット snap-2023-0601');
+    expect(texts).toContain('監査ログ確認点 #4210（署名 令和5年6月1日、鍵 0123456789abcdef、先頭ハッシュ abababababababab…、ID 5f0c1d2e-0000-4000-8000-000000000042）');
   });
 
   it('leaves out the 未報告 note when every initiative reported', async () => {
@@ -358,7 +376,7 @@ describe('council report workbook', () => {
       '令和5年度',
       '高いほど良い',
       -29.8,
-      'B',
+      'C',
     ]);
     expect(satisfaction.getCell(10).numFmt).toBe('0.0');
 
@@ -383,6 +401,54 @@ describe('council report workbook', () => {
       expect(name).not.toMatch(/[[\]:*?/\\]/);
     }
     expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('prints every sheet on A4 landscape, one page wide, with the title and headers repeated', async () => {
+    const workbook = await reopen(KUMAMOTO_FY2022);
+    for (const ws of workbook.worksheets) {
+      expect(ws.pageSetup).toMatchObject({ paperSize: PAPER_A4, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2' });
+    }
+    expect(PAPER_A4).toBe(9);
+  });
+
+  it('wraps 取組名 and gives each row the height its wrapped lines need', async () => {
+    const ws = sheet(await reopen(KUMAMOTO_FY2022), '方針1');
+    const titleColumn = 2;
+    for (let r = 3; r <= ws.rowCount; r++) expect(ws.getCell(r, titleColumn).alignment).toMatchObject({ wrapText: true });
+    const multiline = ws.getRow(4);
+    expect(multiline.getCell(titleColumn).value).toBe(MULTILINE_TITLE);
+    // Two lines of the title at least: taller than a one-line row.
+    expect(multiline.height).toBeGreaterThan(ws.getRow(3).height);
+    const long = { ...KUMAMOTO_FY2022, policies: [{ number: 1, title: 'p', initiatives: [initiative('1-1', '長い取組名'.repeat(20))] }] };
+    const longSheet = sheet(await reopen(long), '方針1');
+    const width = longSheet.getColumn(titleColumn).width!;
+    // 100 full-width characters at two units each, over the column's width: that many lines.
+    expect(longSheet.getRow(3).height).toBeGreaterThanOrEqual(Math.ceil(200 / width) * 14);
+  });
+
+  it('names the font of every cell that has text, bold totals included', async () => {
+    const workbook = await reopen(KUMAMOTO_FY2022);
+    let checked = 0;
+    for (const ws of workbook.worksheets) {
+      ws.eachRow((row) =>
+        row.eachCell((cell) => {
+          expect({ sheet: ws.name, cell: cell.address, font: cell.font?.name }).toEqual({ sheet: ws.name, cell: cell.address, font: REPORT_FONT });
+          checked++;
+        }),
+      );
+    }
+    expect(checked).toBeGreaterThan(100);
+    expect(rowStartingWith(sheet(workbook, '概要'), '合計').getCell(4).font).toMatchObject({ name: REPORT_FONT, bold: true });
+  });
+
+  it('explains the grades under the indicators, with the band used', async () => {
+    const ws = sheet(await reopen(KUMAMOTO_FY2022), '検証指標');
+    const texts = Array.from({ length: ws.rowCount }, (_, i) => String(ws.getRow(i + 1).getCell(1).value ?? ''));
+    expect(texts).toEqual(expect.arrayContaining(['S：目標を達成（達成率100％以上）', 'A：達成率が10％を超える（目標に向けて前進）', 'C：達成率が−10％未満（基準値より後退）']));
+    const narrow = { ...KUMAMOTO_FY2022, indicators: [{ ...SATISFACTION, gradingBand: 0.05 }, FUTURE_BURDEN] };
+    const narrowSheet = sheet(await reopen(narrow), '検証指標');
+    const narrowTexts = Array.from({ length: narrowSheet.rowCount }, (_, i) => String(narrowSheet.getRow(i + 1).getCell(1).value ?? ''));
+    expect(narrowTexts.some((t) => t.startsWith('幅が異なる指標') && t.includes('±5％'))).toBe(true);
   });
 
   it('refuses an indicator precision Excel cannot show', async () => {

@@ -62,6 +62,8 @@ export interface ReportIndicator {
   /** Percent, e.g. 62.5. */
   achievementRate: number | null;
   grade: Grade;
+  /** The grading rule's band (0.1 = ±10 points of achievement); absent: the default. */
+  gradingBand?: number;
 }
 
 export interface CouncilReport {
@@ -78,4 +80,9 @@ export interface CouncilReport {
   generatedAt: string;
   /** The frozen snapshot the report was made from, if any. */
   snapshotId: string | null;
+  /**
+   * The latest signed checkpoint of the audit log when the report was made (null: none yet):
+   * the history behind the figures, up to that entry, can be proven unchanged against it.
+   */
+  auditCheckpoint?: { id: string; seq: number; headHash: string; signedAt: string; keyId: string } | null;
 }

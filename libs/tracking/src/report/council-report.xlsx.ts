@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { fiscalYearLabel, todayInTokyo, warekiDate } from '#libs/calendar';
+import { DEFAULT_GRADING, gradeLegend } from '../indicators/achievement.js';
 import type { CouncilReport, ReportIndicator, ReportIndicatorValue, ReportInitiative, ReportPolicy, ScaleEntry, SummaryRow } from './council-report.js';
 import { DIRECTION_JA, finiteOrNull, INITIATIVE_HEADERS, initiativeCells, NO_VALUE } from './council-report-format.js';
 import { excelSheetName } from './excel-sheet-name.js';
@@ -27,6 +28,18 @@ export const INDICATOR_HEADERS = [
 /** Every sheet has a title on row 1 and its column headers on row 2, which stay in view. */
 const TITLE_ROW = 1;
 const HEADER_ROW = 2;
+
+/**
+ * Every cell names its font: a font without a name falls back to whatever the reader has (a serif
+ * face in LibreOffice). Noto Sans CJK JP is what Debian's LibreOffice has (fonts-noto-cjk); the
+ * Japanese character set lets Excel on Windows substitute a Japanese Gothic when it lacks it.
+ */
+export const REPORT_FONT = 'Noto Sans CJK JP';
+const BASE_FONT: Partial<ExcelJS.Font> = { name: REPORT_FONT, size: 10, charset: 128 };
+/** A4 in the SpreadsheetML paperSize enumeration. */
+export const PAPER_A4 = 9;
+/** Points per line of 10-point text, with leading. */
+const LINE_HEIGHT = 14;
 
 const NEUTRAL_HEADER = 'FFD9D9D9';
 const THIN: ExcelJS.Border = { style: 'thin', color: { argb: 'FF808080' } };
@@ -88,7 +101,7 @@ function addSummarySheet(workbook: ExcelJS.Workbook, report: CouncilReport, gene
   const totals = addCountRow('合計', summary.totals, summary.total);
   for (let c = 1; c <= columnCount; c++) {
     const cell = totals.getCell(c);
-    cell.font = { bold: true };
+    cell.font = { ...BASE_FONT, bold: true };
     cell.border = { ...BOX, top: { style: 'double', color: THIN.color } };
   }
 
@@ -98,9 +111,17 @@ function addSummarySheet(workbook: ExcelJS.Workbook, report: CouncilReport, gene
   sheet.addRow([`作成日 ${warekiDate(todayInTokyo(generatedAt)).label}`]);
   // A report made from a frozen snapshot can be reproduced; naming it lets the clerk check which.
   if (report.snapshotId !== null) sheet.addRow([`スナップショット ${report.snapshotId}`]);
+  // The audit log's signed checkpoint at the time: the history behind these figures can be proven against it.
+  const checkpoint = report.auditCheckpoint;
+  sheet.addRow([
+    checkpoint
+      ? `監査ログ確認点 #${checkpoint.seq}（署名 ${warekiDate(todayInTokyo(new Date(checkpoint.signedAt))).label}、鍵 ${checkpoint.keyId}、先頭ハッシュ ${checkpoint.headHash.slice(0, 16)}…、ID ${checkpoint.id}）`
+      : '監査ログ確認点 なし（署名済みの確認点がまだありません）',
+  ]);
 
   sheet.getColumn(1).width = fitWidth(['方針', ...summary.rows.map(policyLabel)], 12, 48);
   for (let c = 2; c <= columnCount; c++) sheet.getColumn(c).width = fitWidth([header.getCell(c).text], 10, 24);
+  nameFonts(sheet);
 }
 
 function addPolicySheet(workbook: ExcelJS.Workbook, name: string, policy: ReportPolicy, scale: ScaleEntry[]): void {
@@ -120,7 +141,7 @@ function addPolicySheet(workbook: ExcelJS.Workbook, name: string, policy: Report
     if (initiative.statusLabel === null && initiative.statusCode === null) cells[statusColumn - 1] = '未報告';
     const row = sheet.addRow(cells);
     styleBody(row, columnCount);
-    row.alignment = { vertical: 'top', wrapText: true };
+    for (let c = 1; c <= columnCount; c++) row.getCell(c).alignment = { vertical: 'top', wrapText: true };
     const colour = initiative.statusCode === null ? undefined : colourOf.get(initiative.statusCode);
     if (colour !== undefined) paint(row.getCell(statusColumn), colour);
     for (const c of [columnCount - 1, columnCount]) {
@@ -144,6 +165,8 @@ function addPolicySheet(workbook: ExcelJS.Workbook, name: string, policy: Report
     fitWidth(['実績効果額（千円）'], 12, 20),
   ];
   widths.forEach((width, i) => (sheet.getColumn(i + 1).width = width));
+  fitRowHeights(sheet, HEADER_ROW + 1, columnCount);
+  nameFonts(sheet);
 }
 
 function addIndicatorSheet(workbook: ExcelJS.Workbook, report: CouncilReport): void {
@@ -179,9 +202,28 @@ function addIndicatorSheet(workbook: ExcelJS.Workbook, report: CouncilReport): v
     for (const c of [3, 5, 7, 10]) if (row.getCell(c).value === NO_VALUE) row.getCell(c).alignment = { horizontal: 'right' };
   }
 
-  sheet.getColumn(1).width = fitWidth(['指標', ...report.indicators.map((i) => i.name)], 16, 48);
+  sheet.getColumn(1).width = fitWidth(['指標', ...report.indicators.map((i) => i.name)], 16, 40);
   sheet.getColumn(2).width = fitWidth(['単位', ...report.indicators.map((i) => i.unit)], 6, 16);
   for (let c = 3; c <= columnCount; c++) sheet.getColumn(c).width = fitWidth([INDICATOR_HEADERS[c - 1], '令和10年度'], 8, 16);
+  for (let r = HEADER_ROW + 1; r <= sheet.rowCount; r++) sheet.getCell(r, 1).alignment = { vertical: 'top', wrapText: true };
+  fitRowHeights(sheet, HEADER_ROW + 1, columnCount);
+
+  // How the 評価 column was decided, in the words of the rule (one rule, see gradeOf).
+  sheet.addRow([]);
+  const bands = new Set(report.indicators.map((i) => i.gradingBand ?? DEFAULT_GRADING.band));
+  const band = bands.size === 1 ? [...bands][0] : DEFAULT_GRADING.band;
+  const legend = gradeLegend({ band });
+  if (bands.size > 1) {
+    const others = report.indicators.filter((i) => (i.gradingBand ?? DEFAULT_GRADING.band) !== band);
+    legend.push(`幅が異なる指標：${others.map((i) => `${i.name} ±${Math.round((i.gradingBand ?? band) * 1000) / 10}％`).join('、')}`);
+  }
+  legend.forEach((line, i) => {
+    const row = sheet.addRow([line]);
+    sheet.mergeCells(row.number, 1, row.number, columnCount);
+    row.getCell(1).alignment = { vertical: 'top', wrapText: true };
+    if (i === 0) row.getCell(1).font = { ...BASE_FONT, bold: true };
+  });
+  nameFonts(sheet);
 }
 
 /** Excel number formats for the indicator's precision, e.g. 1 → '#,##0.0'. */
@@ -197,22 +239,34 @@ function valueFormat(indicator: ReportIndicator): string {
 function newSheet(workbook: ExcelJS.Workbook, name: string): Worksheet {
   return workbook.addWorksheet(name, {
     views: [{ state: 'frozen', xSplit: 0, ySplit: HEADER_ROW }],
-    // Council material is printed on A4 landscape; repeat the headers on every page.
-    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${HEADER_ROW}:${HEADER_ROW}` },
+    // Council material is printed on A4 landscape, as wide as the page and as many pages long as it
+    // takes; the title and column headers repeat on every page.
+    pageSetup: {
+      paperSize: PAPER_A4,
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      margins: { left: 0.5, right: 0.5, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+      printTitlesRow: `${TITLE_ROW}:${HEADER_ROW}`,
+    },
+    headerFooter: { oddFooter: '&C&P / &N' },
   });
 }
 
 function title(sheet: Worksheet, text: string, columnCount: number): void {
   const cell = sheet.getCell(TITLE_ROW, 1);
   cell.value = text;
-  cell.font = { bold: true, size: 14 };
+  cell.font = { ...BASE_FONT, bold: true, size: 14 };
+  sheet.getRow(TITLE_ROW).height = 24;
   if (columnCount > 1) sheet.mergeCells(TITLE_ROW, 1, TITLE_ROW, columnCount);
 }
 
 function styleHeader(row: Row, columnCount: number): void {
   for (let c = 1; c <= columnCount; c++) {
     const cell = row.getCell(c);
-    cell.font = { bold: true };
+    cell.font = { ...BASE_FONT, bold: true };
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
     cell.border = BOX;
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: NEUTRAL_HEADER } };
@@ -239,6 +293,35 @@ function isDark(rgb: string): boolean {
     return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   });
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.179;
+}
+
+/** Gives every written cell the report's font, keeping its weight, size and colour. */
+function nameFonts(sheet: Worksheet): void {
+  sheet.eachRow({ includeEmpty: true }, (row) => {
+    row.eachCell({ includeEmpty: true }, (cell) => {
+      cell.font = { ...BASE_FONT, ...cell.font, name: REPORT_FONT, charset: 128 };
+    });
+  });
+}
+
+/**
+ * Row heights for wrapped text. A reader keeps the height a file gives (Excel computes one only
+ * when it edits the row), so without one a wrapped title shows its first line and hides the rest.
+ */
+function fitRowHeights(sheet: Worksheet, firstRow: number, columnCount: number): void {
+  for (let r = firstRow; r <= sheet.rowCount; r++) {
+    const row = sheet.getRow(r);
+    let lines = 1;
+    for (let c = 1; c <= columnCount; c++) {
+      const text = row.getCell(c).text;
+      if (!text) continue;
+      // A little narrower than the column: Excel's width unit is a digit, with padding either side.
+      const perLine = Math.max(1, (sheet.getColumn(c).width ?? 10) - 1.5);
+      const needed = text.split(/\r?\n/).reduce((n, line) => n + Math.max(1, Math.ceil(displayWidth(line) / perLine)), 0);
+      lines = Math.max(lines, needed);
+    }
+    row.height = lines * LINE_HEIGHT + 4;
+  }
 }
 
 /**

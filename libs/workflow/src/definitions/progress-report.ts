@@ -6,13 +6,13 @@ export const PROGRESS_REPORT: WorkflowDefinition = {
   version: 1,
   initial: 'draft',
   states: [
-    { name: 'draft', label: { ja: '作成中', en: 'Drafting' } },
-    { name: 'submitted', label: { ja: '提出済', en: 'Submitted' } },
-    { name: 'confirmed', label: { ja: '確認済', en: 'Confirmed' }, final: true },
+    { name: 'draft', label: { ja: '作成中', en: 'Drafting' }, tags: ['editable_by_owner'] },
+    { name: 'submitted', label: { ja: '提出済', en: 'Submitted' }, tags: ['left_bureau'] },
+    { name: 'confirmed', label: { ja: '確認済', en: 'Confirmed' }, final: true, tags: ['counted'] },
   ],
   transitions: [
-    { action: 'submit', from: ['draft'], to: 'submitted', roles: ['bureau_editor'], effects: ['notifySecretariat'], label: { ja: '提出', en: 'Submit' } },
-    { action: 'confirm', from: ['submitted'], to: 'confirmed', roles: ['secretariat'], label: { ja: '確認', en: 'Confirm' } },
+    { action: 'submit', from: ['draft'], to: 'submitted', roles: ['bureau_editor'], effects: ['notifySecretariat'], hooks: ['satisfyReportDeadline'], label: { ja: '提出', en: 'Submit' } },
+    { action: 'confirm', from: ['submitted'], to: 'confirmed', roles: ['secretariat'], hooks: ['queueRollupRecount'], label: { ja: '確認', en: 'Confirm' } },
     {
       action: 'return',
       from: ['submitted'],

@@ -1,0 +1,237 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { WorkflowEngine, type Accepted, type Actor, type Guard, type Refused } from '#libs/workflow';
+import { AuditLog } from '../audit/audit-log.service.js';
+import { DomainError } from '../errors/domain-error.js';
+import { VersionConflictError } from '../http/concurrency.js';
+import { OutboxService } from '../jobs/outbox/outbox.service.js';
+import { prepared } from '../persistence/prepared.js';
+import { SUBJECT_VOCABULARY, WorkflowRegistry, type WorkflowSubject } from './workflow-registry.js';
+
+/** Whoever asks for a transition, as the pipeline needs them: the engine's actor plus who to record. */
+export interface TransitionActor extends Actor {
+  id: string;
+  username: string;
+}
+
+/** The record about to move, as its subject's one read found it. */
+export interface TransitionRecord {
+  id: string;
+  state: string;
+  /** The unit whose roles decide (the owning unit, or the city for a city-wide record). */
+  unitId: string;
+  version: number;
+  workflowName: string;
+  workflowVersion: number;
+}
+
+/** What a hook sees and may add to: it runs inside the transition's transaction, after the state change. */
+export interface HookContext<C, R> {
+  manager: EntityManager;
+  actor: TransitionActor;
+  record: TransitionRecord;
+  /** The subject's own row, as read before the change. */
+  row: R;
+  decision: Accepted;
+  engine: WorkflowEngine<C>;
+  inputs: Record<string, unknown>;
+  context: C;
+  /** Adds a fact to the transition's audit entry and to its outcome (e.g. `initiativeId`). */
+  note(key: string, value: unknown): void;
+}
+
+export type TransitionHook<C, R> = (h: HookContext<C, R>) => Promise<void>;
+
+/**
+ * A column the pipeline stamps from the target state's tag, in the same UPDATE as the state:
+ * - `first`: the first time a state with the tag is entered (`left_bureau_at`);
+ * - `latest`: every time one is entered (`submitted_at`);
+ * - `while`: on entering one, cleared on entering any other (`confirmed_at`).
+ */
+export interface TagStamp {
+  column: string;
+  /** The tag of the states that stamp it; `final` stands for the definition's final states. */
+  tag: string;
+  keep: 'first' | 'latest' | 'while';
+}
+
+/** The pseudo-tag of a definition's final states, for stamps such as `closed_at`. */
+export const FINAL_STATES = 'final';
+
+/**
+ * Everything a subject (proposal, inquiry, progress report …) supplies to the one pipeline:
+ * its table, how its audit entries are named, its guards and hooks, and its stamped columns.
+ * Table and column names come from code, never from input, so they are safe in SQL text.
+ */
+export interface WorkflowSubjectSpec<C, R> {
+  subject: WorkflowSubject;
+  table: string;
+  /** The audit log's entity type (`progress_report`). */
+  entityType: string;
+  guards: Record<string, Guard<C>>;
+  hooks: Record<string, TransitionHook<C, R>>;
+  stamps?: readonly TagStamp[];
+}
+
+export interface TransitionRequest<C, R> {
+  actor: TransitionActor;
+  record: TransitionRecord;
+  row: R;
+  expectedVersion: number;
+  action: string;
+  inputs: Record<string, unknown>;
+  context: C;
+  /** Facts the subject adds to the audit entry (e.g. the deciding meeting). */
+  details?: Record<string, unknown>;
+}
+
+export interface TransitionOutcome {
+  decision: Accepted;
+  auditEntryId: string;
+  /** The facts hooks noted (`initiativeId` …). */
+  notes: Record<string, unknown>;
+  /** Columns stamped now (`left_bureau_at` …), so a view can be answered without reading back. */
+  stamped: Record<string, Date | null>;
+  at: Date;
+}
+
+/** A refused workflow decision, as the API answers it: the one mapping every subject shares. */
+export function refusalError(refused: Refused): DomainError {
+  switch (refused.reason) {
+    case 'unknown_action':
+      return new DomainError('VALIDATION_FAILED', refused.detail, [{ field: 'action', message: refused.detail }]);
+    case 'missing_input':
+      return new DomainError(
+        'VALIDATION_FAILED',
+        refused.detail,
+        (refused.missing ?? []).map((field) => ({ field, message: 'is required for this action' })),
+      );
+    case 'not_allowed':
+      return new DomainError('FORBIDDEN', refused.detail);
+    case 'not_from_this_state':
+    case 'guard':
+      return new DomainError('TRANSITION_NOT_ALLOWED', refused.detail, [], refused.guard ? { guard: refused.guard } : {});
+  }
+}
+
+/**
+ * The one way a record changes state: decide with the engine, refuse with one error mapping,
+ * apply the versioned UPDATE (with the columns the target state's tags stamp), run the
+ * transition's declared hooks, append the audit entry and queue the declared effects — all
+ * in the caller's transaction. Engines are built once per subject and definition version.
+ */
+@Injectable()
+export class TransitionPipeline {
+  private readonly engines = new Map<string, Promise<WorkflowEngine<unknown>>>();
+  /** Specs checked against their subject's vocabulary, once each. */
+  private readonly checked = new WeakSet<object>();
+
+  constructor(
+    private readonly workflows: WorkflowRegistry,
+    private readonly audit: AuditLog,
+    private readonly outbox: OutboxService,
+  ) {}
+
+  /** The engine for a stored definition version, validated against the subject's guards, hooks and tags. */
+  engine<C, R>(spec: WorkflowSubjectSpec<C, R>, name: string, version: number): Promise<WorkflowEngine<C>> {
+    this.check(spec);
+    const key = `${spec.subject}\u0000${name}@${version}`;
+    let engine = this.engines.get(key);
+    if (!engine) {
+      const vocabulary = SUBJECT_VOCABULARY[spec.subject];
+      engine = this.workflows
+        .get(name, version)
+        .then((stored) => new WorkflowEngine<C>(stored.definition, spec.guards, { hooks: vocabulary.hooks, tags: vocabulary.tags }) as WorkflowEngine<unknown>);
+      // A failed load (database down) must not be remembered.
+      engine.catch(() => this.engines.delete(key));
+      this.engines.set(key, engine);
+    }
+    return engine as Promise<WorkflowEngine<C>>;
+  }
+
+  async run<C, R>(manager: EntityManager, spec: WorkflowSubjectSpec<C, R>, request: TransitionRequest<C, R>): Promise<TransitionOutcome> {
+    const { record, actor, expectedVersion } = request;
+    if (record.version !== expectedVersion) throw new VersionConflictError(record.version);
+    const engine = await this.engine(spec, record.workflowName, record.workflowVersion);
+    const decision = engine.decide({ state: record.state, unitId: record.unitId }, actor, request.action, request.inputs, request.context);
+    if (!decision.ok) throw refusalError(decision);
+
+    const sets: string[] = [];
+    const columns: string[] = [];
+    for (const stamp of spec.stamps ?? []) {
+      const entering = stamp.tag === FINAL_STATES ? engine.isFinal(decision.to) : engine.hasTag(decision.to, stamp.tag);
+      if (entering) sets.push(`${stamp.column} = ${stamp.keep === 'first' ? `coalesce(${stamp.column}, now())` : 'now()'}`);
+      else if (stamp.keep === 'while') sets.push(`${stamp.column} = NULL`);
+      else continue;
+      columns.push(stamp.column);
+    }
+    const { rows, affected } = await prepared<Record<string, Date | null>>(
+      manager,
+      `UPDATE ${spec.table} SET state = $3, version = version + 1, updated_at = now()${sets.map((s) => `, ${s}`).join('')}
+        WHERE id = $1 AND version = $2 RETURNING ${['updated_at', ...columns].join(', ')}`,
+      [record.id, expectedVersion, decision.to],
+    );
+    if (affected !== 1) throw new VersionConflictError();
+    const { updated_at: updatedAt, ...stamped } = rows[0];
+    const at = updatedAt ?? new Date();
+
+    const notes: Record<string, unknown> = {};
+    const hookContext: HookContext<C, R> = {
+      manager,
+      actor,
+      record,
+      row: request.row,
+      decision,
+      engine,
+      inputs: request.inputs,
+      context: request.context,
+      note: (key, value) => {
+        notes[key] = value;
+      },
+    };
+    for (const name of decision.hooks) await spec.hooks[name](hookContext);
+
+    const comment = request.inputs['comment'];
+    const entry = await this.audit.append(manager, {
+      actorUserId: actor.id,
+      actorUsername: actor.username,
+      entityType: spec.entityType,
+      entityId: record.id,
+      action: request.action,
+      fromState: decision.from,
+      toState: decision.to,
+      details: {
+        version: expectedVersion + 1,
+        comment: typeof comment === 'string' ? comment : null,
+        ...request.details,
+        ...notes,
+        workflow: `${record.workflowName}@${record.workflowVersion}`,
+      },
+    });
+    await this.outbox.enqueueEffects(manager, decision.effects, {
+      subject: spec.subject,
+      recordId: record.id,
+      action: request.action,
+      from: decision.from,
+      to: decision.to,
+      actorUserId: actor.id,
+      auditEntryId: entry.id,
+    });
+    return { decision, auditEntryId: entry.id, notes, stamped, at };
+  }
+
+  /** A spec must implement exactly its subject's hooks: a missing one would fail mid-transition, an extra one is dead code. */
+  private check<C, R>(spec: WorkflowSubjectSpec<C, R>): void {
+    if (this.checked.has(spec)) return;
+    const vocabulary = SUBJECT_VOCABULARY[spec.subject];
+    const declared = [...vocabulary.hooks].sort().join(',');
+    const implemented = Object.keys(spec.hooks).sort().join(',');
+    if (declared !== implemented) throw new Error(`${spec.subject} hooks: the vocabulary names [${declared}], the subject implements [${implemented}]`);
+    const guards = [...vocabulary.guards].sort().join(',');
+    if (guards !== Object.keys(spec.guards).sort().join(',')) throw new Error(`${spec.subject} guards: the vocabulary names [${guards}], the subject implements [${Object.keys(spec.guards).join(',')}]`);
+    for (const stamp of spec.stamps ?? []) {
+      if (stamp.tag !== FINAL_STATES && !vocabulary.tags.includes(stamp.tag)) throw new Error(`${spec.subject}: column ${stamp.column} is stamped from unknown tag "${stamp.tag}"`);
+    }
+    this.checked.add(spec);
+  }
+}
