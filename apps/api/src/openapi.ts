@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { ProblemResponse } from '#libs/platform';
-import { IDEMPOTENCY_KEY_HEADER, IF_MATCH_HEADER, PROBLEM_MEDIA_TYPE, problemContent } from './openapi/api-docs.js';
+import { IDEMPOTENCY_KEY_HEADER, IF_MATCH_HEADER, problemContent } from './openapi/api-docs.js';
+import { toOpenApi31 } from './openapi/openapi-31.js';
 
 // The package exports OpenAPIObject only; its parts are named from it.
 type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
@@ -27,6 +28,10 @@ function impliedErrors(operation: OperationObject): Array<[string, string]> {
   if (operation.requestBody || parameters.some((p: ParameterObject) => p.in !== 'header')) {
     errors.push(['400', 'the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON)']);
   }
+  // A path names an object, which may not exist.
+  if (parameters.some((p: ParameterObject) => p.in === 'path')) {
+    errors.push(['404', 'does not exist, or is not visible to the caller (NOT_FOUND)']);
+  }
   if (header(IF_MATCH_HEADER)) {
     errors.push(['409', 'the action or change is not allowed in the current state (TRANSITION_NOT_ALLOWED, PROPOSAL_NOT_EDITABLE, DECIDED_IMMUTABLE, CONFLICT)']);
     errors.push(['412', 'If-Match names another version: someone else changed it; read it again (VERSION_CONFLICT, with `currentVersion`)']);
@@ -36,6 +41,18 @@ function impliedErrors(operation: OperationObject): Array<[string, string]> {
     errors.push(['422', 'the Idempotency-Key was used for another request (IDEMPOTENCY_KEY_MISMATCH)']);
   }
   return errors;
+}
+
+/**
+ * Marks an operation that has no 4XX answer to document: public (no sign-in to fail), no
+ * parameters and no body (nothing to validate), e.g. the probes and signing out. redocly.yaml
+ * exempts exactly these from its 4XX rule.
+ */
+export const NO_CLIENT_ERROR = 'x-no-client-error';
+
+function cannotBeRefused(operation: OperationObject): boolean {
+  const access = (operation as unknown as Record<string, unknown>)['x-access'] as { kind?: string } | undefined;
+  return access?.kind === 'public' && !operation.requestBody && (operation.parameters ?? []).length === 0;
 }
 
 /**
@@ -52,10 +69,14 @@ export function completeErrorResponses(document: OpenAPIObject): OpenAPIObject {
       for (const [status, description] of impliedErrors(operation)) {
         responses[status] ??= { description };
       }
+      if (!Object.keys(responses).some((status) => /^4/.test(status)) && cannotBeRefused(operation)) {
+        (operation as unknown as Record<string, unknown>)[NO_CLIENT_ERROR] = true;
+      }
       for (const [status, response] of Object.entries(responses)) {
         if (!response || !/^[45]/.test(status) || '$ref' in response) continue;
         const r: ResponseObject = response;
-        if (!r.content?.[PROBLEM_MEDIA_TYPE]) r.content = problemContent();
+        // A route that documents its own error body keeps it (the readiness probe's 503).
+        if (!r.content) r.content = problemContent();
       }
     }
   }
@@ -71,18 +92,20 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Errors are application/problem+json (RFC 9457) with a stable `code`.',
     )
     .setVersion('1')
-    .setContact('Kaikaku reform office (行政改革推進室)', '', '')
     .setLicense('UNLICENSED (the city’s own software)', 'https://spdx.org/licenses/')
     // Relative: the document is served by the server it describes, whatever its address.
     .addServer('/', 'this server')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /api/v1/auth/token, or a personal API token' })
     .addSecurityRequirements('bearer')
     .build();
+  // Set directly: DocumentBuilder.setContact always writes url and email, and an empty
+  // e-mail address is not valid.
+  config.info.contact = { name: 'Kaikaku reform office (行政改革推進室)' };
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: operationId,
     extraModels: [ProblemResponse],
   });
-  return completeErrorResponses(document);
+  return toOpenApi31(completeErrorResponses(document));
 }
 
 /** Swagger UI at /docs (unless turned off) and the document at /docs-json. */

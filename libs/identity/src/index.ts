@@ -23,3 +23,4 @@ export * from './security-events.service.js';
 export * from './sessions/browser-sessions.service.js';
 export * from './users.service.js';
 export * from './views.js';
+export * from './dto/identity.response.js';

@@ -6,3 +6,4 @@ export * from './notifications.module.js';
 export * from './notifications.service.js';
 export * from './recipients.js';
 export * from './templates.js';
+export * from './dto/notification.response.js';

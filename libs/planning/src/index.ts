@@ -4,3 +4,4 @@ export * from './planning.module.js';
 export * from './plans.service.js';
 export * from './status-scale.js';
 export * from './demo/kaikaku-stage3.js';
+export * from './dto/plan.response.js';

@@ -39,3 +39,5 @@ export * from './workflows/transition-pipeline.js';
 export * from './persistence/prepared.js';
 export * from './jobs/queue-backend.js';
 export * from './errors/problem.response.js';
+export * from './workflows/workflow.response.js';
+export * from './health/health.response.js';

@@ -6,3 +6,4 @@ export * from './proposal-visibility.js';
 export * from './proposals.service.js';
 export * from './review.errors.js';
 export * from './review.module.js';
+export * from './dto/review.response.js';

@@ -13,3 +13,4 @@ export * from './rollups/rollups.service.js';
 export * from './tracking.module.js';
 export * from './demo/demo-tracking.js';
 export * from './rollups/rollup.jobs.js';
+export * from './dto/tracking.response.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { liveness, ReadinessService } from '#libs/platform';
+import { liveness, LivenessResponse, ReadinessResponse, ReadinessService } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 
 /** Probes for orchestrators and load balancers. No authentication: they reveal nothing but up or down. */
@@ -13,7 +13,7 @@ export class HealthController {
   @Access.public()
   @Get()
   @ApiOperation({ summary: 'Liveness: the process is running' })
-  @ApiOkResponse({ description: 'alive' })
+  @ApiOkResponse({ type: LivenessResponse, description: 'alive' })
   live() {
     return liveness();
   }
@@ -21,8 +21,8 @@ export class HealthController {
   @Access.public()
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL and the queue backend are usable' })
-  @ApiOkResponse({ description: 'ready; `info` names each backing service' })
-  @ApiServiceUnavailableResponse({ description: 'not ready; `error` names the failing service' })
+  @ApiOkResponse({ type: ReadinessResponse, description: 'ready; `info` names each backing service' })
+  @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'not ready; `error` names the failing service' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const answer = await this.readiness.check();
     reply.status(answer.httpStatus);

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PingResponse } from '#libs/platform';
 import { DataSource } from 'typeorm';
 import { Access } from '../access/access.decorator.js';
 
@@ -16,7 +17,8 @@ export class SystemController {
   @Get('ping')
   @Access.signedIn()
   @ApiOperation({ summary: 'Checks the caller’s credentials and the database in one round trip (SELECT 1)' })
-  async ping() {
+  @ApiOkResponse({ type: PingResponse })
+  async ping(): Promise<PingResponse> {
     await this.dataSource.query('SELECT 1');
     return { ok: true };
   }

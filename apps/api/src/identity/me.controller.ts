@@ -1,16 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import {
-  ApiTokensService,
-  ChangePasswordDto,
-  CreateApiTokenDto,
-  UpdateMeDto,
-  UsersService,
-  type ApiTokenView,
-  type Principal,
-  type RequestOrigin,
-  type UserView,
-} from '#libs/identity';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTokenResponse, ApiTokensService, ChangePasswordDto, CreateApiTokenDto, CreatedApiTokenResponse, MeResponse, UpdateMeDto, UserResponse, UsersService, type ApiTokenView, type Principal, type RequestOrigin, type UserView } from '#libs/identity';
 import { ParseIdPipe } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal, Origin } from '../access/current-principal.decorator.js';
@@ -27,6 +17,7 @@ export class MeController {
   @Get()
   @Access.signedIn()
   @ApiOperation({ summary: 'The signed-in user, their unit and their roles' })
+  @ApiOkResponse({ type: MeResponse })
   me(@CurrentPrincipal() me: Principal): Promise<UserView & { via: Principal['via'] }> {
     return this.users.get(me.id).then((u) => ({ ...u, via: me.via }));
   }
@@ -34,6 +25,7 @@ export class MeController {
   @Patch()
   @Access.signedIn()
   @ApiOperation({ summary: 'Change your display name or e-mail (roles and unit are changed by an admin)' })
+  @ApiOkResponse({ type: UserResponse })
   update(@CurrentPrincipal() me: Principal, @Body() dto: UpdateMeDto, @Origin() origin: RequestOrigin): Promise<UserView> {
     return this.users.updateMe(me, dto, origin);
   }
@@ -50,6 +42,7 @@ export class MeController {
   @Get('api-tokens')
   @Access.signedIn()
   @ApiOperation({ summary: 'Your personal API tokens (never the secrets)' })
+  @ApiOkResponse({ type: [ApiTokenResponse] })
   listTokens(@CurrentPrincipal() me: Principal): Promise<ApiTokenView[]> {
     return this.apiTokens.list(me);
   }
@@ -57,7 +50,7 @@ export class MeController {
   @Post('api-tokens')
   @Access.signedIn()
   @ApiOperation({ summary: 'Create a personal API token for an integration; the token is shown only in this answer' })
-  @ApiCreatedResponse({ description: '`token` holds the secret: store it now, it cannot be shown again' })
+  @ApiCreatedResponse({ type: CreatedApiTokenResponse, description: '`token` holds the secret: store it now, it cannot be shown again' })
   createToken(@CurrentPrincipal() me: Principal, @Body() dto: CreateApiTokenDto, @Origin() origin: RequestOrigin) {
     return this.apiTokens.create(me, dto, origin);
   }

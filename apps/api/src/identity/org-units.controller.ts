@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CreateOrgUnitDto, OrgUnitQuery, OrgUnitsService, UpdateOrgUnitDto, type OrgUnitView } from '#libs/identity';
+import { CreateOrgUnitDto, OrgUnitQuery, OrgUnitResponse, OrgUnitsService, UpdateOrgUnitDto, type OrgUnitView } from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
+import { ApiIfMatch, ApiPage } from '../openapi/api-docs.js';
 
 /** The organisation tree: city → bureaus and wards → divisions. */
 @ApiTags('org-units')
@@ -14,6 +15,7 @@ export class OrgUnitsController {
   @Get()
   @Access.signedIn()
   @ApiOperation({ summary: 'Organisation units, filtered by kind, parent or active' })
+  @ApiPage(OrgUnitResponse)
   list(@Query() query: OrgUnitQuery): Promise<Page<OrgUnitView>> {
     return this.orgUnits.list(query);
   }
@@ -21,6 +23,7 @@ export class OrgUnitsController {
   @Get(':id')
   @Access.signedIn()
   @ApiOperation({ summary: 'One organisation unit (with ETag)' })
+  @ApiOkResponse({ type: OrgUnitResponse })
   async get(@Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<OrgUnitView> {
     const unit = await this.orgUnits.get(id);
     reply.header('etag', etagOf(unit.version));
@@ -30,6 +33,7 @@ export class OrgUnitsController {
   @Post()
   @Access.roles(['admin'])
   @ApiOperation({ summary: 'Add a bureau, ward or division' })
+  @ApiCreatedResponse({ type: OrgUnitResponse })
   async create(@Body() dto: CreateOrgUnitDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<OrgUnitView> {
     const unit = await this.orgUnits.create(dto);
     reply.header('etag', etagOf(unit.version));
@@ -39,7 +43,8 @@ export class OrgUnitsController {
   @Patch(':id')
   @Access.roles(['admin'])
   @ApiOperation({ summary: 'Rename, move or deactivate a unit' })
-  @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag of the version being changed' })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: OrgUnitResponse })
   async update(
     @Param('id', ParseIdPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,

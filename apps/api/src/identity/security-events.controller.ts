@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
-import { SecurityEventQuery, SecurityEventsService } from '#libs/identity';
+import { SecurityEventQuery, SecurityEventResponse, SecurityEventsService } from '#libs/identity';
 import { Access } from '../access/access.decorator.js';
+import { ApiPage } from '../openapi/api-docs.js';
 
 /** The security log: sign-ins, tokens, grants and disabled accounts. */
 @ApiTags('security-events')
@@ -16,6 +17,7 @@ export class SecurityEventsController {
   @Get()
   @Access.roles(['admin'])
   @ApiOperation({ summary: 'Security events, newest first, filtered by kind, username or user' })
+  @ApiPage(SecurityEventResponse)
   list(@Query() query: SecurityEventQuery) {
     return this.events.list(this.dataSource.manager, { kind: query.kind, username: query.username, subjectUserId: query.userId }, query);
   }

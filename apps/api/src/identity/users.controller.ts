@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CreateUserDto, UpdateUserDto, UserQuery, UsersService, type Principal, type RequestOrigin, type UserView } from '#libs/identity';
+import { CreateUserDto, UpdateUserDto, UserQuery, UserResponse, UsersService, type Principal, type RequestOrigin, type UserView } from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal, Origin } from '../access/current-principal.decorator.js';
+import { ApiIfMatch, ApiPage } from '../openapi/api-docs.js';
 
 /** User accounts and their role grants: administrators only. */
 @ApiTags('users')
@@ -15,6 +16,7 @@ export class UsersController {
   @Get()
   @Access.roles(['admin'])
   @ApiOperation({ summary: 'Users, filtered by unit, role, active or a search text' })
+  @ApiPage(UserResponse)
   list(@Query() query: UserQuery): Promise<Page<UserView>> {
     return this.users.list(query);
   }
@@ -22,6 +24,7 @@ export class UsersController {
   @Get(':id')
   @Access.roles(['admin'])
   @ApiOperation({ summary: 'One user with their grants (with ETag)' })
+  @ApiOkResponse({ type: UserResponse })
   async get(@Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserView> {
     const user = await this.users.get(id);
     reply.header('etag', etagOf(user.version));
@@ -31,6 +34,7 @@ export class UsersController {
   @Post()
   @Access.roles(['admin'])
   @ApiOperation({ summary: 'Create a user with their unit and grants' })
+  @ApiCreatedResponse({ type: UserResponse })
   async create(
     @Body() dto: CreateUserDto,
     @CurrentPrincipal() actor: Principal,
@@ -45,7 +49,8 @@ export class UsersController {
   @Patch(':id')
   @Access.roles(['admin'])
   @ApiOperation({ summary: 'Change a user: name, unit, password, grants (replaced whole), or disable them' })
-  @ApiHeader({ name: 'If-Match', required: true, description: 'the ETag of the version being changed' })
+  @ApiIfMatch()
+  @ApiOkResponse({ type: UserResponse })
   async update(
     @Param('id', ParseIdPipe) id: string,
     @Headers('if-match') ifMatch: string | undefined,

@@ -1,14 +1,15 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { PrincipalLoader, type Principal } from '#libs/identity';
 import { NotificationSettingsService } from '#libs/notifications';
 import { AppConfig, DomainError } from '#libs/platform';
-import { DeadlinesService, type DeadlineView } from '#libs/scheduling';
+import { DeadlineResponse, DeadlinesService, type DeadlineView } from '#libs/scheduling';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import { ApiFile, ApiProblem } from '../openapi/api-docs.js';
 import { deadlineCalendar } from './deadline-calendar.js';
 
 class DeadlineQuery {
@@ -39,6 +40,7 @@ export class DeadlinesController {
   @Get('deadlines')
   @Access.signedIn()
   @ApiOperation({ summary: 'Your deadlines (your units’; all for the secretariat), soonest first, with 和暦 dates and working days left' })
+  @ApiOkResponse({ type: [DeadlineResponse] })
   list(@CurrentPrincipal() me: Principal, @Query() query: DeadlineQuery): Promise<DeadlineView[]> {
     return this.deadlines.forPrincipal(me, { includeDone: query.includeDone });
   }
@@ -51,8 +53,8 @@ export class DeadlinesController {
   @Access.public()
   @ApiOperation({ summary: 'Your deadlines as an iCalendar feed (all-day events, alarms at 09:00 JST the day before and on the day; links to the web pages); ?token= from POST /me/calendar-feed' })
   @ApiQuery({ name: 'token', required: true })
-  @ApiProduces('text/calendar')
-  @ApiOkResponse({ description: 'text/calendar' })
+  @ApiFile('text/calendar', 'the feed (RFC 5545)')
+  @ApiProblem(401, 'the feed address is not valid (any more): make a new one (UNAUTHENTICATED)')
   async feed(@Query() query: FeedQuery, @Res() reply: FastifyReply): Promise<void> {
     const userId = await this.settings.userOfCalendarToken(query.token);
     const principal = userId ? await this.principals.load(userId, 'api_token') : null;

@@ -29,35 +29,39 @@ export function ApiProblem(status: number, description: string): MethodDecorator
 }
 
 /** A page of a list: `{ items, total, page, pageSize }`. */
-export function ApiPage(item: Type<unknown>, description = 'one page of the list'): MethodDecorator {
+export function ApiPage(item: Type<unknown>, description = 'one page of the list', extra: Record<string, object> = {}): MethodDecorator {
   return applyDecorators(
     ApiExtraModels(item),
     ApiOkResponse({
       description,
       schema: {
         type: 'object',
-        required: ['items', 'total', 'page', 'pageSize'],
+        required: ['items', 'total', 'page', 'pageSize', ...Object.keys(extra)],
         properties: {
           items: { type: 'array', items: { $ref: getSchemaPath(item) } },
           total: { type: 'integer', description: 'items matching the filter, on all pages' },
           page: { type: 'integer', minimum: 1 },
           pageSize: { type: 'integer', minimum: 1, maximum: 100 },
+          ...extra,
         },
       },
     }),
   );
 }
 
-/** A file download: its media type(s) and a binary body. */
-export function ApiFile(mediaTypes: string | string[], description: string): MethodDecorator {
+/**
+ * A file download: its media type(s) and a binary body. With `json`, the same route also
+ * answers that schema as application/json (the default format).
+ */
+export function ApiFile(mediaTypes: string | string[], description: string, json?: Type<unknown>): MethodDecorator {
   const types = Array.isArray(mediaTypes) ? mediaTypes : [mediaTypes];
+  const content: Record<string, { schema: object }> = {};
+  if (json) content['application/json'] = { schema: { $ref: getSchemaPath(json) } };
+  for (const t of types) content[t] = { schema: { type: 'string', format: 'binary' } };
   return applyDecorators(
-    ApiProduces(...types),
-    ApiResponse({
-      status: 200,
-      description,
-      content: Object.fromEntries(types.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
-    }),
+    ...(json ? [ApiExtraModels(json)] : []),
+    ApiProduces(...Object.keys(content)),
+    ApiResponse({ status: 200, description, content }),
   );
 }
 
@@ -73,3 +77,4 @@ export function ApiIfMatch(): MethodDecorator {
 export function ApiIdempotencyKey(): MethodDecorator {
   return ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: 'a retry with the same key replays the first answer', schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,200}$' } });
 }
+

@@ -1,9 +1,10 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsUUID } from 'class-validator';
 import { PageQuery, ParseIdPipe } from '#libs/platform';
-import { InitiativesService } from '#libs/tracking';
+import { InitiativeResponse, InitiativesService } from '#libs/tracking';
 import { Access } from '../access/access.decorator.js';
+import { ApiPage } from '../openapi/api-docs.js';
 
 class InitiativeQueryDto extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() planId?: string;
@@ -17,6 +18,7 @@ export class InitiativesController {
   @Get()
   @Access.signedIn()
   @ApiOperation({ summary: 'Initiatives (取組): adopted proposals reported to the council, and imported ones' })
+  @ApiPage(InitiativeResponse)
   list(@Query() query: InitiativeQueryDto) {
     return this.initiatives.list(query);
   }
@@ -24,6 +26,7 @@ export class InitiativesController {
   @Get(':id')
   @Access.signedIn()
   @ApiOperation({ summary: 'One initiative' })
+  @ApiOkResponse({ type: InitiativeResponse })
   get(@Param('id', ParseIdPipe) id: string) {
     return this.initiatives.get(id);
   }

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, Matches, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import type { Principal } from '#libs/identity';
-import { ValidationFailedError, WORKFLOW_SUBJECTS, WorkflowRegistry, type StoredDefinition, type WorkflowSubject } from '#libs/platform';
+import { ValidationFailedError, WORKFLOW_SUBJECTS, WorkflowRegistry, WorkflowResponse, WorkflowSummaryResponse, type StoredDefinition, type WorkflowSubject } from '#libs/platform';
 import { parseDefinition, WorkflowDefinitionError, WorkflowEngine } from '#libs/workflow';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
@@ -42,6 +42,7 @@ export class WorkflowsController {
   @Get()
   @Access.signedIn()
   @ApiOperation({ summary: 'Every workflow, latest version' })
+  @ApiOkResponse({ type: [WorkflowSummaryResponse] })
   async list() {
     return (await this.registry.list()).map((w) => ({ name: w.name, version: w.version, subject: w.subject, createdAt: w.createdAt }));
   }
@@ -49,6 +50,7 @@ export class WorkflowsController {
   @Get(':name')
   @Access.signedIn()
   @ApiOperation({ summary: 'A workflow definition (latest, or ?version=) and its Mermaid diagram' })
+  @ApiOkResponse({ type: WorkflowResponse })
   async get(@Param('name') name: string, @Query() query: VersionQuery) {
     if (!/^[a-z][a-z0-9-]{0,63}$/.test(name)) throw new ValidationFailedError([{ field: 'name', message: 'is not a workflow name' }]);
     const stored = query.version ? await this.registry.get(name, query.version) : await this.registry.latest(name);
@@ -58,6 +60,7 @@ export class WorkflowsController {
   @Post()
   @Access.roles(['admin'])
   @ApiOperation({ summary: 'Store a workflow definition (another city’s stages) as the next version of its name; validated first' })
+  @ApiCreatedResponse({ type: WorkflowResponse })
   async register(@Body() dto: RegisterWorkflowDto, @CurrentPrincipal() me: Principal) {
     let definition;
     try {

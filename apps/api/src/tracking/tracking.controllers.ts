@@ -1,36 +1,22 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiHeader, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { NORMALIZED_STATUSES, scaleOf, setScale, type NormalizedStatus } from '#libs/planning';
 import { AuditLog, booleanFromQuery, DomainError, etagOf, ParseIdPipe, ValidationFailedError, versionFromIfMatch, withTransaction } from '#libs/platform';
-import {
-  councilReportCsv,
-  councilReportXlsx,
-  CouncilReportService,
-  CreateIndicatorDto,
-  CreateProgressReportDto,
-  IMPORT_KINDS,
-  ImportsService,
-  IndicatorQuery,
-  IndicatorsService,
-  MeasurementDto,
-  ProgressReportContentDto,
-  ProgressReportsService,
-  ProgressTransitionDto,
-  readTable,
-  RollupsService,
-  UpdateIndicatorDto,
-  type ImportKind,
-} from '#libs/tracking';
+import { CouncilReportResponse, CouncilReportService, CreateIndicatorDto, CreateProgressReportDto, IMPORT_KINDS, ImportResultResponse, ImportsService, IndicatorQuery, IndicatorResponse, IndicatorsService, MeasurementDto, MeasurementResponse, ProgressReportContentDto, ProgressReportResponse, ProgressReportsService, ProgressTransitionDto, RollupResponse, RollupsService, ScaleEntryResponse, SnapshotComparisonResponse, SnapshotResponse, SnapshotSummaryResponse, TakenSnapshotResponse, UpdateIndicatorDto, councilReportCsv, councilReportXlsx, readTable, type ImportKind } from '#libs/tracking';
 import { DataSource } from 'typeorm';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
+import { ApiFile, ApiIdempotencyKey, ApiIfMatch, ApiPage } from '../openapi/api-docs.js';
 
 const actorOf = (p: Principal) => ({ id: p.id, username: p.user.username });
+
+export const CSV_TYPE = 'text/csv';
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 class ScaleEntryDto {
   @ApiProperty({ example: 'A' }) @Matches(/^[A-Za-z0-9_-]{1,32}$/) code!: string;
@@ -54,6 +40,7 @@ export class StatusScaleController {
   @Get(':id/status-scale')
   @Access.signedIn()
   @ApiOperation({ summary: 'The plan’s progress status scale, in order' })
+  @ApiOkResponse({ type: [ScaleEntryResponse] })
   get(@Param('id', ParseIdPipe) id: string) {
     return scaleOf(this.dataSource.manager, id);
   }
@@ -61,6 +48,7 @@ export class StatusScaleController {
   @Put(':id/status-scale')
   @Access.roles(['secretariat'])
   @ApiOperation({ summary: 'Set the plan’s status scale: Japanese label, normalised code, order, colour' })
+  @ApiOkResponse({ type: [ScaleEntryResponse], description: 'the scale as stored' })
   async put(@Param('id', ParseIdPipe) id: string, @Body() dto: ScaleDto, @CurrentPrincipal() me: Principal) {
     return withTransaction(this.dataSource, async (m) => {
       if ((await m.query(`SELECT 1 FROM plan WHERE id = $1`, [id])).length === 0) throw new DomainError('NOT_FOUND', 'The plan does not exist');
@@ -100,14 +88,16 @@ export class ProgressReportsController {
   @Get('initiatives/:id/progress-reports')
   @Access.signedIn()
   @ApiOperation({ summary: 'An initiative’s progress reports (drafts only for its bureau and the secretariat)' })
+  @ApiOkResponse({ type: [ProgressReportResponse] })
   list(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string) {
     return this.reports.list(me, id);
   }
 
   @Post('initiatives/:id/progress-reports')
   @Access.roles(['bureau_editor'])
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Draft the year’s progress report of one of your unit’s initiatives' })
+  @ApiCreatedResponse({ type: ProgressReportResponse })
   create(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Body() dto: CreateProgressReportDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.writes.run(req, reply, me, 201, (m) => this.reports.create(m, me, id, dto));
   }
@@ -115,6 +105,7 @@ export class ProgressReportsController {
   @Get('progress-reports/:id')
   @Access.signedIn()
   @ApiOperation({ summary: 'One progress report (with ETag)' })
+  @ApiOkResponse({ type: ProgressReportResponse })
   async get(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const report = await this.reports.get(me, id);
     reply.header('etag', etagOf(report.version));
@@ -123,8 +114,9 @@ export class ProgressReportsController {
 
   @Patch('progress-reports/:id')
   @Access.roles(['bureau_editor'])
-  @ApiHeader({ name: 'If-Match', required: true })
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Edit a draft report' })
+  @ApiOkResponse({ type: ProgressReportResponse })
   update(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ProgressReportContentDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const version = versionFromIfMatch(ifMatch);
     return this.writes.run(req, reply, me, 200, (m) => this.reports.update(m, me, id, version, dto));
@@ -132,8 +124,9 @@ export class ProgressReportsController {
 
   @Post('progress-reports/:id/transitions')
   @Access.roles(['bureau_editor', 'secretariat'])
-  @ApiHeader({ name: 'If-Match', required: true })
+  @ApiIfMatch()
   @ApiOperation({ summary: 'submit (bureau), confirm or return with a comment (secretariat)' })
+  @ApiOkResponse({ type: ProgressReportResponse })
   transition(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ProgressTransitionDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const version = versionFromIfMatch(ifMatch);
     return this.writes.run(req, reply, me, 200, (m) => this.reports.transition(m, me, id, version, dto));
@@ -143,6 +136,7 @@ export class ProgressReportsController {
   @HttpCode(200)
   @Access.roles(['secretariat'])
   @ApiOperation({ summary: 'Set many initiatives’ statuses for a year at once (confirmed); all or none' })
+  @ApiOkResponse({ type: ImportResultResponse })
   bulk(@CurrentPrincipal() me: Principal, @Body() dto: BulkStatusDto) {
     return this.imports.bulkStatus(dto.planId, dto.fiscalYear, dto.items, actorOf(me));
   }
@@ -160,6 +154,7 @@ export class IndicatorsController {
   @Get()
   @Access.signedIn()
   @ApiOperation({ summary: 'Indicators with baseline, target, latest value, achievement rate and grade' })
+  @ApiPage(IndicatorResponse)
   list(@Query() query: IndicatorQuery) {
     return this.indicators.list(query);
   }
@@ -167,6 +162,7 @@ export class IndicatorsController {
   @Get(':id')
   @Access.signedIn()
   @ApiOperation({ summary: 'One indicator (with ETag)' })
+  @ApiOkResponse({ type: IndicatorResponse })
   async get(@Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
     const i = await this.indicators.get(id);
     reply.header('etag', etagOf(i.version));
@@ -176,14 +172,16 @@ export class IndicatorsController {
   @Post()
   @Access.roles(['secretariat'])
   @ApiOperation({ summary: 'Define an indicator: unit, decimals, direction, baseline, target' })
+  @ApiCreatedResponse({ type: IndicatorResponse })
   create(@CurrentPrincipal() me: Principal, @Body() dto: CreateIndicatorDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.writes.run(req, reply, me, 201, (m) => this.indicators.create(m, actorOf(me), dto));
   }
 
   @Patch(':id')
   @Access.roles(['secretariat'])
-  @ApiHeader({ name: 'If-Match', required: true })
+  @ApiIfMatch()
   @ApiOperation({ summary: 'Change an indicator' })
+  @ApiOkResponse({ type: IndicatorResponse })
   update(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateIndicatorDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const version = versionFromIfMatch(ifMatch);
     return this.writes.run(req, reply, me, 200, (m) => this.indicators.update(m, actorOf(me), id, version, dto));
@@ -192,6 +190,7 @@ export class IndicatorsController {
   @Get(':id/measurements')
   @Access.signedIn()
   @ApiOperation({ summary: 'The measured values per fiscal year' })
+  @ApiOkResponse({ type: [MeasurementResponse] })
   async measurements(@Param('id', ParseIdPipe) id: string) {
     return (await this.indicators.get(id)).measurements;
   }
@@ -199,6 +198,7 @@ export class IndicatorsController {
   @Post(':id/measurements')
   @Access.roles(['secretariat'])
   @ApiOperation({ summary: 'Record (or correct) a fiscal year’s value' })
+  @ApiCreatedResponse({ type: IndicatorResponse, description: 'the indicator with the new measurement' })
   measure(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Body() dto: MeasurementDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.writes.run(req, reply, me, 201, (m) => this.indicators.measure(m, actorOf(me), id, dto));
   }
@@ -236,6 +236,7 @@ export class RollupsController {
   @Get('progress')
   @Access.signedIn()
   @ApiOperation({ summary: 'Counts per progress status for a plan’s fiscal year, with totals; by=policy or by=orgUnit for rows' })
+  @ApiOkResponse({ type: RollupResponse })
   async progress(@Query() q: RollupQuery) {
     return this.rollups.read(await this.reports.planFor(q.fiscalYear, q.planId), q.fiscalYear, q.by);
   }
@@ -243,6 +244,7 @@ export class RollupsController {
   @Post('snapshots')
   @Access.roles(['secretariat'])
   @ApiOperation({ summary: 'Freeze the year’s roll-up and statuses as reported to the council (never changes afterwards)' })
+  @ApiCreatedResponse({ type: TakenSnapshotResponse })
   async snapshot(@Body() dto: SnapshotDto, @CurrentPrincipal() me: Principal) {
     const planId = await this.reports.planFor(dto.fiscalYear, dto.planId);
     return withTransaction(this.dataSource, (m) => this.rollups.takeSnapshot(m, planId, dto.fiscalYear, dto.title, actorOf(me), dto.meetingId));
@@ -251,6 +253,7 @@ export class RollupsController {
   @Get('snapshots')
   @Access.signedIn()
   @ApiOperation({ summary: 'The snapshots of a plan' })
+  @ApiOkResponse({ type: [SnapshotSummaryResponse] })
   snapshots(@Query() q: SnapshotListQuery) {
     return this.rollups.snapshots(q.planId);
   }
@@ -258,6 +261,7 @@ export class RollupsController {
   @Get('snapshots/compare')
   @Access.signedIn()
   @ApiOperation({ summary: 'What changed between two snapshots: statuses moved, with their reasons' })
+  @ApiOkResponse({ type: SnapshotComparisonResponse })
   compare(@Query() q: CompareQuery) {
     return this.rollups.compare(q.from, q.to);
   }
@@ -265,6 +269,7 @@ export class RollupsController {
   @Get('snapshots/:id')
   @Access.signedIn()
   @ApiOperation({ summary: 'One snapshot, as frozen' })
+  @ApiOkResponse({ type: SnapshotResponse })
   get(@Param('id', ParseIdPipe) id: string) {
     return this.rollups.snapshot(id);
   }
@@ -285,6 +290,7 @@ export class ReportsController {
   @Get('council')
   @Access.signedIn()
   @ApiOperation({ summary: 'The council report (市議会報告): JSON, CSV (UTF-8 with BOM) or xlsx (summary, one sheet per policy, KPIs)' })
+  @ApiFile([CSV_TYPE, XLSX_TYPE], 'the report: JSON (default), or with ?format= CSV (UTF-8 with BOM) or xlsx (summary, one sheet per policy, KPIs)', CouncilReportResponse)
   async council(@Query() q: CouncilReportQuery, @Res() reply: FastifyReply) {
     const report = await this.reports.build(await this.reports.planFor(q.fiscalYear, q.planId), q.fiscalYear, q.snapshotId);
     const name = `council-report-${report.plan.code}-${q.fiscalYear}`;
@@ -309,8 +315,6 @@ class ImportQuery {
   @ApiPropertyOptional({ default: false }) @IsOptional() @Transform(booleanFromQuery) @IsBoolean() dryRun?: boolean;
 }
 
-export const CSV_TYPE = 'text/csv';
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 @ApiTags('imports')
 @Controller('imports')
@@ -326,6 +330,7 @@ export class ImportsController {
   @ApiConsumes(CSV_TYPE, XLSX_TYPE)
   @ApiBody({ description: 'the file itself: CSV (UTF-8) or xlsx' })
   @ApiOperation({ summary: 'Import initiatives (with a year’s status), progress reports or measurements; ?dryRun=true checks only; all rows or none' })
+  @ApiOkResponse({ type: ImportResultResponse, description: 'what was (or, with dryRun, would be) created and updated; row errors leave everything unchanged' })
   async import(@Param('kind') kind: string, @Query() q: ImportQuery, @Req() req: FastifyRequest, @CurrentPrincipal() me: Principal) {
     if (!(IMPORT_KINDS as readonly string[]).includes(kind)) throw new ValidationFailedError([{ field: 'kind', message: `must be one of ${IMPORT_KINDS.join(', ')}` }]);
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim();

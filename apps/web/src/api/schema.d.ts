@@ -70,6 +70,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in from a browser: answers an access token and sets the refresh cookie
+         * @description Same limits and security log as POST /auth/token. Sets `kaikaku_refresh` (HttpOnly, SameSite=Strict, Path=/api/v1/auth/session).
+         */
+        post: operations["session_start"];
+        /**
+         * Sign out of the browser session: revokes it and clears the refresh cookie
+         * @description Reads the `kaikaku_refresh` cookie.
+         */
+        delete: operations["session_end"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/session/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new access token for the browser session (no body: the refresh cookie); the cookie is rotated
+         * @description Reads the `kaikaku_refresh` cookie that the browser sends by itself. Presenting a refresh token that was already rotated revokes the whole session (every token of that sign-in) and is logged as session.reuse_detected.
+         */
+        post: operations["session_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -629,6 +673,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed checkpoints of the audit log, latest first */
+        get: operations["audit_list"];
+        put?: never;
+        /** Sign a checkpoint of the audit log now (the worker also signs one daily) */
+        post: operations["audit_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/checkpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A checkpoint as a file to keep outside the database; `npm run cli -- audit:verify --checkpoint FILE` checks the log against it */
+        get: operations["audit_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deadlines": {
         parameters: {
             query?: never;
@@ -653,7 +732,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your deadlines as an iCalendar feed (all-day events with alarms); ?token= from POST /me/calendar-feed */
+        /** Your deadlines as an iCalendar feed (all-day events, alarms at 09:00 JST the day before and on the day; links to the web pages); ?token= from POST /me/calendar-feed */
         get: operations["deadlines_feed"];
         put?: never;
         post?: never;
@@ -981,6 +1060,46 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        LivenessResponse: {
+            /** @enum {string} */
+            status: "ok";
+            uptimeSeconds: number;
+        };
+        ReadinessResponse: {
+            /** @enum {string} */
+            status: "ok" | "error" | "shutting_down";
+            /** @description by backing service (database, queue) */
+            info?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description by backing service (database, queue) */
+            error?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description by backing service (database, queue) */
+            details: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        PingResponse: {
+            /** @enum {boolean} */
+            ok: true;
+        };
         SignInDto: {
             /** @example secretariat */
             username: string;
@@ -994,19 +1113,129 @@ export interface components {
             /** @description seconds */
             expires_in: number;
         };
+        OrgUnitRefResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+            /** @example Health and Welfare Bureau */
+            nameEn: string;
+        };
+        /** @enum {string} */
+        Role: "admin" | "secretariat" | "bureau_editor" | "bureau_approver" | "committee_reviewer" | "hq_member" | "viewer";
+        GrantResponse: {
+            role: components["schemas"]["Role"];
+            /** @example 局編集者 */
+            roleLabel: string;
+            orgUnit: components["schemas"]["OrgUnitRefResponse"];
+        };
+        MeResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko.editor */
+            username: string;
+            displayName: string;
+            email: string | null;
+            active: boolean;
+            orgUnit: components["schemas"]["OrgUnitRefResponse"];
+            grants: components["schemas"]["GrantResponse"][];
+            /** @description also the ETag */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @enum {string} */
+            via: "access_token" | "api_token";
+        };
         UpdateMeDto: {
             displayName?: string;
             email?: string;
         };
+        UserResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko.editor */
+            username: string;
+            displayName: string;
+            email: string | null;
+            active: boolean;
+            orgUnit: components["schemas"]["OrgUnitRefResponse"];
+            grants: components["schemas"]["GrantResponse"][];
+            /** @description also the ETag */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         ChangePasswordDto: {
             currentPassword: string;
             newPassword: string;
+        };
+        ApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description the first characters of the token, to recognise it */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
         };
         CreateApiTokenDto: {
             /** @example bureau spreadsheet sync */
             name: string;
             /** @description days until it expires; omit for no expiry */
             expiresInDays?: number;
+        };
+        CreatedApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description the first characters of the token, to recognise it */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description the secret: shown only in this answer */
+            token: string;
+        };
+        /** @enum {string} */
+        OrgUnitKind: "city" | "bureau" | "ward" | "division";
+        UnitCodeRef: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+        };
+        OrgUnitResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+            /** @example Health and Welfare Bureau */
+            nameEn: string;
+            kind: components["schemas"]["OrgUnitKind"];
+            /** @description null for the city itself */
+            parent: components["schemas"]["UnitCodeRef"] | null;
+            active: boolean;
+            /** @description also the ETag */
+            version: number;
         };
         CreateOrgUnitDto: {
             /** @example kenko.kenkozukuri */
@@ -1064,6 +1293,66 @@ export interface components {
             /** @description replaces all grants */
             grants?: components["schemas"]["GrantDto"][];
         };
+        /** @enum {string} */
+        SecurityEventKind: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected";
+        SecurityEventResponse: {
+            /** @description a bigint, as a string */
+            id: string;
+            kind: components["schemas"]["SecurityEventKind"];
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            actorUserId: string | null;
+            /** Format: uuid */
+            subjectUserId: string | null;
+            username: string | null;
+            sourceAddress: string | null;
+            userAgent: string | null;
+            requestId: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        FiscalYearResponse: {
+            /** @example 2027 */
+            fiscalYear: number;
+            /** @example 令和9年度 */
+            label: string;
+        };
+        PlanPeriodResponse: {
+            first: components["schemas"]["FiscalYearResponse"];
+            last: components["schemas"]["FiscalYearResponse"];
+        };
+        ThemeResponse: {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            title: string;
+        };
+        PolicyResponse: {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            title: string;
+            description: string;
+            themes: components["schemas"]["ThemeResponse"][];
+        };
+        PlanResponse: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            period: components["schemas"]["PlanPeriodResponse"];
+            fiscalYears: components["schemas"]["FiscalYearResponse"][];
+            mission: string;
+            vision: string;
+            values: string;
+            /** @description the workflow its proposals run under */
+            proposalWorkflow: string;
+            policies: components["schemas"]["PolicyResponse"][];
+            /** @description also the ETag */
+            version: number;
+        };
         ThemeInput: {
             /** @example 窓口DX推進による窓口のあり方見直し */
             title: string;
@@ -1111,11 +1400,102 @@ export interface components {
             lastFiscalYear?: number;
             proposalWorkflow?: string;
         };
+        /** @enum {string} */
+        WorkflowSubject: "proposal" | "inquiry" | "progress-report";
+        WorkflowSummaryResponse: {
+            /** @example reform-proposal */
+            name: string;
+            version: number;
+            subject: components["schemas"]["WorkflowSubject"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LabelResponse: {
+            /** @example 提出 */
+            ja: string;
+            /** @example Submit */
+            en: string;
+        };
+        StateDefinitionResponse: {
+            name: string;
+            label: components["schemas"]["LabelResponse"];
+            final?: boolean;
+            /** @description what the state means to the services (decided, editable_by_owner, …) */
+            tags?: string[];
+        };
+        TransitionDefinitionResponse: {
+            action: string;
+            from: string[];
+            to: string;
+            roles: string[];
+            guards?: string[];
+            /** @description inputs the caller must give, e.g. comment */
+            requires?: string[];
+            effects?: string[];
+            /** @description in-transaction hooks (create the initiative, satisfy the deadline, …) */
+            hooks?: string[];
+            label?: components["schemas"]["LabelResponse"];
+        };
+        WorkflowDefinitionResponse: {
+            name: string;
+            version?: number;
+            initial: string;
+            states: components["schemas"]["StateDefinitionResponse"][];
+            transitions: components["schemas"]["TransitionDefinitionResponse"][];
+        };
+        WorkflowResponse: {
+            /** @example reform-proposal */
+            name: string;
+            version: number;
+            subject: components["schemas"]["WorkflowSubject"];
+            /** Format: date-time */
+            createdAt: string;
+            definition: components["schemas"]["WorkflowDefinitionResponse"];
+            /** @description Mermaid stateDiagram-v2 text */
+            mermaid: string;
+        };
         RegisterWorkflowDto: {
             /** @enum {string} */
             subject: "proposal" | "inquiry" | "progress-report";
             /** @description the definition: name, initial, states, transitions (see GET /workflows/reform-proposal) */
             definition: Record<string, never>;
+        };
+        WorkflowRefResponse: {
+            /** @example reform-proposal */
+            name: string;
+            version: number;
+        };
+        UnitNameRef: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+        };
+        InquiryResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            title: string;
+            description: string;
+            /**
+             * Format: date
+             * @example 2026-12-25
+             */
+            dueDate: string;
+            /** @example open */
+            state: string;
+            stateLabel: components["schemas"]["LabelResponse"] | null;
+            workflow: components["schemas"]["WorkflowRefResponse"];
+            targetUnits: components["schemas"]["UnitNameRef"][];
+            /** Format: date-time */
+            openedAt: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** @description also the ETag */
+            version: number;
         };
         CreateInquiryDto: {
             planId: string;
@@ -1142,6 +1522,32 @@ export interface components {
             action: "open" | "close" | "cancel";
             comment?: string;
         };
+        InquiryResponseUnit: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+            /** @example bureau */
+            kind: string;
+        };
+        /** @enum {string} */
+        InquiryResponseStatus: "pending" | "responded" | "nil_return";
+        NilReturnResponse: {
+            /** Format: date-time */
+            at: string;
+            /** @description username */
+            by: string | null;
+            comment: string | null;
+        };
+        InquiryUnitAnswerResponse: {
+            orgUnit: components["schemas"]["InquiryResponseUnit"];
+            status: components["schemas"]["InquiryResponseStatus"];
+            /** @description proposals of the unit that left it (bureau approval done) */
+            proposals: number;
+            nilReturn: components["schemas"]["NilReturnResponse"] | null;
+        };
         NilReturnDto: {
             /**
              * @description the unit declaring 該当なし; defaults to the approver’s unit
@@ -1149,6 +1555,58 @@ export interface components {
              */
             orgUnit?: string;
             comment?: string;
+        };
+        PolicyRefResponse: {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            title: string;
+        };
+        ScheduleStepResponse: {
+            /** @example 2027 */
+            fiscalYear: number;
+            /** @example 令和9年度 */
+            label: string;
+            /** @example 検討 */
+            step: string;
+        };
+        ProposalResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            inquiryId: string;
+            /** Format: uuid */
+            planId: string;
+            owningUnit: components["schemas"]["UnitNameRef"];
+            title: string;
+            summary: string;
+            /** @description the policy (方針) */
+            policy: components["schemas"]["PolicyRefResponse"] | null;
+            /** @description the theme (取組テーマ) */
+            theme: components["schemas"]["ThemeResponse"] | null;
+            collaboratingUnits: components["schemas"]["UnitNameRef"][];
+            expectedEffect: string;
+            /** @description yen */
+            expectedAmount: number | null;
+            schedule: components["schemas"]["ScheduleStepResponse"][];
+            relatedIndicators: string[];
+            /** @example draft */
+            state: string;
+            stateLabel: components["schemas"]["LabelResponse"] | null;
+            workflow: components["schemas"]["WorkflowRefResponse"];
+            revision: number;
+            /** Format: date-time */
+            firstSubmittedAt: string | null;
+            /** Format: uuid */
+            mergedIntoId: string | null;
+            /** Format: uuid */
+            initiativeId: string | null;
+            /** @description also the ETag */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         ScheduleStepDto: {
             /**
@@ -1230,10 +1688,89 @@ export interface components {
             /** @description the meeting deciding it; by default the meeting of this stage with the proposal on its agenda */
             meetingId?: string;
         };
+        AvailableActionResponse: {
+            /** @example approve */
+            action: string;
+            /** @description the state it leads to */
+            to: string;
+            label?: components["schemas"]["LabelResponse"];
+            /** @description inputs the caller must give, e.g. comment */
+            requires: string[];
+        };
+        HistoryActorResponse: {
+            /** Format: uuid */
+            id: string | null;
+            username: string | null;
+        };
+        HistoryEntryResponse: {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            actor: components["schemas"]["HistoryActorResponse"];
+            /** @example submit */
+            action: string;
+            from: string | null;
+            to: string | null;
+            comment: string | null;
+            version: number | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        ScheduleEntryContent: {
+            fiscalYear: number;
+            step: string;
+        };
+        ProposalContentSnapshot: {
+            title: string;
+            summary: string;
+            /** Format: uuid */
+            policyId: string | null;
+            /** Format: uuid */
+            themeId: string | null;
+            expectedEffect: string;
+            expectedAmount: number | null;
+            schedule: components["schemas"]["ScheduleEntryContent"][];
+            relatedIndicators: string[];
+            collaboratingUnitIds: string[];
+        };
+        ProposalRevisionResponse: {
+            revision: number;
+            /** Format: date-time */
+            at: string;
+            /** @description username */
+            author: string | null;
+            changedFields: string[];
+            reason: string | null;
+            content: components["schemas"]["ProposalContentSnapshot"];
+        };
         CorrectProposalDto: {
             changes: components["schemas"]["ProposalContentDto"];
             /** @description why a decided proposal is corrected (訂正理由) */
             reason: string;
+        };
+        /** @enum {string} */
+        MeetingKind: "committee" | "hq" | "council";
+        AgendaItemResponse: {
+            position: number;
+            /** Format: uuid */
+            proposalId: string;
+            title: string;
+            state: string;
+        };
+        MeetingResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            kind: components["schemas"]["MeetingKind"];
+            /** @example 市役所改革推進委員会 */
+            kindLabel: string;
+            title: string;
+            /** Format: date */
+            heldOn: string;
+            /** @description as far as the caller may see its proposals */
+            agenda: components["schemas"]["AgendaItemResponse"][];
         };
         CreateMeetingDto: {
             planId: string;
@@ -1247,6 +1784,207 @@ export interface components {
         AgendaDto: {
             proposalIds: string[];
         };
+        PlanCodeRef: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+        };
+        InitiativeScheduleStep: {
+            fiscalYear: number;
+            /** @example 検討 */
+            step: string;
+        };
+        IndicatorRef: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+        };
+        InitiativeResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2-03 */
+            code: string;
+            title: string;
+            summary: string;
+            plan: components["schemas"]["PlanCodeRef"];
+            policy: components["schemas"]["PolicyRefResponse"] | null;
+            theme: components["schemas"]["ThemeResponse"] | null;
+            owningUnit: components["schemas"]["UnitNameRef"];
+            collaboratingUnits: components["schemas"]["UnitNameRef"][];
+            schedule: components["schemas"]["InitiativeScheduleStep"][];
+            relatedIndicators: components["schemas"]["IndicatorRef"][];
+            /** Format: uuid */
+            proposalId: string | null;
+            /** Format: date-time */
+            reportedAt: string | null;
+            /** Format: uuid */
+            councilMeetingId: string | null;
+        };
+        BrokenEntryDto: {
+            seq: number;
+            /** @description the entry’s id (empty when the chain head itself disagrees) */
+            id: string;
+            problem: string;
+        };
+        VerifyResultDto: {
+            ok: boolean;
+            /** @description entries checked */
+            entries: number;
+            /** @description when ok: the last sequence number */
+            lastSeq?: number;
+            /** @description when not ok: the first broken entry */
+            brokenAt?: components["schemas"]["BrokenEntryDto"];
+        };
+        CheckpointDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example kaikaku-audit-checkpoint/v1 */
+            format: string;
+            /** @description the last audit entry the checkpoint covers */
+            seq: number;
+            /** @description hex SHA-256 chain hash of entry `seq` */
+            headHash: string;
+            /** Format: date-time */
+            signedAt: string;
+            /** @description first 8 bytes (hex) of the SHA-256 of the signing key’s SPKI */
+            keyId: string;
+            /** @enum {string} */
+            reason: "scheduled" | "on_demand";
+            /** @description base64 Ed25519 signature over the canonical JSON of format, seq, headHash, signedAt, keyId */
+            signature: string;
+        };
+        CheckpointPageDto: {
+            items: components["schemas"]["CheckpointDto"][];
+            total: number;
+            page: number;
+            pageSize: number;
+        };
+        CheckpointFileDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example kaikaku-audit-checkpoint/v1 */
+            format: string;
+            /** @description the last audit entry the checkpoint covers */
+            seq: number;
+            /** @description hex SHA-256 chain hash of entry `seq` */
+            headHash: string;
+            /** Format: date-time */
+            signedAt: string;
+            /** @description first 8 bytes (hex) of the SHA-256 of the signing key’s SPKI */
+            keyId: string;
+            /** @enum {string} */
+            reason: "scheduled" | "on_demand";
+            /** @description base64 Ed25519 signature over the canonical JSON of format, seq, headHash, signedAt, keyId */
+            signature: string;
+            /** @description SPKI PEM of the signing key (for reference; verification trusts the key it is given) */
+            publicKey: string;
+            /** @description base64 of the content hashes (32 bytes each) of entries 1…seq, to name a changed entry */
+            contentHashes: string;
+        };
+        /** @enum {string} */
+        DeadlineKind: "inquiry_reply" | "meeting_preparation" | "progress_report";
+        /** @enum {string} */
+        DeadlineStatus: "open" | "satisfied" | "overdue";
+        DeadlineSubjectResponse: {
+            /** @example inquiry */
+            type: string;
+            /** Format: uuid */
+            id: string;
+        };
+        DeadlineResponse: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["DeadlineKind"];
+            title: string;
+            ownerUnit: components["schemas"]["UnitNameRef"];
+            /**
+             * Format: date
+             * @description moved to a working day
+             */
+            dueDate: string;
+            /** @example 令和6年12月2日（月） */
+            dueDateLabel: string;
+            /**
+             * Format: date
+             * @description as set, before moving off holidays
+             */
+            nominalDate: string;
+            /** @description negative when overdue */
+            workingDaysLeft: number;
+            status: components["schemas"]["DeadlineStatus"];
+            subject: components["schemas"]["DeadlineSubjectResponse"];
+        };
+        /**
+         * @description stable; clients branch on it
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "AUDIT_CHECKPOINT_MISMATCH" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        FieldErrorResponse: {
+            /**
+             * @description path of the field, e.g. `schedule[2].fiscalYear`
+             * @example summary
+             */
+            field: string;
+            /**
+             * @description what is wrong with it (English; branch on `code`, not on this)
+             * @example summary must be shorter than or equal to 4000 characters
+             */
+            message: string;
+        };
+        ProblemResponse: {
+            /**
+             * @description URI of the problem type
+             * @example urn:kaikaku:problem:validation-failed
+             */
+            type: string;
+            /** @example The request is not valid */
+            title: string;
+            /**
+             * @description the HTTP status
+             * @example 400
+             */
+            status: number;
+            /** @example Invalid: summary */
+            detail: string;
+            /** @description stable; clients branch on it */
+            code: components["schemas"]["ErrorCode"];
+            /**
+             * @description the request path
+             * @example /api/v1/proposals
+             */
+            instance?: string;
+            /** @description the fields at fault (VALIDATION_FAILED) */
+            errors?: components["schemas"]["FieldErrorResponse"][];
+            /** @description the request id (also the X-Request-Id header), for the logs */
+            traceId?: string;
+            /** @description VERSION_CONFLICT: the version the resource has now */
+            currentVersion?: number;
+            /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
+            retryAfterSeconds?: number;
+        };
+        NotificationResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example proposal.returned */
+            kind: string;
+            title: string;
+            body: string;
+            link: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+        };
+        NotificationSettingsResponse: {
+            emailEnabled: boolean;
+            inAppEnabled: boolean;
+            webhookEnabled: boolean;
+            webhookUrl: string | null;
+            hasWebhookSecret: boolean;
+            /** @description only in the answer that created it: store it now */
+            webhookSecret?: string;
+        };
         UpdateNotificationSettingsDto: {
             emailEnabled?: boolean;
             inAppEnabled?: boolean;
@@ -1255,6 +1993,24 @@ export interface components {
             webhookUrl?: Record<string, never> | null;
             /** @description true: make a new signing secret (shown once in the answer) */
             rotateWebhookSecret?: boolean;
+        };
+        CalendarFeedResponse: {
+            /** @description the secret feed address to subscribe to */
+            url: string;
+        };
+        /** @enum {string} */
+        NormalizedStatus: "ahead" | "on_track" | "delayed" | "changed" | "not_started" | "completed" | "cancelled";
+        ScaleEntryResponse: {
+            /** @example on_plan */
+            code: string;
+            /** @example 計画通り進捗 */
+            labelJa: string;
+            normalized: components["schemas"]["NormalizedStatus"];
+            /**
+             * @description #RRGGBB
+             * @example #1a7f37
+             */
+            colour: string;
         };
         ScaleEntryDto: {
             /** @example A */
@@ -1268,6 +2024,38 @@ export interface components {
         };
         ScaleDto: {
             entries: components["schemas"]["ScaleEntryDto"][];
+        };
+        ProgressStatusResponse: {
+            code: string;
+            label: string;
+            normalized: string;
+            colour: string;
+        };
+        ProgressReportResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            initiativeId: string;
+            fiscalYear: number;
+            /** @example 令和6年度 */
+            fiscalYearLabel: string;
+            /** @enum {string} */
+            period: "annual" | "midyear";
+            status: components["schemas"]["ProgressStatusResponse"];
+            narrative: string;
+            reason: string;
+            /** @description 千円 */
+            plannedAmount: number | null;
+            /** @description 千円 */
+            actualAmount: number | null;
+            state: string;
+            stateLabel: components["schemas"]["LabelResponse"] | null;
+            /** Format: date-time */
+            submittedAt: string | null;
+            /** Format: date-time */
+            confirmedAt: string | null;
+            /** @description also the ETag */
+            version: number;
         };
         CreateProgressReportDto: {
             /**
@@ -1326,6 +2114,61 @@ export interface components {
             fiscalYear: number;
             items: components["schemas"]["BulkItemDto"][];
         };
+        /** @enum {string} */
+        ImportKind: "initiatives" | "progress-reports" | "measurements";
+        RowErrorResponse: {
+            /** @description row number in the file (1 = first data row) */
+            row: number;
+            column: string;
+            problem: string;
+        };
+        ImportResultResponse: {
+            kind: components["schemas"]["ImportKind"];
+            dryRun: boolean;
+            rows: number;
+            created: number;
+            updated: number;
+            errors: components["schemas"]["RowErrorResponse"][];
+        };
+        /** @enum {string} */
+        IndicatorDirection: "higher_better" | "lower_better" | "ceiling";
+        YearValueResponse: {
+            fiscalYear: number;
+            /** @example 令和6年度 */
+            label: string;
+            value: number;
+        };
+        MeasurementResponse: {
+            fiscalYear: number;
+            /** @example 令和6年度 */
+            label: string;
+            value: number;
+            note: string;
+        };
+        /** @enum {string} */
+        IndicatorGrade: "S" | "A" | "B" | "C" | "−";
+        IndicatorResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            code: string;
+            name: string;
+            unit: string;
+            decimals: number;
+            direction: components["schemas"]["IndicatorDirection"];
+            baseline: components["schemas"]["YearValueResponse"];
+            target: components["schemas"]["YearValueResponse"];
+            measurements: components["schemas"]["MeasurementResponse"][];
+            /** @description the latest measurement */
+            actual: components["schemas"]["YearValueResponse"] | null;
+            /** @description percent */
+            achievementRate: number | null;
+            grade: components["schemas"]["IndicatorGrade"];
+            gradingBand: number;
+            /** @description also the ETag */
+            version: number;
+        };
         CreateIndicatorDto: {
             planId: string;
             /** @example kpi-07 */
@@ -1346,7 +2189,7 @@ export interface components {
             /** @example 5.2 */
             targetValue: number;
             /**
-             * @description grading rule: relative band around the baseline graded B (default ±10 %)
+             * @description grading rule: achievement within ±band×100 points of the baseline is B (default 0.1: ±10 points); for a ceiling, over it by at most band (relative) is B
              * @example 0.1
              */
             gradingBand?: number;
@@ -1368,6 +2211,36 @@ export interface components {
             value: number;
             note?: string;
         };
+        RollupKeyResponse: {
+            id: string | null;
+            code: string;
+            label: string;
+        };
+        RollupRowResponse: {
+            key: components["schemas"]["RollupKeyResponse"];
+            /** @description by status scale code */
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        RollupResponse: {
+            /** Format: uuid */
+            planId: string;
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            scale: components["schemas"]["ScaleEntryResponse"][];
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
+            /** @enum {string} */
+            by?: "policy" | "orgUnit";
+            rows?: components["schemas"]["RollupRowResponse"][];
+            /** Format: date-time */
+            refreshedAt: string | null;
+        };
         SnapshotDto: {
             planId?: string;
             fiscalYear: number;
@@ -1375,53 +2248,173 @@ export interface components {
             title: string;
             meetingId?: string;
         };
-        /**
-         * @description stable; clients branch on it
-         * @enum {string}
-         */
-        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
-        FieldErrorResponse: {
-            /**
-             * @description path of the field, e.g. `schedule[2].fiscalYear`
-             * @example summary
-             */
-            field: string;
-            /**
-             * @description what is wrong with it (English; branch on `code`, not on this)
-             * @example summary must be shorter than or equal to 4000 characters
-             */
-            message: string;
+        TakenSnapshotResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            takenAt: string;
+            contentHash: string;
+            fiscalYearLabel: string;
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
         };
-        ProblemResponse: {
-            /**
-             * @description URI of the problem type
-             * @example urn:kaikaku:problem:validation-failed
-             */
-            type: string;
-            /** @example The request is not valid */
+        SnapshotSummaryResponse: {
+            /** Format: uuid */
+            id: string;
+            fiscalYear: number;
+            fiscalYearLabel: string;
             title: string;
-            /**
-             * @description the HTTP status
-             * @example 400
-             */
-            status: number;
-            /** @example Invalid: summary */
-            detail: string;
-            /** @description stable; clients branch on it */
-            code: components["schemas"]["ErrorCode"];
-            /**
-             * @description the request path
-             * @example /api/v1/proposals
-             */
-            instance?: string;
-            /** @description the fields at fault (VALIDATION_FAILED) */
-            errors?: components["schemas"]["FieldErrorResponse"][];
-            /** @description the request id (also the X-Request-Id header), for the logs */
-            traceId?: string;
-            /** @description VERSION_CONFLICT: the version the resource has now */
-            currentVersion?: number;
-            /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
-            retryAfterSeconds?: number;
+            /** Format: date-time */
+            takenAt: string;
+            contentHash: string;
+        };
+        SnapshotSideResponse: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+        };
+        StatusRefResponse: {
+            code: string;
+            label: string | null;
+        };
+        SnapshotChangeResponse: {
+            code: string;
+            title: string;
+            from: components["schemas"]["StatusRefResponse"] | null;
+            to: components["schemas"]["StatusRefResponse"] | null;
+            reason: string;
+        };
+        SnapshotComparisonResponse: {
+            from: components["schemas"]["SnapshotSideResponse"];
+            to: components["schemas"]["SnapshotSideResponse"];
+            changes: components["schemas"]["SnapshotChangeResponse"][];
+        };
+        SnapshotRollupEntry: {
+            /** Format: uuid */
+            policyId: string | null;
+            /** Format: uuid */
+            orgUnitId: string;
+            statusCode: string;
+            count: number;
+        };
+        SnapshotInitiativeEntry: {
+            code: string;
+            title: string;
+            statusCode: string;
+            reason: string;
+        };
+        SnapshotContentResponse: {
+            fiscalYear: number;
+            scale: components["schemas"]["ScaleEntryResponse"][];
+            rollup: components["schemas"]["SnapshotRollupEntry"][];
+            initiatives: components["schemas"]["SnapshotInitiativeEntry"][];
+        };
+        SnapshotResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            fiscalYear: number;
+            title: string;
+            /** Format: date-time */
+            takenAt: string;
+            contentHash: string;
+            content: components["schemas"]["SnapshotContentResponse"];
+            fiscalYearLabel: string;
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        ReportPlanResponse: {
+            code: string;
+            name: string;
+            /** @example 令和6年度～令和9年度 */
+            periodLabel: string;
+        };
+        SummaryRowResponse: {
+            policyNumber: number;
+            policyTitle: string;
+            /** @description by status scale code */
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        ReportSummaryResponse: {
+            rows: components["schemas"]["SummaryRowResponse"][];
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
+            unreported: number;
+        };
+        ReportInitiativeResponse: {
+            code: string;
+            title: string;
+            unitName: string;
+            /** @description null: no confirmed report for the year */
+            statusCode: string | null;
+            statusLabel: string | null;
+            narrative: string;
+            reason: string;
+            /** @description 千円 */
+            plannedAmount: number | null;
+            /** @description 千円 */
+            actualAmount: number | null;
+        };
+        ReportPolicyResponse: {
+            number: number;
+            title: string;
+            initiatives: components["schemas"]["ReportInitiativeResponse"][];
+        };
+        ReportIndicatorResponse: {
+            code: string;
+            name: string;
+            unit: string;
+            decimals: number;
+            direction: components["schemas"]["IndicatorDirection"];
+            baseline: components["schemas"]["YearValueResponse"];
+            target: components["schemas"]["YearValueResponse"];
+            actual: components["schemas"]["YearValueResponse"] | null;
+            /** @description percent, e.g. 62.5 */
+            achievementRate: number | null;
+            grade: components["schemas"]["IndicatorGrade"];
+            /** @description the grading rule’s band (0.1 = ±10 points); absent: the default */
+            gradingBand?: number;
+        };
+        ReportAuditCheckpointResponse: {
+            /** Format: uuid */
+            id: string;
+            seq: number;
+            headHash: string;
+            /** Format: date-time */
+            signedAt: string;
+            keyId: string;
+        };
+        CouncilReportResponse: {
+            plan: components["schemas"]["ReportPlanResponse"];
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            scale: components["schemas"]["ScaleEntryResponse"][];
+            summary: components["schemas"]["ReportSummaryResponse"];
+            policies: components["schemas"]["ReportPolicyResponse"][];
+            indicators: components["schemas"]["ReportIndicatorResponse"][];
+            /** Format: date-time */
+            generatedAt: string;
+            /** Format: uuid */
+            snapshotId: string | null;
+            /** @description the latest signed audit checkpoint when the report was made (null: none yet) */
+            auditCheckpoint?: components["schemas"]["ReportAuditCheckpointResponse"] | null;
         };
     };
     responses: never;
@@ -1446,7 +2439,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LivenessResponse"];
+                };
             };
         };
     };
@@ -1464,7 +2459,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessResponse"];
+                };
             };
             /** @description not ready; `error` names the failing service */
             503: {
@@ -1472,7 +2469,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                    "application/json": components["schemas"]["ReadinessResponse"];
                 };
             };
         };
@@ -1486,6 +2483,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -1538,6 +2543,106 @@ export interface operations {
             };
         };
     };
+    session_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description kaikaku_refresh=…; HttpOnly; SameSite=Strict; Path=/api/v1/auth/session */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTokenResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description wrong username or password, or a disabled account (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many attempts for this username or address (RATE_LIMITED, Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    session_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description signed out (also when there was no session) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    session_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description a new kaikaku_refresh */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTokenResponse"];
+                };
+            };
+            /** @description no cookie, or the session expired, was signed out, revoked, reused or its user disabled (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
     me_me: {
         parameters: {
             query?: never;
@@ -1547,6 +2652,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -1571,6 +2684,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1639,6 +2760,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenResponse"][];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -1668,7 +2797,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedApiTokenResponse"];
+                };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
@@ -1752,6 +2883,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OrgUnitResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1785,6 +2931,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgUnitResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1825,6 +2979,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgUnitResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1843,13 +3005,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     orgUnits_update: {
         parameters: {
             query?: never;
             header: {
-                /** @description the ETag of the version being changed */
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -1863,6 +3034,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgUnitResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1883,6 +3062,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1937,6 +3125,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["UserResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1979,6 +3182,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2019,6 +3230,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2039,6 +3258,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2052,7 +3280,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description the ETag of the version being changed */
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -2066,6 +3294,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2086,6 +3322,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2127,7 +3372,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                kind?: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed";
+                kind?: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected";
                 username?: string;
                 userId?: string;
             };
@@ -2137,6 +3382,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SecurityEventResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2175,6 +3435,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponse"][];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -2190,6 +3458,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description a retry with the same key replays the first answer */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2201,6 +3470,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2250,6 +3527,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2268,12 +3553,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     plans_update: {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -2287,6 +3582,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2307,6 +3610,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2354,6 +3666,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2374,6 +3694,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2398,6 +3727,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2425,6 +3762,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     workflows_list: {
@@ -2436,6 +3782,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowSummaryResponse"][];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -2460,6 +3814,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2502,6 +3864,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2513,6 +3883,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2536,6 +3915,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InquiryResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2572,6 +3966,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2621,6 +4023,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2639,12 +4049,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     inquiries_update: {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -2658,6 +4078,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2678,6 +4106,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2720,6 +4157,7 @@ export interface operations {
             header: {
                 /** @description a retry with the same key replays the first answer */
                 "Idempotency-Key"?: string;
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -2733,6 +4171,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2753,6 +4199,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2809,6 +4264,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryUnitAnswerResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2820,6 +4283,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2847,6 +4319,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the unit’s answer, now 該当なし */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryUnitAnswerResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2867,6 +4348,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2902,6 +4392,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProposalResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2938,6 +4443,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2987,6 +4500,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description with its ETag */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3034,6 +4556,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3119,6 +4649,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the proposal in its new state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3204,6 +4743,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActionResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3244,6 +4791,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntryResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3284,6 +4839,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalRevisionResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3333,6 +4896,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3421,6 +4992,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MeetingResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3445,6 +5031,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description a retry with the same key replays the first answer */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3456,6 +5043,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3505,6 +5100,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3516,6 +5119,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3540,6 +5152,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3567,6 +5187,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     initiatives_list: {
@@ -3582,6 +5211,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InitiativeResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3613,6 +5257,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InitiativeResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3631,6 +5283,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     audit_verify: {
@@ -3642,6 +5303,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyResultDto"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -3653,6 +5322,149 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    audit_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointPageDto"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    audit_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointDto"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    audit_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointFileDto"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3674,6 +5486,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3705,15 +5525,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/calendar */
+            /** @description the feed (RFC 5545) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/calendar": string;
+                };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the feed address is not valid (any more): make a new one (UNAUTHENTICATED) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3736,6 +5567,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of your notifications, and how many are unread */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["NotificationResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                        /** @description your unread notifications, on all pages */
+                        unread: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3767,6 +5615,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3805,6 +5661,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -3829,6 +5693,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3858,6 +5730,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeedResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -3880,6 +5760,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScaleEntryResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3891,6 +5779,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3915,6 +5812,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the scale as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScaleEntryResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3935,6 +5841,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3955,6 +5870,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3973,12 +5896,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     progressReports_create: {
         parameters: {
             query?: never;
             header?: {
+                /** @description a retry with the same key replays the first answer */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -3992,6 +5925,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4012,6 +5953,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4041,6 +5991,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4059,12 +6017,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     progressReports_update: {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -4078,6 +6046,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4098,6 +6074,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4138,6 +6123,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -4151,6 +6137,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4171,6 +6165,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4220,6 +6223,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4262,6 +6273,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["IndicatorResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4295,6 +6321,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4335,6 +6369,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4353,12 +6395,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     indicators_update: {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -4372,6 +6424,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4392,6 +6452,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4439,6 +6508,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasurementResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4450,6 +6527,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4474,6 +6560,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the indicator with the new measurement */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4501,6 +6596,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     rollups_progress: {
@@ -4517,6 +6621,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RollupResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4548,6 +6660,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotSummaryResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4581,6 +6701,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakenSnapshotResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4622,6 +6750,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotComparisonResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4653,6 +6789,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4664,6 +6808,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4688,6 +6841,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the report: JSON (default), or with ?format= CSV (UTF-8 with BOM) or xlsx (summary, one sheet per policy, KPIs) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilReportResponse"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4730,6 +6894,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description what was (or, with dryRun, would be) created and updated; row errors leave everything unchanged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4750,6 +6923,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
