@@ -36,7 +36,7 @@ describe('the access guard', () => {
 
   it('refuses a route without @Access to anonymous callers and to an admin alike, before its handler runs', async () => {
     const admin = await signIn(api.url, 'admin');
-    for (const headers of [{}, { authorization: admin }]) {
+    for (const headers of [{}, { authorization: admin }] as Array<Record<string, string>>) {
       const res = await http(`${api.url}/api/v1/test-careless`, { headers });
       expect([res.status, res.body.code, res.body.detail]).toEqual([403, 'FORBIDDEN', 'This route declares no access policy']);
       expect(res.text).not.toContain('should never be served');
