@@ -87,7 +87,7 @@ describe('the audit log', () => {
   });
 
   it('notices two entries swapped, at the first of the two places', async () => {
-    const [a, b] = await db.query(`SELECT id, seq::int AS seq FROM audit_log ORDER BY seq LIMIT 2 OFFSET 4`);
+    const [a, b] = await db.query<{ id: string; seq: number }>(`SELECT id, seq::int AS seq FROM audit_log ORDER BY seq LIMIT 2 OFFSET 4`);
     const swap = (x: { id: string }, y: { id: string }, ySeq: number, xSeq: number) =>
       asOwner(async () => {
         await db.query(`UPDATE audit_log SET seq = -1 WHERE id = $1`, [x.id]);
