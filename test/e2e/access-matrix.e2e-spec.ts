@@ -61,6 +61,7 @@ interface Sample {
 const CALLERS = ['anonymous', 'admin', 'secretariat', 'kenko.editor', 'kenko.approver', 'committee', 'hq', 'viewer'];
 const OWNERS = ['bureau_editor', 'bureau_approver'];
 const REVIEWERS = ['secretariat', 'committee_reviewer', 'hq_member', 'admin'];
+const ALL_ROLES_OF_UNITS = ['bureau_editor', 'bureau_approver'];
 
 const holds = (c: Caller, roles: readonly string[], unit?: string) =>
   c.grants.some((g) => roles.includes(g.role) && (unit === undefined || g.cityWide || g.unitCode === unit));
@@ -78,6 +79,35 @@ function canSeeProposal(c: Caller, p: ProposalFacts): boolean {
 function workflowAllows(c: Caller, action: string, state: string, unit: string): boolean {
   return REFORM_PROPOSAL.transitions.some((t) => t.action === action && t.from.includes(state) && holds(c, t.roles, unit));
 }
+
+/**
+ * Who may call what, typed by hand from the contract (shared API.md and DOMAIN.md), apart from
+ * the @Access metadata the guard enforces: a wrongly declared policy cannot become its own
+ * expectation here. A caller left out of a row is one the contract says nothing definite about.
+ */
+const ALL_SIGNED_IN = ['admin', 'secretariat', 'kenko.editor', 'kenko.approver', 'committee', 'hq', 'viewer'];
+const onlyFor = (allowed: string[], success: number, others: string[] = ALL_SIGNED_IN) =>
+  Object.fromEntries([['anonymous', 401], ...others.map((c) => [c, allowed.includes(c) ? success : 403])]) as Record<string, number>;
+const CONTRACT: Record<string, Record<string, number>> = {
+  'GET /health': Object.fromEntries(['anonymous', ...ALL_SIGNED_IN].map((c) => [c, 200])),
+  'POST /auth/token': { anonymous: 200 },
+  'GET /me': onlyFor(ALL_SIGNED_IN, 200),
+  'GET /org-units': onlyFor(ALL_SIGNED_IN, 200),
+  'POST /org-units': onlyFor(['admin'], 201),
+  'GET /users': onlyFor(['admin'], 200),
+  'POST /users': onlyFor(['admin'], 201),
+  'GET /security-events': onlyFor(['admin'], 200),
+  'GET /plans': onlyFor(ALL_SIGNED_IN, 200),
+  'POST /plans': onlyFor(['secretariat'], 201, ALL_SIGNED_IN.filter((c) => c !== 'admin')),
+  'POST /inquiries': onlyFor(['secretariat'], 201, ALL_SIGNED_IN.filter((c) => c !== 'admin')),
+  'POST /meetings': onlyFor(['secretariat'], 201, ALL_SIGNED_IN.filter((c) => c !== 'admin')),
+  'GET /workflows': onlyFor(ALL_SIGNED_IN, 200),
+  'GET /audit/verify': onlyFor(['admin'], 200),
+  'POST /audit/checkpoints': onlyFor(['admin'], 201),
+  'GET /audit/checkpoints': onlyFor(['admin'], 200),
+  'GET /notifications': onlyFor(ALL_SIGNED_IN, 200),
+  'GET /calendar.ics': { anonymous: 200 },
+};
 
 describe('access matrix', () => {
   let db: TestDatabase;
@@ -473,4 +503,65 @@ describe('access matrix', () => {
     process.stderr.write(`access matrix: ${routes.length} routes, ${callers.length} callers, ${calls} calls, ${mismatches.length} mismatches\n`);
     expect(calls).toBeGreaterThan(600);
   }, 300_000);
+
+  it('answers as the contract says on a sample of routes, a table typed apart from @Access', async () => {
+    const mismatches: string[] = [];
+    let checked = 0;
+    // The matrix above made kenko.editor a new feed address; take the current one.
+    fx.calendarToken = new URL(ok(await (await user('kenko.editor')).post('/me/calendar-feed', {})).body.url).searchParams.get('token')!;
+    for (const [route, expectations] of Object.entries(CONTRACT)) {
+      const [method, path] = route.split(' ');
+      const sample = SAMPLES[route];
+      expect([route, sample !== undefined]).toEqual([route, true]);
+      for (const [name, expected] of Object.entries(expectations)) {
+        const caller = callers.find((c) => c.name === name)!;
+        const built = await sample.build(caller, 'own-unit');
+        const prefix = path.startsWith('/health') ? '' : '/api/v1';
+        const res = await http(`${api.url}${prefix}${built.path}`, {
+          method,
+          json: built.body,
+          headers: { ...(caller.auth ? { authorization: caller.auth } : {}), ...(built.headers ?? {}) },
+        });
+        checked++;
+        if (res.status !== expected) mismatches.push(`${route} as ${name}: the contract says ${expected}, got ${res.status}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('lists nothing of another unit that the caller may not open: every GET route, every caller', async () => {
+    // Objects private to a unit or a person, each with the way to tell whether a caller may see it.
+    const [{ id: chuoNotification }] = await db.query(
+      `INSERT INTO notification (user_id, kind, title, body) SELECT id, 'test', '中央区だけの通知', 'b' FROM app_user WHERE username = 'chuo.approver' RETURNING id`,
+    );
+    const chuoDeadlines = (await db.query(`SELECT d.id FROM deadline d JOIN org_unit o ON o.id = d.owner_unit_id WHERE o.code = 'chuo'`)).map((r) => r.id as string);
+    expect(chuoDeadlines.length).toBeGreaterThan(0);
+    const secrets: Array<{ id: string; what: string; hiddenFrom: (c: Caller) => Promise<boolean> }> = [
+      { id: fx.chuoDraft, what: 'chuo’s draft proposal', hiddenFrom: async (c) => !canSeeProposal(c, { unit: 'chuo', leftBureau: false, state: 'draft' }) },
+      { id: fx.chuoDraftReport, what: 'chuo’s draft progress report', hiddenFrom: async (c) => !holds(c, ['bureau_editor', 'bureau_approver', 'secretariat', 'admin'], 'chuo') },
+      // (Admins read the security events, which name the token.)
+      { id: foreignToken, what: 'chuo.approver’s API token', hiddenFrom: async (c) => c.username !== 'chuo.approver' && !holds(c, ['admin']) },
+      { id: chuoNotification, what: 'chuo.approver’s notification', hiddenFrom: async (c) => c.username !== 'chuo.approver' },
+      ...chuoDeadlines.map((id) => ({ id, what: 'a deadline of chuo', hiddenFrom: async (c: Caller) => !holds(c, ['secretariat', 'admin']) && !holds(c, ALL_ROLES_OF_UNITS, 'chuo') })),
+    ];
+    const leaks: string[] = [];
+    let lists = 0;
+    for (const route of declaredRoutes(API_CONTROLLERS as Type[]).filter((r) => r.method === 'GET')) {
+      const sample = SAMPLES[`${route.method} ${route.path}`];
+      for (const caller of callers.filter((c) => c.auth)) {
+        const built = await sample.build(caller, 'own-unit');
+        const prefix = route.path.startsWith('/health') ? '' : '/api/v1';
+        const url = `${api.url}${prefix}${built.path}${built.path.includes('?') ? '&' : '?'}pageSize=100`;
+        const res = await http(url, { headers: { authorization: caller.auth! } });
+        if (res.status !== 200) continue;
+        lists++;
+        for (const secret of secrets) {
+          if (res.text.includes(secret.id) && (await secret.hiddenFrom(caller))) leaks.push(`GET ${route.path} as ${caller.name} shows ${secret.what} (${secret.id})`);
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+    expect(lists).toBeGreaterThan(150);
+  });
 });

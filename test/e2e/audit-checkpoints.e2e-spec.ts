@@ -3,8 +3,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditContent, chainHash, GENESIS_HASH, JOB_SCHEDULES, sha256 } from '#libs/platform';
-import { startApi, testConfig, type RunningApi } from '../support/apps.js';
+import { auditContent, chainHash, GENESIS_HASH, JOB_SCHEDULES, QueueName, QueueRegistry, sha256 } from '#libs/platform';
+import { startApi, startWorker, testConfig, waitFor, type RunningApi } from '../support/apps.js';
 import { act, demoClients, ok, openInquiry, proposalIn } from '../support/cycle.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { spawnApp } from '../support/processes.js';
@@ -122,8 +122,19 @@ describe('signed checkpoints of the audit log', () => {
     expect(report.auditCheckpoint).toMatchObject({ id: latest.id, seq: latest.seq });
   });
 
-  it('is written daily by a job scheduler', () => {
+  it('is written daily by a job scheduler the worker registers, whose job signs one', async () => {
     expect(JOB_SCHEDULES).toContainEqual(expect.objectContaining({ job: 'audit.checkpoint', pattern: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }));
+    const worker = await startWorker(testConfig(db.url, { AUDIT_SIGNING_KEY: SIGNING_KEY }));
+    try {
+      const system = worker.get(QueueRegistry, { strict: false }).get(QueueName.System);
+      await waitFor(() => system.getJobScheduler('audit-checkpoint-daily'), 'the daily scheduler');
+      expect(await system.getJobScheduler('audit-checkpoint-daily')).toMatchObject({ name: 'audit.checkpoint', pattern: '5 0 * * *', tz: 'Asia/Tokyo' });
+      // What the scheduler adds at 00:05, added now: the worker signs a scheduled checkpoint.
+      await system.add('audit.checkpoint', {});
+      await waitFor(async () => (await db.query(`SELECT 1 FROM audit_checkpoint WHERE reason = 'scheduled'`)).length > 0 || null, 'the scheduled checkpoint');
+    } finally {
+      await worker.close();
+    }
   });
 
   it('proves an owner’s rewrite that /audit/verify misses: the chain recomputed, the checkpoint names the entry', async () => {
@@ -161,6 +172,22 @@ describe('signed checkpoints of the audit log', () => {
     await writeFile(edited, JSON.stringify({ ...file, seq: file.seq - 1 }));
     const refused = await cliVerify(edited);
     expect([refused.code, refused.output]).toEqual([3, expect.stringContaining('the signature does not match')]);
+
+    // Content hashes swapped for others (to hide a rewrite): they no longer lead to the signed head.
+    const hashes = Buffer.from(file.contentHashes, 'base64');
+    hashes.fill(7, 0, 32);
+    const forged = join(dir, 'forged.json');
+    await writeFile(forged, JSON.stringify({ ...file, contentHashes: hashes.toString('base64') }));
+    const forgedRun = await cliVerify(forged);
+    expect([forgedRun.code, forgedRun.output]).toEqual([3, expect.stringContaining('do not lead to the signed head')]);
+
+    // Without the content hashes the file still proves the rewrite (the recomputed chain is not the signed head), unnamed.
+    const bare = join(dir, 'bare.json');
+    const signedOnly = { ...file };
+    delete signedOnly.contentHashes;
+    await writeFile(bare, JSON.stringify(signedOnly));
+    const bareRun = await cliVerify(bare);
+    expect([bareRun.code, bareRun.output]).toEqual([3, expect.stringContaining(`is not the signed head: an entry up to #${file.seq} was changed`)]);
 
     const otherKey = await cliVerify(saved, { AUDIT_SIGNING_KEY: OTHER_KEY });
     expect([otherKey.code, otherKey.output]).toEqual([3, expect.stringContaining('not by the trusted key')]);

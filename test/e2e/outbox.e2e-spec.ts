@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { ProbeService, QueueName, withTransaction, type AppConfig } from '#libs/platform';
+import { OutboxRelay, ProbeService, QueueName, withTransaction, type AppConfig } from '#libs/platform';
+import pg from 'pg';
 import { startWorker, testConfig, waitFor } from '../support/apps.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { privateRedis, type PrivateRedis } from '../support/private-services.js';
@@ -63,8 +64,7 @@ describe('outbox → relay → BullMQ', () => {
     expect(jobs.every((j) => j !== undefined && j !== null && j.attemptsMade === 1)).toBe(true);
     expect(await queue.getJobCountByTypes('completed')).toBe(300);
 
-    // Both relays took part: each holds a share of what was relayed.
-    const { OutboxRelay } = await import('#libs/platform');
+    // Whichever relay took a row, it was counted once: the two counts add up to the rows.
     const a = workerA.get(OutboxRelay).relayed;
     const b = workerB.get(OutboxRelay).relayed;
     expect(a + b).toBe(300);
@@ -90,6 +90,57 @@ describe('outbox → relay → BullMQ', () => {
     expect(await db.query(`SELECT 1 FROM outbox WHERE id = $1`, [doomedOutboxId])).toHaveLength(0);
     expect(await db.query(`SELECT 1 FROM system_probe WHERE id = $1`, [doomedProbe])).toHaveLength(0);
     expect(await queue.getJob(doomedOutboxId)).toBeFalsy();
+  });
+
+  it('deletes relayed rows past OUTBOX_RETENTION_DAYS when its nightly job runs, and keeps the rest', async () => {
+    const system = queue;
+    expect(await system.getJobScheduler('outbox-cleanup-nightly')).toMatchObject({ name: 'system.outbox-cleanup', pattern: '15 3 * * *', tz: 'Asia/Tokyo' });
+    const days = config.OUTBOX_RETENTION_DAYS;
+    const insert = (sentDaysAgo: number | null, availableInDays = 0) =>
+      db.query(
+        `INSERT INTO outbox (queue, job_name, payload, created_at, available_at, sent_at)
+         VALUES ('system', 'system.probe', '{}', now() - make_interval(days => $1), now() + make_interval(days => $2), CASE WHEN $3::int IS NULL THEN NULL ELSE now() - make_interval(days => $3::int) END)
+         RETURNING id`,
+        [days + 5, availableInDays, sentDaysAgo],
+      );
+    const [[old], [recent], [unsent]] = await Promise.all([insert(days + 1), insert(days - 1), insert(null, 30)]);
+    // What the scheduler adds at 03:15, added now.
+    await system.add('system.outbox-cleanup', {});
+    await waitFor(async () => (await db.query(`SELECT 1 FROM outbox WHERE id = $1`, [old.id])).length === 0, 'the clean-up');
+    expect((await db.query(`SELECT id FROM outbox WHERE id = ANY($1)`, [[recent.id, unsent.id]])).length).toBe(2);
+  });
+
+  it('lets two relays claim disjoint rows: one skips what the other holds (FOR UPDATE SKIP LOCKED)', async () => {
+    const [relayA, relayB] = [workerA.get(OutboxRelay), workerB.get(OutboxRelay)];
+    // Their loops stopped, the two passes below are the only ones.
+    await Promise.all([relayA.stop(), relayB.stop()]);
+    const ids = await requestProbes(workerA, 2 * config.OUTBOX_BATCH_SIZE, 2);
+    const pending = async () => (await db.query(`SELECT id FROM outbox WHERE job_name = 'system.probe' AND sent_at IS NULL AND available_at <= now() ORDER BY created_at, id`)).map((r) => r.id as string);
+    const rows = await pending();
+    expect(rows).toHaveLength(2 * config.OUTBOX_BATCH_SIZE);
+    // Relay A is in the middle of its pass: it holds the first batch.
+    const holder = new pg.Client({ connectionString: db.ownerUrl });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      const held = (await holder.query(`SELECT id FROM outbox WHERE sent_at IS NULL AND available_at <= now() AND job_name = 'system.probe' ORDER BY created_at, id LIMIT $1 FOR UPDATE`, [config.OUTBOX_BATCH_SIZE])).rows.map((r) => r.id as string);
+      const before = relayB.relayed;
+      expect((await relayB.relayOnce()).claimed).toBe(config.OUTBOX_BATCH_SIZE);
+      expect(relayB.relayed - before).toBe(config.OUTBOX_BATCH_SIZE);
+      // B took the other batch, and none of A's.
+      expect(await pending()).toEqual(held);
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+    }
+    const beforeA = relayA.relayed;
+    expect((await relayA.relayOnce()).claimed).toBe(config.OUTBOX_BATCH_SIZE);
+    expect(relayA.relayed - beforeA).toBe(config.OUTBOX_BATCH_SIZE);
+    expect(await pending()).toEqual([]);
+    await waitFor(async () => {
+      const [r] = await db.query(`SELECT count(*)::int AS n FROM system_probe WHERE id = ANY($1) AND processed_count = 1`, [ids]);
+      return r.n === ids.length;
+    }, 'both batches processed');
   });
 });
 

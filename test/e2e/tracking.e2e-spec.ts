@@ -339,8 +339,9 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const dataSource = worker!.get(DataSource, { strict: false });
       const outbox = worker!.get(OutboxService, { strict: false });
       const tracking = worker!.get(QueueRegistry, { strict: false }).get(QueueName.Tracking);
-      const recountsOf2021 = async () =>
-        (await tracking.getJobs(['completed'])).filter((j) => j?.name === 'rollups.refresh' && j.data.planId === stage3 && j.data.fiscalYear === 2021).length;
+      const of2021 = (j: { name: string; data: { planId?: string; fiscalYear?: number } } | undefined) => j?.name === 'rollups.refresh' && j.data.planId === stage3 && j.data.fiscalYear === 2021;
+      const recountsOf2021 = async () => (await tracking.getJobs(['completed'])).filter(of2021).length;
+      const pendingOf2021 = async () => (await tracking.getJobs(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'])).filter(of2021).length;
       // Five confirmations, each its own transaction, as the API queues them (3 s ahead here).
       const queueFive = async () => {
         for (let i = 0; i < 5; i++) {
@@ -351,12 +352,14 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       await queueFive();
       await waitFor(async () => (await count(`outbox WHERE job_name = 'rollups.refresh' AND payload->>'fiscalYear' = '2021' AND sent_at IS NULL`)) === 0, 'the relay');
       await waitFor(async () => (await recountsOf2021()) > 0 || null, 'the recount');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Nothing of 2021 is left to run (all five were relayed above): the count is final, not a moment's.
+      await waitFor(async () => (await pendingOf2021()) === 0, 'no recount of 2021 pending');
       expect(await recountsOf2021()).toBe(1);
       // Once it ran, the next confirmation gets a recount of its own.
       await queueFive();
+      await waitFor(async () => (await count(`outbox WHERE job_name = 'rollups.refresh' AND payload->>'fiscalYear' = '2021' AND sent_at IS NULL`)) === 0, 'the relay, again');
       await waitFor(async () => (await recountsOf2021()) > 1 || null, 'the second recount');
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await waitFor(async () => (await pendingOf2021()) === 0, 'no recount of 2021 pending, again');
       expect(await recountsOf2021()).toBe(2);
     });
 
@@ -373,7 +376,11 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       );
       expect(changed).toBeDefined();
       expect((await rollup()).totals).toEqual(before.totals);
-      expect(await worker!.get(RollupJobs, { strict: false }).reconcile()).toBeGreaterThanOrEqual(1);
+      // The worker keeps the schedule; its next firing is what the scheduler adds: that job, through the queue.
+      const tracking = worker!.get(QueueRegistry, { strict: false }).get(QueueName.Tracking);
+      expect(await tracking.getJobScheduler('rollups-reconcile')).toMatchObject({ name: 'rollups.reconcile', pattern: '*/5 * * * *' });
+      await tracking.add('rollups.reconcile', {});
+      await waitFor(async () => (await rollup()).totals[DELAYED] === before.totals[DELAYED] + 1 || null, 'the reconciliation job');
       expect((await rollup()).totals).toEqual({ [ON_TRACK]: before.totals[ON_TRACK] - 1, [DELAYED]: before.totals[DELAYED] + 1 });
       // Put back for the tests after this one.
       await db.query(`UPDATE progress_report SET status_code = $2, reason = '', updated_at = now() WHERE id = $1`, [changed.id, ON_TRACK]);
@@ -385,7 +392,10 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const live = ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body;
       await db.query(`UPDATE rollup SET count = count + 5 WHERE plan_id = $1 AND fiscal_year = 2022`, [stage3]);
       expect(ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.total).not.toBe(live.total);
-      await worker!.get(RollupJobs, { strict: false }).nightly();
+      const tracking = worker!.get(QueueRegistry, { strict: false }).get(QueueName.Tracking);
+      expect(await tracking.getJobScheduler('rollups-nightly')).toMatchObject({ name: 'rollups.nightly', pattern: '30 2 * * *', tz: 'Asia/Tokyo' });
+      await tracking.add('rollups.nightly', {});
+      await waitFor(async () => ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.total === live.total || null, 'the nightly job');
       expect(ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.totals).toEqual(live.totals);
     });
   });
