@@ -1,4 +1,4 @@
-import { Body, Controller, Module, Post } from '@nestjs/common';
+import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -43,6 +43,13 @@ class ThingsController {
     thingsCalls.count++;
     const [row] = await this.dataSource.query(`INSERT INTO system_probe (hold_ms) VALUES ($1) RETURNING id`, [dto.holdMs ?? 0]);
     return { id: row.id, title: dto.title, items: dto.items.length };
+  }
+
+  /** A route with a path parameter, for the limits on path segments. */
+  @Get(':code')
+  @Access.public()
+  show(@Param('code') code: string) {
+    return { code };
   }
 }
 

@@ -11,6 +11,8 @@ import {
 } from '#libs/platform';
 import { ApiModule } from './api.module.js';
 import { mountOpenApi } from './openapi.js';
+import { installJsonBodyLimits } from './http/body-limits.js';
+import { frameworkErrorOptions } from './http/framework-errors.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -24,7 +26,9 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
     genReqId: requestIdFor,
     // Idle keep-alive sockets are closed on shutdown; in-flight requests are awaited.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests still arriving on open sockets while closing are answered (see http/drain.ts).
+    return503OnClosing: false,
+    ...frameworkErrorOptions(),
     // Behind a proxy, the caller's address (sign-in limits, security log) comes from X-Forwarded-For.
     trustProxy: config.TRUST_PROXY === 'true',
   });
@@ -43,6 +47,7 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   for (const type of ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']) {
     fastify.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
   }
+  installJsonBodyLimits(app, { maxDepth: config.JSON_MAX_DEPTH, maxBytes: config.BODY_LIMIT_BYTES });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   app.setGlobalPrefix(API_PREFIX, {
