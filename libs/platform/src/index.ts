@@ -36,3 +36,4 @@ export * from './http/idempotency.js';
 export * from './workflows/workflow-registry.js';
 export * from './persistence/prepared.js';
 export * from './jobs/queue-backend.js';
+export * from './lifecycle/http-drain.js';

@@ -1,5 +1,6 @@
 import { Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { shutdownState } from '../lifecycle/http-drain.js';
 import { QueueHealthIndicator } from './queue-health.indicator.js';
 
 export interface ReadinessAnswer {
@@ -17,6 +18,10 @@ export class ReadinessService {
   ) {}
 
   async check(): Promise<ReadinessAnswer> {
+    if (shutdownState.draining) {
+      // Leaving: a balancer should route elsewhere while what was sent here is answered.
+      return { httpStatus: 503, body: { status: 'error', error: { shutdown: { status: 'down', message: 'shutting down' } } } };
+    }
     try {
       const body = await this.health.check([
         () => this.db.pingCheck('postgres').withTimeout(1500),
