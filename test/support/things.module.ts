@@ -45,6 +45,14 @@ class ThingsController {
     return { id: row.id, title: dto.title, items: dto.items.length };
   }
 
+  /** Holds a pooled connection for `ms` milliseconds: a slow request, for overload. */
+  @Get('slow/:ms')
+  @Access.public()
+  async slow(@Param('ms') ms: string) {
+    await this.dataSource.query('SELECT pg_sleep($1::int / 1000.0)', [Math.min(Number(ms) || 0, 5000)]);
+    return { slept: Number(ms) };
+  }
+
   /** A route with a path parameter, for the limits on path segments. */
   @Get(':code')
   @Access.public()

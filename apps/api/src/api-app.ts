@@ -13,6 +13,7 @@ import { ApiModule } from './api.module.js';
 import { mountOpenApi } from './openapi.js';
 import { installJsonBodyLimits } from './http/body-limits.js';
 import { frameworkErrorOptions } from './http/framework-errors.js';
+import { installLoadShedding } from './http/load-shedding.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -42,6 +43,7 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  installLoadShedding(app.getHttpAdapter().getInstance(), config.HTTP_MAX_CONCURRENCY);
   // Imports arrive as the file itself (CSV or xlsx), up to 20 MiB.
   const fastify = app.getHttpAdapter().getInstance();
   for (const type of ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']) {
