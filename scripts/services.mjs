@@ -9,6 +9,7 @@
 //   node scripts/services.mjs start|stop|status [dev|test]
 
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, chownSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -153,16 +154,38 @@ function asPostgres(bin, args) {
   return run('runuser', ['-u', 'postgres', '--', bin, ...args]);
 }
 
+/**
+ * Where PostgreSQL keeps its data. As root, the cluster runs as the `postgres` user, who
+ * cannot enter a clone inside a private home (mode 700, root's on Debian): then the data
+ * goes to a folder of its own under /var/tmp, named after a hash of this clone's path so
+ * that each clone keeps its own cluster across runs.
+ */
+function pgBase(profile) {
+  const own = join(ROOT, '.local', profile);
+  if (!isRoot || run('runuser', ['-u', 'postgres', '--', 'test', '-x', ROOT]).status === 0) return own;
+  const hash = createHash('sha256').update(ROOT).digest('hex').slice(0, 12);
+  return join('/var/tmp', `kaikaku-${hash}`, profile);
+}
+
+const pgBaseCache = new Map();
 function paths(profile) {
   const dir = join(ROOT, '.local', profile);
-  return { dir, pgData: join(dir, 'pg'), pgLog: join(dir, 'pg.log'), redisDir: join(dir, 'redis') };
+  if (!pgBaseCache.has(profile)) pgBaseCache.set(profile, pgBase(profile));
+  const pgDir = pgBaseCache.get(profile);
+  return { dir, pgDir, pgData: join(pgDir, 'pg'), pgLog: join(pgDir, 'pg.log'), redisDir: join(dir, 'redis') };
 }
 
 async function startPostgres(profile) {
   const { pgPort } = PROFILES[profile];
-  const { dir, pgData, pgLog } = paths(profile);
+  // First: installing PostgreSQL creates the postgres user that paths() asks about.
   const bin = findPostgresBin();
+  const { dir, pgDir, pgData, pgLog } = paths(profile);
   mkdirSync(dir, { recursive: true });
+  if (pgDir !== dir) {
+    // Reachable by the postgres user: the parents stay root's and traversable.
+    mkdirSync(pgDir, { recursive: true, mode: 0o755 });
+    log(`${ROOT} is not reachable by the postgres user (a private home folder?): PostgreSQL data goes to ${pgDir}`);
+  }
 
   const pid = readPid(join(pgData, 'postmaster.pid'));
   if (pid && pidAlive(pid) && (await portOpen(pgPort))) {
@@ -184,7 +207,10 @@ async function startPostgres(profile) {
     }
     log(`initialising a PostgreSQL cluster in ${pgData}`);
     const init = asPostgres(join(bin, 'initdb'), ['-D', pgData, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8']);
-    if (init.status !== 0) throw new Error(`initdb failed:\n${init.stderr}`);
+    if (init.status !== 0) {
+      const reason = (init.stderr || init.stdout || '').trim().split('\n').find((l) => /initdb:/.test(l)) ?? 'see its output';
+      throw new Error(`initdb could not create the PostgreSQL cluster in ${pgData} (${reason}); remove that folder, or check that the postgres user may write there`);
+    }
   } else if (isRoot && !existsSync(pgLog)) {
     const { uid, gid } = postgresIds();
     writeFileSync(pgLog, '');

@@ -5,9 +5,10 @@
 // apps; `npm run stop` stops the services too.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { build, cli, ensureDependencies, ROOT, say } from './lib/setup.mjs';
+import { build, cli, ensureDependencies, exitOnSetupFailure, ROOT, say } from './lib/setup.mjs';
 import { startServices } from './services.mjs';
 
+exitOnSetupFailure();
 ensureDependencies();
 build();
 const services = await startServices('dev');

@@ -4,11 +4,12 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, ensureDependencies, typecheck } from './lib/setup.mjs';
+import { build, ensureDependencies, exitOnSetupFailure, typecheck } from './lib/setup.mjs';
 import { servicesStatus, startServices, stopServices } from './services.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+exitOnSetupFailure();
 ensureDependencies();
 build();
 typecheck();

@@ -11,6 +11,23 @@ export function say(message) {
   process.stderr.write(`\x1b[36m[kaikaku]\x1b[0m ${message}\n`);
 }
 
+/**
+ * A failed set-up step ends the script with one sentence (what failed and what to do),
+ * not a Node stack trace; KAIKAKU_DEBUG=1 shows the stack as well.
+ */
+export function exitOnSetupFailure() {
+  const fail = (error) => {
+    const message = error instanceof Error ? error.message : String(error);
+    // A failed child command has already printed its own output above.
+    const sentence = message.startsWith('Command failed:') ? `${message.split('\n')[0]} (its output is above)` : message.trim();
+    say(`\x1b[31mcannot continue:\x1b[0m ${sentence}`);
+    if (process.env.KAIKAKU_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+    process.exit(1);
+  };
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+}
+
 /** Installs dependencies when node_modules is missing or older than the lock file. */
 export function ensureDependencies() {
   const [major, minor] = process.versions.node.split('.').map(Number);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApi, testConfig, http, type RunningApi } from '../support/apps.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -16,6 +17,17 @@ describe('HTTP input handling (global filter, pipe and body parser)', () => {
     await api?.close();
     await db?.drop();
   });
+
+  /** Writes bytes on a fresh socket and answers everything the server sent back. */
+  const rawRequest = (bytes: string) =>
+    new Promise<string>((resolve, reject) => {
+      const { port } = new URL(api.url);
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write(bytes));
+      let out = '';
+      socket.on('data', (d) => (out += d));
+      socket.on('end', () => resolve(out));
+      socket.on('error', reject);
+    });
 
   const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
     http(`${api.url}/api/v1/test-things`, { method: 'POST', body, headers });
@@ -76,6 +88,44 @@ describe('HTTP input handling (global filter, pipe and body parser)', () => {
     const res = await post('[1,2,3]');
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('answers a deeply nested body with 400 BODY_TOO_DEEP naming the limit, before any parse, handler or write', async () => {
+    const [calls, count] = [thingsCalls.count, await rows()];
+    // 1,000 levels in 2 kB: under this file's size limit, far over the depth limit.
+    const res = await post('['.repeat(1000) + ']'.repeat(1000));
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'BODY_TOO_DEEP', maxDepth: 32 });
+    const inObject = await post(JSON.stringify({ title: 'x', items: [] }).replace('[]', '{"a":'.repeat(40) + '1' + '}'.repeat(40)));
+    expect(inObject.body.code).toBe('BODY_TOO_DEEP');
+    expect(thingsCalls.count).toBe(calls);
+    expect(await rows()).toBe(count);
+  });
+
+  it('does not count brackets inside strings as nesting', async () => {
+    const res = await post(JSON.stringify({ title: '['.repeat(90) + '\\"{', items: [{ name: '{'.repeat(50) }] }));
+    expect(res.status).toBe(201);
+  });
+
+  it('answers a too long path segment with 414 URI_TOO_LONG as problem+json', async () => {
+    const res = await http(`${api.url}/api/v1/test-things/${'x'.repeat(5000)}`);
+    expect(res.status).toBe(414);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('URI_TOO_LONG');
+  });
+
+  it('answers oversized headers with 431 HEADERS_TOO_LARGE as problem+json', async () => {
+    const res = await rawRequest(`GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20_000)}\r\n\r\n`);
+    expect(res).toMatch(/^HTTP\/1.1 431 /);
+    expect(res).toMatch(/content-type: application\/problem\+json/i);
+    expect(res).toContain('"code":"HEADERS_TOO_LARGE"');
+  });
+
+  it('answers a request line that is not HTTP with 400 MALFORMED_REQUEST as problem+json', async () => {
+    const res = await rawRequest('GET /health HTTP/1.1\r\nHost x\r\n\r\n');
+    expect(res).toMatch(/^HTTP\/1.1 400 /);
+    expect(res).toContain('"code":"MALFORMED_REQUEST"');
   });
 
   it('answers an unsupported content type with 415', async () => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Module, Post } from '@nestjs/common';
+import { Body, Controller, Get, Module, Param, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DataSource } from 'typeorm';
@@ -43,6 +43,21 @@ class ThingsController {
     thingsCalls.count++;
     const [row] = await this.dataSource.query(`INSERT INTO system_probe (hold_ms) VALUES ($1) RETURNING id`, [dto.holdMs ?? 0]);
     return { id: row.id, title: dto.title, items: dto.items.length };
+  }
+
+  /** Holds a pooled connection for `ms` milliseconds: a slow request, for overload. */
+  @Get('slow/:ms')
+  @Access.public()
+  async slow(@Param('ms') ms: string) {
+    await this.dataSource.query('SELECT pg_sleep($1::int / 1000.0)', [Math.min(Number(ms) || 0, 5000)]);
+    return { slept: Number(ms) };
+  }
+
+  /** A route with a path parameter, for the limits on path segments. */
+  @Get(':code')
+  @Access.public()
+  show(@Param('code') code: string) {
+    return { code };
   }
 }
 

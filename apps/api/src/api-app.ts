@@ -15,6 +15,9 @@ import fastifyCookie from '@fastify/cookie';
 import { mountSecurityHeaders } from './http/security-headers.js';
 import { mountWebApp } from './http/web-app.js';
 import { buildOpenApiDocument, mountOpenApi } from './openapi.js';
+import { installJsonBodyLimits } from './http/body-limits.js';
+import { frameworkErrorOptions } from './http/framework-errors.js';
+import { installLoadShedding } from './http/load-shedding.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -57,7 +60,9 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
     genReqId: requestIdFor,
     // Idle keep-alive sockets are closed on shutdown; in-flight requests are awaited.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Requests still arriving on open sockets while closing are answered (see http/drain.ts).
+    return503OnClosing: false,
+    ...frameworkErrorOptions(),
     // Behind a proxy, the caller's address (sign-in limits, security log) comes from X-Forwarded-For.
     trustProxy: config.TRUST_PROXY === 'true',
   });
@@ -75,11 +80,13 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  installLoadShedding(app.getHttpAdapter().getInstance(), config.HTTP_MAX_CONCURRENCY);
   // Imports arrive as the file itself (CSV or xlsx), up to 20 MiB.
   const fastify = app.getHttpAdapter().getInstance();
   for (const type of ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']) {
     fastify.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
   }
+  installJsonBodyLimits(app, { maxDepth: config.JSON_MAX_DEPTH, maxBytes: config.BODY_LIMIT_BYTES });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());
   applyRoutePrefix(app);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { Logger as NestLogger } from '@nestjs/common';
-import { ConfigError, installGracefulShutdown, installProcessErrorHandlers, loadConfig, loadDotEnv } from '#libs/platform';
+import { ConfigError, installGracefulShutdown, installHttpDrain, installProcessErrorHandlers, loadConfig, loadDotEnv } from '#libs/platform';
 import { createApiApp } from './api-app.js';
 
 async function main(): Promise<void> {
@@ -8,7 +8,8 @@ async function main(): Promise<void> {
   const config = loadConfig();
   installProcessErrorHandlers();
   const app = await createApiApp(config);
-  installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS, 'api');
+  const http = installHttpDrain(app.getHttpAdapter().getInstance());
+  installGracefulShutdown(app, config.SHUTDOWN_TIMEOUT_MS, 'api', () => http.drain(config.SHUTDOWN_DRAIN_DELAY_MS));
   await app.listen(config.PORT, config.HOST);
   new NestLogger('Main').log({ url: await app.getUrl() }, 'API listening');
 }

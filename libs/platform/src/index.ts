@@ -41,3 +41,4 @@ export * from './jobs/queue-backend.js';
 export * from './errors/problem.response.js';
 export * from './workflows/workflow.response.js';
 export * from './health/health.response.js';
+export * from './lifecycle/http-drain.js';

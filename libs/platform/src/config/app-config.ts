@@ -138,6 +138,55 @@ export class AppConfig {
   @Max(100 * 1024 * 1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /**
+   * Deepest nesting of objects and arrays a JSON body may have; deeper is a 400
+   * BODY_TOO_DEEP before parsing (recursive steps would otherwise overflow their stack).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(256)
+  JSON_MAX_DEPTH = 32;
+
+  /**
+   * On SIGTERM, how long the API keeps serving (readiness already 503, every answer with
+   * `Connection: close`) before it stops accepting connections, so that a load balancer
+   * has seen it leave. 0 in tests; a few seconds behind a balancer that probes often.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  SHUTDOWN_DRAIN_DELAY_MS = 0;
+
+  /**
+   * Requests one API instance works on at once; past it a request is refused at once with
+   * 503 OVERLOADED and Retry-After instead of queueing for the pool. 0: no limit.
+   * Probes (/health) and /metrics are never counted.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100_000)
+  HTTP_MAX_CONCURRENCY = 200;
+
+  /**
+   * Milliseconds a request waits for a pooled PostgreSQL connection (and to open one)
+   * before it is a 503: an overloaded pool answers quickly instead of piling up waiters.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  DATABASE_ACQUIRE_TIMEOUT_MS = 800;
+
+  /**
+   * Bearer token that may read /metrics from anywhere; loopback callers need none.
+   * Empty: loopback only.
+   */
+  @IsString()
+  METRICS_TOKEN = '';
+
   /** Upper bound for a graceful shutdown; after it the process exits anyway. */
   @Transform(toInt)
   @IsInt()

@@ -5,6 +5,8 @@
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
+  BODY_TOO_DEEP: 400,
+  MALFORMED_REQUEST: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
@@ -17,12 +19,16 @@ export const ERROR_STATUS = {
   AUDIT_CHECKPOINT_MISMATCH: 409,
   VERSION_CONFLICT: 412,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   IDEMPOTENCY_KEY_MISMATCH: 422,
   PRECONDITION_REQUIRED: 428,
   RATE_LIMITED: 429,
+  HEADERS_TOO_LARGE: 431,
   INTERNAL_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
+  OVERLOADED: 503,
+  SHUTTING_DOWN: 503,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -30,6 +36,8 @@ export type ErrorCode = keyof typeof ERROR_STATUS;
 export const ERROR_TITLES: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'The request is not valid',
   MALFORMED_JSON: 'The request body is not valid JSON',
+  BODY_TOO_DEEP: 'The request body is nested too deeply',
+  MALFORMED_REQUEST: 'The request is not well-formed HTTP',
   UNAUTHENTICATED: 'Authentication is required',
   FORBIDDEN: 'Not allowed',
   NOT_FOUND: 'Not found',
@@ -42,12 +50,16 @@ export const ERROR_TITLES: Record<ErrorCode, string> = {
   AUDIT_CHECKPOINT_MISMATCH: 'The audit log no longer leads to this checkpoint',
   VERSION_CONFLICT: 'The resource has changed since it was read',
   PAYLOAD_TOO_LARGE: 'The request body is too large',
+  URI_TOO_LONG: 'The request URI is too long',
   UNSUPPORTED_MEDIA_TYPE: 'Unsupported media type',
   IDEMPOTENCY_KEY_MISMATCH: 'The idempotency key was used with another request',
   PRECONDITION_REQUIRED: 'If-Match is required',
   RATE_LIMITED: 'Too many requests',
+  HEADERS_TOO_LARGE: 'The request headers are too large',
   INTERNAL_ERROR: 'Internal error',
   SERVICE_UNAVAILABLE: 'Service unavailable',
+  OVERLOADED: 'The instance is at its concurrency limit',
+  SHUTTING_DOWN: 'The instance is shutting down',
 };
 
 /** The code a bare HTTP status stands for, when nothing more specific is known. */
@@ -71,6 +83,8 @@ export function codeForStatus(status: number): ErrorCode {
       return 'VERSION_CONFLICT';
     case 413:
       return 'PAYLOAD_TOO_LARGE';
+    case 414:
+      return 'URI_TOO_LONG';
     case 415:
       return 'UNSUPPORTED_MEDIA_TYPE';
     case 422:
@@ -79,6 +93,8 @@ export function codeForStatus(status: number): ErrorCode {
       return 'PRECONDITION_REQUIRED';
     case 429:
       return 'RATE_LIMITED';
+    case 431:
+      return 'HEADERS_TOO_LARGE';
     case 503:
       return 'SERVICE_UNAVAILABLE';
     default:

@@ -36,6 +36,9 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; detail: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'The Content-Type is not supported; send application/json' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'VALIDATION_FAILED', detail: 'Content-Length does not match the body' },
   FST_ERR_CTP_INVALID_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'The Content-Type header is not valid' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'URI_TOO_LONG', detail: 'A path segment of the request URI is too long' },
+  FST_ERR_BAD_URL: { code: 'MALFORMED_REQUEST', detail: 'The request URI is not a valid URL' },
+  FST_ERR_ASYNC_CONSTRAINT: { code: 'MALFORMED_REQUEST', detail: 'The request could not be routed' },
 };
 
 /** Errors of a backing service being away: the request may succeed later. */
@@ -52,6 +55,9 @@ function errorCode(error: unknown): string | undefined {
 }
 
 export function classifyError(error: unknown): Classified {
+  // Fastify's own errors that reach us unwrapped (framework errors raised before routing).
+  const fastifyCode = error instanceof Error && error.name === 'FastifyError' ? (error as { code?: unknown }).code : undefined;
+  if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) return { ...FASTIFY_CODES[fastifyCode] };
   if (error instanceof DomainError) {
     const retryAfter = error.extensions['retryAfterSeconds'];
     return {
@@ -102,36 +108,51 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const reply = http.getResponse<FastifyReply>();
-    const request = http.getRequest<FastifyRequest>();
-    const c = classifyError(error);
-    const status = ERROR_STATUS[c.code];
-    const traceId = request?.id ? String(request.id) : undefined;
-
-    if (c.unexpected) {
-      this.logger.error({ err: error, traceId, url: request?.url }, 'unexpected error');
-    } else if (status === 503) {
-      this.logger.warn({ err: error, traceId, url: request?.url }, 'backing service unavailable');
-    } else if (c.code === 'CONFLICT' && !(error instanceof DomainError)) {
-      // A constraint caught what the service did not check first: worth knowing which.
-      const e = error as { constraint?: string; driverError?: { constraint?: string } };
-      this.logger.warn({ constraint: e.driverError?.constraint ?? e.constraint, traceId, url: request?.url }, 'database constraint conflict');
-    }
-
-    const body: ProblemDocument = {
-      type: problemType(c.code),
-      title: ERROR_TITLES[c.code],
-      status,
-      detail: c.detail,
-      code: c.code,
-      instance: request?.url?.split('?')[0],
-      ...(c.errors && c.errors.length > 0 ? { errors: c.errors } : {}),
-      ...(c.extensions ?? {}),
-      ...(traceId ? { traceId } : {}),
-    };
-    if (reply.sent) return;
-    reply.status(status);
-    for (const [name, value] of Object.entries(c.headers ?? {})) reply.header(name, value);
-    reply.header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+    sendProblem(http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), error, this.logger);
   }
+}
+
+const fallbackLogger = new Logger('Problem');
+
+/** The problem document (and its status and headers) that `error` becomes for `request`. */
+export function problemFor(error: unknown, request: { id?: unknown; url?: string } | undefined, logger: Logger = fallbackLogger) {
+  const c = classifyError(error);
+  const status: number = ERROR_STATUS[c.code];
+  const traceId = request?.id ? String(request.id) : undefined;
+
+  if (c.unexpected) {
+    logger.error({ err: error, traceId, url: request?.url }, 'unexpected error');
+  } else if (status === 503 && c.code === 'SERVICE_UNAVAILABLE') {
+    logger.warn({ err: error, traceId, url: request?.url }, 'backing service unavailable');
+  } else if (c.code === 'CONFLICT' && !(error instanceof DomainError)) {
+    // A constraint caught what the service did not check first: worth knowing which.
+    const e = error as { constraint?: string; driverError?: { constraint?: string } };
+    logger.warn({ constraint: e.driverError?.constraint ?? e.constraint, traceId, url: request?.url }, 'database constraint conflict');
+  }
+
+  const body: ProblemDocument = {
+    type: problemType(c.code),
+    title: ERROR_TITLES[c.code],
+    status,
+    detail: c.detail,
+    code: c.code,
+    instance: request?.url?.split('?')[0],
+    ...(c.errors && c.errors.length > 0 ? { errors: c.errors } : {}),
+    ...(c.extensions ?? {}),
+    ...(traceId ? { traceId } : {}),
+  };
+  return { status, headers: c.headers ?? {}, body };
+}
+
+/**
+ * Answers `error` as problem+json on a Fastify reply. The exception filter and the
+ * Fastify-level hooks that run before Nest (framework errors, shutdown, load shedding)
+ * all answer through here, so there is one shape for every refusal.
+ */
+export function sendProblem(request: FastifyRequest | undefined, reply: FastifyReply, error: unknown, logger: Logger = fallbackLogger): void {
+  const { status, headers, body } = problemFor(error, request, logger);
+  if (reply.sent) return;
+  reply.status(status);
+  for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+  reply.header('content-type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }

@@ -1,4 +1,5 @@
 import { Logger, type INestApplicationContext } from '@nestjs/common';
+import { shutdownState } from './http-drain.js';
 
 /**
  * SIGTERM/SIGINT: stop taking work, let what is in flight finish, close the pools, exit;
@@ -7,19 +8,26 @@ import { Logger, type INestApplicationContext } from '@nestjs/common';
  * (nothing was committed for it), a job keeps its lock until it expires and then runs
  * again on another worker.
  */
-export function installGracefulShutdown(app: INestApplicationContext, timeoutMs: number, name: string): void {
+export function installGracefulShutdown(
+  app: INestApplicationContext,
+  timeoutMs: number,
+  name: string,
+  /** Runs before the app closes its modules: the API drains its HTTP requests here. */
+  beforeClose: () => Promise<void> = async () => undefined,
+): void {
   const logger = new Logger('Shutdown');
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
+    shutdownState.draining = true;
     logger.log({ signal, service: name, timeoutMs }, 'shutting down');
     const timer = setTimeout(() => {
       logger.error({ service: name }, 'shutdown did not finish in time; exiting');
       process.exit(1);
     }, timeoutMs);
     timer.unref();
-    app.close().then(
+    beforeClose().then(() => app.close()).then(
       () => {
         clearTimeout(timer);
         logger.log({ service: name }, 'stopped');

@@ -27,7 +27,8 @@ export function dataSourceOptions(config: AppConfig, schema: SchemaParts, applic
     migrationsRun: false,
     useUTC: true,
     poolSize: config.DATABASE_POOL_SIZE,
-    connectTimeoutMS: 5000,
+    // node-postgres uses this both to open a connection and to wait for a pooled one.
+    connectTimeoutMS: config.DATABASE_ACQUIRE_TIMEOUT_MS,
     extra: {
       application_name: applicationName,
       statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
