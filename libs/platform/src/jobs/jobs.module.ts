@@ -7,6 +7,7 @@ import { QueueRegistry } from './queue-registry.js';
 import { ProbeService, SystemJobs } from './system-jobs.js';
 import { WorkerHost } from './worker-host.js';
 import { AuditLog } from '../audit/audit-log.service.js';
+import { AuditSealer } from '../audit/audit-sealer.js';
 import { Idempotency } from '../http/idempotency.js';
 import { WorkflowRegistry } from '../workflows/workflow-registry.js';
 import { TransitionPipeline } from '../workflows/transition-pipeline.js';
@@ -18,7 +19,7 @@ import { TransitionPipeline } from '../workflows/transition-pipeline.js';
 @Global()
 @Module({
   // QueueRegistry opens a connection only when a queue is first used (the worker, the dashboard).
-  providers: [OutboxService, ProbeService, AuditLog, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline],
+  providers: [OutboxService, ProbeService, AuditLog, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline, AuditSealer],
   exports: [OutboxService, ProbeService, AuditLog, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline],
 })
 export class OutboxModule {}
