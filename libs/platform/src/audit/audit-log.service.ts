@@ -25,6 +25,35 @@ export interface AuditEntry extends Required<Omit<AuditEntryInput, 'details'>> {
 
 export const GENESIS_HASH = Buffer.alloc(32);
 
+/**
+ * An entry ready to insert: its id, and the values of the columns id, occurred_at,
+ * actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state,
+ * details (canonical JSON) and content_hash, in that order — for statements that insert it
+ * together with the change it records.
+ */
+export function prepareAuditEntry(input: AuditEntryInput): { id: string; values: unknown[] } {
+  const id = randomUUID();
+  // Milliseconds only: the content hash is computed here and must match what verify() reads back.
+  const occurredAt = new Date().toISOString();
+  const contentHash = sha256(auditContent({ ...input, occurredAt }));
+  return {
+    id,
+    values: [
+      id,
+      occurredAt,
+      input.actorUserId,
+      input.actorUsername,
+      input.entityType,
+      input.entityId,
+      input.action,
+      input.fromState ?? null,
+      input.toState ?? null,
+      canonicalJson(input.details ?? {}),
+      contentHash,
+    ],
+  };
+}
+
 /** The fields an entry's content hash covers, in canonical form. */
 export function auditContent(e: { occurredAt: string } & AuditEntryInput): string {
   return canonicalJson({
@@ -102,29 +131,14 @@ export class AuditLog {
    */
   async append(manager: EntityManager, input: AuditEntryInput): Promise<{ id: string }> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('audit entries are written inside the transaction of their change');
-    const id = randomUUID();
-    // Milliseconds only: the content hash is computed here and must match what verify() reads back.
-    const occurredAt = new Date().toISOString();
-    const contentHash = sha256(auditContent({ ...input, occurredAt }));
+    const entry = prepareAuditEntry(input);
     await prepared(
       manager,
       `INSERT INTO audit_log (id, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details, content_hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)`,
-      [
-        id,
-        occurredAt,
-        input.actorUserId,
-        input.actorUsername,
-        input.entityType,
-        input.entityId,
-        input.action,
-        input.fromState ?? null,
-        input.toState ?? null,
-        canonicalJson(input.details ?? {}),
-        contentHash,
-      ],
+      entry.values,
     );
-    return { id };
+    return { id: entry.id };
   }
 
   /** Entries about one record, oldest first. */
