@@ -329,7 +329,7 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
         return r.total === 1 ? r : null;
       }, 'the roll-up recount after the confirmation');
       expect(after.totals).toEqual({ [ON_TRACK]: 0, [DELAYED]: 1 });
-      const history = await db.query(`SELECT action FROM audit_log WHERE entity_type = 'progress_report' AND entity_id = $1 ORDER BY seq`, [report.id]);
+      const history = await db.query(`SELECT action FROM audit_log WHERE entity_type = 'progress_report' AND entity_id = $1 ORDER BY written`, [report.id]);
       expect(history.map((h) => h.action)).toEqual(['create', 'submit', 'return', 'edit', 'submit', 'confirm']);
     });
   });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { execute, NotFoundError, pageOf, VersionConflictError, withTransaction, type Page } from '#libs/platform';
+import { PrincipalLoader } from './access/principal.loader.js';
 import type { CreateOrgUnitDto, OrgUnitQuery, UpdateOrgUnitDto } from './dto/identity.dto.js';
 import { OrgUnitCodeTakenError, OrgUnitTreeError, UnknownOrgUnitError } from './identity.errors.js';
 import type { OrgUnitKind } from './roles.js';
@@ -44,7 +45,10 @@ const ALLOWED_PARENTS: Record<Exclude<OrgUnitKind, 'city'>, OrgUnitKind[]> = {
 /** The organisation tree (組織): readable by everyone signed in, changed by admins. */
 @Injectable()
 export class OrgUnitsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly principals: PrincipalLoader,
+  ) {}
 
   async list(query: OrgUnitQuery): Promise<Page<OrgUnitView>> {
     const where: string[] = [];
@@ -75,7 +79,7 @@ export class OrgUnitsService {
   }
 
   async create(dto: CreateOrgUnitDto): Promise<OrgUnitView> {
-    return withTransaction(this.dataSource, async (m) => {
+    return this.principals.changing(() => withTransaction(this.dataSource, async (m) => {
       const parent = await this.parentFor(m, dto.parent, dto.kind);
       const taken = await m.query(`SELECT 1 FROM org_unit WHERE code = $1`, [dto.code]);
       if (taken.length > 0) throw new OrgUnitCodeTakenError(dto.code);
@@ -84,11 +88,11 @@ export class OrgUnitsService {
         [dto.code, dto.nameJa, dto.nameEn, dto.kind, parent.id],
       );
       return this.get(id, m);
-    });
+    }));
   }
 
   async update(id: string, expectedVersion: number, dto: UpdateOrgUnitDto): Promise<OrgUnitView> {
-    return withTransaction(this.dataSource, async (m) => {
+    return this.principals.changing(() => withTransaction(this.dataSource, async (m) => {
       const current = await this.get(id, m);
       let parentId = current.parent?.id ?? null;
       if (dto.parent !== undefined) {
@@ -110,7 +114,7 @@ export class OrgUnitsService {
       );
       if (affected !== 1) throw new VersionConflictError(current.version);
       return this.get(id, m);
-    });
+    }));
   }
 
   private async parentFor(m: EntityManager, code: string, kind: Exclude<OrgUnitKind, 'city'>): Promise<{ id: string }> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, execute, NotFoundError, pageOf, VersionConflictError, withTransaction, type Page } from '#libs/platform';
 import type { Principal } from './access/principal.js';
+import { PrincipalLoader } from './access/principal.loader.js';
 import { PasswordHasher } from './auth/password-hasher.js';
 import type { ChangePasswordDto, CreateUserDto, GrantDto, UpdateMeDto, UpdateUserDto, UserQuery } from './dto/identity.dto.js';
 import { UsernameTakenError, WrongCurrentPasswordError } from './identity.errors.js';
@@ -54,7 +55,7 @@ const grantKey = (g: { role: string; code: string }) => `${g.role}@${g.code}`;
 
 /**
  * Users and their grants. Every change is written together with its security events;
- * grants are read again on each request, so a change applies to the next one.
+ * callers are cached per instance and dropped on every change's notice, so a change applies to the next request.
  */
 @Injectable()
 export class UsersService {
@@ -63,6 +64,7 @@ export class UsersService {
     private readonly hasher: PasswordHasher,
     private readonly orgUnits: OrgUnitsService,
     private readonly events: SecurityEventsService,
+    private readonly principals: PrincipalLoader,
   ) {}
 
   async list(query: UserQuery): Promise<Page<UserView>> {
@@ -93,7 +95,7 @@ export class UsersService {
 
   async create(dto: CreateUserDto, actor: Principal | null, origin: RequestOrigin): Promise<UserView> {
     const passwordHash = dto.password ? await this.hasher.hash(dto.password) : null;
-    return withTransaction(this.dataSource, async (m) => {
+    return this.principals.changing(() => withTransaction(this.dataSource, async (m) => {
       const taken = await m.query(`SELECT 1 FROM app_user WHERE username = $1`, [dto.username]);
       if (taken.length > 0) throw new UsernameTakenError(dto.username);
       const unitId = await this.orgUnits.idOf(m, dto.orgUnit, 'orgUnit');
@@ -111,12 +113,12 @@ export class UsersService {
         );
       }
       return this.get(id, m);
-    });
+    }));
   }
 
   async update(id: string, expectedVersion: number, dto: UpdateUserDto, actor: Principal, origin: RequestOrigin): Promise<UserView> {
     const passwordHash = dto.password ? await this.hasher.hash(dto.password) : undefined;
-    return withTransaction(this.dataSource, async (m) => {
+    return this.principals.changing(() => withTransaction(this.dataSource, async (m) => {
       const before = await this.get(id, m);
       const unitId = dto.orgUnit ? await this.orgUnits.idOf(m, dto.orgUnit, 'orgUnit') : before.orgUnit.id;
       const { affected } = await execute(
@@ -149,11 +151,11 @@ export class UsersService {
       }
       await this.ensureAnAdminRemains(m);
       return this.get(id, m);
-    });
+    }));
   }
 
   async updateMe(principal: Principal, dto: UpdateMeDto, origin: RequestOrigin): Promise<UserView> {
-    return withTransaction(this.dataSource, async (m) => {
+    return this.principals.changing(() => withTransaction(this.dataSource, async (m) => {
       await m.query(
         `UPDATE app_user SET display_name = coalesce($2, display_name), email = coalesce($3, email), version = version + 1, updated_at = now() WHERE id = $1`,
         [principal.id, dto.displayName ?? null, dto.email ?? null],
@@ -163,7 +165,7 @@ export class UsersService {
         await this.events.record(m, { kind: 'user.updated', actorUserId: principal.id, subjectUserId: principal.id, username: principal.user.username, details: { fields } }, origin);
       }
       return this.get(principal.id, m);
-    });
+    }));
   }
 
   async changePassword(principal: Principal, dto: ChangePasswordDto, origin: RequestOrigin): Promise<void> {

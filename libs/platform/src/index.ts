@@ -32,6 +32,7 @@ export * from './persistence/sql.js';
 export * from './http/parse-id.pipe.js';
 export * from './audit/audit-log.service.js';
 export * from './audit/audit-checkpoints.js';
+export * from './audit/audit-sealer.js';
 export * from './audit/canonical-json.js';
 export * from './http/idempotency.js';
 export * from './workflows/workflow-registry.js';

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { prepared } from '#libs/platform';
+import { AppConfig, prepared } from '#libs/platform';
 import type { Role } from '../roles.js';
 import { Principal, type PrincipalGrant } from './principal.js';
 
@@ -16,15 +17,133 @@ interface Row {
   covered: string[] | null;
 }
 
+/** Channel the identity tables' triggers notify on every change (migration IdentityNotify). */
+export const IDENTITY_CHANNEL = 'kaikaku_identity';
+
+/** Callers kept in memory at most; past it the cache starts afresh (a city has a few thousand staff). */
+const MAX_CACHED = 20_000;
+
+interface Loaded {
+  user: Principal['user'];
+  grants: readonly PrincipalGrant[];
+}
+
 /**
- * Loads the caller for one request in one query: the user if active, and each grant with
- * the units it covers (the granted unit and all below it, by a recursive walk of the tree).
+ * Loads the caller of a request: the user if active, and each grant with the units it covers
+ * (the granted unit and all below it, by a recursive walk of the tree).
+ *
+ * Loaded callers are kept in memory while this process LISTENs for the identity tables'
+ * notices; any change to users, grants or units drops them all, so a disabled user or a
+ * removed grant applies at the next request on every instance. Without a live LISTEN
+ * connection (starting, reconnecting) nothing is cached and every request reads the database.
  */
 @Injectable()
-export class PrincipalLoader {
-  constructor(private readonly dataSource: DataSource) {}
+export class PrincipalLoader implements OnApplicationShutdown {
+  private readonly logger = new Logger(PrincipalLoader.name);
+  private readonly cache = new Map<string, Loaded | null>();
+  /** Bumped on every notice: a load that started before one must not be kept. */
+  private generation = 0;
+  private listener: pg.Client | null = null;
+  private retry: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private started = false;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    const client = this.listener;
+    this.forget();
+    await client?.end().catch(() => undefined);
+  }
 
   async load(userId: string, via: Principal['via']): Promise<Principal | null> {
+    // Listening starts with the first caller, so processes that never load one (the CLI) hold no connection.
+    if (!this.started && !this.stopped) {
+      this.started = true;
+      void this.listen();
+    }
+    const listening = this.listener !== null;
+    if (listening && this.cache.has(userId)) {
+      const hit = this.cache.get(userId);
+      return hit ? new Principal(hit.user, hit.grants, via) : null;
+    }
+    const generation = this.generation;
+    const loaded = await this.read(userId);
+    if (listening && this.listener !== null && generation === this.generation) {
+      if (this.cache.size >= MAX_CACHED) this.cache.clear();
+      this.cache.set(userId, loaded);
+    }
+    return loaded ? new Principal(loaded.user, loaded.grants, via) : null;
+  }
+
+  /**
+   * Runs an identity change (its own transaction) and answers once this process has seen the
+   * change's notice, so the writer's next request never meets its old self. The notice goes
+   * to every instance at the same commit; waiting is bounded, and needless without a listener.
+   */
+  async changing<T>(work: () => Promise<T>): Promise<T> {
+    const before = this.generation;
+    const result = await work();
+    if (this.listener === null || this.generation !== before) return result;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 1000);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.waiters.push(done);
+    });
+    return result;
+  }
+
+  /** Drops every cached caller; later loads read the database. */
+  private forget(): void {
+    this.generation++;
+    this.cache.clear();
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  private async listen(): Promise<void> {
+    if (this.stopped) return;
+    const client = new pg.Client({ connectionString: this.config.DATABASE_URL, application_name: 'kaikaku-identity-listener' });
+    let failed = false;
+    const fail = () => {
+      if (failed) return;
+      failed = true;
+      if (this.listener === client) this.listener = null;
+      this.forget();
+      client.removeAllListeners();
+      client.on('error', () => undefined);
+      client.end().catch(() => undefined);
+      if (!this.stopped) this.retry = setTimeout(() => void this.listen(), 1000);
+    };
+    client.on('error', fail);
+    client.on('end', fail);
+    client.on('notification', () => this.forget());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${IDENTITY_CHANNEL}`);
+      // Changes made while nobody listened are unknown: start from an empty cache.
+      this.forget();
+      if (failed) return;
+      if (this.stopped) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      this.listener = client;
+    } catch (error) {
+      this.logger.warn({ err: error }, 'identity notices unavailable; principals are read on every request until they are back');
+      fail();
+    }
+  }
+
+  private async read(userId: string): Promise<Loaded | null> {
     const { rows } = await prepared<Row>(
       this.dataSource.manager,
       `WITH RECURSIVE grants AS (
@@ -55,6 +174,6 @@ export class PrincipalLoader {
         cityWide: r.city_wide === true,
         coveredUnitIds: r.covered ?? [],
       }));
-    return new Principal({ id: first.id, username: first.username, displayName: first.display_name, orgUnitId: first.org_unit_id }, grants, via);
+    return { user: { id: first.id, username: first.username, displayName: first.display_name, orgUnitId: first.org_unit_id }, grants };
   }
 }

@@ -25,6 +25,35 @@ export interface AuditEntry extends Required<Omit<AuditEntryInput, 'details'>> {
 
 export const GENESIS_HASH = Buffer.alloc(32);
 
+/**
+ * An entry ready to insert: its id, and the values of the columns id, occurred_at,
+ * actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state,
+ * details (canonical JSON) and content_hash, in that order — for statements that insert it
+ * together with the change it records.
+ */
+export function prepareAuditEntry(input: AuditEntryInput): { id: string; values: unknown[] } {
+  const id = randomUUID();
+  // Milliseconds only: the content hash is computed here and must match what verify() reads back.
+  const occurredAt = new Date().toISOString();
+  const contentHash = sha256(auditContent({ ...input, occurredAt }));
+  return {
+    id,
+    values: [
+      id,
+      occurredAt,
+      input.actorUserId,
+      input.actorUsername,
+      input.entityType,
+      input.entityId,
+      input.action,
+      input.fromState ?? null,
+      input.toState ?? null,
+      canonicalJson(input.details ?? {}),
+      contentHash,
+    ],
+  };
+}
+
 /** The fields an entry's content hash covers, in canonical form. */
 export function auditContent(e: { occurredAt: string } & AuditEntryInput): string {
   return canonicalJson({
@@ -47,9 +76,10 @@ export function chainHash(previous: Buffer, contentHash: Buffer): Buffer {
   return sha256(Buffer.concat([previous, contentHash]));
 }
 
+/** `unsealed`: committed entries not yet linked into the chain (the sealer links them within a second). */
 export type VerifyResult =
-  | { ok: true; entries: number; lastSeq: number }
-  | { ok: false; entries: number; brokenAt: { seq: number; id: string; problem: string } };
+  | { ok: true; entries: number; lastSeq: number; unsealed: number }
+  | { ok: false; entries: number; unsealed: number; brokenAt: { seq: number; id: string; problem: string } };
 
 interface Row {
   id: string;
@@ -87,50 +117,48 @@ const toEntry = (r: Row): AuditEntry => ({
  * a trigger refuses them from anyone), and hash-chained so that a changed, removed or
  * reordered entry is found by `verify()`.
  *
- * Entries are linked into the chain at COMMIT by a deferred trigger that locks the chain
- * head, so concurrent writers still build one unbroken chain (in commit order) while the
- * lock is held only for the commit itself.
+ * Writers only insert their entry; the sealer (AuditSealer) links committed entries into
+ * the chain after commit, in the order they became visible, so no transaction in the city
+ * waits on the chain head while it commits.
  */
 @Injectable()
 export class AuditLog {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Records an entry for the change being made in `manager`'s transaction. The database
-   * links it into the chain when the transaction commits (a deferred trigger), so the
-   * chain head is locked only during the commit.
+   * Records an entry for the change being made in `manager`'s transaction. It is linked
+   * into the chain after commit, by the sealer.
    */
   async append(manager: EntityManager, input: AuditEntryInput): Promise<{ id: string }> {
     if (!manager.queryRunner?.isTransactionActive) throw new Error('audit entries are written inside the transaction of their change');
-    const id = randomUUID();
-    // Milliseconds only: the content hash is computed here and must match what verify() reads back.
-    const occurredAt = new Date().toISOString();
-    const contentHash = sha256(auditContent({ ...input, occurredAt }));
+    const entry = prepareAuditEntry(input);
     await prepared(
       manager,
       `INSERT INTO audit_log (id, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details, content_hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)`,
-      [
-        id,
-        occurredAt,
-        input.actorUserId,
-        input.actorUsername,
-        input.entityType,
-        input.entityId,
-        input.action,
-        input.fromState ?? null,
-        input.toState ?? null,
-        canonicalJson(input.details ?? {}),
-        contentHash,
-      ],
+      entry.values,
     );
-    return { id };
+    return { id: entry.id };
   }
 
   /** Entries about one record, oldest first. */
   async forEntity(entityType: string, entityId: string, manager: EntityManager = this.dataSource.manager): Promise<AuditEntry[]> {
-    const rows: Row[] = await manager.query(`SELECT * FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq NULLS LAST`, [entityType, entityId]);
+    // Entries not sealed yet come last, in the order they were written.
+    const rows: Row[] = await manager.query(`SELECT * FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq NULLS LAST, written`, [entityType, entityId]);
     return rows.map(toEntry);
+  }
+
+  /**
+   * Links every entry visible now into the chain, in batches; answers how many. Safe to call
+   * from anywhere at any time: a second sealer finds the head taken and returns 0 at once.
+   */
+  async seal(batchSize = 5000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const [{ sealed }]: Array<{ sealed: number }> = await this.dataSource.query(`SELECT audit_log_seal($1) AS sealed`, [batchSize]);
+      total += sealed;
+      if (sealed < batchSize) return total;
+    }
   }
 
   /**
@@ -138,29 +166,39 @@ export class AuditLog {
    * matches its hash, whose link to the previous entry is broken, or that is missing.
    */
   async verify(batchSize = 5000): Promise<VerifyResult> {
+    // What has committed by now is checked too, not left for the next sealer pass.
+    await this.seal(batchSize);
+    // The walk stops at the head as it stands now: entries a sealer links meanwhile are newer.
+    const [head]: Array<{ seq: string }> = await this.dataSource.query(`SELECT seq FROM audit_chain_head WHERE id = 1`);
+    const headSeq = Number(head?.seq ?? 0);
+    const unsealed = async () => Number((await this.dataSource.query(`SELECT count(*) AS n FROM audit_log WHERE seq IS NULL`))[0].n);
+    const broken = async (entries: number, seq: number, id: string, problem: string): Promise<VerifyResult> => ({
+      ok: false,
+      entries,
+      unsealed: await unsealed(),
+      brokenAt: { seq, id, problem },
+    });
     let previous: Buffer = GENESIS_HASH;
     let expectedSeq = 1;
     let entries = 0;
     for (;;) {
-      const rows: Row[] = await this.dataSource.query(`SELECT * FROM audit_log WHERE seq >= $1 ORDER BY seq LIMIT $2`, [expectedSeq, batchSize]);
+      const rows: Row[] = await this.dataSource.query(`SELECT * FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`, [expectedSeq, headSeq, batchSize]);
       for (const r of rows) {
         const seq = Number(r.seq);
-        const broken = (problem: string): VerifyResult => ({ ok: false, entries, brokenAt: { seq, id: r.id, problem } });
-        if (seq !== expectedSeq) return { ok: false, entries, brokenAt: { seq: expectedSeq, id: r.id, problem: `entry ${expectedSeq} is missing` } };
+        if (seq !== expectedSeq) return broken(entries, expectedSeq, r.id, `entry ${expectedSeq} is missing`);
         const content = sha256(auditContent(toEntry(r)));
-        if (!content.equals(r.content_hash)) return broken('its content does not match its content hash');
-        if (!r.prev_hash.equals(previous)) return broken('its link to the previous entry is broken');
-        if (!chainHash(previous, content).equals(r.hash)) return broken('its chain hash is wrong');
+        if (!content.equals(r.content_hash)) return broken(entries, seq, r.id, 'its content does not match its content hash');
+        if (!r.prev_hash.equals(previous)) return broken(entries, seq, r.id, 'its link to the previous entry is broken');
+        if (!chainHash(previous, content).equals(r.hash)) return broken(entries, seq, r.id, 'its chain hash is wrong');
         previous = r.hash;
         expectedSeq++;
         entries++;
       }
       if (rows.length < batchSize) break;
     }
-    const [head] = await this.dataSource.query(`SELECT seq, hash FROM audit_chain_head WHERE id = 1`);
-    if (head && Number(head.seq) !== expectedSeq - 1) {
-      return { ok: false, entries, brokenAt: { seq: Number(head.seq), id: '', problem: `the chain head names entry ${head.seq}, but the log ends at ${expectedSeq - 1}` } };
+    if (headSeq !== expectedSeq - 1) {
+      return broken(entries, headSeq, '', `the chain head names entry ${headSeq}, but the log ends at ${expectedSeq - 1}`);
     }
-    return { ok: true, entries, lastSeq: expectedSeq - 1 };
+    return { ok: true, entries, lastSeq: expectedSeq - 1, unsealed: await unsealed() };
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The stable error codes of the API (../shared/API.md) and their HTTP statuses: the one
+ * The stable error codes of the API (docs/API.md) and their HTTP statuses: the one
  * place where a code meets a status. Clients branch on `code`, never on `detail`.
  */
 export const ERROR_STATUS = {

@@ -8,6 +8,7 @@ import { ProbeService, SystemJobs } from './system-jobs.js';
 import { WorkerHost } from './worker-host.js';
 import { AuditCheckpoints } from '../audit/audit-checkpoints.js';
 import { AuditLog } from '../audit/audit-log.service.js';
+import { AuditSealer } from '../audit/audit-sealer.js';
 import { Idempotency } from '../http/idempotency.js';
 import { WorkflowRegistry } from '../workflows/workflow-registry.js';
 import { TransitionPipeline } from '../workflows/transition-pipeline.js';
@@ -19,7 +20,7 @@ import { TransitionPipeline } from '../workflows/transition-pipeline.js';
 @Global()
 @Module({
   // QueueRegistry opens a connection only when a queue is first used (the worker, the dashboard).
-  providers: [OutboxService, ProbeService, AuditLog, AuditCheckpoints, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline],
+  providers: [OutboxService, ProbeService, AuditLog, AuditCheckpoints, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline, AuditSealer],
   exports: [OutboxService, ProbeService, AuditLog, AuditCheckpoints, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline],
 })
 export class OutboxModule {}

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { WorkflowEngine, type Accepted, type Actor, type Guard, type Refused } from '#libs/workflow';
-import { AuditLog } from '../audit/audit-log.service.js';
+import { AuditLog, prepareAuditEntry, type AuditEntryInput } from '../audit/audit-log.service.js';
+import { JOB_CATALOGUE } from '../jobs/job-catalogue.js';
+import { OUTBOX_CHANNEL } from '../jobs/outbox/outbox.service.js';
 import { DomainError } from '../errors/domain-error.js';
 import { VersionConflictError } from '../http/concurrency.js';
 import { OutboxService } from '../jobs/outbox/outbox.service.js';
@@ -165,12 +167,61 @@ export class TransitionPipeline {
       else continue;
       columns.push(stamp.column);
     }
-    const { rows, affected } = await prepared<Record<string, Date | null>>(
-      manager,
-      `UPDATE ${spec.table} SET state = $3, version = version + 1, updated_at = now()${sets.map((s) => `, ${s}`).join('')}
-        WHERE id = $1 AND version = $2 RETURNING ${['updated_at', ...columns].join(', ')}`,
-      [record.id, expectedVersion, decision.to],
-    );
+    const update = `UPDATE ${spec.table} SET state = $3, version = version + 1, updated_at = now()${sets.map((s) => `, ${s}`).join('')}
+        WHERE id = $1 AND version = $2 RETURNING ${['updated_at', ...columns].join(', ')}`;
+    const comment = request.inputs['comment'];
+    const entry = (notes: Record<string, unknown>): AuditEntryInput => ({
+      actorUserId: actor.id,
+      actorUsername: actor.username,
+      entityType: spec.entityType,
+      entityId: record.id,
+      action: request.action,
+      fromState: decision.from,
+      toState: decision.to,
+      details: {
+        version: expectedVersion + 1,
+        comment: typeof comment === 'string' ? comment : null,
+        ...request.details,
+        ...notes,
+        workflow: `${record.workflowName}@${record.workflowVersion}`,
+      },
+    });
+    const effect = (auditEntryId: string) => ({
+      subject: spec.subject,
+      recordId: record.id,
+      action: request.action,
+      from: decision.from,
+      to: decision.to,
+      actorUserId: actor.id,
+      auditEntryId,
+    });
+
+    if (decision.hooks.length === 0) {
+      // Nothing runs between the change and its records: the versioned UPDATE, the audit entry
+      // and the effects' outbox rows go as one statement, each insert only if the update hit.
+      const audit = prepareAuditEntry(entry({}));
+      const payloads = decision.effects.map((name) => JSON.stringify({ effect: name, ...effect(audit.id) }));
+      const { rows } = await prepared<Record<string, Date | null>>(
+        manager,
+        `WITH moved AS (${update}),
+              entry AS (
+                INSERT INTO audit_log (id, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details, content_hash)
+                SELECT $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14 FROM moved RETURNING id
+              ),
+              queued AS (
+                INSERT INTO outbox (queue, job_name, payload) SELECT $15, 'workflow.effect', p FROM moved, unnest($16::jsonb[]) AS p RETURNING id
+              )
+         SELECT moved.*, (SELECT count(*) FROM entry) AS audited,
+                CASE WHEN (SELECT count(*) FROM queued) > 0 THEN pg_notify($17, '') END AS notified
+           FROM moved`,
+        [record.id, expectedVersion, decision.to, ...audit.values, JOB_CATALOGUE['workflow.effect'].queue, payloads, OUTBOX_CHANNEL],
+      );
+      if (rows.length !== 1) throw new VersionConflictError();
+      const { updated_at: updatedAt, audited: _audited, notified: _notified, ...stamped } = rows[0];
+      return { decision, auditEntryId: audit.id, notes: {}, stamped, at: updatedAt ?? new Date() };
+    }
+
+    const { rows, affected } = await prepared<Record<string, Date | null>>(manager, update, [record.id, expectedVersion, decision.to]);
     if (affected !== 1) throw new VersionConflictError();
     const { updated_at: updatedAt, ...stamped } = rows[0];
     const at = updatedAt ?? new Date();
@@ -191,33 +242,9 @@ export class TransitionPipeline {
     };
     for (const name of decision.hooks) await spec.hooks[name](hookContext);
 
-    const comment = request.inputs['comment'];
-    const entry = await this.audit.append(manager, {
-      actorUserId: actor.id,
-      actorUsername: actor.username,
-      entityType: spec.entityType,
-      entityId: record.id,
-      action: request.action,
-      fromState: decision.from,
-      toState: decision.to,
-      details: {
-        version: expectedVersion + 1,
-        comment: typeof comment === 'string' ? comment : null,
-        ...request.details,
-        ...notes,
-        workflow: `${record.workflowName}@${record.workflowVersion}`,
-      },
-    });
-    await this.outbox.enqueueEffects(manager, decision.effects, {
-      subject: spec.subject,
-      recordId: record.id,
-      action: request.action,
-      from: decision.from,
-      to: decision.to,
-      actorUserId: actor.id,
-      auditEntryId: entry.id,
-    });
-    return { decision, auditEntryId: entry.id, notes, stamped, at };
+    const appended = await this.audit.append(manager, entry(notes));
+    await this.outbox.enqueueEffects(manager, decision.effects, effect(appended.id));
+    return { decision, auditEntryId: appended.id, notes, stamped, at };
   }
 
   /** A spec must implement exactly its subject's hooks: a missing one would fail mid-transition, an extra one is dead code. */
