@@ -130,6 +130,8 @@ describe('the web pages: the decision cycle in a browser', () => {
     await page.getByRole('button', { name: '下書きを保存' }).click();
     await page.getByRole('alert').filter({ hasText: '入力内容を確認してください' }).waitFor();
     expect(await page.getByLabel('件名').getAttribute('aria-invalid')).toBe('true');
+    // The server's field error, next to its field and in Japanese.
+    expect(await page.getByText('＊入力してください。').count()).toBeGreaterThan(0);
     await page.getByLabel('件名').fill(TITLE);
     await page.getByLabel('方針').selectOption({ label: '方針2 行政サービスの最適化' });
     await page.getByLabel('想定テーマ').selectOption({ index: 1 });
