@@ -130,6 +130,8 @@ describe('the web pages: the decision cycle in a browser', () => {
     await page.getByRole('button', { name: '下書きを保存' }).click();
     await page.getByRole('alert').filter({ hasText: '入力内容を確認してください' }).waitFor();
     expect(await page.getByLabel('件名').getAttribute('aria-invalid')).toBe('true');
+    // The server's field error, next to its field and in Japanese.
+    expect(await page.getByText('＊入力してください。').count()).toBeGreaterThan(0);
     await page.getByLabel('件名').fill(TITLE);
     await page.getByLabel('方針').selectOption({ label: '方針2 行政サービスの最適化' });
     await page.getByLabel('想定テーマ').selectOption({ index: 1 });
@@ -335,6 +337,27 @@ describe('the web pages: the decision cycle in a browser', () => {
     await form(DEMO_PASSWORD);
     expect(await page.getByRole('alert').textContent()).toMatch(/一時的にサインインできません。\d+秒後（約\d+分後）/);
     await look(page, 'sign-in-limit');
+    expectFine(log);
+    await context.close();
+  }, 120_000);
+
+  it('keeps the session across a reload through the refresh cookie, and says so when it ends', async () => {
+    const { page, log, context } = await browser.newPage(api.url);
+    await visit(page, '/', 'nishi.editor', DEMO_PASSWORD);
+    await page.getByRole('heading', { level: 1, name: 'マイページ' }).waitFor();
+    // A reload forgets the in-memory token; the refresh cookie brings the person back.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'マイページ' }).waitFor();
+    expect(await page.getByRole('heading', { level: 1, name: 'サインイン' }).count()).toBe(0);
+
+    // The account is disabled: the next call is refused, the refresh too, and the page says why.
+    const admin = await demoClients(api.url)('admin');
+    const [{ id }] = await db.query(`SELECT id FROM app_user WHERE username = 'nishi.editor'`);
+    const current = ok(await admin.get(`/users/${id}`));
+    ok(await admin.patch(`/users/${id}`, { active: false }, { 'if-match': current.headers.get('etag')! }));
+    await page.getByRole('link', { name: '提案' }).click();
+    await page.getByRole('heading', { level: 1, name: 'サインイン' }).waitFor();
+    expect(await page.getByRole('status').filter({ hasText: 'サインアウトされました' }).count()).toBe(1);
     expectFine(log);
     await context.close();
   }, 120_000);

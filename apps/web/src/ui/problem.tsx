@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { ApiProblem } from '../api/problem';
+import { ApiProblem, inJapanese } from '../api/problem';
 import { Button, TextLink } from './button';
 
 /** What a problem+json `code` means to the person in front of the page. */
@@ -53,7 +53,7 @@ export function ProblemAlert({ error, onReload, fieldLabels = {} }: { error: unk
         <ul className="mt-2 list-disc pl-6">
           {problem.errors.map((e) => (
             <li key={`${e.field}:${e.message}`}>
-              {fieldLabels[e.field.replace(/\[\d+\].*$/, '').replace(/\..*$/, '')] ?? e.field}：{e.message}
+              {fieldLabels[e.field.replace(/\[\d+\].*$/, '').replace(/\..*$/, '')] ?? e.field}：{inJapanese(e)}
             </li>
           ))}
         </ul>
