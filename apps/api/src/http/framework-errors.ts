@@ -8,10 +8,12 @@ import { PROBLEM_CONTENT_TYPE, problemFor, sendProblem, DomainError, type ErrorC
  * does not decode (400), and HTTP the parser cannot read (431 for oversized headers, 400
  * otherwise). Without them Fastify answers these with its own plain JSON.
  */
+/** Longest path parameter (ids, codes, file names); longer is a 414, not a lookup. */
+export const MAX_PATH_SEGMENT_LENGTH = 200;
+
 export function frameworkErrorOptions() {
   return {
-    // Longest path parameter (ids, codes, file names); longer is a 414, not a lookup.
-    maxParamLength: 200,
+    maxParamLength: MAX_PATH_SEGMENT_LENGTH,
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => sendProblem(request, reply, error),
     clientErrorHandler: answerClientError,
   };

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppConfig, ERROR_TITLES, PROBLEM_CONTENT_TYPE, problemType } from '#libs/platform';
+import { AppConfig, DomainError, ERROR_TITLES, PROBLEM_CONTENT_TYPE, problemType, sendProblem } from '#libs/platform';
+import { MAX_PATH_SEGMENT_LENGTH } from './framework-errors.js';
 
 /**
  * Paths the web application never answers: the API, its documents, the probes, the
@@ -64,6 +65,11 @@ export async function mountWebApp(app: NestFastifyApplication, config: AppConfig
     }
     const page = async (request: FastifyRequest, reply: FastifyReply) => {
       const path = request.url.split('?')[0];
+      // The catch-all route matches where a route's parameter was over Fastify's limit, so
+      // the 414 that Fastify would have answered is answered here, from the same limit.
+      if (path.split('/').some((segment) => segment.length > MAX_PATH_SEGMENT_LENGTH)) {
+        return sendProblem(request, reply, new DomainError('URI_TOO_LONG', 'A path segment of the request URI is too long'));
+      }
       if (isReservedPath(path)) return reply.callNotFound();
       if (!built) return notBuilt(request, reply);
       if (path.startsWith('/assets/')) return problem(reply, request, 'No such asset of the web application');

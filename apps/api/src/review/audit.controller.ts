@@ -17,6 +17,7 @@ class VerifyResultDto {
   @ApiProperty({ description: 'entries checked' }) entries!: number;
   @ApiPropertyOptional({ description: 'when ok: the last sequence number' }) lastSeq?: number;
   @ApiPropertyOptional({ type: BrokenEntryDto, description: 'when not ok: the first broken entry' }) brokenAt?: BrokenEntryDto;
+  @ApiProperty({ description: 'committed entries not yet linked into the chain by the sealer (it links them within a second)' }) unsealed!: number;
 }
 
 class CheckpointDto {
