@@ -15,6 +15,9 @@ export function testConfig(databaseUrl: string, overrides: Record<string, string
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     OUTBOX_POLL_INTERVAL_MS: '200',
     DATABASE_POOL_SIZE: '5',
+    // Opening a connection counts against the acquire timeout too, and test files run side by
+    // side on a busy machine; the overload test sets the production-like short one itself.
+    DATABASE_ACQUIRE_TIMEOUT_MS: '3000',
     // Off unless a file needs them (they load @fastify/static, whose ESM-only dependency
     // jest.config.js transforms); test/e2e/web-app and the browser specs turn them on.
     OPENAPI_UI: 'false',

@@ -23,6 +23,14 @@ describe('classifyError', () => {
     expect(classifyError(fastifyError(code, status)).code).toBe(expected);
   });
 
+  it('maps Fastify framework errors raised before routing (unwrapped) to their codes', () => {
+    const framework = (code: string) => Object.assign(new Error('x'), { name: 'FastifyError', code });
+    expect(classifyError(framework('FST_ERR_MAX_PARAM_LENGTH')).code).toBe('URI_TOO_LONG');
+    expect(classifyError(framework('FST_ERR_BAD_URL')).code).toBe('MALFORMED_REQUEST');
+    expect(ERROR_STATUS.URI_TOO_LONG).toBe(414);
+    expect(ERROR_STATUS.HEADERS_TOO_LARGE).toBe(431);
+  });
+
   it('maps bare HTTP exceptions by status', () => {
     expect(classifyError(new NotFoundException()).code).toBe('NOT_FOUND');
     expect(classifyError(new BadRequestException('bad')).code).toBe('VALIDATION_FAILED');
