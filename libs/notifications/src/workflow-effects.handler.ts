@@ -57,7 +57,8 @@ export class WorkflowEffectsHandler {
       unitName: row.unit_name,
       comment: row.comment,
       actor: row.actor ?? '担当者',
-      link: `${this.config.PUBLIC_BASE_URL}/api/v1/${row.path}/${row.id}`,
+      // The web page of the record (the JSON API would answer a browser 401).
+      link: `${this.config.PUBLIC_BASE_URL}/${row.path}/${row.id}`,
     });
     await withTransaction(this.dataSource, async (m) => {
       const recipients = (await usersWithRoles(m, audienceOf(p.effect, p.to), row.owning_unit_id)).filter((r) => r.id !== p.actorUserId);
