@@ -90,10 +90,14 @@ describe('a worker killed with kill -9 in the middle of a delivery', () => {
       { username: 'chuo.editor', channel: 'in_app', deliveries: 1, notifications: 1, sent: true },
     ]);
     // The webhook was attempted again after the kill — under the same delivery id, one delivery.
+    // (Only this step's: on a slow machine the compressed days run on and the next step's
+    // reminder may already have gone out under its own delivery.)
+    const [webhook] = await db.query<{ id: string }>(`SELECT id FROM delivery WHERE channel = 'webhook' AND key LIKE '%:before:2:%'`);
     const forReminder = hook.hooks.filter((h) => h.body.subject.includes('照会（強制終了）') && h.body.kind === 'deadline.reminder');
-    expect(forReminder.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(forReminder.map((h) => h.delivery)).size).toBe(1);
-    expect(forReminder.every((h) => h.signatureValid)).toBe(true);
+    expect(forReminder[0].delivery).toBe(webhook.id);
+    const attempts = forReminder.filter((h) => h.delivery === webhook.id);
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(attempts.every((h) => h.signatureValid)).toBe(true);
     second.child.kill('SIGTERM');
     await second.exited;
   }, 120_000);
@@ -127,8 +131,9 @@ describe('Redis emptied (FLUSHALL) while reminders are pending', () => {
     await waitFor(async () => (await db.query(`SELECT 1 FROM outbox WHERE job_name = 'reminder.fire' AND sent_at IS NULL`)).length === 0, 'the reminders to be in Redis');
     // …and Redis loses everything.
     const client = new Redis(redis.url);
-    await client.flushall();
-    expect(await client.dbsize()).toBeLessThan(5);
+    // (No key count after it: the running worker writes its own keys again at once, more of
+    // them the slower the machine. What is checked is that every reminder is still told, once.)
+    expect(await client.flushall()).toBe('OK');
     client.disconnect();
 
     // Every step up to the first escalation is still told, from PostgreSQL.
