@@ -161,22 +161,37 @@ describe('Redis emptied (FLUSHALL) while reminders are pending', () => {
 
 describe('two workers running', () => {
   let db: TestDatabase;
-  let workers: INestApplicationContext[] = [];
+  let workers: SpawnedApp[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase({ demo: true });
-    const config = testConfig(db.url, { REMINDER_RECONCILE_SECONDS: '1' });
-    workers = await Promise.all([startWorker(config), startWorker(config)]);
+    // Two real processes, each its own worker identity (host:pid), as two machines would be.
+    const env = {
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.TEST_REDIS_URL ?? '',
+      QUEUE_PREFIX: `{${db.name}}`,
+      WORKER_HEALTH_PORT: '0',
+      LOG_LEVEL: 'warn',
+      REMINDER_RECONCILE_SECONDS: '1',
+    };
+    workers = [spawnApp('worker', env), spawnApp('worker', env)];
   });
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.close()));
+    for (const w of workers) if (w.child.exitCode === null) w.child.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.exited));
     await db?.drop();
   });
 
   it('run each scheduled job once per slot', async () => {
-    await waitFor(async () => (await db.query(`SELECT DISTINCT slot FROM scheduled_run`)).length >= 5, 'five reconciliation slots', 30_000, 200);
-    const perSlot = await db.query(`SELECT slot, count(*)::int AS runs, count(DISTINCT worker)::int AS workers FROM scheduled_run GROUP BY slot ORDER BY slot`);
+    await waitFor(async () => (await db.query(`SELECT DISTINCT slot FROM scheduled_run`)).length >= 5, 'five reconciliation slots', 45_000, 200);
+    const perSlot = await db.query(`SELECT slot, count(*)::int AS runs FROM scheduled_run GROUP BY slot ORDER BY slot`);
     expect(perSlot.length).toBeGreaterThanOrEqual(5);
     expect(perSlot.every((s) => s.runs === 1)).toBe(true);
-  }, 60_000);
+    // Both processes were up the whole time, and every run was one of theirs.
+    expect(workers.map((w) => w.child.exitCode)).toEqual([null, null]);
+    const pids = new Set(workers.map((w) => String(w.child.pid)));
+    const ran = await db.query<{ worker: string }>(`SELECT DISTINCT worker FROM scheduled_run`);
+    expect(ran.length).toBeGreaterThan(0);
+    expect(ran.every((r) => pids.has(r.worker.split(':').pop() ?? ''))).toBe(true);
+  }, 90_000);
 });
