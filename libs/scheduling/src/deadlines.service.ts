@@ -217,9 +217,15 @@ export class DeadlinesService {
         [deadlineId, s.step, s.audience, s.fireAt],
       );
       const fireAt = new Date(r.fire_at);
-      await this.outbox.enqueue(m, 'reminder.fire', { reminderId: r.id, fireAt: fireAt.toISOString() }, { runAt: fireAt, jobId: reminderJobId(r.id, fireAt) });
+      // One job per instant fires every reminder due then, however many deadlines planned it.
+      await this.outbox.enqueue(m, 'reminders.fire_due', { fireAt: fireAt.toISOString() }, { runAt: fireAt, jobId: reminderSlotJobId(fireAt) });
     }
   }
+}
+
+/** The job id of an instant's reminders: every planner and the relay add it once. */
+export function reminderSlotJobId(fireAt: Date, pass?: string): string {
+  return `rem-at-${fireAt.getTime()}${pass ? `-${pass}` : ''}`;
 }
 
 /** The job id of a reminder at one fire time: whoever adds it again (relay, reconciliation) adds nothing. */

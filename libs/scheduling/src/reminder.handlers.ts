@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { todayInTokyo } from '#libs/calendar';
 import { DeliveriesService, reminderMessage, usersWithRoles } from '#libs/notifications';
 import { AppConfig, jobOptions, OnJob, prepared, QueueName, QueueRegistry, withTransaction, type JobPayloads } from '#libs/platform';
 import { CityCalendar } from './city-calendar.js';
-import { reminderJobId } from './deadlines.service.js';
+import { reminderSlotJobId } from './deadlines.service.js';
 import type { Audience } from './reminder-planner.js';
 
 const ROLES_OF: Record<Audience, string[]> = {
@@ -35,6 +35,13 @@ interface FiringReminder {
 /** How far ahead reconciliation re-adds reminder jobs; later ones are re-added as they come near. */
 const HORIZON_HOURS = 48;
 
+/** Reminders fired per transaction when many are due at one instant: a crash loses at most one batch's work, never its effects twice. */
+export const REMINDER_BATCH_SIZE = 500;
+
+const FIRING_SELECT = `SELECT r.id, r.step, r.audience, r.fire_at, r.status, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
+                d.satisfied_at, d.cancelled_at, to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name
+           FROM reminder r JOIN deadline d ON d.id = r.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id`;
+
 @Injectable()
 export class ReminderHandlers {
   private readonly logger = new Logger(ReminderHandlers.name);
@@ -51,35 +58,57 @@ export class ReminderHandlers {
    * Fires one reminder — unless it was cancelled, moved (another fire time), already sent,
    * or its deadline met: a stale or repeated job does nothing. The deliveries it records
    * are keyed by (deadline, round, step, recipient, channel), so firing twice tells no one twice.
+   * (Jobs of this kind were queued per reminder before reminders fired per instant.)
    */
   @OnJob('reminder.fire')
   async fire({ reminderId, fireAt }: JobPayloads['reminder.fire']): Promise<void> {
     await withTransaction(this.dataSource, async (m) => {
-      // Prepared statements: a burst of reminders runs these thousands of times a minute.
       const {
         rows: [r],
-      } = await prepared<FiringReminder>(
-        m,
-        `SELECT r.id, r.step, r.audience, r.fire_at, r.status, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
-                d.satisfied_at, d.cancelled_at, to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name
-           FROM reminder r JOIN deadline d ON d.id = r.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id
-          WHERE r.id = $1 FOR UPDATE OF r`,
-        [reminderId],
-      );
+      } = await prepared<FiringReminder>(m, `${FIRING_SELECT} WHERE r.id = $1 FOR UPDATE OF r`, [reminderId]);
       if (!r || r.status !== 'scheduled' || new Date(r.fire_at).toISOString() !== fireAt || r.satisfied_at || r.cancelled_at) return;
-      const recipients = await usersWithRoles(m, ROLES_OF[r.audience], r.owner_unit_id);
-      const message = reminderMessage({
-        deadlineKind: r.kind,
-        title: r.title,
-        unitName: r.unit_name,
-        dueDate: r.due,
-        workingDaysLeft: this.calendar.workingDaysBetween(todayInTokyo(), r.due),
-        step: r.step,
-        link: `${this.config.PUBLIC_BASE_URL}/api/v1/deadlines`,
-      });
-      await this.deliveries.record(m, `deadline:${r.deadline_id}:v${r.version}:${r.step}`, recipients, message);
-      await prepared(m, `UPDATE reminder SET status = 'sent', sent_at = now() WHERE id = $1`, [r.id]);
+      await this.fireOne(m, r);
     });
+  }
+
+  /**
+   * Fires every reminder due at `fireAt`, in batches of REMINDER_BATCH_SIZE, each batch one
+   * transaction. Each reminder is re-checked as still due (scheduled, at this very time, its
+   * deadline neither met nor cancelled) and locked (SKIP LOCKED: a second job of the same
+   * instant takes the others). A job killed mid-batch leaves that batch unsent and the ones
+   * before it sent: its retry fires exactly the rest.
+   */
+  @OnJob('reminders.fire_due')
+  async fireDue({ fireAt }: JobPayloads['reminders.fire_due']): Promise<void> {
+    for (;;) {
+      const fired = await withTransaction(this.dataSource, async (m) => {
+        const { rows } = await prepared<FiringReminder>(
+          m,
+          `${FIRING_SELECT}
+            WHERE r.fire_at = $1 AND r.status = 'scheduled' AND d.satisfied_at IS NULL AND d.cancelled_at IS NULL
+            ORDER BY r.id LIMIT $2 FOR UPDATE OF r SKIP LOCKED`,
+          [fireAt, REMINDER_BATCH_SIZE],
+        );
+        for (const r of rows) await this.fireOne(m, r);
+        return rows.length;
+      });
+      if (fired < REMINDER_BATCH_SIZE) return;
+    }
+  }
+
+  private async fireOne(m: EntityManager, r: FiringReminder): Promise<void> {
+    const recipients = await usersWithRoles(m, ROLES_OF[r.audience], r.owner_unit_id);
+    const message = reminderMessage({
+      deadlineKind: r.kind,
+      title: r.title,
+      unitName: r.unit_name,
+      dueDate: r.due,
+      workingDaysLeft: this.calendar.workingDaysBetween(todayInTokyo(), r.due),
+      step: r.step,
+      link: `${this.config.PUBLIC_BASE_URL}/api/v1/deadlines`,
+    });
+    await this.deliveries.record(m, `deadline:${r.deadline_id}:v${r.version}:${r.step}`, recipients, message);
+    await prepared(m, `UPDATE reminder SET status = 'sent', sent_at = now() WHERE id = $1`, [r.id]);
   }
 
   /**
@@ -96,19 +125,25 @@ export class ReminderHandlers {
       new Date(Number.isFinite(slot) && slot > 1e12 ? slot : job.timestamp),
       `${hostname()}:${process.pid}`,
     ]);
-    const reminders: Array<{ id: string; fire_at: Date }> = await this.dataSource.query(
-      `SELECT id, fire_at FROM reminder WHERE status = 'scheduled' AND fire_at < now() + make_interval(hours => $1) ORDER BY fire_at LIMIT 20000`,
+    // One job per instant still to fire. An instant already past gets a job of this pass too:
+    // its own job may have completed before a reminder was added to it (or gone with Redis).
+    const instants: Array<{ fire_at: Date; reminders: number }> = await this.dataSource.query(
+      `SELECT fire_at, count(*)::int AS reminders FROM reminder WHERE status = 'scheduled' AND fire_at < now() + make_interval(hours => $1)
+        GROUP BY fire_at ORDER BY fire_at LIMIT 20000`,
       [HORIZON_HOURS],
     );
+    const reminders = instants.reduce((n, i) => n + i.reminders, 0);
     const now = Date.now();
-    if (reminders.length > 0) {
+    const pass = String(job.id ?? job.timestamp).replace(/[^A-Za-z0-9]/g, '');
+    if (instants.length > 0) {
       await this.queues.get(QueueName.Reminders).addBulk(
-        reminders.map((r) => {
-          const fireAt = new Date(r.fire_at);
+        instants.map((i) => {
+          const fireAt = new Date(i.fire_at);
+          const past = fireAt.getTime() <= now;
           return {
-            name: 'reminder.fire',
-            data: { reminderId: r.id, fireAt: fireAt.toISOString() },
-            opts: { ...jobOptions('reminder.fire'), jobId: reminderJobId(r.id, fireAt), delay: Math.max(0, fireAt.getTime() - now) },
+            name: 'reminders.fire_due',
+            data: { fireAt: fireAt.toISOString() },
+            opts: { ...jobOptions('reminders.fire_due'), jobId: reminderSlotJobId(fireAt, past ? pass : undefined), delay: Math.max(0, fireAt.getTime() - now) },
           };
         }),
       );
@@ -124,6 +159,6 @@ export class ReminderHandlers {
         deliveries.map((d) => ({ name: 'delivery.send', data: { deliveryId: d.id }, opts: { ...jobOptions('delivery.send'), jobId: `dlv-${d.id}` } })),
       );
     }
-    this.logger.log({ reminders: reminders.length, deliveries: deliveries.length }, 'reconciled');
+    this.logger.log({ reminders, instants: instants.length, deliveries: deliveries.length }, 'reconciled');
   }
 }

@@ -49,6 +49,11 @@ export const JOB_CATALOGUE = {
     attempts: 8,
     description: 'Fires one planned reminder or escalation of a deadline: resolves its recipients and records a delivery per channel',
   },
+  'reminders.fire_due': {
+    queue: QueueName.Reminders,
+    attempts: 8,
+    description: 'Fires every reminder due at one instant, in bounded batches of one transaction each (09:00 JST is when nearly all fire)',
+  },
   'reminders.reconcile': {
     queue: QueueName.Reminders,
     attempts: 1,
@@ -85,6 +90,7 @@ export interface JobPayloads {
   'audit.checkpoint': Record<string, never>;
   'workflow.effect': WorkflowEffectPayload;
   'reminder.fire': { reminderId: string; fireAt: string };
+  'reminders.fire_due': { fireAt: string };
   'reminders.reconcile': Record<string, never>;
   'delivery.send': { deliveryId: string };
   'rollups.refresh': { planId: string; fiscalYear: number };
