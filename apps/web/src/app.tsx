@@ -22,6 +22,8 @@ import { ProblemPage } from './ui/problem';
 
 // Mermaid is large: its page (and only its page) loads it.
 const WorkflowPage = lazy(() => import('./workflows/workflow-page'));
+// ECharts likewise: the dashboard's chunk (and its charts' own chunk) only.
+const DashboardPage = lazy(() => import('./dashboard/dashboard-page'));
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -57,6 +59,14 @@ const router = createBrowserRouter([
         element: (
           <Suspense fallback={<Loading />}>
             <WorkflowPage />
+          </Suspense>
+        ),
+      },
+      {
+        path: 'dashboard',
+        element: (
+          <Suspense fallback={<Loading />}>
+            <DashboardPage />
           </Suspense>
         ),
       },

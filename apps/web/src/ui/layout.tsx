@@ -87,6 +87,11 @@ export function Layout() {
               </NavLink>
             </li>
             <li>
+              <NavLink to="/dashboard" className={navLink}>
+                ダッシュボード
+              </NavLink>
+            </li>
+            <li>
               <NavLink to="/initiatives" className={navLink}>
                 取組
               </NavLink>

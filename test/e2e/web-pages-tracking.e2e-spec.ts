@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Locator, Page } from 'playwright-core';
+import { startApi, testConfig, type RunningApi } from '../support/apps.js';
+import { axeViolations, expectCleanPage, expectSameOrigin, openBrowser, screenshot, signInContext, type TestBrowser, type TestPage } from '../support/browser.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+
+/**
+ * The tracking year's pages (part 2 of the web application) in Chromium on the real API and
+ * the demo data: the dashboard reads the previous plan's 令和4年度 from its own table. Each
+ * page is checked with axe, saved as a screenshot at 1280×800 and at 375 px wide
+ * (`npm run screenshots` runs this file with the other web-pages files).
+ */
+const STAGE3 = '市役所改革プラン（第3ステージ）【デモデータ】';
+
+describe('the web pages: dashboard and tracking', () => {
+  let db: TestDatabase;
+  let api: RunningApi;
+  let browser: TestBrowser;
+  const opened: TestPage[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ demo: true });
+    api = await startApi(testConfig(db.url));
+    browser = await openBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await db?.drop();
+  });
+
+  /** A signed-in browser of one person, at a path, with its page fully loaded. */
+  async function as(username: string, path: string, viewport?: { width: number; height: number }): Promise<TestPage> {
+    const person = await browser.newPage(api.url, viewport ? { viewport } : {});
+    opened.push(person);
+    await signInContext(person.context, username);
+    await person.page.goto(path);
+    await person.page.getByRole('button', { name: 'サインアウト' }).waitFor();
+    return person;
+  }
+
+  async function settled(page: Page): Promise<void> {
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    await page.getByRole('status').filter({ hasText: '読み込み中' }).first().waitFor({ state: 'detached' });
+  }
+
+  /** axe clean, nothing foreign, no error; and the screenshot. */
+  async function look(person: TestPage, name: string): Promise<void> {
+    await settled(person.page);
+    expect(await axeViolations(person.page)).toEqual([]);
+    expectSameOrigin(person.log, api.url);
+    expectCleanPage(person.log);
+    await screenshot(person.page, `web2-${name}`);
+  }
+
+  /** A table read as the person sees it: header texts, then each row's texts (row header first). */
+  async function readTable(table: Locator): Promise<{ headers: string[]; rows: string[][]; totals: string[] }> {
+    const headers = (await table.locator('thead th').allInnerTexts()).map((t) => t.trim());
+    const rows: string[][] = [];
+    for (const row of await table.locator('tbody tr').all()) rows.push((await row.locator('th, td').allInnerTexts()).map((t) => t.trim()));
+    const totals = (await table.locator('tfoot tr').first().locator('th, td').allInnerTexts()).map((t) => t.trim());
+    return { headers, rows, totals };
+  }
+
+  it('the dashboard shows 108 / 29 / 137 for 令和4年度 of the previous plan, per policy in the plan’s form, with charts', async () => {
+    const person = await as('secretariat', '/dashboard');
+    const { page } = person;
+    await page.getByLabel('計画').selectOption({ label: STAGE3 });
+    await page.getByLabel('年度').selectOption({ label: '令和4年度' });
+    const table = page.getByRole('table', { name: '令和4年度 方針別の進捗状況（件）' });
+    await table.waitFor();
+    const { headers, rows, totals } = await readTable(table);
+    expect(headers).toEqual(['方針', '計画通り進捗', '一部変更・遅れ', '合計']);
+    expect(totals).toEqual(['合計', '108', '29', '137']);
+    // The policies' rows add up to the totals, and each row to its own 合計.
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const r of rows) {
+      expect(r[0]).toMatch(/^方針\d+ /);
+      expect(Number(r[1]) + Number(r[2])).toBe(Number(r[3]));
+    }
+    expect([1, 2, 3].map((c) => rows.reduce((sum, r) => sum + Number(r[c]), 0))).toEqual([108, 29, 137]);
+
+    // Per bureau the same totals.
+    const units = await readTable(page.getByRole('table', { name: '令和4年度 所管局・区別の進捗状況（件）' }));
+    expect(units.totals).toEqual(['合計', '108', '29', '137']);
+
+    // The charts are drawn (ECharts, SVG) in the plan's colours, with a description for screen readers.
+    const chart = page.getByRole('img', { name: /^令和4年度の方針別の進捗状況。計画通り進捗108件、一部変更・遅れ29件、合計137件。$/ });
+    await chart.locator('svg').waitFor();
+    expect(await chart.locator('path[fill="#2E7D32"], path[fill="rgb(46,125,50)"]').count()).toBeGreaterThan(0);
+    // KPIs: a table with the grade, and a chart per indicator.
+    const kpiRows = await page.getByRole('table', { name: '検証指標の一覧' }).locator('tbody tr').allInnerTexts();
+    expect(kpiRows.length).toBeGreaterThan(0);
+    expect(kpiRows.every((r) => /[SABC—]$/.test(r.trim()))).toBe(true);
+    await page.getByRole('img', { name: /基準値.*目標|基準値.*上限/ }).first().locator('svg').waitFor();
+    await look(person, 'dashboard');
+  });
+
+  it('the dashboard at 375 px wide', async () => {
+    const person = await as('kenko.editor', '/dashboard', { width: 375, height: 800 });
+    await person.page.getByLabel('計画').selectOption({ label: STAGE3 });
+    await person.page.getByLabel('年度').selectOption({ label: '令和4年度' });
+    await person.page.getByRole('table', { name: '令和4年度 方針別の進捗状況（件）' }).waitFor();
+    await look(person, 'dashboard-375');
+  });
+});
