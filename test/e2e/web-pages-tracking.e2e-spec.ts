@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Locator, Page } from 'playwright-core';
-import { startApi, testConfig, type RunningApi } from '../support/apps.js';
+import type { INestApplicationContext } from '@nestjs/common';
+import { startApi, startWorker, testConfig, type RunningApi } from '../support/apps.js';
 import { axeViolations, expectCleanPage, expectSameOrigin, openBrowser, screenshot, signInContext, type TestBrowser, type TestPage } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -16,15 +17,21 @@ describe('the web pages: dashboard and tracking', () => {
   let db: TestDatabase;
   let api: RunningApi;
   let browser: TestBrowser;
+  let worker: INestApplicationContext;
+  let stage3: string;
   const opened: TestPage[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase({ demo: true });
-    api = await startApi(testConfig(db.url));
+    const config = testConfig(db.url);
+    api = await startApi(config);
+    worker = await startWorker(config);
     browser = await openBrowser();
+    stage3 = (await db.query(`SELECT id FROM plan WHERE code = 'kaikaku-stage3'`))[0].id;
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
+    await worker?.close();
     await api?.close();
     await db?.drop();
   });
@@ -102,5 +109,76 @@ describe('the web pages: dashboard and tracking', () => {
     await person.page.getByLabel('年度').selectOption({ label: '令和4年度' });
     await person.page.getByRole('table', { name: '令和4年度 方針別の進捗状況（件）' }).waitFor();
     await look(person, 'dashboard-375');
+  });
+
+  it('a bureau enters the year’s progress on one screen, the secretariat confirms one and returns one, the bureau is told, the dashboard recounts', async () => {
+    // 健康福祉局's editor opens the bulk screen for 令和5年度 of the previous plan.
+    const editor = await as('kenko.editor', `/tracking/bulk?plan=${stage3}&year=2023`);
+    let page = editor.page;
+    const table = page.getByRole('table', { name: '健康福祉局の取組（令和5年度）' });
+    await table.waitFor();
+    const rows = table.locator('tbody tr');
+    expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    const [first, second] = [(await rows.nth(0).locator('th').innerText()).trim(), (await rows.nth(1).locator('th').innerText()).trim()];
+    const [a, b] = [first.split(' ')[0], second.split(' ')[0]];
+    await look(editor, 'tracking-bulk');
+
+    // One on track; one 一部変更・遅れ without a reason → the error is shown at that row's reason.
+    await page.getByLabel(`${a}の進捗状況`).selectOption({ label: '計画通り進捗' });
+    await page.getByLabel(`${b}の進捗状況`).selectOption({ label: '一部変更・遅れ' });
+    await page.getByRole('button', { name: '下書きを保存' }).click();
+    await page.getByText('1件を保存しました。1件は保存できませんでした。').waitFor();
+    const reason = page.getByLabel(`${b}の理由`);
+    expect(await reason.getAttribute('aria-invalid')).toBe('true');
+    await expect(page.getByRole('row', { name: new RegExp(b) }).getByText('＊一部変更・遅れのときは理由を入力してください。').isVisible()).resolves.toBe(true);
+    expect(await page.getByLabel(`${a}の理由`).getAttribute('aria-invalid')).toBeNull();
+    await screenshot(page, 'web2-tracking-bulk-error');
+    // With the reason it saves; then both go to the secretariat.
+    await reason.fill('関係機関との調整に時間を要したため');
+    await page.getByRole('button', { name: '下書きを保存' }).click();
+    await page.getByText('1件を下書きとして保存しました。').waitFor();
+    await page.getByRole('button', { name: 'まとめて提出（2件）' }).click();
+    await page.getByText('2件を事務局に提出しました。').waitFor();
+    expect(await rows.nth(0).getByText('提出済').count()).toBe(1);
+    expect(await rows.nth(1).getByText('提出済').count()).toBe(1);
+
+    // The secretariat finds them by unit, confirms the first and returns the second with a comment.
+    const secretariat = await as('secretariat', `/tracking?plan=${stage3}`);
+    page = secretariat.page;
+    await page.getByLabel('所管').selectOption({ label: '健康福祉局' });
+    await page.getByRole('table', { name: /^取組の一覧/ }).getByRole('link', { name: first.slice(a.length + 1) }).click();
+    await page.getByRole('button', { name: '令和5年度の進捗を確認' }).click();
+    await page.getByRole('row', { name: /令和5年度/ }).getByText('確認済').waitFor();
+    await look(secretariat, 'tracking-initiative');
+    await page.goBack();
+    await page.getByRole('table', { name: /^取組の一覧/ }).getByRole('link', { name: second.slice(b.length + 1) }).click();
+    await page.getByRole('button', { name: '差戻し', exact: true }).click();
+    await page.getByLabel('差戻しの理由').fill('遅れの見通し（いつまでに実施するか）を書いてください');
+    await page.getByRole('button', { name: '差戻しを確定' }).click();
+    await page.getByRole('row', { name: /令和5年度/ }).getByText('作成中').waitFor();
+    await look(secretariat, 'tracking-initiative-returned');
+    await page.goBack();
+    await page.getByRole('table', { name: /^取組の一覧/ }).waitFor();
+    await look(secretariat, 'tracking-list');
+
+    // The editor is told (the worker delivers the notification), with the comment.
+    await editor.page.goto('/notifications');
+    const told = editor.page.getByText(/遅れの見通し（いつまでに実施するか）を書いてください/).first();
+    for (let i = 0; i < 60 && !(await told.isVisible()); i++) {
+      await editor.page.waitForTimeout(500);
+      await editor.page.reload();
+      await settled(editor.page);
+    }
+    await told.waitFor();
+
+    // After the recount the dashboard counts the confirmed one for 令和5年度.
+    await page.goto(`/dashboard?plan=${stage3}&year=2023`);
+    const totals = page.getByRole('table', { name: '令和5年度 方針別の進捗状況（件）' }).locator('tfoot tr');
+    for (let i = 0; i < 60 && (await totals.innerText().catch(() => '')).replace(/\s+/g, ' ').trim() !== '合計 1 0 1'; i++) {
+      await page.waitForTimeout(500);
+      await page.reload();
+      await settled(page);
+    }
+    expect((await totals.innerText()).replace(/\s+/g, ' ').trim()).toBe('合計 1 0 1');
   });
 });

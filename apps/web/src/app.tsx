@@ -16,6 +16,10 @@ import { MeetingsPage } from './meetings/meetings-page';
 import { ProposalEditPage, ProposalNewPage } from './proposals/proposal-form-page';
 import { ProposalPage } from './proposals/proposal-page';
 import { ProposalsPage } from './proposals/proposals-page';
+import { BulkEntryPage } from './tracking/bulk-entry-page';
+import { InitiativeListPage } from './tracking/initiative-list-page';
+import { InitiativePage } from './tracking/initiative-page';
+import { ReportRedirect } from './tracking/report-redirect';
 import { Layout } from './ui/layout';
 import { Loading } from './ui/page';
 import { ProblemPage } from './ui/problem';
@@ -62,6 +66,10 @@ const router = createBrowserRouter([
           </Suspense>
         ),
       },
+      { path: 'initiatives/:id', element: <InitiativePage /> },
+      { path: 'tracking', element: <InitiativeListPage /> },
+      { path: 'tracking/bulk', element: <BulkEntryPage /> },
+      { path: 'progress-reports/:id', element: <ReportRedirect /> },
       {
         path: 'dashboard',
         element: (

@@ -70,6 +70,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in from a browser: answers an access token and sets the refresh cookie
+         * @description Same limits and security log as POST /auth/token. Sets `kaikaku_refresh` (HttpOnly, SameSite=Strict, Path=/api/v1/auth/session).
+         */
+        post: operations["session_start"];
+        /**
+         * Sign out of the browser session: revokes it and clears the refresh cookie
+         * @description Reads the `kaikaku_refresh` cookie.
+         */
+        delete: operations["session_end"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/session/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new access token for the browser session (no body: the refresh cookie); the cookie is rotated
+         * @description Reads the `kaikaku_refresh` cookie that the browser sends by itself. Presenting a refresh token that was already rotated revokes the whole session (every token of that sign-in) and is logged as session.reuse_detected.
+         */
+        post: operations["session_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -629,6 +673,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed checkpoints of the audit log, latest first */
+        get: operations["audit_list"];
+        put?: never;
+        /** Sign a checkpoint of the audit log now (the worker also signs one daily) */
+        post: operations["audit_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/checkpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A checkpoint as a file to keep outside the database; `npm run cli -- audit:verify --checkpoint FILE` checks the log against it */
+        get: operations["audit_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/deadlines": {
         parameters: {
             query?: never;
@@ -653,7 +732,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your deadlines as an iCalendar feed (all-day events with alarms); ?token= from POST /me/calendar-feed */
+        /** Your deadlines as an iCalendar feed (all-day events, alarms at 09:00 JST the day before and on the day; links to the web pages); ?token= from POST /me/calendar-feed */
         get: operations["deadlines_feed"];
         put?: never;
         post?: never;
@@ -1247,6 +1326,67 @@ export interface components {
         AgendaDto: {
             proposalIds: string[];
         };
+        BrokenEntryDto: {
+            seq: number;
+            /** @description the entry’s id (empty when the chain head itself disagrees) */
+            id: string;
+            problem: string;
+        };
+        VerifyResultDto: {
+            ok: boolean;
+            /** @description entries checked */
+            entries: number;
+            /** @description when ok: the last sequence number */
+            lastSeq?: number;
+            /** @description when not ok: the first broken entry */
+            brokenAt?: components["schemas"]["BrokenEntryDto"];
+        };
+        CheckpointDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example kaikaku-audit-checkpoint/v1 */
+            format: string;
+            /** @description the last audit entry the checkpoint covers */
+            seq: number;
+            /** @description hex SHA-256 chain hash of entry `seq` */
+            headHash: string;
+            /** Format: date-time */
+            signedAt: string;
+            /** @description first 8 bytes (hex) of the SHA-256 of the signing key’s SPKI */
+            keyId: string;
+            /** @enum {string} */
+            reason: "scheduled" | "on_demand";
+            /** @description base64 Ed25519 signature over the canonical JSON of format, seq, headHash, signedAt, keyId */
+            signature: string;
+        };
+        CheckpointPageDto: {
+            items: components["schemas"]["CheckpointDto"][];
+            total: number;
+            page: number;
+            pageSize: number;
+        };
+        CheckpointFileDto: {
+            /** Format: uuid */
+            id: string;
+            /** @example kaikaku-audit-checkpoint/v1 */
+            format: string;
+            /** @description the last audit entry the checkpoint covers */
+            seq: number;
+            /** @description hex SHA-256 chain hash of entry `seq` */
+            headHash: string;
+            /** Format: date-time */
+            signedAt: string;
+            /** @description first 8 bytes (hex) of the SHA-256 of the signing key’s SPKI */
+            keyId: string;
+            /** @enum {string} */
+            reason: "scheduled" | "on_demand";
+            /** @description base64 Ed25519 signature over the canonical JSON of format, seq, headHash, signedAt, keyId */
+            signature: string;
+            /** @description SPKI PEM of the signing key (for reference; verification trusts the key it is given) */
+            publicKey: string;
+            /** @description base64 of the content hashes (32 bytes each) of entries 1…seq, to name a changed entry */
+            contentHashes: string;
+        };
         UpdateNotificationSettingsDto: {
             emailEnabled?: boolean;
             inAppEnabled?: boolean;
@@ -1346,7 +1486,7 @@ export interface components {
             /** @example 5.2 */
             targetValue: number;
             /**
-             * @description grading rule: relative band around the baseline graded B (default ±10 %)
+             * @description grading rule: achievement within ±band×100 points of the baseline is B (default 0.1: ±10 points); for a ceiling, over it by at most band (relative) is B
              * @example 0.1
              */
             gradingBand?: number;
@@ -1379,7 +1519,7 @@ export interface components {
          * @description stable; clients branch on it
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
+        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "AUDIT_CHECKPOINT_MISMATCH" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
         FieldErrorResponse: {
             /**
              * @description path of the field, e.g. `schedule[2].fiscalYear`
@@ -1529,6 +1669,106 @@ export interface operations {
             };
             /** @description too many attempts for this username or address (RATE_LIMITED, Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    session_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    /** @description kaikaku_refresh=…; HttpOnly; SameSite=Strict; Path=/api/v1/auth/session */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTokenResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description wrong username or password, or a disabled account (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many attempts for this username or address (RATE_LIMITED, Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    session_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description signed out (also when there was no session) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    session_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description a new kaikaku_refresh */
+                    "Set-Cookie"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessTokenResponse"];
+                };
+            };
+            /** @description no cookie, or the session expired, was signed out, revoked, reused or its user disabled (UNAUTHENTICATED) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2127,7 +2367,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                kind?: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed";
+                kind?: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected";
                 username?: string;
                 userId?: string;
             };
@@ -3575,6 +3815,10 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 planId?: string;
+                policyId?: string;
+                themeId?: string;
+                /** @description the owning unit (所管) */
+                orgUnitId?: string;
             };
             header?: never;
             path?: never;
@@ -3642,6 +3886,148 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifyResultDto"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    audit_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointPageDto"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    audit_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointDto"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    audit_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointFileDto"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {

@@ -87,6 +87,11 @@ export function Layout() {
               </NavLink>
             </li>
             <li>
+              <NavLink to="/tracking" className={navLink}>
+                進捗
+              </NavLink>
+            </li>
+            <li>
               <NavLink to="/dashboard" className={navLink}>
                 ダッシュボード
               </NavLink>
