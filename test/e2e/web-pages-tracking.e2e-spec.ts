@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Locator, Page } from 'playwright-core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { startApi, startWorker, testConfig, type RunningApi } from '../support/apps.js';
-import { axeViolations, expectCleanPage, expectSameOrigin, openBrowser, screenshot, signInContext, type TestBrowser, type TestPage } from '../support/browser.js';
+import { axeViolations, SCREENSHOT_DIR, expectCleanPage, expectSameOrigin, openBrowser, screenshot, signInContext, type TestBrowser, type TestPage } from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 /**
@@ -11,6 +14,27 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
  * page is checked with axe, saved as a screenshot at 1280×800 and at 375 px wide
  * (`npm run screenshots` runs this file with the other web-pages files).
  */
+/** RFC 4180 records (quoted fields with "" and line breaks). */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') record.push(field), (field = '');
+    else if (c === '\n') record.push(field.replace(/\r$/, '')), records.push(record), (record = []), (field = '');
+    else field += c;
+  }
+  if (field || record.length) records.push([...record, field]);
+  return records;
+}
+
 const STAGE3 = '市役所改革プラン（第3ステージ）【デモデータ】';
 
 describe('the web pages: dashboard and tracking', () => {
@@ -56,8 +80,16 @@ describe('the web pages: dashboard and tracking', () => {
     await settled(person.page);
     expect(await axeViolations(person.page)).toEqual([]);
     expectSameOrigin(person.log, api.url);
-    expectCleanPage(person.log);
+    // An answered 4xx (a rejected import file) is logged by Chromium as "Failed to load resource": the page's expected answer, not a fault.
+    expectCleanPage({ ...person.log, consoleErrors: person.log.consoleErrors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e)) });
     await screenshot(person.page, `web2-${name}`);
+    // And as a phone shows it (375 px wide), then back.
+    const size = person.page.viewportSize();
+    if (size && size.width > 375) {
+      await person.page.setViewportSize({ width: 375, height: 800 });
+      await screenshot(person.page, `web2-${name}-375`);
+      await person.page.setViewportSize(size);
+    }
   }
 
   /** A table read as the person sees it: header texts, then each row's texts (row header first). */
@@ -72,8 +104,8 @@ describe('the web pages: dashboard and tracking', () => {
   it('the dashboard shows 108 / 29 / 137 for 令和4年度 of the previous plan, per policy in the plan’s form, with charts', async () => {
     const person = await as('secretariat', '/dashboard');
     const { page } = person;
-    await page.getByLabel('計画').selectOption({ label: STAGE3 });
-    await page.getByLabel('年度').selectOption({ label: '令和4年度' });
+    await page.getByLabel('計画', { exact: true }).selectOption({ label: STAGE3 });
+    await page.getByLabel('年度', { exact: true }).selectOption({ label: '令和4年度' });
     const table = page.getByRole('table', { name: '令和4年度 方針別の進捗状況（件）' });
     await table.waitFor();
     const { headers, rows, totals } = await readTable(table);
@@ -101,12 +133,14 @@ describe('the web pages: dashboard and tracking', () => {
     expect(kpiRows.every((r) => /[SABC—]$/.test(r.trim()))).toBe(true);
     await page.getByRole('img', { name: /基準値.*目標|基準値.*上限/ }).first().locator('svg').waitFor();
     await look(person, 'dashboard');
+    // The README's picture: the top of the page (the tables and the policy chart).
+    await person.page.screenshot({ path: join(SCREENSHOT_DIR, 'web2-dashboard-top.png'), clip: { x: 0, y: 0, width: 1280, height: 1100 } });
   });
 
   it('the dashboard at 375 px wide', async () => {
     const person = await as('kenko.editor', '/dashboard', { width: 375, height: 800 });
-    await person.page.getByLabel('計画').selectOption({ label: STAGE3 });
-    await person.page.getByLabel('年度').selectOption({ label: '令和4年度' });
+    await person.page.getByLabel('計画', { exact: true }).selectOption({ label: STAGE3 });
+    await person.page.getByLabel('年度', { exact: true }).selectOption({ label: '令和4年度' });
     await person.page.getByRole('table', { name: '令和4年度 方針別の進捗状況（件）' }).waitFor();
     await look(person, 'dashboard-375');
   });
@@ -180,5 +214,65 @@ describe('the web pages: dashboard and tracking', () => {
       await settled(page);
     }
     expect((await totals.innerText()).replace(/\s+/g, ' ').trim()).toBe('合計 1 0 1');
+  });
+
+  it('the council report for 令和4年度 downloads as xlsx and CSV through the page, with the page’s totals', async () => {
+    const person = await as('secretariat', `/reports?plan=${stage3}&year=2022`);
+    const { page } = person;
+    const summary = page.getByRole('table', { name: '令和4年度 市議会報告の集計（件）' });
+    await summary.waitFor();
+    const shown = await readTable(summary);
+    expect(shown.totals).toEqual(['合計', '108', '29', '137']);
+    await look(person, 'council-report');
+
+    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Excel（xlsx）をダウンロード' }).click()]);
+    expect(xlsx.suggestedFilename()).toBe('council-report-kaikaku-stage3-2022.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(readFileSync((await xlsx.path())!) as unknown as ArrayBuffer);
+    const found: string[][] = [];
+    for (const sheet of workbook.worksheets)
+      sheet.eachRow((row) => {
+        const values = (row.values as unknown[]).slice(1).map((v) => String((v as { result?: unknown })?.result ?? v ?? ''));
+        if (values[0] === '合計') found.push(values);
+      });
+    expect(found[0]).toEqual(['合計', '108', '29', '137']);
+
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSVをダウンロード' }).click()]);
+    expect(csv.suggestedFilename()).toBe('council-report-kaikaku-stage3-2022.csv');
+    // One row per initiative: the statuses counted give the same totals.
+    const [header, ...records] = parseCsv(readFileSync((await csv.path())!, 'utf8').replace(/^\uFEFF/, ''));
+    const status = header.indexOf('進捗状況');
+    expect(status).toBeGreaterThan(0);
+    const count = (label: string) => records.filter((r) => r[status] === label).length;
+    expect([count('計画通り進捗'), count('一部変更・遅れ'), records.length]).toEqual([108, 29, 137]);
+  });
+
+  it('an import with a bad row shows (row, column, problem) and writes nothing; the good file is checked, then applied', async () => {
+    const person = await as('secretariat', '/imports');
+    const { page } = person;
+    const reports2021 = async () => (await db.query(`SELECT count(*)::int AS n FROM progress_report WHERE plan_id = $1 AND fiscal_year = 2021`, [stage3]))[0].n as number;
+    expect(await reports2021()).toBe(0);
+    await page.getByLabel('計画', { exact: true }).selectOption({ label: STAGE3 });
+    await page.getByLabel('取り込む内容').selectOption({ label: '進捗報告' });
+    const file = (body: string) => ({ name: 'progress-2021.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF取組番号,年度,進捗状況,理由\r\n${body}`, 'utf8') });
+    await page.getByLabel(/^ファイル（CSV/).setInputFiles(file('1-02,令和3年度,計画通り進捗,\r\n1-03,令和3年度,順調,\r\n'));
+    await page.getByRole('button', { name: '内容を確認（まだ取り込みません）' }).click();
+    const problems = page.getByRole('table', { name: 'ファイルの問題（1件）' });
+    await problems.waitFor();
+    const [row] = await problems.locator('tbody tr').all();
+    const cells = (await row.locator('th, td').allInnerTexts()).map((t) => t.trim());
+    expect(cells.slice(0, 2)).toEqual(['3', '進捗状況']);
+    expect(cells[2]).not.toBe('');
+    await look(person, 'imports-errors');
+    expect(await reports2021()).toBe(0);
+
+    await page.getByLabel(/^ファイル（CSV/).setInputFiles(file('1-02,令和3年度,計画通り進捗,\r\n1-03,令和3年度,一部変更・遅れ,資材の納期が遅れたため\r\n'));
+    await page.getByRole('button', { name: '内容を確認（まだ取り込みません）' }).click();
+    await page.getByText('2行を確認しました。問題はありません。').waitFor();
+    expect(await reports2021()).toBe(0);
+    await look(person, 'imports-checked');
+    await page.getByRole('button', { name: '2行を取り込む' }).click();
+    await page.getByText(/^2行を取り込みました/).waitFor();
+    expect(await reports2021()).toBe(2);
   });
 });

@@ -16,6 +16,8 @@ import { MeetingsPage } from './meetings/meetings-page';
 import { ProposalEditPage, ProposalNewPage } from './proposals/proposal-form-page';
 import { ProposalPage } from './proposals/proposal-page';
 import { ProposalsPage } from './proposals/proposals-page';
+import { ImportsPage } from './imports/imports-page';
+import { CouncilReportPage } from './reports/council-report-page';
 import { BulkEntryPage } from './tracking/bulk-entry-page';
 import { InitiativeListPage } from './tracking/initiative-list-page';
 import { InitiativePage } from './tracking/initiative-page';
@@ -70,6 +72,8 @@ const router = createBrowserRouter([
       { path: 'tracking', element: <InitiativeListPage /> },
       { path: 'tracking/bulk', element: <BulkEntryPage /> },
       { path: 'progress-reports/:id', element: <ReportRedirect /> },
+      { path: 'reports', element: <CouncilReportPage /> },
+      { path: 'imports', element: <ImportsPage /> },
       {
         path: 'dashboard',
         element: (
