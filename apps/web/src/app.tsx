@@ -16,6 +16,7 @@ import { MeetingsPage } from './meetings/meetings-page';
 import { ProposalEditPage, ProposalNewPage } from './proposals/proposal-form-page';
 import { ProposalPage } from './proposals/proposal-page';
 import { ProposalsPage } from './proposals/proposals-page';
+import { SettingsPage } from './admin/settings-page';
 import { ImportsPage } from './imports/imports-page';
 import { CouncilReportPage } from './reports/council-report-page';
 import { BulkEntryPage } from './tracking/bulk-entry-page';
@@ -74,6 +75,7 @@ const router = createBrowserRouter([
       { path: 'progress-reports/:id', element: <ReportRedirect /> },
       { path: 'reports', element: <CouncilReportPage /> },
       { path: 'imports', element: <ImportsPage /> },
+      { path: 'settings', element: <SettingsPage /> },
       {
         path: 'dashboard',
         element: (

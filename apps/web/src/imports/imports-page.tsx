@@ -153,7 +153,7 @@ export function ImportsPage() {
                             <th scope="row" className="px-3 py-2 font-normal tabular-nums">
                               {e.row}
                             </th>
-                            <td className="px-3 py-2">{e.column || '—'}</td>
+                            <td className="px-3 py-2 whitespace-nowrap">{e.column || '—'}</td>
                             <td className="px-3 py-2">{e.problem}</td>
                           </tr>
                         ))}

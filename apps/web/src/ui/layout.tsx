@@ -115,6 +115,11 @@ export function Layout() {
               </NavLink>
             </li>
             <li>
+              <NavLink to="/settings" className={navLink}>
+                管理
+              </NavLink>
+            </li>
+            <li>
               <NavLink to="/workflow" className={navLink}>
                 審議の流れ
               </NavLink>
