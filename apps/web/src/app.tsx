@@ -16,12 +16,21 @@ import { MeetingsPage } from './meetings/meetings-page';
 import { ProposalEditPage, ProposalNewPage } from './proposals/proposal-form-page';
 import { ProposalPage } from './proposals/proposal-page';
 import { ProposalsPage } from './proposals/proposals-page';
+import { SettingsPage } from './admin/settings-page';
+import { ImportsPage } from './imports/imports-page';
+import { CouncilReportPage } from './reports/council-report-page';
+import { BulkEntryPage } from './tracking/bulk-entry-page';
+import { InitiativeListPage } from './tracking/initiative-list-page';
+import { InitiativePage } from './tracking/initiative-page';
+import { ReportRedirect } from './tracking/report-redirect';
 import { Layout } from './ui/layout';
 import { Loading } from './ui/page';
 import { ProblemPage } from './ui/problem';
 
 // Mermaid is large: its page (and only its page) loads it.
 const WorkflowPage = lazy(() => import('./workflows/workflow-page'));
+// ECharts likewise: the dashboard's chunk (and its charts' own chunk) only.
+const DashboardPage = lazy(() => import('./dashboard/dashboard-page'));
 
 const queries = new QueryClient({
   defaultOptions: {
@@ -57,6 +66,21 @@ const router = createBrowserRouter([
         element: (
           <Suspense fallback={<Loading />}>
             <WorkflowPage />
+          </Suspense>
+        ),
+      },
+      { path: 'initiatives/:id', element: <InitiativePage /> },
+      { path: 'tracking', element: <InitiativeListPage /> },
+      { path: 'tracking/bulk', element: <BulkEntryPage /> },
+      { path: 'progress-reports/:id', element: <ReportRedirect /> },
+      { path: 'reports', element: <CouncilReportPage /> },
+      { path: 'imports', element: <ImportsPage /> },
+      { path: 'settings', element: <SettingsPage /> },
+      {
+        path: 'dashboard',
+        element: (
+          <Suspense fallback={<Loading />}>
+            <DashboardPage />
           </Suspense>
         ),
       },

@@ -58,6 +58,10 @@ function view(r: any): InitiativeView {
 
 export interface InitiativeQuery extends PageQuery {
   planId?: string;
+  policyId?: string;
+  themeId?: string;
+  /** The owning unit (所管). */
+  orgUnitId?: string;
 }
 
 /**
@@ -105,7 +109,13 @@ export class InitiativesService {
 
   async list(query: InitiativeQuery): Promise<Page<InitiativeView>> {
     const params: unknown[] = [];
-    const where = query.planId ? `WHERE i.plan_id = $${params.push(query.planId)}` : '';
+    const filters = [
+      query.planId ? `i.plan_id = $${params.push(query.planId)}` : null,
+      query.policyId ? `i.policy_id = $${params.push(query.policyId)}` : null,
+      query.themeId ? `i.theme_id = $${params.push(query.themeId)}` : null,
+      query.orgUnitId ? `i.owning_unit_id = $${params.push(query.orgUnitId)}` : null,
+    ].filter(Boolean);
+    const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
     const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM initiative i ${where}`, params);
     const rows = await this.dataSource.query(`${SELECT} ${where} ORDER BY i.code LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
       ...params,

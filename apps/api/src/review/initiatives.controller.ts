@@ -8,6 +8,9 @@ import { ApiPage } from '../openapi/api-docs.js';
 
 class InitiativeQueryDto extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() planId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() policyId?: string;
+  @ApiPropertyOptional() @IsOptional() @IsUUID() themeId?: string;
+  @ApiPropertyOptional({ description: 'the owning unit (所管)' }) @IsOptional() @IsUUID() orgUnitId?: string;
 }
 
 @ApiTags('initiatives')

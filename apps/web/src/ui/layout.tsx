@@ -27,6 +27,7 @@ export function Layout() {
   const waiting = useWaitingProposals();
   const unread = notifications.data?.unread as number | undefined;
   const due = ((deadlines.data ?? []) as Array<{ status: string }>).filter((d) => d.status !== 'satisfied').length;
+  const isSecretariat = ((me.data?.grants ?? []) as Array<{ role: string }>).some((g) => g.role === 'secretariat');
   const roles = [...new Set(((me.data?.grants ?? []) as Array<{ role: string }>).map((g) => ROLE_LABELS[g.role] ?? g.role))];
 
   return (
@@ -87,8 +88,35 @@ export function Layout() {
               </NavLink>
             </li>
             <li>
+              <NavLink to="/tracking" className={navLink}>
+                進捗
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/dashboard" className={navLink}>
+                ダッシュボード
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/reports" className={navLink}>
+                市議会報告
+              </NavLink>
+            </li>
+            {isSecretariat && (
+              <li>
+                <NavLink to="/imports" className={navLink}>
+                  取込
+                </NavLink>
+              </li>
+            )}
+            <li>
               <NavLink to="/initiatives" className={navLink}>
                 取組
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/settings" className={navLink}>
+                管理
               </NavLink>
             </li>
             <li>

@@ -1,0 +1,339 @@
+import { useMemo, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { answer, api } from '../api/client';
+import { Badge } from '../ui/badge';
+import { Button } from '../ui/button';
+import { InstantText } from '../ui/date-text';
+import { SelectField, TextField } from '../ui/field';
+import { Loaded, PageTitle, Section } from '../ui/page';
+import { Chart } from './chart';
+import { ScrollBox } from './scroll-box';
+import type { EChartsOption } from './echarts';
+import { PlanYearPicker, usePlanYear } from './plan-year-picker';
+import { RollupTable } from './rollup-table';
+import { DIRECTION_LABELS, formatValue, type IndicatorView, type RollupView } from './tracking-types';
+import { useMe } from '../auth/me';
+import { useAction } from '../workflows/use-action';
+import { ProblemAlert } from '../ui/problem';
+
+function useRollup(planId: string | undefined, fiscalYear: number | undefined, by: 'policy' | 'orgUnit') {
+  return useQuery({
+    queryKey: ['rollups', planId, fiscalYear, by],
+    enabled: Boolean(planId && fiscalYear),
+    queryFn: async () => (await answer(api.GET('/api/v1/rollups/progress', { params: { query: { planId, fiscalYear: fiscalYear!, by } } }))) as RollupView,
+  });
+}
+
+/** Black or white, whichever reads on the colour (WCAG relative luminance). */
+function inkOn(hex: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  const l = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  return (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? '#000000' : '#FFFFFF';
+}
+
+/** A stacked bar per row in the scale's colours: how each policy (or bureau) stands. */
+function rollupChart(rollup: RollupView, rowHeader: string): EChartsOption {
+  const rows = [...(rollup.rows ?? [])].reverse();
+  return {
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    legend: { top: 0 },
+    grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', data: rows.map((r) => (rowHeader === '方針' ? `方針${r.key.code}` : r.key.label)) },
+    series: rollup.scale.map((s) => ({
+      name: s.labelJa,
+      type: 'bar',
+      stack: 'total',
+      color: s.colour,
+      label: { show: true, color: inkOn(s.colour), formatter: ({ value }: { value: number }) => (value ? String(value) : '') },
+      data: rows.map((r) => r.counts[s.code] ?? 0),
+    })),
+  };
+}
+
+function RollupSection({ rollup, by }: { rollup: RollupView; by: 'policy' | 'orgUnit' }) {
+  const rowHeader = by === 'policy' ? '方針' : '所管局・区';
+  const option = useMemo(() => rollupChart(rollup, rowHeader), [rollup, rowHeader]);
+  const summary = `${rollup.fiscalYearLabel}の${rowHeader}別の進捗状況。` + rollup.scale.map((s) => `${s.labelJa}${rollup.totals[s.code] ?? 0}件`).join('、') + `、合計${rollup.total}件。`;
+  return (
+    <>
+      <RollupTable rollup={rollup} caption={`${rollup.fiscalYearLabel} ${rowHeader}別の進捗状況（件）`} rowHeader={rowHeader} />
+      {(rollup.rows ?? []).length > 0 && <Chart option={option} label={summary} height={Math.max(220, 48 * (rollup.rows ?? []).length + 80)} />}
+    </>
+  );
+}
+
+const GRADE_STYLE: Record<string, string> = { S: 'adopted', A: 'submitted', B: 'pending', C: 'overdue' };
+
+/** Baseline → actuals → target for one indicator; a ceiling is drawn as the limit it must stay under. */
+function indicatorChart(i: IndicatorView): EChartsOption {
+  const years: number[] = [];
+  for (let y = i.baseline.fiscalYear; y <= Math.max(i.target.fiscalYear, ...i.measurements.map((m) => m.fiscalYear)); y++) years.push(y);
+  const at = (y: number) => i.measurements.find((m) => m.fiscalYear === y)?.value ?? (y === i.baseline.fiscalYear ? i.baseline.value : null);
+  const labels = years.map((y) => yearShort(y));
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { left: 8, right: 72, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: 'category', data: labels },
+    yAxis: { type: 'value', scale: true, name: i.unit },
+    series: [
+      {
+        name: '実績',
+        type: 'line',
+        color: '#0031D8',
+        connectNulls: true,
+        data: years.map(at),
+        markLine: {
+          symbol: 'none',
+          lineStyle: { type: i.direction === 'ceiling' ? 'solid' : 'dashed', color: i.direction === 'ceiling' ? '#EC0000' : '#1A1A1C', width: 2 },
+          label: { formatter: i.direction === 'ceiling' ? '上限' : '目標', color: '#1A1A1C' },
+          data: [{ yAxis: i.target.value }],
+        },
+      },
+      {
+        name: '目標',
+        type: 'line',
+        color: '#1A1A1C',
+        symbol: 'diamond',
+        symbolSize: 10,
+        lineStyle: { type: 'dotted' },
+        data: years.map((y) => (y === i.target.fiscalYear ? i.target.value : y === i.baseline.fiscalYear ? i.baseline.value : null)),
+        connectNulls: true,
+      },
+    ],
+  };
+}
+
+/** 令和4年度 → R4 (axis labels must be short at 375 px). */
+const yearShort = (y: number) => (y >= 2019 ? `R${y - 2018}` : `H${y - 1988}`);
+
+function IndicatorCard({ i }: { i: IndicatorView }) {
+  const option = useMemo(() => indicatorChart(i), [i]);
+  const label = `${i.name}：基準値${formatValue(i.baseline.value, i.decimals)}${i.unit}（${i.baseline.label}）、` +
+    (i.actual ? `実績${formatValue(i.actual.value, i.decimals)}${i.unit}（${i.actual.label}）、` : '実績なし、') +
+    `${i.direction === 'ceiling' ? '上限' : '目標'}${formatValue(i.target.value, i.decimals)}${i.unit}（${i.target.label}）。`;
+  return (
+    <article className="flex flex-col gap-2 rounded-8 border border-solid-gray-200 p-4" aria-labelledby={`kpi-${i.id}`}>
+      <div className="flex items-start justify-between gap-3">
+        <h3 id={`kpi-${i.id}`} className="text-std-17B-170">
+          {i.name}
+        </h3>
+        {i.grade && <Badge state={GRADE_STYLE[i.grade]} label={`評価 ${i.grade}`} />}
+      </div>
+      <p className="text-dns-14N-130 text-solid-gray-700">
+        {DIRECTION_LABELS[i.direction]}・達成率 {i.achievementRate === null ? '—' : `${i.achievementRate}%`}
+      </p>
+      <Chart option={option} label={label} height={220} />
+    </article>
+  );
+}
+
+function Indicators({ planId, year }: { planId: string; year: number }) {
+  const indicators = useQuery({
+    queryKey: ['indicators', planId],
+    queryFn: () => answer(api.GET('/api/v1/indicators', { params: { query: { planId, pageSize: 50 } } })),
+  });
+  return (
+    <Loaded query={indicators}>
+      {(page) => {
+        const items = page.items as IndicatorView[];
+        if (items.length === 0) return <p className="text-std-16N-170">この計画には検証指標がありません。</p>;
+        return (
+          <>
+            <p className="text-dns-16N-130 text-solid-gray-700">
+              評価は達成率によります（S：目標達成、A：前進、B：横ばい、C：後退）。{year && '実績は最新の年度の値です。'}
+            </p>
+            <ScrollBox label="検証指標の一覧">
+              <table className="w-full border-collapse text-left text-dns-16N-130">
+                <caption className="mb-2 text-left text-std-18B-160">検証指標の一覧</caption>
+                <thead>
+                  <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
+                    {['指標', '基準値', '実績', '目標', '達成率', '評価'].map((h) => (
+                      <th key={h} scope="col" className="px-3 py-2 text-dns-16B-130">
+                        {h}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((i) => (
+                    <tr key={i.id} className="border-b border-solid-gray-200">
+                      <th scope="row" className="px-3 py-2 font-normal">
+                        {i.name}
+                      </th>
+                      <td className="px-3 py-2">{`${formatValue(i.baseline.value, i.decimals)}${i.unit}（${i.baseline.label}）`}</td>
+                      <td className="px-3 py-2">{i.actual ? `${formatValue(i.actual.value, i.decimals)}${i.unit}（${i.actual.label}）` : '—'}</td>
+                      <td className="px-3 py-2">{`${i.direction === 'ceiling' ? '上限 ' : ''}${formatValue(i.target.value, i.decimals)}${i.unit}（${i.target.label}）`}</td>
+                      <td className="px-3 py-2 tabular-nums">{i.achievementRate === null ? '—' : `${i.achievementRate}%`}</td>
+                      <td className="px-3 py-2">{i.grade ?? '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </ScrollBox>
+            <div className="grid gap-4 lg:grid-cols-2">
+              {items.map((i) => (
+                <IndicatorCard key={i.id} i={i} />
+              ))}
+            </div>
+          </>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+interface SnapshotSummary {
+  id: string;
+  fiscalYear: number;
+  fiscalYearLabel: string;
+  title: string;
+  takenAt: string;
+}
+interface Comparison {
+  changes: Array<{ code: string; title: string; from: { label: string | null } | null; to: { label: string | null } | null; reason: string }>;
+}
+
+/** Snapshots frozen for the council, and what moved between two of them. */
+function Snapshots({ planId, year }: { planId: string; year: number }) {
+  const me = useMe();
+  const isSecretariat = ((me.data?.grants ?? []) as Array<{ role: string }>).some((g) => g.role === 'secretariat');
+  const snapshots = useQuery({
+    queryKey: ['snapshots', planId],
+    queryFn: async () => (await answer(api.GET('/api/v1/rollups/snapshots', { params: { query: { planId } } }))) as SnapshotSummary[],
+  });
+  const [title, setTitle] = useState('');
+  const take = useAction(
+    () => answer(api.POST('/api/v1/rollups/snapshots', { body: { planId, fiscalYear: year, title } })),
+    [['snapshots', planId]],
+  );
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const list = snapshots.data ?? [];
+  const a = from || list[1]?.id || '';
+  const b = to || list[0]?.id || '';
+  const compare = useQuery({
+    queryKey: ['snapshots', 'compare', a, b],
+    enabled: Boolean(a && b && a !== b),
+    queryFn: async () => (await answer(api.GET('/api/v1/rollups/snapshots/compare', { params: { query: { from: a, to: b } } }))) as Comparison,
+  });
+  const option = (s: SnapshotSummary) => (
+    <option key={s.id} value={s.id}>
+      {`${s.title}（${s.fiscalYearLabel}）`}
+    </option>
+  );
+  return (
+    <Loaded query={snapshots}>
+      {() => (
+        <>
+          {isSecretariat && (
+            <form
+              className="flex flex-wrap items-end gap-3"
+              onSubmit={(e) => {
+                e.preventDefault();
+                take.mutate(undefined, { onSuccess: () => setTitle('') });
+              }}
+            >
+              <div className="min-w-64 flex-1">
+                <TextField label="スナップショットの名前" value={title} onChange={(e) => setTitle(e.target.value)} required hint="この年度の集計と各取組の状況を、この時点のまま保存します。" />
+              </div>
+              <Button type="submit" disabled={take.isPending}>
+                スナップショットを保存
+              </Button>
+            </form>
+          )}
+          {take.error && <ProblemAlert error={take.error} />}
+          {list.length === 0 ? (
+            <p className="text-std-16N-170">スナップショットはまだありません。</p>
+          ) : (
+            <ul className="flex flex-col gap-1 text-dns-16N-130">
+              {list.map((s) => (
+                <li key={s.id}>
+                  {s.title}（{s.fiscalYearLabel}）・<InstantText value={s.takenAt} />
+                </li>
+              ))}
+            </ul>
+          )}
+          {list.length >= 2 && (
+            <>
+              <div className="grid gap-4 sm:grid-cols-2">
+                <SelectField label="比較元" value={a} onChange={(e) => setFrom(e.target.value)}>
+                  {list.map(option)}
+                </SelectField>
+                <SelectField label="比較先" value={b} onChange={(e) => setTo(e.target.value)}>
+                  {list.map(option)}
+                </SelectField>
+              </div>
+              {compare.data && (
+                <ScrollBox label="状況が変わった取組">
+                  <table className="w-full border-collapse text-left text-dns-16N-130">
+                    <caption className="mb-2 text-left text-std-18B-160">状況が変わった取組（{compare.data.changes.length}件）</caption>
+                    <thead>
+                      <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
+                        {['取組', '変更前', '変更後', '理由'].map((h) => (
+                          <th key={h} scope="col" className="px-3 py-2 text-dns-16B-130">
+                            {h}
+                          </th>
+                        ))}
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {compare.data.changes.map((c) => (
+                        <tr key={c.code} className="border-b border-solid-gray-200">
+                          <th scope="row" className="px-3 py-2 font-normal">
+                            {c.code} {c.title}
+                          </th>
+                          <td className="px-3 py-2">{c.from?.label ?? '（なし）'}</td>
+                          <td className="px-3 py-2">{c.to?.label ?? '（なし）'}</td>
+                          <td className="px-3 py-2 whitespace-pre-wrap">{c.reason || '—'}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </ScrollBox>
+              )}
+            </>
+          )}
+        </>
+      )}
+    </Loaded>
+  );
+}
+
+/** ダッシュボード: how the plan's initiatives stand in a fiscal year, per policy and per bureau, and the KPIs. */
+export default function DashboardPage() {
+  const state = usePlanYear();
+  const { plan, year } = state;
+  const byPolicy = useRollup(plan?.id, year, 'policy');
+  const byUnit = useRollup(plan?.id, year, 'orgUnit');
+  return (
+    <>
+      <PageTitle title="ダッシュボード">ダッシュボード</PageTitle>
+      <PlanYearPicker state={state} />
+      <div className="flex flex-col gap-6">
+        <Section title="方針別の進捗状況" id="by-policy">
+          <Loaded query={byPolicy}>{(r) => <RollupSection rollup={r} by="policy" />}</Loaded>
+          {byPolicy.data?.refreshedAt && (
+            <p className="text-dns-14N-130 text-solid-gray-700">
+              集計日時：<InstantText value={byPolicy.data.refreshedAt} />
+            </p>
+          )}
+        </Section>
+        <Section title="所管局・区別の進捗状況" id="by-unit">
+          <Loaded query={byUnit}>{(r) => <RollupSection rollup={r} by="orgUnit" />}</Loaded>
+        </Section>
+        <Section title="検証指標（KPI）" id="kpi">
+          {plan && year && <Indicators planId={plan.id} year={year} />}
+        </Section>
+        <Section title="スナップショットと比較" id="snapshots">
+          {plan && year && <Snapshots planId={plan.id} year={year} />}
+        </Section>
+      </div>
+    </>
+  );
+}
+

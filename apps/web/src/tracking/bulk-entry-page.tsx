@@ -1,0 +1,221 @@
+import { useState } from 'react';
+import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { answer, api, FROM_LAST_READ } from '../api/client';
+import { ApiProblem } from '../api/problem';
+import { useMe } from '../auth/me';
+import { PlanYearPicker, usePlanYear } from '../dashboard/plan-year-picker';
+import { ScrollBox } from '../dashboard/scroll-box';
+import { StateBadge } from '../ui/badge';
+import { Button, TextLink } from '../ui/button';
+import { fiscalYearLabel } from '../ui/dates';
+import { Loaded, PageTitle } from '../ui/page';
+import { Notice } from '../ui/problem';
+import { annualOf, needsReason, readReport, reportsKey, transitionReport, useScale, type InitiativeView, type ProgressReport } from './tracking-queries';
+
+interface Entry {
+  status: string;
+  reason: string;
+}
+
+const control =
+  'block w-full rounded-8 border border-solid-gray-600 bg-white px-3 py-2 text-std-16N-170 focus:outline-4 focus:outline-offset-2 focus:outline-black aria-[invalid=true]:border-2 aria-[invalid=true]:border-error-1';
+
+/**
+ * 進捗の一括入力: a bureau's editor sets the year's status of all its initiatives on one
+ * screen, saves them as drafts (each row's error beside it) and submits them together.
+ */
+export function BulkEntryPage() {
+  const me = useMe();
+  const state = usePlanYear();
+  const { plan, year } = state;
+  const unit = ((me.data?.grants ?? []) as Array<{ role: string; orgUnit: { id: string; nameJa: string } }>).find((g) => g.role === 'bureau_editor')?.orgUnit;
+  const scale = useScale(plan?.id);
+  const initiatives = useQuery({
+    queryKey: ['initiatives', 'tracking', plan?.id, '', '', unit?.id, 'bulk'],
+    enabled: Boolean(plan && unit),
+    queryFn: () => answer(api.GET('/api/v1/initiatives', { params: { query: { planId: plan!.id, orgUnitId: unit!.id, pageSize: 100 } } })),
+  });
+  const items = (initiatives.data?.items ?? []) as InitiativeView[];
+  const reports = useQueries({
+    queries: items.map((i) => ({
+      queryKey: reportsKey(i.id),
+      queryFn: async () => (await answer(api.GET('/api/v1/initiatives/{id}/progress-reports', { params: { path: { id: i.id } } }))) as ProgressReport[],
+    })),
+  });
+  const queries = useQueryClient();
+  const [entries, setEntries] = useState<Record<string, Entry>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ tone: 'info' | 'success'; text: string } | null>(null);
+
+  const reportOf = (index: number) => annualOf(reports[index]?.data, year);
+  const entryOf = (i: InitiativeView, index: number): Entry => entries[i.id] ?? { status: reportOf(index)?.status.code ?? '', reason: reportOf(index)?.reason ?? '' };
+  const editable = (index: number) => {
+    const r = reportOf(index);
+    return !r || r.state === 'draft';
+  };
+  const reasonMessage = (status: string) => `${scale.data?.find((s) => s.code === status)?.labelJa ?? 'この状況'}のときは理由を入力してください。`;
+
+  /** Saves every changed row: a new draft, or the draft edited. Rows that fail keep their error. */
+  async function save() {
+    setBusy(true);
+    setMessage(null);
+    const failed: Record<string, string> = {};
+    let saved = 0;
+    for (const [index, i] of items.entries()) {
+      const e = entries[i.id];
+      if (!e || !editable(index) || !e.status) continue;
+      const existing = reportOf(index);
+      try {
+        if (existing) {
+          await readReport(existing.id);
+          await answer(api.PATCH('/api/v1/progress-reports/{id}', { params: { path: { id: existing.id }, header: FROM_LAST_READ }, body: { status: e.status, reason: e.reason } }));
+        } else {
+          await answer(api.POST('/api/v1/initiatives/{id}/progress-reports', { params: { path: { id: i.id } }, body: { fiscalYear: year!, period: 'annual', status: e.status, reason: e.reason } }));
+        }
+        saved += 1;
+      } catch (error) {
+        failed[i.id] = error instanceof ApiProblem && error.fieldError('reason') ? reasonMessage(e.status) : error instanceof ApiProblem ? `保存できませんでした（${error.code}）` : '保存できませんでした';
+      }
+    }
+    await Promise.all(items.map((i) => queries.invalidateQueries({ queryKey: reportsKey(i.id) })));
+    setEntries((prev) => Object.fromEntries(Object.entries(prev).filter(([id]) => failed[id])));
+    setErrors(failed);
+    const n = Object.keys(failed).length;
+    setMessage(n ? { tone: 'info', text: `${saved}件を保存しました。${n}件は保存できませんでした。表の中の＊の行を直してください。` } : { tone: 'success', text: `${saved}件を下書きとして保存しました。` });
+    setBusy(false);
+  }
+
+  /** Submits every draft of the year to the secretariat. */
+  async function submitAll() {
+    setBusy(true);
+    setMessage(null);
+    let submitted = 0;
+    const failed: Record<string, string> = {};
+    for (const [index, i] of items.entries()) {
+      const r = reportOf(index);
+      if (r?.state !== 'draft') continue;
+      try {
+        await transitionReport(r.id, 'submit');
+        submitted += 1;
+      } catch (error) {
+        failed[i.id] = error instanceof ApiProblem ? `提出できませんでした（${error.code}）` : '提出できませんでした';
+      }
+    }
+    await Promise.all(items.map((i) => queries.invalidateQueries({ queryKey: reportsKey(i.id) })));
+    setErrors(failed);
+    setMessage({ tone: Object.keys(failed).length ? 'info' : 'success', text: `${submitted}件を事務局に提出しました。` });
+    setBusy(false);
+  }
+
+  const drafts = items.filter((_, index) => reportOf(index)?.state === 'draft').length;
+  const changed = Object.keys(entries).length;
+  const caption = `${unit?.nameJa ?? ''}の取組（${year ? fiscalYearLabel(year) : ''}）`;
+
+  return (
+    <>
+      <PageTitle title="進捗の一括入力">進捗の一括入力</PageTitle>
+      <PlanYearPicker state={state} />
+      {!unit ? (
+        <Notice>一括入力は局・区の担当者が自分の局・区の取組について行います。</Notice>
+      ) : (
+        <Loaded query={initiatives}>
+          {() => (
+            <div className="flex flex-col gap-4">
+              <p className="text-std-16N-170">
+                進捗状況を選び、計画どおりでないときは理由を書いて「下書きを保存」、そのあと「まとめて提出」で事務局に送ります。
+              </p>
+              <ScrollBox label={caption}>
+                <table className="w-full border-collapse text-left text-dns-16N-130">
+                  <caption className="mb-2 text-left text-std-18B-160">{caption}</caption>
+                  <thead>
+                    <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
+                      {['取組', '報告の状態', '進捗状況', '理由'].map((h) => (
+                        <th key={h} scope="col" className="px-3 py-2 text-dns-16B-130">
+                          {h}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.length === 0 && (
+                      <tr>
+                        <td colSpan={4} className="px-3 py-4">
+                          この計画に所管の取組はありません。
+                        </td>
+                      </tr>
+                    )}
+                    {items.map((i, index) => {
+                      const r = reportOf(index);
+                      const e = entryOf(i, index);
+                      const open = editable(index);
+                      const error = errors[i.id];
+                      const set = (change: Partial<Entry>) => setEntries((prev) => ({ ...prev, [i.id]: { ...e, ...change } }));
+                      const chosen = scale.data?.find((s) => s.code === e.status);
+                      return (
+                        <tr key={i.id} className={`border-b border-solid-gray-200 align-top ${error ? 'bg-red-50' : ''}`}>
+                          <th scope="row" className="px-3 py-2 font-normal">
+                            <TextLink to={`/initiatives/${i.id}`}>
+                              {i.code} {i.title}
+                            </TextLink>
+                          </th>
+                          <td className="px-3 py-2">{r ? <StateBadge state={r.state === 'confirmed' ? 'adopted' : r.state} stateLabel={r.stateLabel} /> : '未入力'}</td>
+                          <td className="px-3 py-2">
+                            <select
+                              aria-label={`${i.code}の進捗状況`}
+                              className={control}
+                              value={e.status}
+                              disabled={!open || busy}
+                              onChange={(ev) => set({ status: ev.target.value })}
+                            >
+                              <option value="">選んでください</option>
+                              {(scale.data ?? []).map((s) => (
+                                <option key={s.code} value={s.code}>
+                                  {s.labelJa}
+                                </option>
+                              ))}
+                            </select>
+                          </td>
+                          <td className="px-3 py-2 min-w-64">
+                            <input
+                              aria-label={`${i.code}の理由`}
+                              className={control}
+                              value={e.reason}
+                              disabled={!open || busy}
+                              aria-invalid={error ? true : undefined}
+                              aria-describedby={error ? `bulk-${i.id}-error` : undefined}
+                              placeholder={needsReason(chosen) ? '理由が必要です' : ''}
+                              onChange={(ev) => set({ reason: ev.target.value })}
+                            />
+                            {error && (
+                              <p id={`bulk-${i.id}-error`} className="mt-1 text-dns-16B-130 text-error-2">
+                                ＊{error}
+                              </p>
+                            )}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </ScrollBox>
+              <div className="flex flex-wrap gap-3">
+                <Button onClick={() => void save()} disabled={busy || changed === 0}>
+                  下書きを保存
+                </Button>
+                <Button variant="secondary" onClick={() => void submitAll()} disabled={busy || drafts === 0 || changed > 0}>
+                  まとめて提出（{drafts}件）
+                </Button>
+              </div>
+              {message && (
+                <div aria-live="polite">
+                  <Notice tone={message.tone}>{message.text}</Notice>
+                </div>
+              )}
+            </div>
+          )}
+        </Loaded>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,154 @@
+import { useQuery } from '@tanstack/react-query';
+import { useSearchParams } from 'react-router';
+import { answer, api } from '../api/client';
+import { useOrgUnits, answeringUnits } from '../api/reference';
+import { usePlanYear } from '../dashboard/plan-year-picker';
+import { ScrollBox } from '../dashboard/scroll-box';
+import { Button, ButtonLink, TextLink } from '../ui/button';
+import { SelectField } from '../ui/field';
+import { Loaded, PageTitle } from '../ui/page';
+import type { InitiativeView } from './tracking-queries';
+
+const PAGE_SIZE = 50;
+
+/**
+ * 取組と進捗: a plan's initiatives by policy, theme and owning unit, a page at a time (a plan
+ * may hold thousands; the page never loads more than one page of them).
+ */
+export function InitiativeListPage() {
+  const { plans, plan, set } = usePlanYear();
+  const units = useOrgUnits();
+  const [params, setParams] = useSearchParams();
+  const policyId = params.get('policy') ?? '';
+  const themeId = params.get('theme') ?? '';
+  const orgUnitId = params.get('unit') ?? '';
+  const page = Math.max(1, Number(params.get('page')) || 1);
+  const update = (changes: Record<string, string>) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [k, v] of Object.entries(changes)) {
+          if (v) next.set(k, v);
+          else next.delete(k);
+        }
+        if (!('page' in changes)) next.delete('page');
+        return next;
+      },
+      { replace: true },
+    );
+  const policy = plan?.policies.find((p) => p.id === policyId);
+  const list = useQuery({
+    queryKey: ['initiatives', 'tracking', plan?.id, policyId, themeId, orgUnitId, page],
+    enabled: Boolean(plan),
+    placeholderData: (previous) => previous,
+    queryFn: () =>
+      answer(
+        api.GET('/api/v1/initiatives', {
+          params: { query: { planId: plan!.id, policyId: policyId || undefined, themeId: themeId || undefined, orgUnitId: orgUnitId || undefined, page, pageSize: PAGE_SIZE } },
+        }),
+      ),
+  });
+  return (
+    <>
+      <PageTitle title="取組と進捗" actions={<ButtonLink to={`/tracking/bulk${plan ? `?plan=${plan.id}` : ''}`}>進捗の一括入力</ButtonLink>}>
+        取組と進捗
+      </PageTitle>
+      <div className="mb-6 grid gap-4 md:grid-cols-4">
+        <SelectField label="計画" value={plan?.id ?? ''} onChange={(e) => set(e.target.value)}>
+          {(plans ?? []).map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="方針" value={policyId} onChange={(e) => update({ policy: e.target.value, theme: '' })}>
+          <option value="">すべての方針</option>
+          {(plan?.policies ?? []).map((p) => (
+            <option key={p.id} value={p.id}>
+              方針{p.number} {p.title}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="テーマ" value={themeId} onChange={(e) => update({ theme: e.target.value })} disabled={!policy}>
+          <option value="">{policy ? 'すべてのテーマ' : '方針を選ぶと選べます'}</option>
+          {(policy?.themes ?? []).map((t) => (
+            <option key={t.id} value={t.id}>
+              テーマ{t.number} {t.title}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="所管" value={orgUnitId} onChange={(e) => update({ unit: e.target.value })}>
+          <option value="">すべての局・区</option>
+          {answeringUnits(units.data).map((u) => (
+            <option key={u.id} value={u.id}>
+              {u.nameJa}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      <Loaded query={list}>
+        {(answerPage) => {
+          const items = answerPage.items as InitiativeView[];
+          const total = answerPage.total as number;
+          const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+          const caption = `取組の一覧（${total}件${pages > 1 ? `・${page}／${pages}ページ` : ''}）`;
+          return (
+            <>
+              <ScrollBox label={caption}>
+                <table className="w-full border-collapse text-left text-dns-16N-130">
+                  <caption className="mb-2 text-left text-std-18B-160">{caption}</caption>
+                  <thead>
+                    <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
+                      {['番号', '取組名', '方針・テーマ', '所管'].map((h) => (
+                        <th key={h} scope="col" className="px-3 py-2 text-dns-16B-130">
+                          {h}
+                        </th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {items.length === 0 && (
+                      <tr>
+                        <td colSpan={4} className="px-3 py-4">
+                          該当する取組はありません。
+                        </td>
+                      </tr>
+                    )}
+                    {items.map((i) => (
+                      <tr key={i.id} className="border-b border-solid-gray-200">
+                        <th scope="row" className="px-3 py-2 font-normal whitespace-nowrap">
+                          {i.code}
+                        </th>
+                        <td className="px-3 py-2">
+                          <TextLink to={`/initiatives/${i.id}`}>{i.title}</TextLink>
+                        </td>
+                        <td className="px-3 py-2">
+                          {i.policy ? `方針${i.policy.number}` : '—'}
+                          {i.theme ? `・テーマ${i.theme.number}` : ''}
+                        </td>
+                        <td className="px-3 py-2">{i.owningUnit.nameJa}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </ScrollBox>
+              {pages > 1 && (
+                <nav aria-label="ページ送り" className="mt-4 flex items-center gap-3">
+                  <Button variant="secondary" disabled={page <= 1} onClick={() => update({ page: String(page - 1) })}>
+                    前のページ
+                  </Button>
+                  <span>
+                    {page}／{pages}ページ
+                  </span>
+                  <Button variant="secondary" disabled={page >= pages} onClick={() => update({ page: String(page + 1) })}>
+                    次のページ
+                  </Button>
+                </nav>
+              )}
+            </>
+          );
+        }}
+      </Loaded>
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+import { useQuery } from '@tanstack/react-query';
+import { answer, api, FROM_LAST_READ } from '../api/client';
+import type { ScaleEntry } from '../dashboard/tracking-types';
+
+/** An initiative as the API answers it (GET /initiatives, /initiatives/{id}). */
+export interface InitiativeView {
+  id: string;
+  code: string;
+  title: string;
+  summary: string;
+  plan: { id: string; code: string };
+  policy: { id: string; number: number; title: string } | null;
+  theme: { id: string; number: number; title: string } | null;
+  owningUnit: { id: string; code: string; nameJa: string };
+  collaboratingUnits: Array<{ id: string; code: string; nameJa: string }>;
+  schedule: Array<{ fiscalYear: number; step: string }>;
+  relatedIndicators: Array<{ id: string; code: string; name: string }>;
+}
+
+/** A progress report (進捗報告) of one initiative and fiscal year. */
+export interface ProgressReport {
+  id: string;
+  initiativeId: string;
+  fiscalYear: number;
+  fiscalYearLabel: string;
+  period: 'annual' | 'midyear';
+  status: { code: string; label: string; normalized: string; colour: string };
+  narrative: string;
+  reason: string;
+  plannedAmount: number | null;
+  actualAmount: number | null;
+  state: string;
+  stateLabel: { ja: string } | null;
+  submittedAt: string | null;
+  confirmedAt: string | null;
+  version: number;
+}
+
+export const reportsKey = (initiativeId: string) => ['progress-reports', initiativeId] as const;
+
+export function useReports(initiativeId: string | undefined) {
+  return useQuery({
+    queryKey: reportsKey(initiativeId ?? ''),
+    enabled: Boolean(initiativeId),
+    queryFn: async () => (await answer(api.GET('/api/v1/initiatives/{id}/progress-reports', { params: { path: { id: initiativeId! } } }))) as ProgressReport[],
+  });
+}
+
+export function useScale(planId: string | undefined) {
+  return useQuery({
+    queryKey: ['status-scale', planId],
+    enabled: Boolean(planId),
+    staleTime: 5 * 60_000,
+    queryFn: async () => (await answer(api.GET('/api/v1/plans/{id}/status-scale', { params: { path: { id: planId! } } }))) as ScaleEntry[],
+  });
+}
+
+/** 計画通り進捗 needs no reason; a change or a delay does (the server's rule, said up front). */
+export const needsReason = (s: ScaleEntry | undefined) => Boolean(s && !['on_track', 'ahead', 'completed'].includes(s.normalized));
+
+/** The year's annual report, the one the roll-up counts. */
+export const annualOf = (reports: ProgressReport[] | undefined, year: number | undefined) => reports?.find((r) => r.fiscalYear === year && r.period === 'annual');
+
+/** The report read before acting on it, so the client's If-Match carries its current version. */
+export async function readReport(id: string): Promise<ProgressReport> {
+  return (await answer(api.GET('/api/v1/progress-reports/{id}', { params: { path: { id } } }))) as ProgressReport;
+}
+
+export async function transitionReport(id: string, action: 'submit' | 'confirm' | 'return', comment?: string): Promise<ProgressReport> {
+  await readReport(id);
+  return (await answer(
+    api.POST('/api/v1/progress-reports/{id}/transitions', { params: { path: { id }, header: FROM_LAST_READ }, body: { action, ...(comment ? { comment } : {}) } }),
+  )) as ProgressReport;
+}
