@@ -1060,6 +1060,46 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        LivenessResponse: {
+            /** @enum {string} */
+            status: "ok";
+            uptimeSeconds: number;
+        };
+        ReadinessResponse: {
+            /** @enum {string} */
+            status: "ok" | "error" | "shutting_down";
+            /** @description by backing service (database, queue) */
+            info?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description by backing service (database, queue) */
+            error?: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+            /** @description by backing service (database, queue) */
+            details: {
+                [key: string]: {
+                    /** @enum {string} */
+                    status: "up" | "down";
+                } & {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        PingResponse: {
+            /** @enum {boolean} */
+            ok: true;
+        };
         SignInDto: {
             /** @example secretariat */
             username: string;
@@ -1073,19 +1113,129 @@ export interface components {
             /** @description seconds */
             expires_in: number;
         };
+        OrgUnitRefResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+            /** @example Health and Welfare Bureau */
+            nameEn: string;
+        };
+        /** @enum {string} */
+        Role: "admin" | "secretariat" | "bureau_editor" | "bureau_approver" | "committee_reviewer" | "hq_member" | "viewer";
+        GrantResponse: {
+            role: components["schemas"]["Role"];
+            /** @example 局編集者 */
+            roleLabel: string;
+            orgUnit: components["schemas"]["OrgUnitRefResponse"];
+        };
+        MeResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko.editor */
+            username: string;
+            displayName: string;
+            email: string | null;
+            active: boolean;
+            orgUnit: components["schemas"]["OrgUnitRefResponse"];
+            grants: components["schemas"]["GrantResponse"][];
+            /** @description also the ETag */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @enum {string} */
+            via: "access_token" | "api_token";
+        };
         UpdateMeDto: {
             displayName?: string;
             email?: string;
         };
+        UserResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko.editor */
+            username: string;
+            displayName: string;
+            email: string | null;
+            active: boolean;
+            orgUnit: components["schemas"]["OrgUnitRefResponse"];
+            grants: components["schemas"]["GrantResponse"][];
+            /** @description also the ETag */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         ChangePasswordDto: {
             currentPassword: string;
             newPassword: string;
+        };
+        ApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description the first characters of the token, to recognise it */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
         };
         CreateApiTokenDto: {
             /** @example bureau spreadsheet sync */
             name: string;
             /** @description days until it expires; omit for no expiry */
             expiresInDays?: number;
+        };
+        CreatedApiTokenResponse: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description the first characters of the token, to recognise it */
+            prefix: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: date-time */
+            lastUsedAt: string | null;
+            /** Format: date-time */
+            revokedAt: string | null;
+            /** @description the secret: shown only in this answer */
+            token: string;
+        };
+        /** @enum {string} */
+        OrgUnitKind: "city" | "bureau" | "ward" | "division";
+        UnitCodeRef: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+        };
+        OrgUnitResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+            /** @example Health and Welfare Bureau */
+            nameEn: string;
+            kind: components["schemas"]["OrgUnitKind"];
+            /** @description null for the city itself */
+            parent: components["schemas"]["UnitCodeRef"] | null;
+            active: boolean;
+            /** @description also the ETag */
+            version: number;
         };
         CreateOrgUnitDto: {
             /** @example kenko.kenkozukuri */
@@ -1143,6 +1293,66 @@ export interface components {
             /** @description replaces all grants */
             grants?: components["schemas"]["GrantDto"][];
         };
+        /** @enum {string} */
+        SecurityEventKind: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected";
+        SecurityEventResponse: {
+            /** @description a bigint, as a string */
+            id: string;
+            kind: components["schemas"]["SecurityEventKind"];
+            /** Format: date-time */
+            occurredAt: string;
+            /** Format: uuid */
+            actorUserId: string | null;
+            /** Format: uuid */
+            subjectUserId: string | null;
+            username: string | null;
+            sourceAddress: string | null;
+            userAgent: string | null;
+            requestId: string | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        FiscalYearResponse: {
+            /** @example 2027 */
+            fiscalYear: number;
+            /** @example 令和9年度 */
+            label: string;
+        };
+        PlanPeriodResponse: {
+            first: components["schemas"]["FiscalYearResponse"];
+            last: components["schemas"]["FiscalYearResponse"];
+        };
+        ThemeResponse: {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            title: string;
+        };
+        PolicyResponse: {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            title: string;
+            description: string;
+            themes: components["schemas"]["ThemeResponse"][];
+        };
+        PlanResponse: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+            period: components["schemas"]["PlanPeriodResponse"];
+            fiscalYears: components["schemas"]["FiscalYearResponse"][];
+            mission: string;
+            vision: string;
+            values: string;
+            /** @description the workflow its proposals run under */
+            proposalWorkflow: string;
+            policies: components["schemas"]["PolicyResponse"][];
+            /** @description also the ETag */
+            version: number;
+        };
         ThemeInput: {
             /** @example 窓口DX推進による窓口のあり方見直し */
             title: string;
@@ -1190,11 +1400,102 @@ export interface components {
             lastFiscalYear?: number;
             proposalWorkflow?: string;
         };
+        /** @enum {string} */
+        WorkflowSubject: "proposal" | "inquiry" | "progress-report";
+        WorkflowSummaryResponse: {
+            /** @example reform-proposal */
+            name: string;
+            version: number;
+            subject: components["schemas"]["WorkflowSubject"];
+            /** Format: date-time */
+            createdAt: string;
+        };
+        LabelResponse: {
+            /** @example 提出 */
+            ja: string;
+            /** @example Submit */
+            en: string;
+        };
+        StateDefinitionResponse: {
+            name: string;
+            label: components["schemas"]["LabelResponse"];
+            final?: boolean;
+            /** @description what the state means to the services (decided, editable_by_owner, …) */
+            tags?: string[];
+        };
+        TransitionDefinitionResponse: {
+            action: string;
+            from: string[];
+            to: string;
+            roles: string[];
+            guards?: string[];
+            /** @description inputs the caller must give, e.g. comment */
+            requires?: string[];
+            effects?: string[];
+            /** @description in-transaction hooks (create the initiative, satisfy the deadline, …) */
+            hooks?: string[];
+            label?: components["schemas"]["LabelResponse"];
+        };
+        WorkflowDefinitionResponse: {
+            name: string;
+            version?: number;
+            initial: string;
+            states: components["schemas"]["StateDefinitionResponse"][];
+            transitions: components["schemas"]["TransitionDefinitionResponse"][];
+        };
+        WorkflowResponse: {
+            /** @example reform-proposal */
+            name: string;
+            version: number;
+            subject: components["schemas"]["WorkflowSubject"];
+            /** Format: date-time */
+            createdAt: string;
+            definition: components["schemas"]["WorkflowDefinitionResponse"];
+            /** @description Mermaid stateDiagram-v2 text */
+            mermaid: string;
+        };
         RegisterWorkflowDto: {
             /** @enum {string} */
             subject: "proposal" | "inquiry" | "progress-report";
             /** @description the definition: name, initial, states, transitions (see GET /workflows/reform-proposal) */
             definition: Record<string, never>;
+        };
+        WorkflowRefResponse: {
+            /** @example reform-proposal */
+            name: string;
+            version: number;
+        };
+        UnitNameRef: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+        };
+        InquiryResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            title: string;
+            description: string;
+            /**
+             * Format: date
+             * @example 2026-12-25
+             */
+            dueDate: string;
+            /** @example open */
+            state: string;
+            stateLabel: components["schemas"]["LabelResponse"] | null;
+            workflow: components["schemas"]["WorkflowRefResponse"];
+            targetUnits: components["schemas"]["UnitNameRef"][];
+            /** Format: date-time */
+            openedAt: string | null;
+            /** Format: date-time */
+            closedAt: string | null;
+            /** @description also the ETag */
+            version: number;
         };
         CreateInquiryDto: {
             planId: string;
@@ -1221,6 +1522,32 @@ export interface components {
             action: "open" | "close" | "cancel";
             comment?: string;
         };
+        InquiryResponseUnit: {
+            /** Format: uuid */
+            id: string;
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+            /** @example bureau */
+            kind: string;
+        };
+        /** @enum {string} */
+        InquiryResponseStatus: "pending" | "responded" | "nil_return";
+        NilReturnResponse: {
+            /** Format: date-time */
+            at: string;
+            /** @description username */
+            by: string | null;
+            comment: string | null;
+        };
+        InquiryUnitAnswerResponse: {
+            orgUnit: components["schemas"]["InquiryResponseUnit"];
+            status: components["schemas"]["InquiryResponseStatus"];
+            /** @description proposals of the unit that left it (bureau approval done) */
+            proposals: number;
+            nilReturn: components["schemas"]["NilReturnResponse"] | null;
+        };
         NilReturnDto: {
             /**
              * @description the unit declaring 該当なし; defaults to the approver’s unit
@@ -1228,6 +1555,58 @@ export interface components {
              */
             orgUnit?: string;
             comment?: string;
+        };
+        PolicyRefResponse: {
+            /** Format: uuid */
+            id: string;
+            number: number;
+            title: string;
+        };
+        ScheduleStepResponse: {
+            /** @example 2027 */
+            fiscalYear: number;
+            /** @example 令和9年度 */
+            label: string;
+            /** @example 検討 */
+            step: string;
+        };
+        ProposalResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            inquiryId: string;
+            /** Format: uuid */
+            planId: string;
+            owningUnit: components["schemas"]["UnitNameRef"];
+            title: string;
+            summary: string;
+            /** @description the policy (方針) */
+            policy: components["schemas"]["PolicyRefResponse"] | null;
+            /** @description the theme (取組テーマ) */
+            theme: components["schemas"]["ThemeResponse"] | null;
+            collaboratingUnits: components["schemas"]["UnitNameRef"][];
+            expectedEffect: string;
+            /** @description yen */
+            expectedAmount: number | null;
+            schedule: components["schemas"]["ScheduleStepResponse"][];
+            relatedIndicators: string[];
+            /** @example draft */
+            state: string;
+            stateLabel: components["schemas"]["LabelResponse"] | null;
+            workflow: components["schemas"]["WorkflowRefResponse"];
+            revision: number;
+            /** Format: date-time */
+            firstSubmittedAt: string | null;
+            /** Format: uuid */
+            mergedIntoId: string | null;
+            /** Format: uuid */
+            initiativeId: string | null;
+            /** @description also the ETag */
+            version: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
         ScheduleStepDto: {
             /**
@@ -1309,10 +1688,89 @@ export interface components {
             /** @description the meeting deciding it; by default the meeting of this stage with the proposal on its agenda */
             meetingId?: string;
         };
+        AvailableActionResponse: {
+            /** @example approve */
+            action: string;
+            /** @description the state it leads to */
+            to: string;
+            label?: components["schemas"]["LabelResponse"];
+            /** @description inputs the caller must give, e.g. comment */
+            requires: string[];
+        };
+        HistoryActorResponse: {
+            /** Format: uuid */
+            id: string | null;
+            username: string | null;
+        };
+        HistoryEntryResponse: {
+            seq: number;
+            /** Format: date-time */
+            at: string;
+            actor: components["schemas"]["HistoryActorResponse"];
+            /** @example submit */
+            action: string;
+            from: string | null;
+            to: string | null;
+            comment: string | null;
+            version: number | null;
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        ScheduleEntryContent: {
+            fiscalYear: number;
+            step: string;
+        };
+        ProposalContentSnapshot: {
+            title: string;
+            summary: string;
+            /** Format: uuid */
+            policyId: string | null;
+            /** Format: uuid */
+            themeId: string | null;
+            expectedEffect: string;
+            expectedAmount: number | null;
+            schedule: components["schemas"]["ScheduleEntryContent"][];
+            relatedIndicators: string[];
+            collaboratingUnitIds: string[];
+        };
+        ProposalRevisionResponse: {
+            revision: number;
+            /** Format: date-time */
+            at: string;
+            /** @description username */
+            author: string | null;
+            changedFields: string[];
+            reason: string | null;
+            content: components["schemas"]["ProposalContentSnapshot"];
+        };
         CorrectProposalDto: {
             changes: components["schemas"]["ProposalContentDto"];
             /** @description why a decided proposal is corrected (訂正理由) */
             reason: string;
+        };
+        /** @enum {string} */
+        MeetingKind: "committee" | "hq" | "council";
+        AgendaItemResponse: {
+            position: number;
+            /** Format: uuid */
+            proposalId: string;
+            title: string;
+            state: string;
+        };
+        MeetingResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            kind: components["schemas"]["MeetingKind"];
+            /** @example 市役所改革推進委員会 */
+            kindLabel: string;
+            title: string;
+            /** Format: date */
+            heldOn: string;
+            /** @description as far as the caller may see its proposals */
+            agenda: components["schemas"]["AgendaItemResponse"][];
         };
         CreateMeetingDto: {
             planId: string;
@@ -1325,6 +1783,43 @@ export interface components {
         };
         AgendaDto: {
             proposalIds: string[];
+        };
+        PlanCodeRef: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+        };
+        InitiativeScheduleStep: {
+            fiscalYear: number;
+            /** @example 検討 */
+            step: string;
+        };
+        IndicatorRef: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            name: string;
+        };
+        InitiativeResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2-03 */
+            code: string;
+            title: string;
+            summary: string;
+            plan: components["schemas"]["PlanCodeRef"];
+            policy: components["schemas"]["PolicyRefResponse"] | null;
+            theme: components["schemas"]["ThemeResponse"] | null;
+            owningUnit: components["schemas"]["UnitNameRef"];
+            collaboratingUnits: components["schemas"]["UnitNameRef"][];
+            schedule: components["schemas"]["InitiativeScheduleStep"][];
+            relatedIndicators: components["schemas"]["IndicatorRef"][];
+            /** Format: uuid */
+            proposalId: string | null;
+            /** Format: date-time */
+            reportedAt: string | null;
+            /** Format: uuid */
+            councilMeetingId: string | null;
         };
         BrokenEntryDto: {
             seq: number;
@@ -1340,6 +1835,8 @@ export interface components {
             lastSeq?: number;
             /** @description when not ok: the first broken entry */
             brokenAt?: components["schemas"]["BrokenEntryDto"];
+            /** @description committed entries not yet linked into the chain by the sealer (it links them within a second) */
+            unsealed: number;
         };
         CheckpointDto: {
             /** Format: uuid */
@@ -1387,6 +1884,109 @@ export interface components {
             /** @description base64 of the content hashes (32 bytes each) of entries 1…seq, to name a changed entry */
             contentHashes: string;
         };
+        /** @enum {string} */
+        DeadlineKind: "inquiry_reply" | "meeting_preparation" | "progress_report";
+        /** @enum {string} */
+        DeadlineStatus: "open" | "satisfied" | "overdue";
+        DeadlineSubjectResponse: {
+            /** @example inquiry */
+            type: string;
+            /** Format: uuid */
+            id: string;
+        };
+        DeadlineResponse: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["DeadlineKind"];
+            title: string;
+            ownerUnit: components["schemas"]["UnitNameRef"];
+            /**
+             * Format: date
+             * @description moved to a working day
+             */
+            dueDate: string;
+            /** @example 令和6年12月2日（月） */
+            dueDateLabel: string;
+            /**
+             * Format: date
+             * @description as set, before moving off holidays
+             */
+            nominalDate: string;
+            /** @description negative when overdue */
+            workingDaysLeft: number;
+            status: components["schemas"]["DeadlineStatus"];
+            subject: components["schemas"]["DeadlineSubjectResponse"];
+        };
+        /**
+         * @description stable; clients branch on it
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BODY_TOO_DEEP" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "AUDIT_CHECKPOINT_MISMATCH" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "OVERLOADED" | "SHUTTING_DOWN";
+        FieldErrorResponse: {
+            /**
+             * @description path of the field, e.g. `schedule[2].fiscalYear`
+             * @example summary
+             */
+            field: string;
+            /**
+             * @description what is wrong with it (English; branch on `code`, not on this)
+             * @example summary must be shorter than or equal to 4000 characters
+             */
+            message: string;
+        };
+        ProblemResponse: {
+            /**
+             * @description URI of the problem type
+             * @example urn:kaikaku:problem:validation-failed
+             */
+            type: string;
+            /** @example The request is not valid */
+            title: string;
+            /**
+             * @description the HTTP status
+             * @example 400
+             */
+            status: number;
+            /** @example Invalid: summary */
+            detail: string;
+            /** @description stable; clients branch on it */
+            code: components["schemas"]["ErrorCode"];
+            /**
+             * @description the request path
+             * @example /api/v1/proposals
+             */
+            instance?: string;
+            /** @description the fields at fault (VALIDATION_FAILED) */
+            errors?: components["schemas"]["FieldErrorResponse"][];
+            /** @description the request id (also the X-Request-Id header), for the logs */
+            traceId?: string;
+            /** @description VERSION_CONFLICT: the version the resource has now */
+            currentVersion?: number;
+            /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
+            retryAfterSeconds?: number;
+        };
+        NotificationResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @example proposal.returned */
+            kind: string;
+            title: string;
+            body: string;
+            link: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            readAt: string | null;
+        };
+        NotificationSettingsResponse: {
+            emailEnabled: boolean;
+            inAppEnabled: boolean;
+            webhookEnabled: boolean;
+            webhookUrl: string | null;
+            hasWebhookSecret: boolean;
+            /** @description only in the answer that created it: store it now */
+            webhookSecret?: string;
+        };
         UpdateNotificationSettingsDto: {
             emailEnabled?: boolean;
             inAppEnabled?: boolean;
@@ -1395,6 +1995,24 @@ export interface components {
             webhookUrl?: Record<string, never> | null;
             /** @description true: make a new signing secret (shown once in the answer) */
             rotateWebhookSecret?: boolean;
+        };
+        CalendarFeedResponse: {
+            /** @description the secret feed address to subscribe to */
+            url: string;
+        };
+        /** @enum {string} */
+        NormalizedStatus: "ahead" | "on_track" | "delayed" | "changed" | "not_started" | "completed" | "cancelled";
+        ScaleEntryResponse: {
+            /** @example on_plan */
+            code: string;
+            /** @example 計画通り進捗 */
+            labelJa: string;
+            normalized: components["schemas"]["NormalizedStatus"];
+            /**
+             * @description #RRGGBB
+             * @example #1a7f37
+             */
+            colour: string;
         };
         ScaleEntryDto: {
             /** @example A */
@@ -1408,6 +2026,38 @@ export interface components {
         };
         ScaleDto: {
             entries: components["schemas"]["ScaleEntryDto"][];
+        };
+        ProgressStatusResponse: {
+            code: string;
+            label: string;
+            normalized: string;
+            colour: string;
+        };
+        ProgressReportResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            initiativeId: string;
+            fiscalYear: number;
+            /** @example 令和6年度 */
+            fiscalYearLabel: string;
+            /** @enum {string} */
+            period: "annual" | "midyear";
+            status: components["schemas"]["ProgressStatusResponse"];
+            narrative: string;
+            reason: string;
+            /** @description 千円 */
+            plannedAmount: number | null;
+            /** @description 千円 */
+            actualAmount: number | null;
+            state: string;
+            stateLabel: components["schemas"]["LabelResponse"] | null;
+            /** Format: date-time */
+            submittedAt: string | null;
+            /** Format: date-time */
+            confirmedAt: string | null;
+            /** @description also the ETag */
+            version: number;
         };
         CreateProgressReportDto: {
             /**
@@ -1466,6 +2116,61 @@ export interface components {
             fiscalYear: number;
             items: components["schemas"]["BulkItemDto"][];
         };
+        /** @enum {string} */
+        ImportKind: "initiatives" | "progress-reports" | "measurements";
+        RowErrorResponse: {
+            /** @description row number in the file (1 = first data row) */
+            row: number;
+            column: string;
+            problem: string;
+        };
+        ImportResultResponse: {
+            kind: components["schemas"]["ImportKind"];
+            dryRun: boolean;
+            rows: number;
+            created: number;
+            updated: number;
+            errors: components["schemas"]["RowErrorResponse"][];
+        };
+        /** @enum {string} */
+        IndicatorDirection: "higher_better" | "lower_better" | "ceiling";
+        YearValueResponse: {
+            fiscalYear: number;
+            /** @example 令和6年度 */
+            label: string;
+            value: number;
+        };
+        MeasurementResponse: {
+            fiscalYear: number;
+            /** @example 令和6年度 */
+            label: string;
+            value: number;
+            note: string;
+        };
+        /** @enum {string} */
+        IndicatorGrade: "S" | "A" | "B" | "C" | "−";
+        IndicatorResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            code: string;
+            name: string;
+            unit: string;
+            decimals: number;
+            direction: components["schemas"]["IndicatorDirection"];
+            baseline: components["schemas"]["YearValueResponse"];
+            target: components["schemas"]["YearValueResponse"];
+            measurements: components["schemas"]["MeasurementResponse"][];
+            /** @description the latest measurement */
+            actual: components["schemas"]["YearValueResponse"] | null;
+            /** @description percent */
+            achievementRate: number | null;
+            grade: components["schemas"]["IndicatorGrade"];
+            gradingBand: number;
+            /** @description also the ETag */
+            version: number;
+        };
         CreateIndicatorDto: {
             planId: string;
             /** @example kpi-07 */
@@ -1508,6 +2213,36 @@ export interface components {
             value: number;
             note?: string;
         };
+        RollupKeyResponse: {
+            id: string | null;
+            code: string;
+            label: string;
+        };
+        RollupRowResponse: {
+            key: components["schemas"]["RollupKeyResponse"];
+            /** @description by status scale code */
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        RollupResponse: {
+            /** Format: uuid */
+            planId: string;
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            scale: components["schemas"]["ScaleEntryResponse"][];
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
+            /** @enum {string} */
+            by?: "policy" | "orgUnit";
+            rows?: components["schemas"]["RollupRowResponse"][];
+            /** Format: date-time */
+            refreshedAt: string | null;
+        };
         SnapshotDto: {
             planId?: string;
             fiscalYear: number;
@@ -1515,53 +2250,173 @@ export interface components {
             title: string;
             meetingId?: string;
         };
-        /**
-         * @description stable; clients branch on it
-         * @enum {string}
-         */
-        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "AUDIT_CHECKPOINT_MISMATCH" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE";
-        FieldErrorResponse: {
-            /**
-             * @description path of the field, e.g. `schedule[2].fiscalYear`
-             * @example summary
-             */
-            field: string;
-            /**
-             * @description what is wrong with it (English; branch on `code`, not on this)
-             * @example summary must be shorter than or equal to 4000 characters
-             */
-            message: string;
+        TakenSnapshotResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            takenAt: string;
+            contentHash: string;
+            fiscalYearLabel: string;
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
         };
-        ProblemResponse: {
-            /**
-             * @description URI of the problem type
-             * @example urn:kaikaku:problem:validation-failed
-             */
-            type: string;
-            /** @example The request is not valid */
+        SnapshotSummaryResponse: {
+            /** Format: uuid */
+            id: string;
+            fiscalYear: number;
+            fiscalYearLabel: string;
             title: string;
-            /**
-             * @description the HTTP status
-             * @example 400
-             */
-            status: number;
-            /** @example Invalid: summary */
-            detail: string;
-            /** @description stable; clients branch on it */
-            code: components["schemas"]["ErrorCode"];
-            /**
-             * @description the request path
-             * @example /api/v1/proposals
-             */
-            instance?: string;
-            /** @description the fields at fault (VALIDATION_FAILED) */
-            errors?: components["schemas"]["FieldErrorResponse"][];
-            /** @description the request id (also the X-Request-Id header), for the logs */
-            traceId?: string;
-            /** @description VERSION_CONFLICT: the version the resource has now */
-            currentVersion?: number;
-            /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
-            retryAfterSeconds?: number;
+            /** Format: date-time */
+            takenAt: string;
+            contentHash: string;
+        };
+        SnapshotSideResponse: {
+            /** Format: uuid */
+            id: string;
+            title: string;
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+        };
+        StatusRefResponse: {
+            code: string;
+            label: string | null;
+        };
+        SnapshotChangeResponse: {
+            code: string;
+            title: string;
+            from: components["schemas"]["StatusRefResponse"] | null;
+            to: components["schemas"]["StatusRefResponse"] | null;
+            reason: string;
+        };
+        SnapshotComparisonResponse: {
+            from: components["schemas"]["SnapshotSideResponse"];
+            to: components["schemas"]["SnapshotSideResponse"];
+            changes: components["schemas"]["SnapshotChangeResponse"][];
+        };
+        SnapshotRollupEntry: {
+            /** Format: uuid */
+            policyId: string | null;
+            /** Format: uuid */
+            orgUnitId: string;
+            statusCode: string;
+            count: number;
+        };
+        SnapshotInitiativeEntry: {
+            code: string;
+            title: string;
+            statusCode: string;
+            reason: string;
+        };
+        SnapshotContentResponse: {
+            fiscalYear: number;
+            scale: components["schemas"]["ScaleEntryResponse"][];
+            rollup: components["schemas"]["SnapshotRollupEntry"][];
+            initiatives: components["schemas"]["SnapshotInitiativeEntry"][];
+        };
+        SnapshotResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            fiscalYear: number;
+            title: string;
+            /** Format: date-time */
+            takenAt: string;
+            contentHash: string;
+            content: components["schemas"]["SnapshotContentResponse"];
+            fiscalYearLabel: string;
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        ReportPlanResponse: {
+            code: string;
+            name: string;
+            /** @example 令和6年度～令和9年度 */
+            periodLabel: string;
+        };
+        SummaryRowResponse: {
+            policyNumber: number;
+            policyTitle: string;
+            /** @description by status scale code */
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        ReportSummaryResponse: {
+            rows: components["schemas"]["SummaryRowResponse"][];
+            /** @description by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
+            unreported: number;
+        };
+        ReportInitiativeResponse: {
+            code: string;
+            title: string;
+            unitName: string;
+            /** @description null: no confirmed report for the year */
+            statusCode: string | null;
+            statusLabel: string | null;
+            narrative: string;
+            reason: string;
+            /** @description 千円 */
+            plannedAmount: number | null;
+            /** @description 千円 */
+            actualAmount: number | null;
+        };
+        ReportPolicyResponse: {
+            number: number;
+            title: string;
+            initiatives: components["schemas"]["ReportInitiativeResponse"][];
+        };
+        ReportIndicatorResponse: {
+            code: string;
+            name: string;
+            unit: string;
+            decimals: number;
+            direction: components["schemas"]["IndicatorDirection"];
+            baseline: components["schemas"]["YearValueResponse"];
+            target: components["schemas"]["YearValueResponse"];
+            actual: components["schemas"]["YearValueResponse"] | null;
+            /** @description percent, e.g. 62.5 */
+            achievementRate: number | null;
+            grade: components["schemas"]["IndicatorGrade"];
+            /** @description the grading rule’s band (0.1 = ±10 points); absent: the default */
+            gradingBand?: number;
+        };
+        ReportAuditCheckpointResponse: {
+            /** Format: uuid */
+            id: string;
+            seq: number;
+            headHash: string;
+            /** Format: date-time */
+            signedAt: string;
+            keyId: string;
+        };
+        CouncilReportResponse: {
+            plan: components["schemas"]["ReportPlanResponse"];
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            scale: components["schemas"]["ScaleEntryResponse"][];
+            summary: components["schemas"]["ReportSummaryResponse"];
+            policies: components["schemas"]["ReportPolicyResponse"][];
+            indicators: components["schemas"]["ReportIndicatorResponse"][];
+            /** Format: date-time */
+            generatedAt: string;
+            /** Format: uuid */
+            snapshotId: string | null;
+            /** @description the latest signed audit checkpoint when the report was made (null: none yet) */
+            auditCheckpoint?: components["schemas"]["ReportAuditCheckpointResponse"] | null;
         };
     };
     responses: never;
@@ -1586,7 +2441,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["LivenessResponse"];
+                };
             };
         };
     };
@@ -1604,7 +2461,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ReadinessResponse"];
+                };
             };
             /** @description not ready; `error` names the failing service */
             503: {
@@ -1612,7 +2471,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                    "application/json": components["schemas"]["ReadinessResponse"];
                 };
             };
         };
@@ -1626,6 +2485,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -1787,6 +2654,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -1811,6 +2686,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -1879,6 +2762,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiTokenResponse"][];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -1908,7 +2799,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedApiTokenResponse"];
+                };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
@@ -1992,6 +2885,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["OrgUnitResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2025,6 +2933,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgUnitResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2065,6 +2981,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgUnitResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2083,13 +3007,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     orgUnits_update: {
         parameters: {
             query?: never;
             header: {
-                /** @description the ETag of the version being changed */
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -2103,6 +3036,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgUnitResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2123,6 +3064,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2177,6 +3127,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["UserResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2219,6 +3184,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2259,6 +3232,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2279,6 +3260,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2292,7 +3282,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
-                /** @description the ETag of the version being changed */
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -2306,6 +3296,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2326,6 +3324,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2377,6 +3384,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SecurityEventResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2415,6 +3437,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponse"][];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -2430,6 +3460,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description a retry with the same key replays the first answer */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -2441,6 +3472,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2490,6 +3529,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2508,12 +3555,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     plans_update: {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -2527,6 +3584,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2547,6 +3612,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2594,6 +3668,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2614,6 +3696,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2638,6 +3729,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PolicyResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2665,6 +3764,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     workflows_list: {
@@ -2676,6 +3784,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowSummaryResponse"][];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -2700,6 +3816,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2742,6 +3866,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2753,6 +3885,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2776,6 +3917,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InquiryResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2812,6 +3968,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2861,6 +4025,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2879,12 +4051,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     inquiries_update: {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -2898,6 +4080,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2918,6 +4108,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2960,6 +4159,7 @@ export interface operations {
             header: {
                 /** @description a retry with the same key replays the first answer */
                 "Idempotency-Key"?: string;
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -2973,6 +4173,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -2993,6 +4201,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3049,6 +4266,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryUnitAnswerResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3060,6 +4285,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3087,6 +4321,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the unit’s answer, now 該当なし */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InquiryUnitAnswerResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3107,6 +4350,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3142,6 +4394,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ProposalResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3178,6 +4445,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3227,6 +4502,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description with its ETag */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3274,6 +4558,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3359,6 +4651,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the proposal in its new state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3444,6 +4745,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AvailableActionResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3484,6 +4793,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntryResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3524,6 +4841,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalRevisionResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3573,6 +4898,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3661,6 +4994,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MeetingResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3685,6 +5033,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
+                /** @description a retry with the same key replays the first answer */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3696,6 +5045,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3745,6 +5102,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3756,6 +5121,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3780,6 +5154,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3807,6 +5189,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     initiatives_list: {
@@ -3826,6 +5217,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InitiativeResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3857,6 +5263,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InitiativeResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -3868,6 +5282,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4046,6 +5469,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     deadlines_list: {
@@ -4060,6 +5492,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeadlineResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4091,15 +5531,26 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/calendar */
+            /** @description the feed (RFC 5545) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/calendar": string;
+                };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the feed address is not valid (any more): make a new one (UNAUTHENTICATED) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4122,6 +5573,23 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of your notifications, and how many are unread */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["NotificationResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                        /** @description your unread notifications, on all pages */
+                        unread: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4153,6 +5621,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4191,6 +5667,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -4215,6 +5699,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSettingsResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4244,6 +5736,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarFeedResponse"];
+                };
+            };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
                 headers: {
@@ -4266,6 +5766,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScaleEntryResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4277,6 +5785,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4301,6 +5818,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the scale as stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScaleEntryResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4321,6 +5847,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4341,6 +5876,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4359,12 +5902,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     progressReports_create: {
         parameters: {
             query?: never;
             header?: {
+                /** @description a retry with the same key replays the first answer */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4378,6 +5931,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4398,6 +5959,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4427,6 +5997,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4445,12 +6023,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     progressReports_update: {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -4464,6 +6052,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4484,6 +6080,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4524,6 +6129,7 @@ export interface operations {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -4537,6 +6143,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressReportResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4557,6 +6171,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4606,6 +6229,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4648,6 +6279,21 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["IndicatorResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4681,6 +6327,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4721,6 +6375,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4739,12 +6401,22 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     indicators_update: {
         parameters: {
             query?: never;
             header: {
+                /** @description the ETag of the version you act on */
                 "If-Match": string;
             };
             path: {
@@ -4758,6 +6430,14 @@ export interface operations {
             };
         };
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4778,6 +6458,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4825,6 +6514,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeasurementResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4836,6 +6533,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4860,6 +6566,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description the indicator with the new measurement */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndicatorResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4887,6 +6602,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
         };
     };
     rollups_progress: {
@@ -4903,6 +6627,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RollupResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4934,6 +6666,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotSummaryResponse"][];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -4967,6 +6707,14 @@ export interface operations {
             };
         };
         responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TakenSnapshotResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -5008,6 +6756,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotComparisonResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -5039,6 +6795,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -5050,6 +6814,15 @@ export interface operations {
             };
             /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5074,6 +6847,17 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the report: JSON (default), or with ?format= CSV (UTF-8 with BOM) or xlsx (summary, one sheet per policy, KPIs) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CouncilReportResponse"];
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -5116,6 +6900,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description what was (or, with dryRun, would be) created and updated; row errors leave everything unchanged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResultResponse"];
+                };
+            };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
                 headers: {
@@ -5136,6 +6929,15 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
