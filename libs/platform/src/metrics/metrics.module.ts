@@ -1,5 +1,5 @@
-import { Global, Module } from "@nestjs/common";
-import { Metrics } from "./metrics.js";
+import { Global, Module } from '@nestjs/common';
+import { Metrics } from './metrics.js';
 
 /** The process's metrics registry; global so that libraries add their gauges to it. */
 @Global()
