@@ -90,6 +90,8 @@ const onlyFor = (allowed: string[], success: number, others: string[] = ALL_SIGN
   Object.fromEntries([['anonymous', 401], ...others.map((c) => [c, allowed.includes(c) ? success : 403])]) as Record<string, number>;
 const CONTRACT: Record<string, Record<string, number>> = {
   'GET /health': Object.fromEntries(['anonymous', ...ALL_SIGNED_IN].map((c) => [c, 200])),
+  // Loopback, no METRICS_TOKEN configured: the machine's operators, whoever they sign in as.
+  'GET /metrics': Object.fromEntries(['anonymous', ...ALL_SIGNED_IN].map((c) => [c, 200])),
   'POST /auth/token': { anonymous: 200 },
   'GET /me': onlyFor(ALL_SIGNED_IN, 200),
   'GET /org-units': onlyFor(ALL_SIGNED_IN, 200),
@@ -147,6 +149,7 @@ describe('access matrix', () => {
     // ── platform and identity ──
     'GET /health': { success: 200, build: async () => ({ path: '/health' }) },
     'GET /health/ready': { success: 200, build: async () => ({ path: '/health/ready' }) },
+    'GET /metrics': { success: 200, build: async () => ({ path: '/metrics' }) },
     'POST /auth/token': { success: 200, build: async () => ({ path: '/auth/token', body: { username: 'viewer', password: DEMO_PASSWORD } }) },
     'POST /auth/session': { success: 200, build: async () => ({ path: '/auth/session', body: { username: 'viewer', password: DEMO_PASSWORD } }) },
     // The browser session's routes take the refresh cookie, whoever else the caller is.
@@ -407,6 +410,9 @@ describe('access matrix', () => {
 
   function expectedStatus(policy: AccessPolicy, sample: Sample, caller: Caller, variant: Variant, built: Built): number {
     if (policy.kind === 'public') return sample.success;
+    // This file's API has no METRICS_TOKEN and is called on loopback: every caller is an
+    // operator (test/e2e/metrics covers the token and a proxied caller).
+    if (policy.kind === 'operators') return sample.success;
     if (!caller.auth) return 401;
     if (policy.kind === 'roles' && !holds(caller, policy.roles)) return 403;
     if (policy.object === 'own' && variant === 'other-unit') return 404;
@@ -485,7 +491,7 @@ describe('access matrix', () => {
       for (const caller of callers) {
         for (const variant of variants) {
           const built = await sample.build(caller, variant);
-          const prefix = route.path.startsWith('/health') ? '' : '/api/v1';
+          const prefix = /^\/(health|metrics)/.test(route.path) ? '' : '/api/v1';
           const res = await http(`${api.url}${prefix}${built.path}`, {
             method: route.method,
             ...(built.raw ? { body: built.raw.body } : { json: built.body }),
@@ -516,7 +522,7 @@ describe('access matrix', () => {
       for (const [name, expected] of Object.entries(expectations)) {
         const caller = callers.find((c) => c.name === name)!;
         const built = await sample.build(caller, 'own-unit');
-        const prefix = path.startsWith('/health') ? '' : '/api/v1';
+        const prefix = /^\/(health|metrics)/.test(path) ? '' : '/api/v1';
         const res = await http(`${api.url}${prefix}${built.path}`, {
           method,
           json: built.body,
@@ -551,7 +557,7 @@ describe('access matrix', () => {
       const sample = SAMPLES[`${route.method} ${route.path}`];
       for (const caller of callers.filter((c) => c.auth)) {
         const built = await sample.build(caller, 'own-unit');
-        const prefix = route.path.startsWith('/health') ? '' : '/api/v1';
+        const prefix = /^\/(health|metrics)/.test(route.path) ? '' : '/api/v1';
         const url = `${api.url}${prefix}${built.path}${built.path.includes('?') ? '&' : '?'}pageSize=100`;
         const res = await http(url, { headers: { authorization: caller.auth! } });
         if (res.status !== 200) continue;

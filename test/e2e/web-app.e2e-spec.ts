@@ -66,7 +66,7 @@ describe('the web application at / and the security headers', () => {
     expect(head.headers.get('content-type')).toMatch(/^text\/html/);
   });
 
-  it.each(['/api/v1/nope', '/api', '/api/v2/proposals', '/docs/nope', '/health/nope', '/admin/nope', '/metrics', '/public', '/public/plans'])(
+  it.each(['/api/v1/nope', '/api', '/api/v2/proposals', '/docs/nope', '/health/nope', '/admin/nope', '/metrics/nope', '/public', '/public/plans'])(
     'never shadows the reserved path %s: 404 problem+json',
     async (path) => {
       const res = await http(`${api.url}${path}`);
@@ -85,6 +85,8 @@ describe('the web application at / and the security headers', () => {
     const health = await http(`${api.url}/health`);
     expect(health.status).toBe(200);
     expect(health.headers.get('content-type')).toMatch(/json/);
+    // The metrics, not the page (loopback, no METRICS_TOKEN: test/e2e/metrics covers the rule).
+    expect((await http(`${api.url}/metrics`)).headers.get('content-type')).toMatch(/^text\/plain/);
     expect((await http(`${api.url}/api/v1/me`)).status).toBe(401);
     // A known API path with another verb is still the API's 404, not the page.
     expect((await http(`${api.url}/api/v1/auth/token`)).status).toBe(404);

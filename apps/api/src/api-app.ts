@@ -6,6 +6,7 @@ import { Logger } from 'nestjs-pino';
 import {
   AppConfig,
   createValidationPipe,
+  Metrics,
   ProblemDetailsFilter,
   REQUEST_ID_HEADER,
   requestIdFor,
@@ -18,15 +19,17 @@ import { buildOpenApiDocument, mountOpenApi } from './openapi.js';
 import { installJsonBodyLimits } from './http/body-limits.js';
 import { frameworkErrorOptions } from './http/framework-errors.js';
 import { installLoadShedding } from './http/load-shedding.js';
+import { installRequestMetrics } from './http/request-metrics.js';
 
 export const API_PREFIX = 'api/v1';
 
-/** Routes live under /api/v1, except the probes. */
+/** Routes live under /api/v1, except the probes and the metrics. */
 function applyRoutePrefix(app: NestFastifyApplication): void {
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
     ],
   });
 }
@@ -80,6 +83,8 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
+  // Before shedding, so that the 503s it answers are counted too.
+  installRequestMetrics(app.getHttpAdapter().getInstance(), app.get(Metrics));
   installLoadShedding(app.getHttpAdapter().getInstance(), config.HTTP_MAX_CONCURRENCY);
   // Imports arrive as the file itself (CSV or xlsx), up to 20 MiB.
   const fastify = app.getHttpAdapter().getInstance();

@@ -7,10 +7,11 @@ import { SchedulingModule } from '#libs/scheduling';
 import { PlanningModule } from '#libs/planning';
 import { ReviewModule } from '#libs/review';
 import { TrackingModule } from '#libs/tracking';
-import { AppConfig, ConfigModule, HealthModule, LoggingModule, OutboxModule, PersistenceModule } from '#libs/platform';
+import { AppConfig, ConfigModule, HealthModule, LoggingModule, MetricsModule, OutboxModule, PersistenceModule } from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { AccessGuard } from './access/access.guard.js';
 import { HealthController } from './health/health.controller.js';
+import { MetricsController } from './health/metrics.controller.js';
 import { AuthController } from './identity/auth.controller.js';
 import { MeController } from './identity/me.controller.js';
 import { OrgUnitsController } from './identity/org-units.controller.js';
@@ -32,6 +33,7 @@ import { WorkflowsController } from './review/workflows.controller.js';
 /** Every controller of the API (the access-policy check and the access matrix read this list). */
 export const API_CONTROLLERS = [
   HealthController,
+  MetricsController,
   SystemController,
   AuthController,
   SessionController,
@@ -68,6 +70,7 @@ export class ApiModule {
         LoggingModule.forRoot('api'),
         PersistenceModule.forRoot(SCHEMA, 'kaikaku-api'),
         OutboxModule,
+        MetricsModule,
         HealthModule,
         IdentityModule,
         PlanningModule,

@@ -96,6 +96,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     // Relative: the document is served by the server it describes, whatever its address.
     .addServer('/', 'this server')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /api/v1/auth/token, or a personal API token' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for /metrics only' }, 'metrics')
     .addSecurityRequirements('bearer')
     .build();
   // Set directly: DocumentBuilder.setContact always writes url and email, and an empty

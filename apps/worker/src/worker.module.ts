@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, HealthModule, JobsWorkerModule, LoggingModule, PersistenceModule } from '#libs/platform';
+import { AppConfig, ConfigModule, HealthModule, JobsWorkerModule, LoggingModule, MetricsModule, PersistenceModule } from '#libs/platform';
 import { NotificationsJobsModule } from '#libs/notifications';
 import { SchedulingJobsModule } from '#libs/scheduling';
 import { TrackingJobsModule } from '#libs/tracking';
@@ -15,6 +15,7 @@ export class WorkerModule {
         ConfigModule.forRoot(config),
         LoggingModule.forRoot('worker'),
         PersistenceModule.forRoot(SCHEMA, 'kaikaku-worker'),
+        MetricsModule,
         HealthModule,
         JobsWorkerModule,
         NotificationsJobsModule,

@@ -43,3 +43,7 @@ export * from './errors/problem.response.js';
 export * from './workflows/workflow.response.js';
 export * from './health/health.response.js';
 export * from './lifecycle/http-drain.js';
+export * from './metrics/metrics.js';
+export * from './metrics/metrics-access.js';
+export * from './metrics/metrics.module.js';
+export * from './metrics/queue-metrics.js';

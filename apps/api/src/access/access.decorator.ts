@@ -1,6 +1,7 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiSecurity, ApiUnauthorizedResponse, ApiExtension } from '@nestjs/swagger';
 import type { Role } from '#libs/identity';
+import { ApiProblem } from '../openapi/api-docs.js';
 
 export const ACCESS_POLICY = 'kaikaku:access-policy';
 
@@ -17,6 +18,7 @@ export type ObjectRule = 'own' | 'unit' | 'proposal' | 'any';
 
 export type AccessPolicy =
   | { kind: 'public' }
+  | { kind: 'operators' }
   | { kind: 'signed-in'; object: ObjectRule }
   | { kind: 'roles'; roles: readonly Role[]; object: ObjectRule };
 
@@ -24,6 +26,8 @@ function describe(policy: AccessPolicy): string {
   switch (policy.kind) {
     case 'public':
       return 'Anyone, without signing in.';
+    case 'operators':
+      return 'Operators: the bearer METRICS_TOKEN when one is configured, else loopback callers only; not a signed-in user.';
     case 'signed-in':
       return `Anyone signed in${policy.object === 'own' ? ', on their own objects only' : ''}.`;
     case 'roles':
@@ -35,12 +39,18 @@ function decorate(policy: AccessPolicy): MethodDecorator & ClassDecorator {
   const docs =
     policy.kind === 'public'
       ? [ApiSecurity({})]
-      : [
-          ApiBearerAuth('bearer'),
-          ApiUnauthorizedResponse({ description: 'not signed in, or the token is not valid (UNAUTHENTICATED)' }),
-          ...(policy.kind === 'roles' ? [ApiForbiddenResponse({ description: 'the caller lacks the role (FORBIDDEN)' })] : []),
-          ...(policy.object !== 'any' ? [ApiNotFoundResponse({ description: 'does not exist or is not visible to the caller (NOT_FOUND)' })] : []),
-        ];
+      : policy.kind === 'operators'
+        ? [
+            ApiBearerAuth('metrics'),
+            ApiProblem(401, 'a metrics token is configured and the request does not present it (UNAUTHENTICATED)'),
+            ApiProblem(403, 'no metrics token is configured and the caller is not on loopback (FORBIDDEN)'),
+          ]
+        : [
+            ApiBearerAuth('bearer'),
+            ApiUnauthorizedResponse({ description: 'not signed in, or the token is not valid (UNAUTHENTICATED)' }),
+            ...(policy.kind === 'roles' ? [ApiForbiddenResponse({ description: 'the caller lacks the role (FORBIDDEN)' })] : []),
+            ...(policy.object !== 'any' ? [ApiNotFoundResponse({ description: 'does not exist or is not visible to the caller (NOT_FOUND)' })] : []),
+          ];
   return applyDecorators(SetMetadata(ACCESS_POLICY, policy), ApiExtension('x-access', { ...policy, who: describe(policy) }), ...docs);
 }
 
@@ -51,6 +61,8 @@ function decorate(policy: AccessPolicy): MethodDecorator & ClassDecorator {
 export const Access = {
   /** No sign-in: health probes, sign-in itself. */
   public: () => decorate({ kind: 'public' }),
+  /** Monitoring, not people: the metrics token (METRICS_TOKEN), or loopback when none is set. */
+  operators: () => decorate({ kind: 'operators' }),
   /** Any signed-in caller. */
   signedIn: (options: { object?: ObjectRule } = {}) => decorate({ kind: 'signed-in', object: options.object ?? 'any' }),
   /** Callers holding at least one of `roles` on some unit. */

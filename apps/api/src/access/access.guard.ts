@@ -1,7 +1,7 @@
 import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Authenticator, NotAllowedError, NotSignedInError } from '#libs/identity';
-import { DomainError } from '#libs/platform';
+import { AppConfig, checkMetricsAccess, DomainError } from '#libs/platform';
 import { ACCESS_POLICY, type AccessPolicy } from './access.decorator.js';
 import type { AuthenticatedRequest } from './current-principal.decorator.js';
 
@@ -17,6 +17,7 @@ export class AccessGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,6 +29,12 @@ export class AccessGuard implements CanActivate {
     if (policy.kind === 'public') return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (policy.kind === 'operators') {
+      // request.ip honours TRUST_PROXY (X-Forwarded-For), so a proxied caller is not loopback.
+      const refused = checkMetricsAccess(this.config.METRICS_TOKEN, request.ip, request.headers.authorization);
+      if (refused) throw refused;
+      return true;
+    }
     const principal = await this.authenticator.authenticate(request.headers.authorization);
     if (!principal) throw new NotSignedInError();
     request.principal = principal;

@@ -36,6 +36,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus metrics of this API instance (requests per route, pool, outbox, audit sealing, process) */
+        get: operations["metrics_scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/system/ping": {
         parameters: {
             query?: never;
@@ -1096,6 +1113,54 @@ export interface components {
                 };
             };
         };
+        /**
+         * @description stable; clients branch on it
+         * @enum {string}
+         */
+        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BODY_TOO_DEEP" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "AUDIT_CHECKPOINT_MISMATCH" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "OVERLOADED" | "SHUTTING_DOWN";
+        FieldErrorResponse: {
+            /**
+             * @description path of the field, e.g. `schedule[2].fiscalYear`
+             * @example summary
+             */
+            field: string;
+            /**
+             * @description what is wrong with it (English; branch on `code`, not on this)
+             * @example summary must be shorter than or equal to 4000 characters
+             */
+            message: string;
+        };
+        ProblemResponse: {
+            /**
+             * @description URI of the problem type
+             * @example urn:kaikaku:problem:validation-failed
+             */
+            type: string;
+            /** @example The request is not valid */
+            title: string;
+            /**
+             * @description the HTTP status
+             * @example 400
+             */
+            status: number;
+            /** @example Invalid: summary */
+            detail: string;
+            /** @description stable; clients branch on it */
+            code: components["schemas"]["ErrorCode"];
+            /**
+             * @description the request path
+             * @example /api/v1/proposals
+             */
+            instance?: string;
+            /** @description the fields at fault (VALIDATION_FAILED) */
+            errors?: components["schemas"]["FieldErrorResponse"][];
+            /** @description the request id (also the X-Request-Id header), for the logs */
+            traceId?: string;
+            /** @description VERSION_CONFLICT: the version the resource has now */
+            currentVersion?: number;
+            /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
+            retryAfterSeconds?: number;
+        };
         PingResponse: {
             /** @enum {boolean} */
             ok: true;
@@ -1917,54 +1982,6 @@ export interface components {
             status: components["schemas"]["DeadlineStatus"];
             subject: components["schemas"]["DeadlineSubjectResponse"];
         };
-        /**
-         * @description stable; clients branch on it
-         * @enum {string}
-         */
-        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BODY_TOO_DEEP" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "AUDIT_CHECKPOINT_MISMATCH" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "OVERLOADED" | "SHUTTING_DOWN";
-        FieldErrorResponse: {
-            /**
-             * @description path of the field, e.g. `schedule[2].fiscalYear`
-             * @example summary
-             */
-            field: string;
-            /**
-             * @description what is wrong with it (English; branch on `code`, not on this)
-             * @example summary must be shorter than or equal to 4000 characters
-             */
-            message: string;
-        };
-        ProblemResponse: {
-            /**
-             * @description URI of the problem type
-             * @example urn:kaikaku:problem:validation-failed
-             */
-            type: string;
-            /** @example The request is not valid */
-            title: string;
-            /**
-             * @description the HTTP status
-             * @example 400
-             */
-            status: number;
-            /** @example Invalid: summary */
-            detail: string;
-            /** @description stable; clients branch on it */
-            code: components["schemas"]["ErrorCode"];
-            /**
-             * @description the request path
-             * @example /api/v1/proposals
-             */
-            instance?: string;
-            /** @description the fields at fault (VALIDATION_FAILED) */
-            errors?: components["schemas"]["FieldErrorResponse"][];
-            /** @description the request id (also the X-Request-Id header), for the logs */
-            traceId?: string;
-            /** @description VERSION_CONFLICT: the version the resource has now */
-            currentVersion?: number;
-            /** @description RATE_LIMITED: seconds to wait (also the Retry-After header) */
-            retryAfterSeconds?: number;
-        };
         NotificationResponse: {
             /** Format: uuid */
             id: string;
@@ -2472,6 +2489,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReadinessResponse"];
+                };
+            };
+        };
+    };
+    metrics_scrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the metrics in the Prometheus text exposition format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description a metrics token is configured and the request does not present it (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description no metrics token is configured and the caller is not on loopback (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
         };
@@ -5206,10 +5261,6 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 planId?: string;
-                policyId?: string;
-                themeId?: string;
-                /** @description the owning unit (所管) */
-                orgUnitId?: string;
             };
             header?: never;
             path?: never;

@@ -181,8 +181,8 @@ export class AppConfig {
   DATABASE_ACQUIRE_TIMEOUT_MS = 800;
 
   /**
-   * Bearer token that may read /metrics from anywhere; loopback callers need none.
-   * Empty: loopback only.
+   * Bearer token Prometheus presents to read /metrics (API and worker); when set, every
+   * caller needs it. Empty: loopback callers only.
    */
   @IsString()
   METRICS_TOKEN = '';

@@ -1,17 +1,26 @@
 import { createServer, type Server } from 'node:http';
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import { PROBLEM_CONTENT_TYPE, problemFor } from '../errors/problem-details.filter.js';
+import { Metrics } from '../metrics/metrics.js';
+import { checkMetricsAccess } from '../metrics/metrics-access.js';
 import { liveness, ReadinessService } from './readiness.service.js';
 
 /**
  * The worker has no API, only this tiny HTTP server for /health and /health/ready, so
- * that an orchestrator can probe it like the API.
+ * that an orchestrator can probe it like the API, and /metrics for Prometheus (the same
+ * access rule as the API's: the metrics token, or loopback when none is configured).
  */
 @Injectable()
 export class HealthHttpServer implements OnApplicationShutdown {
   private readonly logger = new Logger(HealthHttpServer.name);
   private server: Server | null = null;
 
-  constructor(private readonly readiness: ReadinessService) {}
+  constructor(
+    private readonly readiness: ReadinessService,
+    private readonly config: AppConfig,
+    @Optional() private readonly metrics?: Metrics,
+  ) {}
 
   async listen(port: number, host: string): Promise<number> {
     this.server = createServer((req, res) => {
@@ -28,6 +37,25 @@ export class HealthHttpServer implements OnApplicationShutdown {
           (error) => {
             this.logger.error({ err: error }, 'readiness check failed');
             send(503, { status: 'error' });
+          },
+        );
+        return;
+      }
+      if (path === '/metrics' && this.metrics) {
+        const refused = checkMetricsAccess(this.config.METRICS_TOKEN, req.socket.remoteAddress, req.headers.authorization);
+        if (refused) {
+          const problem = problemFor(refused, { url: req.url });
+          res.writeHead(problem.status, { 'content-type': PROBLEM_CONTENT_TYPE });
+          return res.end(JSON.stringify(problem.body));
+        }
+        this.metrics.exposition().then(
+          ({ contentType, body }) => {
+            res.writeHead(200, { 'content-type': contentType });
+            res.end(body);
+          },
+          (error) => {
+            this.logger.error({ err: error }, 'metrics could not be collected');
+            send(500, { status: 'error' });
           },
         );
         return;

@@ -10,6 +10,7 @@ import { AuditCheckpoints } from '../audit/audit-checkpoints.js';
 import { AuditLog } from '../audit/audit-log.service.js';
 import { AuditSealer } from '../audit/audit-sealer.js';
 import { Idempotency } from '../http/idempotency.js';
+import { QueueMetrics } from '../metrics/queue-metrics.js';
 import { WorkflowRegistry } from '../workflows/workflow-registry.js';
 import { TransitionPipeline } from '../workflows/transition-pipeline.js';
 
@@ -28,7 +29,7 @@ export class OutboxModule {}
 /** The worker's side: the relay, the queues, the processors and the schedulers. */
 @Module({
   imports: [DiscoveryModule, OutboxModule],
-  providers: [OutboxRelay, JobHandlerRegistry, WorkerHost, SystemJobs],
+  providers: [OutboxRelay, JobHandlerRegistry, WorkerHost, SystemJobs, QueueMetrics],
   exports: [OutboxRelay],
 })
 export class JobsWorkerModule {}

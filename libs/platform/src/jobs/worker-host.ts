@@ -5,6 +5,8 @@ import { JOB_CATALOGUE, JOB_SCHEDULES, QueueName, queueOf } from './job-catalogu
 import { JobHandlerRegistry } from './job-handler-registry.js';
 import { jobOptions, QueueRegistry } from './queue-registry.js';
 import { newWorker } from './queue-backend.js';
+import { Metrics } from '../metrics/metrics.js';
+import { dueAt } from '../metrics/queue-metrics.js';
 
 
 /**
@@ -21,6 +23,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly config: AppConfig,
     private readonly registry: JobHandlerRegistry,
     private readonly queues: QueueRegistry,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -69,6 +72,8 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
   private async process(job: Job): Promise<unknown> {
     const handler = this.registry.handlerFor(job.name);
     if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}"`);
+    // First attempts only: a retry is late by its backoff on purpose.
+    if (job.attemptsMade === 0) this.metrics.jobLateness.observe({ queue: job.queueName }, Math.max(0, (Date.now() - dueAt(job)) / 1000));
     return handler(job.data, job);
   }
 
