@@ -5261,6 +5261,10 @@ export interface operations {
                 page?: number;
                 pageSize?: number;
                 planId?: string;
+                policyId?: string;
+                themeId?: string;
+                /** @description the owning unit (所管) */
+                orgUnitId?: string;
             };
             header?: never;
             path?: never;
