@@ -30,7 +30,8 @@ describe('the local services start from a clone in a mode-700 folder', () => {
     chmodSync(home, 0o700);
 
     const started = services('start');
-    expect({ status: started.status, stderr: started.stderr }).toMatchObject({ status: 0 });
+    // Its sentence, when it could not start, is the failure message.
+    expect(started.status === 0 ? 'started' : started.stderr).toBe('started');
     expect(started.stdout).toMatch(/^DATABASE_URL=postgres:\/\/.+:56006\//m);
     if (process.getuid?.() === 0) {
       // As root: the repo is out of the postgres user's reach, so the data lives elsewhere.
