@@ -4,13 +4,9 @@ import { rolesOf, useMe } from '../auth/me';
 import { Button } from '../ui/button';
 import { PageTitle, Section } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem';
+import type { components } from '../api/schema';
 
-interface VerifyResult {
-  ok: boolean;
-  entries: number;
-  lastSeq?: number;
-  brokenAt?: { seq: number };
-}
+type VerifyResult = components['schemas']['VerifyResultDto'];
 
 /** 管理: one's own calendar feed, and for administrators the audit log's verification. */
 export function SettingsPage() {

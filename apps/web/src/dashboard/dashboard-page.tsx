@@ -15,6 +15,7 @@ import { DIRECTION_LABELS, formatValue, type IndicatorView, type RollupView } fr
 import { useMe } from '../auth/me';
 import { useAction } from '../workflows/use-action';
 import { ProblemAlert } from '../ui/problem';
+import type { components } from '../api/schema';
 
 function useRollup(planId: string | undefined, fiscalYear: number | undefined, by: 'policy' | 'orgUnit') {
   return useQuery({
@@ -187,16 +188,8 @@ function Indicators({ planId, year }: { planId: string; year: number }) {
   );
 }
 
-interface SnapshotSummary {
-  id: string;
-  fiscalYear: number;
-  fiscalYearLabel: string;
-  title: string;
-  takenAt: string;
-}
-interface Comparison {
-  changes: Array<{ code: string; title: string; from: { label: string | null } | null; to: { label: string | null } | null; reason: string }>;
-}
+type SnapshotSummary = components['schemas']['SnapshotSummaryResponse'];
+type Comparison = components['schemas']['SnapshotComparisonResponse'];
 
 /** Snapshots frozen for the council, and what moved between two of them. */
 function Snapshots({ planId, year }: { planId: string; year: number }) {

@@ -1,62 +1,14 @@
-/**
- * The answers of the tracking endpoints as the pages read them (the OpenAPI document does not
- * describe these bodies yet, so their fields are named here once, from the server's views).
- */
-export interface ScaleEntry {
-  code: string;
-  labelJa: string;
-  normalized: string;
-  /** #RRGGBB */
-  colour: string;
-}
+import type { components } from '../api/schema';
 
-export interface RollupRow {
-  key: { id: string | null; code: string; label: string };
-  counts: Record<string, number>;
-  total: number;
-}
-
-export interface RollupView {
-  planId: string;
-  fiscalYear: number;
-  fiscalYearLabel: string;
-  scale: ScaleEntry[];
-  totals: Record<string, number>;
-  total: number;
-  rows?: RollupRow[];
-  refreshedAt: string | null;
-}
-
-export interface YearValue {
-  fiscalYear: number;
-  label: string;
-  value: number;
-}
-
-export type Grade = 'S' | 'A' | 'B' | 'C' | null;
-
-export interface IndicatorView {
-  id: string;
-  code: string;
-  name: string;
-  unit: string;
-  decimals: number;
-  direction: 'higher_better' | 'lower_better' | 'ceiling';
-  baseline: YearValue;
-  target: YearValue;
-  measurements: Array<YearValue & { note: string }>;
-  actual: YearValue | null;
-  achievementRate: number | null;
-  grade: Grade;
-}
-
-export interface PlanView {
-  id: string;
-  code: string;
-  name: string;
-  period: { first: { fiscalYear: number }; last: { fiscalYear: number } };
-  policies: Array<{ id: string; number: number; title: string; themes: Array<{ id: string; number: number; title: string }> }>;
-}
+/** The tracking answers the pages read, as the OpenAPI document describes them. */
+type Schemas = components['schemas'];
+export type ScaleEntry = Schemas['ScaleEntryResponse'];
+export type RollupRow = Schemas['RollupRowResponse'];
+export type RollupView = Schemas['RollupResponse'];
+export type YearValue = Schemas['YearValueResponse'];
+export type IndicatorView = Schemas['IndicatorResponse'];
+export type Grade = IndicatorView['grade'];
+export type PlanView = Schemas['PlanResponse'];
 
 /** The fiscal years of a plan, first to last. */
 export const yearsOf = (plan: PlanView | undefined): number[] => {

@@ -8,18 +8,10 @@ import { Button } from '../ui/button';
 import { SelectField } from '../ui/field';
 import { PageTitle, Section } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem';
+import type { components } from '../api/schema';
 
-interface RowError {
-  row: number;
-  column: string;
-  problem: string;
-}
-interface ImportResult {
-  dryRun: boolean;
-  rows: number;
-  created: number;
-  updated: number;
-}
+type RowError = components['schemas']['RowErrorResponse'];
+type ImportResult = components['schemas']['ImportResultResponse'];
 
 const KINDS = [
   { value: 'initiatives', label: '取組（年度の進捗状況つき）', columns: '取組番号、取組名、方針、所管（任意：テーマ、概要、年次計画、関連指標、年度、進捗状況、理由 …）' },

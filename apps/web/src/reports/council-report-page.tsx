@@ -9,21 +9,11 @@ import { Button } from '../ui/button';
 import { SelectField } from '../ui/field';
 import { Loaded, PageTitle, Section } from '../ui/page';
 import { ProblemAlert } from '../ui/problem';
+import type { components } from '../api/schema';
 
-interface CouncilReport {
-  plan: { code: string; name: string; periodLabel: string };
-  fiscalYearLabel: string;
-  scale: ScaleEntry[];
-  summary: { rows: Array<{ policyNumber: number; policyTitle: string; counts: Record<string, number>; total: number }>; totals: Record<string, number>; total: number; unreported: number };
-  generatedAt: string;
-}
+type CouncilReport = components['schemas']['CouncilReportResponse'];
 
-interface SnapshotSummary {
-  id: string;
-  fiscalYear: number;
-  fiscalYearLabel: string;
-  title: string;
-}
+type SnapshotSummary = components['schemas']['SnapshotSummaryResponse'];
 
 /** The report's summary in the roll-up's form, so the page shows what the file holds. */
 const asRollup = (r: CouncilReport, fiscalYear: number): RollupView => ({

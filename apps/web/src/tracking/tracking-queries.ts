@@ -1,40 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import { answer, api, FROM_LAST_READ } from '../api/client';
+import type { components } from '../api/schema';
 import type { ScaleEntry } from '../dashboard/tracking-types';
 
-/** An initiative as the API answers it (GET /initiatives, /initiatives/{id}). */
-export interface InitiativeView {
-  id: string;
-  code: string;
-  title: string;
-  summary: string;
-  plan: { id: string; code: string };
-  policy: { id: string; number: number; title: string } | null;
-  theme: { id: string; number: number; title: string } | null;
-  owningUnit: { id: string; code: string; nameJa: string };
-  collaboratingUnits: Array<{ id: string; code: string; nameJa: string }>;
-  schedule: Array<{ fiscalYear: number; step: string }>;
-  relatedIndicators: Array<{ id: string; code: string; name: string }>;
-}
-
-/** A progress report (進捗報告) of one initiative and fiscal year. */
-export interface ProgressReport {
-  id: string;
-  initiativeId: string;
-  fiscalYear: number;
-  fiscalYearLabel: string;
-  period: 'annual' | 'midyear';
-  status: { code: string; label: string; normalized: string; colour: string };
-  narrative: string;
-  reason: string;
-  plannedAmount: number | null;
-  actualAmount: number | null;
-  state: string;
-  stateLabel: { ja: string } | null;
-  submittedAt: string | null;
-  confirmedAt: string | null;
-  version: number;
-}
+/** An initiative and a progress report (進捗報告), as the OpenAPI document describes them. */
+export type InitiativeView = components['schemas']['InitiativeResponse'];
+export type ProgressReport = components['schemas']['ProgressReportResponse'];
 
 export const reportsKey = (initiativeId: string) => ['progress-reports', initiativeId] as const;
 

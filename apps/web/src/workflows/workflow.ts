@@ -1,14 +1,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { answer, api } from '../api/client';
+import type { components } from '../api/schema';
 
-export interface WorkflowTransition {
-  action: string;
-  from: string[];
-  to: string;
-  roles: string[];
-  requires?: string[];
-  label?: { ja: string };
-}
+/** A transition of a workflow definition, as the OpenAPI document describes it. */
+export type WorkflowTransition = components['schemas']['TransitionDefinitionResponse'];
 
 export function useWorkflow(name = 'reform-proposal') {
   return useQuery({
