@@ -7,6 +7,7 @@ import { ScrollBox } from '../dashboard/scroll-box';
 import { Button, ButtonLink, TextLink } from '../ui/button';
 import { SelectField } from '../ui/field';
 import { Loaded, PageTitle } from '../ui/page';
+import { DataTable } from '../ui/table';
 import type { InitiativeView } from './tracking-queries';
 
 const PAGE_SIZE = 50;
@@ -95,42 +96,18 @@ export function InitiativeListPage() {
           return (
             <>
               <ScrollBox label={caption}>
-                <table className="w-full border-collapse text-left text-dns-16N-130">
-                  <caption className="mb-2 text-left text-std-18B-160">{caption}</caption>
-                  <thead>
-                    <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
-                      {['番号', '取組名', '方針・テーマ', '所管'].map((h) => (
-                        <th key={h} scope="col" className="px-3 py-2 text-dns-16B-130">
-                          {h}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.length === 0 && (
-                      <tr>
-                        <td colSpan={4} className="px-3 py-4">
-                          該当する取組はありません。
-                        </td>
-                      </tr>
-                    )}
-                    {items.map((i) => (
-                      <tr key={i.id} className="border-b border-solid-gray-200">
-                        <th scope="row" className="px-3 py-2 font-normal whitespace-nowrap">
-                          {i.code}
-                        </th>
-                        <td className="px-3 py-2">
-                          <TextLink to={`/initiatives/${i.id}`}>{i.title}</TextLink>
-                        </td>
-                        <td className="px-3 py-2">
-                          {i.policy ? `方針${i.policy.number}` : '—'}
-                          {i.theme ? `・テーマ${i.theme.number}` : ''}
-                        </td>
-                        <td className="px-3 py-2">{i.owningUnit.nameJa}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <DataTable
+                  caption={caption}
+                  rows={items}
+                  rowKey={(i) => i.id}
+                  empty="該当する取組はありません。"
+                  columns={[
+                    { header: '番号', cell: (i) => i.code, className: 'whitespace-nowrap' },
+                    { header: '取組名', cell: (i) => <TextLink to={`/initiatives/${i.id}`}>{i.title}</TextLink> },
+                    { header: '方針・テーマ', cell: (i) => `${i.policy ? `方針${i.policy.number}` : '—'}${i.theme ? `・テーマ${i.theme.number}` : ''}` },
+                    { header: '所管', cell: (i) => i.owningUnit.nameJa },
+                  ]}
+                />
               </ScrollBox>
               {pages > 1 && (
                 <nav aria-label="ページ送り" className="mt-4 flex items-center gap-3">
