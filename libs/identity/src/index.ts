@@ -24,3 +24,4 @@ export * from './sessions/browser-sessions.service.js';
 export * from './users.service.js';
 export * from './views.js';
 export * from './dto/identity.response.js';
+export * from './access/workflow-actor.js';

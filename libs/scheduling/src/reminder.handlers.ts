@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { DataSource, type EntityManager } from 'typeorm';
 import { todayInTokyo } from '#libs/calendar';
 import { DeliveriesService, reminderMessage, usersWithRoles } from '#libs/notifications';
-import { AppConfig, jobOptions, OnJob, prepared, QueueName, QueueRegistry, withTransaction, type JobPayloads } from '#libs/platform';
+import { AppConfig, Clock, jobOptions, OnJob, prepared, QueueName, QueueRegistry, withTransaction, type JobPayloads } from '#libs/platform';
 import { CityCalendar } from './city-calendar.js';
 import { reminderSlotJobId } from './deadlines.service.js';
 import type { Audience } from './reminder-planner.js';
@@ -52,6 +52,7 @@ export class ReminderHandlers {
     private readonly calendar: CityCalendar,
     private readonly queues: QueueRegistry,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -97,7 +98,8 @@ export class ReminderHandlers {
   }
 
   private async fireOne(m: EntityManager, r: FiringReminder): Promise<void> {
-    const recipients = await usersWithRoles(m, ROLES_OF[r.audience], r.owner_unit_id);
+    // A deputy (代決) whose period runs now is reminded of what waits for the absent person too.
+    const recipients = await usersWithRoles(m, ROLES_OF[r.audience], r.owner_unit_id, this.clock.now());
     const message = reminderMessage({
       deadlineKind: r.kind,
       title: r.title,

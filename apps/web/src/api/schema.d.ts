@@ -1753,6 +1753,22 @@ export interface components {
             /** @description the meeting deciding it; by default the meeting of this stage with the proposal on its agenda */
             meetingId?: string;
         };
+        DelegatedResponse: {
+            /** @example bureau_approver */
+            role: string;
+            label: components["schemas"]["LabelResponse"] | null;
+        };
+        PersonRefResponse: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+        };
+        ActionAuthorityResponse: {
+            /** @example bureau_approver */
+            role: string;
+            delegated: components["schemas"]["DelegatedResponse"] | null;
+            onBehalfOf: components["schemas"]["PersonRefResponse"] | null;
+        };
         AvailableActionResponse: {
             /** @example approve */
             action: string;
@@ -1761,6 +1777,7 @@ export interface components {
             label?: components["schemas"]["LabelResponse"];
             /** @description inputs the caller must give, e.g. comment */
             requires: string[];
+            authority: components["schemas"]["ActionAuthorityResponse"];
         };
         HistoryActorResponse: {
             /** Format: uuid */
@@ -1781,6 +1798,12 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /** @description 代決: the absent person the actor decided for */
+            onBehalfOf: components["schemas"]["PersonRefResponse"] | null;
+            /** @description 専決: the rule under which a lower role decided */
+            delegated: components["schemas"]["DelegatedResponse"] | null;
+            /** @description what the history shows beside the step */
+            marks: ("代決" | "専決")[];
         };
         ScheduleEntryContent: {
             fiscalYear: number;

@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { AppConfig, prepared } from '#libs/platform';
+import { AppConfig, Clock, prepared } from '#libs/platform';
 import type { Role } from '../roles.js';
-import { Principal, type PrincipalGrant } from './principal.js';
+import { DEPUTISABLE_ROLES, deputyshipRunsAt, Principal, type Deputyship, type PrincipalGrant } from './principal.js';
 
 interface Row {
   id: string;
@@ -26,6 +26,36 @@ const MAX_CACHED = 20_000;
 interface Loaded {
   user: Principal['user'];
   grants: readonly PrincipalGrant[];
+  /** Every 代決 period of the caller not yet over when loaded, including those still to come. */
+  deputyships: readonly Deputyship[];
+}
+
+interface DeputyshipRow {
+  id: string;
+  starts_at: Date;
+  ends_at: Date;
+  absent_id: string;
+  absent_username: string;
+  absent_display_name: string;
+}
+
+const GRANTS_SQL = `WITH RECURSIVE grants AS (
+         SELECT g.user_id, g.role, g.org_unit_id FROM role_grant g WHERE g.user_id = ANY($1::uuid[])
+       ), covered(user_id, role, root, unit) AS (
+         SELECT user_id, role, org_unit_id, org_unit_id FROM grants
+         UNION
+         SELECT c.user_id, c.role, c.root, child.id FROM covered c JOIN org_unit child ON child.parent_id = c.unit
+       )
+       SELECT c.user_id, c.role, c.root AS grant_unit_id, ou.code AS grant_unit_code, (ou.parent_id IS NULL) AS city_wide, array_agg(c.unit::text) AS covered
+         FROM covered c JOIN org_unit ou ON ou.id = c.root
+        GROUP BY c.user_id, c.role, c.root, ou.code, ou.parent_id`;
+
+/**
+ * A principal for one request: the 代決 periods are filtered by the clock here, at every load,
+ * cached or not, so a period starts and ends at its instant without a change anyone makes.
+ */
+function principalAt(loaded: Loaded, via: Principal['via'], now: Date): Principal {
+  return new Principal(loaded.user, loaded.grants, via, loaded.deputyships.filter((d) => deputyshipRunsAt(d, now)));
 }
 
 /**
@@ -52,6 +82,7 @@ export class PrincipalLoader implements OnApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -71,7 +102,7 @@ export class PrincipalLoader implements OnApplicationShutdown {
     const listening = this.listener !== null;
     if (listening && this.cache.has(userId)) {
       const hit = this.cache.get(userId);
-      return hit ? new Principal(hit.user, hit.grants, via) : null;
+      return hit ? principalAt(hit, via, this.clock.now()) : null;
     }
     const generation = this.generation;
     const loaded = await this.read(userId);
@@ -79,7 +110,7 @@ export class PrincipalLoader implements OnApplicationShutdown {
       if (this.cache.size >= MAX_CACHED) this.cache.clear();
       this.cache.set(userId, loaded);
     }
-    return loaded ? new Principal(loaded.user, loaded.grants, via) : null;
+    return loaded ? principalAt(loaded, via, this.clock.now()) : null;
   }
 
   /**
@@ -174,6 +205,33 @@ export class PrincipalLoader implements OnApplicationShutdown {
         cityWide: r.city_wide === true,
         coveredUnitIds: r.covered ?? [],
       }));
-    return { user: { id: first.id, username: first.username, displayName: first.display_name, orgUnitId: first.org_unit_id }, grants };
+    return {
+      user: { id: first.id, username: first.username, displayName: first.display_name, orgUnitId: first.org_unit_id },
+      grants,
+      deputyships: await this.readDeputyships(userId),
+    };
+  }
+
+  /** The caller's 代決 periods not over yet (the absent person active), with the absent person's grants. */
+  private async readDeputyships(userId: string): Promise<Deputyship[]> {
+    const { rows } = await prepared<DeputyshipRow>(
+      this.dataSource.manager,
+      `SELECT d.id, d.starts_at, d.ends_at, a.id AS absent_id, a.username AS absent_username, a.display_name AS absent_display_name
+         FROM deputy_assignment d JOIN app_user a ON a.id = d.absent_user_id AND a.active
+        WHERE d.deputy_user_id = $1 AND d.cancelled_at IS NULL AND d.ends_at > $2
+        ORDER BY d.starts_at`,
+      [userId, this.clock.now()],
+    );
+    if (rows.length === 0) return [];
+    const { rows: grantRows } = await prepared<Row & { user_id: string }>(this.dataSource.manager, GRANTS_SQL, [[...new Set(rows.map((r) => r.absent_id))]]);
+    return rows.map((r) => ({
+      assignmentId: r.id,
+      absent: { id: r.absent_id, username: r.absent_username, displayName: r.absent_display_name },
+      startsAt: new Date(r.starts_at),
+      endsAt: new Date(r.ends_at),
+      grants: grantRows
+        .filter((g) => g.user_id === r.absent_id && DEPUTISABLE_ROLES.includes(g.role!))
+        .map((g) => ({ role: g.role!, unitId: g.grant_unit_id!, unitCode: g.grant_unit_code!, cityWide: g.city_wide === true, coveredUnitIds: g.covered ?? [] })),
+    }));
   }
 }

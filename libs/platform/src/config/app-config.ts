@@ -125,6 +125,17 @@ export class AppConfig {
   @Max(1000)
   OUTBOX_BATCH_SIZE = 100;
 
+  /**
+   * Seconds added to the system clock wherever the application asks what time it is (the
+   * Clock): deputy periods (代決) start and end by it. Tests move time with it instead of
+   * sleeping; production refuses anything but 0.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(-10 * 366 * 86_400)
+  @Max(10 * 366 * 86_400)
+  CLOCK_OFFSET_SECONDS = 0;
+
   /** Days a relayed outbox row is kept before the cleanup job deletes it. */
   @Transform(toInt)
   @IsInt()
@@ -372,6 +383,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (config.NODE_ENV === 'production' && !config.AUDIT_SIGNING_KEY && !config.AUDIT_SIGNING_KEY_FILE) {
     problems.push('AUDIT_SIGNING_KEY: production needs an Ed25519 private key of its own (PKCS#8 PEM), or AUDIT_SIGNING_KEY_FILE naming one');
+  }
+  if (config.NODE_ENV === 'production' && config.CLOCK_OFFSET_SECONDS !== 0) {
+    problems.push('CLOCK_OFFSET_SECONDS: production runs on the real clock (0)');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
