@@ -1488,6 +1488,18 @@ export interface components {
             /** @description what the state means to the services (decided, editable_by_owner, …) */
             tags?: string[];
         };
+        ConditionDefinitionResponse: {
+            /** @example expectedAmount */
+            field: string;
+            /** @enum {string} */
+            operator: "lt" | "lte" | "gt" | "gte" | "eq" | "ne" | "in";
+            value: number | string | (number | string)[];
+        };
+        DelegationDefinitionResponse: {
+            roles: string[];
+            when: components["schemas"]["ConditionDefinitionResponse"][];
+            label?: components["schemas"]["LabelResponse"];
+        };
         TransitionDefinitionResponse: {
             action: string;
             from: string[];
@@ -1499,6 +1511,8 @@ export interface components {
             effects?: string[];
             /** @description in-transaction hooks (create the initiative, satisfy the deadline, …) */
             hooks?: string[];
+            /** @description 専決: lower roles allowed while conditions on the record hold */
+            delegations?: components["schemas"]["DelegationDefinitionResponse"][];
             label?: components["schemas"]["LabelResponse"];
         };
         WorkflowDefinitionResponse: {
