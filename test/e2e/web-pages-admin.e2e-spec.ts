@@ -101,7 +101,7 @@ describe('the web pages: 管理', () => {
     await page.getByLabel('権限1の組織').selectOption('kenko');
     await page.getByRole('button', { name: '追加する' }).click();
     const alert = page.getByRole('alert');
-    await alert.getByText('入力内容を確認してください。').waitFor();
+    await alert.getByText('入力内容を確認してください。', { exact: true }).waitFor();
     await alert.getByText('ユーザー名：すでに使われています。別のものにしてください。').waitFor();
     expect(await page.getByLabel('ユーザー名').getAttribute('aria-invalid')).toBe('true');
     await page.getByText('＊すでに使われています。別のものにしてください。').waitFor();
@@ -253,6 +253,11 @@ describe('the web pages: 管理', () => {
     await page.getByRole('alert').getByText('WebhookのURL：入力してください。').waitFor();
     expect(await page.getByLabel('WebhookのURL').getAttribute('aria-invalid')).toBe('true');
     await look(editor, 'notification-settings-error');
+    // The same answer for a script: 400 problem+json naming the field.
+    const refused = await client(api.url, await signIn(api.url, 'kenko.editor')).call('PUT', '/me/notification-settings', { webhookEnabled: true, webhookUrl: null });
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'webhookUrl' }] });
     await page.getByLabel('WebhookのURL').fill('https://chat.example.jp/hooks/kenko');
     await page.getByLabel('メール').uncheck();
     await page.getByRole('button', { name: '通知設定を保存' }).click();

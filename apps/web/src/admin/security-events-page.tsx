@@ -32,6 +32,17 @@ export const SECURITY_EVENT_LABELS: Record<SecurityEventKind, string> = {
 const KINDS = Object.keys(SECURITY_EVENT_LABELS) as SecurityEventKind[];
 const WARNING: ReadonlySet<SecurityEventKind> = new Set(['signin.failed', 'session.reuse_detected', 'user.disabled']);
 
+/** The names the security log's details use, in Japanese; the values are shown as recorded. */
+const DETAIL_LABELS: Record<string, string> = {
+  reason: '理由',
+  tokenId: 'トークンID',
+  name: '名前',
+  before: '変更前',
+  after: '変更後',
+  fields: '変更した項目',
+  sessionsRevoked: '終了したセッション数',
+};
+
 /** The event's details as the server recorded them (names and values, not messages). */
 function Details({ details }: { details: Record<string, unknown> }) {
   const entries = Object.entries(details);
@@ -40,7 +51,7 @@ function Details({ details }: { details: Record<string, unknown> }) {
     <ul className="flex flex-col gap-0.5 text-dns-14N-130">
       {entries.map(([k, v]) => (
         <li key={k} className="break-all">
-          <code>{k}</code>：<code>{typeof v === 'string' ? v : JSON.stringify(v)}</code>
+          {DETAIL_LABELS[k] ?? k}：<code>{typeof v === 'string' ? v : JSON.stringify(v)}</code>
         </li>
       ))}
     </ul>

@@ -202,13 +202,13 @@ function DefinitionView({ workflow: w }: { workflow: Workflow }) {
           rowKey={(t) => `${t.action}:${t.from.join(',')}`}
           columns={[
             { header: '操作', cell: (t) => t.label?.ja ?? t.action, className: 'whitespace-nowrap' },
-            { header: '元の状態', cell: (t) => t.from.map(label).join('、'), className: 'min-w-32' },
-            { header: '次の状態', cell: (t) => label(t.to), className: 'min-w-28' },
-            { header: '担当', cell: (t) => t.roles.map((r) => ROLE_LABELS[r] ?? r).join('、'), className: 'min-w-32' },
-            { header: 'ガード（条件）', cell: (t) => <Names names={t.guards} />, className: 'min-w-44' },
-            { header: 'フック（同じトランザクションで）', cell: (t) => <Names names={t.hooks} />, className: 'min-w-44' },
-            { header: '効果（確定後）', cell: (t) => <Names names={t.effects} />, className: 'min-w-40' },
-            { header: '必要な入力', cell: (t) => <Names names={t.requires} />, className: 'min-w-32' },
+            { header: '元の状態', cell: (t) => t.from.map(label).join('、'), className: 'min-w-28' },
+            { header: '次の状態', cell: (t) => label(t.to), className: 'min-w-24' },
+            { header: '担当', cell: (t) => t.roles.map((r) => ROLE_LABELS[r] ?? r).join('、'), className: 'min-w-28' },
+            { header: 'ガード（条件）', cell: (t) => <Names names={t.guards} />, className: 'min-w-36' },
+            { header: 'フック（同じトランザクションで）', cell: (t) => <Names names={t.hooks} />, className: 'min-w-36' },
+            { header: '効果（確定後）', cell: (t) => <Names names={t.effects} />, className: 'min-w-32' },
+            { header: '必要な入力', cell: (t) => <Names names={t.requires} />, className: 'min-w-24' },
           ]}
         />
       </Section>

@@ -28,7 +28,15 @@ export function MermaidDiagram({ text, title, description }: { text: string; tit
   }, [text, id]);
   return (
     <figure className="flex flex-col gap-2">
-      <div ref={ref} role="img" aria-label={title} aria-describedby={description ? `${id}-text` : undefined} className="overflow-x-auto rounded-8 border border-solid-gray-200 bg-white p-4" />
+      {/* Drawn no narrower than it reads (a phone scrolls it sideways, so the keyboard can reach it too). */}
+      <div
+        ref={ref}
+        role="img"
+        tabIndex={0}
+        aria-label={title}
+        aria-describedby={description ? `${id}-text` : undefined}
+        className="overflow-x-auto rounded-8 border border-solid-gray-200 bg-white p-4 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black [&_svg]:min-w-[40rem]"
+      />
       <figcaption className="text-dns-14N-130 text-solid-gray-700">{title}（同じ内容を下の表にも示します）</figcaption>
       {description && (
         <div id={`${id}-text`} className="text-dns-16N-130">
