@@ -73,6 +73,8 @@ export function ensureFileReaders() {
   const python = '/usr/bin/python3';
   const has = () => existsSync(python) && run(python, ['-c', 'import icalendar']).status === 0;
   if (!has()) aptInstall(['python3-icalendar']);
+  // pdftotext and pdffonts (poppler-utils): the public site's PDF council report is read back with them.
+  if (!which('pdftotext') && !existsSync('/usr/bin/pdftotext')) aptInstall(['poppler-utils']);
 }
 
 /** The folder holding initdb/pg_ctl: the newest /usr/lib/postgresql/<v>/bin, else PATH. */

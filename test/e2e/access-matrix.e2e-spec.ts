@@ -93,6 +93,8 @@ const CONTRACT: Record<string, Record<string, number>> = {
   // Loopback, no METRICS_TOKEN configured: the machine's operators, whoever they sign in as.
   'GET /metrics': Object.fromEntries(['anonymous', ...ALL_SIGNED_IN].map((c) => [c, 200])),
   'POST /auth/token': { anonymous: 200 },
+  // The citizens' API: anyone, signed in or not.
+  'GET /public/plans': Object.fromEntries(['anonymous', ...ALL_SIGNED_IN].map((c) => [c, 200])),
   'GET /me': onlyFor(ALL_SIGNED_IN, 200),
   'GET /org-units': onlyFor(ALL_SIGNED_IN, 200),
   'POST /org-units': onlyFor(['admin'], 201),
@@ -383,6 +385,14 @@ describe('access matrix', () => {
     'GET /rollups/snapshots/compare': { success: 200, build: async () => ({ path: `/rollups/snapshots/compare?from=${fx.snapshot}&to=${fx.snapshot}` }) },
     'GET /rollups/snapshots/:id': { success: 200, build: async () => ({ path: `/rollups/snapshots/${fx.snapshot}` }) },
     'GET /reports/council': { success: 200, build: async () => ({ path: `/reports/council?planId=${fx.stage3}&fiscalYear=2022&format=csv` }) },
+    // ── the public site's API (no sign-in) ──
+    'GET /public/plans': { success: 200, build: async () => ({ path: '/public/plans' }) },
+    'GET /public/plans/:plan': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3' }) },
+    'GET /public/plans/:plan/rollups/:fiscalYear': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3/rollups/2022' }) },
+    'GET /public/plans/:plan/years/:fiscalYear/initiatives': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3/years/2022/initiatives' }) },
+    'GET /public/plans/:plan/initiatives/:code': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3/initiatives/1-01' }) },
+    'GET /public/plans/:plan/indicators': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3/indicators' }) },
+    'GET /public/plans/:plan/open-data/:fiscalYear': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3/open-data/2022?format=csv' }) },
     'POST /imports/:kind': {
       success: 200,
       build: async () => ({ path: `/imports/measurements?planCode=kaikaku-stage3`, raw: { body: '指標コード,年度,値\r\nkpi-1,2023,50\r\n', type: 'text/csv' } }),
@@ -426,7 +436,7 @@ describe('access matrix', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase({ demo: true });
-    api = await startApi(testConfig(db.url, { LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '10000', LOGIN_MAX_ATTEMPTS_PER_USERNAME: '10000' }));
+    api = await startApi(testConfig(db.url, { LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '10000', LOGIN_MAX_ATTEMPTS_PER_USERNAME: '10000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' }));
     user = demoClients(api.url);
     adminAuth = await signIn(api.url, 'admin');
     const [{ root }] = await db.query(`SELECT id AS root FROM org_unit WHERE parent_id IS NULL`);

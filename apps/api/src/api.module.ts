@@ -6,7 +6,7 @@ import { NotificationsModule } from '#libs/notifications';
 import { SchedulingModule } from '#libs/scheduling';
 import { PlanningModule } from '#libs/planning';
 import { ReviewModule } from '#libs/review';
-import { TrackingModule } from '#libs/tracking';
+import { PublicDataModule, TrackingModule } from '#libs/tracking';
 import { AppConfig, ConfigModule, HealthModule, LoggingModule, MetricsModule, OutboxModule, PersistenceModule } from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { AccessGuard } from './access/access.guard.js';
@@ -29,6 +29,8 @@ import { MeetingsController } from './review/meetings.controller.js';
 import { PlansController } from './review/plans.controller.js';
 import { ProposalsController } from './review/proposals.controller.js';
 import { WorkflowsController } from './review/workflows.controller.js';
+import { PublicApiController } from './public/public-api.controller.js';
+import { PublicRateLimitGuard } from './public/public-answer.js';
 
 /** Every controller of the API (the access-policy check and the access matrix read this list). */
 export const API_CONTROLLERS = [
@@ -56,6 +58,7 @@ export const API_CONTROLLERS = [
   RollupsController,
   ReportsController,
   ImportsController,
+  PublicApiController,
 ];
 
 /** The HTTP API: controllers and the access guard; all behaviour lives in the libraries. */
@@ -76,12 +79,13 @@ export class ApiModule {
         PlanningModule,
         ReviewModule,
         TrackingModule,
+        PublicDataModule,
         SchedulingModule,
         NotificationsModule,
         ...extraModules,
       ],
       controllers: API_CONTROLLERS,
-      providers: [{ provide: APP_GUARD, useClass: AccessGuard }, Writes],
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }, Writes, PublicRateLimitGuard],
     };
   }
 }

@@ -334,6 +334,40 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   QUEUE_DASHBOARD: 'true' | 'false' = 'true';
 
+  /** The licence of the open data (public site and /api/v1/public), by name … */
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  OPEN_DATA_LICENCE_NAME = 'クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)';
+
+  /** … and by the address of its text (a link only: the public pages fetch nothing from it). */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  OPEN_DATA_LICENCE_URL = 'https://creativecommons.org/licenses/by/4.0/deed.ja';
+
+  /** Requests per minute one address may make to the public site and /api/v1/public (counted in Redis, across instances). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PUBLIC_RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Seconds an API instance keeps a rendered public answer (Cache-Control lets caches keep it for PUBLIC_MAX_AGE_SECONDS). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  PUBLIC_CACHE_SECONDS = 10;
+
+  /** max-age of the public answers' Cache-Control, for browsers, proxies and CDNs. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  PUBLIC_MAX_AGE_SECONDS = 60;
+
+  /** Chromium that prints the council report as PDF (empty: `chromium` on PATH, else /usr/bin/chromium). */
+  @IsString()
+  CHROMIUM_PATH = '';
+
   /** Password of every demo user created by the demo data. */
   @IsString()
   @MinLength(8)
