@@ -55,6 +55,7 @@ import {
   testServices,
   urlFor,
   withClient,
+  productionSecrets,
 } from './lib/harness.mjs';
 
 const DB_NAME = 'kaikaku_bench_rollups';
@@ -377,7 +378,7 @@ function startApp(script, { nodeArgs = [], env }) {
 }
 
 /** What both apps are given: production mode, this run's database, Redis keys and secret. */
-function appEnv({ databaseUrl, redisUrl, jwtSecret }) {
+function appEnv({ databaseUrl, redisUrl, secrets }) {
   return {
     ...process.env,
     NODE_ENV: 'production',
@@ -391,7 +392,7 @@ function appEnv({ databaseUrl, redisUrl, jwtSecret }) {
     QUEUE_PREFIX,
     LOG_LEVEL: 'warn',
     LOG_PRETTY: 'false',
-    JWT_SECRET: jwtSecret,
+    ...secrets,
   };
 }
 
@@ -659,8 +660,8 @@ async function main() {
 
   const ownerUrl = urlFor(services.migrationDatabaseUrl, DB_NAME);
   const appUrl = urlFor(services.databaseUrl, DB_NAME);
-  const jwtSecret = `bench-${Date.now().toString(36)}-`.padEnd(40, 'x').slice(0, 40);
-  const common = { databaseUrl: appUrl, redisUrl: services.redisUrl, jwtSecret };
+  // Made up per run, the same for both apps: production refuses the development secrets.
+  const common = { databaseUrl: appUrl, redisUrl: services.redisUrl, secrets: productionSecrets() };
 
   let api = null;
   let worker = null;

@@ -37,6 +37,7 @@ import {
   stopNode,
   testServices,
   urlFor,
+  productionSecrets,
 } from './lib/harness.mjs';
 
 const DB_NAME = 'kaikaku_bench';
@@ -156,8 +157,8 @@ function startApi({ port, databaseUrl, redisUrl }) {
       LOG_LEVEL: 'warn',
       LOG_PRETTY: 'false',
       DATABASE_POOL_SIZE: String(POOL_SIZE),
-      // 40 characters, made up per run: production refuses the development secret.
-      JWT_SECRET: `bench-${Date.now().toString(36)}-`.padEnd(40, 'x').slice(0, 40),
+      // Made up per run: production refuses the development secrets.
+      ...productionSecrets(),
       // One token must outlive the whole run.
       ACCESS_TOKEN_TTL_SECONDS: '3600',
       OPENAPI_UI: 'false',

@@ -6,6 +6,7 @@
 // dependencies. Every benchmark takes these from here.
 
 import { execFileSync, fork, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -36,6 +37,18 @@ export function numberEnv(name, fallback) {
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number`);
   return n;
+}
+
+/**
+ * The secrets production refuses to start without, made up per run: a 40-character
+ * JWT_SECRET and an Ed25519 AUDIT_SIGNING_KEY (PKCS#8 PEM) for the audit checkpoints.
+ */
+export function productionSecrets() {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return {
+    JWT_SECRET: `bench-${Date.now().toString(36)}-`.padEnd(40, 'x').slice(0, 40),
+    AUDIT_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
 }
 
 export function urlFor(base, database) {
