@@ -65,17 +65,35 @@ export function cli(args, env) {
 // ── the services and the run's clean-up ──────────────────────────────────────
 
 /**
- * The `test` profile's PostgreSQL and Redis, started if they are not running; `release()`
- * stops them only when this run started both (someone else's may be in use).
+ * The profile a bench runs on: `test` (fsync=off, synchronous_commit=off: the default) or,
+ * with BENCH_SERVICES=dev, the `dev` profile's cluster, which runs with fsync=on and
+ * synchronous_commit=on as production does. Each has its own ports and data folder.
+ */
+export function benchProfile() {
+  const profile = process.env.BENCH_SERVICES || 'test';
+  if (profile !== 'test' && profile !== 'dev') throw new Error(`BENCH_SERVICES must be test or dev, not "${profile}"`);
+  return profile;
+}
+
+/**
+ * The bench profile's PostgreSQL and Redis (see benchProfile), started if they are not
+ * running; `release()` stops them only when this run started both (someone else's may be in use).
  */
 export async function testServices() {
-  const before = await servicesStatus('test');
-  const services = await startServices('test');
+  const profile = benchProfile();
+  const before = await servicesStatus(profile);
+  const services = await startServices(profile);
   const ours = !before.postgres && !before.redis;
+  const durability = await withClient(services.migrationDatabaseUrl, async (db) => {
+    const { rows } = await db.query(`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`);
+    return rows[0];
+  });
   return {
     ...services,
+    profile,
+    durability,
     release: async () => {
-      if (ours) await stopServices('test').catch((e) => say(`stopping the test services: ${e.message}`));
+      if (ours) await stopServices(profile).catch((e) => say(`stopping the ${profile} services: ${e.message}`));
     },
   };
 }
