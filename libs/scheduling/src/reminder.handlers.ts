@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { todayInTokyo } from '#libs/calendar';
 import { DeliveriesService, holdersWithRoles, reminderMessage, roleHoldersSql, type ClaimedMessage, type RoleHolder } from '#libs/notifications';
-import { AppConfig, jobOptions, OnJob, prepared, QueueName, QueueRegistry, withTransaction, type JobPayloads } from '#libs/platform';
+import { AppConfig, jobOptions, OnJob, prepared, QueueName, QueueRegistry, type JobPayloads } from '#libs/platform';
 import { CityCalendar } from './city-calendar.js';
 import { reminderSlotJobId } from './deadlines.service.js';
 import type { Audience } from './reminder-planner.js';
@@ -35,35 +35,32 @@ const HORIZON_HOURS = 48;
 
 /** Reminders fired per statement (one transaction) when many are due at one instant: a crash loses at most one batch's work, never its effects twice. */
 export const REMINDER_BATCH_SIZE = 500;
-/** Batches fired side by side, each its own transaction on its own connection, once there are more than one. */
+/** Batches of one instant fired side by side, each on its own connection. */
 export const REMINDER_PARALLEL_BATCHES = 4;
 
-/**
- * Still due by `$1`: scheduled, its fire time come by then (a reminder moved later is not), its
- * deadline neither met nor cancelled. "By", not "at": a job that runs late also fires what
- * other instants' jobs have not reached yet, so a backlog is worked off in batches instead of
- * one small transaction per instant; the later jobs then find nothing left.
- */
-const STILL_DUE = `r.status = 'scheduled' AND r.fire_at <= $1 AND d.satisfied_at IS NULL AND d.cancelled_at IS NULL`;
+/** Still due: scheduled, at this very fire time, its deadline neither met nor cancelled. */
+const STILL_DUE = `r.status = 'scheduled' AND r.fire_at = $1 AND d.satisfied_at IS NULL AND d.cancelled_at IS NULL`;
 
 /**
- * The reminders to fire (`where`, with STILL_DUE's $1 and a LIMIT of $2), oldest first, each
- * with its deadline and the role holders of the deadline's unit, in one read that locks them
- * (SKIP LOCKED: jobs running side by side take disjoint batches).
+ * The reminders to fire (`where`, with STILL_DUE's $1 and a LIMIT of $2), each with its
+ * deadline and the role holders of the deadline's unit, in one read.
  */
 const firingSql = (where: string) => `
   WITH RECURSIVE due AS MATERIALIZED (
-    SELECT r.id, r.step, r.audience, r.fire_at, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
+    SELECT r.id, r.step, r.audience, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
            to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name
       FROM reminder r JOIN deadline d ON d.id = r.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id
-     WHERE ${STILL_DUE} AND ${where} ORDER BY r.fire_at, r.id LIMIT $2 FOR UPDATE OF r SKIP LOCKED
+     WHERE ${STILL_DUE} AND ${where} ORDER BY r.id LIMIT $2
   ), due_unit AS (SELECT DISTINCT owner_unit_id AS unit_id FROM due),
   ${roleHoldersSql('due_unit')}
   SELECT due.*, coalesce((SELECT json_agg(h) FROM role_holder h WHERE h.unit_id = due.owner_unit_id), '[]') AS holders FROM due`;
-const DUE_BY = firingSql('true');
+const DUE_AT = firingSql('true');
 const ONE_DUE = firingSql('r.id = $3');
 
-/** The batch marked sent, in the statement that records its deliveries (the rows are locked by the read). */
+/**
+ * The claim of a batch: the reminders still due are marked sent — a reminder another job
+ * fired (or that was moved, met or cancelled) meanwhile is not, and gets no delivery.
+ */
 const CLAIM = `UPDATE reminder r SET status = 'sent', sent_at = now() FROM deadline d
   WHERE d.id = r.deadline_id AND r.id = ANY($2::uuid[]) AND ${STILL_DUE} RETURNING r.id`;
 
@@ -80,56 +77,56 @@ export class ReminderHandlers {
   ) {}
 
   /**
-   * Fires one reminder — unless it was cancelled, moved later, already sent, or its deadline
-   * met: a stale or repeated job does nothing. The deliveries it records are keyed by
-   * (deadline, round, step, recipient, channel), so firing twice tells no one twice.
+   * Fires one reminder — unless it was cancelled, moved (another fire time), already sent,
+   * or its deadline met: a stale or repeated job does nothing. The deliveries it records
+   * are keyed by (deadline, round, step, recipient, channel), so firing twice tells no one twice.
    * (Jobs of this kind were queued per reminder before reminders fired per instant.)
    */
   @OnJob('reminder.fire')
   async fire({ reminderId, fireAt }: JobPayloads['reminder.fire']): Promise<void> {
-    await this.fireBatch(ONE_DUE, [fireAt, 1, reminderId]);
+    const { rows } = await prepared<FiringReminder>(this.dataSource.manager, ONE_DUE, [fireAt, 1, reminderId]);
+    await this.fireBatch(fireAt, rows);
   }
 
   /**
-   * Fires every reminder due by `fireAt`, in batches of REMINDER_BATCH_SIZE, each batch one
-   * transaction of two statements: the read that locks the batch and brings its recipients,
-   * and ONE write that marks it sent and records its deliveries and in-app notifications.
-   * Once a batch comes back full, REMINDER_PARALLEL_BATCHES take the rest side by side (SKIP
-   * LOCKED keeps them apart). A job killed mid-way leaves the batches it committed sent and
-   * the others untouched: its retry, or any later instant's job, fires exactly the rest.
+   * Fires every reminder due at `fireAt`: one read brings them (up to a few batches) with
+   * their recipients, then each batch of REMINDER_BATCH_SIZE is ONE statement — the claim
+   * (re-checked as still due: scheduled, at this very time, its deadline neither met nor
+   * cancelled), the deliveries and the in-app notifications — several batches side by side.
+   * A job killed mid-way leaves the batches it committed sent and the others untouched: its
+   * retry fires exactly the rest, and a second job of the same instant claims nothing twice.
    */
   @OnJob('reminders.fire_due')
   async fireDue({ fireAt }: JobPayloads['reminders.fire_due']): Promise<void> {
-    const drain = async (): Promise<void> => {
-      while ((await this.fireBatch(DUE_BY, [fireAt, REMINDER_BATCH_SIZE])) === REMINDER_BATCH_SIZE);
-    };
-    if ((await this.fireBatch(DUE_BY, [fireAt, REMINDER_BATCH_SIZE])) < REMINDER_BATCH_SIZE) return;
-    await Promise.all(Array.from({ length: REMINDER_PARALLEL_BATCHES }, drain));
+    const limit = REMINDER_BATCH_SIZE * REMINDER_PARALLEL_BATCHES;
+    for (;;) {
+      const { rows } = await prepared<FiringReminder>(this.dataSource.manager, DUE_AT, [fireAt, limit]);
+      const batches: FiringReminder[][] = [];
+      for (let i = 0; i < rows.length; i += REMINDER_BATCH_SIZE) batches.push(rows.slice(i, i + REMINDER_BATCH_SIZE));
+      await Promise.all(batches.map((batch) => this.fireBatch(fireAt, batch)));
+      if (rows.length < limit) return;
+    }
   }
 
-  /** One batch, one transaction: locked and read, then claimed and recorded in one statement. Answers how many it read. */
-  private async fireBatch(read: string, values: unknown[]): Promise<number> {
-    return withTransaction(this.dataSource, async (m) => {
-      const { rows: batch } = await prepared<FiringReminder>(m, read, values);
-      if (batch.length === 0) return 0;
-      const today = todayInTokyo();
-      const messages: ClaimedMessage[] = batch.map((r) => ({
-        claimId: r.id,
-        key: `deadline:${r.deadline_id}:v${r.version}:${r.step}`,
-        recipients: holdersWithRoles(r.holders, ROLES_OF[r.audience]),
-        message: reminderMessage({
-          deadlineKind: r.kind,
-          title: r.title,
-          unitName: r.unit_name,
-          dueDate: r.due,
-          workingDaysLeft: this.calendar.workingDaysBetween(today, r.due),
-          step: r.step,
-          link: `${this.config.PUBLIC_BASE_URL}/api/v1/deadlines`,
-        }),
-      }));
-      await this.deliveries.recordClaimed(m, { sql: CLAIM, values: [values[0], batch.map((r) => r.id)] }, messages);
-      return batch.length;
-    });
+  /** One statement: the batch claimed and its messages recorded, or nothing (see DeliveriesService.recordClaimed). */
+  private async fireBatch(fireAt: string, batch: readonly FiringReminder[]): Promise<void> {
+    if (batch.length === 0) return;
+    const today = todayInTokyo();
+    const messages: ClaimedMessage[] = batch.map((r) => ({
+      claimId: r.id,
+      key: `deadline:${r.deadline_id}:v${r.version}:${r.step}`,
+      recipients: holdersWithRoles(r.holders, ROLES_OF[r.audience]),
+      message: reminderMessage({
+        deadlineKind: r.kind,
+        title: r.title,
+        unitName: r.unit_name,
+        dueDate: r.due,
+        workingDaysLeft: this.calendar.workingDaysBetween(today, r.due),
+        step: r.step,
+        link: `${this.config.PUBLIC_BASE_URL}/api/v1/deadlines`,
+      }),
+    }));
+    await this.deliveries.recordClaimed(this.dataSource.manager, { sql: CLAIM, values: [fireAt, batch.map((r) => r.id)] }, messages);
   }
 
   /**
