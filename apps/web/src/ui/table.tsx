@@ -6,7 +6,11 @@ export interface Column<T> {
   className?: string;
 }
 
-/** A plain data table with a caption (its accessible name) and row headers in the first column. */
+/**
+ * A plain data table with a caption (its accessible name) and row headers in the first column.
+ * On a narrow screen it scrolls sideways inside its own box, which must then be reachable by
+ * keyboard: the box is focusable and named by the caption.
+ */
 export function DataTable<T>({ caption, columns, rows, rowKey, empty = '該当するものはありません。', rowClassName }: {
   caption: string;
   columns: Array<Column<T>>;
@@ -16,7 +20,7 @@ export function DataTable<T>({ caption, columns, rows, rowKey, empty = '該当�
   rowClassName?: (row: T) => string;
 }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto rounded-4 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black" tabIndex={0} role="region" aria-label={caption}>
       <table className="w-full border-collapse text-left text-dns-16N-130">
         <caption className="mb-2 text-left text-std-18B-160">{caption}</caption>
         <thead>
