@@ -26,7 +26,11 @@ export interface Column<T> {
   className?: string;
 }
 
-/** A plain data table with a caption (its accessible name) and row headers in the first column. */
+/**
+ * A plain data table with a caption (its accessible name) and row headers in the first column.
+ * On a narrow screen it scrolls sideways inside its own box, which must then be reachable by
+ * keyboard: the box is focusable and named by the caption.
+ */
 export function DataTable<T>({ caption, columns, rows, rowKey, empty = '該当するものはありません。', rowClassName }: {
   caption: string;
   columns: Array<Column<T>>;
