@@ -18,6 +18,7 @@ import { OrgUnitsController } from './identity/org-units.controller.js';
 import { SecurityEventsController } from './identity/security-events.controller.js';
 import { SessionController } from './identity/session.controller.js';
 import { UsersController } from './identity/users.controller.js';
+import { PersonnelTransfersController } from './identity/personnel-transfers.controller.js';
 import { Writes } from './http/writes.js';
 import { DeadlinesController } from './notifications/deadlines.controller.js';
 import { ImportsController, IndicatorsController, ProgressReportsController, ReportsController, RollupsController, StatusScaleController } from './tracking/tracking.controllers.js';
@@ -56,6 +57,7 @@ export const API_CONTROLLERS = [
   RollupsController,
   ReportsController,
   ImportsController,
+  PersonnelTransfersController,
 ];
 
 /** The HTTP API: controllers and the access guard; all behaviour lives in the libraries. */

@@ -10,6 +10,7 @@ import { TokenService } from './auth/token.service.js';
 import { OrgUnitsService } from './org-units.service.js';
 import { SecurityEventsService } from './security-events.service.js';
 import { BrowserSessionsService } from './sessions/browser-sessions.service.js';
+import { PersonnelTransferJobs, PersonnelTransfersService } from './transfers/personnel-transfers.service.js';
 import { UsersService } from './users.service.js';
 
 /** Who may see and do what: organisation units, users, grants, sign-in, tokens, security events. */
@@ -28,7 +29,12 @@ import { UsersService } from './users.service.js';
     ApiTokensService,
     SecurityEventsService,
     BrowserSessionsService,
+    PersonnelTransfersService,
   ],
-  exports: [PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
+  exports: [PersonnelTransfersService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
 })
 export class IdentityModule {}
+
+/** The worker's part: recording personnel transfers when their day comes. */
+@Module({ imports: [IdentityModule], providers: [PersonnelTransferJobs] })
+export class IdentityJobsModule {}

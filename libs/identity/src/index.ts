@@ -24,3 +24,7 @@ export * from './sessions/browser-sessions.service.js';
 export * from './users.service.js';
 export * from './views.js';
 export * from './dto/identity.response.js';
+export * from './transfers/personnel-transfers.service.js';
+export * from './transfers/issue-date.js';
+export * from './dto/transfer.dto.js';
+export * from './dto/transfer.response.js';

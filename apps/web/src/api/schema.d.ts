@@ -1073,6 +1073,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/personnel-transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transfers, by status and 発令日 */
+        get: operations["personnelTransfers_list"];
+        put?: never;
+        /** Enter one transfer: the person’s grants on the old unit end and the new role begins at 00:00 JST of the 発令日 */
+        post: operations["personnelTransfers_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/personnel-transfers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enter the transfers of a file; ?dryRun=true checks only; all rows or none (problems: 400 with rowErrors) */
+        post: operations["personnelTransfers_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1359,7 +1394,7 @@ export interface components {
             grants?: components["schemas"]["GrantDto"][];
         };
         /** @enum {string} */
-        SecurityEventKind: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected";
+        SecurityEventKind: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected" | "transfer.scheduled" | "transfer.applied";
         SecurityEventResponse: {
             /** @description a bigint, as a string */
             id: string;
@@ -2435,6 +2470,85 @@ export interface components {
             /** @description the latest signed audit checkpoint when the report was made (null: none yet) */
             auditCheckpoint?: components["schemas"]["ReportAuditCheckpointResponse"] | null;
         };
+        TransferPerson: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            displayName: string;
+        };
+        TransferResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @description 職員番号 */
+            employeeNumber: string | null;
+            user: components["schemas"]["TransferPerson"];
+            /** @description 旧所属 */
+            fromUnit: components["schemas"]["UnitNameRef"];
+            /** @description 新所属 */
+            toUnit: components["schemas"]["UnitNameRef"];
+            role: components["schemas"]["Role"];
+            /**
+             * Format: date
+             * @description 発令日
+             */
+            effectiveOn: string;
+            /**
+             * Format: date-time
+             * @description 00:00 JST of the 発令日
+             */
+            effectiveAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "applied" | "cancelled";
+            /**
+             * Format: date-time
+             * @description when the midnight job recorded it
+             */
+            appliedAt: string | null;
+        };
+        CreateTransferDto: {
+            /**
+             * @description 職員番号
+             * @example K000123
+             */
+            employeeNumber: string;
+            /** @description 氏名, checked against the person found by the number */
+            displayName?: string;
+            /**
+             * @description 旧所属: unit code or name
+             * @example kenko
+             */
+            fromUnit: string;
+            /**
+             * @description 新所属: unit code or name
+             * @example kankyo
+             */
+            toUnit: string;
+            /**
+             * @description 役割 on the new unit: 担当者, 承認者, or a role code
+             * @example bureau_editor
+             */
+            role: string;
+            /**
+             * @description 発令日: 2027-04-01 or 令和9年4月1日; it takes effect at 00:00 JST
+             * @example 2027-04-01
+             */
+            effectiveOn: string;
+        };
+        TransferRowErrorResponse: {
+            /** @description the row as the spreadsheet numbers it (the header is row 1) */
+            row: number;
+            /** @example 新所属 */
+            column: string;
+            problem: string;
+        };
+        TransferImportResponse: {
+            dryRun: boolean;
+            rows: number;
+            /** @description transfers entered (with dryRun: that would be) */
+            scheduled: number;
+            /** @description always empty here: a file with problems is a 400 listing them in rowErrors */
+            errors: components["schemas"]["TransferRowErrorResponse"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -3429,7 +3543,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                kind?: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected";
+                kind?: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected" | "transfer.scheduled" | "transfer.applied";
                 username?: string;
                 userId?: string;
             };
@@ -6993,6 +7107,169 @@ export interface operations {
             };
             /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    personnelTransfers_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "scheduled" | "applied" | "cancelled";
+                effectiveOn?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TransferResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    personnelTransfers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTransferDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    personnelTransfers_import: {
+        parameters: {
+            query?: {
+                /** @description check every row and answer what would be entered, entering nothing */
+                dryRun?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the personnel system’s file: 職員番号, 氏名, 旧所属, 新所属, 役割, 発令日 (CSV in UTF-8 or Shift_JIS, or xlsx) */
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferImportResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -334,6 +334,13 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   QUEUE_DASHBOARD: 'true' | 'false' = 'true';
 
+  /**
+   * Tests and rehearsals only: the instant (ISO 8601 with offset) the organisation's clock
+   * stands at, for effective dates (人事異動, 機構改革). Empty: the real time. Refused in production.
+   */
+  @Matches(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/, { message: 'must be an ISO 8601 instant with offset, or empty' })
+  CLOCK_NOW = '';
+
   /** Password of every demo user created by the demo data. */
   @IsString()
   @MinLength(8)
@@ -372,6 +379,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (config.NODE_ENV === 'production' && !config.AUDIT_SIGNING_KEY && !config.AUDIT_SIGNING_KEY_FILE) {
     problems.push('AUDIT_SIGNING_KEY: production needs an Ed25519 private key of its own (PKCS#8 PEM), or AUDIT_SIGNING_KEY_FILE naming one');
+  }
+  if (config.NODE_ENV === 'production' && config.CLOCK_NOW) {
+    problems.push('CLOCK_NOW: a standing clock is for tests and rehearsals; production reads the real time');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
