@@ -19,6 +19,7 @@ import { SecurityEventsController } from './identity/security-events.controller.
 import { SessionController } from './identity/session.controller.js';
 import { UsersController } from './identity/users.controller.js';
 import { PersonnelTransfersController } from './identity/personnel-transfers.controller.js';
+import { ReorganisationsController } from './identity/reorganisations.controller.js';
 import { Writes } from './http/writes.js';
 import { DeadlinesController } from './notifications/deadlines.controller.js';
 import { ImportsController, IndicatorsController, ProgressReportsController, ReportsController, RollupsController, StatusScaleController } from './tracking/tracking.controllers.js';
@@ -58,6 +59,7 @@ export const API_CONTROLLERS = [
   ReportsController,
   ImportsController,
   PersonnelTransfersController,
+  ReorganisationsController,
 ];
 
 /** The HTTP API: controllers and the access guard; all behaviour lives in the libraries. */

@@ -11,6 +11,7 @@ import { OrgUnitsService } from './org-units.service.js';
 import { SecurityEventsService } from './security-events.service.js';
 import { BrowserSessionsService } from './sessions/browser-sessions.service.js';
 import { PersonnelTransferJobs, PersonnelTransfersService } from './transfers/personnel-transfers.service.js';
+import { ReorganisationJobs, ReorganisationsService } from './reorganisation/reorganisations.service.js';
 import { UsersService } from './users.service.js';
 
 /** Who may see and do what: organisation units, users, grants, sign-in, tokens, security events. */
@@ -30,11 +31,12 @@ import { UsersService } from './users.service.js';
     SecurityEventsService,
     BrowserSessionsService,
     PersonnelTransfersService,
+    ReorganisationsService,
   ],
-  exports: [PersonnelTransfersService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
+  exports: [PersonnelTransfersService, ReorganisationsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
 })
 export class IdentityModule {}
 
-/** The worker's part: recording personnel transfers when their day comes. */
-@Module({ imports: [IdentityModule], providers: [PersonnelTransferJobs] })
+/** The worker's part: recording personnel transfers and reorganisations when their day comes. */
+@Module({ imports: [IdentityModule], providers: [PersonnelTransferJobs, ReorganisationJobs] })
 export class IdentityJobsModule {}

@@ -28,3 +28,5 @@ export * from './transfers/personnel-transfers.service.js';
 export * from './transfers/issue-date.js';
 export * from './dto/transfer.dto.js';
 export * from './dto/transfer.response.js';
+export * from './reorganisation/reorganisations.service.js';
+export * from './dto/reorganisation.dto.js';

@@ -1108,6 +1108,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reorganisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reorganisations entered, scheduled and applied */
+        get: operations["reorganisations_list"];
+        put?: never;
+        /** Enter a rename, merge or split, in force from 00:00 JST of effectiveOn */
+        post: operations["reorganisations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1394,7 +1412,7 @@ export interface components {
             grants?: components["schemas"]["GrantDto"][];
         };
         /** @enum {string} */
-        SecurityEventKind: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected" | "transfer.scheduled" | "transfer.applied";
+        SecurityEventKind: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected" | "transfer.scheduled" | "transfer.applied" | "reorganisation.scheduled" | "reorganisation.applied";
         SecurityEventResponse: {
             /** @description a bigint, as a string */
             id: string;
@@ -2549,6 +2567,50 @@ export interface components {
             /** @description always empty here: a file with problems is a 400 listing them in rowErrors */
             errors: components["schemas"]["TransferRowErrorResponse"][];
         };
+        ReorganisationResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "rename" | "merge" | "split";
+            /** Format: date */
+            effectiveOn: string;
+            /** Format: date-time */
+            effectiveAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "applied";
+            /** @description the units and names concerned */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            appliedAt: string | null;
+        };
+        NewUnitDto: {
+            /** @example kenko-byoin */
+            code: string;
+            /** @example 健康福祉病院局 */
+            nameJa: string;
+            /** @example Health, Welfare & Hospital Bureau */
+            nameEn: string;
+        };
+        CreateReorganisationDto: {
+            /** @enum {string} */
+            kind: "rename" | "merge" | "split";
+            /** @example 2027-04-01 */
+            effectiveOn: string;
+            /** @description rename, split: the unit’s code */
+            unit?: string;
+            /** @description rename: the new name */
+            nameJa?: string;
+            /** @description rename: the new English name */
+            nameEn?: string;
+            /** @description merge: the units’ codes */
+            units?: string[];
+            /** @description merge: the new unit */
+            into?: components["schemas"]["NewUnitDto"];
+            /** @description split: the new units; the first carries the open work on */
+            successors?: components["schemas"]["NewUnitDto"][];
+        };
     };
     responses: never;
     parameters: never;
@@ -3543,7 +3605,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                kind?: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected" | "transfer.scheduled" | "transfer.applied";
+                kind?: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected" | "transfer.scheduled" | "transfer.applied" | "reorganisation.scheduled" | "reorganisation.applied";
                 username?: string;
                 userId?: string;
             };
@@ -6789,6 +6851,8 @@ export interface operations {
                 planId?: string;
                 fiscalYear: number;
                 by?: "policy" | "orgUnit";
+                /** @description by=orgUnit: the units (and names) of that year’s organisation, or restated by today’s */
+                organisation?: "fiscal_year" | "today";
             };
             header?: never;
             path?: never;
@@ -7248,6 +7312,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TransferImportResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    reorganisations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReorganisationResponse"][];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    reorganisations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReorganisationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReorganisationResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */

@@ -161,7 +161,11 @@ export class PrincipalLoader implements OnApplicationShutdown {
        ), covered(role, root, unit) AS (
          SELECT role, org_unit_id, org_unit_id FROM grants
          UNION
-         SELECT c.role, c.root, child.id FROM covered c JOIN org_unit child ON child.parent_id = c.unit
+         -- The units below, and those a unit took over (機構改革) from the day it did: it covers their records too.
+         SELECT c.role, c.root, n.id FROM covered c
+           JOIN LATERAL (SELECT child.id FROM org_unit child WHERE child.parent_id = c.unit
+                         UNION ALL
+                         SELECT s.predecessor_id FROM org_unit_succession s WHERE s.successor_id = c.unit AND s.effective_at <= $2) n ON true
        ), per_grant AS (
          SELECT role, root, array_agg(unit::text) AS covered FROM covered GROUP BY role, root
        )

@@ -15,6 +15,8 @@ export const SECURITY_EVENT_KINDS = [
   'session.reuse_detected',
   'transfer.scheduled',
   'transfer.applied',
+  'reorganisation.scheduled',
+  'reorganisation.applied',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 
