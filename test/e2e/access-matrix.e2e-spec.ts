@@ -404,6 +404,12 @@ describe('access matrix', () => {
         return { path: '/personnel-transfers/import', raw: { body, type: 'text/csv' } };
       },
     },
+    // ── 機構改革: each call renames a unit on a day of its own ──
+    'GET /reorganisations': { success: 200, build: async () => ({ path: '/reorganisations' }) },
+    'POST /reorganisations': {
+      success: 201,
+      build: async (c, v) => ({ path: '/reorganisations', body: { kind: 'rename', unit: movedFrom(c, v), nameJa: `改称 ${++counter}`, effectiveOn: daysFromNow(40 + counter) } }),
+    },
   };
 
   /** A transfer moves someone out of a bureau or ward (never out of the city itself). */

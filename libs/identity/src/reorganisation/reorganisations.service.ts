@@ -103,6 +103,9 @@ export class ReorganisationsService {
           case 'rename': {
             const unit = await this.unit(m, input.unit, 'unit', fail);
             if (!input.nameJa) fail('nameJa', 'is required for a rename');
+            if (unit && isDay(input.effectiveOn) && (await m.query(`SELECT 1 FROM org_unit_name WHERE unit_id = $1 AND valid_from = $2`, [unit.id, at])).length > 0) {
+              fail('effectiveOn', `${unit.name_ja} is already renamed on ${input.effectiveOn}`);
+            }
             if (!unit || errors.length > 0) break;
             id = await reorganisation();
             // The name borne until now is kept as the unit's first, so that earlier records keep showing it.
