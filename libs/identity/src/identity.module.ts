@@ -12,6 +12,8 @@ import { SecurityEventsService } from './security-events.service.js';
 import { BrowserSessionsService } from './sessions/browser-sessions.service.js';
 import { PersonnelTransferJobs, PersonnelTransfersService } from './transfers/personnel-transfers.service.js';
 import { ReorganisationJobs, ReorganisationsService } from './reorganisation/reorganisations.service.js';
+import { DirectoryAccountsService } from './directory/directory-accounts.service.js';
+import { LdapDirectory } from './directory/ldap-directory.js';
 import { UsersService } from './users.service.js';
 
 /** Who may see and do what: organisation units, users, grants, sign-in, tokens, security events. */
@@ -32,8 +34,10 @@ import { UsersService } from './users.service.js';
     BrowserSessionsService,
     PersonnelTransfersService,
     ReorganisationsService,
+    LdapDirectory,
+    DirectoryAccountsService,
   ],
-  exports: [PersonnelTransfersService, ReorganisationsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
+  exports: [PersonnelTransfersService, ReorganisationsService, DirectoryAccountsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
 })
 export class IdentityModule {}
 

@@ -30,3 +30,6 @@ export * from './dto/transfer.dto.js';
 export * from './dto/transfer.response.js';
 export * from './reorganisation/reorganisations.service.js';
 export * from './dto/reorganisation.dto.js';
+export * from './directory/directory-accounts.service.js';
+export * from './directory/ldap-directory.js';
+export * from './directory/role-map.js';

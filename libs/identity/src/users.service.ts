@@ -9,7 +9,7 @@ import { UsernameTakenError, WrongCurrentPasswordError } from './identity.errors
 import { OrgUnitsService } from './org-units.service.js';
 import type { Role } from './roles.js';
 import { SecurityEventsService, type RequestOrigin } from './security-events.service.js';
-import { revokeBrowserSessionsOf } from './sessions/browser-sessions.service.js';
+import { revokeBrowserSessionsOf } from './sessions/revoke-sessions.js';
 import { endGrantsAtTransfer } from './transfers/personnel-transfers.service.js';
 import { grantView, type UserView } from './views.js';
 
@@ -193,7 +193,7 @@ export class UsersService {
    * Replaces the grants in force now. Dated ones stay: a transfer's future grant, and every
    * grant that already ended; a scheduled transfer then ends the new grants on its old unit too.
    */
-  private async replaceGrants(m: EntityManager, userId: string, grants: GrantDto[]): Promise<void> {
+  async replaceGrants(m: EntityManager, userId: string, grants: GrantDto[]): Promise<void> {
     const now = this.clock.now();
     await m.query(
       `DELETE FROM role_grant WHERE user_id = $1 AND (valid_from IS NULL OR valid_from <= $2) AND (valid_until IS NULL OR valid_until > $2)`,
