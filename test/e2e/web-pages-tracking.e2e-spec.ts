@@ -277,16 +277,17 @@ describe('the web pages: dashboard and tracking', () => {
   });
 
   it('管理: an administrator verifies the audit log; anyone issues a calendar-feed URL', async () => {
-    const person = await as('admin', '/settings');
+    const person = await as('admin', '/settings/audit');
     const { page } = person;
     await page.getByRole('button', { name: '監査ログを検証' }).click();
     await page.getByText(/件を検証しました。改ざんはありません/).waitFor();
+    await page.getByRole('link', { name: 'カレンダー配信' }).click();
     await page.getByRole('button', { name: 'カレンダー配信URLを発行' }).click();
     const url = await page.getByLabel('カレンダー配信URL').innerText();
     expect(url).toMatch(/\/api\/v1\/calendar\.ics\?token=kcal_[A-Za-z0-9_-]{20,64}$/);
     await look(person, 'settings');
     // An editor has no audit section.
-    const editor = await as('kenko.editor', '/settings');
+    const editor = await as('kenko.editor', '/settings/calendar');
     await editor.page.getByRole('button', { name: 'カレンダー配信URLを発行' }).waitFor();
     expect(await editor.page.getByRole('button', { name: '監査ログを検証' }).count()).toBe(0);
   });

@@ -2061,8 +2061,8 @@ export interface components {
             emailEnabled?: boolean;
             inAppEnabled?: boolean;
             webhookEnabled?: boolean;
-            /** @description https URL of a chat tool’s incoming webhook */
-            webhookUrl?: Record<string, never> | null;
+            /** @description https URL of a chat tool’s incoming webhook; required while webhookEnabled is true */
+            webhookUrl?: string | null;
             /** @description true: make a new signing secret (shown once in the answer) */
             rotateWebhookSecret?: boolean;
         };
