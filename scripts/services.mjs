@@ -100,6 +100,17 @@ export function findRedisServer({ install = true } = {}) {
   return findRedisServer({ install: false });
 }
 
+/**
+ * OpenLDAP's slapd from Debian, for the directory sign-in tests (which start their own on a
+ * loopback port; nothing else uses it). Installed when missing and root, like PostgreSQL.
+ */
+export function findSlapd({ install = isRoot } = {}) {
+  const found = which('slapd') ?? (existsSync('/usr/sbin/slapd') ? '/usr/sbin/slapd' : null);
+  if (found || !install) return found;
+  aptInstall(['slapd']);
+  return findSlapd({ install: false });
+}
+
 /** Where the Japanese font of the browser tests' screenshots lives once fonts-noto-cjk is installed. */
 const CJK_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
 

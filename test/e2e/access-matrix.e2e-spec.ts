@@ -397,6 +397,44 @@ describe('access matrix', () => {
       success: 200,
       build: async () => ({ path: `/imports/measurements?planCode=kaikaku-stage3`, raw: { body: '指標コード,年度,値\r\nkpi-1,2023,50\r\n', type: 'text/csv' } }),
     },
+    // ── 人事異動: each call moves a person of its own (one transfer a person a day) ──
+    'GET /personnel-transfers': { success: 200, build: async () => ({ path: '/personnel-transfers?status=scheduled' }) },
+    'POST /personnel-transfers': {
+      success: 201,
+      build: async (c, v) => ({
+        path: '/personnel-transfers',
+        body: { employeeNumber: await transferee(movedFrom(c, v)), fromUnit: movedFrom(c, v), toUnit: 'kankyo', role: '担当者', effectiveOn: daysFromNow(30) },
+      }),
+    },
+    'POST /personnel-transfers/import': {
+      success: 200,
+      build: async (c, v) => {
+        const from = movedFrom(c, v);
+        const body = `職員番号,氏名,旧所属,新所属,役割,発令日\r\n${await transferee(from)},異動 太郎,${from},kankyo,担当者,${daysFromNow(30)}\r\n`;
+        return { path: '/personnel-transfers/import', raw: { body, type: 'text/csv' } };
+      },
+    },
+    // ── 機構改革: each call renames a unit on a day of its own ──
+    'GET /reorganisations': { success: 200, build: async () => ({ path: '/reorganisations' }) },
+    'POST /reorganisations': {
+      success: 201,
+      build: async (c, v) => ({ path: '/reorganisations', body: { kind: 'rename', unit: movedFrom(c, v), nameJa: `改称 ${++counter}`, effectiveOn: daysFromNow(40 + counter) } }),
+    },
+  };
+
+  /** A transfer moves someone out of a bureau or ward (never out of the city itself). */
+  const movedFrom = (c: Caller, v: Variant) => {
+    const unit = v === 'own-unit' ? homeUnit(c) : otherUnitFor(c);
+    return unit === 'kumamoto' ? 'somu' : unit;
+  };
+  /** A person of `unit` with an employee number of their own, ready to be transferred. */
+  const transferee = async (unit: string) => {
+    const number = `M${++counter}`;
+    await db.query(
+      `INSERT INTO app_user (username, display_name, org_unit_id, employee_number) SELECT $1, '異動 太郎', id, $2 FROM org_unit WHERE code = $3`,
+      [`transfer.${number.toLowerCase()}`, number, unit],
+    );
+    return number;
   };
 
   /** progress-reports.service.ts canSeeUnconfirmed, restated: the unit's bureau roles, the secretariat, admins. */

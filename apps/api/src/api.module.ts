@@ -18,6 +18,8 @@ import { OrgUnitsController } from './identity/org-units.controller.js';
 import { SecurityEventsController } from './identity/security-events.controller.js';
 import { SessionController } from './identity/session.controller.js';
 import { UsersController } from './identity/users.controller.js';
+import { PersonnelTransfersController } from './identity/personnel-transfers.controller.js';
+import { ReorganisationsController } from './identity/reorganisations.controller.js';
 import { Writes } from './http/writes.js';
 import { DeadlinesController } from './notifications/deadlines.controller.js';
 import { ImportsController, IndicatorsController, ProgressReportsController, ReportsController, RollupsController, StatusScaleController } from './tracking/tracking.controllers.js';
@@ -59,6 +61,8 @@ export const API_CONTROLLERS = [
   ReportsController,
   ImportsController,
   PublicApiController,
+  PersonnelTransfersController,
+  ReorganisationsController,
 ];
 
 /** The HTTP API: controllers and the access guard; all behaviour lives in the libraries. */

@@ -21,7 +21,7 @@ export interface RoleHolder extends Recipient {
 
 /**
  * Who holds which role on a unit — the one place this rule lives: a grant on the unit itself
- * or on a unit above it (a grant covers the units below it), active users only. SQL of two
+ * or on a unit above it (a grant covers the units below it), grants in force now (a transferred person's old grants are not), active users only. SQL of two
  * CTEs for a `WITH RECURSIVE` statement that already has a CTE `units` names (column
  * `unit_id`): `unit_above` and `role_holder` (one row per unit, role and user, as RoleHolder),
  * so that one statement finds the people to tell for many units at once.
@@ -34,7 +34,10 @@ export function roleHoldersSql(units: string): string {
     role_holder AS MATERIALIZED (
       SELECT DISTINCT a.base AS unit_id, g.role, u.id, u.username, u.display_name AS "displayName", u.email,
              s.email_enabled, s.in_app_enabled, s.webhook_enabled, s.webhook_url, s.webhook_secret
-        FROM unit_above a JOIN role_grant g ON g.org_unit_id = a.id JOIN app_user u ON u.id = g.user_id AND u.active
+        FROM unit_above a
+        JOIN role_grant g ON g.org_unit_id = a.id
+         AND (g.valid_from IS NULL OR g.valid_from <= now()) AND (g.valid_until IS NULL OR g.valid_until > now())
+        JOIN app_user u ON u.id = g.user_id AND u.active
         LEFT JOIN notification_settings s ON s.user_id = u.id
     )`;
 }

@@ -27,6 +27,10 @@ export const SECURITY_EVENT_LABELS: Record<SecurityEventKind, string> = {
   'password.changed': 'パスワードの変更',
   'session.signed_out': 'サインアウト',
   'session.reuse_detected': 'セッションの不正な再利用',
+  'transfer.scheduled': '人事異動の登録',
+  'transfer.applied': '人事異動の発令',
+  'reorganisation.scheduled': '機構改革の登録',
+  'reorganisation.applied': '機構改革の施行',
 };
 
 const KINDS = Object.keys(SECURITY_EVENT_LABELS) as SecurityEventKind[];
