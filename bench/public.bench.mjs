@@ -15,7 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { build } from '../scripts/lib/setup.mjs';
-import { ROOT, cleanUpOnSignal, cli, closedLoop, dropDatabase, freePort, intEnv, recreateDatabase, round, say, startNode, stopNode, testServices, urlFor } from './lib/harness.mjs';
+import { ROOT, cleanUpOnSignal, cli, closedLoop, dropDatabase, freePort, intEnv, recreateDatabase, round, say, startNode, stopNode, testServices, urlFor, waitApiReady } from './lib/harness.mjs';
 
 const DB_NAME = 'kaikaku_bench_public';
 const QUEUE_PREFIX = '{benchpublic}';
@@ -78,15 +78,7 @@ async function main() {
         PUBLIC_RATE_LIMIT_PER_MINUTE: '100000000',
       },
     });
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${base}/health/ready`)).status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (i > 600) throw new Error(`the API was not ready:\n${api.tail?.join('\n') ?? ''}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitApiReady(api, base);
     const listAnswer = await get(base, LIST);
     if (!listAnswer.headers.etag || !/public, max-age=/.test(String(listAnswer.headers['cache-control']))) throw new Error('the public list has no ETag or Cache-Control');
     const assets = join(ROOT, 'dist/web/assets');

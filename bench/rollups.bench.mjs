@@ -54,6 +54,7 @@ import {
   stopNode,
   testServices,
   urlFor,
+  waitApiReady,
   withClient,
   productionSecrets,
 } from './lib/harness.mjs';
@@ -440,21 +441,6 @@ function startWorker(common) {
   });
 }
 
-async function waitApiReady(api, baseUrl, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (!isRunning(api)) throw new Error(`the API exited during start-up:\n${api.tail.join('\n')}`);
-    try {
-      const res = await fetch(`${baseUrl}/health/ready`);
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`the API was not ready within ${timeoutMs} ms:\n${api.tail.join('\n')}`);
-}
 
 /** Ready: a worker registered on the tracking queue and the outbox relay listening. */
 async function waitWorkerReady(worker, db, queue, timeoutMs = 60_000) {

@@ -17,12 +17,10 @@
 // Plain Node ESM on purpose: it runs without a TypeScript loader, against the compiled dist/.
 
 import { execFileSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { chromium } from 'playwright-core';
 import { build } from '../scripts/lib/setup.mjs';
 import {
@@ -32,8 +30,8 @@ import {
   dropDatabase,
   freePort,
   intEnv,
-  isRunning,
   percentiles,
+  productionSecrets,
   recreateDatabase,
   round,
   say,
@@ -41,6 +39,7 @@ import {
   stopNode,
   testServices,
   urlFor,
+  waitApiReady,
   withClient,
 } from './lib/harness.mjs';
 
@@ -156,21 +155,6 @@ function startApi(port, env) {
   });
 }
 
-async function waitApiReady(api, baseUrl, timeoutMs = 60_000) {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (!isRunning(api)) throw new Error(`the API exited during start-up:\n${api.tail.join('\n')}`);
-    try {
-      const res = await fetch(`${baseUrl}/health/ready`);
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`the API was not ready within ${timeoutMs} ms:\n${api.tail.join('\n')}`);
-}
 
 /** A browser context signed in as the secretariat through the web app's own session call. */
 async function signedInContext(browser, baseUrl) {
@@ -229,9 +213,8 @@ async function main() {
     QUEUE_PREFIX: '{benchweb}',
     LOG_LEVEL: 'warn',
     LOG_PRETTY: 'false',
-    // Production refuses to start without an audit signing key: a throwaway one for this run.
-    AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    JWT_SECRET: `bench-web-${Date.now().toString(36)}-`.padEnd(40, 'x').slice(0, 40),
+    // Production refuses to start without these: throwaway ones for this run.
+    ...productionSecrets(),
   };
 
   let api = null;

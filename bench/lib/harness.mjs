@@ -177,6 +177,23 @@ export function isRunning(proc) {
   return Boolean(proc) && proc.child.exitCode === null && proc.child.signalCode === null;
 }
 
+/** Waits until a started API answers 200 on /health/ready; fails at once when it exits, or after `timeoutMs`. */
+export async function waitApiReady(api, baseUrl, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (!isRunning(api)) throw new Error(`the API exited during start-up:\n${api.tail.join('\n')}`);
+    try {
+      const res = await fetch(`${baseUrl}/health/ready`);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`the API was not ready within ${timeoutMs} ms:\n${api.tail.join('\n')}`);
+}
+
 /** SIGTERM first (a graceful exit lets --cpu-prof write its profile), SIGKILL after `graceMs`. */
 export async function stopNode(proc, graceMs = 25_000) {
   if (!isRunning(proc)) return;
