@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, HealthModule, JobsWorkerModule, LoggingModule, MetricsModule, PersistenceModule } from '#libs/platform';
+import { IdentityJobsModule } from '#libs/identity';
 import { NotificationsJobsModule } from '#libs/notifications';
 import { SchedulingJobsModule } from '#libs/scheduling';
 import { TrackingJobsModule } from '#libs/tracking';
@@ -21,6 +22,7 @@ export class WorkerModule {
         NotificationsJobsModule,
         SchedulingJobsModule,
         TrackingJobsModule,
+        IdentityJobsModule,
       ],
     };
   }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
 import { PROPOSAL_FIELDS, PROPOSAL_GUARDS, REFORM_PROPOSAL, SMALL_PROPOSAL_AMOUNT, WORKFLOW_EFFECTS, WORKFLOW_ROLES } from './definitions/index.js';
-import type { WorkflowDefinition } from './definition.js';
 import { WorkflowEngine, type Actor, type ConditionField } from './engine.js';
 import { definitionProblems, parseDefinition, WorkflowDefinitionError } from './validate-definition.js';
 
@@ -129,7 +128,7 @@ describe('validating delegations at load', () => {
   });
 
   it('an engine refuses a definition whose rule tests a field the application does not supply', () => {
-    const def = parseDefinition(withDelegation({ roles: ['bureau_approver'], when: [{ field: 'budget', operator: 'lt', value: 5 }] })) as WorkflowDefinition;
+    const def = parseDefinition(withDelegation({ roles: ['bureau_approver'], when: [{ field: 'budget', operator: 'lt', value: 5 }] }));
     expect(() => new WorkflowEngine<Ctx>(def, guards, { roles: WORKFLOW_ROLES }, FIELDS)).toThrow(/tests field "budget", which is not known/);
   });
 });

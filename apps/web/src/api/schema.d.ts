@@ -1073,6 +1073,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plans, as published */
+        get: operations["publicApi_plans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/plans/{plan}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A plan: period, mission, vision, values, policies, status scale and each year’s confirmed totals */
+        get: operations["publicApi_plan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/plans/{plan}/rollups/{fiscalYear}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year’s confirmed progress counted by policy (the plan’s form) and by bureau or ward, from the roll-up table */
+        get: operations["publicApi_rollup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/plans/{plan}/years/{fiscalYear}/initiatives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan’s initiatives with their confirmed status of the year, 50 a page */
+        get: operations["publicApi_initiatives"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/plans/{plan}/initiatives/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One initiative: yearly plan and its history of confirmed progress reports */
+        get: operations["publicApi_initiative"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/plans/{plan}/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan’s KPIs (検証指標): baseline, measurements, target and grade */
+        get: operations["publicApi_indicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/plans/{plan}/open-data/{fiscalYear}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A plan’s year as open data: JSON with the licence and column definitions, or CSV (UTF-8 with BOM) */
+        get: operations["publicApi_openData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/personnel-transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transfers, by status and 発令日 */
+        get: operations["personnelTransfers_list"];
+        put?: never;
+        /** Enter one transfer: the person’s grants on the old unit end and the new role begins at 00:00 JST of the 発令日 */
+        post: operations["personnelTransfers_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/personnel-transfers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enter the transfers of a file; ?dryRun=true checks only; all rows or none (problems: 400 with rowErrors) */
+        post: operations["personnelTransfers_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reorganisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reorganisations entered, scheduled and applied */
+        get: operations["reorganisations_list"];
+        put?: never;
+        /** Enter a rename, merge or split, in force from 00:00 JST of effectiveOn */
+        post: operations["reorganisations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1359,7 +1531,7 @@ export interface components {
             grants?: components["schemas"]["GrantDto"][];
         };
         /** @enum {string} */
-        SecurityEventKind: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected";
+        SecurityEventKind: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected" | "transfer.scheduled" | "transfer.applied" | "reorganisation.scheduled" | "reorganisation.applied";
         SecurityEventResponse: {
             /** @description a bigint, as a string */
             id: string;
@@ -2045,8 +2217,8 @@ export interface components {
             emailEnabled?: boolean;
             inAppEnabled?: boolean;
             webhookEnabled?: boolean;
-            /** @description https URL of a chat tool’s incoming webhook */
-            webhookUrl?: Record<string, never> | null;
+            /** @description https URL of a chat tool’s incoming webhook; required while webhookEnabled is true */
+            webhookUrl?: string | null;
             /** @description true: make a new signing secret (shown once in the answer) */
             rotateWebhookSecret?: boolean;
         };
@@ -2471,6 +2643,379 @@ export interface components {
             snapshotId: string | null;
             /** @description the latest signed audit checkpoint when the report was made (null: none yet) */
             auditCheckpoint?: components["schemas"]["ReportAuditCheckpointResponse"] | null;
+        };
+        PublicPlanSummary: {
+            /** @example kaikaku-2027 */
+            code: string;
+            name: string;
+            /** @example 2024 */
+            firstFiscalYear: number;
+            /** @example 2027 */
+            lastFiscalYear: number;
+            /** @example 令和6年度～令和9年度 */
+            periodLabel: string;
+        };
+        PublicPlanListResponse: {
+            items: components["schemas"]["PublicPlanSummary"][];
+            total: number;
+        };
+        PublicNumbered: {
+            /** @example 1 */
+            number: number;
+            title: string;
+        };
+        PublicPolicy: {
+            /** @example 1 */
+            number: number;
+            title: string;
+            description: string;
+            themes: components["schemas"]["PublicNumbered"][];
+        };
+        PublicScaleEntry: {
+            /** @example on_track */
+            code: string;
+            /** @example 計画通り進捗 */
+            labelJa: string;
+            /** @enum {string} */
+            normalized: "ahead" | "on_track" | "delayed" | "changed" | "not_started" | "completed" | "cancelled";
+            /** @example #2E7D32 */
+            colour: string;
+        };
+        PublicYearTotals: {
+            /** @example 2022 */
+            fiscalYear: number;
+            /** @example 令和4年度 */
+            fiscalYearLabel: string;
+            /** @description counts by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            /** @example 137 */
+            total: number;
+        };
+        PublicPlanResponse: {
+            /** @example kaikaku-2027 */
+            code: string;
+            name: string;
+            /** @example 2024 */
+            firstFiscalYear: number;
+            /** @example 2027 */
+            lastFiscalYear: number;
+            /** @example 令和6年度～令和9年度 */
+            periodLabel: string;
+            mission: string;
+            vision: string;
+            values: string;
+            policies: components["schemas"]["PublicPolicy"][];
+            scale: components["schemas"]["PublicScaleEntry"][];
+            /** @description fiscal years with confirmed progress, from the roll-up table */
+            years: components["schemas"]["PublicYearTotals"][];
+        };
+        PublicPlanRef: {
+            /** @example kaikaku-2027 */
+            code: string;
+            name: string;
+        };
+        PublicPolicyCounts: {
+            number: number | null;
+            title: string;
+            /** @description counts by status scale code */
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        PublicUnitCounts: {
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+            /** @description counts by status scale code */
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        PublicRollupResponse: {
+            plan: components["schemas"]["PublicPlanRef"];
+            /** @example 2022 */
+            fiscalYear: number;
+            /** @example 令和4年度 */
+            fiscalYearLabel: string;
+            scale: components["schemas"]["PublicScaleEntry"][];
+            /** @description counts by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
+            byPolicy: components["schemas"]["PublicPolicyCounts"][];
+            byUnit: components["schemas"]["PublicUnitCounts"][];
+            /** Format: date-time */
+            refreshedAt: string | null;
+        };
+        PublicUnit: {
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+        };
+        PublicStatus: {
+            /** @example on_track */
+            code: string;
+            /** @example 計画通り進捗 */
+            labelJa: string;
+            /** @example #2E7D32 */
+            colour: string;
+        };
+        PublicInitiativeItem: {
+            /** @example 1-01 */
+            code: string;
+            title: string;
+            policy: components["schemas"]["PublicNumbered"] | null;
+            theme: components["schemas"]["PublicNumbered"] | null;
+            owningUnit: components["schemas"]["PublicUnit"];
+            /** @description the confirmed annual status of the year; null: none confirmed */
+            status: components["schemas"]["PublicStatus"] | null;
+        };
+        PublicInitiativeListResponse: {
+            plan: components["schemas"]["PublicPlanRef"];
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            items: components["schemas"]["PublicInitiativeItem"][];
+            total: number;
+            page: number;
+            /** @example 50 */
+            pageSize: number;
+        };
+        PublicScheduleStep: {
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            /** @example 検討 */
+            step: string;
+        };
+        PublicIndicatorRef: {
+            code: string;
+            name: string;
+        };
+        PublicProgressEntry: {
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            /** @enum {string} */
+            period: "annual" | "midyear";
+            status: components["schemas"]["PublicStatus"];
+            reason: string;
+            narrative: string;
+            /** @description 計画効果額（千円） */
+            plannedAmount: number | null;
+            /** @description 実績効果額（千円） */
+            actualAmount: number | null;
+            /** Format: date-time */
+            confirmedAt: string | null;
+        };
+        PublicInitiativeResponse: {
+            plan: components["schemas"]["PublicPlanRef"];
+            code: string;
+            title: string;
+            summary: string;
+            policy: components["schemas"]["PublicNumbered"] | null;
+            theme: components["schemas"]["PublicNumbered"] | null;
+            owningUnit: components["schemas"]["PublicUnit"];
+            collaboratingUnits: components["schemas"]["PublicUnit"][];
+            schedule: components["schemas"]["PublicScheduleStep"][];
+            relatedIndicators: components["schemas"]["PublicIndicatorRef"][];
+            /**
+             * Format: date-time
+             * @description when it was reported to the council
+             */
+            reportedAt: string | null;
+            history: components["schemas"]["PublicProgressEntry"][];
+        };
+        PublicYearValue: {
+            fiscalYear: number;
+            label: string;
+            value: number;
+        };
+        PublicIndicator: {
+            code: string;
+            name: string;
+            unit: string;
+            decimals: number;
+            /** @enum {string} */
+            direction: "higher_better" | "lower_better" | "ceiling";
+            baseline: components["schemas"]["PublicYearValue"];
+            target: components["schemas"]["PublicYearValue"];
+            measurements: components["schemas"]["PublicYearValue"][];
+            actual: components["schemas"]["PublicYearValue"] | null;
+            achievementRate: number | null;
+            /** @enum {string} */
+            grade: "S" | "A" | "B" | "C" | "−";
+        };
+        PublicIndicatorListResponse: {
+            plan: components["schemas"]["PublicPlanRef"];
+            items: components["schemas"]["PublicIndicator"][];
+            total: number;
+        };
+        PublicLicence: {
+            /** @example クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0) */
+            name: string;
+            url: string;
+            notice: string;
+        };
+        PublicOpenDataColumn: {
+            /** @example statusLabel */
+            key: string;
+            /** @example 進捗状況 */
+            header: string;
+            /** @enum {string} */
+            type: "integer" | "string";
+            description: string;
+        };
+        PublicOpenDataRow: {
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            code: string;
+            title: string;
+            policyNumber: number | null;
+            policyTitle: string | null;
+            themeTitle: string | null;
+            unitName: string;
+            statusCode: string | null;
+            statusLabel: string | null;
+            reason: string | null;
+            narrative: string | null;
+            plannedAmount: number | null;
+            actualAmount: number | null;
+        };
+        PublicOpenDataResponse: {
+            licence: components["schemas"]["PublicLicence"];
+            columns: components["schemas"]["PublicOpenDataColumn"][];
+            plan: components["schemas"]["PublicPlanRef"];
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            rows: components["schemas"]["PublicOpenDataRow"][];
+        };
+        TransferPerson: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            displayName: string;
+        };
+        TransferResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @description 職員番号 */
+            employeeNumber: string | null;
+            user: components["schemas"]["TransferPerson"];
+            /** @description 旧所属 */
+            fromUnit: components["schemas"]["UnitNameRef"];
+            /** @description 新所属 */
+            toUnit: components["schemas"]["UnitNameRef"];
+            role: components["schemas"]["Role"];
+            /**
+             * Format: date
+             * @description 発令日
+             */
+            effectiveOn: string;
+            /**
+             * Format: date-time
+             * @description 00:00 JST of the 発令日
+             */
+            effectiveAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "applied" | "cancelled";
+            /**
+             * Format: date-time
+             * @description when the midnight job recorded it
+             */
+            appliedAt: string | null;
+        };
+        CreateTransferDto: {
+            /**
+             * @description 職員番号
+             * @example K000123
+             */
+            employeeNumber: string;
+            /** @description 氏名, checked against the person found by the number */
+            displayName?: string;
+            /**
+             * @description 旧所属: unit code or name
+             * @example kenko
+             */
+            fromUnit: string;
+            /**
+             * @description 新所属: unit code or name
+             * @example kankyo
+             */
+            toUnit: string;
+            /**
+             * @description 役割 on the new unit: 担当者, 承認者, or a role code
+             * @example bureau_editor
+             */
+            role: string;
+            /**
+             * @description 発令日: 2027-04-01 or 令和9年4月1日; it takes effect at 00:00 JST
+             * @example 2027-04-01
+             */
+            effectiveOn: string;
+        };
+        TransferRowErrorResponse: {
+            /** @description the row as the spreadsheet numbers it (the header is row 1) */
+            row: number;
+            /** @example 新所属 */
+            column: string;
+            problem: string;
+        };
+        TransferImportResponse: {
+            dryRun: boolean;
+            rows: number;
+            /** @description transfers entered (with dryRun: that would be) */
+            scheduled: number;
+            /** @description always empty here: a file with problems is a 400 listing them in rowErrors */
+            errors: components["schemas"]["TransferRowErrorResponse"][];
+        };
+        ReorganisationResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "rename" | "merge" | "split";
+            /** Format: date */
+            effectiveOn: string;
+            /** Format: date-time */
+            effectiveAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "applied";
+            /** @description the units and names concerned */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            appliedAt: string | null;
+        };
+        NewUnitDto: {
+            /** @example kenko-byoin */
+            code: string;
+            /** @example 健康福祉病院局 */
+            nameJa: string;
+            /** @example Health, Welfare & Hospital Bureau */
+            nameEn: string;
+        };
+        CreateReorganisationDto: {
+            /** @enum {string} */
+            kind: "rename" | "merge" | "split";
+            /** @example 2027-04-01 */
+            effectiveOn: string;
+            /** @description rename, split: the unit’s code */
+            unit?: string;
+            /** @description rename: the new name */
+            nameJa?: string;
+            /** @description rename: the new English name */
+            nameEn?: string;
+            /** @description merge: the units’ codes */
+            units?: string[];
+            /** @description merge: the new unit */
+            into?: components["schemas"]["NewUnitDto"];
+            /** @description split: the new units; the first carries the open work on */
+            successors?: components["schemas"]["NewUnitDto"][];
         };
     };
     responses: never;
@@ -3466,7 +4011,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                kind?: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected";
+                kind?: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected" | "transfer.scheduled" | "transfer.applied" | "reorganisation.scheduled" | "reorganisation.applied";
                 username?: string;
                 userId?: string;
             };
@@ -6712,6 +7257,8 @@ export interface operations {
                 planId?: string;
                 fiscalYear: number;
                 by?: "policy" | "orgUnit";
+                /** @description by=orgUnit: the units (and names) of that year’s organisation, or restated by today’s */
+                organisation?: "fiscal_year" | "today";
             };
             header?: never;
             path?: never;
@@ -7030,6 +7577,635 @@ export interface operations {
             };
             /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_plans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicPlanListResponse"];
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicPlanResponse"];
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_rollup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan: string;
+                /** @description fiscal year (the Gregorian year it starts in) */
+                fiscalYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicRollupResponse"];
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_initiatives: {
+        parameters: {
+            query?: {
+                /** @description 50 initiatives a page */
+                page?: number;
+            };
+            header?: never;
+            path: {
+                plan: string;
+                /** @description fiscal year (the Gregorian year it starts in) */
+                fiscalYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicInitiativeListResponse"];
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_initiative: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicInitiativeResponse"];
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_indicators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicIndicatorListResponse"];
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_openData: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                plan: string;
+                /** @description fiscal year (the Gregorian year it starts in) */
+                fiscalYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one row per initiative; JSON also carries the licence and the columns */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicOpenDataResponse"];
+                    "text/csv": string;
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    personnelTransfers_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "scheduled" | "applied" | "cancelled";
+                effectiveOn?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TransferResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    personnelTransfers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTransferDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    personnelTransfers_import: {
+        parameters: {
+            query?: {
+                /** @description check every row and answer what would be entered, entering nothing */
+                dryRun?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the personnel system’s file: 職員番号, 氏名, 旧所属, 新所属, 役割, 発令日 (CSV in UTF-8 or Shift_JIS, or xlsx) */
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferImportResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    reorganisations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReorganisationResponse"][];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    reorganisations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReorganisationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReorganisationResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -32,15 +32,11 @@ export interface Deputyship {
   grants: readonly PrincipalGrant[];
 }
 
-/** Whether the period runs at `now`. */
-export const deputyshipRunsAt = (d: Deputyship, now: Date) => d.startsAt.getTime() <= now.getTime() && now.getTime() < d.endsAt.getTime();
-
 /**
  * The caller of a request, as loaded from the database for THIS request: disabling a user
  * or changing grants takes effect on the very next request, on every API instance.
  *
- * `deputyships` are the 代決 periods running at the instant the principal was made for the
- * request. Their grants never count as the caller's own (`hasRole`, `scopeFor`): they open the
+ * `deputyships` are the 代決 periods running at the clock's now when the principal was loaded. Their grants never count as the caller's own (`hasRole`, `scopeFor`): they open the
  * absent person's workflow steps and the records those need (`standsInFor`, `actingScopeFor`).
  */
 export class Principal {

@@ -1,8 +1,8 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { Clock } from '../time/clock.js';
+import { Clock } from '../clock/clock.js';
 import { AppConfig } from './app-config.js';
 
-/** Makes the validated AppConfig, and the Clock that reads it, injectable everywhere by their classes. */
+/** Makes the validated AppConfig, and the clock it sets, injectable everywhere, by their classes. */
 @Global()
 @Module({})
 export class ConfigModule {
