@@ -15,6 +15,7 @@ import { ReorganisationJobs, ReorganisationsService } from './reorganisation/reo
 import { DirectoryAccountsService } from './directory/directory-accounts.service.js';
 import { LdapDirectory } from './directory/ldap-directory.js';
 import { UsersService } from './users.service.js';
+import { DeputiesService } from './deputies/deputies.service.js';
 
 /** Who may see and do what: organisation units, users, grants, sign-in, tokens, security events. */
 @Module({
@@ -36,8 +37,9 @@ import { UsersService } from './users.service.js';
     ReorganisationsService,
     LdapDirectory,
     DirectoryAccountsService,
+    DeputiesService,
   ],
-  exports: [PersonnelTransfersService, ReorganisationsService, DirectoryAccountsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
+  exports: [DeputiesService, PersonnelTransfersService, ReorganisationsService, DirectoryAccountsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
 })
 export class IdentityModule {}
 

@@ -34,3 +34,6 @@ export * from './dto/reorganisation.dto.js';
 export * from './directory/directory-accounts.service.js';
 export * from './directory/ldap-directory.js';
 export * from './directory/role-map.js';
+export * from './deputies/deputies.service.js';
+export * from './dto/deputy.dto.js';
+export * from './dto/deputy.response.js';

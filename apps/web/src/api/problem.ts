@@ -32,7 +32,8 @@ export class ApiProblem extends Error {
     const ext = Number(doc['retryAfterSeconds']);
     const retryAfter = Number.isFinite(header) && header > 0 ? header : Number.isFinite(ext) && ext > 0 ? ext : null;
     const errors = Array.isArray(doc['errors']) ? (doc['errors'] as FieldProblem[]) : [];
-    return new ApiProblem(response.status, String(doc['code'] ?? `HTTP_${response.status}`), String(doc['detail'] ?? response.statusText), errors, retryAfter);
+    const text = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
+    return new ApiProblem(response.status, text(doc['code'], `HTTP_${response.status}`), text(doc['detail'], response.statusText), errors, retryAfter);
   }
 }
 
@@ -56,6 +57,9 @@ export const PROBLEM_MESSAGES = {
   DECIDED_IMMUTABLE: '決定済みのため、内容は変更できません。訂正は事務局が行います。',
   PROPOSAL_NOT_EDITABLE: 'この提案は、現在の状態では編集できません。',
   AUDIT_CHECKPOINT_MISMATCH: '監査ログが記録済みのチェックポイントと一致しません。改ざんの可能性があります。',
+  DEPUTY_PERIOD_OVERLAP: 'この期間と重なる代決者の指定がすでにあります。先に取り消してください。',
+  DEPUTY_CANNOT_NAME_DEPUTY: '代決者は、さらに代決者を指定できません（代決の期間が重なっています）。',
+  DEPUTY_PERIOD_BACKDATED: '代決の期間は今日以降の日付から始めてください。',
   VERSION_CONFLICT: '他の人が先に更新しました。再読み込みしてください。',
   PAYLOAD_TOO_LARGE: 'ファイルまたは入力が大きすぎます。',
   URI_TOO_LONG: '条件が長すぎます。短くしてください。',
