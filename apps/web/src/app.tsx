@@ -3,6 +3,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { ApiProblem } from './api/problem';
 import { SessionGate } from './auth/session-gate';
+import { DeputiesPage } from './deputies/deputies-page';
 import { DeadlinesPage } from './inbox/deadlines-page';
 import { InboxPage } from './inbox/inbox-page';
 import { NotificationsPage } from './inbox/notifications-page';
@@ -57,6 +58,7 @@ const router = createBrowserRouter([
       { index: true, element: <InboxPage /> },
       { path: 'notifications', element: <NotificationsPage /> },
       { path: 'deadlines', element: <DeadlinesPage /> },
+      { path: 'deputies', element: <DeputiesPage /> },
       { path: 'inquiries', element: <InquiriesPage /> },
       { path: 'inquiries/new', element: <InquiryNewPage /> },
       { path: 'inquiries/:id', element: <InquiryPage /> },

@@ -1,6 +1,7 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
 import { answer, api, type Item } from '../api/client';
 import { rolesOf, useMe } from '../auth/me';
+import { useMyDeputies } from '../deputies/deputy-queries';
 import { statesWaitingFor, useWorkflow } from '../workflows/workflow';
 
 /** Unread in-app notifications (the answer carries the unread count). */
@@ -17,11 +18,16 @@ export function useDeadlines() {
   return useQuery({ queryKey: ['deadlines'], queryFn: () => answer(api.GET('/api/v1/deadlines')), refetchInterval: 5 * 60_000 });
 }
 
-/** Proposals that wait at my stage: visible to me, in a state whose own step is mine. */
+/**
+ * Proposals that wait at my stage: visible to me, in a state whose own step is mine — or, while
+ * I stand in for someone absent (代決), theirs (the server lets me see and take their steps).
+ */
 export function useWaitingProposals() {
   const me = useMe();
   const workflow = useWorkflow();
-  const states = statesWaitingFor(workflow.data?.definition, rolesOf(me.data));
+  const deputies = useMyDeputies();
+  const roles = new Set([...rolesOf(me.data), ...(deputies.data?.exercising ?? []).flatMap((x) => x.roles)]);
+  const states = statesWaitingFor(workflow.data?.definition, roles);
   const lists = useQueries({
     queries: states.map((state) => ({
       queryKey: ['proposals', { state, pageSize: 100 }],

@@ -73,6 +73,11 @@ export function Layout() {
               </NavLink>
             </li>
             <li>
+              <NavLink to="/deputies" className={navLink}>
+                代決
+              </NavLink>
+            </li>
+            <li>
               <NavLink to="/inquiries" className={navLink}>
                 全庁照会
               </NavLink>
