@@ -22,7 +22,12 @@ import { PersonnelTransfersController } from './identity/personnel-transfers.con
 import { ReorganisationsController } from './identity/reorganisations.controller.js';
 import { Writes } from './http/writes.js';
 import { DeadlinesController } from './notifications/deadlines.controller.js';
-import { ImportsController, IndicatorsController, ProgressReportsController, ReportsController, RollupsController, StatusScaleController } from './tracking/tracking.controllers.js';
+import { ImportsController } from './tracking/imports.controller.js';
+import { IndicatorsController } from './tracking/indicators.controller.js';
+import { ProgressReportsController } from './tracking/progress-reports.controller.js';
+import { ReportsController } from './tracking/reports.controller.js';
+import { RollupsController } from './tracking/rollups.controller.js';
+import { StatusScaleController } from './tracking/status-scale.controller.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { AuditController } from './review/audit.controller.js';
 import { InitiativesController } from './review/initiatives.controller.js';
