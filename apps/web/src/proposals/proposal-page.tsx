@@ -131,7 +131,7 @@ function Revisions({ id }: { id: string }) {
           ) : (
             <ol className="flex flex-col gap-4">
               {(rows as Revision[]).map((r, i) => {
-                const previous: Record<string, unknown> | null = i > 0 ? (rows[i - 1] as Revision).content : null;
+                const previous: Record<string, unknown> | null = i > 0 ? (rows[i - 1]).content : null;
                 const after: Record<string, unknown> = r.content ?? {};
                 return (
                   <li key={r.revision} className="rounded-8 border border-solid-gray-200 p-4">
@@ -149,7 +149,7 @@ function Revisions({ id }: { id: string }) {
                         </tr>
                       </thead>
                       <tbody>
-                        {(r.changedFields as string[]).map((f) => (
+                        {(r.changedFields).map((f) => (
                           <tr key={f} className="border-b border-solid-gray-100 align-top">
                             <th scope="row" className="px-2 py-1 text-left font-normal">{FIELD_LABELS[f] ?? f}</th>
                             {previous && <td className="bg-red-50 px-2 py-1"><del>{show(previous[f], names)}</del></td>}

@@ -68,7 +68,7 @@ export function installHttpDrain(fastify: FastifyInstance): HttpDrain {
       // Stop accepting without http.Server's own close(), which would also reset sockets
       // it deems idle (see above). Connections already queued are accepted first.
       await nextTurn();
-      const server = fastify.server as Server;
+      const server = fastify.server;
       if (server.listening) NetServer.prototype.close.call(server);
       // A request whose bytes have arrived is parsed within a turn or two of the event
       // loop; only a socket that stays without one for several turns is idle.

@@ -151,7 +151,7 @@ export class TransitionPipeline {
       engine.catch(() => this.engines.delete(key));
       this.engines.set(key, engine);
     }
-    return engine as Promise<WorkflowEngine<C>>;
+    return engine;
   }
 
   async run<C, R>(manager: EntityManager, spec: WorkflowSubjectSpec<C, R>, request: TransitionRequest<C, R>): Promise<TransitionOutcome> {

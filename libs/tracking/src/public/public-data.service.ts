@@ -168,7 +168,7 @@ export class PublicDataService {
   async initiatives(code: string, fiscalYear: number, page: number): Promise<PublicAnswer> {
     const p = await this.planRow(code);
     const scale = await scaleOf(this.dataSource.manager, p.id);
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM initiative WHERE plan_id = $1`, [p.id]);
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM initiative WHERE plan_id = $1`, [p.id]);
     const rows: Array<InitiativeRow & { status_code: string | null }> = await this.dataSource.query(
       `SELECT x.*, pr.status_code FROM (${this.initiativeSelect} WHERE i.plan_id = $1 ORDER BY i.code LIMIT $3 OFFSET $4) x
          LEFT JOIN progress_report pr ON pr.initiative_id = x.id AND pr.fiscal_year = $2 AND pr.period = 'annual' AND pr.state = 'confirmed'
