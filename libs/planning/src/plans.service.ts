@@ -173,7 +173,7 @@ export class PlansService {
   }
 
   private async assertWorkflowExists(m: EntityManager, name: string): Promise<void> {
-    const rows = await m.query(`SELECT 1 FROM workflow_definition WHERE name = $1 AND subject = 'proposal'`, [name]);
+    const rows = await m.query<unknown[]>(`SELECT 1 FROM workflow_definition WHERE name = $1 AND subject = 'proposal'`, [name]);
     if (rows.length === 0) throw new ValidationFailedError([{ field: 'proposalWorkflow', message: `no proposal workflow named "${name}"` }]);
   }
 }

@@ -192,11 +192,11 @@ export class PublicDataService {
     const [r]: InitiativeRow[] = await this.dataSource.query(`${this.initiativeSelect} WHERE i.plan_id = $1 AND i.code = $2`, [p.id, code]);
     if (!r) throw new NotFoundError('The initiative');
     const scale = await scaleOf(this.dataSource.manager, p.id);
-    const collaborators = await this.dataSource.query(
+    const collaborators = await this.dataSource.query<Array<{ code: string; nameJa: string }>>(
       `SELECT o.code, o.name_ja AS "nameJa" FROM initiative_collaborator ic JOIN org_unit o ON o.id = ic.org_unit_id WHERE ic.initiative_id = $1 ORDER BY o.code`,
       [r.id],
     );
-    const indicators = await this.dataSource.query(
+    const indicators = await this.dataSource.query<Array<{ code: string; name: string }>>(
       `SELECT x.code, x.name FROM initiative_indicator ii JOIN indicator x ON x.id = ii.indicator_id WHERE ii.initiative_id = $1 ORDER BY x.code`,
       [r.id],
     );
