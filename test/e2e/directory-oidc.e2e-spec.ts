@@ -1,0 +1,174 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApiApp } from '../../apps/api/src/api-app.js';
+import { http, testConfig } from '../support/apps.js';
+import { as, signIn } from '../support/auth.js';
+import { ok } from '../support/cycle.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { CookieJar, startOidcProvider, visitProvider, type ProviderAccount, type TestOidcProvider } from '../support/oidc.js';
+import { freePort } from '../support/private-services.js';
+
+/**
+ * Sign-in through the city's OpenID Connect provider: a real provider (`oidc-provider`) on a
+ * loopback port, the authorization code flow with PKCE driven as a browser drives it (redirects,
+ * the provider's sign-in form, cookies). Claims give the person, their unit and roles; a person
+ * the provider marks disabled is refused and their sessions here end.
+ */
+const TANAKA: ProviderAccount = {
+  preferred_username: 'tanaka.oidc',
+  name: '田中 花子',
+  email: 'tanaka@city.example',
+  department: 'kenko',
+  groups: ['kaikaku-editors'],
+  employee_number: 'K2001',
+};
+const SUZUKI: ProviderAccount = { preferred_username: 'suzuki.oidc', name: '鈴木 一郎', department: '総務局', groups: ['kaikaku-secretariat', 'unrelated'] };
+
+describe('directory sign-in over OpenID Connect', () => {
+  let provider: TestOidcProvider;
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let url: string;
+
+  beforeAll(async () => {
+    const [providerPort, apiPort] = [await freePort(), await freePort()];
+    url = `http://127.0.0.1:${apiPort}`;
+    provider = await startOidcProvider(providerPort, `${url}/api/v1/auth/oidc/callback`, { 'sub-tanaka': TANAKA, 'sub-suzuki': SUZUKI });
+    db = await createTestDatabase({ demo: true });
+    app = await createApiApp(
+      testConfig(db.url, {
+        PUBLIC_BASE_URL: url,
+        OIDC_ISSUER: provider.issuer,
+        OIDC_CLIENT_ID: provider.clientId,
+        OIDC_CLIENT_SECRET: provider.clientSecret,
+        OIDC_SCOPES: 'openid profile email kaikaku',
+        OIDC_DISABLED_CLAIM: 'account_disabled',
+        DIRECTORY_ROLE_MAP: JSON.stringify({ 'kaikaku-editors': 'bureau_editor@{unit}', 'kaikaku-secretariat': ['secretariat@kumamoto', 'viewer@kumamoto'] }),
+      }),
+    );
+    await app.listen(apiPort, '127.0.0.1');
+  }, 120_000);
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+    await provider?.stop();
+  });
+
+  /** A browser's whole sign-in: to the provider and back; answers the callback's answer and the browser's cookies here. */
+  async function signInAs(login: string, options: { cancel?: boolean } = {}) {
+    const jar = new CookieJar();
+    const visit = await visitProvider(`${url}/api/v1/auth/oidc`, jar, login, options);
+    const back = await fetch(visit.callback, { redirect: 'manual', headers: { cookie: jar.header() } });
+    jar.take(back.headers);
+    return { visit, status: back.status, location: back.headers.get('location'), jar };
+  }
+  const refresh = (jar: CookieJar) => http(`${url}/api/v1/auth/session/refresh`, { method: 'POST', headers: { cookie: `kaikaku_refresh=${jar.get('kaikaku_refresh') ?? ''}` } });
+  const events = async (kind: string, username?: string) =>
+    ok(await as(url, await signIn(url, 'admin')).get(`/security-events?kind=${kind}${username ? `&username=${username}` : ''}`)).body.items as Array<{ details: Record<string, unknown> }>;
+  const grantsOf = (me: { grants: Array<{ role: string; orgUnit: { code: string } }> }) => me.grants.map((g) => `${g.role}@${g.orgUnit.code}`).sort();
+
+  it('tells the sign-in page that the city’s provider is there', async () => {
+    expect(ok(await http(`${url}/api/v1/auth/methods`)).body).toEqual({ password: true, oidc: true });
+  });
+
+  it('creates the person at their first sign-in (code flow with PKCE), with unit and roles from the claims, and starts a browser session', async () => {
+    expect(await db.query(`SELECT 1 FROM app_user WHERE username = 'tanaka.oidc'`)).toHaveLength(0);
+    const { visit, status, location, jar } = await signInAs('sub-tanaka');
+    expect(visit.authorization.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(visit.authorization.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
+    expect(visit.callback.searchParams.get('code')).toBeTruthy();
+    expect([status, location]).toEqual([303, '/']);
+    // The web app trades the refresh cookie for an access token, as after a password sign-in.
+    const token = ok(await refresh(jar)).body.access_token as string;
+    const me = ok(await as(url, `Bearer ${token}`).get('/me')).body;
+    expect(me).toMatchObject({ username: 'tanaka.oidc', displayName: '田中 花子', email: 'tanaka@city.example', orgUnit: { code: 'kenko' } });
+    expect(grantsOf(me)).toEqual(['bureau_editor@kenko']);
+    const [row] = await db.query(`SELECT directory, directory_subject, employee_number, password_hash FROM app_user WHERE username = 'tanaka.oidc'`);
+    expect(row).toEqual({ directory: 'oidc', directory_subject: 'sub-tanaka', employee_number: 'K2001', password_hash: null });
+    expect((await events('user.created', 'tanaka.oidc'))[0].details).toMatchObject({ via: 'oidc', unit: 'kenko', grants: ['bureau_editor@kenko'] });
+    expect((await events('signin.succeeded', 'tanaka.oidc'))[0].details).toMatchObject({ via: 'oidc' });
+
+    // A unit named in Japanese, a group giving city-wide roles, a group that maps to nothing.
+    const suzuki = await signInAs('sub-suzuki');
+    const suzukiMe = ok(await as(url, `Bearer ${ok(await refresh(suzuki.jar)).body.access_token}`).get('/me')).body;
+    expect(suzukiMe.orgUnit.code).toBe('somu');
+    expect(grantsOf(suzukiMe)).toEqual(['secretariat@kumamoto', 'viewer@kumamoto']);
+  });
+
+  it('follows the provider’s groups at each sign-in', async () => {
+    provider.setAccounts({ 'sub-tanaka': { ...TANAKA, groups: ['kaikaku-secretariat'] }, 'sub-suzuki': SUZUKI });
+    const { jar } = await signInAs('sub-tanaka');
+    const me = ok(await as(url, `Bearer ${ok(await refresh(jar)).body.access_token}`).get('/me')).body;
+    expect(grantsOf(me)).toEqual(['secretariat@kumamoto', 'viewer@kumamoto']);
+    expect((await events('grants.changed', 'tanaka.oidc'))[0].details).toMatchObject({ before: ['bureau_editor@kenko'], after: ['secretariat@kumamoto', 'viewer@kumamoto'], via: 'oidc' });
+    provider.setAccounts({ 'sub-tanaka': TANAKA, 'sub-suzuki': SUZUKI });
+  });
+
+  it('refuses an answer that is not this browser’s attempt, a cancelled sign-in and a missing flow, and logs each', async () => {
+    // The code of another browser's attempt, brought back without that browser's flow cookie.
+    const stolen = await visitProvider(`${url}/api/v1/auth/oidc`, new CookieJar(), 'sub-tanaka');
+    const other = new CookieJar();
+    await fetch(`${url}/api/v1/auth/oidc`, { redirect: 'manual' }).then((r) => other.take(r.headers));
+    const forged = await fetch(stolen.callback, { redirect: 'manual', headers: { cookie: other.header() } });
+    expect([forged.status, forged.headers.get('location')]).toEqual([303, '/?signin=oidc_refused']);
+    expect(forged.headers.getSetCookie().join()).not.toContain('kaikaku_refresh=k');
+
+    const noFlow = await fetch(stolen.callback, { redirect: 'manual' });
+    expect(noFlow.headers.get('location')).toBe('/?signin=oidc_refused');
+
+    const cancelled = await signInAs('sub-tanaka', { cancel: true });
+    expect(cancelled.visit.callback.searchParams.get('error')).toBe('access_denied');
+    expect(cancelled.location).toBe('/?signin=oidc_refused');
+    expect(cancelled.jar.get('kaikaku_refresh')).toBeUndefined();
+
+    const reasons = (await db.query(`SELECT details->>'reason' AS reason FROM security_event WHERE kind = 'signin.failed' AND details->>'via' = 'oidc' ORDER BY id`)).map((r) => r.reason);
+    expect(reasons).toEqual(['oidc_answer_invalid', 'oidc_flow_missing', 'oidc_access_denied']);
+  });
+
+  it('refuses a person the provider marks disabled at their next sign-in and revokes their refresh tokens', async () => {
+    const before = await signInAs('sub-tanaka');
+    expect(before.location).toBe('/');
+    const token = ok(await refresh(before.jar)).body.access_token as string;
+    before.jar.take((await refresh(before.jar)).headers);
+    expect((await as(url, `Bearer ${token}`).get('/me')).status).toBe(200);
+
+    provider.setAccounts({ 'sub-tanaka': { ...TANAKA, account_disabled: true }, 'sub-suzuki': SUZUKI });
+    const after = await signInAs('sub-tanaka');
+    expect([after.status, after.location]).toEqual([303, '/?signin=oidc_refused']);
+    expect(after.jar.get('kaikaku_refresh')).toBeUndefined();
+    const disabled = await events('user.disabled', 'tanaka.oidc');
+    expect(disabled).toHaveLength(1);
+    // Every live session of theirs: this one and those of the earlier tests.
+    expect(disabled[0].details).toMatchObject({ by: 'oidc' });
+    expect(disabled[0].details.sessionsRevoked).toBeGreaterThanOrEqual(1);
+    expect((await events('signin.failed', 'tanaka.oidc'))[0].details).toMatchObject({ reason: 'directory_disabled', via: 'oidc' });
+    expect((await refresh(before.jar)).status).toBe(401);
+    expect((await as(url, `Bearer ${token}`).get('/me')).status).toBe(401);
+    const [{ active }] = await db.query(`SELECT active FROM app_user WHERE username = 'tanaka.oidc'`);
+    expect(active).toBe(false);
+    const revoked = await db.query(`SELECT count(*)::int AS n FROM refresh_token t JOIN app_user u ON u.id = t.user_id WHERE u.username = 'tanaka.oidc' AND t.revoked_at IS NULL`);
+    expect(revoked[0].n).toBe(0);
+
+    // Enabled again at the provider: still disabled here until an admin enables the account.
+    provider.setAccounts({ 'sub-tanaka': TANAKA, 'sub-suzuki': SUZUKI });
+    expect((await signInAs('sub-tanaka')).location).toBe('/?signin=oidc_refused');
+    expect((await events('signin.failed', 'tanaka.oidc'))[0].details).toMatchObject({ reason: 'disabled', via: 'oidc' });
+  });
+
+  it('answers 404 for the provider’s routes and says so to the sign-in page where none is configured', async () => {
+    const plain = await createTestDatabase({ demo: true });
+    const other = await createApiApp(testConfig(plain.url));
+    try {
+      await other.listen(0, '127.0.0.1');
+      const address = other.getHttpServer().address();
+      const otherUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+      expect(ok(await http(`${otherUrl}/api/v1/auth/methods`)).body).toEqual({ password: true, oidc: false });
+      const start = await http(`${otherUrl}/api/v1/auth/oidc`, { redirect: 'manual' });
+      expect([start.status, start.body.code]).toEqual([404, 'NOT_FOUND']);
+    } finally {
+      await other.close();
+      await plain.drop();
+    }
+  });
+});
