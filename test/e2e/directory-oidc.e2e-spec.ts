@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApiApp } from '../../apps/api/src/api-app.js';
 import { http, testConfig } from '../support/apps.js';
 import { as, signIn } from '../support/auth.js';
+import { axeViolations, expectCleanPage, openBrowser, screenshot, VIEWPORT, type TestBrowser } from '../support/browser.js';
 import { ok } from '../support/cycle.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { CookieJar, startOidcProvider, visitProvider, type ProviderAccount, type TestOidcProvider } from '../support/oidc.js';
@@ -22,34 +23,48 @@ const TANAKA: ProviderAccount = {
   groups: ['kaikaku-editors'],
   employee_number: 'K2001',
 };
+const SATO: ProviderAccount = { preferred_username: 'sato.oidc', name: '佐藤 次郎', department: 'chuo', groups: ['kaikaku-editors'] };
 const SUZUKI: ProviderAccount = { preferred_username: 'suzuki.oidc', name: '鈴木 一郎', department: '総務局', groups: ['kaikaku-secretariat', 'unrelated'] };
+const PEOPLE = { 'sub-tanaka': TANAKA, 'sub-suzuki': SUZUKI, 'sub-sato': SATO };
 
 describe('directory sign-in over OpenID Connect', () => {
   let provider: TestOidcProvider;
   let db: TestDatabase;
   let app: NestFastifyApplication;
   let url: string;
+  // The web app for the browser, reached as `localhost`: another site than the provider's
+  // 127.0.0.1, so the browser's SameSite rules for the flow and session cookies are exercised.
+  let webApp: NestFastifyApplication;
+  let webUrl: string;
+  let browser: TestBrowser;
+
+  const configured = (dbUrl: string, publicBaseUrl: string) =>
+    testConfig(dbUrl, {
+      PUBLIC_BASE_URL: publicBaseUrl,
+      OIDC_ISSUER: provider.issuer,
+      OIDC_CLIENT_ID: provider.clientId,
+      OIDC_CLIENT_SECRET: provider.clientSecret,
+      OIDC_SCOPES: 'openid profile email kaikaku',
+      OIDC_DISABLED_CLAIM: 'account_disabled',
+      DIRECTORY_ROLE_MAP: JSON.stringify({ 'kaikaku-editors': 'bureau_editor@{unit}', 'kaikaku-secretariat': ['secretariat@kumamoto', 'viewer@kumamoto'] }),
+    });
 
   beforeAll(async () => {
-    const [providerPort, apiPort] = [await freePort(), await freePort()];
+    const [providerPort, apiPort, webPort] = [await freePort(), await freePort(), await freePort()];
     url = `http://127.0.0.1:${apiPort}`;
-    provider = await startOidcProvider(providerPort, `${url}/api/v1/auth/oidc/callback`, { 'sub-tanaka': TANAKA, 'sub-suzuki': SUZUKI });
+    webUrl = `http://localhost:${webPort}`;
+    provider = await startOidcProvider(providerPort, [`${url}/api/v1/auth/oidc/callback`, `${webUrl}/api/v1/auth/oidc/callback`], PEOPLE);
     db = await createTestDatabase({ demo: true });
-    app = await createApiApp(
-      testConfig(db.url, {
-        PUBLIC_BASE_URL: url,
-        OIDC_ISSUER: provider.issuer,
-        OIDC_CLIENT_ID: provider.clientId,
-        OIDC_CLIENT_SECRET: provider.clientSecret,
-        OIDC_SCOPES: 'openid profile email kaikaku',
-        OIDC_DISABLED_CLAIM: 'account_disabled',
-        DIRECTORY_ROLE_MAP: JSON.stringify({ 'kaikaku-editors': 'bureau_editor@{unit}', 'kaikaku-secretariat': ['secretariat@kumamoto', 'viewer@kumamoto'] }),
-      }),
-    );
+    app = await createApiApp(configured(db.url, url));
     await app.listen(apiPort, '127.0.0.1');
+    webApp = await createApiApp(configured(db.url, webUrl));
+    await webApp.listen(webPort, '127.0.0.1');
+    browser = await openBrowser();
   }, 120_000);
 
   afterAll(async () => {
+    await browser?.close();
+    await webApp?.close();
     await app?.close();
     await db?.drop();
     await provider?.stop();
@@ -97,12 +112,12 @@ describe('directory sign-in over OpenID Connect', () => {
   });
 
   it('follows the provider’s groups at each sign-in', async () => {
-    provider.setAccounts({ 'sub-tanaka': { ...TANAKA, groups: ['kaikaku-secretariat'] }, 'sub-suzuki': SUZUKI });
+    provider.setAccounts({ ...PEOPLE, 'sub-tanaka': { ...TANAKA, groups: ['kaikaku-secretariat'] } });
     const { jar } = await signInAs('sub-tanaka');
     const me = ok(await as(url, `Bearer ${ok(await refresh(jar)).body.access_token}`).get('/me')).body;
     expect(grantsOf(me)).toEqual(['secretariat@kumamoto', 'viewer@kumamoto']);
     expect((await events('grants.changed', 'tanaka.oidc'))[0].details).toMatchObject({ before: ['bureau_editor@kenko'], after: ['secretariat@kumamoto', 'viewer@kumamoto'], via: 'oidc' });
-    provider.setAccounts({ 'sub-tanaka': TANAKA, 'sub-suzuki': SUZUKI });
+    provider.setAccounts(PEOPLE);
   });
 
   it('refuses an answer that is not this browser’s attempt, a cancelled sign-in and a missing flow, and logs each', async () => {
@@ -133,7 +148,7 @@ describe('directory sign-in over OpenID Connect', () => {
     before.jar.take((await refresh(before.jar)).headers);
     expect((await as(url, `Bearer ${token}`).get('/me')).status).toBe(200);
 
-    provider.setAccounts({ 'sub-tanaka': { ...TANAKA, account_disabled: true }, 'sub-suzuki': SUZUKI });
+    provider.setAccounts({ ...PEOPLE, 'sub-tanaka': { ...TANAKA, account_disabled: true } });
     const after = await signInAs('sub-tanaka');
     expect([after.status, after.location]).toEqual([303, '/?signin=oidc_refused']);
     expect(after.jar.get('kaikaku_refresh')).toBeUndefined();
@@ -151,10 +166,63 @@ describe('directory sign-in over OpenID Connect', () => {
     expect(revoked[0].n).toBe(0);
 
     // Enabled again at the provider: still disabled here until an admin enables the account.
-    provider.setAccounts({ 'sub-tanaka': TANAKA, 'sub-suzuki': SUZUKI });
+    provider.setAccounts(PEOPLE);
     expect((await signInAs('sub-tanaka')).location).toBe('/?signin=oidc_refused');
     expect((await events('signin.failed', 'tanaka.oidc'))[0].details).toMatchObject({ reason: 'disabled', via: 'oidc' });
   });
+
+  it('in a browser: the sign-in page offers 「庁内アカウントでサインイン」, the provider signs the person in, a refusal is told in Japanese', async () => {
+    const context = await browser.browser.newContext({ viewport: VIEWPORT, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', baseURL: webUrl });
+    const documents: string[] = [];
+    const others: string[] = [];
+    context.on('request', (r) => (r.resourceType() === 'document' ? documents : others).push(`${r.method()} ${r.url()}`));
+    // A closed network but for the app and the provider (whose development sign-in page asks for a web font).
+    await context.route(
+      (u) => u.origin !== webUrl && u.origin !== provider.issuer,
+      (route) => route.abort('blockedbyclient'),
+    );
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    try {
+      await page.goto('/');
+      const link = page.getByRole('link', { name: '庁内アカウントでサインイン' });
+      await link.waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'signin-oidc');
+      // The password form stays for local accounts.
+      await page.getByRole('textbox', { name: 'ユーザー名' }).waitFor();
+
+      await link.click();
+      await page.locator('input[name=login]').fill('sub-sato');
+      await page.locator('input[name=password]').fill('the-provider-checks-this');
+      await page.getByRole('button', { name: 'Sign-in' }).click();
+      await page.getByRole('button', { name: 'サインアウト' }).waitFor();
+      await page.waitForURL(`${webUrl}/`);
+      expect(await page.locator('body').innerText()).toContain('佐藤 次郎');
+      // The app's own requests went to the app only; the provider was reached by navigations (its own page's fetches aside).
+      expect(others.filter((r) => !r.includes(`${webUrl}/`) && !r.includes(`${provider.issuer}/`) && !r.includes('fonts.googleapis.com'))).toEqual([]);
+      expect(others.filter((r) => r.includes(`${provider.issuer}/`))).toEqual([]);
+      expect(documents.some((d) => d.startsWith(`GET ${provider.issuer}/auth?`))).toBe(true);
+      // After a reload the refresh cookie (SameSite=Strict) still signs the person in.
+      await page.reload();
+      await page.getByRole('button', { name: 'サインアウト' }).waitFor();
+
+      await page.getByRole('button', { name: 'サインアウト' }).click();
+      provider.setAccounts({ ...PEOPLE, 'sub-sato': { ...SATO, account_disabled: true } });
+      await page.getByRole('link', { name: '庁内アカウントでサインイン' }).click();
+      // Still signed in at the provider: straight back, refused here.
+      const alert = page.getByRole('alert').filter({ hasText: '庁内アカウントでサインインできませんでした' });
+      await alert.waitFor();
+      expect(new URL(page.url()).search).toBe('');
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, 'signin-oidc-refused');
+      expect(errors).toEqual([]);
+      expectCleanPage({ consoleErrors: [], pageErrors: errors, cspViolations: [] });
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
 
   it('answers 404 for the provider’s routes and says so to the sign-in page where none is configured', async () => {
     const plain = await createTestDatabase({ demo: true });

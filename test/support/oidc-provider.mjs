@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
-const { port, accountsFile, clientId, clientSecret, redirectUri } = JSON.parse(process.argv[2]);
+const { port, accountsFile, clientId, clientSecret, redirectUris } = JSON.parse(process.argv[2]);
 
 const accounts = () => JSON.parse(readFileSync(accountsFile, 'utf8'));
 
@@ -14,7 +14,7 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     {
       client_id: clientId,
       client_secret: clientSecret,
-      redirect_uris: [redirectUri],
+      redirect_uris: redirectUris,
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',

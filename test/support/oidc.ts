@@ -24,7 +24,7 @@ export interface TestOidcProvider {
 }
 
 /** A real OpenID provider (`oidc-provider`) on a loopback port, for one test file, in a process of its own. */
-export async function startOidcProvider(port: number, redirectUri: string, accounts: Record<string, ProviderAccount>): Promise<TestOidcProvider> {
+export async function startOidcProvider(port: number, redirectUris: string[], accounts: Record<string, ProviderAccount>): Promise<TestOidcProvider> {
   const base = resolve('.local/test');
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(join(base, 'oidc-'));
@@ -34,7 +34,7 @@ export async function startOidcProvider(port: number, redirectUri: string, accou
   const clientId = 'kaikaku';
   const clientSecret = 'oidc-test-client-secret';
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [resolve('test/support/oidc-provider.mjs'), JSON.stringify({ port, accountsFile, clientId, clientSecret, redirectUri })], {
+  const child: ChildProcess = spawn(process.execPath, [resolve('test/support/oidc-provider.mjs'), JSON.stringify({ port, accountsFile, clientId, clientSecret, redirectUris })], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
