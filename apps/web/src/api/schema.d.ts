@@ -1962,6 +1962,12 @@ export interface components {
             id: string | null;
             username: string | null;
         };
+        HistoryUnitResponse: {
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+        };
         HistoryEntryResponse: {
             seq: number;
             /** Format: date-time */
@@ -1976,6 +1982,8 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /** @description the owning unit, named as it was at that time (機構改革 renames do not rewrite history) */
+            unit: components["schemas"]["HistoryUnitResponse"];
         };
         ScheduleEntryContent: {
             fiscalYear: number;
