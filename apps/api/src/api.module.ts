@@ -17,6 +17,7 @@ import { MeController } from './identity/me.controller.js';
 import { OrgUnitsController } from './identity/org-units.controller.js';
 import { SecurityEventsController } from './identity/security-events.controller.js';
 import { SessionController } from './identity/session.controller.js';
+import { OidcController } from './identity/oidc.controller.js';
 import { UsersController } from './identity/users.controller.js';
 import { PersonnelTransfersController } from './identity/personnel-transfers.controller.js';
 import { ReorganisationsController } from './identity/reorganisations.controller.js';
@@ -46,6 +47,7 @@ export const API_CONTROLLERS = [
   SystemController,
   AuthController,
   SessionController,
+  OidcController,
   MeController,
   OrgUnitsController,
   UsersController,
