@@ -29,6 +29,9 @@ import { MeetingsController } from './review/meetings.controller.js';
 import { PlansController } from './review/plans.controller.js';
 import { ProposalsController } from './review/proposals.controller.js';
 import { WorkflowsController } from './review/workflows.controller.js';
+import { PapersModule } from '#libs/papers';
+import { AttachmentsController, MeetingAttachmentsController, ProgressReportAttachmentsController, ProposalAttachmentsController } from './papers/attachments.controller.js';
+import { CommentsController, ProgressReportCommentsController, ProposalCommentsController } from './papers/comments.controller.js';
 
 /** Every controller of the API (the access-policy check and the access matrix read this list). */
 export const API_CONTROLLERS = [
@@ -56,6 +59,14 @@ export const API_CONTROLLERS = [
   RollupsController,
   ReportsController,
   ImportsController,
+  // Working papers (attachments, review comments)
+  ProposalAttachmentsController,
+  ProgressReportAttachmentsController,
+  MeetingAttachmentsController,
+  AttachmentsController,
+  ProposalCommentsController,
+  ProgressReportCommentsController,
+  CommentsController,
 ];
 
 /** The HTTP API: controllers and the access guard; all behaviour lives in the libraries. */
@@ -78,6 +89,7 @@ export class ApiModule {
         TrackingModule,
         SchedulingModule,
         NotificationsModule,
+        PapersModule,
         ...extraModules,
       ],
       controllers: API_CONTROLLERS,

@@ -1,0 +1,59 @@
+import fastifyMultipart from '@fastify/multipart';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import { DomainError, ValidationFailedError, type AppConfig } from '#libs/platform';
+import { MultipartTruncatedError, type IncomingFile } from '#libs/papers';
+
+/**
+ * multipart/form-data for attachment uploads. The plugin adds a parser for that content type
+ * only and leaves the body unread (no attachFieldsToBody), so JSON routes are untouched and
+ * the upload route streams the file itself. The size limit is enforced while streaming
+ * (AttachmentsService), from the parser's cut-off at ATTACHMENT_MAX_BYTES.
+ */
+export async function mountMultipart(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  await app.register(fastifyMultipart as never, {
+    throwFileSizeLimit: false,
+    limits: { fileSize: config.ATTACHMENT_MAX_BYTES, files: 1, fields: 5, fieldSize: 8 * 1024, parts: 6, headerPairs: 50 },
+  });
+}
+
+interface MultipartFilePart {
+  type: 'file';
+  fieldname: string;
+  filename: string;
+  file: AsyncIterable<Uint8Array> & { truncated: boolean };
+}
+interface MultipartFieldPart {
+  type: 'field';
+  fieldname: string;
+  value: unknown;
+}
+type MultipartRequest = FastifyRequest & { isMultipart(): boolean; parts(): AsyncIterableIterator<MultipartFilePart | MultipartFieldPart> };
+
+/**
+ * Reads an upload: the fields before the file (`reason`), then hands the file's stream to
+ * `use` while it arrives, then drains what follows. A body that is not multipart is a 415;
+ * one without a `file` part a 400 naming it; one cut off a 400 MULTIPART_TRUNCATED.
+ */
+export async function withUploadedFile<T>(request: FastifyRequest, use: (file: IncomingFile, fields: Record<string, string>) => Promise<T>): Promise<T> {
+  const req = request as MultipartRequest;
+  if (typeof req.isMultipart !== 'function' || !req.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data with a part named "file"');
+  const fields: Record<string, string> = {};
+  let result: { value: T } | null = null;
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'field') {
+        fields[part.fieldname] = String(part.value);
+        continue;
+      }
+      if (part.fieldname !== 'file' || result) throw new ValidationFailedError([{ field: part.fieldname, message: 'is not expected: send one part named "file"' }]);
+      const file = part.file;
+      result = { value: await use({ fileName: part.filename ?? '', bytes: file, truncated: () => file.truncated }, fields) };
+    }
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw new MultipartTruncatedError();
+  }
+  if (!result) throw new ValidationFailedError([{ field: 'file', message: 'is missing: send the file as a part named "file"' }]);
+  return result.value;
+}
