@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import { fileTypeFromStream } from 'file-type';
+import { fileTypeFromBuffer } from 'file-type';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '#libs/identity';
 import { AppConfig, AuditLog, DomainError, NotFoundError, ValidationFailedError, withTransaction } from '#libs/platform';
@@ -62,6 +62,9 @@ interface AttachmentRow {
   uploader_username: string;
   uploader_name: string;
 }
+
+/** How much of a file's start its type is read from. */
+const SNIFF_BYTES = 1024 * 1024;
 
 const SELECT = `
   SELECT a.*, u.id AS uploader_id, u.username AS uploader_username, u.display_name AS uploader_name
@@ -250,7 +253,16 @@ export class AttachmentsService {
   private async sniff(m: EntityManager, id: string) {
     const stream = this.storage.read(m, id);
     try {
-      return await fileTypeFromStream(Readable.toWeb(stream) as ReadableStream<Uint8Array>);
+      // The head is enough: magic numbers sit at the start, and OOXML names its kind in the
+      // zip's first entries. Bounded, so a large file is still never whole in memory.
+      const head: Buffer[] = [];
+      let held = 0;
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        head.push(chunk);
+        held += chunk.length;
+        if (held >= SNIFF_BYTES) break;
+      }
+      return await fileTypeFromBuffer(Buffer.concat(head).subarray(0, SNIFF_BYTES));
     } finally {
       stream.destroy();
     }

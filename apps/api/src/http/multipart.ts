@@ -51,9 +51,16 @@ export async function withUploadedFile<T>(request: FastifyRequest, use: (file: I
       result = { value: await use({ fileName: part.filename ?? '', bytes: file, truncated: () => file.truncated }, fields) };
     }
   } catch (error) {
-    if (error instanceof DomainError) throw error;
+    if (error instanceof DomainError || !isParserError(error)) throw error;
     throw new MultipartTruncatedError();
   }
   if (!result) throw new ValidationFailedError([{ field: 'file', message: 'is missing: send the file as a part named "file"' }]);
   return result.value;
+}
+
+/** The parser's (busboy's, the plugin's) errors about the body itself, as opposed to failures of the work. */
+function isParserError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return /unexpected end of (form|multipart)|terminated early|malformed|premature close/i.test(error.message) || (typeof code === 'string' && code.startsWith('FST_'));
 }
