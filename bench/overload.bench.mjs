@@ -14,7 +14,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { build } from '../scripts/lib/setup.mjs';
-import { ROOT, cleanUpOnSignal, cli, dropDatabase, freePort, intEnv, percentiles, recreateDatabase, say, signIn, startNode, stopNode, testServices, urlFor } from './lib/harness.mjs';
+import { ROOT, cleanUpOnSignal, cli, dropDatabase, freePort, intEnv, percentiles, recreateDatabase, say, signIn, startNode, stopNode, testServices, urlFor, productionSecrets } from './lib/harness.mjs';
 
 const DB_NAME = 'kaikaku_bench_overload';
 const QUEUE_PREFIX = '{bench-overload}';
@@ -37,7 +37,8 @@ function startApi(port, databaseUrl, redisUrl, settings) {
       LOG_LEVEL: 'error',
       LOG_PRETTY: 'false',
       DATABASE_POOL_SIZE: String(POOL_SIZE),
-      JWT_SECRET: `bench-${Date.now().toString(36)}-`.padEnd(40, 'x').slice(0, 40),
+      // Made up per run: production refuses the development secrets.
+      ...productionSecrets(),
       ACCESS_TOKEN_TTL_SECONDS: '3600',
       OPENAPI_UI: 'false',
       ...settings,

@@ -43,6 +43,7 @@ import {
   testServices,
   urlFor,
   withClient,
+  productionSecrets,
 } from './lib/harness.mjs';
 
 const DB_NAME = 'kaikaku_bench_reminders';
@@ -271,8 +272,8 @@ function startRealWorker({ databaseUrl, redisUrl }) {
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      // 40 characters, made up per run: production refuses the development secret (the worker never signs anything).
-      JWT_SECRET: `bench-${Date.now().toString(36)}-`.padEnd(40, 'x').slice(0, 40),
+      // Made up per run: production refuses the development secrets.
+      ...productionSecrets(),
       DATABASE_URL: databaseUrl,
       MIGRATION_DATABASE_URL: databaseUrl,
       DATABASE_POOL_SIZE: String(POOL_SIZE),

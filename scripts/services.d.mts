@@ -14,3 +14,4 @@ export declare function startServices(profile: 'dev' | 'test'): Promise<StartedS
 export declare function stopServices(profile: 'dev' | 'test'): Promise<void>;
 export declare function findPostgresBin(options?: { install?: boolean }): string | null;
 export declare function findRedisServer(options?: { install?: boolean }): string | null;
+export declare function findSlapd(options?: { install?: boolean }): string | null;

@@ -73,6 +73,8 @@ export function ensureFileReaders() {
   const python = '/usr/bin/python3';
   const has = () => existsSync(python) && run(python, ['-c', 'import icalendar']).status === 0;
   if (!has()) aptInstall(['python3-icalendar']);
+  // pdftotext and pdffonts (poppler-utils): the public site's PDF council report is read back with them.
+  if (!which('pdftotext') && !existsSync('/usr/bin/pdftotext')) aptInstall(['poppler-utils']);
 }
 
 /** The folder holding initdb/pg_ctl: the newest /usr/lib/postgresql/<v>/bin, else PATH. */
@@ -96,6 +98,17 @@ export function findRedisServer({ install = true } = {}) {
   if (found || !install) return found;
   aptInstall(['redis-server']);
   return findRedisServer({ install: false });
+}
+
+/**
+ * OpenLDAP's slapd from Debian, for the directory sign-in tests (which start their own on a
+ * loopback port; nothing else uses it). Installed when missing and root, like PostgreSQL.
+ */
+export function findSlapd({ install = isRoot } = {}) {
+  const found = which('slapd') ?? (existsSync('/usr/sbin/slapd') ? '/usr/sbin/slapd' : null);
+  if (found || !install) return found;
+  aptInstall(['slapd']);
+  return findSlapd({ install: false });
 }
 
 /** Where the Japanese font of the browser tests' screenshots lives once fonts-noto-cjk is installed. */

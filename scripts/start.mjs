@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { build, cli, ensureDependencies, exitOnSetupFailure, ROOT, say } from './lib/setup.mjs';
-import { startServices } from './services.mjs';
+import { findChromium, startServices } from './services.mjs';
 
 exitOnSetupFailure();
 ensureDependencies();
@@ -19,6 +19,8 @@ const env = {
   MIGRATION_DATABASE_URL: process.env.MIGRATION_DATABASE_URL ?? (process.env.DATABASE_URL ? undefined : services.migrationDatabaseUrl),
   REDIS_URL: process.env.REDIS_URL ?? services.redisUrl,
   LOG_PRETTY: process.env.LOG_PRETTY ?? 'true',
+  // Prints the public site's council report as PDF (installed when missing and root, like PostgreSQL).
+  CHROMIUM_PATH: process.env.CHROMIUM_PATH ?? findChromium() ?? '',
 };
 const port = env.PORT ?? '3000';
 const workerPort = env.WORKER_HEALTH_PORT ?? '3001';

@@ -6,6 +6,7 @@
 // dependencies. Every benchmark takes these from here.
 
 import { execFileSync, fork, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -38,6 +39,18 @@ export function numberEnv(name, fallback) {
   return n;
 }
 
+/**
+ * The secrets production refuses to start without, made up per run: a 40-character
+ * JWT_SECRET and an Ed25519 AUDIT_SIGNING_KEY (PKCS#8 PEM) for the audit checkpoints.
+ */
+export function productionSecrets() {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return {
+    JWT_SECRET: `bench-${Date.now().toString(36)}-`.padEnd(40, 'x').slice(0, 40),
+    AUDIT_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+}
+
 export function urlFor(base, database) {
   const u = new URL(base);
   u.pathname = `/${database}`;
@@ -52,17 +65,35 @@ export function cli(args, env) {
 // ── the services and the run's clean-up ──────────────────────────────────────
 
 /**
- * The `test` profile's PostgreSQL and Redis, started if they are not running; `release()`
- * stops them only when this run started both (someone else's may be in use).
+ * The profile a bench runs on: `test` (fsync=off, synchronous_commit=off: the default) or,
+ * with BENCH_SERVICES=dev, the `dev` profile's cluster, which runs with fsync=on and
+ * synchronous_commit=on as production does. Each has its own ports and data folder.
+ */
+export function benchProfile() {
+  const profile = process.env.BENCH_SERVICES || 'test';
+  if (profile !== 'test' && profile !== 'dev') throw new Error(`BENCH_SERVICES must be test or dev, not "${profile}"`);
+  return profile;
+}
+
+/**
+ * The bench profile's PostgreSQL and Redis (see benchProfile), started if they are not
+ * running; `release()` stops them only when this run started both (someone else's may be in use).
  */
 export async function testServices() {
-  const before = await servicesStatus('test');
-  const services = await startServices('test');
+  const profile = benchProfile();
+  const before = await servicesStatus(profile);
+  const services = await startServices(profile);
   const ours = !before.postgres && !before.redis;
+  const durability = await withClient(services.migrationDatabaseUrl, async (db) => {
+    const { rows } = await db.query(`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`);
+    return rows[0];
+  });
   return {
     ...services,
+    profile,
+    durability,
     release: async () => {
-      if (ours) await stopServices('test').catch((e) => say(`stopping the test services: ${e.message}`));
+      if (ours) await stopServices(profile).catch((e) => say(`stopping the ${profile} services: ${e.message}`));
     },
   };
 }
@@ -144,6 +175,23 @@ export function startNode(script, { args = [], nodeArgs = [], env, ipc = false, 
 
 export function isRunning(proc) {
   return Boolean(proc) && proc.child.exitCode === null && proc.child.signalCode === null;
+}
+
+/** Waits until a started API answers 200 on /health/ready; fails at once when it exits, or after `timeoutMs`. */
+export async function waitApiReady(api, baseUrl, timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (!isRunning(api)) throw new Error(`the API exited during start-up:\n${api.tail.join('\n')}`);
+    try {
+      const res = await fetch(`${baseUrl}/health/ready`);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`the API was not ready within ${timeoutMs} ms:\n${api.tail.join('\n')}`);
 }
 
 /** SIGTERM first (a graceful exit lets --cpu-prof write its profile), SIGKILL after `graceMs`. */

@@ -93,6 +93,8 @@ const CONTRACT: Record<string, Record<string, number>> = {
   // Loopback, no METRICS_TOKEN configured: the machine's operators, whoever they sign in as.
   'GET /metrics': Object.fromEntries(['anonymous', ...ALL_SIGNED_IN].map((c) => [c, 200])),
   'POST /auth/token': { anonymous: 200 },
+  // The citizens' API: anyone, signed in or not.
+  'GET /public/plans': Object.fromEntries(['anonymous', ...ALL_SIGNED_IN].map((c) => [c, 200])),
   'GET /me': onlyFor(ALL_SIGNED_IN, 200),
   'GET /org-units': onlyFor(ALL_SIGNED_IN, 200),
   'POST /org-units': onlyFor(['admin'], 201),
@@ -383,10 +385,56 @@ describe('access matrix', () => {
     'GET /rollups/snapshots/compare': { success: 200, build: async () => ({ path: `/rollups/snapshots/compare?from=${fx.snapshot}&to=${fx.snapshot}` }) },
     'GET /rollups/snapshots/:id': { success: 200, build: async () => ({ path: `/rollups/snapshots/${fx.snapshot}` }) },
     'GET /reports/council': { success: 200, build: async () => ({ path: `/reports/council?planId=${fx.stage3}&fiscalYear=2022&format=csv` }) },
+    // ── the public site's API (no sign-in) ──
+    'GET /public/plans': { success: 200, build: async () => ({ path: '/public/plans' }) },
+    'GET /public/plans/:plan': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3' }) },
+    'GET /public/plans/:plan/rollups/:fiscalYear': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3/rollups/2022' }) },
+    'GET /public/plans/:plan/years/:fiscalYear/initiatives': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3/years/2022/initiatives' }) },
+    'GET /public/plans/:plan/initiatives/:code': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3/initiatives/1-01' }) },
+    'GET /public/plans/:plan/indicators': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3/indicators' }) },
+    'GET /public/plans/:plan/open-data/:fiscalYear': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3/open-data/2022?format=csv' }) },
     'POST /imports/:kind': {
       success: 200,
       build: async () => ({ path: `/imports/measurements?planCode=kaikaku-stage3`, raw: { body: '指標コード,年度,値\r\nkpi-1,2023,50\r\n', type: 'text/csv' } }),
     },
+    // ── 人事異動: each call moves a person of its own (one transfer a person a day) ──
+    'GET /personnel-transfers': { success: 200, build: async () => ({ path: '/personnel-transfers?status=scheduled' }) },
+    'POST /personnel-transfers': {
+      success: 201,
+      build: async (c, v) => ({
+        path: '/personnel-transfers',
+        body: { employeeNumber: await transferee(movedFrom(c, v)), fromUnit: movedFrom(c, v), toUnit: 'kankyo', role: '担当者', effectiveOn: daysFromNow(30) },
+      }),
+    },
+    'POST /personnel-transfers/import': {
+      success: 200,
+      build: async (c, v) => {
+        const from = movedFrom(c, v);
+        const body = `職員番号,氏名,旧所属,新所属,役割,発令日\r\n${await transferee(from)},異動 太郎,${from},kankyo,担当者,${daysFromNow(30)}\r\n`;
+        return { path: '/personnel-transfers/import', raw: { body, type: 'text/csv' } };
+      },
+    },
+    // ── 機構改革: each call renames a unit on a day of its own ──
+    'GET /reorganisations': { success: 200, build: async () => ({ path: '/reorganisations' }) },
+    'POST /reorganisations': {
+      success: 201,
+      build: async (c, v) => ({ path: '/reorganisations', body: { kind: 'rename', unit: movedFrom(c, v), nameJa: `改称 ${++counter}`, effectiveOn: daysFromNow(40 + counter) } }),
+    },
+  };
+
+  /** A transfer moves someone out of a bureau or ward (never out of the city itself). */
+  const movedFrom = (c: Caller, v: Variant) => {
+    const unit = v === 'own-unit' ? homeUnit(c) : otherUnitFor(c);
+    return unit === 'kumamoto' ? 'somu' : unit;
+  };
+  /** A person of `unit` with an employee number of their own, ready to be transferred. */
+  const transferee = async (unit: string) => {
+    const number = `M${++counter}`;
+    await db.query(
+      `INSERT INTO app_user (username, display_name, org_unit_id, employee_number) SELECT $1, '異動 太郎', id, $2 FROM org_unit WHERE code = $3`,
+      [`transfer.${number.toLowerCase()}`, number, unit],
+    );
+    return number;
   };
 
   /** progress-reports.service.ts canSeeUnconfirmed, restated: the unit's bureau roles, the secretariat, admins. */
@@ -426,7 +474,7 @@ describe('access matrix', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase({ demo: true });
-    api = await startApi(testConfig(db.url, { LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '10000', LOGIN_MAX_ATTEMPTS_PER_USERNAME: '10000' }));
+    api = await startApi(testConfig(db.url, { LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '10000', LOGIN_MAX_ATTEMPTS_PER_USERNAME: '10000', PUBLIC_RATE_LIMIT_PER_MINUTE: '100000' }));
     user = demoClients(api.url);
     adminAuth = await signIn(api.url, 'admin');
     const [{ root }] = await db.query(`SELECT id AS root FROM org_unit WHERE parent_id IS NULL`);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { createDataSource, OutboxService, withTransaction } from '#libs/platform';
+import { beginTransaction, createDataSource, OutboxService, withTransaction, withTransactionWhenNeeded } from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { testConfig } from '../support/apps.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -59,6 +59,44 @@ describe('withTransaction on real PostgreSQL', () => {
     ).rejects.toThrow(/division by zero/);
     expect(attempts).toBe(1);
     expect((await db.query(`SELECT n FROM counters WHERE id = 1`))[0].n).toBe(2);
+  });
+
+  it('withTransactionWhenNeeded: each statement commits alone until the work begins the transaction', async () => {
+    // In a transaction block now() is the block's start; a statement alone is its own transaction.
+    const alone = async (m: import('typeorm').EntityManager) => {
+      await m.query(`SELECT pg_sleep(0.02)`);
+      return (await m.query(`SELECT now() = statement_timestamp() AS alone`))[0].alone as boolean;
+    };
+    expect(await withTransactionWhenNeeded(ds, (m) => alone(m))).toBe(true);
+    expect(await withTransaction(ds, (m) => alone(m))).toBe(false);
+    expect(
+      await withTransactionWhenNeeded(ds, async (m) => {
+        await beginTransaction(m);
+        return alone(m);
+      }),
+    ).toBe(false);
+  });
+
+  it('withTransactionWhenNeeded: what follows beginTransaction commits together or not at all', async () => {
+    await db.query(`UPDATE counters SET n = 0`);
+    await expect(
+      withTransactionWhenNeeded(ds, async (m) => {
+        await m.query(`UPDATE counters SET n = 10 WHERE id = 1`);
+        await beginTransaction(m);
+        await m.query(`UPDATE counters SET n = 20 WHERE id = 2`);
+        await m.query(`SELECT 1/0`);
+      }),
+    ).rejects.toThrow(/division by zero/);
+    // The statement before the transaction had committed on its own; the one inside is gone.
+    expect(await db.query(`SELECT id, n FROM counters ORDER BY id`)).toEqual([
+      { id: 1, n: 10 },
+      { id: 2, n: 0 },
+    ]);
+    await withTransactionWhenNeeded(ds, async (m) => {
+      await beginTransaction(m);
+      await m.query(`UPDATE counters SET n = 30 WHERE id = 2`);
+    });
+    expect((await db.query(`SELECT n FROM counters WHERE id = 2`))[0].n).toBe(30);
   });
 
   it('refuses to write an outbox row outside a transaction', async () => {

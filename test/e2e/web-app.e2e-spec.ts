@@ -66,7 +66,7 @@ describe('the web application at / and the security headers', () => {
     expect(head.headers.get('content-type')).toMatch(/^text\/html/);
   });
 
-  it.each(['/api/v1/nope', '/api', '/api/v2/proposals', '/docs/nope', '/health/nope', '/admin/nope', '/metrics/nope', '/public', '/public/plans'])(
+  it.each(['/api/v1/nope', '/api', '/api/v2/proposals', '/docs/nope', '/health/nope', '/admin/nope', '/metrics/nope'])(
     'never shadows the reserved path %s: 404 problem+json',
     async (path) => {
       const res = await http(`${api.url}${path}`);
@@ -76,6 +76,13 @@ describe('the web application at / and the security headers', () => {
       expect(res.text).not.toContain('<div id="root">');
     },
   );
+
+  it.each(['/public', '/public/plans', '/public/nope'])('leaves %s to the citizens’ site (its own pages, never the application)', async (path) => {
+    const res = await http(`${api.url}${path}`);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.text).toContain('市役所改革の進捗（公開ページ）');
+    expect(res.text).not.toContain('<div id="root">');
+  });
 
   it('leaves /docs, /docs-json, /health and the API to their own routes', async () => {
     const docs = await http(`${api.url}/docs`);

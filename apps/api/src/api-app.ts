@@ -15,6 +15,7 @@ import { ApiModule } from './api.module.js';
 import fastifyCookie from '@fastify/cookie';
 import { mountSecurityHeaders } from './http/security-headers.js';
 import { mountWebApp } from './http/web-app.js';
+import { mountPublicSite } from './public/public-site.js';
 import { buildOpenApiDocument, mountOpenApi } from './openapi.js';
 import { installJsonBodyLimits } from './http/body-limits.js';
 import { frameworkErrorOptions } from './http/framework-errors.js';
@@ -104,6 +105,8 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
     const { mountQueueDashboard } = await import('./admin/queue-dashboard.js');
     await mountQueueDashboard(app);
   }
+  // The citizens' pages at /public (reserved by the web application below).
+  await mountPublicSite(app);
   await mountWebApp(app, config);
   return app;
 }

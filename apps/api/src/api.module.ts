@@ -6,7 +6,7 @@ import { NotificationsModule } from '#libs/notifications';
 import { SchedulingModule } from '#libs/scheduling';
 import { PlanningModule } from '#libs/planning';
 import { ReviewModule } from '#libs/review';
-import { TrackingModule } from '#libs/tracking';
+import { PublicDataModule, TrackingModule } from '#libs/tracking';
 import { AppConfig, ConfigModule, HealthModule, LoggingModule, MetricsModule, OutboxModule, PersistenceModule } from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { AccessGuard } from './access/access.guard.js';
@@ -18,6 +18,8 @@ import { OrgUnitsController } from './identity/org-units.controller.js';
 import { SecurityEventsController } from './identity/security-events.controller.js';
 import { SessionController } from './identity/session.controller.js';
 import { UsersController } from './identity/users.controller.js';
+import { PersonnelTransfersController } from './identity/personnel-transfers.controller.js';
+import { ReorganisationsController } from './identity/reorganisations.controller.js';
 import { Writes } from './http/writes.js';
 import { DeadlinesController } from './notifications/deadlines.controller.js';
 import { ImportsController, IndicatorsController, ProgressReportsController, ReportsController, RollupsController, StatusScaleController } from './tracking/tracking.controllers.js';
@@ -32,6 +34,8 @@ import { WorkflowsController } from './review/workflows.controller.js';
 import { PapersModule } from '#libs/papers';
 import { AttachmentsController, MeetingAttachmentsController, ProgressReportAttachmentsController, ProposalAttachmentsController } from './papers/attachments.controller.js';
 import { CommentsController, ProgressReportCommentsController, ProposalCommentsController } from './papers/comments.controller.js';
+import { PublicApiController } from './public/public-api.controller.js';
+import { PublicRateLimitGuard } from './public/public-answer.js';
 
 /** Every controller of the API (the access-policy check and the access matrix read this list). */
 export const API_CONTROLLERS = [
@@ -67,6 +71,9 @@ export const API_CONTROLLERS = [
   ProposalCommentsController,
   ProgressReportCommentsController,
   CommentsController,
+  PublicApiController,
+  PersonnelTransfersController,
+  ReorganisationsController,
 ];
 
 /** The HTTP API: controllers and the access guard; all behaviour lives in the libraries. */
@@ -87,13 +94,14 @@ export class ApiModule {
         PlanningModule,
         ReviewModule,
         TrackingModule,
+        PublicDataModule,
         SchedulingModule,
         NotificationsModule,
         PapersModule,
         ...extraModules,
       ],
       controllers: API_CONTROLLERS,
-      providers: [{ provide: APP_GUARD, useClass: AccessGuard }, Writes],
+      providers: [{ provide: APP_GUARD, useClass: AccessGuard }, Writes, PublicRateLimitGuard],
     };
   }
 }

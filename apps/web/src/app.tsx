@@ -16,7 +16,14 @@ import { MeetingsPage } from './meetings/meetings-page';
 import { ProposalEditPage, ProposalNewPage } from './proposals/proposal-form-page';
 import { ProposalPage } from './proposals/proposal-page';
 import { ProposalsPage } from './proposals/proposals-page';
-import { SettingsPage } from './admin/settings-page';
+import { ApiTokensPage } from './admin/api-tokens-page';
+import { NotificationSettingsPage } from './admin/notification-settings-page';
+import { OrgUnitsPage } from './admin/org-units-page';
+import { SecurityEventsPage } from './admin/security-events-page';
+import { SettingsLayout } from './admin/settings-layout';
+import { AuditPage, CalendarFeedPage, SettingsPage } from './admin/settings-page';
+import { UserEditPage, UserNewPage, UsersPage } from './admin/users-page';
+import { WorkflowDefinitionPage, WorkflowsPage } from './admin/workflows-page';
 import { ImportsPage } from './imports/imports-page';
 import { CouncilReportPage } from './reports/council-report-page';
 import { BulkEntryPage } from './tracking/bulk-entry-page';
@@ -75,7 +82,25 @@ const router = createBrowserRouter([
       { path: 'progress-reports/:id', element: <ReportRedirect /> },
       { path: 'reports', element: <CouncilReportPage /> },
       { path: 'imports', element: <ImportsPage /> },
-      { path: 'settings', element: <SettingsPage /> },
+      {
+        // 管理 (not /admin: that path belongs to the server's operator pages).
+        path: 'settings',
+        element: <SettingsLayout />,
+        children: [
+          { index: true, element: <SettingsPage /> },
+          { path: 'notifications', element: <NotificationSettingsPage /> },
+          { path: 'calendar', element: <CalendarFeedPage /> },
+          { path: 'tokens', element: <ApiTokensPage /> },
+          { path: 'users', element: <UsersPage /> },
+          { path: 'users/new', element: <UserNewPage /> },
+          { path: 'users/:id', element: <UserEditPage /> },
+          { path: 'org-units', element: <OrgUnitsPage /> },
+          { path: 'workflows', element: <WorkflowsPage /> },
+          { path: 'workflows/:name', element: <WorkflowDefinitionPage /> },
+          { path: 'audit', element: <AuditPage /> },
+          { path: 'security-events', element: <SecurityEventsPage /> },
+        ],
+      },
       {
         path: 'dashboard',
         element: (

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, HealthModule, JobsWorkerModule, LoggingModule, MetricsModule, PersistenceModule } from '#libs/platform';
+import { IdentityJobsModule } from '#libs/identity';
 import { NotificationsJobsModule } from '#libs/notifications';
 import { PapersJobsModule } from '#libs/papers';
 import { SchedulingJobsModule } from '#libs/scheduling';
@@ -23,6 +24,7 @@ export class WorkerModule {
         SchedulingJobsModule,
         TrackingJobsModule,
         PapersJobsModule,
+        IdentityJobsModule,
       ],
     };
   }

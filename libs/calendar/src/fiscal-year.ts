@@ -1,3 +1,4 @@
+import { instantAt } from './day.js';
 /**
  * 年度: the fiscal year runs from 1 April to 31 March and is named by the Gregorian year it
  * starts in (API.md: `2024` = 令和6年度). Era names follow the start of the fiscal year's
@@ -36,3 +37,11 @@ export interface FiscalYearView {
 }
 
 export const fiscalYearView = (fiscalYear: number): FiscalYearView => ({ fiscalYear, label: fiscalYearLabel(fiscalYear) });
+
+/**
+ * The last instant of a fiscal year (31 March, 23:59:59.999 JST): the organisation "of that year"
+ * is the one in force then, so a reorganisation on 1 April belongs to the next year.
+ */
+export function fiscalYearLastInstant(fiscalYear: number): Date {
+  return new Date(instantAt(`${String(fiscalYear + 1).padStart(4, '0')}-04-01`, '00:00').getTime() - 1);
+}

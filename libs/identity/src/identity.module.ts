@@ -10,6 +10,10 @@ import { TokenService } from './auth/token.service.js';
 import { OrgUnitsService } from './org-units.service.js';
 import { SecurityEventsService } from './security-events.service.js';
 import { BrowserSessionsService } from './sessions/browser-sessions.service.js';
+import { PersonnelTransferJobs, PersonnelTransfersService } from './transfers/personnel-transfers.service.js';
+import { ReorganisationJobs, ReorganisationsService } from './reorganisation/reorganisations.service.js';
+import { DirectoryAccountsService } from './directory/directory-accounts.service.js';
+import { LdapDirectory } from './directory/ldap-directory.js';
 import { UsersService } from './users.service.js';
 
 /** Who may see and do what: organisation units, users, grants, sign-in, tokens, security events. */
@@ -28,7 +32,15 @@ import { UsersService } from './users.service.js';
     ApiTokensService,
     SecurityEventsService,
     BrowserSessionsService,
+    PersonnelTransfersService,
+    ReorganisationsService,
+    LdapDirectory,
+    DirectoryAccountsService,
   ],
-  exports: [PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
+  exports: [PersonnelTransfersService, ReorganisationsService, DirectoryAccountsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
 })
 export class IdentityModule {}
+
+/** The worker's part: recording personnel transfers and reorganisations when their day comes. */
+@Module({ imports: [IdentityModule], providers: [PersonnelTransferJobs, ReorganisationJobs] })
+export class IdentityJobsModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { DomainError, execute, NotFoundError, pageOf, VersionConflictError, withTransaction, type Page } from '#libs/platform';
+import { Clock, DomainError, execute, NotFoundError, pageOf, VersionConflictError, withTransaction, type Page } from '#libs/platform';
 import type { Principal } from './access/principal.js';
 import { PrincipalLoader } from './access/principal.loader.js';
 import { PasswordHasher } from './auth/password-hasher.js';
@@ -9,7 +9,8 @@ import { UsernameTakenError, WrongCurrentPasswordError } from './identity.errors
 import { OrgUnitsService } from './org-units.service.js';
 import type { Role } from './roles.js';
 import { SecurityEventsService, type RequestOrigin } from './security-events.service.js';
-import { revokeBrowserSessionsOf } from './sessions/browser-sessions.service.js';
+import { revokeBrowserSessionsOf } from './sessions/revoke-sessions.js';
+import { endGrantsAtTransfer } from './transfers/personnel-transfers.service.js';
 import { grantView, type UserView } from './views.js';
 
 interface UserRow {
@@ -28,13 +29,21 @@ interface UserRow {
   grants: Array<{ role: Role; id: string; code: string; nameJa: string; nameEn: string }>;
 }
 
-const SELECT = `
+/**
+ * A user as of an instant (`$AT`, the clock's now): the unit they belong to then and the grants in
+ * force then (a transfer entered ahead shows from its 発令日 on).
+ */
+const selectAt = (at: Date) => {
+  const t = `'${at.toISOString()}'::timestamptz`;
+  return `
   SELECT u.id, u.username, u.display_name, u.email, u.active, u.version, u.created_at, u.updated_at,
          ou.id AS unit_id, ou.code AS unit_code, ou.name_ja AS unit_name_ja, ou.name_en AS unit_name_en,
          coalesce((SELECT json_agg(json_build_object('role', g.role, 'id', gu.id, 'code', gu.code, 'nameJa', gu.name_ja, 'nameEn', gu.name_en)
                                    ORDER BY g.role, gu.code)
-                     FROM role_grant g JOIN org_unit gu ON gu.id = g.org_unit_id WHERE g.user_id = u.id), '[]') AS grants
-    FROM app_user u JOIN org_unit ou ON ou.id = u.org_unit_id`;
+                     FROM role_grant g JOIN org_unit gu ON gu.id = g.org_unit_id
+                    WHERE g.user_id = u.id AND (g.valid_from IS NULL OR g.valid_from <= ${t}) AND (g.valid_until IS NULL OR g.valid_until > ${t})), '[]') AS grants
+    FROM app_user u JOIN org_unit ou ON ou.id = org_unit_of_user_at(u.id, u.org_unit_id, ${t})`;
+};
 
 function view(r: UserRow): UserView {
   return {
@@ -65,6 +74,7 @@ export class UsersService {
     private readonly orgUnits: OrgUnitsService,
     private readonly events: SecurityEventsService,
     private readonly principals: PrincipalLoader,
+    private readonly clock: Clock,
   ) {}
 
   async list(query: UserQuery): Promise<Page<UserView>> {
@@ -78,8 +88,9 @@ export class UsersService {
       where.push(`(u.username ILIKE $${p} OR u.display_name ILIKE $${p})`);
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM app_user u JOIN org_unit ou ON ou.id = u.org_unit_id ${filter}`, params);
-    const rows: UserRow[] = await this.dataSource.query(`${SELECT} ${filter} ORDER BY u.username LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
+    const now = this.clock.now();
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM (${selectAt(now)} ${filter}) AS x`, params);
+    const rows: UserRow[] = await this.dataSource.query(`${selectAt(now)} ${filter} ORDER BY u.username LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
       ...params,
       query.pageSize,
       query.offset,
@@ -88,7 +99,7 @@ export class UsersService {
   }
 
   async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<UserView> {
-    const rows: UserRow[] = await manager.query(`${SELECT} WHERE u.id = $1`, [id]);
+    const rows: UserRow[] = await manager.query(`${selectAt(this.clock.now())} WHERE u.id = $1`, [id]);
     if (rows.length === 0) throw new NotFoundError('The user');
     return view(rows[0]);
   }
@@ -178,12 +189,22 @@ export class UsersService {
     });
   }
 
-  private async replaceGrants(m: EntityManager, userId: string, grants: GrantDto[]): Promise<void> {
-    await m.query(`DELETE FROM role_grant WHERE user_id = $1`, [userId]);
+  /**
+   * Replaces the grants in force now. Dated ones stay: a transfer's future grant, and every
+   * grant that already ended; a scheduled transfer then ends the new grants on its old unit too.
+   */
+  async replaceGrants(m: EntityManager, userId: string, grants: GrantDto[]): Promise<void> {
+    const now = this.clock.now();
+    await m.query(
+      `DELETE FROM role_grant WHERE user_id = $1 AND (valid_from IS NULL OR valid_from <= $2) AND (valid_until IS NULL OR valid_until > $2)`,
+      [userId, now],
+    );
     for (const [i, g] of grants.entries()) {
       const unitId = await this.orgUnits.idOf(m, g.orgUnit, `grants[${i}].orgUnit`);
       await m.query(`INSERT INTO role_grant (user_id, role, org_unit_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [userId, g.role, unitId]);
     }
+    const scheduled: Array<{ id: string }> = await m.query(`SELECT id FROM personnel_transfer WHERE user_id = $1 AND status = 'scheduled' ORDER BY effective_at`, [userId]);
+    for (const t of scheduled) await endGrantsAtTransfer(m, t.id);
   }
 
   /** The city must never be left without an active admin. */

@@ -3,14 +3,14 @@ import { Injectable } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsUrl, MaxLength, ValidateIf } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { AppConfig, withTransaction } from '#libs/platform';
+import { AppConfig, ValidationFailedError, withTransaction } from '#libs/platform';
 
 export class UpdateNotificationSettingsDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() emailEnabled?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() inAppEnabled?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() webhookEnabled?: boolean;
 
-  @ApiPropertyOptional({ nullable: true, description: 'https URL of a chat tool’s incoming webhook' })
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'https URL of a chat tool’s incoming webhook; required while webhookEnabled is true' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
@@ -59,6 +59,8 @@ export class NotificationSettingsService {
       const current = await this.get(userId);
       const [row] = await m.query(`SELECT webhook_secret FROM notification_settings WHERE user_id = $1`, [userId]);
       const url = dto.webhookUrl === undefined ? current.webhookUrl : dto.webhookUrl;
+      // Asking for webhook messages without an address would be stored as "off" and surprise the person later.
+      if (dto.webhookEnabled && !url) throw new ValidationFailedError([{ field: 'webhookUrl', message: 'is required while webhookEnabled is true' }]);
       const newSecret = (url && !row?.webhook_secret) || dto.rotateWebhookSecret ? `whsec_${randomBytes(24).toString('base64url')}` : null;
       await m.query(
         `INSERT INTO notification_settings (user_id, email_enabled, in_app_enabled, webhook_enabled, webhook_url, webhook_secret, updated_at)

@@ -47,3 +47,4 @@ export * from './metrics/metrics.js';
 export * from './metrics/metrics-access.js';
 export * from './metrics/metrics.module.js';
 export * from './metrics/queue-metrics.js';
+export * from './clock/clock.js';

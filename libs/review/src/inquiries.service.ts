@@ -20,6 +20,23 @@ import {
 import { DeadlinesService } from '#libs/scheduling';
 import type { Guard, Label, WorkflowEngine } from '#libs/workflow';
 import type { CreateInquiryDto, InquiryQuery, InquiryTransitionDto, NilReturnDto, UpdateInquiryDto } from './dto/review.dto.js';
+import {
+  cityUnitId,
+  countInquiries,
+  insertInquiry,
+  lockTarget,
+  planExists,
+  proposalsLeftUnit,
+  recordNilReturn,
+  replaceTargets,
+  selectInquiries,
+  selectResponse,
+  selectResponses,
+  targetCandidates,
+  unitIdByCode,
+  UPDATE_INQUIRY_CONTENT,
+  type InquiryRow,
+} from './inquiry.queries.js';
 import { transitionActor } from './proposal-visibility.js';
 
 interface InquiryGuardContext {
@@ -55,15 +72,6 @@ export interface InquiryResponseView {
   nilReturn: { at: string; by: string | null; comment: string | null } | null;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Row = any;
-
-const SELECT = `
-  SELECT q.*, to_char(q.due_date, 'YYYY-MM-DD') AS due,
-         coalesce((SELECT json_agg(json_build_object('id', o.id, 'code', o.code, 'nameJa', o.name_ja) ORDER BY o.kind, o.code)
-                     FROM inquiry_target it JOIN org_unit o ON o.id = it.org_unit_id WHERE it.inquiry_id = q.id), '[]') AS targets
-    FROM inquiry q`;
-
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 /**
@@ -72,7 +80,7 @@ const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
  */
 @Injectable()
 export class InquiriesService {
-  private readonly spec: WorkflowSubjectSpec<InquiryGuardContext, Row> = {
+  private readonly spec: WorkflowSubjectSpec<InquiryGuardContext, InquiryRow> = {
     subject: 'inquiry',
     table: 'inquiry',
     entityType: 'inquiry',
@@ -115,10 +123,12 @@ export class InquiriesService {
     const where = [this.visibleSql(principal, params)];
     if (query.planId) where.push(`q.plan_id = ${params.add(query.planId)}`);
     if (query.state) where.push(`q.state = ${params.add(query.state)}`);
-    const filter = `WHERE ${where.join(' AND ')}`;
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM inquiry q ${filter}`, params.values);
-    const rows: Row[] = await this.dataSource.query(
-      `${SELECT} ${filter} ORDER BY q.created_at DESC LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(query.offset)}`,
+    const filter = where.join(' AND ');
+    const total = await countInquiries(this.dataSource.manager, filter, params.values);
+    const rows = await selectInquiries(
+      this.dataSource.manager,
+      filter,
+      `ORDER BY q.created_at DESC LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(query.offset)}`,
       params.values,
     );
     return pageOf(await Promise.all(rows.map((r) => this.view(r))), total, query);
@@ -129,14 +139,18 @@ export class InquiriesService {
   }
 
   async create(m: EntityManager, principal: Principal, dto: CreateInquiryDto): Promise<InquiryView> {
-    const [plan] = await m.query(`SELECT id FROM plan WHERE id = $1`, [dto.planId]);
-    if (!plan) throw new ValidationFailedError([{ field: 'planId', message: 'names no plan' }]);
+    if (!(await planExists(m, dto.planId))) throw new ValidationFailedError([{ field: 'planId', message: 'names no plan' }]);
     const workflow = await this.workflows.latest('inquiry', m);
-    const [{ id }] = await m.query(
-      `INSERT INTO inquiry (plan_id, title, description, due_date, state, workflow_name, workflow_version, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-      [dto.planId, dto.title, dto.description ?? '', dto.dueDate, workflow.definition.initial, workflow.name, workflow.version, principal.id],
-    );
+    const id = await insertInquiry(m, {
+      planId: dto.planId,
+      title: dto.title,
+      description: dto.description ?? '',
+      dueDate: dto.dueDate,
+      state: workflow.definition.initial,
+      workflowName: workflow.name,
+      workflowVersion: workflow.version,
+      createdBy: principal.id,
+    });
     const targets = await this.setTargets(m, id, dto.targetUnits);
     await this.audit.append(m, {
       actorUserId: principal.id,
@@ -157,11 +171,7 @@ export class InquiriesService {
     if (dto.targetUnits && !engine.hasTag(row.state, 'in_preparation')) {
       throw new DomainError('TRANSITION_NOT_ALLOWED', 'Target units change only while the inquiry is a draft', [{ field: 'targetUnits', message: 'fixed once opened' }]);
     }
-    const { affected } = await execute(
-      m,
-      `UPDATE inquiry SET title = $3, description = $4, due_date = $5, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2`,
-      [id, expectedVersion, dto.title ?? row.title, dto.description ?? row.description, dto.dueDate ?? row.due],
-    );
+    const { affected } = await execute(m, UPDATE_INQUIRY_CONTENT, [id, expectedVersion, dto.title ?? row.title, dto.description ?? row.description, dto.dueDate ?? row.due]);
     if (affected !== 1) throw new VersionConflictError(row.version);
     const targets = dto.targetUnits ? await this.setTargets(m, id, dto.targetUnits) : undefined;
     // A moved due date moves the units' deadlines and their reminders.
@@ -182,7 +192,7 @@ export class InquiriesService {
     await this.pipeline.run(m, this.spec, {
       actor: transitionActor(principal),
       // An inquiry belongs to the whole city: only a city-wide role may move it.
-      record: { id, state: row.state, unitId: await this.cityUnit(m), version: row.version, workflowName: row.workflow_name, workflowVersion: row.workflow_version },
+      record: { id, state: row.state, unitId: await cityUnitId(m), version: row.version, workflowName: row.workflow_name, workflowVersion: row.workflow_version },
       row,
       expectedVersion,
       action: input.action,
@@ -201,18 +211,11 @@ export class InquiriesService {
     const params = new SqlParams();
     const inquiry = params.add(id);
     const scope = principal.scopeFor('admin', 'secretariat', 'committee_reviewer', 'hq_member', 'bureau_editor', 'bureau_approver');
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT o.id, o.code, o.name_ja, o.kind, it.nil_return_at, it.nil_return_comment, u.username AS nil_return_by,
-              (SELECT count(*)::int FROM proposal p WHERE p.inquiry_id = it.inquiry_id AND p.owning_unit_id = o.id AND p.left_bureau_at IS NOT NULL) AS proposals
-         FROM inquiry_target it JOIN org_unit o ON o.id = it.org_unit_id LEFT JOIN app_user u ON u.id = it.nil_return_by
-        WHERE it.inquiry_id = ${inquiry} AND ${scopeSql(scope, 'o.id', params)}
-        ORDER BY o.kind, o.code`,
-      params.values,
-    );
+    const rows = await selectResponses(this.dataSource.manager, inquiry, scopeSql(scope, 'o.id', params), params.values);
     return rows.map((r) => ({
       orgUnit: { id: r.id, code: r.code, nameJa: r.name_ja, kind: r.kind },
-      status: r.nil_return_at ? 'nil_return' : r.proposals > 0 ? 'responded' : 'pending',
-      proposals: r.proposals,
+      status: r.nil_return_at ? 'nil_return' : (r.proposals ?? 0) > 0 ? 'responded' : 'pending',
+      proposals: r.proposals ?? 0,
       nilReturn: r.nil_return_at ? { at: iso(r.nil_return_at)!, by: r.nil_return_by, comment: r.nil_return_comment } : null,
     }));
   }
@@ -223,9 +226,9 @@ export class InquiriesService {
     const approverScope = principal.scopeFor('bureau_approver');
     let unitId: string;
     if (dto.orgUnit) {
-      const [unit] = await m.query(`SELECT id FROM org_unit WHERE code = $1`, [dto.orgUnit]);
+      const unit = await unitIdByCode(m, dto.orgUnit);
       if (!unit) throw new ValidationFailedError([{ field: 'orgUnit', message: 'names no organisation unit' }]);
-      unitId = unit.id;
+      unitId = unit;
     } else {
       const own = principal.grants.filter((g) => g.role === 'bureau_approver');
       if (own.length !== 1) throw new ValidationFailedError([{ field: 'orgUnit', message: 'name the unit: you approve for several or none' }]);
@@ -233,17 +236,11 @@ export class InquiriesService {
     }
     if (!scopeIncludes(approverScope, unitId)) throw new DomainError('FORBIDDEN', 'Only the unit’s approver declares 該当なし');
     if (!(await this.acceptsProposals(row))) throw new DomainError('TRANSITION_NOT_ALLOWED', 'The inquiry is not open');
-    const [target] = await m.query(`SELECT nil_return_at FROM inquiry_target WHERE inquiry_id = $1 AND org_unit_id = $2 FOR UPDATE`, [id, unitId]);
+    const target = await lockTarget(m, id, unitId);
     if (!target) throw new ValidationFailedError([{ field: 'orgUnit', message: 'is not a target unit of this inquiry' }]);
-    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM proposal WHERE inquiry_id = $1 AND owning_unit_id = $2 AND left_bureau_at IS NOT NULL`, [id, unitId]);
-    if (n > 0) throw new DomainError('CONFLICT', 'The unit has already sent proposals for this inquiry');
+    if ((await proposalsLeftUnit(m, id, unitId)) > 0) throw new DomainError('CONFLICT', 'The unit has already sent proposals for this inquiry');
     if (!target.nil_return_at) {
-      await m.query(`UPDATE inquiry_target SET nil_return_at = now(), nil_return_by = $3, nil_return_comment = $4 WHERE inquiry_id = $1 AND org_unit_id = $2`, [
-        id,
-        unitId,
-        principal.id,
-        dto.comment ?? null,
-      ]);
+      await recordNilReturn(m, id, unitId, principal.id, dto.comment ?? null);
       await this.audit.append(m, {
         actorUserId: principal.id,
         actorUsername: principal.user.username,
@@ -259,12 +256,8 @@ export class InquiriesService {
   }
 
   private async responsesIn(m: EntityManager, id: string, unitId: string): Promise<InquiryResponseView> {
-    const [r]: Row[] = await m.query(
-      `SELECT o.id, o.code, o.name_ja, o.kind, it.nil_return_at, it.nil_return_comment, u.username AS nil_return_by
-         FROM inquiry_target it JOIN org_unit o ON o.id = it.org_unit_id LEFT JOIN app_user u ON u.id = it.nil_return_by
-        WHERE it.inquiry_id = $1 AND it.org_unit_id = $2`,
-      [id, unitId],
-    );
+    const r = await selectResponse(m, id, unitId);
+    if (!r) throw new NotFoundError('The inquiry target');
     return {
       orgUnit: { id: r.id, code: r.code, nameJa: r.name_ja, kind: r.kind },
       status: 'nil_return',
@@ -273,30 +266,22 @@ export class InquiriesService {
     };
   }
 
-  private async visibleRow(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<Row> {
+  private async visibleRow(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<InquiryRow> {
     const params = new SqlParams();
-    const rows: Row[] = await manager.query(`${SELECT} WHERE q.id = ${params.add(id)} AND ${this.visibleSql(principal, params)}`, params.values);
+    const rows = await selectInquiries(manager, `q.id = ${params.add(id)} AND ${this.visibleSql(principal, params)}`, '', params.values);
     if (rows.length === 0) throw new NotFoundError('The inquiry');
     return rows[0];
   }
 
-  private async cityUnit(m: EntityManager): Promise<string> {
-    const [root] = await m.query(`SELECT id FROM org_unit WHERE parent_id IS NULL`);
-    return root.id;
-  }
-
   /** All active bureaus and wards, unless the secretariat names the units. */
   private async setTargets(m: EntityManager, inquiryId: string, codes: string[] | undefined): Promise<string[]> {
-    const units: Array<{ id: string; code: string }> = codes
-      ? await m.query(`SELECT id, code FROM org_unit WHERE code = ANY($1)`, [codes])
-      : await m.query(`SELECT id, code FROM org_unit WHERE kind IN ('bureau', 'ward') AND active ORDER BY code`);
+    const units = await targetCandidates(m, codes);
     if (codes) {
       const unknown = codes.filter((c) => !units.some((u) => u.code === c));
       if (unknown.length > 0) throw new ValidationFailedError([{ field: 'targetUnits', message: `unknown units: ${unknown.join(', ')}` }]);
     }
     if (units.length === 0) throw new ValidationFailedError([{ field: 'targetUnits', message: 'names no unit' }]);
-    await m.query(`DELETE FROM inquiry_target WHERE inquiry_id = $1`, [inquiryId]);
-    await m.query(`INSERT INTO inquiry_target (inquiry_id, org_unit_id) SELECT $1, unnest($2::uuid[])`, [inquiryId, units.map((u) => u.id)]);
+    await replaceTargets(m, inquiryId, units.map((u) => u.id));
     return units.map((u) => u.code);
   }
 
@@ -304,7 +289,7 @@ export class InquiriesService {
     return this.pipeline.engine(this.spec, name, version);
   }
 
-  private async view(r: Row): Promise<InquiryView> {
+  private async view(r: InquiryRow): Promise<InquiryView> {
     const engine = await this.engineFor(r.workflow_name, r.workflow_version);
     return {
       id: r.id,

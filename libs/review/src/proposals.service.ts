@@ -5,10 +5,8 @@ import { scopeIncludes, SqlParams, type Principal } from '#libs/identity';
 import {
   AuditLog,
   DomainError,
-  execute,
   NotFoundError,
   pageOf,
-  prepared,
   TransitionPipeline,
   ValidationFailedError,
   VersionConflictError,
@@ -22,6 +20,31 @@ import { InitiativesService } from '#libs/tracking';
 import type { AvailableAction, Label, WorkflowEngine } from '#libs/workflow';
 import { MEETING_KINDS, type CorrectProposalDto, type CreateProposalDto, type MeetingKind, type ProposalContentDto, type ProposalQuery, type TransitionDto } from './dto/review.dto.js';
 import { InquiriesService } from './inquiries.service.js';
+import {
+  countProposals,
+  insertProposal,
+  insertRevision,
+  isInquiryTarget,
+  latestAgendaMeeting,
+  markFirstSubmission,
+  markMergedInto,
+  meetingOfPlan,
+  planPeriod,
+  policyIdOf,
+  proposalWorkflowOf,
+  replaceCollaborators,
+  selectInquiryForProposal,
+  selectProposal,
+  selectProposalPrepared,
+  selectProposals,
+  selectRevisions,
+  themeIdOf,
+  unitIdByCode,
+  unitsByCode,
+  updateProposalContent,
+  type ProposalRow,
+  type ScheduleStep,
+} from './proposal.queries.js';
 import { PROPOSAL_GUARD_IMPLEMENTATIONS, type ProposalGuardContext } from './proposal-guards.js';
 import { transitionActor, visibleProposalsSql, workflowActor } from './proposal-visibility.js';
 import { DecidedImmutableError, NotEditableError } from './review.errors.js';
@@ -67,25 +90,10 @@ export interface HistoryEntry {
   details: Record<string, unknown>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Row = any;
-
-const SELECT = `
-  SELECT p.*, ou.code AS unit_code, ou.name_ja AS unit_name_ja,
-         q.state AS inquiry_state, q.workflow_name AS inquiry_workflow_name, q.workflow_version AS inquiry_workflow_version,
-         pp.number AS policy_number, pp.title AS policy_title, t.number AS theme_number, t.title AS theme_title,
-         (SELECT i.id FROM initiative i WHERE i.proposal_id = p.id) AS initiative_id,
-         coalesce((SELECT json_agg(json_build_object('id', c.id, 'code', c.code, 'nameJa', c.name_ja) ORDER BY c.code)
-                     FROM proposal_collaborator pc JOIN org_unit c ON c.id = pc.org_unit_id WHERE pc.proposal_id = p.id), '[]') AS collaborators
-    FROM proposal p
-    JOIN org_unit ou ON ou.id = p.owning_unit_id
-    JOIN inquiry q ON q.id = p.inquiry_id
-    LEFT JOIN plan_policy pp ON pp.id = p.policy_id
-    LEFT JOIN plan_theme t ON t.id = p.theme_id`;
-
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+const amountOf = (a: string | number | null) => (a === null ? null : Number(a));
 
-const recordOf = (row: Row): TransitionRecord => ({
+const recordOf = (row: ProposalRow): TransitionRecord => ({
   id: row.id,
   state: row.state,
   unitId: row.owning_unit_id,
@@ -95,17 +103,17 @@ const recordOf = (row: Row): TransitionRecord => ({
 });
 
 /** What a revision snapshot and a change comparison look at. */
-function contentOf(r: Row) {
+function contentOf(r: ProposalRow) {
   return {
     title: r.title,
     summary: r.summary,
     policyId: r.policy_id,
     themeId: r.theme_id,
     expectedEffect: r.expected_effect,
-    expectedAmount: r.expected_amount === null ? null : Number(r.expected_amount),
+    expectedAmount: amountOf(r.expected_amount),
     schedule: r.schedule,
     relatedIndicators: r.related_indicators,
-    collaboratingUnitIds: (r.collaborators as Array<{ id: string }>).map((c) => c.id).sort(),
+    collaboratingUnitIds: r.collaborators.map((c) => c.id).sort(),
   };
 }
 
@@ -117,7 +125,7 @@ function contentOf(r: Row) {
 @Injectable()
 export class ProposalsService {
   /** What the one transition pipeline needs of proposals; the hooks are what definitions may name. */
-  private readonly spec: WorkflowSubjectSpec<ProposalGuardContext, Row> = {
+  private readonly spec: WorkflowSubjectSpec<ProposalGuardContext, ProposalRow> = {
     subject: 'proposal',
     table: 'proposal',
     entityType: 'proposal',
@@ -127,7 +135,7 @@ export class ProposalsService {
       // From the first submission on, every content change is kept as a revision.
       recordFirstSubmission: async (h) => {
         if (h.row.first_submitted_at) return;
-        await prepared(h.manager, `UPDATE proposal SET first_submitted_at = coalesce(first_submitted_at, now()) WHERE id = $1`, [h.record.id]);
+        await markFirstSubmission(h.manager, h.record.id);
         h.row.first_submitted_at = new Date();
       },
       // The unit has answered the inquiry once a proposal of it leaves the bureau.
@@ -136,7 +144,7 @@ export class ProposalsService {
       },
       recordMerge: async (h) => {
         const target = String(h.inputs['targetProposalId']);
-        await prepared(h.manager, `UPDATE proposal SET merged_into_id = $2 WHERE id = $1`, [h.record.id, target]);
+        await markMergedInto(h.manager, h.record.id, target);
         h.row.merged_into_id = target;
         h.note('targetProposalId', target);
         // The target's history shows what was merged into it.
@@ -176,10 +184,12 @@ export class ProposalsService {
     if (query.planId) where.push(`p.plan_id = ${params.add(query.planId)}`);
     if (query.state) where.push(`p.state = ${params.add(query.state)}`);
     if (query.owningUnit) where.push(`ou.code = ${params.add(query.owningUnit)}`);
-    const filter = `WHERE ${where.join(' AND ')}`;
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM proposal p JOIN org_unit ou ON ou.id = p.owning_unit_id ${filter}`, params.values);
-    const rows: Row[] = await this.dataSource.query(
-      `${SELECT} ${filter} ORDER BY p.created_at, p.id LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(query.offset)}`,
+    const filter = where.join(' AND ');
+    const total = await countProposals(this.dataSource.manager, filter, params.values);
+    const rows = await selectProposals(
+      this.dataSource.manager,
+      filter,
+      `ORDER BY p.created_at, p.id LIMIT ${params.add(query.pageSize)} OFFSET ${params.add(query.offset)}`,
       params.values,
     );
     return pageOf(await Promise.all(rows.map((r) => this.view(r))), total, query);
@@ -207,11 +217,7 @@ export class ProposalsService {
 
   async revisions(principal: Principal, id: string) {
     await this.visibleRow(principal, id);
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT r.revision, r.content, r.changed_fields, r.reason, r.created_at, u.username AS author
-         FROM proposal_revision r LEFT JOIN app_user u ON u.id = r.author_id WHERE r.proposal_id = $1 ORDER BY r.revision`,
-      [id],
-    );
+    const rows = await selectRevisions(this.dataSource.manager, id);
     return rows.map((r) => ({ revision: r.revision, at: iso(r.created_at), author: r.author, changedFields: r.changed_fields, reason: r.reason, content: r.content }));
   }
 
@@ -226,38 +232,31 @@ export class ProposalsService {
   // ── writing (inside the caller's transaction) ──────────────────────────────
 
   async create(m: EntityManager, principal: Principal, dto: CreateProposalDto): Promise<ProposalView> {
-    const [inquiry]: Row[] = await m.query(`SELECT id, plan_id, state, workflow_name, workflow_version FROM inquiry WHERE id = $1`, [dto.inquiryId]);
+    const inquiry = await selectInquiryForProposal(m, dto.inquiryId);
     if (!inquiry || (await this.inquiries.isDraft(inquiry))) throw new ValidationFailedError([{ field: 'inquiryId', message: 'names no open inquiry' }]);
     if (!(await this.inquiries.acceptsProposals(inquiry))) throw new DomainError('TRANSITION_NOT_ALLOWED', 'The inquiry is not open: new proposals cannot be drafted for it');
     const unitId = await this.owningUnitFor(m, principal, dto.owningUnit);
-    const target = await m.query(`SELECT 1 FROM inquiry_target WHERE inquiry_id = $1 AND org_unit_id = $2`, [inquiry.id, unitId]);
-    if (target.length === 0) throw new ValidationFailedError([{ field: 'owningUnit', message: 'is not a target unit of this inquiry' }]);
-    const [{ proposal_workflow }] = await m.query(`SELECT proposal_workflow FROM plan WHERE id = $1`, [inquiry.plan_id]);
-    const workflow = await this.workflows.latest(proposal_workflow, m);
+    if (!(await isInquiryTarget(m, inquiry.id, unitId))) throw new ValidationFailedError([{ field: 'owningUnit', message: 'is not a target unit of this inquiry' }]);
+    const workflow = await this.workflows.latest(await proposalWorkflowOf(m, inquiry.plan_id), m);
     const content = await this.resolveContent(m, inquiry.plan_id, unitId, dto);
-    const [{ id }] = await m.query(
-      `INSERT INTO proposal (inquiry_id, plan_id, owning_unit_id, title, summary, policy_id, theme_id, expected_effect, expected_amount,
-                             schedule, related_indicators, state, workflow_name, workflow_version, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12, $13, $14, $15) RETURNING id`,
-      [
-        inquiry.id,
-        inquiry.plan_id,
-        unitId,
-        dto.title,
-        content.summary ?? '',
-        content.policyId ?? null,
-        content.themeId ?? null,
-        content.expectedEffect ?? '',
-        content.expectedAmount ?? null,
-        JSON.stringify(content.schedule ?? []),
-        JSON.stringify(content.relatedIndicators ?? []),
-        workflow.definition.initial,
-        workflow.name,
-        workflow.version,
-        principal.id,
-      ],
-    );
-    await this.setCollaborators(m, id, content.collaboratingUnitIds ?? []);
+    const id = await insertProposal(m, {
+      inquiryId: inquiry.id,
+      planId: inquiry.plan_id,
+      owningUnitId: unitId,
+      title: dto.title,
+      summary: content.summary ?? '',
+      policyId: content.policyId ?? null,
+      themeId: content.themeId ?? null,
+      expectedEffect: content.expectedEffect ?? '',
+      expectedAmount: content.expectedAmount ?? null,
+      schedule: content.schedule ?? [],
+      relatedIndicators: content.relatedIndicators ?? [],
+      state: workflow.definition.initial,
+      workflowName: workflow.name,
+      workflowVersion: workflow.version,
+      createdBy: principal.id,
+    });
+    await replaceCollaborators(m, id, content.collaboratingUnitIds ?? []);
     await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
@@ -324,19 +323,19 @@ export class ProposalsService {
   // ── internals ──────────────────────────────────────────────────────────────
 
   /** The row if the caller may see it; otherwise the same 404 as for a proposal that does not exist. */
-  private async visibleRow(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<Row> {
+  private async visibleRow(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<ProposalRow> {
     const params = new SqlParams();
     const idParam = params.add(id);
-    const { rows } = await prepared<Row>(manager, `${SELECT} WHERE p.id = ${idParam} AND ${visibleProposalsSql(principal, 'p', params)}`, params.values);
-    if (rows.length === 0) throw new NotFoundError('The proposal');
-    return rows[0];
+    const row = await selectProposalPrepared(manager, `p.id = ${idParam} AND ${visibleProposalsSql(principal, 'p', params)}`, params.values);
+    if (!row) throw new NotFoundError('The proposal');
+    return row;
   }
 
   private engineFor(name: string, version: number): Promise<WorkflowEngine<ProposalGuardContext>> {
     return this.pipeline.engine(this.spec, name, version);
   }
 
-  private async guardContext(m: EntityManager, principal: Principal, row: Row, input: Partial<TransitionDto>): Promise<ProposalGuardContext> {
+  private async guardContext(m: EntityManager, principal: Principal, row: ProposalRow, input: Partial<TransitionDto>): Promise<ProposalGuardContext> {
     const context: ProposalGuardContext = {
       proposal: {
         id: row.id,
@@ -359,18 +358,14 @@ export class ProposalsService {
       }
     }
     if (input.meetingId) {
-      const [meeting] = await m.query(`SELECT id, kind FROM meeting WHERE id = $1 AND plan_id = $2`, [input.meetingId, row.plan_id]);
+      const meeting = await meetingOfPlan(m, input.meetingId, row.plan_id);
       if (!meeting) throw new ValidationFailedError([{ field: 'meetingId', message: 'names no meeting of this plan' }]);
       context.meeting = meeting;
     } else {
       const engine = await this.engineFor(row.workflow_name, row.workflow_version);
       const kind = MEETING_KINDS.find((k) => engine.hasTag(row.state, agendaTag(k)));
       if (kind) {
-        const [meeting] = await m.query(
-          `SELECT mt.id, mt.kind FROM meeting mt JOIN meeting_agenda_item a ON a.meeting_id = mt.id
-            WHERE a.proposal_id = $1 AND mt.kind = $2 ORDER BY mt.held_on DESC, mt.created_at DESC LIMIT 1`,
-          [row.id, kind],
-        );
+        const meeting = await latestAgendaMeeting(m, row.id, kind);
         context.meeting = meeting ?? null;
       }
     }
@@ -380,10 +375,10 @@ export class ProposalsService {
   private async owningUnitFor(m: EntityManager, principal: Principal, code: string | undefined): Promise<string> {
     const editorScope = principal.scopeFor('bureau_editor');
     if (code) {
-      const [unit] = await m.query(`SELECT id FROM org_unit WHERE code = $1`, [code]);
+      const unit = await unitIdByCode(m, code);
       if (!unit) throw new ValidationFailedError([{ field: 'owningUnit', message: 'names no organisation unit' }]);
-      if (!scopeIncludes(editorScope, unit.id)) throw new DomainError('FORBIDDEN', 'You draft proposals for your own units only');
-      return unit.id;
+      if (!scopeIncludes(editorScope, unit)) throw new DomainError('FORBIDDEN', 'You draft proposals for your own units only');
+      return unit;
     }
     const own = principal.grants.filter((g) => g.role === 'bureau_editor');
     if (own.length !== 1) {
@@ -400,7 +395,7 @@ export class ProposalsService {
       themeId?: string | null;
       expectedEffect?: string;
       expectedAmount?: number | null;
-      schedule?: Array<{ fiscalYear: number; step: string }>;
+      schedule?: ScheduleStep[];
       relatedIndicators?: string[];
       collaboratingUnitIds?: string[];
     } = {};
@@ -413,18 +408,18 @@ export class ProposalsService {
       throw new ValidationFailedError([{ field: 'policyNumber', message: 'is needed with themeNumber' }]);
     }
     if (dto.policyNumber !== undefined) {
-      const [policy] = await m.query(`SELECT id FROM plan_policy WHERE plan_id = $1 AND number = $2`, [planId, dto.policyNumber]);
-      if (!policy) throw new ValidationFailedError([{ field: 'policyNumber', message: 'is not a policy of the plan' }]);
-      out.policyId = policy.id;
+      const policyId = await policyIdOf(m, planId, dto.policyNumber);
+      if (!policyId) throw new ValidationFailedError([{ field: 'policyNumber', message: 'is not a policy of the plan' }]);
+      out.policyId = policyId;
       out.themeId = null;
       if (dto.themeNumber !== undefined) {
-        const [theme] = await m.query(`SELECT id FROM plan_theme WHERE policy_id = $1 AND number = $2`, [policy.id, dto.themeNumber]);
-        if (!theme) throw new ValidationFailedError([{ field: 'themeNumber', message: 'is not a theme of that policy' }]);
-        out.themeId = theme.id;
+        const themeId = await themeIdOf(m, policyId, dto.themeNumber);
+        if (!themeId) throw new ValidationFailedError([{ field: 'themeNumber', message: 'is not a theme of that policy' }]);
+        out.themeId = themeId;
       }
     }
     if (dto.schedule !== undefined) {
-      const [plan] = await m.query(`SELECT first_fiscal_year AS first, last_fiscal_year AS last FROM plan WHERE id = $1`, [planId]);
+      const plan = await planPeriod(m, planId);
       const errors = dto.schedule.flatMap((s, i) =>
         s.fiscalYear < plan.first || s.fiscalYear > plan.last
           ? [{ field: `schedule[${i}].fiscalYear`, message: `must lie in the plan period ${plan.first}–${plan.last}` }]
@@ -436,7 +431,7 @@ export class ProposalsService {
       out.schedule = [...dto.schedule].sort((a, b) => a.fiscalYear - b.fiscalYear).map((s) => ({ fiscalYear: s.fiscalYear, step: s.step }));
     }
     if (dto.collaboratingUnits !== undefined) {
-      const rows: Array<{ id: string; code: string }> = await m.query(`SELECT id, code FROM org_unit WHERE code = ANY($1)`, [dto.collaboratingUnits]);
+      const rows = await unitsByCode(m, dto.collaboratingUnits);
       const unknown = dto.collaboratingUnits.filter((c) => !rows.some((r) => r.code === c));
       if (unknown.length > 0) throw new ValidationFailedError([{ field: 'collaboratingUnits', message: `unknown units: ${unknown.join(', ')}` }]);
       if (rows.some((r) => r.id === owningUnitId)) throw new ValidationFailedError([{ field: 'collaboratingUnits', message: 'must not include the owning unit' }]);
@@ -445,17 +440,10 @@ export class ProposalsService {
     return out;
   }
 
-  private async setCollaborators(m: EntityManager, proposalId: string, unitIds: string[]): Promise<void> {
-    await m.query(`DELETE FROM proposal_collaborator WHERE proposal_id = $1`, [proposalId]);
-    if (unitIds.length > 0) {
-      await m.query(`INSERT INTO proposal_collaborator (proposal_id, org_unit_id) SELECT $1, unnest($2::uuid[])`, [proposalId, unitIds]);
-    }
-  }
-
   private async applyChange(
     m: EntityManager,
     principal: Principal,
-    row: Row,
+    row: ProposalRow,
     expectedVersion: number,
     dto: ProposalContentDto,
     how: { action: 'edit' | 'correct'; reason?: string; forceRevision?: boolean },
@@ -463,39 +451,28 @@ export class ProposalsService {
     if (row.version !== expectedVersion) throw new VersionConflictError(row.version);
     const c = await this.resolveContent(m, row.plan_id, row.owning_unit_id, dto);
     const before = contentOf(row);
-    const { affected } = await execute(
-      m,
-      `UPDATE proposal SET title = $3, summary = $4, policy_id = $5, theme_id = $6, expected_effect = $7, expected_amount = $8,
-              schedule = $9::jsonb, related_indicators = $10::jsonb, version = version + 1, updated_at = now()
-        WHERE id = $1 AND version = $2`,
-      [
-        row.id,
-        expectedVersion,
-        c.title ?? row.title,
-        c.summary ?? row.summary,
-        c.policyId !== undefined ? c.policyId : row.policy_id,
-        c.themeId !== undefined ? c.themeId : row.theme_id,
-        c.expectedEffect ?? row.expected_effect,
-        c.expectedAmount !== undefined ? c.expectedAmount : row.expected_amount,
-        JSON.stringify(c.schedule ?? row.schedule),
-        JSON.stringify(c.relatedIndicators ?? row.related_indicators),
-      ],
-    );
+    const affected = await updateProposalContent(m, row.id, expectedVersion, {
+      title: c.title ?? row.title,
+      summary: c.summary ?? row.summary,
+      policyId: c.policyId !== undefined ? c.policyId : row.policy_id,
+      themeId: c.themeId !== undefined ? c.themeId : row.theme_id,
+      expectedEffect: c.expectedEffect ?? row.expected_effect,
+      expectedAmount: c.expectedAmount !== undefined ? c.expectedAmount : row.expected_amount,
+      schedule: c.schedule ?? row.schedule,
+      relatedIndicators: c.relatedIndicators ?? row.related_indicators,
+    });
     if (affected !== 1) throw new VersionConflictError(row.version);
-    if (c.collaboratingUnitIds !== undefined) await this.setCollaborators(m, row.id, c.collaboratingUnitIds);
+    if (c.collaboratingUnitIds !== undefined) await replaceCollaborators(m, row.id, c.collaboratingUnitIds);
 
-    const afterRow: Row = (await m.query(`${SELECT} WHERE p.id = $1`, [row.id]))[0];
+    const afterRow = await selectProposal(m, row.id);
+    if (!afterRow) throw new NotFoundError('The proposal');
     const after = contentOf(afterRow);
     const changed = (Object.keys(after) as Array<keyof typeof after>).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
     let revision: number = row.revision;
     // Drafts change freely; once a proposal has been submitted every change is kept as a revision.
     if ((row.first_submitted_at || how.forceRevision) && changed.length > 0) {
       revision = row.revision + 1;
-      await m.query(
-        `INSERT INTO proposal_revision (proposal_id, revision, content, changed_fields, reason, author_id) VALUES ($1, $2, $3::jsonb, $4, $5, $6)`,
-        [row.id, revision, JSON.stringify(after), changed, how.reason ?? null, principal.id],
-      );
-      await m.query(`UPDATE proposal SET revision = $2 WHERE id = $1`, [row.id, revision]);
+      await insertRevision(m, { proposalId: row.id, revision, content: after, changedFields: changed, reason: how.reason ?? null, authorId: principal.id });
     }
     await this.audit.append(m, {
       actorUserId: principal.id,
@@ -508,7 +485,7 @@ export class ProposalsService {
     return this.get(principal, row.id, m);
   }
 
-  private async view(r: Row): Promise<ProposalView> {
+  private async view(r: ProposalRow): Promise<ProposalView> {
     const engine = await this.engineFor(r.workflow_name, r.workflow_version);
     return {
       id: r.id,
@@ -517,12 +494,13 @@ export class ProposalsService {
       owningUnit: { id: r.owning_unit_id, code: r.unit_code, nameJa: r.unit_name_ja },
       title: r.title,
       summary: r.summary,
-      policy: r.policy_id ? { id: r.policy_id, number: r.policy_number, title: r.policy_title } : null,
-      theme: r.theme_id ? { id: r.theme_id, number: r.theme_number, title: r.theme_title } : null,
+      // The joined number and title are there whenever the id is (foreign keys); the checks tell the compiler so.
+      policy: r.policy_id && r.policy_number !== null && r.policy_title !== null ? { id: r.policy_id, number: r.policy_number, title: r.policy_title } : null,
+      theme: r.theme_id && r.theme_number !== null && r.theme_title !== null ? { id: r.theme_id, number: r.theme_number, title: r.theme_title } : null,
       collaboratingUnits: r.collaborators,
       expectedEffect: r.expected_effect,
-      expectedAmount: r.expected_amount === null ? null : Number(r.expected_amount),
-      schedule: (r.schedule as Array<{ fiscalYear: number; step: string }>).map((s) => ({ ...s, label: fiscalYearLabel(s.fiscalYear) })),
+      expectedAmount: amountOf(r.expected_amount),
+      schedule: r.schedule.map((s) => ({ ...s, label: fiscalYearLabel(s.fiscalYear) })),
       relatedIndicators: r.related_indicators,
       state: r.state,
       stateLabel: engine.state(r.state)?.label ?? null,

@@ -64,7 +64,9 @@ export class DeadlinesService {
       `SELECT it.org_unit_id AS unit,
               (it.nil_return_at IS NOT NULL OR EXISTS (
                  SELECT 1 FROM proposal p WHERE p.inquiry_id = it.inquiry_id AND p.owning_unit_id = it.org_unit_id AND p.left_bureau_at IS NOT NULL)) AS answered
-         FROM inquiry_target it WHERE it.inquiry_id = $1`,
+         FROM inquiry_target it JOIN org_unit o ON o.id = it.org_unit_id
+        -- A unit closed by a reorganisation answers no more: its successor, a target too, does.
+        WHERE it.inquiry_id = $1 AND o.active`,
       [inquiryId],
     );
     for (const t of targets) {

@@ -1,10 +1,10 @@
 import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { todayInTokyo } from '#libs/calendar';
-import { DeliveriesService, reminderMessage, usersWithRoles } from '#libs/notifications';
-import { AppConfig, jobOptions, OnJob, prepared, QueueName, QueueRegistry, withTransaction, type JobPayloads } from '#libs/platform';
+import { DeliveriesService, holdersWithRoles, reminderMessage, roleHoldersSql, type ClaimedMessage, type RoleHolder } from '#libs/notifications';
+import { AppConfig, jobOptions, OnJob, prepared, QueueName, QueueRegistry, type JobPayloads } from '#libs/platform';
 import { CityCalendar } from './city-calendar.js';
 import { reminderSlotJobId } from './deadlines.service.js';
 import type { Audience } from './reminder-planner.js';
@@ -19,28 +19,50 @@ interface FiringReminder {
   id: string;
   step: string;
   audience: Audience;
-  fire_at: Date;
-  status: string;
   deadline_id: string;
   version: number;
   kind: string;
   title: string;
   owner_unit_id: string;
-  satisfied_at: Date | null;
-  cancelled_at: Date | null;
   due: string;
   unit_name: string;
+  /** Who holds a role on the deadline's unit (see roleHoldersSql), to be chosen from by audience. */
+  holders: RoleHolder[];
 }
 
 /** How far ahead reconciliation re-adds reminder jobs; later ones are re-added as they come near. */
 const HORIZON_HOURS = 48;
 
-/** Reminders fired per transaction when many are due at one instant: a crash loses at most one batch's work, never its effects twice. */
+/** Reminders fired per statement (one transaction) when many are due at one instant: a crash loses at most one batch's work, never its effects twice. */
 export const REMINDER_BATCH_SIZE = 500;
+/** Batches of one instant fired side by side, each on its own connection. */
+export const REMINDER_PARALLEL_BATCHES = 4;
 
-const FIRING_SELECT = `SELECT r.id, r.step, r.audience, r.fire_at, r.status, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
-                d.satisfied_at, d.cancelled_at, to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name
-           FROM reminder r JOIN deadline d ON d.id = r.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id`;
+/** Still due: scheduled, at this very fire time, its deadline neither met nor cancelled. */
+const STILL_DUE = `r.status = 'scheduled' AND r.fire_at = $1 AND d.satisfied_at IS NULL AND d.cancelled_at IS NULL`;
+
+/**
+ * The reminders to fire (`where`, with STILL_DUE's $1 and a LIMIT of $2), each with its
+ * deadline and the role holders of the deadline's unit, in one read.
+ */
+const firingSql = (where: string) => `
+  WITH RECURSIVE due AS MATERIALIZED (
+    SELECT r.id, r.step, r.audience, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
+           to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name
+      FROM reminder r JOIN deadline d ON d.id = r.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id
+     WHERE ${STILL_DUE} AND ${where} ORDER BY r.id LIMIT $2
+  ), due_unit AS (SELECT DISTINCT owner_unit_id AS unit_id FROM due),
+  ${roleHoldersSql('due_unit')}
+  SELECT due.*, coalesce((SELECT json_agg(h) FROM role_holder h WHERE h.unit_id = due.owner_unit_id), '[]') AS holders FROM due`;
+const DUE_AT = firingSql('true');
+const ONE_DUE = firingSql('r.id = $3');
+
+/**
+ * The claim of a batch: the reminders still due are marked sent — a reminder another job
+ * fired (or that was moved, met or cancelled) meanwhile is not, and gets no delivery.
+ */
+const CLAIM = `UPDATE reminder r SET status = 'sent', sent_at = now() FROM deadline d
+  WHERE d.id = r.deadline_id AND r.id = ANY($2::uuid[]) AND ${STILL_DUE} RETURNING r.id`;
 
 @Injectable()
 export class ReminderHandlers {
@@ -62,53 +84,49 @@ export class ReminderHandlers {
    */
   @OnJob('reminder.fire')
   async fire({ reminderId, fireAt }: JobPayloads['reminder.fire']): Promise<void> {
-    await withTransaction(this.dataSource, async (m) => {
-      const {
-        rows: [r],
-      } = await prepared<FiringReminder>(m, `${FIRING_SELECT} WHERE r.id = $1 FOR UPDATE OF r`, [reminderId]);
-      if (!r || r.status !== 'scheduled' || new Date(r.fire_at).toISOString() !== fireAt || r.satisfied_at || r.cancelled_at) return;
-      await this.fireOne(m, r);
-    });
+    const { rows } = await prepared<FiringReminder>(this.dataSource.manager, ONE_DUE, [fireAt, 1, reminderId]);
+    await this.fireBatch(fireAt, rows);
   }
 
   /**
-   * Fires every reminder due at `fireAt`, in batches of REMINDER_BATCH_SIZE, each batch one
-   * transaction. Each reminder is re-checked as still due (scheduled, at this very time, its
-   * deadline neither met nor cancelled) and locked (SKIP LOCKED: a second job of the same
-   * instant takes the others). A job killed mid-batch leaves that batch unsent and the ones
-   * before it sent: its retry fires exactly the rest.
+   * Fires every reminder due at `fireAt`: one read brings them (up to a few batches) with
+   * their recipients, then each batch of REMINDER_BATCH_SIZE is ONE statement — the claim
+   * (re-checked as still due: scheduled, at this very time, its deadline neither met nor
+   * cancelled), the deliveries and the in-app notifications — several batches side by side.
+   * A job killed mid-way leaves the batches it committed sent and the others untouched: its
+   * retry fires exactly the rest, and a second job of the same instant claims nothing twice.
    */
   @OnJob('reminders.fire_due')
   async fireDue({ fireAt }: JobPayloads['reminders.fire_due']): Promise<void> {
+    const limit = REMINDER_BATCH_SIZE * REMINDER_PARALLEL_BATCHES;
     for (;;) {
-      const fired = await withTransaction(this.dataSource, async (m) => {
-        const { rows } = await prepared<FiringReminder>(
-          m,
-          `${FIRING_SELECT}
-            WHERE r.fire_at = $1 AND r.status = 'scheduled' AND d.satisfied_at IS NULL AND d.cancelled_at IS NULL
-            ORDER BY r.id LIMIT $2 FOR UPDATE OF r SKIP LOCKED`,
-          [fireAt, REMINDER_BATCH_SIZE],
-        );
-        for (const r of rows) await this.fireOne(m, r);
-        return rows.length;
-      });
-      if (fired < REMINDER_BATCH_SIZE) return;
+      const { rows } = await prepared<FiringReminder>(this.dataSource.manager, DUE_AT, [fireAt, limit]);
+      const batches: FiringReminder[][] = [];
+      for (let i = 0; i < rows.length; i += REMINDER_BATCH_SIZE) batches.push(rows.slice(i, i + REMINDER_BATCH_SIZE));
+      await Promise.all(batches.map((batch) => this.fireBatch(fireAt, batch)));
+      if (rows.length < limit) return;
     }
   }
 
-  private async fireOne(m: EntityManager, r: FiringReminder): Promise<void> {
-    const recipients = await usersWithRoles(m, ROLES_OF[r.audience], r.owner_unit_id);
-    const message = reminderMessage({
-      deadlineKind: r.kind,
-      title: r.title,
-      unitName: r.unit_name,
-      dueDate: r.due,
-      workingDaysLeft: this.calendar.workingDaysBetween(todayInTokyo(), r.due),
-      step: r.step,
-      link: `${this.config.PUBLIC_BASE_URL}/api/v1/deadlines`,
-    });
-    await this.deliveries.record(m, `deadline:${r.deadline_id}:v${r.version}:${r.step}`, recipients, message);
-    await prepared(m, `UPDATE reminder SET status = 'sent', sent_at = now() WHERE id = $1`, [r.id]);
+  /** One statement: the batch claimed and its messages recorded, or nothing (see DeliveriesService.recordClaimed). */
+  private async fireBatch(fireAt: string, batch: readonly FiringReminder[]): Promise<void> {
+    if (batch.length === 0) return;
+    const today = todayInTokyo();
+    const messages: ClaimedMessage[] = batch.map((r) => ({
+      claimId: r.id,
+      key: `deadline:${r.deadline_id}:v${r.version}:${r.step}`,
+      recipients: holdersWithRoles(r.holders, ROLES_OF[r.audience]),
+      message: reminderMessage({
+        deadlineKind: r.kind,
+        title: r.title,
+        unitName: r.unit_name,
+        dueDate: r.due,
+        workingDaysLeft: this.calendar.workingDaysBetween(today, r.due),
+        step: r.step,
+        link: `${this.config.PUBLIC_BASE_URL}/api/v1/deadlines`,
+      }),
+    }));
+    await this.deliveries.recordClaimed(this.dataSource.manager, { sql: CLAIM, values: [fireAt, batch.map((r) => r.id)] }, messages);
   }
 
   /**

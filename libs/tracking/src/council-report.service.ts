@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { fiscalYearLabel } from '#libs/calendar';
+import { fiscalYearLabel, fiscalYearLastInstant } from '#libs/calendar';
 import { scaleOf } from '#libs/planning';
 import { AuditCheckpoints, NotFoundError, ValidationFailedError } from '#libs/platform';
 import { IndicatorsService } from './indicators/indicators.service.js';
@@ -44,11 +44,13 @@ export class CouncilReportService {
     // Every initiative of the plan with its confirmed status for the year (live, or as frozen).
     const initiatives: Array<{ code: string; title: string; policy_id: string | null; unit_name: string; status_code: string | null; narrative: string | null; reason: string | null; planned: string | null; actual: string | null }> =
       await this.dataSource.query(
-        `SELECT i.code, i.title, i.policy_id, o.name_ja AS unit_name, pr.status_code, pr.narrative, pr.reason, pr.planned_amount AS planned, pr.actual_amount AS actual
-           FROM initiative i JOIN org_unit o ON o.id = i.owning_unit_id
+        // The unit as that year's organisation named it: a report on 令和5年度 made after a merge still says 健康福祉局.
+        `SELECT i.code, i.title, i.policy_id, org_unit_name_at(org_unit_in_force_at(i.owning_unit_id, $3), $3) AS unit_name,
+                pr.status_code, pr.narrative, pr.reason, pr.planned_amount AS planned, pr.actual_amount AS actual
+           FROM initiative i
            LEFT JOIN progress_report pr ON pr.initiative_id = i.id AND pr.fiscal_year = $2 AND pr.period = 'annual' AND pr.state = 'confirmed'
           WHERE i.plan_id = $1 ORDER BY i.code`,
-        [planId, fiscalYear],
+        [planId, fiscalYear, fiscalYearLastInstant(fiscalYear)],
       );
     const frozen = snapshot ? new Map(snapshot.content.initiatives.map((i) => [i.code, i])) : null;
     const statusOf = (i: (typeof initiatives)[number]) => (frozen ? (frozen.get(i.code)?.statusCode ?? null) : i.status_code);

@@ -2,7 +2,16 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '#libs/identity';
-import { etagOf, Idempotency, withTransaction, type StoredResponse } from '#libs/platform';
+import { etagOf, Idempotency, withTransaction, withTransactionWhenNeeded, type StoredResponse } from '#libs/platform';
+
+export interface WriteOptions {
+  /**
+   * The work begins its transaction itself when it writes more than one statement
+   * (`beginTransaction`, as the transition pipeline does), so that a one-statement write
+   * commits on its own: see withTransactionWhenNeeded. Only for work written that way.
+   */
+  deferTransaction?: boolean;
+}
 
 /**
  * Every write of the API goes through here: one transaction for the change, its audit
@@ -22,9 +31,12 @@ export class Writes {
     principal: Principal,
     status: number,
     work: (manager: EntityManager) => Promise<T>,
+    options: WriteOptions = {},
   ): Promise<T> {
     const key = request.headers['idempotency-key'];
-    const result = await withTransaction(this.dataSource, (m) =>
+    // A claimed Idempotency-Key is one more write: then the transaction is needed from the start.
+    const transaction = options.deferTransaction && key === undefined ? withTransactionWhenNeeded : withTransaction;
+    const result = await transaction(this.dataSource, (m) =>
       this.idempotency.execute(
         m,
         { userId: principal.id, key: Array.isArray(key) ? key[0] : key, method: request.method, path: request.url, body: request.body },

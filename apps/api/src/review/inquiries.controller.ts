@@ -78,7 +78,8 @@ export class InquiriesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const version = versionFromIfMatch(ifMatch);
-    return this.writes.run(req, reply, me, 200, (m) => this.inquiries.transition(m, me, id, version, dto));
+    // The pipeline begins the transaction only if the transition's hooks need one.
+    return this.writes.run(req, reply, me, 200, (m) => this.inquiries.transition(m, me, id, version, dto), { deferTransaction: true });
   }
 
   @Get(':id/responses')

@@ -80,7 +80,8 @@ export class ProposalsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const version = versionFromIfMatch(ifMatch);
-    return this.writes.run(req, reply, me, 200, (m) => this.proposals.transition(m, me, id, version, dto));
+    // The pipeline begins the transaction only if the transition's hooks need one.
+    return this.writes.run(req, reply, me, 200, (m) => this.proposals.transition(m, me, id, version, dto), { deferTransaction: true });
   }
 
   @Get(':id/actions')

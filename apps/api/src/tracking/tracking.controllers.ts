@@ -5,8 +5,8 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { NORMALIZED_STATUSES, scaleOf, setScale, type NormalizedStatus } from '#libs/planning';
-import { AuditLog, booleanFromQuery, DomainError, etagOf, ParseIdPipe, ValidationFailedError, versionFromIfMatch, withTransaction } from '#libs/platform';
-import { CouncilReportResponse, CouncilReportService, CreateIndicatorDto, CreateProgressReportDto, IMPORT_KINDS, ImportResultResponse, ImportsService, IndicatorQuery, IndicatorResponse, IndicatorsService, MeasurementDto, MeasurementResponse, ProgressReportContentDto, ProgressReportResponse, ProgressReportsService, ProgressTransitionDto, RollupResponse, RollupsService, ScaleEntryResponse, SnapshotComparisonResponse, SnapshotResponse, SnapshotSummaryResponse, TakenSnapshotResponse, UpdateIndicatorDto, councilReportCsv, councilReportXlsx, readTable, type ImportKind } from '#libs/tracking';
+import { AuditLog, booleanFromQuery, Clock, DomainError, etagOf, ParseIdPipe, ValidationFailedError, versionFromIfMatch, withTransaction } from '#libs/platform';
+import { CouncilReportResponse, CouncilReportService, CreateIndicatorDto, CreateProgressReportDto, IMPORT_KINDS, ImportResultResponse, ImportsService, IndicatorQuery, IndicatorResponse, IndicatorsService, MeasurementDto, MeasurementResponse, ProgressReportContentDto, ProgressReportResponse, ProgressReportsService, ProgressTransitionDto, ROLLUP_ORGANISATIONS, RollupResponse, RollupsService, type RollupOrganisation, ScaleEntryResponse, SnapshotComparisonResponse, SnapshotResponse, SnapshotSummaryResponse, TakenSnapshotResponse, UpdateIndicatorDto, councilReportCsv, councilReportXlsx, readTable, type ImportKind } from '#libs/tracking';
 import { DataSource } from 'typeorm';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
@@ -208,6 +208,10 @@ class RollupQuery {
   @ApiPropertyOptional({ description: 'default: the one plan covering the year' }) @IsOptional() @IsUUID() planId?: string;
   @ApiProperty({ example: 2022 }) @Type(() => Number) @IsInt() @Min(1989) @Max(2200) fiscalYear!: number;
   @ApiPropertyOptional({ enum: ['policy', 'orgUnit'] }) @IsOptional() @IsIn(['policy', 'orgUnit']) by?: 'policy' | 'orgUnit';
+  @ApiPropertyOptional({ enum: ROLLUP_ORGANISATIONS, default: 'fiscal_year', description: 'by=orgUnit: the units (and names) of that year’s organisation, or restated by today’s' })
+  @IsOptional()
+  @IsIn(ROLLUP_ORGANISATIONS)
+  organisation?: RollupOrganisation;
 }
 class SnapshotDto {
   @ApiPropertyOptional() @IsOptional() @IsUUID() planId?: string;
@@ -231,6 +235,7 @@ export class RollupsController {
     private readonly rollups: RollupsService,
     private readonly reports: CouncilReportService,
     private readonly dataSource: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   @Get('progress')
@@ -238,7 +243,7 @@ export class RollupsController {
   @ApiOperation({ summary: 'Counts per progress status for a plan’s fiscal year, with totals; by=policy or by=orgUnit for rows' })
   @ApiOkResponse({ type: RollupResponse })
   async progress(@Query() q: RollupQuery) {
-    return this.rollups.read(await this.reports.planFor(q.fiscalYear, q.planId), q.fiscalYear, q.by);
+    return this.rollups.read(await this.reports.planFor(q.fiscalYear, q.planId), q.fiscalYear, q.by, undefined, { as: q.organisation ?? 'fiscal_year', now: this.clock.now() });
   }
 
   @Post('snapshots')

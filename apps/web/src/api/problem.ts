@@ -37,9 +37,115 @@ export class ApiProblem extends Error {
 }
 
 /**
+ * What each stable problem `code` means to the person at the page, in Japanese: the one place
+ * where the codes of libs/platform/src/errors/error-codes.ts meet their words (a unit spec
+ * keeps the two lists in step). The server's English `title` and `detail` are never shown.
+ */
+export const PROBLEM_MESSAGES = {
+  VALIDATION_FAILED: '入力内容を確認してください。',
+  MALFORMED_JSON: '送信した内容を読み取れませんでした。画面を再読み込みして、もう一度お試しください。',
+  BODY_TOO_DEEP: '送信した内容の形が正しくありません。',
+  MALFORMED_REQUEST: '送信した内容の形が正しくありません。',
+  UNAUTHENTICATED: 'サインインが必要です。',
+  FORBIDDEN: 'この操作を行う権限がありません。',
+  NOT_FOUND: '対象が見つかりません。削除されたか、閲覧する権限がありません。',
+  METHOD_NOT_ALLOWED: 'この操作は行えません。',
+  NOT_ACCEPTABLE: 'この形式ではお渡しできません。',
+  CONFLICT: '他の人が先に更新しました。再読み込みしてください。',
+  TRANSITION_NOT_ALLOWED: 'この操作は、現在の状態では行えません。',
+  DECIDED_IMMUTABLE: '決定済みのため、内容は変更できません。訂正は事務局が行います。',
+  PROPOSAL_NOT_EDITABLE: 'この提案は、現在の状態では編集できません。',
+  AUDIT_CHECKPOINT_MISMATCH: '監査ログが記録済みのチェックポイントと一致しません。改ざんの可能性があります。',
+  VERSION_CONFLICT: '他の人が先に更新しました。再読み込みしてください。',
+  PAYLOAD_TOO_LARGE: 'ファイルまたは入力が大きすぎます。',
+  URI_TOO_LONG: '条件が長すぎます。短くしてください。',
+  UNSUPPORTED_MEDIA_TYPE: 'この種類のファイルは受け付けていません。',
+  IDEMPOTENCY_KEY_MISMATCH: '同じ操作が別の内容で送られました。画面を再読み込みしてください。',
+  PRECONDITION_REQUIRED: '最新の内容を読み込んでから操作してください。',
+  RATE_LIMITED: '操作が集中しています。しばらく待ってからもう一度お試しください。',
+  HEADERS_TOO_LARGE: '送信した内容が大きすぎます。サインインし直してください。',
+  INTERNAL_ERROR: 'サーバーで問題が起きました。時間をおいてもう一度お試しください。',
+  SERVICE_UNAVAILABLE: 'サービスが一時的に利用できません。しばらく待ってからお試しください。',
+  OVERLOADED: 'サーバーが混み合っています。しばらく待ってからお試しください。',
+  SHUTTING_DOWN: 'サーバーが再起動中です。しばらく待ってからお試しください。',
+} as const satisfies Record<string, string>;
+
+export type ProblemCode = keyof typeof PROBLEM_MESSAGES;
+
+const isKnownCode = (code: string): code is ProblemCode => Object.hasOwn(PROBLEM_MESSAGES, code);
+
+/** What a problem means to the person in front of the page (network failures included). */
+export function problemMessage(error: unknown): string {
+  if (!(error instanceof ApiProblem)) return '通信できませんでした。ネットワークを確認して、もう一度お試しください。';
+  if (error.code === 'RATE_LIMITED' && error.retryAfter) return `操作が集中しています。${error.retryAfter}秒後にもう一度お試しください。`;
+  // A conflict that names a field (a user name already taken) is about the input, not someone else's edit.
+  if (error.code === 'CONFLICT' && error.errors.length > 0) return PROBLEM_MESSAGES.VALIDATION_FAILED;
+  if (isKnownCode(error.code)) return PROBLEM_MESSAGES[error.code];
+  return error.status >= 500 ? PROBLEM_MESSAGES.INTERNAL_ERROR : '処理できませんでした。もう一度お試しください。';
+}
+
+/** A conflict with someone else's change (reload and look again), as opposed to a taken name. */
+export const isConflict = (error: unknown) =>
+  error instanceof ApiProblem && ((error.code === 'CONFLICT' && error.errors.length === 0) || error.code === 'VERSION_CONFLICT' || error.status === 412);
+
+/**
+ * The fields' names in Japanese, as the API names them (`displayName`, `grants[0].orgUnit`).
+ * A page may name its own fields more precisely (`fieldLabels`); these are the defaults.
+ */
+export const FIELD_LABELS: Record<string, string> = {
+  username: 'ユーザー名',
+  displayName: '氏名',
+  email: 'メールアドレス',
+  password: 'パスワード',
+  currentPassword: '現在のパスワード',
+  newPassword: '新しいパスワード',
+  orgUnit: '所属',
+  grants: '権限',
+  'grants.role': '権限の役割',
+  'grants.orgUnit': '権限の組織',
+  role: '役割',
+  active: '状態',
+  code: '組織コード',
+  nameJa: '名称',
+  nameEn: '英語名称',
+  kind: '種類',
+  parent: '上位の組織',
+  parentId: '上位の組織',
+  name: '名前',
+  expiresInDays: '有効期間（日）',
+  webhookUrl: 'WebhookのURL',
+  emailEnabled: 'メール',
+  inAppEnabled: 'アプリ内のお知らせ',
+  webhookEnabled: 'Webhook',
+  title: '件名',
+  comment: 'コメント',
+  planId: '計画',
+  fiscalYear: '年度',
+  status: '進捗状況',
+  reason: '理由',
+  file: 'ファイル',
+  definition: '定義',
+};
+
+/**
+ * The Japanese name of a field the server named: the page's own label first, then the shared
+ * one; `grants[1].orgUnit` is looked up as `grants.orgUnit`, then as `grants`.
+ */
+export function fieldLabel(field: string, own: Record<string, string> = {}): string {
+  const general = field.replace(/\[\d+\]/g, '');
+  const head = general.replace(/\..*$/, '');
+  return own[field] ?? own[general] ?? own[head] ?? FIELD_LABELS[general] ?? FIELD_LABELS[head] ?? field;
+}
+
+/** One field problem as a line: 「ユーザー名：すでに使われています。」 */
+export function describeFieldProblem(error: FieldProblem, own: Record<string, string> = {}): string {
+  return `${fieldLabel(error.field, own)}：${inJapanese(error)}`;
+}
+
+/**
  * The server names fields in English (class-validator's wording, or the service's own short
- * phrases); people read Japanese. Known phrasings are said again in Japanese, the rest shown
- * as sent after a Japanese lead, so nothing the server said is lost.
+ * phrases); people read Japanese. Known phrasings are said again in Japanese; the rest get a
+ * plain Japanese request to check the field (the field itself is named beside it).
  */
 const PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/must be longer than or equal to 1 characters|should not be empty|is required|must be defined|must be a string/, () => '入力してください。'],
@@ -61,6 +167,18 @@ const PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/names no proposal you can see/, () => '提案を選んでください。'],
   [/names no meeting of this plan/, () => 'この計画の会議を選んでください。'],
   [/all elements in .* must be unique/, () => '同じものが二度選ばれています。'],
+  [/^is taken$/, () => 'すでに使われています。別のものにしてください。'],
+  [/names no organisation unit/, () => '一覧にある組織から選んでください。'],
+  [/^username: /, () => '英小文字・数字と . _ - で、2〜64文字にしてください（先頭は英小文字か数字）。'],
+  [/must be an email/, () => 'メールアドレスの形で入力してください。'],
+  [/must be a URL address/, () => 'http:// か https:// で始まるURLを入力してください。'],
+  [/must be one of the following values/, () => '一覧から選んでください。'],
+  [/must match .* regular expression/, () => '使えない文字が含まれています。英小文字・数字と . _ - で入力してください。'],
+  [/^is wrong$/, () => '正しくありません。'],
+  [/must be a boolean/, () => 'はい・いいえで選んでください。'],
+  [/cannot move under itself/, () => '自分自身や下位の組織は上位にできません。'],
+  [/^A (bureau|ward|division) cannot sit under a/, () => 'この種類の組織は、選んだ組織の下に置けません（局・区は市の下、課は局・区の下）。'],
+  [/^The city has no parent$/, () => '市には上位の組織がありません。'],
 ];
 
 export function inJapanese(error: FieldProblem): string {
@@ -68,7 +186,7 @@ export function inJapanese(error: FieldProblem): string {
     const m = error.message.match(pattern);
     if (m) return say(m);
   }
-  return `入力内容を確認してください（${error.message}）。`;
+  return '入力内容を確認してください。';
 }
 
 /** A field's error from the last failed write, for the `<Field error>` next to it. */

@@ -1073,6 +1073,320 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/proposals/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attachments of a proposal, every version (visible as the record is) */
+        get: operations["proposalAttachments_list"];
+        put?: never;
+        /** Attach a file to a proposal (before 決裁): streamed, type read from the bytes, SHA-256 in the audit entry */
+        post: operations["proposalAttachments_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/progress-reports/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attachments of a progress report, every version (visible as the record is) */
+        get: operations["progressReportAttachments_list"];
+        put?: never;
+        /** Attach a file to a progress report (before 決裁): streamed, type read from the bytes, SHA-256 in the audit entry */
+        post: operations["progressReportAttachments_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The attachments of a meeting, every version (visible as the record is) */
+        get: operations["meetingAttachments_list"];
+        put?: never;
+        /** Attach a file to a meeting (before 決裁): streamed, type read from the bytes, SHA-256 in the audit entry */
+        post: operations["meetingAttachments_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the file (streamed), with its name in Content-Disposition (RFC 6266, filename*=UTF-8) */
+        get: operations["attachments_download"];
+        put?: never;
+        post?: never;
+        /** Remove an attachment with its versions (before 決裁 only) */
+        delete: operations["attachments_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a new version (after 決裁: the secretariat, with a reason); the previous one is kept */
+        post: operations["attachments_addVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proposals/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review comments (意見・協議) on a proposal, oldest first, each with its revisions */
+        get: operations["proposalComments_list"];
+        put?: never;
+        /** Comment on a proposal; @user and @unit mentions are told on their channels */
+        post: operations["proposalComments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/progress-reports/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The review comments (意見・協議) on a progress report, oldest first, each with its revisions */
+        get: operations["progressReportComments_list"];
+        put?: never;
+        /** Comment on a progress report; @user and @unit mentions are told on their channels */
+        post: operations["progressReportComments_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/comments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit your comment: a new revision, the earlier text kept (If-Match: the revision) */
+        patch: operations["comments_edit"];
+        trace?: never;
+    };
+    "/api/v1/public/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plans, as published */
+        get: operations["publicApi_plans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/plans/{plan}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A plan: period, mission, vision, values, policies, status scale and each year’s confirmed totals */
+        get: operations["publicApi_plan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/plans/{plan}/rollups/{fiscalYear}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A year’s confirmed progress counted by policy (the plan’s form) and by bureau or ward, from the roll-up table */
+        get: operations["publicApi_rollup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/plans/{plan}/years/{fiscalYear}/initiatives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan’s initiatives with their confirmed status of the year, 50 a page */
+        get: operations["publicApi_initiatives"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/plans/{plan}/initiatives/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One initiative: yearly plan and its history of confirmed progress reports */
+        get: operations["publicApi_initiative"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/plans/{plan}/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan’s KPIs (検証指標): baseline, measurements, target and grade */
+        get: operations["publicApi_indicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/plans/{plan}/open-data/{fiscalYear}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A plan’s year as open data: JSON with the licence and column definitions, or CSV (UTF-8 with BOM) */
+        get: operations["publicApi_openData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/personnel-transfers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Transfers, by status and 発令日 */
+        get: operations["personnelTransfers_list"];
+        put?: never;
+        /** Enter one transfer: the person’s grants on the old unit end and the new role begins at 00:00 JST of the 発令日 */
+        post: operations["personnelTransfers_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/personnel-transfers/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enter the transfers of a file; ?dryRun=true checks only; all rows or none (problems: 400 with rowErrors) */
+        post: operations["personnelTransfers_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reorganisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reorganisations entered, scheduled and applied */
+        get: operations["reorganisations_list"];
+        put?: never;
+        /** Enter a rename, merge or split, in force from 00:00 JST of effectiveOn */
+        post: operations["reorganisations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1117,7 +1431,7 @@ export interface components {
          * @description stable; clients branch on it
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BODY_TOO_DEEP" | "MALFORMED_REQUEST" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "AUDIT_CHECKPOINT_MISMATCH" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "OVERLOADED" | "SHUTTING_DOWN";
+        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BODY_TOO_DEEP" | "MALFORMED_REQUEST" | "MULTIPART_TRUNCATED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "AUDIT_CHECKPOINT_MISMATCH" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "OVERLOADED" | "SHUTTING_DOWN";
         FieldErrorResponse: {
             /**
              * @description path of the field, e.g. `schedule[2].fiscalYear`
@@ -1359,7 +1673,7 @@ export interface components {
             grants?: components["schemas"]["GrantDto"][];
         };
         /** @enum {string} */
-        SecurityEventKind: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected";
+        SecurityEventKind: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected" | "transfer.scheduled" | "transfer.applied" | "reorganisation.scheduled" | "reorganisation.applied";
         SecurityEventResponse: {
             /** @description a bigint, as a string */
             id: string;
@@ -2008,8 +2322,8 @@ export interface components {
             emailEnabled?: boolean;
             inAppEnabled?: boolean;
             webhookEnabled?: boolean;
-            /** @description https URL of a chat tool’s incoming webhook */
-            webhookUrl?: Record<string, never> | null;
+            /** @description https URL of a chat tool’s incoming webhook; required while webhookEnabled is true */
+            webhookUrl?: string | null;
             /** @description true: make a new signing secret (shown once in the answer) */
             rotateWebhookSecret?: boolean;
         };
@@ -2434,6 +2748,496 @@ export interface components {
             snapshotId: string | null;
             /** @description the latest signed audit checkpoint when the report was made (null: none yet) */
             auditCheckpoint?: components["schemas"]["ReportAuditCheckpointResponse"] | null;
+        };
+        PersonRef: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            displayName: string;
+        };
+        AttachmentResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            subject: "proposal" | "progress_report" | "meeting";
+            /** Format: uuid */
+            recordId: string;
+            /** @example 様式第1号_効果額見積.xlsx */
+            fileName: string;
+            /**
+             * @description as read from the bytes
+             * @example application/pdf
+             */
+            mediaType: string;
+            /** @example PDF */
+            kindLabel: string;
+            sizeBytes: number;
+            /**
+             * @description SHA-256 of the bytes, hex (also in the audit entry)
+             * @example e3b0c442…
+             */
+            sha256: string;
+            /**
+             * Format: uuid
+             * @description the first version’s id, shared by all versions
+             */
+            seriesId: string;
+            version: number;
+            /** Format: uuid */
+            supersededById: string | null;
+            /** @description whether this is the latest version */
+            current: boolean;
+            /** @description why this version (after 決裁) */
+            reason: string | null;
+            uploadedBy: components["schemas"]["PersonRef"];
+            /** Format: date-time */
+            uploadedAt: string;
+            /** @example /api/v1/attachments/… */
+            downloadPath: string;
+        };
+        AttachmentUploadForm: {
+            /**
+             * Format: binary
+             * @description the file: PDF, xlsx, docx, pptx, CSV (UTF-8 or Shift_JIS), PNG or JPEG; its name is kept
+             */
+            file: string;
+        };
+        AttachmentVersionForm: {
+            /** @description why the new version (required after 決裁); send it before the file */
+            reason?: string;
+            /** Format: binary */
+            file: string;
+        };
+        UnitMentionRef: {
+            /** Format: uuid */
+            id: string;
+            code: string;
+            nameJa: string;
+        };
+        CommentMentionsResponse: {
+            users: components["schemas"]["PersonRef"][];
+            units: components["schemas"]["UnitMentionRef"][];
+        };
+        CommentRevisionResponse: {
+            revision: number;
+            body: string;
+            /** Format: date-time */
+            writtenAt: string;
+            /** @description username */
+            editor: string;
+        };
+        CommentResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            subject: "proposal" | "progress_report";
+            /** Format: uuid */
+            recordId: string;
+            /** Format: uuid */
+            parentId: string | null;
+            author: components["schemas"]["PersonRef"];
+            body: string;
+            /** @description also the ETag; send it as If-Match to edit */
+            revision: number;
+            /**
+             * @description the record’s state when the comment was posted
+             * @example returned
+             */
+            postedInState: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            editedAt: string | null;
+            mentions: components["schemas"]["CommentMentionsResponse"];
+            revisions: components["schemas"]["CommentRevisionResponse"][];
+        };
+        CreateCommentDto: {
+            /**
+             * @description 意見・協議の本文. `@kenko.editor` mentions a person, `@kenko` a unit: they are told.
+             * @example @kenko.editor 効果額の根拠を添付してください。
+             */
+            body: string;
+            /**
+             * Format: uuid
+             * @description the comment this one answers (same record)
+             */
+            parentId?: string;
+        };
+        EditCommentDto: {
+            body: string;
+        };
+        PublicPlanSummary: {
+            /** @example kaikaku-2027 */
+            code: string;
+            name: string;
+            /** @example 2024 */
+            firstFiscalYear: number;
+            /** @example 2027 */
+            lastFiscalYear: number;
+            /** @example 令和6年度～令和9年度 */
+            periodLabel: string;
+        };
+        PublicPlanListResponse: {
+            items: components["schemas"]["PublicPlanSummary"][];
+            total: number;
+        };
+        PublicNumbered: {
+            /** @example 1 */
+            number: number;
+            title: string;
+        };
+        PublicPolicy: {
+            /** @example 1 */
+            number: number;
+            title: string;
+            description: string;
+            themes: components["schemas"]["PublicNumbered"][];
+        };
+        PublicScaleEntry: {
+            /** @example on_track */
+            code: string;
+            /** @example 計画通り進捗 */
+            labelJa: string;
+            /** @enum {string} */
+            normalized: "ahead" | "on_track" | "delayed" | "changed" | "not_started" | "completed" | "cancelled";
+            /** @example #2E7D32 */
+            colour: string;
+        };
+        PublicYearTotals: {
+            /** @example 2022 */
+            fiscalYear: number;
+            /** @example 令和4年度 */
+            fiscalYearLabel: string;
+            /** @description counts by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            /** @example 137 */
+            total: number;
+        };
+        PublicPlanResponse: {
+            /** @example kaikaku-2027 */
+            code: string;
+            name: string;
+            /** @example 2024 */
+            firstFiscalYear: number;
+            /** @example 2027 */
+            lastFiscalYear: number;
+            /** @example 令和6年度～令和9年度 */
+            periodLabel: string;
+            mission: string;
+            vision: string;
+            values: string;
+            policies: components["schemas"]["PublicPolicy"][];
+            scale: components["schemas"]["PublicScaleEntry"][];
+            /** @description fiscal years with confirmed progress, from the roll-up table */
+            years: components["schemas"]["PublicYearTotals"][];
+        };
+        PublicPlanRef: {
+            /** @example kaikaku-2027 */
+            code: string;
+            name: string;
+        };
+        PublicPolicyCounts: {
+            number: number | null;
+            title: string;
+            /** @description counts by status scale code */
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        PublicUnitCounts: {
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+            /** @description counts by status scale code */
+            counts: {
+                [key: string]: number;
+            };
+            total: number;
+        };
+        PublicRollupResponse: {
+            plan: components["schemas"]["PublicPlanRef"];
+            /** @example 2022 */
+            fiscalYear: number;
+            /** @example 令和4年度 */
+            fiscalYearLabel: string;
+            scale: components["schemas"]["PublicScaleEntry"][];
+            /** @description counts by status scale code */
+            totals: {
+                [key: string]: number;
+            };
+            total: number;
+            byPolicy: components["schemas"]["PublicPolicyCounts"][];
+            byUnit: components["schemas"]["PublicUnitCounts"][];
+            /** Format: date-time */
+            refreshedAt: string | null;
+        };
+        PublicUnit: {
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+        };
+        PublicStatus: {
+            /** @example on_track */
+            code: string;
+            /** @example 計画通り進捗 */
+            labelJa: string;
+            /** @example #2E7D32 */
+            colour: string;
+        };
+        PublicInitiativeItem: {
+            /** @example 1-01 */
+            code: string;
+            title: string;
+            policy: components["schemas"]["PublicNumbered"] | null;
+            theme: components["schemas"]["PublicNumbered"] | null;
+            owningUnit: components["schemas"]["PublicUnit"];
+            /** @description the confirmed annual status of the year; null: none confirmed */
+            status: components["schemas"]["PublicStatus"] | null;
+        };
+        PublicInitiativeListResponse: {
+            plan: components["schemas"]["PublicPlanRef"];
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            items: components["schemas"]["PublicInitiativeItem"][];
+            total: number;
+            page: number;
+            /** @example 50 */
+            pageSize: number;
+        };
+        PublicScheduleStep: {
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            /** @example 検討 */
+            step: string;
+        };
+        PublicIndicatorRef: {
+            code: string;
+            name: string;
+        };
+        PublicProgressEntry: {
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            /** @enum {string} */
+            period: "annual" | "midyear";
+            status: components["schemas"]["PublicStatus"];
+            reason: string;
+            narrative: string;
+            /** @description 計画効果額（千円） */
+            plannedAmount: number | null;
+            /** @description 実績効果額（千円） */
+            actualAmount: number | null;
+            /** Format: date-time */
+            confirmedAt: string | null;
+        };
+        PublicInitiativeResponse: {
+            plan: components["schemas"]["PublicPlanRef"];
+            code: string;
+            title: string;
+            summary: string;
+            policy: components["schemas"]["PublicNumbered"] | null;
+            theme: components["schemas"]["PublicNumbered"] | null;
+            owningUnit: components["schemas"]["PublicUnit"];
+            collaboratingUnits: components["schemas"]["PublicUnit"][];
+            schedule: components["schemas"]["PublicScheduleStep"][];
+            relatedIndicators: components["schemas"]["PublicIndicatorRef"][];
+            /**
+             * Format: date-time
+             * @description when it was reported to the council
+             */
+            reportedAt: string | null;
+            history: components["schemas"]["PublicProgressEntry"][];
+        };
+        PublicYearValue: {
+            fiscalYear: number;
+            label: string;
+            value: number;
+        };
+        PublicIndicator: {
+            code: string;
+            name: string;
+            unit: string;
+            decimals: number;
+            /** @enum {string} */
+            direction: "higher_better" | "lower_better" | "ceiling";
+            baseline: components["schemas"]["PublicYearValue"];
+            target: components["schemas"]["PublicYearValue"];
+            measurements: components["schemas"]["PublicYearValue"][];
+            actual: components["schemas"]["PublicYearValue"] | null;
+            achievementRate: number | null;
+            /** @enum {string} */
+            grade: "S" | "A" | "B" | "C" | "−";
+        };
+        PublicIndicatorListResponse: {
+            plan: components["schemas"]["PublicPlanRef"];
+            items: components["schemas"]["PublicIndicator"][];
+            total: number;
+        };
+        PublicLicence: {
+            /** @example クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0) */
+            name: string;
+            url: string;
+            notice: string;
+        };
+        PublicOpenDataColumn: {
+            /** @example statusLabel */
+            key: string;
+            /** @example 進捗状況 */
+            header: string;
+            /** @enum {string} */
+            type: "integer" | "string";
+            description: string;
+        };
+        PublicOpenDataRow: {
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            code: string;
+            title: string;
+            policyNumber: number | null;
+            policyTitle: string | null;
+            themeTitle: string | null;
+            unitName: string;
+            statusCode: string | null;
+            statusLabel: string | null;
+            reason: string | null;
+            narrative: string | null;
+            plannedAmount: number | null;
+            actualAmount: number | null;
+        };
+        PublicOpenDataResponse: {
+            licence: components["schemas"]["PublicLicence"];
+            columns: components["schemas"]["PublicOpenDataColumn"][];
+            plan: components["schemas"]["PublicPlanRef"];
+            fiscalYear: number;
+            fiscalYearLabel: string;
+            rows: components["schemas"]["PublicOpenDataRow"][];
+        };
+        TransferPerson: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            displayName: string;
+        };
+        TransferResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @description 職員番号 */
+            employeeNumber: string | null;
+            user: components["schemas"]["TransferPerson"];
+            /** @description 旧所属 */
+            fromUnit: components["schemas"]["UnitNameRef"];
+            /** @description 新所属 */
+            toUnit: components["schemas"]["UnitNameRef"];
+            role: components["schemas"]["Role"];
+            /**
+             * Format: date
+             * @description 発令日
+             */
+            effectiveOn: string;
+            /**
+             * Format: date-time
+             * @description 00:00 JST of the 発令日
+             */
+            effectiveAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "applied" | "cancelled";
+            /**
+             * Format: date-time
+             * @description when the midnight job recorded it
+             */
+            appliedAt: string | null;
+        };
+        CreateTransferDto: {
+            /**
+             * @description 職員番号
+             * @example K000123
+             */
+            employeeNumber: string;
+            /** @description 氏名, checked against the person found by the number */
+            displayName?: string;
+            /**
+             * @description 旧所属: unit code or name
+             * @example kenko
+             */
+            fromUnit: string;
+            /**
+             * @description 新所属: unit code or name
+             * @example kankyo
+             */
+            toUnit: string;
+            /**
+             * @description 役割 on the new unit: 担当者, 承認者, or a role code
+             * @example bureau_editor
+             */
+            role: string;
+            /**
+             * @description 発令日: 2027-04-01 or 令和9年4月1日; it takes effect at 00:00 JST
+             * @example 2027-04-01
+             */
+            effectiveOn: string;
+        };
+        TransferRowErrorResponse: {
+            /** @description the row as the spreadsheet numbers it (the header is row 1) */
+            row: number;
+            /** @example 新所属 */
+            column: string;
+            problem: string;
+        };
+        TransferImportResponse: {
+            dryRun: boolean;
+            rows: number;
+            /** @description transfers entered (with dryRun: that would be) */
+            scheduled: number;
+            /** @description always empty here: a file with problems is a 400 listing them in rowErrors */
+            errors: components["schemas"]["TransferRowErrorResponse"][];
+        };
+        ReorganisationResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "rename" | "merge" | "split";
+            /** Format: date */
+            effectiveOn: string;
+            /** Format: date-time */
+            effectiveAt: string;
+            /** @enum {string} */
+            status: "scheduled" | "applied";
+            /** @description the units and names concerned */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            appliedAt: string | null;
+        };
+        NewUnitDto: {
+            /** @example kenko-byoin */
+            code: string;
+            /** @example 健康福祉病院局 */
+            nameJa: string;
+            /** @example Health, Welfare & Hospital Bureau */
+            nameEn: string;
+        };
+        CreateReorganisationDto: {
+            /** @enum {string} */
+            kind: "rename" | "merge" | "split";
+            /** @example 2027-04-01 */
+            effectiveOn: string;
+            /** @description rename, split: the unit’s code */
+            unit?: string;
+            /** @description rename: the new name */
+            nameJa?: string;
+            /** @description rename: the new English name */
+            nameEn?: string;
+            /** @description merge: the units’ codes */
+            units?: string[];
+            /** @description merge: the new unit */
+            into?: components["schemas"]["NewUnitDto"];
+            /** @description split: the new units; the first carries the open work on */
+            successors?: components["schemas"]["NewUnitDto"][];
         };
     };
     responses: never;
@@ -3429,7 +4233,7 @@ export interface operations {
             query?: {
                 page?: number;
                 pageSize?: number;
-                kind?: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected";
+                kind?: "signin.succeeded" | "signin.failed" | "token.created" | "token.revoked" | "user.created" | "user.updated" | "user.disabled" | "user.enabled" | "grants.changed" | "password.changed" | "session.signed_out" | "session.reuse_detected" | "transfer.scheduled" | "transfer.applied" | "reorganisation.scheduled" | "reorganisation.applied";
                 username?: string;
                 userId?: string;
             };
@@ -6675,6 +7479,8 @@ export interface operations {
                 planId?: string;
                 fiscalYear: number;
                 by?: "policy" | "orgUnit";
+                /** @description by=orgUnit: the units (and names) of that year’s organisation, or restated by today’s */
+                organisation?: "fiscal_year" | "today";
             };
             header?: never;
             path?: never;
@@ -6993,6 +7799,1533 @@ export interface operations {
             };
             /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    proposalAttachments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"][];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    proposalAttachments_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AttachmentUploadForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the file is larger than ATTACHMENT_MAX_BYTES (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not multipart/form-data (UNSUPPORTED_MEDIA_TYPE), or the bytes are of no allowed type or contradict the name (ATTACHMENT_TYPE_NOT_ALLOWED) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    progressReportAttachments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"][];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    progressReportAttachments_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AttachmentUploadForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the file is larger than ATTACHMENT_MAX_BYTES (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not multipart/form-data (UNSUPPORTED_MEDIA_TYPE), or the bytes are of no allowed type or contradict the name (ATTACHMENT_TYPE_NOT_ALLOWED) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    meetingAttachments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"][];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    meetingAttachments_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AttachmentUploadForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the file is larger than ATTACHMENT_MAX_BYTES (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not multipart/form-data (UNSUPPORTED_MEDIA_TYPE), or the bytes are of no allowed type or contradict the name (ATTACHMENT_TYPE_NOT_ALLOWED) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    attachments_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the bytes as stored; Content-Type is the type read from them at upload */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    attachments_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed, bytes included */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    attachments_addVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AttachmentVersionForm"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the file is larger than ATTACHMENT_MAX_BYTES (PAYLOAD_TOO_LARGE) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not multipart/form-data (UNSUPPORTED_MEDIA_TYPE), or the bytes are of no allowed type or contradict the name (ATTACHMENT_TYPE_NOT_ALLOWED) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    proposalComments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentResponse"][];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    proposalComments_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a retry with the same key replays the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCommentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the Idempotency-Key was used for another request (IDEMPOTENCY_KEY_MISMATCH) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    progressReportComments_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentResponse"][];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    progressReportComments_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a retry with the same key replays the first answer */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCommentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the Idempotency-Key was used for another request (IDEMPOTENCY_KEY_MISMATCH) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    comments_edit: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the ETag of the version you act on */
+                "If-Match": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditCommentDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommentResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the action or change is not allowed in the current state (TRANSITION_NOT_ALLOWED, PROPOSAL_NOT_EDITABLE, DECIDED_IMMUTABLE, CONFLICT) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description If-Match names another version: someone else changed it; read it again (VERSION_CONFLICT, with `currentVersion`) */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description If-Match is missing (PRECONDITION_REQUIRED) */
+            428: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_plans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicPlanListResponse"];
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_plan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicPlanResponse"];
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_rollup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan: string;
+                /** @description fiscal year (the Gregorian year it starts in) */
+                fiscalYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicRollupResponse"];
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_initiatives: {
+        parameters: {
+            query?: {
+                /** @description 50 initiatives a page */
+                page?: number;
+            };
+            header?: never;
+            path: {
+                plan: string;
+                /** @description fiscal year (the Gregorian year it starts in) */
+                fiscalYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicInitiativeListResponse"];
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_initiative: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan: string;
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicInitiativeResponse"];
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_indicators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicIndicatorListResponse"];
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    publicApi_openData: {
+        parameters: {
+            query?: {
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                plan: string;
+                /** @description fiscal year (the Gregorian year it starts in) */
+                fiscalYear: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one row per initiative; JSON also carries the licence and the columns */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicOpenDataResponse"];
+                    "text/csv": string;
+                };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description too many requests from this address (RATE_LIMITED, with Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    personnelTransfers_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                pageSize?: number;
+                status?: "scheduled" | "applied" | "cancelled";
+                effectiveOn?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one page of the list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TransferResponse"][];
+                        /** @description items matching the filter, on all pages */
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    personnelTransfers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTransferDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    personnelTransfers_import: {
+        parameters: {
+            query?: {
+                /** @description check every row and answer what would be entered, entering nothing */
+                dryRun?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the personnel system’s file: 職員番号, 氏名, 旧所属, 新所属, 役割, 発令日 (CSV in UTF-8 or Shift_JIS, or xlsx) */
+        requestBody: {
+            content: {
+                "text/csv": string;
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransferImportResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    reorganisations_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReorganisationResponse"][];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    reorganisations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateReorganisationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReorganisationResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

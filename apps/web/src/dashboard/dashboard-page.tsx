@@ -6,8 +6,8 @@ import { Button } from '../ui/button';
 import { InstantText } from '../ui/date-text';
 import { SelectField, TextField } from '../ui/field';
 import { Loaded, PageTitle, Section } from '../ui/page';
+import { DataTable } from '../ui/table';
 import { Chart } from './chart';
-import { ScrollBox } from './scroll-box';
 import type { EChartsOption } from './echarts';
 import { PlanYearPicker, usePlanYear } from './plan-year-picker';
 import { RollupTable } from './rollup-table';
@@ -148,34 +148,19 @@ function Indicators({ planId, year }: { planId: string; year: number }) {
             <p className="text-dns-16N-130 text-solid-gray-700">
               評価は達成率によります（S：目標達成、A：前進、B：横ばい、C：後退）。{year && '実績は最新の年度の値です。'}
             </p>
-            <ScrollBox label="検証指標の一覧">
-              <table className="w-full border-collapse text-left text-dns-16N-130">
-                <caption className="mb-2 text-left text-std-18B-160">検証指標の一覧</caption>
-                <thead>
-                  <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
-                    {['指標', '基準値', '実績', '目標', '達成率', '評価'].map((h) => (
-                      <th key={h} scope="col" className="px-3 py-2 text-dns-16B-130">
-                        {h}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((i) => (
-                    <tr key={i.id} className="border-b border-solid-gray-200">
-                      <th scope="row" className="px-3 py-2 font-normal">
-                        {i.name}
-                      </th>
-                      <td className="px-3 py-2">{`${formatValue(i.baseline.value, i.decimals)}${i.unit}（${i.baseline.label}）`}</td>
-                      <td className="px-3 py-2">{i.actual ? `${formatValue(i.actual.value, i.decimals)}${i.unit}（${i.actual.label}）` : '—'}</td>
-                      <td className="px-3 py-2">{`${i.direction === 'ceiling' ? '上限 ' : ''}${formatValue(i.target.value, i.decimals)}${i.unit}（${i.target.label}）`}</td>
-                      <td className="px-3 py-2 tabular-nums">{i.achievementRate === null ? '—' : `${i.achievementRate}%`}</td>
-                      <td className="px-3 py-2">{i.grade ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </ScrollBox>
+            <DataTable
+              caption="検証指標の一覧"
+              rows={items}
+              rowKey={(i) => i.id}
+              columns={[
+                { header: '指標', cell: (i) => i.name },
+                { header: '基準値', cell: (i) => `${formatValue(i.baseline.value, i.decimals)}${i.unit}（${i.baseline.label}）` },
+                { header: '実績', cell: (i) => (i.actual ? `${formatValue(i.actual.value, i.decimals)}${i.unit}（${i.actual.label}）` : '—') },
+                { header: '目標', cell: (i) => `${i.direction === 'ceiling' ? '上限 ' : ''}${formatValue(i.target.value, i.decimals)}${i.unit}（${i.target.label}）` },
+                { header: '達成率', cell: (i) => (i.achievementRate === null ? '—' : `${i.achievementRate}%`), className: 'tabular-nums' },
+                { header: '評価', cell: (i) => i.grade ?? '—' },
+              ]}
+            />
             <div className="grid gap-4 lg:grid-cols-2">
               {items.map((i) => (
                 <IndicatorCard key={i.id} i={i} />
@@ -262,32 +247,18 @@ function Snapshots({ planId, year }: { planId: string; year: number }) {
                 </SelectField>
               </div>
               {compare.data && (
-                <ScrollBox label="状況が変わった取組">
-                  <table className="w-full border-collapse text-left text-dns-16N-130">
-                    <caption className="mb-2 text-left text-std-18B-160">状況が変わった取組（{compare.data.changes.length}件）</caption>
-                    <thead>
-                      <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
-                        {['取組', '変更前', '変更後', '理由'].map((h) => (
-                          <th key={h} scope="col" className="px-3 py-2 text-dns-16B-130">
-                            {h}
-                          </th>
-                        ))}
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {compare.data.changes.map((c) => (
-                        <tr key={c.code} className="border-b border-solid-gray-200">
-                          <th scope="row" className="px-3 py-2 font-normal">
-                            {c.code} {c.title}
-                          </th>
-                          <td className="px-3 py-2">{c.from?.label ?? '（なし）'}</td>
-                          <td className="px-3 py-2">{c.to?.label ?? '（なし）'}</td>
-                          <td className="px-3 py-2 whitespace-pre-wrap">{c.reason || '—'}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </ScrollBox>
+                <DataTable
+                  caption={`状況が変わった取組（${compare.data.changes.length}件）`}
+                  rows={compare.data.changes}
+                  rowKey={(c) => c.code}
+                  empty="状況が変わった取組はありません。"
+                  columns={[
+                    { header: '取組', cell: (c) => `${c.code} ${c.title}` },
+                    { header: '変更前', cell: (c) => c.from?.label ?? '（なし）' },
+                    { header: '変更後', cell: (c) => c.to?.label ?? '（なし）' },
+                    { header: '理由', cell: (c) => c.reason || '—', className: 'whitespace-pre-wrap' },
+                  ]}
+                />
               )}
             </>
           )}

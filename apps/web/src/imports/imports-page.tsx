@@ -2,11 +2,11 @@ import { useId, useState } from 'react';
 import { api } from '../api/client';
 import { ApiProblem } from '../api/problem';
 import { usePlans } from '../api/reference';
-import { ScrollBox } from '../dashboard/scroll-box';
 import type { PlanView } from '../dashboard/tracking-types';
 import { Button } from '../ui/button';
 import { SelectField } from '../ui/field';
 import { PageTitle, Section } from '../ui/page';
+import { DataTable } from '../ui/table';
 import { Notice, ProblemAlert } from '../ui/problem';
 import type { components } from '../api/schema';
 
@@ -127,31 +127,16 @@ export function ImportsPage() {
                   <div role="alert" className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2">
                     {rowErrors.length}件の問題があります。ファイルを直してからもう一度確認してください。何も取り込んでいません。
                   </div>
-                  <ScrollBox label="ファイルの問題">
-                    <table className="w-full border-collapse text-left text-dns-16N-130">
-                      <caption className="mb-2 text-left text-std-18B-160">ファイルの問題（{rowErrors.length}件）</caption>
-                      <thead>
-                        <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
-                          {['行', '列', '問題'].map((h) => (
-                            <th key={h} scope="col" className="px-3 py-2 text-dns-16B-130">
-                              {h}
-                            </th>
-                          ))}
-                        </tr>
-                      </thead>
-                      <tbody>
-                        {rowErrors.map((e, n) => (
-                          <tr key={n} className="border-b border-solid-gray-200">
-                            <th scope="row" className="px-3 py-2 font-normal tabular-nums">
-                              {e.row}
-                            </th>
-                            <td className="px-3 py-2 whitespace-nowrap">{e.column || '—'}</td>
-                            <td className="px-3 py-2">{e.problem}</td>
-                          </tr>
-                        ))}
-                      </tbody>
-                    </table>
-                  </ScrollBox>
+                  <DataTable
+                    caption={`ファイルの問題（${rowErrors.length}件）`}
+                    rows={rowErrors.map((e, n) => ({ ...e, n }))}
+                    rowKey={(e) => String(e.n)}
+                    columns={[
+                      { header: '行', cell: (e) => e.row, className: 'tabular-nums' },
+                      { header: '列', cell: (e) => e.column || '—', className: 'whitespace-nowrap' },
+                      { header: '問題', cell: (e) => e.problem },
+                    ]}
+                  />
                 </>
               )}
               {checked && (

@@ -4,11 +4,12 @@ import { answer, api, FROM_LAST_READ } from '../api/client';
 import { ApiProblem } from '../api/problem';
 import { useMe } from '../auth/me';
 import { PlanYearPicker, usePlanYear } from '../dashboard/plan-year-picker';
-import { ScrollBox } from '../dashboard/scroll-box';
 import { StateBadge } from '../ui/badge';
 import { Button, TextLink } from '../ui/button';
 import { fiscalYearLabel } from '../ui/dates';
+import { FocusedNotice, useFocusOnProblem } from '../ui/focus';
 import { Loaded, PageTitle } from '../ui/page';
+import { DataTable } from '../ui/table';
 import { Notice } from '../ui/problem';
 import { annualOf, needsReason, readReport, reportsKey, transitionReport, useScale, type InitiativeView, type ProgressReport } from './tracking-queries';
 
@@ -46,7 +47,8 @@ export function BulkEntryPage() {
   const [entries, setEntries] = useState<Record<string, Entry>>({});
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ tone: 'info' | 'success'; text: string } | null>(null);
+  const [message, setMessage] = useState<{ tone: 'info' | 'success'; text: string; n: number } | null>(null);
+  const tell = (tone: 'info' | 'success', text: string) => setMessage((m) => ({ tone, text, n: (m?.n ?? 0) + 1 }));
 
   const reportOf = (index: number) => annualOf(reports[index]?.data, year);
   const entryOf = (i: InitiativeView, index: number): Entry => entries[i.id] ?? { status: reportOf(index)?.status.code ?? '', reason: reportOf(index)?.reason ?? '' };
@@ -54,6 +56,9 @@ export function BulkEntryPage() {
     const r = reportOf(index);
     return !r || r.state === 'draft';
   };
+  const set = (i: InitiativeView, index: number, change: Partial<Entry>) => setEntries((prev) => ({ ...prev, [i.id]: { ...entryOf(i, index), ...change } }));
+  // A failed save puts the focus on the first row to fix (its reason), not back on the button.
+  const table = useFocusOnProblem<HTMLDivElement>(Object.keys(errors).length > 0 ? errors : null);
   const reasonMessage = (status: string) => `${scale.data?.find((s) => s.code === status)?.labelJa ?? 'この状況'}のときは理由を入力してください。`;
 
   /** Saves every changed row: a new draft, or the draft edited. Rows that fail keep their error. */
@@ -82,7 +87,8 @@ export function BulkEntryPage() {
     setEntries((prev) => Object.fromEntries(Object.entries(prev).filter(([id]) => failed[id])));
     setErrors(failed);
     const n = Object.keys(failed).length;
-    setMessage(n ? { tone: 'info', text: `${saved}件を保存しました。${n}件は保存できませんでした。表の中の＊の行を直してください。` } : { tone: 'success', text: `${saved}件を下書きとして保存しました。` });
+    if (n) tell('info', `${saved}件を保存しました。${n}件は保存できませんでした。表の中の＊の行を直してください。`);
+    else tell('success', `${saved}件を下書きとして保存しました。`);
     setBusy(false);
   }
 
@@ -104,7 +110,7 @@ export function BulkEntryPage() {
     }
     await Promise.all(items.map((i) => queries.invalidateQueries({ queryKey: reportsKey(i.id) })));
     setErrors(failed);
-    setMessage({ tone: Object.keys(failed).length ? 'info' : 'success', text: `${submitted}件を事務局に提出しました。` });
+    tell(Object.keys(failed).length ? 'info' : 'success', `${submitted}件を事務局に提出しました。`);
     setBusy(false);
   }
 
@@ -121,84 +127,80 @@ export function BulkEntryPage() {
       ) : (
         <Loaded query={initiatives}>
           {() => (
-            <div className="flex flex-col gap-4">
+            <div className="flex flex-col gap-4" ref={table}>
               <p className="text-std-16N-170">
                 進捗状況を選び、計画どおりでないときは理由を書いて「下書きを保存」、そのあと「まとめて提出」で事務局に送ります。
               </p>
-              <ScrollBox label={caption}>
-                <table className="w-full border-collapse text-left text-dns-16N-130">
-                  <caption className="mb-2 text-left text-std-18B-160">{caption}</caption>
-                  <thead>
-                    <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
-                      {['取組', '報告の状態', '進捗状況', '理由'].map((h) => (
-                        <th key={h} scope="col" className="px-3 py-2 text-dns-16B-130">
-                          {h}
-                        </th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {items.length === 0 && (
-                      <tr>
-                        <td colSpan={4} className="px-3 py-4">
-                          この計画に所管の取組はありません。
-                        </td>
-                      </tr>
-                    )}
-                    {items.map((i, index) => {
+              <DataTable
+                caption={caption}
+                rows={items.map((initiative, index) => ({ initiative, index }))}
+                rowKey={({ initiative }) => initiative.id}
+                empty="この計画に所管の取組はありません。"
+                rowClassName={({ initiative }) => `align-top ${errors[initiative.id] ? 'bg-red-50' : ''}`}
+                columns={[
+                  {
+                    header: '取組',
+                    cell: ({ initiative: i }) => (
+                      <TextLink to={`/initiatives/${i.id}`}>
+                        {i.code} {i.title}
+                      </TextLink>
+                    ),
+                  },
+                  {
+                    header: '報告の状態',
+                    cell: ({ index }) => {
                       const r = reportOf(index);
+                      return r ? <StateBadge state={r.state === 'confirmed' ? 'adopted' : r.state} stateLabel={r.stateLabel} /> : '未入力';
+                    },
+                  },
+                  {
+                    header: '進捗状況',
+                    cell: ({ initiative: i, index }) => (
+                      <select
+                        aria-label={`${i.code}の進捗状況`}
+                        className={control}
+                        value={entryOf(i, index).status}
+                        disabled={!editable(index) || busy}
+                        onChange={(ev) => set(i, index, { status: ev.target.value })}
+                      >
+                        <option value="">選んでください</option>
+                        {(scale.data ?? []).map((s) => (
+                          <option key={s.code} value={s.code}>
+                            {s.labelJa}
+                          </option>
+                        ))}
+                      </select>
+                    ),
+                  },
+                  {
+                    header: '理由',
+                    className: 'min-w-64',
+                    cell: ({ initiative: i, index }) => {
                       const e = entryOf(i, index);
-                      const open = editable(index);
                       const error = errors[i.id];
-                      const set = (change: Partial<Entry>) => setEntries((prev) => ({ ...prev, [i.id]: { ...e, ...change } }));
-                      const chosen = scale.data?.find((s) => s.code === e.status);
                       return (
-                        <tr key={i.id} className={`border-b border-solid-gray-200 align-top ${error ? 'bg-red-50' : ''}`}>
-                          <th scope="row" className="px-3 py-2 font-normal">
-                            <TextLink to={`/initiatives/${i.id}`}>
-                              {i.code} {i.title}
-                            </TextLink>
-                          </th>
-                          <td className="px-3 py-2">{r ? <StateBadge state={r.state === 'confirmed' ? 'adopted' : r.state} stateLabel={r.stateLabel} /> : '未入力'}</td>
-                          <td className="px-3 py-2">
-                            <select
-                              aria-label={`${i.code}の進捗状況`}
-                              className={control}
-                              value={e.status}
-                              disabled={!open || busy}
-                              onChange={(ev) => set({ status: ev.target.value })}
-                            >
-                              <option value="">選んでください</option>
-                              {(scale.data ?? []).map((s) => (
-                                <option key={s.code} value={s.code}>
-                                  {s.labelJa}
-                                </option>
-                              ))}
-                            </select>
-                          </td>
-                          <td className="px-3 py-2 min-w-64">
-                            <input
-                              aria-label={`${i.code}の理由`}
-                              className={control}
-                              value={e.reason}
-                              disabled={!open || busy}
-                              aria-invalid={error ? true : undefined}
-                              aria-describedby={error ? `bulk-${i.id}-error` : undefined}
-                              placeholder={needsReason(chosen) ? '理由が必要です' : ''}
-                              onChange={(ev) => set({ reason: ev.target.value })}
-                            />
-                            {error && (
-                              <p id={`bulk-${i.id}-error`} className="mt-1 text-dns-16B-130 text-error-2">
-                                ＊{error}
-                              </p>
-                            )}
-                          </td>
-                        </tr>
+                        <>
+                          <input
+                            aria-label={`${i.code}の理由`}
+                            className={control}
+                            value={e.reason}
+                            disabled={!editable(index) || busy}
+                            aria-invalid={error ? true : undefined}
+                            aria-describedby={error ? `bulk-${i.id}-error` : undefined}
+                            placeholder={needsReason(scale.data?.find((s) => s.code === e.status)) ? '理由が必要です' : ''}
+                            onChange={(ev) => set(i, index, { reason: ev.target.value })}
+                          />
+                          {error && (
+                            <p id={`bulk-${i.id}-error`} className="mt-1 text-dns-16B-130 text-error-2">
+                              ＊{error}
+                            </p>
+                          )}
+                        </>
                       );
-                    })}
-                  </tbody>
-                </table>
-              </ScrollBox>
+                    },
+                  },
+                ]}
+              />
               <div className="flex flex-wrap gap-3">
                 <Button onClick={() => void save()} disabled={busy || changed === 0}>
                   下書きを保存
@@ -207,11 +209,15 @@ export function BulkEntryPage() {
                   まとめて提出（{drafts}件）
                 </Button>
               </div>
-              {message && (
-                <div aria-live="polite">
-                  <Notice tone={message.tone}>{message.text}</Notice>
-                </div>
-              )}
+              {message &&
+                (message.tone === 'success' ? (
+                  // The buttons just pressed are disabled now: the message takes the focus.
+                  <FocusedNotice key={message.n}>{message.text}</FocusedNotice>
+                ) : (
+                  <div aria-live="polite">
+                    <Notice tone={message.tone}>{message.text}</Notice>
+                  </div>
+                ))}
             </div>
           )}
         </Loaded>

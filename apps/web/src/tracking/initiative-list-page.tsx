@@ -3,7 +3,6 @@ import { useSearchParams } from 'react-router';
 import { answer, api } from '../api/client';
 import { useOrgUnits, answeringUnits } from '../api/reference';
 import { usePlanYear } from '../dashboard/plan-year-picker';
-import { ScrollBox } from '../dashboard/scroll-box';
 import { Button, ButtonLink, TextLink } from '../ui/button';
 import { SelectField } from '../ui/field';
 import { Loaded, PageTitle } from '../ui/page';
@@ -95,20 +94,18 @@ export function InitiativeListPage() {
           const caption = `取組の一覧（${total}件${pages > 1 ? `・${page}／${pages}ページ` : ''}）`;
           return (
             <>
-              <ScrollBox label={caption}>
-                <DataTable
-                  caption={caption}
-                  rows={items}
-                  rowKey={(i) => i.id}
-                  empty="該当する取組はありません。"
-                  columns={[
-                    { header: '番号', cell: (i) => i.code, className: 'whitespace-nowrap' },
-                    { header: '取組名', cell: (i) => <TextLink to={`/initiatives/${i.id}`}>{i.title}</TextLink> },
-                    { header: '方針・テーマ', cell: (i) => `${i.policy ? `方針${i.policy.number}` : '—'}${i.theme ? `・テーマ${i.theme.number}` : ''}` },
-                    { header: '所管', cell: (i) => i.owningUnit.nameJa },
-                  ]}
-                />
-              </ScrollBox>
+              <DataTable
+                caption={caption}
+                rows={items}
+                rowKey={(i) => i.id}
+                empty="該当する取組はありません。"
+                columns={[
+                  { header: '番号', cell: (i) => i.code, className: 'whitespace-nowrap' },
+                  { header: '取組名', cell: (i) => <TextLink to={`/initiatives/${i.id}`}>{i.title}</TextLink> },
+                  { header: '方針・テーマ', cell: (i) => `${i.policy ? `方針${i.policy.number}` : '—'}${i.theme ? `・テーマ${i.theme.number}` : ''}` },
+                  { header: '所管', cell: (i) => i.owningUnit.nameJa },
+                ]}
+              />
               {pages > 1 && (
                 <nav aria-label="ページ送り" className="mt-4 flex items-center gap-3">
                   <Button variant="secondary" disabled={page <= 1} onClick={() => update({ page: String(page - 1) })}>

@@ -1,10 +1,9 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'react-router';
 import { answer, api, FROM_LAST_READ } from '../api/client';
 import { fieldError } from '../api/problem';
 import { rolesOf, useMe } from '../auth/me';
-import { ScrollBox } from '../dashboard/scroll-box';
 import { yearsOf, type PlanView } from '../dashboard/tracking-types';
 import { usePlans } from '../api/reference';
 import { StateBadge } from '../ui/badge';
@@ -12,8 +11,10 @@ import { Button, TextLink } from '../ui/button';
 import { fiscalYearLabel } from '../ui/dates';
 import { InstantText } from '../ui/date-text';
 import { SelectField, TextArea, TextField } from '../ui/field';
+import { FocusedNotice, useFocusOnProblem } from '../ui/focus';
 import { Facts, Loaded, PageTitle, Section } from '../ui/page';
-import { Notice, ProblemAlert } from '../ui/problem';
+import { DataTable } from '../ui/table';
+import { ProblemAlert } from '../ui/problem';
 import { useAction } from '../workflows/use-action';
 import { annualOf, needsReason, reportsKey, transitionReport, useReports, useScale, type InitiativeView, type ProgressReport } from './tracking-queries';
 
@@ -29,19 +30,29 @@ export function StatusText({ status }: { status: ProgressReport['status'] }) {
   );
 }
 
-/** Confirm or return a submitted report (事務局). Returning needs a comment for the bureau. */
-function Review({ report, initiativeId }: { report: ProgressReport; initiativeId: string }) {
+/**
+ * Confirm or return a submitted report (事務局). Returning needs a comment for the bureau; the
+ * comment form opens in place with the focus in it, and closing it gives the focus back to
+ * 差戻し. `onDone` is told what happened (this part goes away with the submitted report).
+ */
+function Review({ report, initiativeId, onDone }: { report: ProgressReport; initiativeId: string; onDone: (message: string) => void }) {
   const [returning, setReturning] = useState(false);
   const [comment, setComment] = useState('');
-  const act = useAction((v: { action: 'confirm' | 'return'; comment?: string }) => transitionReport(report.id, v.action, v.comment), [reportsKey(initiativeId), ['rollups']]);
+  const returnButton = useRef<HTMLButtonElement>(null);
+  const act = useAction(
+    (v: { action: 'confirm' | 'return'; comment?: string }) => transitionReport(report.id, v.action, v.comment),
+    [reportsKey(initiativeId), ['rollups']],
+    (r) => onDone(r.state === 'confirmed' ? `${report.fiscalYearLabel}の進捗を確認しました。` : `${report.fiscalYearLabel}の進捗を差し戻しました。局・区に通知されます。`),
+  );
+  const box = useFocusOnProblem<HTMLDivElement>(act.error);
   return (
-    <div className="flex flex-col gap-3">
+    <div className="flex flex-col gap-3" ref={box}>
       {!returning ? (
         <div className="flex flex-wrap gap-3">
           <Button onClick={() => act.mutate({ action: 'confirm' })} disabled={act.isPending}>
             {report.fiscalYearLabel}の進捗を確認
           </Button>
-          <Button variant="danger" onClick={() => setReturning(true)}>
+          <Button ref={returnButton} variant="danger" onClick={() => setReturning(true)}>
             差戻し
           </Button>
         </div>
@@ -52,13 +63,16 @@ function Review({ report, initiativeId }: { report: ProgressReport; initiativeId
             e.preventDefault();
             act.mutate({ action: 'return', comment });
           }}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') close();
+          }}
         >
           <TextArea label="差戻しの理由" value={comment} onChange={(e) => setComment(e.target.value)} required autoFocus error={fieldError(act.error, 'comment')} />
           <div className="flex flex-wrap gap-3">
             <Button type="submit" variant="danger" disabled={act.isPending}>
               差戻しを確定
             </Button>
-            <Button variant="secondary" onClick={() => setReturning(false)}>
+            <Button variant="secondary" onClick={close}>
               やめる
             </Button>
           </div>
@@ -67,10 +81,16 @@ function Review({ report, initiativeId }: { report: ProgressReport; initiativeId
       <ProblemAlert error={act.error} />
     </div>
   );
+
+  function close() {
+    setReturning(false);
+    // After React has put 差戻し back.
+    requestAnimationFrame(() => returnButton.current?.focus());
+  }
 }
 
 /** The owning bureau's editor drafts, edits and submits the year's report. */
-function ReportForm({ initiative, plan, report }: { initiative: InitiativeView; plan: PlanView; report?: ProgressReport }) {
+function ReportForm({ initiative, plan, report, onDone }: { initiative: InitiativeView; plan: PlanView; report?: ProgressReport; onDone: (message: string) => void }) {
   const scale = useScale(plan.id);
   const years = yearsOf(plan);
   const [year, setYear] = useState<number>(report?.fiscalYear ?? years[years.length - 1]);
@@ -90,10 +110,14 @@ function ReportForm({ initiative, plan, report }: { initiative: InitiativeView; 
       return answer(api.POST('/api/v1/initiatives/{id}/progress-reports', { params: { path: { id: initiative.id } }, body: { ...body, fiscalYear: year, period: 'annual' } }));
     },
     [reportsKey(initiative.id)],
+    // The form is drawn anew for the saved draft, so the message is said above it, beside 提出.
+    () => onDone('下書きを保存しました。内容がよければ提出してください。'),
   );
   const chosen = scale.data?.find((s) => s.code === status);
+  const form = useFocusOnProblem<HTMLFormElement>(save.error);
   return (
     <form
+      ref={form}
       className="grid gap-4 md:grid-cols-2"
       onSubmit={(e) => {
         e.preventDefault();
@@ -138,16 +162,16 @@ function ReportForm({ initiative, plan, report }: { initiative: InitiativeView; 
       </div>
       <div className="md:col-span-2">
         <ProblemAlert error={save.error} fieldLabels={{ status: '進捗状況', reason: '理由', plannedAmount: '計画効果額', actualAmount: '実績効果額' }} />
-        {save.isSuccess && <Notice tone="success">下書きを保存しました。</Notice>}
       </div>
     </form>
   );
 }
 
-function Submit({ report, initiativeId }: { report: ProgressReport; initiativeId: string }) {
-  const act = useAction(() => transitionReport(report.id, 'submit'), [reportsKey(initiativeId)]);
+function Submit({ report, initiativeId, onDone }: { report: ProgressReport; initiativeId: string; onDone: (message: string) => void }) {
+  const act = useAction(() => transitionReport(report.id, 'submit'), [reportsKey(initiativeId)], () => onDone(`${report.fiscalYearLabel}の進捗を事務局に提出しました。`));
+  const box = useFocusOnProblem<HTMLDivElement>(act.error);
   return (
-    <div className="flex flex-col gap-2">
+    <div className="flex flex-col gap-2" ref={box}>
       <Button onClick={() => act.mutate(undefined)} disabled={act.isPending}>
         {report.fiscalYearLabel}の進捗を提出
       </Button>
@@ -168,6 +192,9 @@ export function InitiativePage() {
   const reports = useReports(id);
   const roles = rolesOf(me.data);
   const grants = (me.data?.grants ?? []) as Array<{ role: string; orgUnit: { id: string } }>;
+  /** What the last confirm, return or submit did, said where its button was. */
+  const [done, setDone] = useState<{ text: string; n: number } | null>(null);
+  const say = (text: string) => setDone((d) => ({ text, n: (d?.n ?? 0) + 1 }));
   return (
     <Loaded query={initiative}>
       {(i) => {
@@ -224,47 +251,22 @@ export function InitiativePage() {
               <Section title="年度ごとの進捗" id="progress">
                 <Loaded query={reports}>
                   {() => (
-                    <ScrollBox label="進捗報告の一覧">
-                      <table className="w-full border-collapse text-left text-dns-16N-130">
-                        <caption className="mb-2 text-left text-std-18B-160">進捗報告の一覧</caption>
-                        <thead>
-                          <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
-                            {['年度', '進捗状況', '報告の状態', '理由・説明', '計画効果額', '実績効果額', '確認日時'].map((h) => (
-                              <th key={h} scope="col" className="px-3 py-2 text-dns-16B-130 whitespace-nowrap">
-                                {h}
-                              </th>
-                            ))}
-                          </tr>
-                        </thead>
-                        <tbody>
-                          {list.length === 0 && (
-                            <tr>
-                              <td colSpan={7} className="px-3 py-4">
-                                進捗報告はまだありません。
-                              </td>
-                            </tr>
-                          )}
-                          {list.map((r) => (
-                            <tr key={r.id} className="border-b border-solid-gray-200 align-top">
-                              <th scope="row" className="px-3 py-2 font-normal whitespace-nowrap">
-                                {r.fiscalYearLabel}
-                                {r.period === 'midyear' ? '（中間）' : ''}
-                              </th>
-                              <td className="px-3 py-2 whitespace-nowrap">
-                                <StatusText status={r.status} />
-                              </td>
-                              <td className="px-3 py-2">
-                                <StateBadge state={r.state === 'confirmed' ? 'adopted' : r.state} stateLabel={r.stateLabel} />
-                              </td>
-                              <td className="px-3 py-2 whitespace-pre-wrap">{[r.reason, r.narrative].filter(Boolean).join('\n') || '—'}</td>
-                              <td className="px-3 py-2 tabular-nums whitespace-nowrap">{yen(r.plannedAmount)}</td>
-                              <td className="px-3 py-2 tabular-nums whitespace-nowrap">{yen(r.actualAmount)}</td>
-                              <td className="px-3 py-2">{r.confirmedAt ? <InstantText value={r.confirmedAt} /> : '—'}</td>
-                            </tr>
-                          ))}
-                        </tbody>
-                      </table>
-                    </ScrollBox>
+                    <DataTable
+                      caption="進捗報告の一覧"
+                      rows={list}
+                      rowKey={(r) => r.id}
+                      empty="進捗報告はまだありません。"
+                      rowClassName={() => 'align-top'}
+                      columns={[
+                        { header: '年度', cell: (r) => `${r.fiscalYearLabel}${r.period === 'midyear' ? '（中間）' : ''}`, className: 'whitespace-nowrap' },
+                        { header: '進捗状況', cell: (r) => <StatusText status={r.status} />, className: 'whitespace-nowrap' },
+                        { header: '報告の状態', cell: (r) => <StateBadge state={r.state === 'confirmed' ? 'adopted' : r.state} stateLabel={r.stateLabel} /> },
+                        { header: '理由・説明', cell: (r) => [r.reason, r.narrative].filter(Boolean).join('\n') || '—', className: 'whitespace-pre-wrap' },
+                        { header: '計画効果額', cell: (r) => yen(r.plannedAmount), className: 'tabular-nums whitespace-nowrap' },
+                        { header: '実績効果額', cell: (r) => yen(r.actualAmount), className: 'tabular-nums whitespace-nowrap' },
+                        { header: '確認日時', cell: (r) => (r.confirmedAt ? <InstantText value={r.confirmedAt} /> : '—') },
+                      ]}
+                    />
                   )}
                 </Loaded>
                 {isSecretariat &&
@@ -273,17 +275,18 @@ export function InitiativePage() {
                     .map((r) => (
                       <div key={r.id} className="rounded-8 border border-blue-200 bg-blue-50 p-4">
                         <h3 className="mb-2 text-std-17B-170">{r.fiscalYearLabel}の提出された進捗</h3>
-                        <Review report={r} initiativeId={i.id} />
+                        <Review report={r} initiativeId={i.id} onDone={say} />
                       </div>
                     ))}
-                {isEditor && draft && <Submit report={draft} initiativeId={i.id} />}
+                {isEditor && draft && <Submit report={draft} initiativeId={i.id} onDone={say} />}
+                {done && <FocusedNotice key={done.n}>{done.text}</FocusedNotice>}
               </Section>
               {isEditor && plan && (
                 <Section title={draft ? `${draft.fiscalYearLabel}の進捗を編集` : '進捗を入力'} id="entry">
                   {!draft && annualOf(list, latestYear)?.state === 'confirmed' ? (
                     <p>計画の最終年度まで確認済みです。</p>
                   ) : (
-                    <ReportForm key={draft?.id ?? 'new'} initiative={i} plan={plan} report={draft} />
+                    <ReportForm key={draft?.id ?? 'new'} initiative={i} plan={plan} report={draft} onDone={say} />
                   )}
                 </Section>
               )}

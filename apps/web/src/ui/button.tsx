@@ -1,4 +1,4 @@
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import { Link, type LinkProps } from 'react-router';
 
 type Variant = 'primary' | 'secondary' | 'danger' | 'text';
@@ -12,7 +12,8 @@ const variants: Record<Variant, string> = {
   text: 'bg-transparent border-transparent text-blue-900 underline hover:bg-blue-50',
 };
 
-export function Button({ variant = 'primary', className = '', type = 'button', ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+/** (React 19: `ref` is an ordinary prop, passed on to the button, so a page can give the focus back to it.) */
+export function Button({ variant = 'primary', className = '', type = 'button', ...props }: ComponentProps<'button'> & { variant?: Variant }) {
   return <button type={type} className={`${base} ${variants[variant]} ${className}`} {...props} />;
 }
 

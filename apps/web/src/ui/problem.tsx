@@ -1,43 +1,9 @@
 import type { ReactNode } from 'react';
-import { ApiProblem, inJapanese } from '../api/problem';
+import { ApiProblem, describeFieldProblem, isConflict, problemMessage } from '../api/problem';
 import { Button, TextLink } from './button';
 
-/** What a problem+json `code` means to the person in front of the page. */
-export function problemMessage(error: unknown): string {
-  if (!(error instanceof ApiProblem)) return '通信できませんでした。ネットワークを確認して、もう一度お試しください。';
-  switch (error.code) {
-    case 'VALIDATION_FAILED':
-    case 'MALFORMED_JSON':
-      return '入力内容を確認してください。';
-    case 'VERSION_CONFLICT':
-    case 'CONFLICT':
-      return '他の人が先に更新しました。再読み込みしてください。';
-    case 'TRANSITION_NOT_ALLOWED':
-      return 'この操作は、現在の状態では行えません。';
-    case 'DECIDED_IMMUTABLE':
-      return '決定済みのため、内容は変更できません。訂正は事務局が行います。';
-    case 'PRECONDITION_REQUIRED':
-      return '最新の内容を読み込んでから操作してください。';
-    case 'RATE_LIMITED':
-      return error.retryAfter ? `操作が集中しています。${error.retryAfter}秒後にもう一度お試しください。` : '操作が集中しています。しばらく待ってからもう一度お試しください。';
-    case 'UNAUTHENTICATED':
-      return 'サインインが必要です。';
-    case 'FORBIDDEN':
-      return 'この操作を行う権限がありません。';
-    case 'NOT_FOUND':
-      return '対象が見つかりません。削除されたか、閲覧する権限がありません。';
-    case 'PAYLOAD_TOO_LARGE':
-      return 'ファイルまたは入力が大きすぎます。';
-    case 'IDEMPOTENCY_KEY_MISMATCH':
-      return '同じ操作が別の内容で送られました。画面を再読み込みしてください。';
-    case 'SERVICE_UNAVAILABLE':
-      return 'サービスが一時的に利用できません。しばらく待ってからお試しください。';
-    default:
-      return '処理できませんでした。もう一度お試しください。';
-  }
-}
-
-export const isConflict = (error: unknown) => error instanceof ApiProblem && (error.code === 'VERSION_CONFLICT' || error.code === 'CONFLICT' || error.status === 412);
+// The words live with the codes in api/problem.ts; pages import them from here as before.
+export { isConflict, problemMessage };
 
 /**
  * A failed write, shown where the person acted. A conflict offers to reload (the page then
@@ -53,7 +19,7 @@ export function ProblemAlert({ error, onReload, fieldLabels = {} }: { error: unk
         <ul className="mt-2 list-disc pl-6">
           {problem.errors.map((e) => (
             <li key={`${e.field}:${e.message}`}>
-              {fieldLabels[e.field.replace(/\[\d+\].*$/, '').replace(/\..*$/, '')] ?? e.field}：{inJapanese(e)}
+              {describeFieldProblem(e, fieldLabels)}
             </li>
           ))}
         </ul>
@@ -66,7 +32,7 @@ export function ProblemAlert({ error, onReload, fieldLabels = {} }: { error: unk
       {problem && problem.code !== 'VALIDATION_FAILED' && (
         <details className="mt-2 text-dns-14N-130 text-solid-gray-700">
           <summary>技術的な詳細</summary>
-          {problem.code}: {problem.detail}
+          エラーコード：{problem.code}（お問い合わせの際にお伝えください）
         </details>
       )}
     </div>

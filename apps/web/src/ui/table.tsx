@@ -1,4 +1,24 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+
+/**
+ * Whether a box is narrower than its content: a table that scrolls sideways (on a phone) must
+ * be reachable by keyboard, and one that does not should not add a stop to the Tab order.
+ */
+function useOverflows<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  const [overflows, setOverflows] = useState(false);
+  useEffect(() => {
+    const box = ref.current;
+    if (!box) return;
+    const measure = () => setOverflows(box.scrollWidth > box.clientWidth + 1);
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(box);
+    if (box.firstElementChild) observer.observe(box.firstElementChild);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, overflows] as const;
+}
 
 export interface Column<T> {
   header: string;
@@ -6,7 +26,11 @@ export interface Column<T> {
   className?: string;
 }
 
-/** A plain data table with a caption (its accessible name) and row headers in the first column. */
+/**
+ * A plain data table with a caption (its accessible name) and row headers in the first column.
+ * On a narrow screen it scrolls sideways inside its own box, which must then be reachable by
+ * keyboard: the box is focusable and named by the caption.
+ */
 export function DataTable<T>({ caption, columns, rows, rowKey, empty = '該当するものはありません。', rowClassName }: {
   caption: string;
   columns: Array<Column<T>>;
@@ -15,8 +39,13 @@ export function DataTable<T>({ caption, columns, rows, rowKey, empty = '該当�
   empty?: string;
   rowClassName?: (row: T) => string;
 }) {
+  const [box, overflows] = useOverflows<HTMLDivElement>();
   return (
-    <div className="overflow-x-auto">
+    <div
+      ref={box}
+      className="overflow-x-auto rounded-4 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black"
+      {...(overflows ? { tabIndex: 0, role: 'region', 'aria-label': `${caption}（横にスクロールできます）` } : {})}
+    >
       <table className="w-full border-collapse text-left text-dns-16N-130">
         <caption className="mb-2 text-left text-std-18B-160">{caption}</caption>
         <thead>

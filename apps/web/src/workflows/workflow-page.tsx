@@ -1,39 +1,8 @@
-import { useEffect, useId, useRef, useState } from 'react';
 import { Loaded, PageTitle, Section } from '../ui/page';
-import { ProblemAlert } from '../ui/problem';
 import { DataTable } from '../ui/table';
+import { MermaidDiagram } from './mermaid-diagram';
 import { useWorkflow, type WorkflowTransition } from './workflow';
 import { ROLE_LABELS } from '../auth/me';
-
-/** Draws the server's Mermaid text; mermaid itself is loaded here, on this page only. */
-function MermaidDiagram({ text, title }: { text: string; title: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const id = useId().replace(/[^a-zA-Z0-9]/g, '');
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    let cancelled = false;
-    void (async () => {
-      try {
-        const { default: mermaid } = await import('mermaid');
-        mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'neutral', fontFamily: "'Noto Sans JP', sans-serif" });
-        const { svg } = await mermaid.render(`wf${id}`, text);
-        if (!cancelled && ref.current) ref.current.innerHTML = svg;
-      } catch (e) {
-        if (!cancelled) setError(e);
-      }
-    })();
-    return () => {
-      cancelled = true;
-    };
-  }, [text, id]);
-  return (
-    <figure className="flex flex-col gap-2">
-      <div ref={ref} role="img" aria-label={title} className="overflow-x-auto rounded-8 border border-solid-gray-200 bg-white p-4" />
-      <figcaption className="text-dns-14N-130 text-solid-gray-700">{title}（同じ内容を下の表にも示します）</figcaption>
-      {error ? <ProblemAlert error={error} /> : null}
-    </figure>
-  );
-}
 
 export default function WorkflowPage() {
   const workflow = useWorkflow();

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
-import { AppConfig, prepared } from '#libs/platform';
+import { AppConfig, Clock, prepared } from '#libs/platform';
 import type { Role } from '../roles.js';
 import { Principal, type PrincipalGrant } from './principal.js';
 
@@ -15,6 +15,7 @@ interface Row {
   grant_unit_code: string | null;
   city_wide: boolean | null;
   covered: string[] | null;
+  next_change: Date | null;
 }
 
 /** Channel the identity tables' triggers notify on every change (migration IdentityNotify). */
@@ -26,6 +27,8 @@ const MAX_CACHED = 20_000;
 interface Loaded {
   user: Principal['user'];
   grants: readonly PrincipalGrant[];
+  /** When the next dated change (a grant's start or end, a transfer) takes effect: the entry is stale from then. */
+  until: number | null;
 }
 
 /**
@@ -36,6 +39,10 @@ interface Loaded {
  * notices; any change to users, grants or units drops them all, so a disabled user or a
  * removed grant applies at the next request on every instance. Without a live LISTEN
  * connection (starting, reconnecting) nothing is cached and every request reads the database.
+ *
+ * Grants and transfers are effective-dated: what a caller may do is read at the clock's now, and
+ * a cached caller is kept only until the next dated change of theirs takes effect. So a 4月1日
+ * transfer applies at 00:00 JST on every instance, with no notice and no job needed at that instant.
  */
 @Injectable()
 export class PrincipalLoader implements OnApplicationShutdown {
@@ -52,6 +59,7 @@ export class PrincipalLoader implements OnApplicationShutdown {
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -69,12 +77,13 @@ export class PrincipalLoader implements OnApplicationShutdown {
       void this.listen();
     }
     const listening = this.listener !== null;
+    const now = this.clock.now();
     if (listening && this.cache.has(userId)) {
       const hit = this.cache.get(userId);
-      return hit ? new Principal(hit.user, hit.grants, via) : null;
+      if (!hit || hit.until === null || hit.until > now.getTime()) return hit ? new Principal(hit.user, hit.grants, via) : null;
     }
     const generation = this.generation;
-    const loaded = await this.read(userId);
+    const loaded = await this.read(userId, now);
     if (listening && this.listener !== null && generation === this.generation) {
       if (this.cache.size >= MAX_CACHED) this.cache.clear();
       this.cache.set(userId, loaded);
@@ -143,25 +152,35 @@ export class PrincipalLoader implements OnApplicationShutdown {
     }
   }
 
-  private async read(userId: string): Promise<Loaded | null> {
+  private async read(userId: string, at: Date): Promise<Loaded | null> {
     const { rows } = await prepared<Row>(
       this.dataSource.manager,
       `WITH RECURSIVE grants AS (
-         SELECT g.role, g.org_unit_id FROM role_grant g WHERE g.user_id = $1
+         SELECT g.role, g.org_unit_id FROM role_grant g
+          WHERE g.user_id = $1 AND (g.valid_from IS NULL OR g.valid_from <= $2) AND (g.valid_until IS NULL OR g.valid_until > $2)
        ), covered(role, root, unit) AS (
          SELECT role, org_unit_id, org_unit_id FROM grants
          UNION
-         SELECT c.role, c.root, child.id FROM covered c JOIN org_unit child ON child.parent_id = c.unit
+         -- The units below, and those a unit took over (機構改革) from the day it did: it covers their records too.
+         SELECT c.role, c.root, n.id FROM covered c
+           JOIN LATERAL (SELECT child.id FROM org_unit child WHERE child.parent_id = c.unit
+                         UNION ALL
+                         SELECT s.predecessor_id FROM org_unit_succession s WHERE s.successor_id = c.unit AND s.effective_at <= $2) n ON true
        ), per_grant AS (
          SELECT role, root, array_agg(unit::text) AS covered FROM covered GROUP BY role, root
        )
-       SELECT u.id, u.username, u.display_name, u.org_unit_id,
-              pg.role, pg.root AS grant_unit_id, ou.code AS grant_unit_code, (ou.parent_id IS NULL) AS city_wide, pg.covered
+       SELECT u.id, u.username, u.display_name, org_unit_of_user_at(u.id, u.org_unit_id, $2) AS org_unit_id,
+              pg.role, pg.root AS grant_unit_id, ou.code AS grant_unit_code, (ou.parent_id IS NULL) AS city_wide, pg.covered,
+              (SELECT min(x) FROM (
+                 SELECT g.valid_from FROM role_grant g WHERE g.user_id = u.id AND g.valid_from > $2
+                 UNION ALL SELECT g.valid_until FROM role_grant g WHERE g.user_id = u.id AND g.valid_until > $2
+                 UNION ALL SELECT t.effective_at FROM personnel_transfer t WHERE t.user_id = u.id AND t.status = 'scheduled' AND t.effective_at > $2
+               ) AS changes(x)) AS next_change
          FROM app_user u
          LEFT JOIN per_grant pg ON true
          LEFT JOIN org_unit ou ON ou.id = pg.root
         WHERE u.id = $1 AND u.active`,
-      [userId],
+      [userId, at],
     );
     if (rows.length === 0) return null;
     const first = rows[0];
@@ -174,6 +193,7 @@ export class PrincipalLoader implements OnApplicationShutdown {
         cityWide: r.city_wide === true,
         coveredUnitIds: r.covered ?? [],
       }));
-    return { user: { id: first.id, username: first.username, displayName: first.display_name, orgUnitId: first.org_unit_id }, grants };
+    const until = first.next_change ? new Date(first.next_change).getTime() : null;
+    return { user: { id: first.id, username: first.username, displayName: first.display_name, orgUnitId: first.org_unit_id }, grants, until };
   }
 }

@@ -13,6 +13,10 @@ export const SECURITY_EVENT_KINDS = [
   'password.changed',
   'session.signed_out',
   'session.reuse_detected',
+  'transfer.scheduled',
+  'transfer.applied',
+  'reorganisation.scheduled',
+  'reorganisation.applied',
 ] as const;
 export type SecurityEventKind = (typeof SECURITY_EVENT_KINDS)[number];
 

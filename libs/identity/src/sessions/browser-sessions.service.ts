@@ -9,7 +9,8 @@ import { SecurityEventsService, type RequestOrigin } from '../security-events.se
 /** Refresh tokens start with this, so they are told from access and API tokens (and by secret scanners). */
 const REFRESH_TOKEN_PREFIX = 'kkr_';
 
-export type SessionRevocation = 'signed_out' | 'reuse' | 'user_disabled';
+export { revokeBrowserSessionsOf, type SessionRevocation } from './revoke-sessions.js';
+import type { SessionRevocation } from './revoke-sessions.js';
 
 /** One answer for every refused refresh (missing, unknown, expired, revoked, reused, disabled): nothing to probe. */
 export class SessionEndedError extends DomainError {
@@ -35,14 +36,6 @@ function newRefreshToken(): { token: string; hash: Buffer } {
   return { token, hash: hashRefreshToken(token) };
 }
 
-/**
- * Revokes every live refresh token of a user (all their browser sessions), inside the
- * caller's transaction; answers how many. Disabling a user calls it with that change.
- */
-export async function revokeBrowserSessionsOf(manager: EntityManager, userId: string, reason: SessionRevocation): Promise<number> {
-  const { affected } = await execute(manager, `UPDATE refresh_token SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL`, [userId, reason]);
-  return affected;
-}
 
 async function revokeFamily(manager: EntityManager, familyId: string, reason: SessionRevocation): Promise<number> {
   const { affected } = await execute(manager, `UPDATE refresh_token SET revoked_at = now(), revoked_reason = $2 WHERE family_id = $1 AND revoked_at IS NULL`, [familyId, reason]);

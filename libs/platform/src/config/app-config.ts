@@ -353,6 +353,140 @@ export class AppConfig {
   @IsNotEmpty()
   ATTACHMENT_DIR = '.local/attachments';
 
+  /** The licence of the open data (public site and /api/v1/public), by name … */
+  @IsString()
+  @MinLength(2)
+  @MaxLength(200)
+  OPEN_DATA_LICENCE_NAME = 'クリエイティブ・コモンズ 表示 4.0 国際 (CC BY 4.0)';
+
+  /** … and by the address of its text (a link only: the public pages fetch nothing from it). */
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'must be an http(s) URL' })
+  OPEN_DATA_LICENCE_URL = 'https://creativecommons.org/licenses/by/4.0/deed.ja';
+
+  /** Requests per minute one address may make to the public site and /api/v1/public (counted in Redis, across instances). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  PUBLIC_RATE_LIMIT_PER_MINUTE = 600;
+
+  /** Seconds an API instance keeps a rendered public answer (Cache-Control lets caches keep it for PUBLIC_MAX_AGE_SECONDS). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3600)
+  PUBLIC_CACHE_SECONDS = 10;
+
+  /** max-age of the public answers' Cache-Control, for browsers, proxies and CDNs. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  PUBLIC_MAX_AGE_SECONDS = 60;
+
+  /** Chromium that prints the council report as PDF (empty: `chromium` on PATH, else /usr/bin/chromium). */
+  @IsString()
+  CHROMIUM_PATH = '';
+  /**
+   * Tests and rehearsals only: the instant (ISO 8601 with offset) the organisation's clock
+   * stands at, for effective dates (人事異動, 機構改革). Empty: the real time. Refused in production.
+   */
+  @Matches(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/, { message: 'must be an ISO 8601 instant with offset, or empty' })
+  CLOCK_NOW = '';
+
+  // ── Directory sign-in (off unless set; local passwords keep working for local accounts) ──
+
+  /** LDAP / Active Directory: ldap://host:389 or ldaps://host:636. Empty: no LDAP sign-in. */
+  @Matches(/^(ldaps?:\/\/[^\s]+)?$/, { message: 'must be an ldap:// or ldaps:// URL, or empty' })
+  LDAP_URL = '';
+
+  /** true: upgrade an ldap:// connection with StartTLS before anything is sent. */
+  @IsIn(['true', 'false'])
+  LDAP_STARTTLS: 'true' | 'false' = 'false';
+
+  /** PEM file of the CA that signed the directory's certificate (empty: the system's CAs). */
+  @IsString()
+  LDAP_TLS_CA_FILE = '';
+
+  /** The service account that looks people up (a DN, or user@domain for AD), and its password. */
+  @IsString()
+  LDAP_BIND_DN = '';
+
+  @IsString()
+  LDAP_BIND_PASSWORD = '';
+
+  /** Where people are searched, e.g. ou=people,dc=city,dc=example. */
+  @IsString()
+  LDAP_USER_BASE = '';
+
+  /** The search for one person; {username} is replaced, escaped. AD: (&(objectClass=user)(sAMAccountName={username})). */
+  @IsString()
+  LDAP_USER_FILTER = '(&(objectClass=inetOrgPerson)(uid={username}))';
+
+  /** A filter matching a disabled person. AD: (userAccountControl:1.2.840.113556.1.4.803:=2). Empty: none are. */
+  @IsString()
+  LDAP_DISABLED_FILTER = '';
+
+  /** Where groups are searched for the person's DN (empty: read the person's memberOf, as AD has it). */
+  @IsString()
+  LDAP_GROUP_BASE = '';
+
+  /** The group search; {dn} is replaced, escaped. */
+  @IsString()
+  LDAP_GROUP_FILTER = '(|(member={dn})(uniqueMember={dn}))';
+
+  /** Attributes read from the person: display name, e-mail, employee number (職員番号), unit (a unit code or name). */
+  @IsString()
+  LDAP_DISPLAY_NAME_ATTRIBUTE = 'displayName';
+
+  @IsString()
+  LDAP_EMAIL_ATTRIBUTE = 'mail';
+
+  @IsString()
+  LDAP_EMPLOYEE_NUMBER_ATTRIBUTE = 'employeeNumber';
+
+  @IsString()
+  LDAP_UNIT_ATTRIBUTE = 'departmentNumber';
+
+  /** OpenID Connect: the provider's issuer URL (discovery at /.well-known/openid-configuration). Empty: no OIDC sign-in. */
+  @Matches(/^(https?:\/\/[^\s]+)?$/, { message: 'must be an http(s) URL, or empty' })
+  OIDC_ISSUER = '';
+
+  @IsString()
+  OIDC_CLIENT_ID = '';
+
+  @IsString()
+  OIDC_CLIENT_SECRET = '';
+
+  /** Claims read from the ID token / userinfo: username, display name, e-mail, employee number, unit, groups. */
+  @IsString()
+  OIDC_USERNAME_CLAIM = 'preferred_username';
+
+  @IsString()
+  OIDC_DISPLAY_NAME_CLAIM = 'name';
+
+  @IsString()
+  OIDC_EMAIL_CLAIM = 'email';
+
+  @IsString()
+  OIDC_EMPLOYEE_NUMBER_CLAIM = 'employee_number';
+
+  @IsString()
+  OIDC_UNIT_CLAIM = 'department';
+
+  @IsString()
+  OIDC_GROUPS_CLAIM = 'groups';
+
+  /**
+   * Directory groups → grants, JSON: {"cn=kaikaku-editors,ou=groups,dc=city,dc=example": "bureau_editor@{unit}", …};
+   * {unit} is the person's own unit. The directory decides a directory user's roles at each sign-in.
+   */
+  @IsString()
+  DIRECTORY_ROLE_MAP = '';
+
+  /** The unit of a directory user whose entry names none we know (a code). */
+  @IsString()
+  DIRECTORY_DEFAULT_UNIT = 'kumamoto';
+
   /** Password of every demo user created by the demo data. */
   @IsString()
   @MinLength(8)
@@ -391,6 +525,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (config.NODE_ENV === 'production' && !config.AUDIT_SIGNING_KEY && !config.AUDIT_SIGNING_KEY_FILE) {
     problems.push('AUDIT_SIGNING_KEY: production needs an Ed25519 private key of its own (PKCS#8 PEM), or AUDIT_SIGNING_KEY_FILE naming one');
+  }
+  if (config.DIRECTORY_ROLE_MAP) {
+    try {
+      JSON.parse(config.DIRECTORY_ROLE_MAP);
+    } catch {
+      problems.push('DIRECTORY_ROLE_MAP: must be JSON from group to grants, e.g. {"cn=editors,ou=groups,dc=city": "bureau_editor@{unit}"}');
+    }
+  }
+  if (config.NODE_ENV === 'production' && config.CLOCK_NOW) {
+    problems.push('CLOCK_NOW: a standing clock is for tests and rehearsals; production reads the real time');
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

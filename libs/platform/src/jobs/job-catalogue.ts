@@ -79,6 +79,16 @@ export const JOB_CATALOGUE = {
     attempts: 2,
     description: 'Recounts the plan-years whose progress reports changed after their last recount (a recount job lost with Redis)',
   },
+  'personnel.apply_transfers': {
+    queue: QueueName.System,
+    attempts: 5,
+    description: 'Records the personnel transfers (人事異動) whose 発令日 has come: the person’s unit, the security log (access changed at 00:00 JST already)',
+  },
+  'organisation.apply_reorganisations': {
+    queue: QueueName.System,
+    attempts: 5,
+    description: 'Records the reorganisations (機構改革) whose day has come: new names, old units closed, open deadlines and inquiries handed to the successor',
+  },
   'rollups.nightly': {
     queue: QueueName.Tracking,
     attempts: 2,
@@ -102,6 +112,8 @@ export interface JobPayloads {
   'rollups.refresh': { planId: string; fiscalYear: number };
   'rollups.reconcile': Record<string, never>;
   'rollups.nightly': Record<string, never>;
+  'personnel.apply_transfers': Record<string, never>;
+  'organisation.apply_reorganisations': Record<string, never>;
 }
 
 export interface WorkflowEffectPayload {
@@ -133,6 +145,9 @@ export const JOB_SCHEDULES: readonly JobSchedule[] = [
   { id: 'reminders-reconcile', job: 'reminders.reconcile', everyMs: (c) => c.REMINDER_RECONCILE_SECONDS * 1000 },
   { id: 'rollups-reconcile', job: 'rollups.reconcile', pattern: '*/5 * * * *' },
   { id: 'rollups-nightly', job: 'rollups.nightly', pattern: '30 2 * * *' },
+  // On the hour, so 00:00 JST of a 発令日 first of all; the later hours catch up after a worker was down.
+  { id: 'personnel-transfers-hourly', job: 'personnel.apply_transfers', pattern: '0 * * * *' },
+  { id: 'reorganisations-hourly', job: 'organisation.apply_reorganisations', pattern: '0 * * * *' },
 ];
 
 /**

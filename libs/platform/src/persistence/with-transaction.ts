@@ -45,3 +45,47 @@ export async function withTransaction<T>(
     }
   }
 }
+
+/**
+ * Like withTransaction, but the transaction begins only when the work asks for one
+ * (`beginTransaction(manager)`): until then `work` runs on one connection and each
+ * statement commits on its own. For work that often needs a single writing statement —
+ * a transition without hooks is one read and one statement that carries the change, its
+ * audit entry and its outbox rows — this saves the BEGIN and COMMIT round trips; work that
+ * writes more than once begins the transaction before its first write, and everything from
+ * there on commits together. What was read before is what a READ COMMITTED transaction
+ * would have read too: each statement sees what has committed when it starts, and the
+ * versioned UPDATE re-checks the row. Retries as withTransaction does.
+ */
+export async function withTransactionWhenNeeded<T>(
+  dataSource: DataSource,
+  work: (manager: EntityManager) => Promise<T>,
+  options: Omit<TransactionOptions, 'isolation'> = {},
+): Promise<T> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    const runner = dataSource.createQueryRunner();
+    try {
+      const result = await work(runner.manager);
+      if (runner.isTransactionActive) await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      if (attempt >= maxAttempts || !isRetryableTransactionError(error)) throw error;
+      await sleep(Math.floor(Math.random() * 20 * 2 ** attempt));
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+/**
+ * Makes sure `manager` is inside a transaction before work that writes more than one
+ * statement: begins the deferred one of withTransactionWhenNeeded, and does nothing inside
+ * withTransaction (or an already begun one).
+ */
+export async function beginTransaction(manager: EntityManager): Promise<void> {
+  const runner = manager.queryRunner;
+  if (!runner) throw new Error('beginTransaction needs the manager of withTransaction or withTransactionWhenNeeded');
+  if (!runner.isTransactionActive) await runner.startTransaction();
+}

@@ -8,6 +8,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { VersionConflictError } from '../http/concurrency.js';
 import { OutboxService } from '../jobs/outbox/outbox.service.js';
 import { prepared } from '../persistence/prepared.js';
+import { beginTransaction } from '../persistence/with-transaction.js';
 import { SUBJECT_VOCABULARY, WorkflowRegistry, type WorkflowSubject } from './workflow-registry.js';
 
 /** Whoever asks for a transition, as the pipeline needs them: the engine's actor plus who to record. */
@@ -120,7 +121,9 @@ export function refusalError(refused: Refused): DomainError {
  * The one way a record changes state: decide with the engine, refuse with one error mapping,
  * apply the versioned UPDATE (with the columns the target state's tags stamp), run the
  * transition's declared hooks, append the audit entry and queue the declared effects — all
- * in the caller's transaction. Engines are built once per subject and definition version.
+ * in the caller's transaction (begun here if the caller deferred it and hooks need it; a
+ * transition without hooks is one statement). Engines are built once per subject and
+ * definition version.
  */
 @Injectable()
 export class TransitionPipeline {
@@ -199,6 +202,8 @@ export class TransitionPipeline {
     if (decision.hooks.length === 0) {
       // Nothing runs between the change and its records: the versioned UPDATE, the audit entry
       // and the effects' outbox rows go as one statement, each insert only if the update hit.
+      // One statement is atomic on its own, so under withTransactionWhenNeeded it commits by
+      // itself, without a BEGIN and a COMMIT round trip.
       const audit = prepareAuditEntry(entry({}));
       const payloads = decision.effects.map((name) => JSON.stringify({ effect: name, ...effect(audit.id) }));
       const { rows } = await prepared<Record<string, Date | null>>(
@@ -221,6 +226,8 @@ export class TransitionPipeline {
       return { decision, auditEntryId: audit.id, notes: {}, stamped, at: updatedAt ?? new Date() };
     }
 
+    // Hooks write more statements: from here on everything commits together.
+    await beginTransaction(manager);
     const { rows, affected } = await prepared<Record<string, Date | null>>(manager, update, [record.id, expectedVersion, decision.to]);
     if (affected !== 1) throw new VersionConflictError();
     const { updated_at: updatedAt, ...stamped } = rows[0];

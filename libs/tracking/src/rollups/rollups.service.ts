@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { fiscalYearLabel } from '#libs/calendar';
+import { fiscalYearLabel, fiscalYearLastInstant } from '#libs/calendar';
 import { AuditLog, canonicalJson, NotFoundError, prepared, withTransaction } from '#libs/platform';
 import { scaleOf, type ScaleEntry } from '#libs/planning';
 
@@ -12,6 +12,10 @@ export interface RollupRow {
   counts: Record<string, number>;
   total: number;
 }
+
+/** Which organisation a year's counts by unit follow: that year's (default), or today's (restated). */
+export const ROLLUP_ORGANISATIONS = ['fiscal_year', 'today'] as const;
+export type RollupOrganisation = (typeof ROLLUP_ORGANISATIONS)[number];
 
 export interface RollupView {
   planId: string;
@@ -100,7 +104,20 @@ export class RollupsService {
     return pairs.length;
   }
 
-  async read(planId: string, fiscalYear: number, by?: RollupDimension, manager: EntityManager = this.dataSource.manager): Promise<RollupView> {
+  /**
+   * The counts of a plan-year. By unit, each initiative counts for the unit that stood for its own
+   * in that year's organisation, under the name of then (a merged bureau's initiatives count for
+   * the merged unit only from its first year); `organisation: 'today'` restates the year by the
+   * organisation in force at `now`.
+   */
+  async read(
+    planId: string,
+    fiscalYear: number,
+    by?: RollupDimension,
+    manager: EntityManager = this.dataSource.manager,
+    organisation: { as: RollupOrganisation; now: Date } = { as: 'fiscal_year', now: new Date() },
+  ): Promise<RollupView> {
+    const asOf = organisation.as === 'today' ? organisation.now : fiscalYearLastInstant(fiscalYear);
     const scale = await scaleOf(manager, planId);
     if (scale.length === 0) throw new NotFoundError('The plan');
     const { rows } = await prepared<{ status_code: string; key_id: string | null; key_code: string; key_label: string; n: number; refreshed: Date | null }>(
@@ -111,12 +128,12 @@ export class RollupsService {
              FROM rollup r LEFT JOIN plan_policy pp ON pp.id = r.policy_id
             WHERE r.plan_id = $1 AND r.fiscal_year = $2 GROUP BY 1, 2, 3, 4`
         : by === 'orgUnit'
-          ? `SELECT r.status_code, r.org_unit_id AS key_id, o.code AS key_code, o.name_ja AS key_label, sum(r.count)::int AS n, max(r.refreshed_at) AS refreshed
-               FROM rollup r JOIN org_unit o ON o.id = r.org_unit_id
+          ? `SELECT r.status_code, o.id AS key_id, o.code AS key_code, org_unit_name_at(o.id, $3) AS key_label, sum(r.count)::int AS n, max(r.refreshed_at) AS refreshed
+               FROM rollup r JOIN org_unit o ON o.id = org_unit_in_force_at(r.org_unit_id, $3)
               WHERE r.plan_id = $1 AND r.fiscal_year = $2 GROUP BY 1, 2, 3, 4`
           : `SELECT r.status_code, NULL::uuid AS key_id, '' AS key_code, '' AS key_label, sum(r.count)::int AS n, max(r.refreshed_at) AS refreshed
                FROM rollup r WHERE r.plan_id = $1 AND r.fiscal_year = $2 GROUP BY 1`,
-      [planId, fiscalYear],
+      by === 'orgUnit' ? [planId, fiscalYear, asOf] : [planId, fiscalYear],
     );
     const zero = () => Object.fromEntries(scale.map((s) => [s.code, 0])) as Record<string, number>;
     const totals = zero();
