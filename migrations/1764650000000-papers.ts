@@ -73,8 +73,12 @@ export class Papers1764650000000 implements MigrationInterface {
       BEGIN
         RAISE EXCEPTION 'review comments are kept: % on % refused', TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
       END $$`);
-    await q.query(`CREATE TRIGGER review_comment_no_delete BEFORE DELETE ON review_comment FOR EACH ROW EXECUTE FUNCTION review_comment_keep()`);
-    await q.query(`CREATE TRIGGER review_comment_revision_kept BEFORE UPDATE OR DELETE ON review_comment_revision FOR EACH ROW EXECUTE FUNCTION review_comment_keep()`);
+    await q.query(
+      `CREATE TRIGGER review_comment_no_delete BEFORE DELETE ON review_comment FOR EACH ROW EXECUTE FUNCTION review_comment_keep()`,
+    );
+    await q.query(
+      `CREATE TRIGGER review_comment_revision_kept BEFORE UPDATE OR DELETE ON review_comment_revision FOR EACH ROW EXECUTE FUNCTION review_comment_keep()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -64,7 +64,10 @@ export class PostgresAttachmentStorage implements AttachmentStorage {
       // One chunk per query, keyed by its number: memory stays at one chunk whatever the
       // file's size, and the reader's pace (backpressure) decides when the next is fetched.
       for (let seq = 0; ; seq++) {
-        const rows: Array<{ data: Buffer }> = await m.query(`SELECT data FROM attachment_chunk WHERE attachment_id = $1 AND seq = $2`, [id, seq]);
+        const rows: Array<{ data: Buffer }> = await m.query(
+          `SELECT data FROM attachment_chunk WHERE attachment_id = $1 AND seq = $2`,
+          [id, seq],
+        );
         if (rows.length === 0) return;
         yield rows[0].data;
       }
@@ -117,6 +120,11 @@ export class DiskAttachmentStorage implements AttachmentStorage {
 /** The injection token of the configured storage. */
 export const ATTACHMENT_STORAGE = Symbol('AttachmentStorage');
 
-export function storageFor(config: { ATTACHMENT_STORAGE: 'postgres' | 'disk'; ATTACHMENT_DIR: string }): AttachmentStorage {
-  return config.ATTACHMENT_STORAGE === 'disk' ? new DiskAttachmentStorage(config.ATTACHMENT_DIR) : new PostgresAttachmentStorage();
+export function storageFor(config: {
+  ATTACHMENT_STORAGE: 'postgres' | 'disk';
+  ATTACHMENT_DIR: string;
+}): AttachmentStorage {
+  return config.ATTACHMENT_STORAGE === 'disk'
+    ? new DiskAttachmentStorage(config.ATTACHMENT_DIR)
+    : new PostgresAttachmentStorage();
 }

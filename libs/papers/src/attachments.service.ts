@@ -4,7 +4,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { fileTypeFromBuffer } from 'file-type';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Principal } from '#libs/identity';
-import { AppConfig, AuditLog, DomainError, NotFoundError, ValidationFailedError, withTransaction } from '#libs/platform';
+import {
+  AppConfig,
+  AuditLog,
+  DomainError,
+  NotFoundError,
+  ValidationFailedError,
+  withTransaction,
+} from '#libs/platform';
 import { ATTACHMENT_STORAGE, type AttachmentStorage } from './attachment-storage.js';
 import { cleanFileName } from './content-disposition.js';
 import { FILE_KINDS, judgeKind, TextCheck, type FileKindName } from './file-kinds.js';
@@ -91,7 +98,10 @@ export class AttachmentsService {
 
   async list(principal: Principal, subject: PaperSubject, recordId: string): Promise<AttachmentView[]> {
     await this.records.resolve(this.dataSource.manager, principal, subject, recordId);
-    const rows: AttachmentRow[] = await this.dataSource.query(`${SELECT} WHERE a.subject_type = $1 AND a.subject_id = $2 ORDER BY a.uploaded_at, a.version`, [subject, recordId]);
+    const rows: AttachmentRow[] = await this.dataSource.query(
+      `${SELECT} WHERE a.subject_type = $1 AND a.subject_id = $2 ORDER BY a.uploaded_at, a.version`,
+      [subject, recordId],
+    );
     return rows.map((r) => this.view(r));
   }
 
@@ -103,32 +113,62 @@ export class AttachmentsService {
 
   /** A new attachment of a record the caller may attach to now. */
   attach(principal: Principal, subject: PaperSubject, recordId: string, file: IncomingFile): Promise<AttachmentView> {
-    return this.store(file, async (m) => {
-      const record = await this.records.resolve(m, principal, subject, recordId);
-      if (record.decided) throw new DomainError('DECIDED_IMMUTABLE', 'The record is decided (決裁): its attachments are fixed; the secretariat adds a new version with a reason');
-      if (!record.mayAttach) throw new DomainError('FORBIDDEN', 'You may not add attachments to this record in its current state');
-      return { record, previous: null, reason: null };
-    }, principal);
+    return this.store(
+      file,
+      async (m) => {
+        const record = await this.records.resolve(m, principal, subject, recordId);
+        if (record.decided)
+          throw new DomainError(
+            'DECIDED_IMMUTABLE',
+            'The record is decided (決裁): its attachments are fixed; the secretariat adds a new version with a reason',
+          );
+        if (!record.mayAttach)
+          throw new DomainError('FORBIDDEN', 'You may not add attachments to this record in its current state');
+        return { record, previous: null, reason: null };
+      },
+      principal,
+    );
   }
 
   /**
    * A new version of an attachment: before 決裁 by whoever may attach; after it by the
    * secretariat only, with a reason. The previous version is kept (and marked superseded).
    */
-  addVersion(principal: Principal, id: string, reason: string | undefined, file: IncomingFile): Promise<AttachmentView> {
-    return this.store(file, async (m) => {
-      const { row, record } = await this.visible(m, principal, id, true);
-      if (row.superseded_by) throw new DomainError('CONFLICT', 'A newer version of this attachment exists; add the version to that one', [], { currentId: row.superseded_by });
-      const why = reason?.trim() ?? '';
-      if (record.decided) {
-        if (!record.secretariat) throw new DomainError('DECIDED_IMMUTABLE', 'The record is decided (決裁): only the secretariat adds a new version of its attachments');
-        if (!why) throw new ValidationFailedError([{ field: 'reason', message: 'is required for a new version after 決裁' }]);
-      } else if (!record.mayAttach) {
-        throw new DomainError('FORBIDDEN', 'You may not change the attachments of this record in its current state');
-      }
-      if (why.length > 2000) throw new ValidationFailedError([{ field: 'reason', message: 'must be at most 2000 characters' }]);
-      return { record, previous: row, reason: why || null };
-    }, principal);
+  addVersion(
+    principal: Principal,
+    id: string,
+    reason: string | undefined,
+    file: IncomingFile,
+  ): Promise<AttachmentView> {
+    return this.store(
+      file,
+      async (m) => {
+        const { row, record } = await this.visible(m, principal, id, true);
+        if (row.superseded_by)
+          throw new DomainError(
+            'CONFLICT',
+            'A newer version of this attachment exists; add the version to that one',
+            [],
+            { currentId: row.superseded_by },
+          );
+        const why = reason?.trim() ?? '';
+        if (record.decided) {
+          if (!record.secretariat)
+            throw new DomainError(
+              'DECIDED_IMMUTABLE',
+              'The record is decided (決裁): only the secretariat adds a new version of its attachments',
+            );
+          if (!why)
+            throw new ValidationFailedError([{ field: 'reason', message: 'is required for a new version after 決裁' }]);
+        } else if (!record.mayAttach) {
+          throw new DomainError('FORBIDDEN', 'You may not change the attachments of this record in its current state');
+        }
+        if (why.length > 2000)
+          throw new ValidationFailedError([{ field: 'reason', message: 'must be at most 2000 characters' }]);
+        return { record, previous: row, reason: why || null };
+      },
+      principal,
+    );
   }
 
   /** Removes an attachment with all its versions: only before 決裁, by whoever may attach now. */
@@ -140,9 +180,14 @@ export class AttachmentsService {
 
   private async removeIn(m: EntityManager, principal: Principal, id: string): Promise<string[]> {
     const { row, record } = await this.visible(m, principal, id, true);
-    if (record.decided) throw new DomainError('DECIDED_IMMUTABLE', 'The record is decided (決裁): its attachments are kept');
-    if (!record.mayAttach) throw new DomainError('FORBIDDEN', 'You may not remove attachments of this record in its current state');
-    const versions: AttachmentRow[] = await m.query(`${SELECT} WHERE a.series_id = $1 ORDER BY a.version DESC FOR UPDATE OF a`, [row.series_id]);
+    if (record.decided)
+      throw new DomainError('DECIDED_IMMUTABLE', 'The record is decided (決裁): its attachments are kept');
+    if (!record.mayAttach)
+      throw new DomainError('FORBIDDEN', 'You may not remove attachments of this record in its current state');
+    const versions: AttachmentRow[] = await m.query(
+      `${SELECT} WHERE a.series_id = $1 ORDER BY a.version DESC FOR UPDATE OF a`,
+      [row.series_id],
+    );
     await m.query(`UPDATE attachment SET superseded_by = NULL WHERE series_id = $1`, [row.series_id]);
     await m.query(`DELETE FROM attachment WHERE series_id = $1`, [row.series_id]);
     await this.audit.append(m, {
@@ -151,7 +196,14 @@ export class AttachmentsService {
       entityType: record.subject,
       entityId: record.id,
       action: 'attachment.remove',
-      details: { attachments: versions.map((v) => ({ attachmentId: v.id, fileName: v.file_name, sha256: v.sha256, version: v.version })) },
+      details: {
+        attachments: versions.map((v) => ({
+          attachmentId: v.id,
+          fileName: v.file_name,
+          sha256: v.sha256,
+          version: v.version,
+        })),
+      },
     });
     return versions.map((v) => v.id);
   }
@@ -159,18 +211,27 @@ export class AttachmentsService {
   // ── internals ──────────────────────────────────────────────────────────────
 
   /** The attachment if the caller may see its record; 404 otherwise, as for one that does not exist. */
-  private async visible(m: EntityManager, principal: Principal, id: string, lock = false): Promise<{ row: AttachmentRow; record: PaperRecord }> {
+  private async visible(
+    m: EntityManager,
+    principal: Principal,
+    id: string,
+    lock = false,
+  ): Promise<{ row: AttachmentRow; record: PaperRecord }> {
     const [row]: AttachmentRow[] = await m.query(`${SELECT} WHERE a.id = $1 ${lock ? 'FOR UPDATE OF a' : ''}`, [id]);
     if (!row) throw new NotFoundError('The attachment');
-    const record = await this.records.resolve(m, principal, row.subject_type, row.subject_id).catch((error: unknown) => {
-      throw error instanceof DomainError && error.code === 'NOT_FOUND' ? new NotFoundError('The attachment') : error;
-    });
+    const record = await this.records
+      .resolve(m, principal, row.subject_type, row.subject_id)
+      .catch((error: unknown) => {
+        throw error instanceof DomainError && error.code === 'NOT_FOUND' ? new NotFoundError('The attachment') : error;
+      });
     return { row, record };
   }
 
   private async store(
     file: IncomingFile,
-    authorise: (m: EntityManager) => Promise<{ record: PaperRecord; previous: AttachmentRow | null; reason: string | null }>,
+    authorise: (
+      m: EntityManager,
+    ) => Promise<{ record: PaperRecord; previous: AttachmentRow | null; reason: string | null }>,
     principal: Principal,
   ): Promise<AttachmentView> {
     const id = randomUUID();
@@ -185,14 +246,29 @@ export class AttachmentsService {
           await m.query(
             `INSERT INTO attachment (id, subject_type, subject_id, series_id, version, file_name, media_type, storage, reason, uploaded_by)
              VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9)`,
-            [id, record.subject, record.id, previous?.series_id ?? id, (previous?.version ?? 0) + 1, fileName, this.storage.kind, reason, principal.id],
+            [
+              id,
+              record.subject,
+              record.id,
+              previous?.series_id ?? id,
+              (previous?.version ?? 0) + 1,
+              fileName,
+              this.storage.kind,
+              reason,
+              principal.id,
+            ],
           );
           const tally = await this.streamInto(m, id, file);
           const detected = await this.sniff(m, id);
           const verdict = judgeKind(fileName, detected, tally.isText);
           if (!verdict.ok) throw new AttachmentTypeNotAllowedError(verdict.reason);
           const kind: FileKindName = verdict.kind;
-          await m.query(`UPDATE attachment SET media_type = $2, size_bytes = $3, sha256 = $4 WHERE id = $1`, [id, FILE_KINDS[kind].mediaType, tally.size, tally.sha256]);
+          await m.query(`UPDATE attachment SET media_type = $2, size_bytes = $3, sha256 = $4 WHERE id = $1`, [
+            id,
+            FILE_KINDS[kind].mediaType,
+            tally.size,
+            tally.sha256,
+          ]);
           if (previous) await m.query(`UPDATE attachment SET superseded_by = $2 WHERE id = $1`, [previous.id, id]);
           await this.audit.append(m, {
             actorUserId: principal.id,
@@ -223,7 +299,11 @@ export class AttachmentsService {
   }
 
   /** Streams the file into the storage, counting, hashing and checking it for text on the way. */
-  private async streamInto(m: EntityManager, id: string, file: IncomingFile): Promise<{ size: number; sha256: string; isText: boolean }> {
+  private async streamInto(
+    m: EntityManager,
+    id: string,
+    file: IncomingFile,
+  ): Promise<{ size: number; sha256: string; isText: boolean }> {
     const limit = this.config.ATTACHMENT_MAX_BYTES;
     const hash = createHash('sha256');
     const text = new TextCheck();

@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { PrincipalLoader, type Principal } from '#libs/identity';
-import { AuditLog, DomainError, NotFoundError, OutboxService, ValidationFailedError, VersionConflictError } from '#libs/platform';
+import {
+  AuditLog,
+  DomainError,
+  NotFoundError,
+  OutboxService,
+  ValidationFailedError,
+  VersionConflictError,
+} from '#libs/platform';
 import { RecordAccess, type PaperRecord, type PaperSubject } from './record-access.js';
 
 /** The records that carry review comments (意見・協議). */
@@ -75,14 +82,25 @@ export class CommentsService {
     return this.views(this.dataSource.manager, `c.subject_type = $1 AND c.subject_id = $2`, [subject, recordId]);
   }
 
-  async post(m: EntityManager, principal: Principal, subject: CommentSubject, recordId: string, body: string, parentId: string | undefined): Promise<CommentView> {
+  async post(
+    m: EntityManager,
+    principal: Principal,
+    subject: CommentSubject,
+    recordId: string,
+    body: string,
+    parentId: string | undefined,
+  ): Promise<CommentView> {
     const record = await this.records.resolve(m, principal, subject, recordId);
     if (parentId) {
-      const parent = await m.query(`SELECT 1 FROM review_comment WHERE id = $1 AND subject_type = $2 AND subject_id = $3`, [parentId, subject, recordId]);
-      if (parent.length === 0) throw new ValidationFailedError([{ field: 'parentId', message: 'names no comment of this record' }]);
+      const parent: unknown[] = await m.query(
+        `SELECT 1 FROM review_comment WHERE id = $1 AND subject_type = $2 AND subject_id = $3`,
+        [parentId, subject, recordId],
+      );
+      if (parent.length === 0)
+        throw new ValidationFailedError([{ field: 'parentId', message: 'names no comment of this record' }]);
     }
     const mentions = await this.resolveMentions(m, record, body, principal);
-    const [{ id }] = await m.query(
+    const [{ id }]: Array<{ id: string }> = await m.query(
       `INSERT INTO review_comment (subject_type, subject_id, parent_id, author_id, body, posted_in_state) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [subject, recordId, parentId ?? null, principal.id, body, record.state ?? ''],
     );
@@ -91,25 +109,52 @@ export class CommentsService {
   }
 
   /** Only its author edits a comment; the text before stays as a revision. */
-  async edit(m: EntityManager, principal: Principal, id: string, expectedRevision: number, body: string): Promise<CommentView> {
-    const [row]: CommentRow[] = await m.query(`SELECT c.*, '' AS author_username, '' AS author_name FROM review_comment c WHERE c.id = $1 FOR UPDATE`, [id]);
+  async edit(
+    m: EntityManager,
+    principal: Principal,
+    id: string,
+    expectedRevision: number,
+    body: string,
+  ): Promise<CommentView> {
+    const [row]: CommentRow[] = await m.query(
+      `SELECT c.*, '' AS author_username, '' AS author_name FROM review_comment c WHERE c.id = $1 FOR UPDATE`,
+      [id],
+    );
     if (!row) throw new NotFoundError('The comment');
-    const record = await this.records.resolve(m, principal, row.subject_type, row.subject_id).catch((error: unknown) => {
-      throw error instanceof DomainError && error.code === 'NOT_FOUND' ? new NotFoundError('The comment') : error;
-    });
+    const record = await this.records
+      .resolve(m, principal, row.subject_type, row.subject_id)
+      .catch((error: unknown) => {
+        throw error instanceof DomainError && error.code === 'NOT_FOUND' ? new NotFoundError('The comment') : error;
+      });
     if (row.author_id !== principal.id) throw new DomainError('FORBIDDEN', 'A comment is edited by its author only');
     if (row.revision !== expectedRevision) throw new VersionConflictError(row.revision);
     const mentions = await this.resolveMentions(m, record, body, principal);
     const revision = row.revision + 1;
-    await m.query(`UPDATE review_comment SET body = $2, revision = $3, edited_at = now() WHERE id = $1`, [id, body, revision]);
+    await m.query(`UPDATE review_comment SET body = $2, revision = $3, edited_at = now() WHERE id = $1`, [
+      id,
+      body,
+      revision,
+    ]);
     await this.recordRevision(m, principal, record, id, revision, body, mentions, 'comment.edit');
     return (await this.views(m, `c.id = $1`, [id]))[0];
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
 
-  private async recordRevision(m: EntityManager, principal: Principal, record: PaperRecord, id: string, revision: number, body: string, mentions: StoredMentions, action: string) {
-    await m.query(`INSERT INTO review_comment_revision (comment_id, revision, body, mentions, editor_id) VALUES ($1, $2, $3, $4::jsonb, $5)`, [id, revision, body, JSON.stringify(mentions), principal.id]);
+  private async recordRevision(
+    m: EntityManager,
+    principal: Principal,
+    record: PaperRecord,
+    id: string,
+    revision: number,
+    body: string,
+    mentions: StoredMentions,
+    action: string,
+  ) {
+    await m.query(
+      `INSERT INTO review_comment_revision (comment_id, revision, body, mentions, editor_id) VALUES ($1, $2, $3, $4::jsonb, $5)`,
+      [id, revision, body, JSON.stringify(mentions), principal.id],
+    );
     await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
@@ -127,19 +172,36 @@ export class CommentsService {
    * and so is a person who may not see the record (telling them would show them its title);
    * a unit's members are told as far as they may see it.
    */
-  private async resolveMentions(m: EntityManager, record: PaperRecord, body: string, author: Principal): Promise<StoredMentions> {
+  private async resolveMentions(
+    m: EntityManager,
+    record: PaperRecord,
+    body: string,
+    author: Principal,
+  ): Promise<StoredMentions> {
     const names = [...new Set([...body.matchAll(MENTION)].map((x) => x[1].toLowerCase()))];
     if (names.length === 0) return { users: [], units: [], recipients: [] };
-    if (names.length > 20) throw new ValidationFailedError([{ field: 'body', message: 'mentions more than 20 people or units' }]);
-    const users: Array<{ id: string; username: string }> = await m.query(`SELECT id, username FROM app_user WHERE lower(username) = ANY($1) AND active`, [names]);
+    if (names.length > 20)
+      throw new ValidationFailedError([{ field: 'body', message: 'mentions more than 20 people or units' }]);
+    const users: Array<{ id: string; username: string }> = await m.query(
+      `SELECT id, username FROM app_user WHERE lower(username) = ANY($1) AND active`,
+      [names],
+    );
     const rest = names.filter((n) => !users.some((u) => u.username.toLowerCase() === n));
-    const units: Array<{ id: string; code: string }> = rest.length ? await m.query(`SELECT id, code FROM org_unit WHERE lower(code) = ANY($1)`, [rest]) : [];
+    const units: Array<{ id: string; code: string }> = rest.length
+      ? await m.query(`SELECT id, code FROM org_unit WHERE lower(code) = ANY($1)`, [rest])
+      : [];
     const unknown = rest.filter((n) => !units.some((u) => u.code.toLowerCase() === n));
-    if (unknown.length > 0) throw new ValidationFailedError([{ field: 'body', message: `mentions ${unknown.map((n) => `@${n}`).join(', ')}: no such user or unit` }]);
+    if (unknown.length > 0)
+      throw new ValidationFailedError([
+        { field: 'body', message: `mentions ${unknown.map((n) => `@${n}`).join(', ')}: no such user or unit` },
+      ]);
 
     const recipients = new Set<string>();
     for (const u of users) {
-      if (!(await this.maySee(m, u.id, record))) throw new ValidationFailedError([{ field: 'body', message: `mentions @${u.username}, who may not see this record` }]);
+      if (!(await this.maySee(m, u.id, record)))
+        throw new ValidationFailedError([
+          { field: 'body', message: `mentions @${u.username}, who may not see this record` },
+        ]);
       recipients.add(u.id);
     }
     for (const unit of units) {
@@ -156,7 +218,10 @@ export class CommentsService {
           told++;
         }
       }
-      if (told === 0) throw new ValidationFailedError([{ field: 'body', message: `mentions @${unit.code}, whose members may not see this record` }]);
+      if (told === 0)
+        throw new ValidationFailedError([
+          { field: 'body', message: `mentions @${unit.code}, whose members may not see this record` },
+        ]);
     }
     recipients.delete(author.id);
     return { users: users.map((u) => u.id), units: units.map((u) => u.id), recipients: [...recipients] };
@@ -187,8 +252,12 @@ export class CommentsService {
     );
     const userIds = [...new Set(rows.flatMap((r) => r.mentions?.users ?? []))];
     const unitIds = [...new Set(rows.flatMap((r) => r.mentions?.units ?? []))];
-    const users: CommentMentions['users'] = userIds.length ? await m.query(`SELECT id, username, display_name AS "displayName" FROM app_user WHERE id = ANY($1)`, [userIds]) : [];
-    const units: CommentMentions['units'] = unitIds.length ? await m.query(`SELECT id, code, name_ja AS "nameJa" FROM org_unit WHERE id = ANY($1)`, [unitIds]) : [];
+    const users: CommentMentions['users'] = userIds.length
+      ? await m.query(`SELECT id, username, display_name AS "displayName" FROM app_user WHERE id = ANY($1)`, [userIds])
+      : [];
+    const units: CommentMentions['units'] = unitIds.length
+      ? await m.query(`SELECT id, code, name_ja AS "nameJa" FROM org_unit WHERE id = ANY($1)`, [unitIds])
+      : [];
     return rows.map((r) => ({
       id: r.id,
       subject: r.subject_type,

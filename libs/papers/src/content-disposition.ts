@@ -26,8 +26,10 @@ export function asciiFallback(fileName: string): string {
  */
 export function cleanFileName(raw: string): string {
   const last = raw.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const cleaned = last.normalize('NFC').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const cleaned = last
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   if (cleaned.length <= 255) return cleaned;
   const dot = cleaned.lastIndexOf('.');
   const ext = dot > 0 && cleaned.length - dot <= 10 ? cleaned.slice(dot) : '';

@@ -15,9 +15,21 @@ export interface FileKind {
  */
 export const FILE_KINDS = {
   pdf: { label: 'PDF', mediaType: 'application/pdf', extensions: ['pdf'] },
-  xlsx: { label: 'Excel', mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', extensions: ['xlsx'] },
-  docx: { label: 'Word', mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', extensions: ['docx'] },
-  pptx: { label: 'PowerPoint', mediaType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', extensions: ['pptx'] },
+  xlsx: {
+    label: 'Excel',
+    mediaType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    extensions: ['xlsx'],
+  },
+  docx: {
+    label: 'Word',
+    mediaType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    extensions: ['docx'],
+  },
+  pptx: {
+    label: 'PowerPoint',
+    mediaType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    extensions: ['pptx'],
+  },
   png: { label: 'PNG', mediaType: 'image/png', extensions: ['png'] },
   jpeg: { label: 'JPEG', mediaType: 'image/jpeg', extensions: ['jpg', 'jpeg'] },
   csv: { label: 'CSV', mediaType: 'text/csv', extensions: ['csv'] },
@@ -25,7 +37,14 @@ export const FILE_KINDS = {
 
 export type FileKindName = keyof typeof FILE_KINDS;
 
-const BY_DETECTED_EXT: Record<string, FileKindName> = { pdf: 'pdf', xlsx: 'xlsx', docx: 'docx', pptx: 'pptx', png: 'png', jpg: 'jpeg' };
+const BY_DETECTED_EXT: Record<string, FileKindName> = {
+  pdf: 'pdf',
+  xlsx: 'xlsx',
+  docx: 'docx',
+  pptx: 'pptx',
+  png: 'png',
+  jpg: 'jpeg',
+};
 
 export function extensionOf(fileName: string): string {
   const dot = fileName.lastIndexOf('.');
@@ -87,11 +106,14 @@ export function judgeKind(fileName: string, detected: FileTypeResult | undefined
   } else if (isText) {
     kind = 'csv';
   } else {
-    return { ok: false, reason: 'the file\'s content is of no allowed type (PDF, xlsx, docx, pptx, CSV, PNG, JPEG)' };
+    return { ok: false, reason: "the file's content is of no allowed type (PDF, xlsx, docx, pptx, CSV, PNG, JPEG)" };
   }
   const expected: readonly string[] = FILE_KINDS[kind].extensions;
   if (!expected.includes(ext)) {
-    return { ok: false, reason: `the content is ${FILE_KINDS[kind].label} but the name ends in ".${ext}" (expected .${expected.join(' or .')})` };
+    return {
+      ok: false,
+      reason: `the content is ${FILE_KINDS[kind].label} but the name ends in ".${ext}" (expected .${expected.join(' or .')})`,
+    };
   }
   return { ok: true, kind };
 }

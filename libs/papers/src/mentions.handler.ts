@@ -4,6 +4,16 @@ import { DeliveriesService, type Recipient } from '#libs/notifications';
 import { AppConfig, OnJob, withTransaction, type JobPayloads } from '#libs/platform';
 import { SUBJECT_PATHS, type PaperSubject } from './record-access.js';
 
+/** The mentioning revision, with what the notice says of it. */
+interface MentionRow {
+  subject_type: PaperSubject;
+  subject_id: string;
+  body: string;
+  recipients: string[];
+  author: string;
+  title: string;
+}
+
 const SUBJECT_LABELS: Record<PaperSubject, string> = { proposal: '提案', progress_report: '進捗報告', meeting: '会議' };
 
 /**
@@ -24,7 +34,7 @@ export class MentionsHandler {
   @OnJob('comment.mentioned')
   async run(p: JobPayloads['comment.mentioned']): Promise<void> {
     await withTransaction(this.dataSource, async (m) => {
-      const [row] = await m.query(
+      const [row]: Array<MentionRow | undefined> = await m.query(
         `SELECT c.subject_type, c.subject_id, r.body, r.mentions->'recipients' AS recipients, a.display_name AS author,
                 coalesce((SELECT title FROM proposal WHERE id = c.subject_id),
                          (SELECT i.code || ' ' || i.title FROM progress_report pr JOIN initiative i ON i.id = pr.initiative_id WHERE pr.id = c.subject_id)) AS title
@@ -36,9 +46,12 @@ export class MentionsHandler {
         this.logger.warn({ ...p }, 'mentioned comment not found');
         return;
       }
-      const recipients: Recipient[] = await m.query(`SELECT id, username, display_name AS "displayName", email FROM app_user WHERE id = ANY($1) AND active`, [row.recipients]);
-      const subject = row.subject_type as PaperSubject;
-      const excerpt = String(row.body).length > 200 ? `${String(row.body).slice(0, 200)}…` : String(row.body);
+      const recipients: Recipient[] = await m.query(
+        `SELECT id, username, display_name AS "displayName", email FROM app_user WHERE id = ANY($1) AND active`,
+        [row.recipients],
+      );
+      const subject = row.subject_type;
+      const excerpt = row.body.length > 200 ? `${row.body.slice(0, 200)}…` : row.body;
       await this.deliveries.record(m, `mention:${p.commentId}`, recipients, {
         kind: 'comment_mention',
         subject: `【意見・協議】${row.author}さんが${SUBJECT_LABELS[subject]}「${row.title}」であなたに言及しました`,

@@ -9,7 +9,12 @@ export class AttachmentTypeNotAllowedError extends DomainError {
 
 export class AttachmentTooLargeError extends DomainError {
   constructor(limit: number) {
-    super('PAYLOAD_TOO_LARGE', `An attachment may have at most ${limit} bytes (${(limit / 1024 / 1024).toFixed(0)} MB)`, [], { limitBytes: limit });
+    super(
+      'PAYLOAD_TOO_LARGE',
+      `An attachment may have at most ${limit} bytes (${(limit / 1024 / 1024).toFixed(0)} MB)`,
+      [],
+      { limitBytes: limit },
+    );
   }
 }
 

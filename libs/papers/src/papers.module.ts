@@ -13,7 +13,12 @@ import { RecordAccess } from './record-access.js';
 /** Working papers beside the records: attachments and review comments. */
 @Module({
   imports: [ReviewModule, TrackingModule, IdentityModule],
-  providers: [RecordAccess, AttachmentsService, CommentsService, { provide: ATTACHMENT_STORAGE, useFactory: storageFor, inject: [AppConfig] }],
+  providers: [
+    RecordAccess,
+    AttachmentsService,
+    CommentsService,
+    { provide: ATTACHMENT_STORAGE, useFactory: storageFor, inject: [AppConfig] },
+  ],
   exports: [AttachmentsService, CommentsService],
 })
 export class PapersModule {}

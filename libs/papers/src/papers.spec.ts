@@ -5,7 +5,9 @@ import { judgeKind, TextCheck } from './file-kinds.js';
 describe('Content-Disposition (RFC 6266)', () => {
   it('carries a Japanese name in filename* and an ASCII stand-in in filename', () => {
     const header = attachmentDisposition('様式第1号 (見積).xlsx');
-    expect(header).toBe(`attachment; filename="_1_ (_).xlsx"; filename*=UTF-8''%E6%A7%98%E5%BC%8F%E7%AC%AC1%E5%8F%B7%20%28%E8%A6%8B%E7%A9%8D%29.xlsx`);
+    expect(header).toBe(
+      `attachment; filename="_1_ (_).xlsx"; filename*=UTF-8''%E6%A7%98%E5%BC%8F%E7%AC%AC1%E5%8F%B7%20%28%E8%A6%8B%E7%A9%8D%29.xlsx`,
+    );
     const encoded = /filename\*=UTF-8''(.+)$/.exec(header)![1];
     expect(decodeURIComponent(encoded)).toBe('様式第1号 (見積).xlsx');
   });
@@ -42,8 +44,14 @@ describe('the kind of a file, by its bytes', () => {
   });
 
   it('refuses an executable whatever its name, and a name that contradicts the bytes', () => {
-    expect(judgeKind('見積.pdf', { ext: 'exe', mime: 'application/x-msdownload' }, false)).toEqual({ ok: false, reason: expect.stringContaining('x-msdownload') });
-    expect(judgeKind('見積.pdf', { ext: 'png', mime: 'image/png' }, false)).toEqual({ ok: false, reason: expect.stringContaining('.pdf') });
+    expect(judgeKind('見積.pdf', { ext: 'exe', mime: 'application/x-msdownload' }, false)).toEqual({
+      ok: false,
+      reason: expect.stringContaining('x-msdownload'),
+    });
+    expect(judgeKind('見積.pdf', { ext: 'png', mime: 'image/png' }, false)).toEqual({
+      ok: false,
+      reason: expect.stringContaining('.pdf'),
+    });
     expect(judgeKind('script.csv', undefined, false).ok).toBe(false);
     expect(judgeKind('一覧.CSV', undefined, true)).toEqual({ ok: true, kind: 'csv' });
     expect(judgeKind('写真.JPG', { ext: 'jpg', mime: 'image/jpeg' }, false)).toEqual({ ok: true, kind: 'jpeg' });

@@ -10,7 +10,11 @@ export const PAPER_SUBJECTS = ['proposal', 'progress_report', 'meeting'] as cons
 export type PaperSubject = (typeof PAPER_SUBJECTS)[number];
 
 /** Where a record lives in the web application, for links in notifications. */
-export const SUBJECT_PATHS: Record<PaperSubject, string> = { proposal: 'proposals', progress_report: 'progress-reports', meeting: 'meetings' };
+export const SUBJECT_PATHS: Record<PaperSubject, string> = {
+  proposal: 'proposals',
+  progress_report: 'progress-reports',
+  meeting: 'meetings',
+};
 
 /**
  * The state tag that means 決裁 for each workflow subject: from then on its papers are
@@ -40,6 +44,19 @@ export interface PaperRecord {
  * the papers say exactly that too. Which states are editable or decided comes from the
  * workflow definition's tags, never from state names.
  */
+/** What the workflow's tags say of a record's current state. */
+interface StateTags {
+  decided: boolean;
+  by_owner: boolean;
+}
+
+/** A progress report with what its access needs from its initiative. */
+interface ReportRow extends StateTags {
+  state: string;
+  owning_unit_id: string;
+  title: string;
+}
+
 @Injectable()
 export class RecordAccess {
   constructor(
@@ -52,7 +69,7 @@ export class RecordAccess {
     switch (subject) {
       case 'proposal': {
         const p = await this.proposals.get(principal, id, m);
-        const [t] = await m.query(
+        const [t]: StateTags[] = await m.query(
           `SELECT ${stateTaggedSql('p', DECIDED_TAG.proposal)} AS decided, ${stateTaggedSql('p', 'editable_by_owner')} AS by_owner FROM proposal p WHERE p.id = $1`,
           [id],
         );
@@ -60,7 +77,7 @@ export class RecordAccess {
       }
       case 'progress_report': {
         await this.reports.get(principal, id, m);
-        const [t] = await m.query(
+        const [t]: ReportRow[] = await m.query(
           `SELECT r.state, i.owning_unit_id, i.code || ' ' || i.title || '（' || r.fiscal_year || '年度 進捗報告）' AS title,
                   ${stateTaggedSql('r', DECIDED_TAG.progress_report)} AS decided, ${stateTaggedSql('r', 'editable_by_owner')} AS by_owner
              FROM progress_report r JOIN initiative i ON i.id = r.initiative_id WHERE r.id = $1`,
@@ -71,12 +88,30 @@ export class RecordAccess {
       case 'meeting': {
         const meeting = await this.meetings.get(principal, id, m);
         const secretariat = principal.hasRole('secretariat');
-        return { subject, id, title: meeting.title, unitId: null, state: null, decided: false, mayAttach: secretariat, secretariat };
+        return {
+          subject,
+          id,
+          title: meeting.title,
+          unitId: null,
+          state: null,
+          decided: false,
+          mayAttach: secretariat,
+          secretariat,
+        };
       }
     }
   }
 
-  private record(principal: Principal, subject: PaperSubject, id: string, title: string, unitId: string, state: string, decided: boolean, byOwner: boolean): PaperRecord {
+  private record(
+    principal: Principal,
+    subject: PaperSubject,
+    id: string,
+    title: string,
+    unitId: string,
+    state: string,
+    decided: boolean,
+    byOwner: boolean,
+  ): PaperRecord {
     const owner = scopeIncludes(principal.scopeFor('bureau_editor', 'bureau_approver'), unitId);
     const secretariat = scopeIncludes(principal.scopeFor('secretariat'), unitId);
     // The bureau attaches while the record is theirs to edit; the secretariat while it is

@@ -10,7 +10,14 @@ import { Writes } from '../http/writes.js';
 import { ApiIdempotencyKey, ApiIfMatch } from '../openapi/api-docs.js';
 
 /** Whoever takes part in the deliberation; viewers read. */
-const DISCUSSANTS = ['bureau_editor', 'bureau_approver', 'secretariat', 'committee_reviewer', 'hq_member', 'admin'] as const;
+const DISCUSSANTS = [
+  'bureau_editor',
+  'bureau_approver',
+  'secretariat',
+  'committee_reviewer',
+  'hq_member',
+  'admin',
+] as const;
 
 function commentRoutes(subject: CommentSubject, path: string, objectRule: 'proposal' | 'any', what: string) {
   @ApiTags('comments')
@@ -34,16 +41,31 @@ function commentRoutes(subject: CommentSubject, path: string, objectRule: 'propo
     @ApiIdempotencyKey()
     @ApiOperation({ summary: `Comment on ${what}; @user and @unit mentions are told on their channels` })
     @ApiCreatedResponse({ type: CommentResponse })
-    post(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Body() dto: CreateCommentDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
-      return this.writes.run(req, reply, me, 201, (m) => this.comments.post(m, me, subject, id, dto.body, dto.parentId));
+    post(
+      @CurrentPrincipal() me: Principal,
+      @Param('id', ParseIdPipe) id: string,
+      @Body() dto: CreateCommentDto,
+      @Req() req: FastifyRequest,
+      @Res({ passthrough: true }) reply: FastifyReply,
+    ) {
+      return this.writes.run(req, reply, me, 201, (m) =>
+        this.comments.post(m, me, subject, id, dto.body, dto.parentId),
+      );
     }
   }
-  Object.defineProperty(RecordCommentsController, 'name', { value: `${subject.replace(/(^|_)(\w)/g, (_m, _s, c: string) => c.toUpperCase())}CommentsController` });
+  Object.defineProperty(RecordCommentsController, 'name', {
+    value: `${subject.replace(/(^|_)(\w)/g, (_m, _s, c: string) => c.toUpperCase())}CommentsController`,
+  });
   return RecordCommentsController;
 }
 
 export const ProposalCommentsController = commentRoutes('proposal', 'proposals', 'proposal', 'a proposal');
-export const ProgressReportCommentsController = commentRoutes('progress_report', 'progress-reports', 'any', 'a progress report');
+export const ProgressReportCommentsController = commentRoutes(
+  'progress_report',
+  'progress-reports',
+  'any',
+  'a progress report',
+);
 
 @ApiTags('comments')
 @Controller('comments')

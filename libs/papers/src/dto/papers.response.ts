@@ -21,7 +21,8 @@ export class AttachmentResponse implements AttachmentView {
   @ApiProperty({ example: 'application/pdf', description: 'as read from the bytes' }) mediaType!: string;
   @ApiProperty({ example: 'PDF' }) kindLabel!: string;
   @ApiProperty() sizeBytes!: number;
-  @ApiProperty({ example: 'e3b0c442…', description: 'SHA-256 of the bytes, hex (also in the audit entry)' }) sha256!: string;
+  @ApiProperty({ example: 'e3b0c442…', description: 'SHA-256 of the bytes, hex (also in the audit entry)' })
+  sha256!: string;
   @ApiProperty({ format: 'uuid', description: 'the first version’s id, shared by all versions' }) seriesId!: string;
   @ApiProperty() version!: number;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) supersededById!: string | null;
@@ -59,7 +60,8 @@ export class CommentResponse implements CommentView {
   @ApiProperty({ type: PersonRef }) author!: PersonRef;
   @ApiProperty() body!: string;
   @ApiProperty({ description: 'also the ETag; send it as If-Match to edit' }) revision!: number;
-  @ApiProperty({ example: 'returned', description: 'the record’s state when the comment was posted' }) postedInState!: string;
+  @ApiProperty({ example: 'returned', description: 'the record’s state when the comment was posted' })
+  postedInState!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) editedAt!: string | null;
   @ApiProperty({ type: CommentMentionsResponse }) mentions!: CommentMentionsResponse;
