@@ -14,6 +14,8 @@ import { PersonnelTransferJobs, PersonnelTransfersService } from './transfers/pe
 import { ReorganisationJobs, ReorganisationsService } from './reorganisation/reorganisations.service.js';
 import { DirectoryAccountsService } from './directory/directory-accounts.service.js';
 import { LdapDirectory } from './directory/ldap-directory.js';
+import { OidcDirectory } from './directory/oidc-directory.js';
+import { OidcSignInService } from './directory/oidc-sign-in.service.js';
 import { UsersService } from './users.service.js';
 import { DeputiesService } from './deputies/deputies.service.js';
 
@@ -36,10 +38,12 @@ import { DeputiesService } from './deputies/deputies.service.js';
     PersonnelTransfersService,
     ReorganisationsService,
     LdapDirectory,
+    OidcDirectory,
+    OidcSignInService,
     DirectoryAccountsService,
     DeputiesService,
   ],
-  exports: [DeputiesService, PersonnelTransfersService, ReorganisationsService, DirectoryAccountsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
+  exports: [DeputiesService, OidcSignInService, PersonnelTransfersService, ReorganisationsService, DirectoryAccountsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
 })
 export class IdentityModule {}
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { fiscalYearLabel } from '#libs/calendar';
-import { AppConfig, OnJob, prepared, REPRESENTED_EFFECT, WorkflowRegistry, withTransaction, type JobPayloads } from '#libs/platform';
+import { AppConfig, OnJob, REPRESENTED_EFFECT, WorkflowRegistry, withTransaction, type JobPayloads } from '#libs/platform';
 import { DeliveriesService } from './deliveries.service.js';
 import { userById, usersWithRoles } from './recipients.js';
 import { representedMessage, transitionMessage } from './templates.js';
@@ -83,10 +83,7 @@ export class WorkflowEffectsHandler {
                     (SELECT details->'onBehalfOf'->>'userId' FROM audit_log WHERE id = $2) AS on_behalf_of`;
     const params = [p.recordId, p.auditEntryId, p.actorUserId];
     if (p.subject === 'proposal') {
-      const {
-        rows: [row],
-      } = await prepared<SubjectRow>(
-        this.dataSource.manager,
+      const [row] = await this.dataSource.query<SubjectRow[]>(
         `SELECT p.id, 'proposals' AS path, p.title, p.owning_unit_id, p.workflow_name, p.workflow_version, o.name_ja AS unit_name, ${common}
            FROM proposal p JOIN org_unit o ON o.id = p.owning_unit_id WHERE p.id = $1`,
         params,
@@ -94,10 +91,7 @@ export class WorkflowEffectsHandler {
       return row ?? null;
     }
     if (p.subject === 'progress-report') {
-      const {
-        rows: [row],
-      } = await prepared<SubjectRow & { fiscal_year: number }>(
-        this.dataSource.manager,
+      const [row] = await this.dataSource.query<Array<SubjectRow & { fiscal_year: number }>>(
         `SELECT r.id, 'progress-reports' AS path, i.code || ' ' || i.title AS title, r.fiscal_year,
                 i.owning_unit_id, r.workflow_name, r.workflow_version, o.name_ja AS unit_name, ${common}
            FROM progress_report r JOIN initiative i ON i.id = r.initiative_id JOIN org_unit o ON o.id = i.owning_unit_id WHERE r.id = $1`,

@@ -93,6 +93,11 @@ export class DelegatedResponse implements Delegated {
   @ApiProperty({ type: LabelResponse, nullable: true }) label!: LabelResponse | null;
 }
 
+export class HistoryUnitResponse {
+  @ApiProperty({ example: 'kenko' }) code!: string;
+  @ApiProperty({ example: '健康福祉局' }) nameJa!: string;
+}
+
 /** One step of a proposal's history (from the audit log). */
 export class HistoryEntryResponse implements HistoryEntry {
   @ApiProperty() seq!: number;
@@ -107,6 +112,7 @@ export class HistoryEntryResponse implements HistoryEntry {
   @ApiProperty({ type: PersonRefResponse, nullable: true, description: '代決: the absent person the actor decided for' }) onBehalfOf!: PersonRefResponse | null;
   @ApiProperty({ type: DelegatedResponse, nullable: true, description: '専決: the rule under which a lower role decided' }) delegated!: DelegatedResponse | null;
   @ApiProperty({ type: [String], enum: ['代決', '専決'], description: 'what the history shows beside the step' }) marks!: Array<'代決' | '専決'>;
+  @ApiProperty({ type: HistoryUnitResponse, description: 'the owning unit, named as it was at that time (機構改革 renames do not rewrite history)' }) unit!: HistoryUnitResponse;
 }
 
 export class ScheduleEntryContent {
