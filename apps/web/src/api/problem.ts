@@ -32,7 +32,8 @@ export class ApiProblem extends Error {
     const ext = Number(doc['retryAfterSeconds']);
     const retryAfter = Number.isFinite(header) && header > 0 ? header : Number.isFinite(ext) && ext > 0 ? ext : null;
     const errors = Array.isArray(doc['errors']) ? (doc['errors'] as FieldProblem[]) : [];
-    return new ApiProblem(response.status, String(doc['code'] ?? `HTTP_${response.status}`), String(doc['detail'] ?? response.statusText), errors, retryAfter);
+    const text = (value: unknown, otherwise: string) => (typeof value === 'string' ? value : otherwise);
+    return new ApiProblem(response.status, text(doc['code'], `HTTP_${response.status}`), text(doc['detail'], response.statusText), errors, retryAfter);
   }
 }
 

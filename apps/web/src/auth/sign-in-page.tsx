@@ -13,6 +13,7 @@ export function SignInPage({ message }: { message?: string }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
+  /** Never rejects: every failure is shown in the form. */
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);
@@ -38,7 +39,7 @@ export function SignInPage({ message }: { message?: string }) {
       <main id="main" className="mx-auto flex max-w-lg flex-col gap-6 px-6 py-12">
         <PageTitle title="サインイン">サインイン</PageTitle>
         {message && <Notice>{message}</Notice>}
-        <form onSubmit={submit} className="flex flex-col gap-5 rounded-12 border border-solid-gray-200 bg-white p-6" noValidate>
+        <form onSubmit={(e) => void submit(e)} className="flex flex-col gap-5 rounded-12 border border-solid-gray-200 bg-white p-6" noValidate>
           <TextField label="ユーザー名" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
           <TextField
             label="パスワード"

@@ -111,11 +111,16 @@ function useNames(): Map<string, string> {
   return names;
 }
 
+/** A value of a revision as text: an object (a schedule step) as its values. */
+function text(value: unknown): string {
+  return typeof value === 'object' && value ? Object.values(value).join('：') : String(value);
+}
+
 function show(value: unknown, names: Map<string, string>): string {
   if (value == null || value === '') return '（なし）';
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' && v ? Object.values(v).join('：') : (names.get(String(v)) ?? String(v)))).join('、') || '（なし）';
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => (typeof v === 'object' && v ? text(v) : (names.get(text(v)) ?? text(v)))).join('、') || '（なし）';
   if (typeof value === 'number') return value.toLocaleString('ja-JP');
-  return names.get(String(value)) ?? String(value);
+  return names.get(text(value)) ?? text(value);
 }
 
 /** Each revision against the one before it: the fields that changed, before → after. */
