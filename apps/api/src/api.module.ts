@@ -17,6 +17,7 @@ import { MeController } from './identity/me.controller.js';
 import { OrgUnitsController } from './identity/org-units.controller.js';
 import { SecurityEventsController } from './identity/security-events.controller.js';
 import { SessionController } from './identity/session.controller.js';
+import { OidcController } from './identity/oidc.controller.js';
 import { UsersController } from './identity/users.controller.js';
 import { PersonnelTransfersController } from './identity/personnel-transfers.controller.js';
 import { ReorganisationsController } from './identity/reorganisations.controller.js';
@@ -36,6 +37,9 @@ import { MeetingsController } from './review/meetings.controller.js';
 import { PlansController } from './review/plans.controller.js';
 import { ProposalsController } from './review/proposals.controller.js';
 import { WorkflowsController } from './review/workflows.controller.js';
+import { PapersModule } from '#libs/papers';
+import { AttachmentsController, MeetingAttachmentsController, ProgressReportAttachmentsController, ProposalAttachmentsController } from './papers/attachments.controller.js';
+import { CommentsController, ProgressReportCommentsController, ProposalCommentsController } from './papers/comments.controller.js';
 import { PublicApiController } from './public/public-api.controller.js';
 import { PublicRateLimitGuard } from './public/public-answer.js';
 
@@ -46,6 +50,7 @@ export const API_CONTROLLERS = [
   SystemController,
   AuthController,
   SessionController,
+  OidcController,
   MeController,
   OrgUnitsController,
   UsersController,
@@ -65,6 +70,14 @@ export const API_CONTROLLERS = [
   RollupsController,
   ReportsController,
   ImportsController,
+  // Working papers (attachments, review comments)
+  ProposalAttachmentsController,
+  ProgressReportAttachmentsController,
+  MeetingAttachmentsController,
+  AttachmentsController,
+  ProposalCommentsController,
+  ProgressReportCommentsController,
+  CommentsController,
   PublicApiController,
   PersonnelTransfersController,
   ReorganisationsController,
@@ -91,6 +104,7 @@ export class ApiModule {
         PublicDataModule,
         SchedulingModule,
         NotificationsModule,
+        PapersModule,
         ...extraModules,
       ],
       controllers: API_CONTROLLERS,

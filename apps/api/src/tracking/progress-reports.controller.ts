@@ -78,7 +78,10 @@ export class ProgressReportsController {
   @ApiOkResponse({ type: ProgressReportResponse })
   transition(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ProgressTransitionDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const version = versionFromIfMatch(ifMatch);
-    return this.writes.run(req, reply, me, 200, (m) => this.reports.transition(m, me, id, version, dto));
+    // The pipeline begins the transaction only if the transition's hooks need one (confirm's recount does).
+    return this.writes.run(req, reply, me, 200, (m) => this.reports.transition(m, me, id, version, dto), {
+      deferTransaction: true,
+    });
   }
 
   @Post('progress-reports/bulk')

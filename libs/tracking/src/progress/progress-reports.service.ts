@@ -205,7 +205,7 @@ export class ProgressReportsService {
 
   async transition(m: EntityManager, principal: Principal, id: string, expectedVersion: number, input: ProgressTransitionDto): Promise<ProgressReportView> {
     const row = await this.visibleRow(principal, id, m);
-    await this.pipeline.run(m, this.spec, {
+    const outcome = await this.pipeline.run(m, this.spec, {
       actor: { holds: (role, unitId) => scopeIncludes(principal.scopeFor(role as never), unitId), id: principal.id, username: principal.user.username },
       record: { id, state: row.state, unitId: row.owning_unit_id, version: row.version, workflowName: row.workflow_name, workflowVersion: row.workflow_version },
       row,
@@ -214,7 +214,8 @@ export class ProgressReportsService {
       inputs: { comment: input.comment },
       context: {},
     });
-    return this.get(principal, id, m);
+    // The answer is the row as it now stands, without reading it back.
+    return this.view({ ...row, ...outcome.stamped, state: outcome.decision.to, version: expectedVersion + 1 }, await scaleOf(m, row.plan_id));
   }
 
   private checkedStatus(scale: ScaleEntry[], given: string, reason: string): ScaleEntry {
