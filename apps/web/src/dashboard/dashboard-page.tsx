@@ -21,7 +21,7 @@ function useRollup(planId: string | undefined, fiscalYear: number | undefined, b
   return useQuery({
     queryKey: ['rollups', planId, fiscalYear, by],
     enabled: Boolean(planId && fiscalYear),
-    queryFn: async () => (await answer(api.GET('/api/v1/rollups/progress', { params: { query: { planId, fiscalYear: fiscalYear!, by } } }))) as RollupView,
+    queryFn: async () => await answer(api.GET('/api/v1/rollups/progress', { params: { query: { planId, fiscalYear: fiscalYear!, by } } })),
   });
 }
 
@@ -174,7 +174,6 @@ function Indicators({ planId, year }: { planId: string; year: number }) {
 }
 
 type SnapshotSummary = components['schemas']['SnapshotSummaryResponse'];
-type Comparison = components['schemas']['SnapshotComparisonResponse'];
 
 /** Snapshots frozen for the council, and what moved between two of them. */
 function Snapshots({ planId, year }: { planId: string; year: number }) {
@@ -197,7 +196,7 @@ function Snapshots({ planId, year }: { planId: string; year: number }) {
   const compare = useQuery({
     queryKey: ['snapshots', 'compare', a, b],
     enabled: Boolean(a && b && a !== b),
-    queryFn: async () => (await answer(api.GET('/api/v1/rollups/snapshots/compare', { params: { query: { from: a, to: b } } }))) as Comparison,
+    queryFn: async () => await answer(api.GET('/api/v1/rollups/snapshots/compare', { params: { query: { from: a, to: b } } })),
   });
   const option = (s: SnapshotSummary) => (
     <option key={s.id} value={s.id}>

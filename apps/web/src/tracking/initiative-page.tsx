@@ -187,7 +187,7 @@ export function InitiativePage() {
   const plans = usePlans();
   const initiative = useQuery({
     queryKey: ['initiatives', id],
-    queryFn: async () => (await answer(api.GET('/api/v1/initiatives/{id}', { params: { path: { id } } }))) as InitiativeView,
+    queryFn: async () => await answer(api.GET('/api/v1/initiatives/{id}', { params: { path: { id } } })),
   });
   const reports = useReports(id);
   const roles = rolesOf(me.data);

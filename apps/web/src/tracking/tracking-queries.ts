@@ -34,12 +34,12 @@ export const annualOf = (reports: ProgressReport[] | undefined, year: number | u
 
 /** The report read before acting on it, so the client's If-Match carries its current version. */
 export async function readReport(id: string): Promise<ProgressReport> {
-  return (await answer(api.GET('/api/v1/progress-reports/{id}', { params: { path: { id } } }))) as ProgressReport;
+  return answer(api.GET('/api/v1/progress-reports/{id}', { params: { path: { id } } }));
 }
 
 export async function transitionReport(id: string, action: 'submit' | 'confirm' | 'return', comment?: string): Promise<ProgressReport> {
   await readReport(id);
-  return (await answer(
+  return answer(
     api.POST('/api/v1/progress-reports/{id}/transitions', { params: { path: { id }, header: FROM_LAST_READ }, body: { action, ...(comment ? { comment } : {}) } }),
-  )) as ProgressReport;
+  );
 }
