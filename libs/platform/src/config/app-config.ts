@@ -334,6 +334,25 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   QUEUE_DASHBOARD: 'true' | 'false' = 'true';
 
+  /** Largest attachment (添付ファイル) one upload may carry, in bytes; larger ones get 413 PAYLOAD_TOO_LARGE. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
+
+  /**
+   * Where attachments' bytes live: `postgres` (chunked rows in the same database, so a
+   * backup of PostgreSQL holds everything) or `disk` (files in ATTACHMENT_DIR).
+   */
+  @IsIn(['postgres', 'disk'])
+  ATTACHMENT_STORAGE: 'postgres' | 'disk' = 'postgres';
+
+  /** The folder of ATTACHMENT_STORAGE=disk (relative paths start at the working directory). */
+  @IsString()
+  @IsNotEmpty()
+  ATTACHMENT_DIR = '.local/attachments';
+
   /** The licence of the open data (public site and /api/v1/public), by name … */
   @IsString()
   @MinLength(2)
