@@ -23,6 +23,7 @@ import { OrgUnitsPage } from './admin/org-units-page';
 import { SecurityEventsPage } from './admin/security-events-page';
 import { SettingsLayout } from './admin/settings-layout';
 import { AuditPage, CalendarFeedPage, SettingsPage } from './admin/settings-page';
+import { PersonnelChangesPage } from './admin/personnel-changes-page';
 import { UserEditPage, UserNewPage, UsersPage } from './admin/users-page';
 import { WorkflowDefinitionPage, WorkflowsPage } from './admin/workflows-page';
 import { ImportsPage } from './imports/imports-page';
@@ -97,6 +98,7 @@ const router = createBrowserRouter([
           { path: 'users/new', element: <UserNewPage /> },
           { path: 'users/:id', element: <UserEditPage /> },
           { path: 'org-units', element: <OrgUnitsPage /> },
+          { path: 'personnel', element: <PersonnelChangesPage /> },
           { path: 'workflows', element: <WorkflowsPage /> },
           { path: 'workflows/:name', element: <WorkflowDefinitionPage /> },
           { path: 'audit', element: <AuditPage /> },
