@@ -2795,6 +2795,14 @@ export interface components {
             /** @example /api/v1/attachments/… */
             downloadPath: string;
         };
+        AttachmentListResponse: {
+            items: components["schemas"]["AttachmentResponse"][];
+            total: number;
+            /** @description whether the caller may attach a new file now */
+            mayAttach: boolean;
+            /** @description whether the caller may add a new version (after 決裁: the secretariat, with a reason) */
+            mayAddVersion: boolean;
+        };
         AttachmentUploadForm: {
             /**
              * Format: binary
@@ -2850,6 +2858,12 @@ export interface components {
             editedAt: string | null;
             mentions: components["schemas"]["CommentMentionsResponse"];
             revisions: components["schemas"]["CommentRevisionResponse"][];
+        };
+        CommentListResponse: {
+            items: components["schemas"]["CommentResponse"][];
+            total: number;
+            /** @description whether the caller may comment (viewers only read) */
+            mayComment: boolean;
         };
         CreateCommentDto: {
             /**
@@ -7824,7 +7838,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentResponse"][];
+                    "application/json": components["schemas"]["AttachmentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -7951,7 +7965,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentResponse"][];
+                    "application/json": components["schemas"]["AttachmentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -8078,7 +8092,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentResponse"][];
+                    "application/json": components["schemas"]["AttachmentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -8389,7 +8403,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommentResponse"][];
+                    "application/json": components["schemas"]["CommentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -8510,7 +8524,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommentResponse"][];
+                    "application/json": components["schemas"]["CommentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
