@@ -182,6 +182,10 @@ const PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/cannot move under itself/, () => '自分自身や下位の組織は上位にできません。'],
   [/^A (bureau|ward|division) cannot sit under a/, () => 'この種類の組織は、選んだ組織の下に置けません（局・区は市の下、課は局・区の下）。'],
   [/^The city has no parent$/, () => '市には上位の組織がありません。'],
+  [/^mentions (@.+): no such user or unit$/, (m) => `${m[1]} という人・組織は見つかりません。`],
+  [/^mentions (@\S+), who may not see this record$/, (m) => `${m[1]} さんはこの記録を閲覧できないため、知らせることができません。`],
+  [/^mentions (@\S+), whose members may not see this record$/, (m) => `${m[1]} の職員はこの記録を閲覧できないため、知らせることができません。`],
+  [/^mentions more than 20 people or units$/, () => '一度に知らせられるのは20件までです。'],
 ];
 
 export function inJapanese(error: FieldProblem): string {
