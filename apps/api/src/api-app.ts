@@ -79,7 +79,7 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   app.flushLogs();
 
   // Before any route, so that the headers cover all of them (API, docs, dashboard, web app).
-  await mountSecurityHeaders(app);
+  mountSecurityHeaders(app);
   // Reads the browser session's refresh cookie (apps/api/src/identity/session.controller.ts).
   await app.register(fastifyCookie as never);
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {

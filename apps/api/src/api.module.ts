@@ -17,12 +17,18 @@ import { MeController } from './identity/me.controller.js';
 import { OrgUnitsController } from './identity/org-units.controller.js';
 import { SecurityEventsController } from './identity/security-events.controller.js';
 import { SessionController } from './identity/session.controller.js';
+import { OidcController } from './identity/oidc.controller.js';
 import { UsersController } from './identity/users.controller.js';
 import { PersonnelTransfersController } from './identity/personnel-transfers.controller.js';
 import { ReorganisationsController } from './identity/reorganisations.controller.js';
 import { Writes } from './http/writes.js';
 import { DeadlinesController } from './notifications/deadlines.controller.js';
-import { ImportsController, IndicatorsController, ProgressReportsController, ReportsController, RollupsController, StatusScaleController } from './tracking/tracking.controllers.js';
+import { ImportsController } from './tracking/imports.controller.js';
+import { IndicatorsController } from './tracking/indicators.controller.js';
+import { ProgressReportsController } from './tracking/progress-reports.controller.js';
+import { ReportsController } from './tracking/reports.controller.js';
+import { RollupsController } from './tracking/rollups.controller.js';
+import { StatusScaleController } from './tracking/status-scale.controller.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { AuditController } from './review/audit.controller.js';
 import { InitiativesController } from './review/initiatives.controller.js';
@@ -44,6 +50,7 @@ export const API_CONTROLLERS = [
   SystemController,
   AuthController,
   SessionController,
+  OidcController,
   MeController,
   OrgUnitsController,
   UsersController,

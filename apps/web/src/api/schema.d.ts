@@ -131,6 +131,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/methods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How people may sign in here (the sign-in page offers the city’s provider when it is configured) */
+        get: operations["oidc_methods"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1492,6 +1509,12 @@ export interface components {
             /** @description seconds */
             expires_in: number;
         };
+        SignInMethodsResponse: {
+            /** @description username and password (local accounts, and the directory over LDAP when configured) */
+            password: boolean;
+            /** @description the city’s OpenID Connect provider (「庁内アカウントでサインイン」): GET /api/v1/auth/oidc starts it */
+            oidc: boolean;
+        };
         OrgUnitRefResponse: {
             /** Format: uuid */
             id: string;
@@ -2081,6 +2104,12 @@ export interface components {
             id: string | null;
             username: string | null;
         };
+        HistoryUnitResponse: {
+            /** @example kenko */
+            code: string;
+            /** @example 健康福祉局 */
+            nameJa: string;
+        };
         HistoryEntryResponse: {
             seq: number;
             /** Format: date-time */
@@ -2095,6 +2124,8 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /** @description the owning unit, named as it was at that time (機構改革 renames do not rewrite history) */
+            unit: components["schemas"]["HistoryUnitResponse"];
         };
         ScheduleEntryContent: {
             fiscalYear: number;
@@ -3514,6 +3545,25 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    oidc_methods: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInMethodsResponse"];
                 };
             };
         };

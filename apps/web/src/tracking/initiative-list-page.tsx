@@ -89,7 +89,7 @@ export function InitiativeListPage() {
       <Loaded query={list}>
         {(answerPage) => {
           const items = answerPage.items as InitiativeView[];
-          const total = answerPage.total as number;
+          const total = answerPage.total;
           const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
           const caption = `取組の一覧（${total}件${pages > 1 ? `・${page}／${pages}ページ` : ''}）`;
           return (

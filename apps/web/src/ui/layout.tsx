@@ -25,7 +25,7 @@ export function Layout() {
   const notifications = useNotifications();
   const deadlines = useDeadlines();
   const waiting = useWaitingProposals();
-  const unread = notifications.data?.unread as number | undefined;
+  const unread = notifications.data?.unread;
   const due = ((deadlines.data ?? []) as Array<{ status: string }>).filter((d) => d.status !== 'satisfied').length;
   const isSecretariat = ((me.data?.grants ?? []) as Array<{ role: string }>).some((g) => g.role === 'secretariat');
   const roles = [...new Set(((me.data?.grants ?? []) as Array<{ role: string }>).map((g) => ROLE_LABELS[g.role] ?? g.role))];

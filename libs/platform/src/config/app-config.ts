@@ -476,6 +476,14 @@ export class AppConfig {
   @IsString()
   OIDC_GROUPS_CLAIM = 'groups';
 
+  /** A claim that is true when the account is disabled in the directory (the person is refused and their sessions end). Empty: none. */
+  @IsString()
+  OIDC_DISABLED_CLAIM = '';
+
+  /** The scopes asked for; a provider may give the unit and groups only under a scope of its own. */
+  @Matches(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, { message: 'must start with openid, scopes separated by single spaces' })
+  OIDC_SCOPES = 'openid profile email';
+
   /**
    * Directory groups → grants, JSON: {"cn=kaikaku-editors,ou=groups,dc=city,dc=example": "bureau_editor@{unit}", …};
    * {unit} is the person's own unit. The directory decides a directory user's roles at each sign-in.
@@ -532,6 +540,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     } catch {
       problems.push('DIRECTORY_ROLE_MAP: must be JSON from group to grants, e.g. {"cn=editors,ou=groups,dc=city": "bureau_editor@{unit}"}');
     }
+  }
+  if (config.NODE_ENV === 'production' && config.OIDC_ISSUER.startsWith('http:')) {
+    problems.push('OIDC_ISSUER: production talks to its sign-in provider over https only');
   }
   if (config.NODE_ENV === 'production' && config.CLOCK_NOW) {
     problems.push('CLOCK_NOW: a standing clock is for tests and rehearsals; production reads the real time');
