@@ -65,7 +65,8 @@ export const PROBLEM_MESSAGES = {
   PAYLOAD_TOO_LARGE: 'ファイルまたは入力が大きすぎます。',
   URI_TOO_LONG: '条件が長すぎます。短くしてください。',
   UNSUPPORTED_MEDIA_TYPE: 'この種類のファイルは受け付けていません。',
-  ATTACHMENT_TYPE_NOT_ALLOWED: 'この種類のファイルは添付できません。文書や表計算のファイルを選んでください。',
+  ATTACHMENT_TYPE_NOT_ALLOWED: 'この種類のファイルは添付できません。添付できるファイルの種類は、ファイル欄の説明をご覧ください。',
+  MULTIPART_TRUNCATED: 'ファイルの送信が途中で切れました。もう一度お試しください。',
   IDEMPOTENCY_KEY_MISMATCH: '同じ操作が別の内容で送られました。画面を再読み込みしてください。',
   PRECONDITION_REQUIRED: '最新の内容を読み込んでから操作してください。',
   RATE_LIMITED: '操作が集中しています。しばらく待ってからもう一度お試しください。',
@@ -185,6 +186,10 @@ const PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/cannot move under itself/, () => '自分自身や下位の組織は上位にできません。'],
   [/^A (bureau|ward|division) cannot sit under a/, () => 'この種類の組織は、選んだ組織の下に置けません（局・区は市の下、課は局・区の下）。'],
   [/^The city has no parent$/, () => '市には上位の組織がありません。'],
+  [/^mentions (@.+): no such user or unit$/, (m) => `${m[1]} という人・組織は見つかりません。`],
+  [/^mentions (@\S+), who may not see this record$/, (m) => `${m[1]} さんはこの記録を閲覧できないため、知らせることができません。`],
+  [/^mentions (@\S+), whose members may not see this record$/, (m) => `${m[1]} の職員はこの記録を閲覧できないため、知らせることができません。`],
+  [/^mentions more than 20 people or units$/, () => '一度に知らせられるのは20件までです。'],
 ];
 
 export function inJapanese(error: FieldProblem): string {
