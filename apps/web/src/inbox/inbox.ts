@@ -3,24 +3,28 @@ import { answer, api, type Item } from '../api/client';
 import { rolesOf, useMe } from '../auth/me';
 import { statesWaitingFor, useWorkflow } from '../workflows/workflow';
 
+/** `enabled: false` holds a query back (the layout's counts wait for the first page's own queries). */
+type Gate = { enabled?: boolean };
+
 /** Unread in-app notifications (the answer carries the unread count). */
-export function useNotifications() {
+export function useNotifications({ enabled = true }: Gate = {}) {
   return useQuery({
     queryKey: ['notifications'],
     queryFn: () => answer(api.GET('/api/v1/notifications', { params: { query: { pageSize: 20 } } })),
     refetchInterval: 60_000,
+    enabled,
   });
 }
 
 /** My deadlines, soonest first (the server's order). */
-export function useDeadlines() {
-  return useQuery({ queryKey: ['deadlines'], queryFn: () => answer(api.GET('/api/v1/deadlines')), refetchInterval: 5 * 60_000 });
+export function useDeadlines({ enabled = true }: Gate = {}) {
+  return useQuery({ queryKey: ['deadlines'], queryFn: () => answer(api.GET('/api/v1/deadlines')), refetchInterval: 5 * 60_000, enabled });
 }
 
 /** Proposals that wait at my stage: visible to me, in a state whose own step is mine. */
-export function useWaitingProposals() {
-  const me = useMe();
-  const workflow = useWorkflow();
+export function useWaitingProposals({ enabled = true }: Gate = {}) {
+  const me = useMe({ enabled });
+  const workflow = useWorkflow(undefined, { enabled });
   const states = statesWaitingFor(workflow.data?.definition, rolesOf(me.data));
   const lists = useQueries({
     queries: states.map((state) => ({
