@@ -40,7 +40,7 @@ async function send(kind: string, planId: string, file: File, dryRun: boolean): 
 
 /** 取込: a CSV or xlsx file checked first (nothing written), then applied, all rows or none. */
 export function ImportsPage() {
-  const plans = usePlans().data as PlanView[] | undefined;
+  const plans = usePlans().data;
   const [planId, setPlanId] = useState('');
   const [kind, setKind] = useState<string>('initiatives');
   const [file, setFile] = useState<File | null>(null);

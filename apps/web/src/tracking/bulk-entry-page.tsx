@@ -40,7 +40,7 @@ export function BulkEntryPage() {
   const reports = useQueries({
     queries: items.map((i) => ({
       queryKey: reportsKey(i.id),
-      queryFn: async () => (await answer(api.GET('/api/v1/initiatives/{id}/progress-reports', { params: { path: { id: i.id } } }))) as ProgressReport[],
+      queryFn: async () => (await answer(api.GET('/api/v1/initiatives/{id}/progress-reports', { params: { path: { id: i.id } } }))),
     })),
   });
   const queries = useQueryClient();
