@@ -66,7 +66,6 @@ export const PROBLEM_MESSAGES = {
   URI_TOO_LONG: '条件が長すぎます。短くしてください。',
   UNSUPPORTED_MEDIA_TYPE: 'この種類のファイルは受け付けていません。',
   ATTACHMENT_TYPE_NOT_ALLOWED: 'この種類のファイルは添付できません。添付できるファイルの種類は、ファイル欄の説明をご覧ください。',
-  MULTIPART_TRUNCATED: 'ファイルの送信が途中で切れました。もう一度お試しください。',
   IDEMPOTENCY_KEY_MISMATCH: '同じ操作が別の内容で送られました。画面を再読み込みしてください。',
   PRECONDITION_REQUIRED: '最新の内容を読み込んでから操作してください。',
   RATE_LIMITED: '操作が集中しています。しばらく待ってからもう一度お試しください。',
