@@ -47,6 +47,7 @@ export const PROBLEM_MESSAGES = {
   MALFORMED_JSON: '送信した内容を読み取れませんでした。画面を再読み込みして、もう一度お試しください。',
   BODY_TOO_DEEP: '送信した内容の形が正しくありません。',
   MALFORMED_REQUEST: '送信した内容の形が正しくありません。',
+  MULTIPART_TRUNCATED: 'ファイルを最後まで受け取れませんでした。もう一度お試しください。',
   UNAUTHENTICATED: 'サインインが必要です。',
   FORBIDDEN: 'この操作を行う権限がありません。',
   NOT_FOUND: '対象が見つかりません。削除されたか、閲覧する権限がありません。',
@@ -64,6 +65,7 @@ export const PROBLEM_MESSAGES = {
   PAYLOAD_TOO_LARGE: 'ファイルまたは入力が大きすぎます。',
   URI_TOO_LONG: '条件が長すぎます。短くしてください。',
   UNSUPPORTED_MEDIA_TYPE: 'この種類のファイルは受け付けていません。',
+  ATTACHMENT_TYPE_NOT_ALLOWED: 'この種類のファイルは添付できません。添付できるファイルの種類は、ファイル欄の説明をご覧ください。',
   IDEMPOTENCY_KEY_MISMATCH: '同じ操作が別の内容で送られました。画面を再読み込みしてください。',
   PRECONDITION_REQUIRED: '最新の内容を読み込んでから操作してください。',
   RATE_LIMITED: '操作が集中しています。しばらく待ってからもう一度お試しください。',
@@ -191,6 +193,10 @@ const PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/cannot move under itself/, () => '自分自身や下位の組織は上位にできません。'],
   [/^A (bureau|ward|division) cannot sit under a/, () => 'この種類の組織は、選んだ組織の下に置けません（局・区は市の下、課は局・区の下）。'],
   [/^The city has no parent$/, () => '市には上位の組織がありません。'],
+  [/^mentions (@.+): no such user or unit$/, (m) => `${m[1]} という人・組織は見つかりません。`],
+  [/^mentions (@\S+), who may not see this record$/, (m) => `${m[1]} さんはこの記録を閲覧できないため、知らせることができません。`],
+  [/^mentions (@\S+), whose members may not see this record$/, (m) => `${m[1]} の職員はこの記録を閲覧できないため、知らせることができません。`],
+  [/^mentions more than 20 people or units$/, () => '一度に知らせられるのは20件までです。'],
 ];
 
 export function inJapanese(error: FieldProblem): string {

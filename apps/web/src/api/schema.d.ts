@@ -2967,6 +2967,14 @@ export interface components {
             /** @example /api/v1/attachments/… */
             downloadPath: string;
         };
+        AttachmentListResponse: {
+            items: components["schemas"]["AttachmentResponse"][];
+            total: number;
+            /** @description whether the caller may attach a new file now */
+            mayAttach: boolean;
+            /** @description whether the caller may add a new version (after 決裁: the secretariat, with a reason) */
+            mayAddVersion: boolean;
+        };
         AttachmentUploadForm: {
             /**
              * Format: binary
@@ -3022,6 +3030,12 @@ export interface components {
             editedAt: string | null;
             mentions: components["schemas"]["CommentMentionsResponse"];
             revisions: components["schemas"]["CommentRevisionResponse"][];
+        };
+        CommentListResponse: {
+            items: components["schemas"]["CommentResponse"][];
+            total: number;
+            /** @description whether the caller may comment (viewers only read) */
+            mayComment: boolean;
         };
         CreateCommentDto: {
             /**
@@ -8152,7 +8166,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentResponse"][];
+                    "application/json": components["schemas"]["AttachmentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -8279,7 +8293,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentResponse"][];
+                    "application/json": components["schemas"]["AttachmentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -8406,7 +8420,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentResponse"][];
+                    "application/json": components["schemas"]["AttachmentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -8717,7 +8731,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommentResponse"][];
+                    "application/json": components["schemas"]["CommentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -8838,7 +8852,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommentResponse"][];
+                    "application/json": components["schemas"]["CommentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */

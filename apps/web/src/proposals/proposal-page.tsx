@@ -10,6 +10,7 @@ import { stateLabels, useWorkflow } from '../workflows/workflow';
 import { MEETING_KINDS } from '../meetings/meeting-queries';
 import { DecisionMarks } from '../deputies/decision-marks';
 import { ProposalActions } from './proposal-actions';
+import { ProposalPapers, ProposalReturnNotice } from '../papers/record-papers';
 import { FIELD_LABELS, useProposal, useProposalActions, useProposalHistory, useProposalRevisions } from './proposal-queries';
 
 type Proposal = NonNullable<ReturnType<typeof useProposal>['data']>;
@@ -31,7 +32,9 @@ export function ProposalPage() {
           </PageTitle>
           <div className="grid grid-cols-1 gap-6 lg:grid-cols-[2fr_1fr]">
             <div className="flex flex-col gap-6">
+              <ProposalReturnNotice proposalId={p.id} state={p.state} />
               <Content p={p} />
+              <ProposalPapers proposalId={p.id} />
               <Revisions id={p.id} />
               <History id={p.id} />
             </div>
