@@ -3,8 +3,8 @@
 // Types come from the project service: each file is checked with the tsconfig.json nearest to it
 // (root for apps, libs, test and migrations; apps/web/tsconfig.json for the browser app;
 // scripts/ and bench/ have their own, allowJs, so their .mjs files are type-aware too). The few
-// files no tsconfig includes (root configs, web specs, test/support/global-setup.mjs) use the
-// default project below.
+// files no tsconfig includes (root configs, test/support/global-setup.mjs) use the default
+// project below.
 //
 // `npm run lint` runs it with --cache (.local/eslint-cache), then `prettier --check`.
 import tseslint from 'typescript-eslint';
@@ -38,8 +38,6 @@ export default tseslint.config(
             // A .d.mts beside them types their importers, which hides the .mjs from scripts/tsconfig.json.
             'scripts/services.mjs',
             'scripts/lib/openapi-types.mjs',
-            // Excluded by apps/web/tsconfig.json (they use jest's globals); checked with the root options.
-            'apps/web/src/*/*.spec.ts',
           ],
           defaultProject: 'tsconfig.json',
         },

@@ -124,6 +124,7 @@ async function main() {
     cli(['migrate'], cliEnv);
     cli(['seed'], cliEnv);
     const results = [];
+    /** @type {Array<[string, Record<string, string>]>} */
     const settings = [
       ['baseline: no limit, 5 s acquire timeout', { HTTP_MAX_CONCURRENCY: '0', DATABASE_ACQUIRE_TIMEOUT_MS: '5000' }],
       [`shedding: limit ${LIMIT}, 800 ms acquire timeout`, { HTTP_MAX_CONCURRENCY: String(LIMIT), DATABASE_ACQUIRE_TIMEOUT_MS: '800' }],

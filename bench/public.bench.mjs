@@ -10,7 +10,7 @@
 //   node bench/public.bench.mjs        (or: npm run bench:public)
 //
 // Knobs: PUBLIC_BENCH_REQUESTS (4000 per round), PUBLIC_BENCH_ROUNDS (3), BENCH_SKIP_BUILD=1.
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';

@@ -917,6 +917,7 @@ async function main() {
     process.stdout.write('\n');
     for (const t of targets) process.stdout.write(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}  (measured ${t.value})\n`);
 
+    /** @type {Array<[string, (typeof confirmResults)[number]['result']]>} */
     const sides = [
       ...readRows.flatMap((r) => [[`reads c=${r.concurrency} baseline`, r.baseline], [`reads c=${r.concurrency} roll-up`, r.rollup]]),
       ...confirmResults.map((r) => [`confirm round ${r.round + 1} c=${r.concurrency} upkeep ${r.upkeep}`, r.result]),

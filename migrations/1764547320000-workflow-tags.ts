@@ -61,9 +61,12 @@ export class WorkflowTags1764547320000 implements MigrationInterface {
   name = 'WorkflowTags1764547320000';
 
   async up(q: QueryRunner): Promise<void> {
-    const rows: Array<{ name: string; version: number; subject: string; definition: Definition }> = await q.query(
-      `SELECT name, version, subject, definition FROM workflow_definition`,
-    );
+    const rows = (await q.query(`SELECT name, version, subject, definition FROM workflow_definition`)) as Array<{
+      name: string;
+      version: number;
+      subject: string;
+      definition: Definition;
+    }>;
     for (const row of rows) {
       const legacy = LEGACY[row.subject];
       if (!legacy) continue;

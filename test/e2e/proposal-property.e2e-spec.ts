@@ -60,7 +60,7 @@ describe('random walks through the proposal workflow', () => {
     ];
     const plausible = fc
       .oneof({ arbitrary: fc.constantFrom(...forward), weight: 4 }, { arbitrary: fc.constantFrom(...sideways), weight: 1 })
-      .map(([who, action]) => ({ who, action, comment: '理由' as string | undefined, target: true }));
+      .map(([who, action]) => ({ who, action, comment: '理由', target: true }));
     const step = fc.oneof({ arbitrary: anything, weight: 1 }, { arbitrary: plausible, weight: 2 });
     let accepted = 0;
     await fc.assert(

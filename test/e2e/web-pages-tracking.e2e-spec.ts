@@ -158,7 +158,7 @@ describe('the web pages: dashboard and tracking', () => {
   it('the tracking year through the pages: 令和6年度 on the bulk screen (a missing reason shown at its field), one confirmed and one returned, the bureau told, the dashboard recounted, a snapshot compared', async () => {
     // The new plan's initiatives are decided after the inquiry; the secretariat brings two of 健康福祉局's in through the import page.
     const secretariat = await as('secretariat', '/imports');
-    let page = secretariat.page;
+    const page = secretariat.page;
     await page.getByLabel('計画', { exact: true }).selectOption({ label: PLAN_2027 });
     await page.getByLabel('取り込む内容').selectOption({ label: '取組（年度の進捗状況つき）' });
     const csv = '\uFEFF取組番号,取組名,方針,テーマ,所管\r\n2-1-01,福祉窓口の予約受付のオンライン化,2,1,kenko\r\n2-3-01,介護認定事務の集約化,2,3,kenko\r\n';
@@ -365,7 +365,7 @@ describe('the web pages: dashboard and tracking', () => {
     const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Excel（xlsx）をダウンロード' }).click()]);
     expect(xlsx.suggestedFilename()).toBe('council-report-kaikaku-stage3-2022.xlsx');
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(readFileSync((await xlsx.path())!) as unknown as ArrayBuffer);
+    await workbook.xlsx.load(readFileSync((await xlsx.path())) as unknown as ArrayBuffer);
     const found: string[][] = [];
     for (const sheet of workbook.worksheets)
       sheet.eachRow((row) => {
@@ -377,7 +377,7 @@ describe('the web pages: dashboard and tracking', () => {
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSVをダウンロード' }).click()]);
     expect(csv.suggestedFilename()).toBe('council-report-kaikaku-stage3-2022.csv');
     // One row per initiative: the statuses counted give the same totals.
-    const [header, ...records] = parseCsv(readFileSync((await csv.path())!, 'utf8').replace(/^\uFEFF/, ''));
+    const [header, ...records] = parseCsv(readFileSync((await csv.path()), 'utf8').replace(/^\uFEFF/, ''));
     const status = header.indexOf('進捗状況');
     expect(status).toBeGreaterThan(0);
     const count = (label: string) => records.filter((r) => r[status] === label).length;

@@ -72,7 +72,7 @@ export async function waitFor<T>(check: () => Promise<T> | T, what: string, time
   while (Date.now() < until) {
     try {
       const value = await check();
-      if (value) return value as NonNullable<T>;
+      if (value) return value;
     } catch (error) {
       last = error;
     }

@@ -199,7 +199,15 @@ describe('assertValidDefinition', () => {
 });
 
 describe('parseDefinition', () => {
-  const json = () => JSON.parse(JSON.stringify(REFORM_PROPOSAL)) as Record<string, any>;
+  const json = () => JSON.parse(JSON.stringify(REFORM_PROPOSAL)) as unknown;
+  /** Breaks a copy on purpose: sets (or, with no value given, deletes) the field at `path` (`states.3.label.ja`). */
+  const put = (doc: unknown, path: string, ...value: [unknown?]) => {
+    const keys = path.split('.');
+    const last = keys.pop()!;
+    const parent = keys.reduce((node, key) => (node as Record<string, unknown>)[key], doc) as Record<string, unknown>;
+    if (value.length === 0) delete parent[last];
+    else parent[last] = value[0];
+  };
 
   function parseProblems(value: unknown): string[] {
     try {
@@ -221,20 +229,20 @@ describe('parseDefinition', () => {
 
   it('names the path of a wrongly typed field', () => {
     const d = json();
-    d.transitions[2].roles = 'secretariat';
+    put(d, 'transitions.2.roles', 'secretariat');
     expect(parseProblems(d)).toEqual(['transitions[2].roles: must be an array of strings, got a string']);
   });
 
   it('names every bad field, deep inside too', () => {
     const d = json();
-    d.name = 7;
-    d.version = 1.5;
-    delete d.initial;
-    d.states[3].label.ja = null;
-    d.states[6].final = 'yes';
-    d.transitions[0].from = ['draft', 3];
-    d.transitions[4].guards = null;
-    d.transitions[5] = 'approve';
+    put(d, 'name', 7);
+    put(d, 'version', 1.5);
+    put(d, 'initial');
+    put(d, 'states.3.label.ja', null);
+    put(d, 'states.6.final', 'yes');
+    put(d, 'transitions.0.from', ['draft', 3]);
+    put(d, 'transitions.4.guards', null);
+    put(d, 'transitions.5', 'approve');
     expect(parseProblems(d)).toEqual([
       'name: must be a string, got a number',
       'initial: must be a string, got nothing',
@@ -249,8 +257,8 @@ describe('parseDefinition', () => {
 
   it('refuses unknown fields, so that a misspelt one is not silently ignored', () => {
     const d = json();
-    d.transitions[0].guard = ['inquiryOpen'];
-    d.owner = 'me';
+    put(d, 'transitions.0.guard', ['inquiryOpen']);
+    put(d, 'owner', 'me');
     expect(parseProblems(d)).toEqual(['definition.owner: unknown field', 'transitions[0].guard: unknown field']);
   });
 
@@ -266,13 +274,13 @@ describe('parseDefinition', () => {
       'transitions: must be an array, got nothing',
     ]);
     const d = json();
-    d.states[0].label.en = 'x'.repeat(1000);
+    put(d, 'states.0.label.en', 'x'.repeat(1000));
     expect(parseProblems(d)).toEqual(['states[0].label.en: must be at most 200 characters']);
   });
 
   it('checks shape only: a well-shaped but inconsistent definition is left to definitionProblems', () => {
     const d = json();
-    d.initial = 'nowhere';
+    put(d, 'initial', 'nowhere');
     const parsed = parseDefinition(d);
     expect(definitionProblems(parsed, registries)).toContain('initial state "nowhere" is not one of the states');
   });

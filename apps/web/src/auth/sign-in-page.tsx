@@ -50,6 +50,7 @@ export function SignInPage({ message }: { message?: string }) {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
 
+  /** Never rejects: every failure is shown in the form. */
   async function submit(event: FormEvent) {
     event.preventDefault();
     setBusy(true);

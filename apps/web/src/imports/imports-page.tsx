@@ -2,7 +2,6 @@ import { useId, useState } from 'react';
 import { api } from '../api/client';
 import { ApiProblem } from '../api/problem';
 import { usePlans } from '../api/reference';
-import type { PlanView } from '../dashboard/tracking-types';
 import { Button } from '../ui/button';
 import { SelectField } from '../ui/field';
 import { PageTitle, Section } from '../ui/page';

@@ -4,7 +4,7 @@ import { answer, api } from '../api/client';
 import { ApiProblem } from '../api/problem';
 import { PlanYearPicker, usePlanYear } from '../dashboard/plan-year-picker';
 import { RollupTable } from '../dashboard/rollup-table';
-import type { RollupView, ScaleEntry } from '../dashboard/tracking-types';
+import type { RollupView } from '../dashboard/tracking-types';
 import { Button } from '../ui/button';
 import { SelectField } from '../ui/field';
 import { Loaded, PageTitle, Section } from '../ui/page';

@@ -11,7 +11,7 @@ import { FocusedNotice, useFocusOnProblem } from '../ui/focus';
 import { Loaded, PageTitle } from '../ui/page';
 import { DataTable } from '../ui/table';
 import { Notice } from '../ui/problem';
-import { annualOf, needsReason, readReport, reportsKey, transitionReport, useScale, type InitiativeView, type ProgressReport } from './tracking-queries';
+import { annualOf, needsReason, readReport, reportsKey, transitionReport, useScale, type InitiativeView } from './tracking-queries';
 
 interface Entry {
   status: string;
