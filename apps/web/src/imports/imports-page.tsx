@@ -1,8 +1,7 @@
 import { useId, useState } from 'react';
 import { api } from '../api/client';
-import { ApiProblem } from '../api/problem';
+import { ApiProblem, rowProblemInJapanese } from '../api/problem';
 import { usePlans } from '../api/reference';
-import type { PlanView } from '../dashboard/tracking-types';
 import { Button } from '../ui/button';
 import { SelectField } from '../ui/field';
 import { PageTitle, Section } from '../ui/page';
@@ -40,7 +39,7 @@ async function send(kind: string, planId: string, file: File, dryRun: boolean): 
 
 /** 取込: a CSV or xlsx file checked first (nothing written), then applied, all rows or none. */
 export function ImportsPage() {
-  const plans = usePlans().data as PlanView[] | undefined;
+  const plans = usePlans().data;
   const [planId, setPlanId] = useState('');
   const [kind, setKind] = useState<string>('initiatives');
   const [file, setFile] = useState<File | null>(null);
@@ -134,7 +133,7 @@ export function ImportsPage() {
                     columns={[
                       { header: '行', cell: (e) => e.row, className: 'tabular-nums' },
                       { header: '列', cell: (e) => e.column || '—', className: 'whitespace-nowrap' },
-                      { header: '問題', cell: (e) => e.problem },
+                      { header: '問題', cell: (e) => rowProblemInJapanese(e.problem) },
                     ]}
                   />
                 </>

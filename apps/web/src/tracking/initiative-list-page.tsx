@@ -53,7 +53,8 @@ export function InitiativeListPage() {
       <PageTitle title="取組と進捗" actions={<ButtonLink to={`/tracking/bulk${plan ? `?plan=${plan.id}` : ''}`}>進捗の一括入力</ButtonLink>}>
         取組と進捗
       </PageTitle>
-      <div className="mb-6 grid gap-4 md:grid-cols-4">
+      {/* The plan's long name gets the widest column. */}
+      <div className="mb-6 grid gap-4 md:grid-cols-2 xl:grid-cols-[2fr_1fr_1fr_1fr]">
         <SelectField label="計画" value={plan?.id ?? ''} onChange={(e) => set(e.target.value)}>
           {(plans ?? []).map((p) => (
             <option key={p.id} value={p.id}>
@@ -89,7 +90,7 @@ export function InitiativeListPage() {
       <Loaded query={list}>
         {(answerPage) => {
           const items = answerPage.items as InitiativeView[];
-          const total = answerPage.total as number;
+          const total = answerPage.total;
           const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
           const caption = `取組の一覧（${total}件${pages > 1 ? `・${page}／${pages}ページ` : ''}）`;
           return (
