@@ -24,6 +24,7 @@ import {
   cleanUpOnSignal,
   cli,
   closedLoop,
+  cpuMeter,
   cursor,
   dropDatabase,
   freePort,
@@ -280,6 +281,23 @@ async function sealingLag(pool, answered) {
 
 // ── report ───────────────────────────────────────────────────────────────────
 
+/**
+ * CPU milliseconds per request of one measured phase, by who spent them: the API process,
+ * the PostgreSQL backends of the bench database, this process (the load generator and the
+ * baseline's client). Unlike a rate, these hardly move with the other programs of a shared
+ * machine, so they show what a change saved even when the rates are noisy.
+ */
+function perRequest(cpu, requests) {
+  const ms = (seconds) => (seconds === null || seconds === undefined ? null : round((seconds * 1000) / requests, 3));
+  return {
+    ...cpu,
+    apiMsPerRequest: ms(cpu.apiSeconds),
+    postgresMsPerRequest: ms(cpu.postgresBackendsOfDatabaseSeconds),
+    benchMsPerRequest: ms(cpu.benchProcessSeconds),
+    machineBusyShare: cpu.machineBusyShare,
+  };
+}
+
 function printTable(rows) {
   const pad = (s, n) => String(s).padStart(n);
   const out = [];
@@ -299,6 +317,17 @@ function printTable(rows) {
   for (const r of rows) {
     const { fromStamp: u, fromAnswer: l } = r.sealing;
     out.push(`${String(r.concurrency).padEnd(11)}  ${pad(u.p50.toFixed(1), 16)} ${pad(u.p99.toFixed(1), 7)} ${pad(u.max.toFixed(1), 7)}  |  ${pad(l.p50.toFixed(1), 17)} ${pad(l.p99.toFixed(1), 7)} ${pad(l.max.toFixed(1), 7)}`);
+  }
+  out.push('');
+  out.push(`${'concurrency'.padEnd(11)}  CPU ms per request (10 ms ticks from /proc, divided by the requests)`);
+  out.push(`${''.padEnd(11)}  ${pad('baseline: pg', 12)} ${pad('bench', 7)}  |  ${pad('API: api process', 16)} ${pad('pg', 7)} ${pad('bench', 7)}  |  machine busy (API phase)`);
+  const f = (x) => (x === null || x === undefined ? '–' : x.toFixed(3));
+  for (const r of rows) {
+    const b = r.baseline.cpu;
+    const a = r.api.cpu;
+    out.push(
+      `${String(r.concurrency).padEnd(11)}  ${pad(f(b.postgresMsPerRequest), 12)} ${pad(f(b.benchMsPerRequest), 7)}  |  ${pad(f(a.apiMsPerRequest), 16)} ${pad(f(a.postgresMsPerRequest), 7)} ${pad(f(a.benchMsPerRequest), 7)}  |  ${a.machineBusyShare === null ? '–' : `${(a.machineBusyShare * 100).toFixed(0)} %`}`,
+    );
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }
@@ -369,7 +398,10 @@ async function main() {
       const { concurrency, warmup, requests } = level;
       say(`c=${concurrency}: baseline (${warmup} warm-up + ${requests})…`);
       await closedLoop(concurrency, warmup, nextRecord, baselineOnce);
+      const baselineCpu = cpuMeter({ api: api.child.pid }, null, { pgDatabase: DB_NAME });
+      await baselineCpu.begin();
       const baseline = await closedLoop(concurrency, requests, nextRecord, baselineOnce);
+      baseline.cpu = perRequest(await baselineCpu.end(), requests);
 
       say(`c=${concurrency}: API (${warmup} warm-up + ${requests})…`);
       // One keep-alive socket per caller, as a load balancer in front would hold them.
@@ -377,10 +409,13 @@ async function main() {
       const apiOnce = apiTransition(agent, port, token);
       const warm = await closedLoop(concurrency, warmup, nextProposal, apiOnce);
       const answered = new Map();
+      const apiCpu = cpuMeter({ api: api.child.pid }, null, { pgDatabase: DB_NAME });
+      await apiCpu.begin();
       const measured = await closedLoop(concurrency, requests, nextProposal, async (id) => {
         await apiOnce(id);
         answered.set(id, Date.now());
       });
+      measured.cpu = perRequest(await apiCpu.end(), requests);
       agent.destroy();
       const sealing = await sealingLag(pool, answered);
       // Warm-up errors count too: every request must have been a clean transition.
@@ -416,7 +451,7 @@ async function main() {
     if (errorCount > 0) {
       process.stdout.write(`\nERRORS: ${errorCount} requests failed\n`);
       for (const r of rows) {
-        for (const [side, result] of [['API', r.api], ['baseline', r.baseline]]) {
+        for (const { side, result } of [{ side: 'API', result: r.api }, { side: 'baseline', result: r.baseline }]) {
           const samples = { ...(result.errorSamples ?? {}) };
           for (const [message, count] of Object.entries(result.warmupErrorSamples ?? {})) samples[message] = (samples[message] ?? 0) + count;
           for (const [message, count] of Object.entries(samples)) process.stdout.write(`  c=${r.concurrency} ${side} ×${count}: ${message}\n`);

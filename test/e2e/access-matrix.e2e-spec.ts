@@ -157,6 +157,10 @@ describe('access matrix', () => {
     // The browser session's routes take the refresh cookie, whoever else the caller is.
     'POST /auth/session/refresh': { success: 200, build: async () => ({ path: '/auth/session/refresh', headers: { cookie: await sessionCookie() } }) },
     'DELETE /auth/session': { success: 204, build: async () => ({ path: '/auth/session', headers: { cookie: await sessionCookie() } }) },
+    'GET /auth/methods': { success: 200, build: async () => ({ path: '/auth/methods' }) },
+    // No OpenID provider is configured in this file (test/e2e/directory-oidc signs in through one).
+    'GET /auth/oidc': { success: 404, build: async () => ({ path: '/auth/oidc' }) },
+    'GET /auth/oidc/callback': { success: 404, build: async () => ({ path: '/auth/oidc/callback?code=x&state=y' }) },
     'GET /me': { success: 200, build: async () => ({ path: '/me' }) },
     'GET /system/ping': { success: 200, build: async () => ({ path: '/system/ping' }) },
     'PATCH /me': { success: 200, build: async () => ({ path: '/me', body: { displayName: 'Matrix' } }) },

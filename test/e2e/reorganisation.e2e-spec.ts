@@ -20,6 +20,7 @@ describe('reorganisation (機構改革)', () => {
   let worker: INestApplicationContext | undefined;
   let user: ReturnType<typeof demoClients>;
   let kenkoDraft: string;
+  let kankyoDraft: string;
   let stage3: string;
   let inquiryId: string;
 
@@ -29,6 +30,7 @@ describe('reorganisation (機構改革)', () => {
     user = demoClients(api.url);
     ({ inquiryId } = await openInquiry(user));
     kenkoDraft = ok(await (await user('kenko.editor')).post('/proposals', { inquiryId, title: '健康福祉局の起案', ...FULL_CONTENT }), 201).body.id;
+    kankyoDraft = ok(await (await user('kankyo.editor')).post('/proposals', { inquiryId, title: '環境局の起案', ...FULL_CONTENT }), 201).body.id;
     stage3 = (await db.query(`SELECT id FROM plan WHERE code = 'kaikaku-stage3'`))[0].id;
   }, 120_000);
 
@@ -128,5 +130,27 @@ describe('reorganisation (機構改革)', () => {
     expect(restated.has('kenko')).toBe(false);
     expect(restated.get('kenko-byoin')).toEqual({ label: '健康福祉病院局', total: before.get('kenko')!.total + before.get('byoin')!.total });
     expect(restated.get('kankyo')?.label).toBe('環境脱炭素局');
+  });
+
+  it('keeps the name of the time in a proposal’s history: steps before the rename say 環境局, steps after it 環境脱炭素局', async () => {
+    // (After the test above: the rename is recorded.) The audit log stamps real time, which the
+    // clock of this file does not move, so the rename's date is set between the draft's steps and
+    // its withdrawal, as if 1 April had fallen then.
+    const editor = await user('kankyo.editor');
+    const drafted = ok(await editor.get(`/proposals/${kankyoDraft}/history`)).body as Array<{ at: string }>;
+    ok(await editor.post(`/proposals/${kankyoDraft}/transitions`, { action: 'withdraw' }, { 'If-Match': ok(await editor.get(`/proposals/${kankyoDraft}`)).headers.get('etag')! }));
+    const history = async () => ok(await editor.get(`/proposals/${kankyoDraft}/history`)).body as Array<{ action: string; at: string; unit: { code: string; nameJa: string } }>;
+    const withdrawn = (await history()).at(-1)!;
+    expect(withdrawn.action).toBe('withdraw');
+    const between = new Date((Date.parse(drafted.at(-1)!.at) + Date.parse(withdrawn.at)) / 2).toISOString();
+    const moved = await db.query(
+      `UPDATE org_unit_name n SET valid_from = $1 FROM org_unit o WHERE o.id = n.unit_id AND o.code = 'kankyo' AND n.name_ja = '環境脱炭素局' RETURNING n.unit_id`,
+      [between],
+    );
+    expect(moved).toHaveLength(1);
+    const named = (await history()).map((h) => `${h.action} ${h.unit.code} ${h.unit.nameJa}`);
+    expect(named.slice(0, -1).length).toBeGreaterThan(0);
+    expect(new Set(named.slice(0, -1).map((n) => n.split(' ').slice(1).join(' ')))).toEqual(new Set(['kankyo 環境局']));
+    expect(named.at(-1)).toBe('withdraw kankyo 環境脱炭素局');
   });
 });

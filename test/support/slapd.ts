@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client } from 'ldapts';
 import { findSlapd } from '../../scripts/services.mjs';
@@ -12,6 +12,9 @@ export const LDAP_ADMIN_PASSWORD = 'slapd-test-admin';
 
 export interface TestSlapd {
   url: string;
+  /** With `tls`: the ldaps:// URL, and the PEM of the throw-away CA that signed the server's certificate. */
+  ldapsUrl: string | null;
+  caFile: string | null;
   /** Runs `work` bound as the directory's administrator (to add, change and disable people). */
   admin<T>(work: (client: Client) => Promise<T>): Promise<T>;
   stop(): Promise<void>;
@@ -22,7 +25,7 @@ export interface TestSlapd {
  * owned by the unprivileged `openldap` user as PostgreSQL's is by `postgres`, listening on a free
  * loopback port only. Started by the files that need it, so no other test waits for it.
  */
-export async function startSlapd(): Promise<TestSlapd> {
+export async function startSlapd(options: { tls?: boolean } = {}): Promise<TestSlapd> {
   const slapd = findSlapd();
   if (!slapd) throw new Error('slapd is not installed and cannot be (not root): apt-get install -y slapd');
   const base = resolve('.local/test');
@@ -31,9 +34,19 @@ export async function startSlapd(): Promise<TestSlapd> {
   const data = join(dir, 'data');
   mkdirSync(data);
   const conf = join(dir, 'slapd.conf');
+  const tls = options.tls ? makeCertificates(dir) : null;
   writeFileSync(
     conf,
     [
+      ...(tls
+        ? [
+            `TLSCACertificateFile ${tls.caFile}`,
+            `TLSCertificateFile ${tls.certFile}`,
+            `TLSCertificateKeyFile ${tls.keyFile}`,
+            // A password never crosses the wire in clear: simple binds need TLS (StartTLS or ldaps).
+            'security simple_bind=1',
+          ]
+        : []),
       'include /etc/ldap/schema/core.schema',
       'include /etc/ldap/schema/cosine.schema',
       'include /etc/ldap/schema/inetorgperson.schema',
@@ -52,13 +65,15 @@ export async function startSlapd(): Promise<TestSlapd> {
     ].join('\n'),
   );
   const isRoot = process.getuid?.() === 0;
-  if (isRoot) for (const p of [dir, data, conf]) chownSync(p, uidOf('openldap'), gidOf('openldap'));
+  if (isRoot) for (const p of [dir, data, conf, ...(tls ? [tls.keyFile, tls.certFile, tls.caFile] : [])]) chownSync(p, uidOf('openldap'), gidOf('openldap'));
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
+  const ldapsUrl = tls ? `ldaps://127.0.0.1:${await freePort()}` : null;
+  const listen = [`${url}/`, ...(ldapsUrl ? [`${ldapsUrl}/`] : [])].join(' ');
   // -d keeps it in the foreground, so it ends with the test file.
-  const child: ChildProcess = spawn(slapd, ['-f', conf, '-h', `${url}/`, '-d', '0', ...(isRoot ? ['-u', 'openldap', '-g', 'openldap'] : [])], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(slapd, ['-f', conf, '-h', listen, '-d', '0', ...(isRoot ? ['-u', 'openldap', '-g', 'openldap'] : [])], { stdio: 'ignore' });
   const admin = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
-    const client = new Client({ url, connectTimeout: 2000 });
+    const client = new Client({ url: ldapsUrl ?? url, connectTimeout: 2000, tlsOptions: tls ? { ca: readFileSync(tls.caFile) } : undefined });
     try {
       await client.bind(LDAP_ADMIN, LDAP_ADMIN_PASSWORD);
       return await work(client);
@@ -73,6 +88,8 @@ export async function startSlapd(): Promise<TestSlapd> {
   });
   return {
     url,
+    ldapsUrl,
+    caFile: tls?.caFile ?? null,
     admin,
     async stop() {
       child.kill('SIGTERM');
@@ -80,6 +97,24 @@ export async function startSlapd(): Promise<TestSlapd> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A throw-away CA and a certificate it signs for 127.0.0.1 (openssl, a day's validity), as a
+ * city's directory has from its own CA: the application trusts it only through LDAP_TLS_CA_FILE.
+ */
+function makeCertificates(dir: string): { caFile: string; certFile: string; keyFile: string } {
+  const at = (name: string) => join(dir, name);
+  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  try {
+    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Kaikaku test CA', '-keyout', at('ca.key'), '-out', at('ca.pem'));
+    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', at('server.key'), '-out', at('server.csr'));
+    writeFileSync(at('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
+    openssl('x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', at('server.ext'), '-out', at('server.pem'));
+  } catch (error) {
+    throw new Error(`openssl could not make the test certificates (apt-get install -y openssl): ${(error as Error).message}`);
+  }
+  return { caFile: at('ca.pem'), certFile: at('server.pem'), keyFile: at('server.key') };
 }
 
 /** The numeric id of the `openldap` user or group (Debian's slapd package creates both). */

@@ -21,6 +21,7 @@ import { installJsonBodyLimits } from './http/body-limits.js';
 import { frameworkErrorOptions } from './http/framework-errors.js';
 import { installLoadShedding } from './http/load-shedding.js';
 import { installRequestMetrics } from './http/request-metrics.js';
+import { mountMultipart } from './http/multipart.js';
 
 export const API_PREFIX = 'api/v1';
 
@@ -78,7 +79,7 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   app.flushLogs();
 
   // Before any route, so that the headers cover all of them (API, docs, dashboard, web app).
-  await mountSecurityHeaders(app);
+  mountSecurityHeaders(app);
   // Reads the browser session's refresh cookie (apps/api/src/identity/session.controller.ts).
   await app.register(fastifyCookie as never);
   app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
@@ -92,6 +93,8 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   for (const type of ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']) {
     fastify.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
   }
+  // Attachments arrive as multipart/form-data, streamed by their route (http/multipart.ts).
+  await mountMultipart(app, config);
   installJsonBodyLimits(app, { maxDepth: config.JSON_MAX_DEPTH, maxBytes: config.BODY_LIMIT_BYTES });
   app.useGlobalFilters(new ProblemDetailsFilter());
   app.useGlobalPipes(createValidationPipe());

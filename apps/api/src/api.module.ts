@@ -17,12 +17,18 @@ import { MeController } from './identity/me.controller.js';
 import { OrgUnitsController } from './identity/org-units.controller.js';
 import { SecurityEventsController } from './identity/security-events.controller.js';
 import { SessionController } from './identity/session.controller.js';
+import { OidcController } from './identity/oidc.controller.js';
 import { UsersController } from './identity/users.controller.js';
 import { PersonnelTransfersController } from './identity/personnel-transfers.controller.js';
 import { ReorganisationsController } from './identity/reorganisations.controller.js';
 import { Writes } from './http/writes.js';
 import { DeadlinesController } from './notifications/deadlines.controller.js';
-import { ImportsController, IndicatorsController, ProgressReportsController, ReportsController, RollupsController, StatusScaleController } from './tracking/tracking.controllers.js';
+import { ImportsController } from './tracking/imports.controller.js';
+import { IndicatorsController } from './tracking/indicators.controller.js';
+import { ProgressReportsController } from './tracking/progress-reports.controller.js';
+import { ReportsController } from './tracking/reports.controller.js';
+import { RollupsController } from './tracking/rollups.controller.js';
+import { StatusScaleController } from './tracking/status-scale.controller.js';
 import { NotificationsController } from './notifications/notifications.controller.js';
 import { AuditController } from './review/audit.controller.js';
 import { InitiativesController } from './review/initiatives.controller.js';
@@ -31,6 +37,9 @@ import { MeetingsController } from './review/meetings.controller.js';
 import { PlansController } from './review/plans.controller.js';
 import { ProposalsController } from './review/proposals.controller.js';
 import { WorkflowsController } from './review/workflows.controller.js';
+import { PapersModule } from '#libs/papers';
+import { AttachmentsController, MeetingAttachmentsController, ProgressReportAttachmentsController, ProposalAttachmentsController } from './papers/attachments.controller.js';
+import { CommentsController, ProgressReportCommentsController, ProposalCommentsController } from './papers/comments.controller.js';
 import { PublicApiController } from './public/public-api.controller.js';
 import { PublicRateLimitGuard } from './public/public-answer.js';
 
@@ -41,6 +50,7 @@ export const API_CONTROLLERS = [
   SystemController,
   AuthController,
   SessionController,
+  OidcController,
   MeController,
   OrgUnitsController,
   UsersController,
@@ -60,6 +70,14 @@ export const API_CONTROLLERS = [
   RollupsController,
   ReportsController,
   ImportsController,
+  // Working papers (attachments, review comments)
+  ProposalAttachmentsController,
+  ProgressReportAttachmentsController,
+  MeetingAttachmentsController,
+  AttachmentsController,
+  ProposalCommentsController,
+  ProgressReportCommentsController,
+  CommentsController,
   PublicApiController,
   PersonnelTransfersController,
   ReorganisationsController,
@@ -86,6 +104,7 @@ export class ApiModule {
         PublicDataModule,
         SchedulingModule,
         NotificationsModule,
+        PapersModule,
         ...extraModules,
       ],
       controllers: API_CONTROLLERS,

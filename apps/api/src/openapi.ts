@@ -63,7 +63,7 @@ function cannotBeRefused(operation: OperationObject): boolean {
 export function completeErrorResponses(document: OpenAPIObject): OpenAPIObject {
   for (const item of Object.values(document.paths)) {
     for (const method of METHODS) {
-      const operation = item[method] as OperationObject | undefined;
+      const operation = item[method];
       if (!operation) continue;
       const responses = (operation.responses ??= {});
       for (const [status, description] of impliedErrors(operation)) {

@@ -50,7 +50,7 @@ export const DEMO_DATA: DemoDataStep[] = [
     // The import runs its own transaction (all rows or none), after the plan's step committed.
     run: async (m, app) => {
       const id = await planId(m, KAIKAKU_STAGE3.code);
-      if ((await m.query(`SELECT 1 FROM initiative WHERE plan_id = $1 LIMIT 1`, [id])).length > 0) return 'present';
+      if ((await m.query<unknown[]>(`SELECT 1 FROM initiative WHERE plan_id = $1 LIMIT 1`, [id])).length > 0) return 'present';
       const table = await readTable(await readStage3Csv(), 'csv');
       const result = await app.get(ImportsService).run('initiatives', id, table, { dryRun: false, actor: { id: null, username: 'demo-data' } });
       return `${result.created} imported`;
@@ -59,7 +59,7 @@ export const DEMO_DATA: DemoDataStep[] = [
 ];
 
 async function planId(m: EntityManager, code: string): Promise<string> {
-  const [plan] = await m.query(`SELECT id FROM plan WHERE code = $1`, [code]);
+  const [plan] = await m.query<Array<{ id: string }>>(`SELECT id FROM plan WHERE code = $1`, [code]);
   if (!plan) throw new Error(`plan ${code} is missing`);
   return plan.id;
 }

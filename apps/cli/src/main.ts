@@ -26,7 +26,7 @@ function cliConfig(): AppConfig {
 /** A DataSource as the schema owner, for migrations. */
 async function withDataSource<T>(work: (ds: DataSource, config: AppConfig) => Promise<T>): Promise<T> {
   const config = cliConfig();
-  const ds = createDataSource({ ...config, DATABASE_URL: config.MIGRATION_DATABASE_URL } as AppConfig, SCHEMA, 'kaikaku-migrations');
+  const ds = createDataSource({ ...config, DATABASE_URL: config.MIGRATION_DATABASE_URL }, SCHEMA, 'kaikaku-migrations');
   await ds.initialize();
   try {
     return await work(ds, config);
@@ -93,8 +93,8 @@ program
       const started = Date.now();
       const id = await withTransaction(ds, (m) => app.get(ProbeService).request(m, opts.hold));
       while (Date.now() - started < opts.timeout * 1000) {
-        const [row] = await ds.query(`SELECT processed_count FROM system_probe WHERE id = $1`, [id]);
-        if (row?.processed_count > 0) {
+        const [row] = await ds.query<Array<{ processed_count: number }>>(`SELECT processed_count FROM system_probe WHERE id = $1`, [id]);
+        if (row && row.processed_count > 0) {
           process.stdout.write(`probe ${id} processed in ${Date.now() - started} ms\n`);
           return;
         }
@@ -132,7 +132,7 @@ program
   .action((opts: { username: string; displayName: string; orgUnit?: string; passwordEnv: string; cityCode: string; cityName: string; cityNameEn: string }) =>
     withContext(async (app) => {
       const ds = app.get(DataSource);
-      let [root] = await ds.query(`SELECT code FROM org_unit WHERE parent_id IS NULL`);
+      let [root] = await ds.query<Array<{ code: string }>>(`SELECT code FROM org_unit WHERE parent_id IS NULL`);
       if (!root) {
         await ds.query(`INSERT INTO org_unit (code, name_ja, name_en, kind) VALUES ($1, $2, $3, 'city')`, [opts.cityCode, opts.cityName, opts.cityNameEn]);
         root = { code: opts.cityCode };
@@ -169,7 +169,7 @@ program
       if (!(IMPORT_KINDS as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kind must be one of ${IMPORT_KINDS.join(', ')}`);
       const format = /\.xlsx$/i.test(file) ? 'xlsx' : /\.csv$/i.test(file) ? 'csv' : null;
       if (!format) throw new Error(`${file}: name a .csv or .xlsx file`);
-      const [plan] = await app.get(DataSource).query(`SELECT id FROM plan WHERE code = $1`, [opts.plan]);
+      const [plan] = await app.get(DataSource).query<Array<{ id: string }>>(`SELECT id FROM plan WHERE code = $1`, [opts.plan]);
       if (!plan) throw new Error(`no plan with code ${opts.plan}`);
       const table = await readTable(await readFile(file), format);
       const bar = progressBar(process.stderr, opts.progress || process.stderr.isTTY);

@@ -29,14 +29,14 @@ const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * that even a compromised app cannot rewrite history. Runs after every migration run.
  */
 export async function grantAppPrivileges(dataSource: DataSource, appRole: string): Promise<void> {
-  const [{ owner }] = await dataSource.query(`SELECT current_user AS owner`);
+  const [{ owner }] = await dataSource.query<Array<{ owner: string }>>(`SELECT current_user AS owner`);
   if (owner === appRole) {
     new Logger('Migrations').warn(
       `the apps connect as the schema owner (${owner}); the audit log is then protected by its trigger only. Use a separate role in production.`,
     );
     return;
   }
-  const exists = await dataSource.query(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [appRole]);
+  const exists = await dataSource.query<unknown[]>(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [appRole]);
   if (exists.length === 0) throw new Error(`the role "${appRole}" of DATABASE_URL does not exist: create it (CREATE ROLE ${appRole} LOGIN PASSWORD …)`);
   const role = quoteIdent(appRole);
   await dataSource.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
@@ -46,11 +46,11 @@ export async function grantAppPrivileges(dataSource: DataSource, appRole: string
   await dataSource.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${role}`);
   await dataSource.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM ${role}`);
   for (const table of APPEND_ONLY_TABLES) {
-    const present = await dataSource.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = $1`, [table]);
+    const present = await dataSource.query<unknown[]>(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = $1`, [table]);
     if (present.length > 0) await dataSource.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${quoteIdent(table)} FROM ${role}`);
   }
   // The chain head is updated on every append (its trigger lets it only advance), never removed.
-  const head = await dataSource.query(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'audit_chain_head'`);
+  const head = await dataSource.query<unknown[]>(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'audit_chain_head'`);
   if (head.length > 0) await dataSource.query(`REVOKE INSERT, DELETE, TRUNCATE ON audit_chain_head FROM ${role}`);
 }
 
@@ -82,7 +82,7 @@ export async function runMigrations(dataSource: DataSource, appRole: string): Pr
   return withMigrationLock(dataSource, async () => {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     await grantAppPrivileges(dataSource, appRole);
-    const [{ owner }] = await dataSource.query(`SELECT current_user AS owner`);
+    const [{ owner }] = await dataSource.query<Array<{ owner: string }>>(`SELECT current_user AS owner`);
     await migrateQueueSchema(dataSource, appRole, owner);
     return applied.map((m) => m.name);
   });
@@ -95,9 +95,7 @@ export async function revertLastMigration(dataSource: DataSource): Promise<void>
 /** Names of migrations not yet applied. */
 export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
   const executed = new Set(
-    (await dataSource.query(`SELECT name FROM schema_migrations`).catch(() => [] as Array<{ name: string }>)).map(
-      (r: { name: string }) => r.name,
-    ),
+    (await dataSource.query<Array<{ name: string }>>(`SELECT name FROM schema_migrations`).catch(() => [] as Array<{ name: string }>)).map((r) => r.name),
   );
   return dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((name) => !executed.has(name));
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule, HealthModule, JobsWorkerModule, LoggingModule, MetricsModule, PersistenceModule } from '#libs/platform';
 import { IdentityJobsModule } from '#libs/identity';
 import { NotificationsJobsModule } from '#libs/notifications';
+import { PapersJobsModule } from '#libs/papers';
 import { SchedulingJobsModule } from '#libs/scheduling';
 import { TrackingJobsModule } from '#libs/tracking';
 import { SCHEMA } from '#libs/schema';
@@ -22,6 +23,7 @@ export class WorkerModule {
         NotificationsJobsModule,
         SchedulingJobsModule,
         TrackingJobsModule,
+        PapersJobsModule,
         IdentityJobsModule,
       ],
     };

@@ -14,6 +14,8 @@ import { PersonnelTransferJobs, PersonnelTransfersService } from './transfers/pe
 import { ReorganisationJobs, ReorganisationsService } from './reorganisation/reorganisations.service.js';
 import { DirectoryAccountsService } from './directory/directory-accounts.service.js';
 import { LdapDirectory } from './directory/ldap-directory.js';
+import { OidcDirectory } from './directory/oidc-directory.js';
+import { OidcSignInService } from './directory/oidc-sign-in.service.js';
 import { UsersService } from './users.service.js';
 
 /** Who may see and do what: organisation units, users, grants, sign-in, tokens, security events. */
@@ -35,9 +37,11 @@ import { UsersService } from './users.service.js';
     PersonnelTransfersService,
     ReorganisationsService,
     LdapDirectory,
+    OidcDirectory,
+    OidcSignInService,
     DirectoryAccountsService,
   ],
-  exports: [PersonnelTransfersService, ReorganisationsService, DirectoryAccountsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
+  exports: [OidcSignInService, PersonnelTransfersService, ReorganisationsService, DirectoryAccountsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
 })
 export class IdentityModule {}
 

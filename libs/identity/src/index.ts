@@ -32,4 +32,6 @@ export * from './reorganisation/reorganisations.service.js';
 export * from './dto/reorganisation.dto.js';
 export * from './directory/directory-accounts.service.js';
 export * from './directory/ldap-directory.js';
+export * from './directory/oidc-directory.js';
+export * from './directory/oidc-sign-in.service.js';
 export * from './directory/role-map.js';

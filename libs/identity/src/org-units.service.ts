@@ -57,7 +57,7 @@ export class OrgUnitsService {
     if (query.active !== undefined) where.push(`u.active = $${params.push(query.active)}`);
     if (query.parent) where.push(`p.code = $${params.push(query.parent)}`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM org_unit u LEFT JOIN org_unit p ON p.id = u.parent_id ${filter}`, params);
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM org_unit u LEFT JOIN org_unit p ON p.id = u.parent_id ${filter}`, params);
     const rows: Row[] = await this.dataSource.query(
       `${SELECT} ${filter} ORDER BY (u.kind = 'city') DESC, u.kind, u.code LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, query.pageSize, query.offset],
@@ -81,9 +81,9 @@ export class OrgUnitsService {
   async create(dto: CreateOrgUnitDto): Promise<OrgUnitView> {
     return this.principals.changing(() => withTransaction(this.dataSource, async (m) => {
       const parent = await this.parentFor(m, dto.parent, dto.kind);
-      const taken = await m.query(`SELECT 1 FROM org_unit WHERE code = $1`, [dto.code]);
+      const taken = await m.query<unknown[]>(`SELECT 1 FROM org_unit WHERE code = $1`, [dto.code]);
       if (taken.length > 0) throw new OrgUnitCodeTakenError(dto.code);
-      const [{ id }] = await m.query(
+      const [{ id }] = await m.query<Array<{ id: string }>>(
         `INSERT INTO org_unit (code, name_ja, name_en, kind, parent_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [dto.code, dto.nameJa, dto.nameEn, dto.kind, parent.id],
       );

@@ -89,7 +89,7 @@ export class UsersService {
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const now = this.clock.now();
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM (${selectAt(now)} ${filter}) AS x`, params);
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM (${selectAt(now)} ${filter}) AS x`, params);
     const rows: UserRow[] = await this.dataSource.query(`${selectAt(now)} ${filter} ORDER BY u.username LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
       ...params,
       query.pageSize,
@@ -107,10 +107,10 @@ export class UsersService {
   async create(dto: CreateUserDto, actor: Principal | null, origin: RequestOrigin): Promise<UserView> {
     const passwordHash = dto.password ? await this.hasher.hash(dto.password) : null;
     return this.principals.changing(() => withTransaction(this.dataSource, async (m) => {
-      const taken = await m.query(`SELECT 1 FROM app_user WHERE username = $1`, [dto.username]);
+      const taken = await m.query<unknown[]>(`SELECT 1 FROM app_user WHERE username = $1`, [dto.username]);
       if (taken.length > 0) throw new UsernameTakenError(dto.username);
       const unitId = await this.orgUnits.idOf(m, dto.orgUnit, 'orgUnit');
-      const [{ id }] = await m.query(
+      const [{ id }] = await m.query<Array<{ id: string }>>(
         `INSERT INTO app_user (username, display_name, email, password_hash, org_unit_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [dto.username, dto.displayName, dto.email ?? null, passwordHash, unitId],
       );
@@ -180,7 +180,7 @@ export class UsersService {
   }
 
   async changePassword(principal: Principal, dto: ChangePasswordDto, origin: RequestOrigin): Promise<void> {
-    const [row] = await this.dataSource.query(`SELECT password_hash FROM app_user WHERE id = $1`, [principal.id]);
+    const [row] = await this.dataSource.query<Array<{ password_hash: string | null }>>(`SELECT password_hash FROM app_user WHERE id = $1`, [principal.id]);
     if (!(await this.hasher.verify(row?.password_hash, dto.currentPassword))) throw new WrongCurrentPasswordError();
     const hash = await this.hasher.hash(dto.newPassword);
     await withTransaction(this.dataSource, async (m) => {
@@ -209,7 +209,7 @@ export class UsersService {
 
   /** The city must never be left without an active admin. */
   private async ensureAnAdminRemains(m: EntityManager): Promise<void> {
-    const [{ n }] = await m.query(
+    const [{ n }] = await m.query<Array<{ n: number }>>(
       `SELECT count(*)::int AS n FROM app_user u WHERE u.active AND EXISTS (SELECT 1 FROM role_grant g WHERE g.user_id = u.id AND g.role = 'admin')`,
     );
     if (n === 0) throw new DomainError('CONFLICT', 'This would leave no active admin');

@@ -164,16 +164,18 @@ export class DeliveriesService {
 
   /** Sends one delivery on its channel, once: a delivery recorded as sent is never sent again. */
   async send(deliveryId: string): Promise<void> {
-    const [d] = await this.dataSource.query(
+    const [d] = await this.dataSource.query<
+      Array<{ id: string; channel: Channel; message: Message; sent_at: Date | null; recipient_user_id: string; email: string | null; webhook_url: string | null; webhook_secret: string | null }>
+    >(
       `SELECT d.id, d.channel, d.message, d.sent_at, d.recipient_user_id, u.email, s.webhook_url, s.webhook_secret
          FROM delivery d JOIN app_user u ON u.id = d.recipient_user_id LEFT JOIN notification_settings s ON s.user_id = d.recipient_user_id
         WHERE d.id = $1`,
       [deliveryId],
     );
     if (!d || d.sent_at) return;
-    const message = d.message as Message;
+    const message = d.message;
     try {
-      switch (d.channel as Channel) {
+      switch (d.channel) {
         case 'in_app':
           // Born sent, with its notification, in the transaction that recorded it (record()).
           return;

@@ -44,7 +44,9 @@ export class NotificationSettingsService {
   ) {}
 
   async get(userId: string): Promise<NotificationSettingsView> {
-    const [row] = await this.dataSource.query(`SELECT * FROM notification_settings WHERE user_id = $1`, [userId]);
+    const [row] = await this.dataSource.query<
+      Array<{ email_enabled: boolean; in_app_enabled: boolean; webhook_enabled: boolean; webhook_url: string | null; webhook_secret: string | null }>
+    >(`SELECT * FROM notification_settings WHERE user_id = $1`, [userId]);
     return {
       emailEnabled: row?.email_enabled ?? true,
       inAppEnabled: row?.in_app_enabled ?? true,
@@ -57,7 +59,7 @@ export class NotificationSettingsService {
   async update(userId: string, dto: UpdateNotificationSettingsDto): Promise<NotificationSettingsView> {
     return withTransaction(this.dataSource, async (m) => {
       const current = await this.get(userId);
-      const [row] = await m.query(`SELECT webhook_secret FROM notification_settings WHERE user_id = $1`, [userId]);
+      const [row] = await m.query<Array<{ webhook_secret: string | null }>>(`SELECT webhook_secret FROM notification_settings WHERE user_id = $1`, [userId]);
       const url = dto.webhookUrl === undefined ? current.webhookUrl : dto.webhookUrl;
       // Asking for webhook messages without an address would be stored as "off" and surprise the person later.
       if (dto.webhookEnabled && !url) throw new ValidationFailedError([{ field: 'webhookUrl', message: 'is required while webhookEnabled is true' }]);
@@ -87,7 +89,7 @@ export class NotificationSettingsService {
   /** The user a calendar feed token belongs to, if the token is current and the user active. */
   async userOfCalendarToken(token: string): Promise<string | null> {
     if (!/^kcal_[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<Array<{ user_id: string }>>(
       `SELECT s.user_id FROM notification_settings s JOIN app_user u ON u.id = s.user_id WHERE s.calendar_token_hash = $1 AND u.active`,
       [hashToken(token)],
     );

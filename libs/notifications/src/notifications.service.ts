@@ -12,15 +12,24 @@ export interface NotificationView {
   readAt: string | null;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const view = (r: any): NotificationView => ({
+interface NotificationRow {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+const view = (r: NotificationRow): NotificationView => ({
   id: r.id,
   kind: r.kind,
   title: r.title,
   body: r.body,
   link: r.link,
-  createdAt: new Date(r.created_at).toISOString(),
-  readAt: r.read_at ? new Date(r.read_at).toISOString() : null,
+  createdAt: r.created_at.toISOString(),
+  readAt: r.read_at?.toISOString() ?? null,
 });
 
 /** In-app notifications: every query is bound to their owner. */
@@ -30,11 +39,11 @@ export class NotificationsService {
 
   async list(userId: string, query: PageQuery & { unread?: boolean }): Promise<Page<NotificationView> & { unread: number }> {
     const filter = query.unread ? 'AND read_at IS NULL' : '';
-    const [{ total, unread }] = await this.dataSource.query(
+    const [{ total, unread }] = await this.dataSource.query<Array<{ total: number; unread: number }>>(
       `SELECT count(*) FILTER (WHERE true ${filter})::int AS total, count(*) FILTER (WHERE read_at IS NULL)::int AS unread FROM notification WHERE user_id = $1`,
       [userId],
     );
-    const rows = await this.dataSource.query(`SELECT * FROM notification WHERE user_id = $1 ${filter} ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`, [
+    const rows = await this.dataSource.query<NotificationRow[]>(`SELECT * FROM notification WHERE user_id = $1 ${filter} ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`, [
       userId,
       query.pageSize,
       query.offset,
@@ -43,7 +52,7 @@ export class NotificationsService {
   }
 
   async markRead(userId: string, id: string): Promise<NotificationView> {
-    const [row] = await this.dataSource.query(
+    const [row] = await this.dataSource.query<NotificationRow[]>(
       `WITH r AS (UPDATE notification SET read_at = coalesce(read_at, now()) WHERE id = $1 AND user_id = $2 RETURNING *) SELECT * FROM r`,
       [id, userId],
     );

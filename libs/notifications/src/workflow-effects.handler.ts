@@ -71,7 +71,7 @@ export class WorkflowEffectsHandler {
     const common = `(SELECT details->>'comment' FROM audit_log WHERE id = $2) AS comment, (SELECT display_name FROM app_user WHERE id = $3) AS actor`;
     const params = [p.recordId, p.auditEntryId, p.actorUserId];
     if (p.subject === 'proposal') {
-      const [row] = await this.dataSource.query(
+      const [row] = await this.dataSource.query<SubjectRow[]>(
         `SELECT p.id, 'proposals' AS path, p.title, p.owning_unit_id, p.workflow_name, p.workflow_version, o.name_ja AS unit_name, ${common}
            FROM proposal p JOIN org_unit o ON o.id = p.owning_unit_id WHERE p.id = $1`,
         params,
@@ -79,7 +79,7 @@ export class WorkflowEffectsHandler {
       return row ?? null;
     }
     if (p.subject === 'progress-report') {
-      const [row] = await this.dataSource.query(
+      const [row] = await this.dataSource.query<Array<SubjectRow & { fiscal_year: number }>>(
         `SELECT r.id, 'progress-reports' AS path, i.code || ' ' || i.title AS title, r.fiscal_year,
                 i.owning_unit_id, r.workflow_name, r.workflow_version, o.name_ja AS unit_name, ${common}
            FROM progress_report r JOIN initiative i ON i.id = r.initiative_id JOIN org_unit o ON o.id = i.owning_unit_id WHERE r.id = $1`,

@@ -5,3 +5,4 @@ export * from './plans.service.js';
 export * from './status-scale.js';
 export * from './demo/kaikaku-stage3.js';
 export * from './dto/plan.response.js';
+export * from './plan.queries.js';

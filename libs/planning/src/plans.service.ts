@@ -102,10 +102,10 @@ export class PlansService {
         throw new ValidationFailedError([{ field: 'lastFiscalYear', message: 'must not be before firstFiscalYear' }]);
       }
       await this.assertWorkflowExists(m, dto.proposalWorkflow ?? 'reform-proposal');
-      if ((await m.query(`SELECT 1 FROM plan WHERE code = $1`, [dto.code])).length > 0) {
+      if ((await m.query<unknown[]>(`SELECT 1 FROM plan WHERE code = $1`, [dto.code])).length > 0) {
         throw new DomainError('CONFLICT', `A plan with the code "${dto.code}" exists`, [{ field: 'code', message: 'is taken' }]);
       }
-      const [{ id }] = await m.query(
+      const [{ id }] = await m.query<Array<{ id: string }>>(
         `INSERT INTO plan (code, name, first_fiscal_year, last_fiscal_year, mission, vision, plan_values, proposal_workflow)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
         [dto.code, dto.name, dto.firstFiscalYear, dto.lastFiscalYear, dto.mission ?? '', dto.vision ?? '', dto.values ?? '', dto.proposalWorkflow ?? 'reform-proposal'],
@@ -142,7 +142,7 @@ export class PlansService {
   async addPolicy(planId: string, dto: CreatePolicyDto, actor: PlanActor): Promise<PolicyView> {
     return withTransaction(this.dataSource, async (m) => {
       await this.get(planId, m);
-      if ((await m.query(`SELECT 1 FROM plan_policy WHERE plan_id = $1 AND number = $2`, [planId, dto.number])).length > 0) {
+      if ((await m.query<unknown[]>(`SELECT 1 FROM plan_policy WHERE plan_id = $1 AND number = $2`, [planId, dto.number])).length > 0) {
         throw new DomainError('CONFLICT', `Policy ${dto.number} exists in this plan`, [{ field: 'number', message: 'is taken' }]);
       }
       const policyId = await this.insertPolicy(m, planId, dto);
@@ -154,13 +154,13 @@ export class PlansService {
 
   /** Loads the demo plan (市役所改革プラン2027) once. */
   async loadDemo(m: EntityManager, demo: CreatePlanDto): Promise<boolean> {
-    if ((await m.query(`SELECT 1 FROM plan WHERE code = $1`, [demo.code])).length > 0) return false;
+    if ((await m.query<unknown[]>(`SELECT 1 FROM plan WHERE code = $1`, [demo.code])).length > 0) return false;
     await this.create(demo, { id: null, username: 'demo-data' }, m);
     return true;
   }
 
   private async insertPolicy(m: EntityManager, planId: string, policy: CreatePolicyDto): Promise<string> {
-    const [{ id }] = await m.query(`INSERT INTO plan_policy (plan_id, number, title, description) VALUES ($1, $2, $3, $4) RETURNING id`, [
+    const [{ id }] = await m.query<Array<{ id: string }>>(`INSERT INTO plan_policy (plan_id, number, title, description) VALUES ($1, $2, $3, $4) RETURNING id`, [
       planId,
       policy.number,
       policy.title,
@@ -173,7 +173,7 @@ export class PlansService {
   }
 
   private async assertWorkflowExists(m: EntityManager, name: string): Promise<void> {
-    const rows = await m.query(`SELECT 1 FROM workflow_definition WHERE name = $1 AND subject = 'proposal'`, [name]);
+    const rows = await m.query<unknown[]>(`SELECT 1 FROM workflow_definition WHERE name = $1 AND subject = 'proposal'`, [name]);
     if (rows.length === 0) throw new ValidationFailedError([{ field: 'proposalWorkflow', message: `no proposal workflow named "${name}"` }]);
   }
 }

@@ -88,6 +88,8 @@ export interface HistoryEntry {
   comment: string | null;
   version: number | null;
   details: Record<string, unknown>;
+  /** The owning unit as it was named when this happened (a later 機構改革 renames it, not its history). */
+  unit: { code: string; nameJa: string };
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -200,9 +202,16 @@ export class ProposalsService {
   }
 
   async history(principal: Principal, id: string): Promise<HistoryEntry[]> {
-    await this.visibleRow(principal, id);
+    const row = await this.visibleRow(principal, id);
     const entries = await this.audit.forEntity('proposal', id);
+    // One name per instant of the history, from the unit's names over time.
+    const names: Array<{ at: Date; code: string; name: string }> = await this.dataSource.query(
+      `SELECT t.at, o.code, org_unit_name_at(o.id, t.at) AS name FROM unnest($2::timestamptz[]) AS t(at) JOIN org_unit o ON o.id = $1`,
+      [row.owning_unit_id, entries.map((e) => e.occurredAt)],
+    );
+    const nameAt = new Map(names.map((n) => [new Date(n.at).getTime(), { code: n.code, nameJa: n.name }]));
     return entries.map((e) => ({
+      unit: nameAt.get(new Date(e.occurredAt).getTime()) ?? { code: '', nameJa: '' },
       seq: e.seq,
       at: e.occurredAt,
       actor: { id: e.actorUserId, username: e.actorUsername },

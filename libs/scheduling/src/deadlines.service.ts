@@ -24,6 +24,22 @@ export interface DeadlineView {
   subject: { type: string; id: string };
 }
 
+/** A deadline as `forPrincipal` reads it, with its owner unit's code and name. */
+interface DeadlineRow {
+  id: string;
+  kind: DeadlineKind;
+  title: string;
+  owner_unit_id: string;
+  subject_type: string;
+  subject_id: string;
+  satisfied_at: Date | null;
+  /** due_date and nominal_date as `YYYY-MM-DD`. */
+  due: string;
+  nominal: string;
+  code: string;
+  name_ja: string;
+}
+
 interface DeadlineInput {
   key: string;
   kind: DeadlineKind;
@@ -57,7 +73,7 @@ export class DeadlinesService {
    * says which states do); answered units are satisfied. Otherwise its deadlines end.
    */
   async syncInquiry(m: EntityManager, inquiryId: string, acceptingProposals: boolean): Promise<void> {
-    const [q] = await m.query(`SELECT id, plan_id, title, to_char(due_date, 'YYYY-MM-DD') AS due FROM inquiry WHERE id = $1`, [inquiryId]);
+    const [q] = await m.query<Array<{ id: string; plan_id: string; title: string; due: string }>>(`SELECT id, plan_id, title, to_char(due_date, 'YYYY-MM-DD') AS due FROM inquiry WHERE id = $1`, [inquiryId]);
     if (!q) return;
     if (!acceptingProposals) return this.cancelSubject(m, 'inquiry', inquiryId);
     const targets: Array<{ unit: string; answered: boolean }> = await m.query(
@@ -83,7 +99,7 @@ export class DeadlinesService {
 
   /** A meeting's preparation deadline, for the secretariat: the agenda ready N working days before. */
   async syncMeeting(m: EntityManager, meetingId: string): Promise<void> {
-    const [mt] = await m.query(
+    const [mt] = await m.query<Array<{ id: string; plan_id: string; title: string; held_on: string; prepared: boolean; city: string }>>(
       `SELECT mt.id, mt.plan_id, mt.title, to_char(mt.held_on, 'YYYY-MM-DD') AS held_on,
               EXISTS (SELECT 1 FROM meeting_agenda_item a WHERE a.meeting_id = mt.id) AS prepared,
               (SELECT id FROM org_unit WHERE parent_id IS NULL) AS city
@@ -99,7 +115,9 @@ export class DeadlinesService {
 
   /** An initiative's yearly progress report deadlines (the plan says when: e.g. 04-30 after each fiscal year). */
   async syncInitiative(m: EntityManager, initiativeId: string): Promise<void> {
-    const [i] = await m.query(
+    const [i] = await m.query<
+      Array<{ id: string; plan_id: string; title: string; code: string; owning_unit_id: string; first_fiscal_year: number; last_fiscal_year: number; progress_report_due: string }>
+    >(
       `SELECT i.id, i.plan_id, i.title, i.code, i.owning_unit_id, pl.first_fiscal_year, pl.last_fiscal_year, pl.progress_report_due
          FROM initiative i JOIN plan pl ON pl.id = i.plan_id WHERE i.id = $1`,
       [initiativeId],
@@ -145,7 +163,7 @@ export class DeadlinesService {
   async forPrincipal(principal: Principal, options: { includeDone?: boolean; limit?: number } = {}): Promise<DeadlineView[]> {
     const params = new SqlParams();
     const scope = principal.scopeFor('bureau_editor', 'bureau_approver', 'secretariat', 'admin');
-    const rows = await this.dataSource.query(
+    const rows = await this.dataSource.query<DeadlineRow[]>(
       `SELECT d.*, to_char(d.due_date, 'YYYY-MM-DD') AS due, to_char(d.nominal_date, 'YYYY-MM-DD') AS nominal, o.code, o.name_ja
          FROM deadline d JOIN org_unit o ON o.id = d.owner_unit_id
         WHERE d.cancelled_at IS NULL ${options.includeDone ? '' : 'AND d.satisfied_at IS NULL'} AND ${scopeSql(scope, 'd.owner_unit_id', params)}
@@ -154,8 +172,7 @@ export class DeadlinesService {
     );
     const today = todayInTokyo();
     return rows.map(
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      (r: any): DeadlineView => ({
+      (r): DeadlineView => ({
         id: r.id,
         kind: r.kind,
         title: r.title,
@@ -175,7 +192,7 @@ export class DeadlinesService {
   /** Creates or moves a deadline; a new or moved one gets its reminders planned (again). */
   private async upsert(m: EntityManager, d: DeadlineInput): Promise<void> {
     const due = this.calendar.due(d.nominalDate);
-    const [existing] = await m.query(`SELECT id, to_char(due_date, 'YYYY-MM-DD') AS due, satisfied_at, cancelled_at, version FROM deadline WHERE key = $1 FOR UPDATE`, [d.key]);
+    const [existing] = await m.query<Array<{ id: string; due: string; satisfied_at: Date | null; cancelled_at: Date | null; version: number }>>(`SELECT id, to_char(due_date, 'YYYY-MM-DD') AS due, satisfied_at, cancelled_at, version FROM deadline WHERE key = $1 FOR UPDATE`, [d.key]);
     if (existing && existing.due === due && !existing.cancelled_at) return;
     const [row] = existing
       ? (
@@ -186,7 +203,7 @@ export class DeadlinesService {
             [existing.id, due, d.nominalDate, d.title],
           )
         ).rows
-      : await m.query(
+      : await m.query<Array<{ id: string; version: number; satisfied_at: Date | null }>>(
           `INSERT INTO deadline (key, kind, plan_id, subject_type, subject_id, owner_unit_id, title, nominal_date, due_date)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, version, satisfied_at`,
           [d.key, d.kind, d.planId, d.subjectType, d.subjectId, d.ownerUnitId, d.title, d.nominalDate, due],
@@ -196,7 +213,7 @@ export class DeadlinesService {
   }
 
   private async policy(m: EntityManager, planId: string, kind: string): Promise<ReminderPolicy> {
-    const [p] = await m.query(`SELECT offsets, send_time, escalate_every, escalation_steps FROM reminder_policy WHERE plan_id = $1 AND kind = $2`, [planId, kind]);
+    const [p] = await m.query<Array<{ offsets: number[]; send_time: string; escalate_every: number; escalation_steps: number }>>(`SELECT offsets, send_time, escalate_every, escalation_steps FROM reminder_policy WHERE plan_id = $1 AND kind = $2`, [planId, kind]);
     return p ? { offsets: p.offsets, sendTime: p.send_time, escalateEvery: p.escalate_every, escalationSteps: p.escalation_steps } : DEFAULT_POLICY;
   }
 
@@ -212,7 +229,7 @@ export class DeadlinesService {
     // What was planned before and is not planned now does not happen.
     await m.query(`UPDATE reminder SET status = 'cancelled' WHERE deadline_id = $1 AND status = 'scheduled' AND NOT (step = ANY($2))`, [deadlineId, steps.map((s) => s.step)]);
     for (const s of steps) {
-      const [r] = await m.query(
+      const [r] = await m.query<Array<{ id: string; fire_at: Date }>>(
         `INSERT INTO reminder (deadline_id, step, audience, fire_at) VALUES ($1, $2, $3, $4)
          ON CONFLICT (deadline_id, step) DO UPDATE SET audience = $3, fire_at = $4, status = 'scheduled', sent_at = NULL
          RETURNING id, fire_at`,

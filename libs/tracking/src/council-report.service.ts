@@ -32,7 +32,10 @@ export class CouncilReportService {
   }
 
   async build(planId: string, fiscalYear: number, snapshotId?: string): Promise<CouncilReport> {
-    const [plan] = await this.dataSource.query(`SELECT id, code, name, first_fiscal_year, last_fiscal_year FROM plan WHERE id = $1`, [planId]);
+    const [plan] = await this.dataSource.query<Array<{ id: string; code: string; name: string; first_fiscal_year: number; last_fiscal_year: number }>>(
+      `SELECT id, code, name, first_fiscal_year, last_fiscal_year FROM plan WHERE id = $1`,
+      [planId],
+    );
     if (!plan) throw new NotFoundError('The plan');
     const snapshot = snapshotId ? await this.rollups.snapshot(snapshotId) : null;
     if (snapshot && (snapshot.planId !== planId || snapshot.fiscalYear !== fiscalYear)) {

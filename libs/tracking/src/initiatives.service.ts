@@ -36,22 +36,62 @@ const SELECT = `
     LEFT JOIN plan_policy pp ON pp.id = i.policy_id
     LEFT JOIN plan_theme t ON t.id = i.theme_id`;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function view(r: any): InitiativeView {
+type UnitRef = InitiativeView['owningUnit'];
+
+/** An initiative as `SELECT` reads it: its own columns and what the view shows beside them. */
+interface InitiativeRow {
+  id: string;
+  plan_id: string;
+  proposal_id: string | null;
+  code: string;
+  title: string;
+  summary: string;
+  policy_id: string | null;
+  theme_id: string | null;
+  owning_unit_id: string;
+  schedule: InitiativeView['schedule'];
+  reported_at: Date | null;
+  council_meeting_id: string | null;
+  plan_code: string;
+  policy_number: number | null;
+  policy_title: string | null;
+  theme_number: number | null;
+  theme_title: string | null;
+  unit_code: string;
+  unit_name_ja: string;
+  collaborators: UnitRef[];
+  indicators: InitiativeView['relatedIndicators'];
+}
+
+/** What an initiative takes over from the proposal reported to the council. */
+interface ReportedProposalRow {
+  plan_id: string;
+  title: string;
+  summary: string;
+  policy_id: string | null;
+  theme_id: string | null;
+  owning_unit_id: string;
+  schedule: InitiativeView['schedule'];
+  related_indicators: string[] | null;
+  policy_number: number | null;
+}
+
+function view(r: InitiativeRow): InitiativeView {
   return {
     id: r.id,
     code: r.code,
     title: r.title,
     summary: r.summary,
     plan: { id: r.plan_id, code: r.plan_code },
-    policy: r.policy_id ? { id: r.policy_id, number: r.policy_number, title: r.policy_title } : null,
-    theme: r.theme_id ? { id: r.theme_id, number: r.theme_number, title: r.theme_title } : null,
+    // A policy's (theme's) number and title come with its id from the join.
+    policy: r.policy_id ? { id: r.policy_id, number: r.policy_number!, title: r.policy_title! } : null,
+    theme: r.theme_id ? { id: r.theme_id, number: r.theme_number!, title: r.theme_title! } : null,
     owningUnit: { id: r.owning_unit_id, code: r.unit_code, nameJa: r.unit_name_ja },
     collaboratingUnits: r.collaborators,
     schedule: r.schedule,
     relatedIndicators: r.indicators,
     proposalId: r.proposal_id,
-    reportedAt: r.reported_at ? new Date(r.reported_at).toISOString() : null,
+    reportedAt: r.reported_at?.toISOString() ?? null,
     councilMeetingId: r.council_meeting_id,
   };
 }
@@ -81,16 +121,16 @@ export class InitiativesService {
    * transaction. Codes run per policy (`2-03`: policy 2, third initiative).
    */
   async createFromProposal(m: EntityManager, proposalId: string, councilMeetingId: string | null): Promise<string> {
-    const [p] = await m.query(
+    const [p] = await m.query<ReportedProposalRow[]>(
       `SELECT p.*, pp.number AS policy_number FROM proposal p LEFT JOIN plan_policy pp ON pp.id = p.policy_id WHERE p.id = $1`,
       [proposalId],
     );
     // One reporting at a time per plan, so that codes are dealt out without gaps or clashes.
     await m.query(`SELECT 1 FROM plan WHERE id = $1 FOR UPDATE`, [p.plan_id]);
     const prefix = p.policy_number ? `${p.policy_number}-` : '0-';
-    const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM initiative WHERE plan_id = $1 AND code LIKE $2`, [p.plan_id, `${prefix}%`]);
+    const [{ n }] = await m.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM initiative WHERE plan_id = $1 AND code LIKE $2`, [p.plan_id, `${prefix}%`]);
     const code = `${prefix}${String(n + 1).padStart(2, '0')}`;
-    const [{ id }] = await m.query(
+    const [{ id }] = await m.query<Array<{ id: string }>>(
       `INSERT INTO initiative (plan_id, proposal_id, code, title, summary, policy_id, theme_id, owning_unit_id, schedule, reported_at, council_meeting_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, now(), $10) RETURNING id`,
       [p.plan_id, proposalId, code, p.title, p.summary, p.policy_id, p.theme_id, p.owning_unit_id, JSON.stringify(p.schedule), councilMeetingId],
@@ -114,10 +154,10 @@ export class InitiativesService {
       query.policyId ? `i.policy_id = $${params.push(query.policyId)}` : null,
       query.themeId ? `i.theme_id = $${params.push(query.themeId)}` : null,
       query.orgUnitId ? `i.owning_unit_id = $${params.push(query.orgUnitId)}` : null,
-    ].filter(Boolean);
+    ].filter((f) => f !== null);
     const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM initiative i ${where}`, params);
-    const rows = await this.dataSource.query(`${SELECT} ${where} ORDER BY i.code LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM initiative i ${where}`, params);
+    const rows = await this.dataSource.query<InitiativeRow[]>(`${SELECT} ${where} ORDER BY i.code LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
       ...params,
       query.pageSize,
       query.offset,
@@ -126,13 +166,13 @@ export class InitiativesService {
   }
 
   async get(id: string, manager: EntityManager = this.dataSource.manager): Promise<InitiativeView> {
-    const rows = await manager.query(`${SELECT} WHERE i.id = $1`, [id]);
+    const rows = await manager.query<InitiativeRow[]>(`${SELECT} WHERE i.id = $1`, [id]);
     if (rows.length === 0) throw new NotFoundError('The initiative');
     return view(rows[0]);
   }
 
   async forProposal(proposalId: string, manager: EntityManager = this.dataSource.manager): Promise<InitiativeView | null> {
-    const rows = await manager.query(`${SELECT} WHERE i.proposal_id = $1`, [proposalId]);
+    const rows = await manager.query<InitiativeRow[]>(`${SELECT} WHERE i.proposal_id = $1`, [proposalId]);
     return rows.length ? view(rows[0]) : null;
   }
 }

@@ -16,7 +16,9 @@ export function installJsonBodyLimits(app: NestFastifyApplication, limits: { max
       done(new DomainError('BODY_TOO_DEEP', `The JSON body nests objects and arrays deeper than ${maxDepth} levels`, [], { maxDepth }), undefined);
       return;
     }
-    parseJson(request as Parameters<typeof parseJson>[0], body.toString('utf8'), done);
+    // The default parser is the callback form: it answers through `done` and returns nothing (its
+    // type is the union of the callback and the promise forms).
+    void parseJson(request as Parameters<typeof parseJson>[0], body.toString('utf8'), done);
   });
 }
 

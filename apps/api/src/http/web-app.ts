@@ -60,7 +60,9 @@ export async function mountWebApp(app: NestFastifyApplication, config: AppConfig
         wildcard: false,
         index: false,
         cacheControl: false,
-        setHeaders: (reply, filePath) => reply.header('cache-control', filePath.startsWith(assets) ? IMMUTABLE : REVALIDATE),
+        setHeaders: (reply, filePath) => {
+          reply.header('cache-control', filePath.startsWith(assets) ? IMMUTABLE : REVALIDATE);
+        },
       });
     }
     const page = async (request: FastifyRequest, reply: FastifyReply) => {

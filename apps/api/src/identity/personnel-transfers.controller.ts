@@ -9,7 +9,7 @@ import { readTable } from '#libs/tracking';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal, Origin } from '../access/current-principal.decorator.js';
 import { ApiPage } from '../openapi/api-docs.js';
-import { CSV_TYPE, XLSX_TYPE } from '../tracking/tracking.controllers.js';
+import { CSV_TYPE, XLSX_TYPE } from '../tracking/tracking-http.js';
 
 class TransferImportQuery {
   @ApiPropertyOptional({ default: false, description: 'check every row and answer what would be entered, entering nothing' })

@@ -11,6 +11,19 @@ export const REFRESH_COOKIE = 'kaikaku_refresh';
 /** The cookie goes only to the session routes: no other request carries it. */
 export const REFRESH_COOKIE_PATH = '/api/v1/auth/session';
 
+function refreshCookieOptions(config: AppConfig, req: FastifyRequest) {
+  const secure = config.PUBLIC_BASE_URL.startsWith('https:') || req.protocol === 'https';
+  return { httpOnly: true, sameSite: 'strict' as const, secure, path: REFRESH_COOKIE_PATH };
+}
+
+/** Gives the browser its session's refresh cookie (also after a sign-in through the OpenID provider). */
+export function setRefreshCookie(config: AppConfig, req: FastifyRequest, reply: FastifyReply, session: BrowserSession): void {
+  const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
+  reply.setCookie(REFRESH_COOKIE, session.refreshToken, { ...refreshCookieOptions(config, req), maxAge, expires: session.expiresAt });
+  // Tokens are never cached by the browser or a proxy.
+  reply.header('cache-control', 'no-store');
+}
+
 /**
  * Sessions for the web application. The access token is answered in the JSON body (the page
  * keeps it in memory only); the refresh token lives in an httpOnly cookie that scripts cannot
@@ -73,20 +86,12 @@ export class SessionController {
   }
 
   private answer(req: FastifyRequest, reply: FastifyReply, session: BrowserSession): AccessTokenResponse {
-    const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
-    reply.setCookie(REFRESH_COOKIE, session.refreshToken, { ...this.cookieOptions(req), maxAge, expires: session.expiresAt });
-    // Tokens are never cached by the browser or a proxy.
-    reply.header('cache-control', 'no-store');
+    setRefreshCookie(this.config, req, reply, session);
     return { access_token: session.access.token, token_type: 'Bearer', expires_in: session.access.expiresIn };
   }
 
   private clearCookie(req: FastifyRequest, reply: FastifyReply): void {
-    reply.clearCookie(REFRESH_COOKIE, this.cookieOptions(req));
+    reply.clearCookie(REFRESH_COOKIE, refreshCookieOptions(this.config, req));
     reply.header('cache-control', 'no-store');
-  }
-
-  private cookieOptions(req: FastifyRequest) {
-    const secure = this.config.PUBLIC_BASE_URL.startsWith('https:') || req.protocol === 'https';
-    return { httpOnly: true, sameSite: 'strict' as const, secure, path: REFRESH_COOKIE_PATH };
   }
 }

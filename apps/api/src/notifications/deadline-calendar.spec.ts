@@ -57,7 +57,7 @@ function alarmInstants(event: ICAL.Event): Date[] {
     if (value instanceof ICAL.Time) return value.toJSDate();
     const related = trigger.getParameter('related') === 'END' ? event.endDate : event.startDate;
     const base = related.isDate ? atJstMidnight(related) : related.toJSDate();
-    return new Date(base.getTime() + (value as ICAL.Duration).toSeconds() * 1000);
+    return new Date(base.getTime() + (value).toSeconds() * 1000);
   });
 }
 

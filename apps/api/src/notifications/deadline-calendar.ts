@@ -64,11 +64,11 @@ function distinctSummaries(deadlines: readonly DeadlineView[]): Map<string, stri
   const base = new Map(deadlines.map((d) => [d.id, `【${DEADLINE_KIND_LABELS[d.kind] ?? d.kind}】${d.title}（${d.ownerUnit.nameJa}）`]));
   const seen = new Map<string, number>();
   for (const d of deadlines) {
-    const key = `${d.dueDate} ${base.get(d.id)}`;
+    const key = `${d.dueDate} ${base.get(d.id)!}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   for (const d of deadlines) {
-    if (seen.get(`${d.dueDate} ${base.get(d.id)}`)! > 1) base.set(d.id, `${base.get(d.id)} [${d.subject.id.slice(0, 8)}]`);
+    if (seen.get(`${d.dueDate} ${base.get(d.id)!}`)! > 1) base.set(d.id, `${base.get(d.id)!} [${d.subject.id.slice(0, 8)}]`);
   }
   return base;
 }

@@ -15,7 +15,7 @@ import { deadlineCalendar } from './deadline-calendar.js';
 class DeadlineQuery {
   @ApiPropertyOptional({ description: 'include met deadlines' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   includeDone?: boolean;
 }

@@ -12,7 +12,7 @@ import { ApiPage } from '../openapi/api-docs.js';
 class NotificationQuery extends PageQuery {
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   unread?: boolean;
 }

@@ -24,7 +24,7 @@ export function toOpenApi31(document: OpenAPIObject): OpenAPIObject {
 }
 
 function rewriteSchema(s: Node): void {
-  const single = Array.isArray(s.allOf) && s.allOf.length === 1 && isNode(s.allOf[0]) ? (s.allOf[0] as Node) : undefined;
+  const single = Array.isArray(s.allOf) && s.allOf.length === 1 && isNode(s.allOf[0]) ? s.allOf[0] : undefined;
   if ('nullable' in s && typeof s.nullable === 'boolean') {
     const nullable = s.nullable;
     delete s.nullable;
@@ -38,7 +38,7 @@ function rewriteSchema(s: Node): void {
       s.oneOf = [target, { type: 'null' }];
     } else if (typeof s.type === 'string') {
       s.type = [s.type, 'null'];
-      if (Array.isArray(s.enum)) s.enum = [...s.enum, null];
+      if (Array.isArray(s.enum)) s.enum = [...(s.enum as unknown[]), null];
     }
     return;
   }

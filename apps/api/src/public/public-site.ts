@@ -54,7 +54,7 @@ export async function mountPublicSite(app: NestFastifyApplication): Promise<void
   const limit = app.get(PublicRateLimit);
   const printer = app.get(ReportPrinter);
   const pdfs = new Map<string, Promise<RenderedAnswer>>();
-  const licence = () => data.licence() as PublicLicence;
+  const licence = () => data.licence();
 
   type Params = Record<string, string>;
   type Query = Record<string, string | undefined>;

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsObject, IsOptional, Matches, Min } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import type { Principal } from '#libs/identity';
 import { ValidationFailedError, WORKFLOW_SUBJECTS, WorkflowRegistry, WorkflowResponse, WorkflowSummaryResponse, type StoredDefinition, type WorkflowSubject } from '#libs/platform';

@@ -9,7 +9,7 @@ import { defaultYear, yearsOf, type PlanView } from './tracking-types';
  * link or a reload shows the same numbers.
  */
 export function usePlanYear(): { plans: PlanView[] | undefined; plan: PlanView | undefined; year: number | undefined; set: (plan: string, year?: number) => void } {
-  const plans = usePlans().data as PlanView[] | undefined;
+  const plans = usePlans().data;
   const [params, setParams] = useSearchParams();
   const plan = plans?.find((p) => p.id === params.get('plan')) ?? plans?.[0];
   const asked = Number(params.get('year'));

@@ -51,7 +51,7 @@ export function ProposalNewPage() {
   const me = useMe();
   const [inquiryId, setInquiryId] = useState(params.get('inquiryId') ?? '');
   const chosen = inquiryId || inquiries.data?.items?.[0]?.id || '';
-  const planId = (inquiries.data?.items ?? []).find((q: { id: string }) => q.id === chosen)?.planId as string | undefined;
+  const planId = (inquiries.data?.items ?? []).find((q: { id: string }) => q.id === chosen)?.planId;
   const create = useAction(
     (c: Content) => answer(api.POST('/api/v1/proposals', { body: { inquiryId: chosen, ...body(c) } })),
     [['proposals']],

@@ -111,11 +111,19 @@ function useNames(): Map<string, string> {
   return names;
 }
 
+/** A scalar as text; anything else as JSON (never "[object Object]"). */
+function text(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+}
+
 function show(value: unknown, names: Map<string, string>): string {
   if (value == null || value === '') return '（なし）';
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' && v ? Object.values(v).join('：') : (names.get(String(v)) ?? String(v)))).join('、') || '（なし）';
+  if (Array.isArray(value)) {
+    const items: unknown[] = value;
+    return items.map((v) => (typeof v === 'object' && v ? Object.values(v as Record<string, unknown>).map(text).join('：') : (names.get(text(v)) ?? text(v)))).join('、') || '（なし）';
+  }
   if (typeof value === 'number') return value.toLocaleString('ja-JP');
-  return names.get(String(value)) ?? String(value);
+  return names.get(text(value)) ?? text(value);
 }
 
 /** Each revision against the one before it: the fields that changed, before → after. */
@@ -131,7 +139,7 @@ function Revisions({ id }: { id: string }) {
           ) : (
             <ol className="flex flex-col gap-4">
               {(rows as Revision[]).map((r, i) => {
-                const previous: Record<string, unknown> | null = i > 0 ? (rows[i - 1] as Revision).content : null;
+                const previous: Record<string, unknown> | null = i > 0 ? rows[i - 1].content : null;
                 const after: Record<string, unknown> = r.content ?? {};
                 return (
                   <li key={r.revision} className="rounded-8 border border-solid-gray-200 p-4">
@@ -149,7 +157,7 @@ function Revisions({ id }: { id: string }) {
                         </tr>
                       </thead>
                       <tbody>
-                        {(r.changedFields as string[]).map((f) => (
+                        {r.changedFields.map((f) => (
                           <tr key={f} className="border-b border-solid-gray-100 align-top">
                             <th scope="row" className="px-2 py-1 text-left font-normal">{FIELD_LABELS[f] ?? f}</th>
                             {previous && <td className="bg-red-50 px-2 py-1"><del>{show(previous[f], names)}</del></td>}
@@ -188,6 +196,8 @@ function History({ id }: { id: string }) {
               { header: '日時', cell: (h) => <InstantText value={h.at} /> },
               { header: '操作', cell: (h) => actionLabel(h.action) },
               { header: '実施者', cell: (h) => h.actor.username ?? '—' },
+              // The bureau as it was named then: a later 機構改革 does not rewrite the history.
+              { header: '所属（当時）', cell: (h) => h.unit.nameJa },
               { header: '状態', cell: (h) => (h.from || h.to ? `${h.from ? (labels[h.from] ?? h.from) : '—'} → ${h.to ? (labels[h.to] ?? h.to) : '—'}` : '—') },
               {
                 header: '会議',

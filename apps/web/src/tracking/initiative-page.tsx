@@ -198,7 +198,7 @@ export function InitiativePage() {
   return (
     <Loaded query={initiative}>
       {(i) => {
-        const plan = (plans.data as PlanView[] | undefined)?.find((p) => p.id === i.plan.id);
+        const plan = (plans.data)?.find((p) => p.id === i.plan.id);
         const isEditor = grants.some((g) => g.role === 'bureau_editor' && g.orgUnit?.id === i.owningUnit.id);
         const isSecretariat = roles.has('secretariat');
         const list = [...(reports.data ?? [])].sort((a, b) => b.fiscalYear - a.fiscalYear);

@@ -22,6 +22,11 @@ export function ButtonLink({ variant = 'secondary', className = '', ...props }: 
   return <Link className={`${base} ${variants[variant]} ${className}`} {...props} />;
 }
 
+/** A link that looks like a button and leaves the app for a server route (a whole-page navigation, not the router's). */
+export function AnchorButton({ variant = 'secondary', className = '', ...props }: ComponentProps<'a'> & { variant?: Variant; href: string }) {
+  return <a className={`${base} ${variants[variant]} ${className}`} {...props} />;
+}
+
 /** An ordinary text link in the design system's link colour with a visible focus ring. */
 export function TextLink({ className = '', ...props }: LinkProps) {
   return (

@@ -7,6 +7,15 @@ const ISSUER = 'kaikaku';
 const AUDIENCE = 'kaikaku-api';
 /** Personal API tokens start with this, so they are told from JWTs at a glance (and by secret scanners). */
 export const API_TOKEN_PREFIX = 'kkt_';
+/** Verified access tokens remembered at most (a city has a few thousand staff, each with a token or two alive). */
+const MAX_VERIFIED = 20_000;
+
+/** What a verified access token proves, remembered until it expires. */
+interface Verified {
+  userId: string;
+  /** `exp`, in seconds since the epoch. */
+  expiresAt: number;
+}
 
 export interface AccessToken {
   token: string;
@@ -25,6 +34,14 @@ export class TokenService {
    * to read it as a public key on every request, which cost a tenth of the API's CPU.
    */
   private readonly key: KeyObject;
+  /**
+   * Tokens already verified, by their exact text. The signature, issuer, audience and type
+   * of a given token text never change, so verifying it again can only repeat the answer;
+   * only expiry depends on the time, and it is checked on every use exactly as the JWT
+   * library checks it. Saves the HMAC and the decoding on every request after the first.
+   * Whether the user may still act (disabled, grants) is the principal's business, not this.
+   */
+  private readonly verified = new Map<string, Verified>();
 
   constructor(
     private readonly jwt: JwtService,
@@ -44,17 +61,35 @@ export class TokenService {
 
   /** The user id of a valid access token, or null. */
   verifyAccessToken(token: string): string | null {
+    const known = this.verified.get(token);
+    if (known) {
+      if (!expired(known.expiresAt)) return known.userId;
+      this.verified.delete(token);
+      return null;
+    }
     try {
-      const claims = this.jwt.verify<{ sub?: string; typ?: string }>(token, {
+      const claims = this.jwt.verify<{ sub?: string; typ?: string; exp?: number; nbf?: number }>(token, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: AUDIENCE,
         secret: this.key as unknown as string,
       });
-      return claims.typ === 'access' && typeof claims.sub === 'string' ? claims.sub : null;
+      if (claims.typ !== 'access' || typeof claims.sub !== 'string') return null;
+      // Only tokens whose validity ends at `exp` alone are remembered (ours always have one and no `nbf`).
+      if (typeof claims.exp === 'number' && claims.nbf === undefined) this.remember(token, { userId: claims.sub, expiresAt: claims.exp });
+      return claims.sub;
     } catch {
       return null;
     }
+  }
+
+  private remember(token: string, verified: Verified): void {
+    if (this.verified.size >= MAX_VERIFIED) {
+      // Expired ones first; if all are alive, start afresh (they are verified again on next use).
+      for (const [text, v] of this.verified) if (expired(v.expiresAt)) this.verified.delete(text);
+      if (this.verified.size >= MAX_VERIFIED) this.verified.clear();
+    }
+    this.verified.set(token, verified);
   }
 
   /** A new personal API token: the secret (to show once) and what is stored of it. */
@@ -62,6 +97,11 @@ export class TokenService {
     const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     return { token, hash: hashApiToken(token), prefix: token.slice(0, API_TOKEN_PREFIX.length + 6) };
   }
+}
+
+/** The JWT library's own test: a token is expired from the second its `exp` names. */
+function expired(expiresAt: number): boolean {
+  return Math.floor(Date.now() / 1000) >= expiresAt;
 }
 
 export function hashApiToken(token: string): Buffer {

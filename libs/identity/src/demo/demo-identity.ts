@@ -19,9 +19,9 @@ export function demoUsers(): DemoUser[] {
     { username: 'committee', displayName: '推進委員会 委員', orgUnit: CITY_CODE, grants: [{ role: 'committee_reviewer', orgUnit: CITY_CODE }] },
     { username: 'hq', displayName: '推進本部 本部員', orgUnit: CITY_CODE, grants: [{ role: 'hq_member', orgUnit: CITY_CODE }] },
     { username: 'viewer', displayName: '閲覧者', orgUnit: CITY_CODE, grants: [{ role: 'viewer', orgUnit: CITY_CODE }] },
-    ...DEMO_BUREAU_CODES.flatMap((code) => [
-      { username: `${code}.editor`, displayName: `${name(code)} 担当者`, orgUnit: code, grants: [{ role: 'bureau_editor' as Role, orgUnit: code }] },
-      { username: `${code}.approver`, displayName: `${name(code)} 承認者`, orgUnit: code, grants: [{ role: 'bureau_approver' as Role, orgUnit: code }] },
+    ...DEMO_BUREAU_CODES.flatMap((code): DemoUser[] => [
+      { username: `${code}.editor`, displayName: `${name(code)} 担当者`, orgUnit: code, grants: [{ role: 'bureau_editor', orgUnit: code }] },
+      { username: `${code}.approver`, displayName: `${name(code)} 承認者`, orgUnit: code, grants: [{ role: 'bureau_approver', orgUnit: code }] },
     ]),
   ];
 }
@@ -49,15 +49,13 @@ export async function loadDemoOrgUnits(m: EntityManager): Promise<number> {
 export async function loadDemoUsers(m: EntityManager, hasher: PasswordHasher, password: string): Promise<number> {
   const users = demoUsers();
   const existing = new Set(
-    ((await m.query(`SELECT username FROM app_user WHERE username = ANY($1)`, [users.map((u) => u.username)])) as Array<{ username: string }>).map(
-      (r) => r.username,
-    ),
+    (await m.query<Array<{ username: string }>>(`SELECT username FROM app_user WHERE username = ANY($1)`, [users.map((u) => u.username)])).map((r) => r.username),
   );
   const missing = users.filter((u) => !existing.has(u.username));
   if (missing.length === 0) return 0;
   const hash = await hasher.hash(password);
   for (const u of missing) {
-    const [{ id }] = await m.query(
+    const [{ id }] = await m.query<Array<{ id: string }>>(
       `INSERT INTO app_user (username, display_name, password_hash, org_unit_id) VALUES ($1, $2, $3, (SELECT id FROM org_unit WHERE code = $4)) RETURNING id`,
       [u.username, u.displayName, hash, u.orgUnit],
     );

@@ -26,6 +26,11 @@ export interface DirectoryProfile {
 
 const USERNAME = /^[a-z0-9][a-z0-9_.-]{1,63}$/;
 
+interface UnitRef {
+  id: string;
+  code: string;
+}
+
 /**
  * Directory users: created at their first sign-in, brought up to date at each one (name, e-mail,
  * 職員番号, unit, and — with DIRECTORY_ROLE_MAP — their roles from their groups), and disabled here
@@ -61,8 +66,8 @@ export class DirectoryAccountsService {
           return null;
         };
         if (!USERNAME.test(username)) return refuse('directory_username_unusable');
-        const [unit] = await m.query(`SELECT id, code FROM org_unit WHERE active AND (code = $1 OR name_ja = $1) ORDER BY code LIMIT 1`, [profile.unit ?? '']);
-        const [fallback] = unit ? [unit] : await m.query(`SELECT id, code FROM org_unit WHERE code = $1`, [this.config.DIRECTORY_DEFAULT_UNIT]);
+        const [unit] = await m.query<UnitRef[]>(`SELECT id, code FROM org_unit WHERE active AND (code = $1 OR name_ja = $1) ORDER BY code LIMIT 1`, [profile.unit ?? '']);
+        const [fallback] = unit ? [unit] : await m.query<UnitRef[]>(`SELECT id, code FROM org_unit WHERE code = $1`, [this.config.DIRECTORY_DEFAULT_UNIT]);
         if (!fallback) return refuse('directory_unit_unknown');
         const grants = grantsFor(this.roleMap, profile.groups, fallback.code).map((g) => ({ role: g.role, orgUnit: g.unit }));
 
@@ -73,7 +78,7 @@ export class DirectoryAccountsService {
         );
         let userId: string;
         if (!known) {
-          [{ id: userId }] = await m.query(
+          [{ id: userId }] = await m.query<Array<{ id: string }>>(
             `INSERT INTO app_user (username, display_name, email, employee_number, org_unit_id, directory, directory_subject) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
             [username, profile.displayName || username, profile.email, profile.employeeNumber, fallback.id, profile.directory, profile.subject],
           );

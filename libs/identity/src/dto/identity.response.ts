@@ -89,3 +89,9 @@ export class UnitNameRef {
   @ApiProperty({ example: 'kenko' }) code!: string;
   @ApiProperty({ example: '健康福祉局' }) nameJa!: string;
 }
+
+/** How people may sign in here: the sign-in page offers what is configured. */
+export class SignInMethodsResponse {
+  @ApiProperty({ description: 'username and password (local accounts, and the directory over LDAP when configured)' }) password!: boolean;
+  @ApiProperty({ description: 'the city’s OpenID Connect provider (「庁内アカウントでサインイン」): GET /api/v1/auth/oidc starts it' }) oidc!: boolean;
+}

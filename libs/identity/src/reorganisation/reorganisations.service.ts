@@ -90,20 +90,20 @@ export class ReorganisationsService {
         const at = isDay(input.effectiveOn) ? instantAt(input.effectiveOn, '00:00') : new Date(NaN);
         let details: Record<string, unknown> = {};
         const reorganisation = async () => {
-          const [{ id }] = await m.query(`INSERT INTO org_reorganisation (kind, effective_on, effective_at, created_by, details) VALUES ($1, $2, $3, $4, '{}') RETURNING id`, [
+          const [{ id }] = await m.query<Array<{ id: string }>>(`INSERT INTO org_reorganisation (kind, effective_on, effective_at, created_by, details) VALUES ($1, $2, $3, $4, '{}') RETURNING id`, [
             input.kind,
             input.effectiveOn,
             at,
             actor.id,
           ]);
-          return id as string;
+          return id;
         };
         let id: string | null = null;
         switch (input.kind) {
           case 'rename': {
             const unit = await this.unit(m, input.unit, 'unit', fail);
             if (!input.nameJa) fail('nameJa', 'is required for a rename');
-            if (unit && isDay(input.effectiveOn) && (await m.query(`SELECT 1 FROM org_unit_name WHERE unit_id = $1 AND valid_from = $2`, [unit.id, at])).length > 0) {
+            if (unit && isDay(input.effectiveOn) && (await m.query<unknown[]>(`SELECT 1 FROM org_unit_name WHERE unit_id = $1 AND valid_from = $2`, [unit.id, at])).length > 0) {
               fail('effectiveOn', `${unit.name_ja} is already renamed on ${input.effectiveOn}`);
             }
             if (!unit || errors.length > 0) break;
@@ -133,7 +133,7 @@ export class ReorganisationsService {
               const u = await this.unit(m, code, `units[${i}]`, fail);
               if (u) units.push(u);
             }
-            if (units.length >= 2 && new Set(units.map((u) => `${u.kind}/${u.parent_id}`)).size > 1) fail('units', 'units merged must be of one kind under one parent');
+            if (units.length >= 2 && new Set(units.map((u) => `${u.kind}/${String(u.parent_id)}`)).size > 1) fail('units', 'units merged must be of one kind under one parent');
             if (input.into) await this.freeCode(m, input.into.code, 'into.code', fail);
             if (errors.length > 0 || !input.into) break;
             id = await reorganisation();
@@ -162,7 +162,7 @@ export class ReorganisationsService {
         if (errors.length > 0 || !id) throw new DomainError('VALIDATION_FAILED', 'The reorganisation cannot be entered', errors);
         await m.query(`UPDATE org_reorganisation SET details = $2::jsonb WHERE id = $1`, [id, JSON.stringify(details)]);
         await this.events.record(m, { kind: 'reorganisation.scheduled', actorUserId: actor.id, username: actor.user.username, details: { reorganisationId: id, kind: input.kind, effectiveOn: input.effectiveOn, ...details } }, origin);
-        const [row] = await m.query(`SELECT id, kind, to_char(effective_on, 'YYYY-MM-DD') AS effective_on, effective_at, status, details, applied_at FROM org_reorganisation WHERE id = $1`, [id]);
+        const [row] = await m.query<Array<Record<string, unknown>>>(`SELECT id, kind, to_char(effective_on, 'YYYY-MM-DD') AS effective_on, effective_at, status, details, applied_at FROM org_reorganisation WHERE id = $1`, [id]);
         return view(row);
       }),
     );
@@ -219,7 +219,7 @@ export class ReorganisationsService {
     const [u]: UnitRow[] = await m.query(`SELECT id, code, name_ja, name_en, kind, parent_id, active FROM org_unit WHERE code = $1`, [code]);
     if (!u || !u.active) fail(field, `no active unit has the code ${code}`);
     else if (u.kind === 'city') fail(field, 'the city itself is not reorganised');
-    else if (await m.query(`SELECT 1 FROM org_unit_succession WHERE predecessor_id = $1`, [u.id]).then((r: unknown[]) => r.length > 0)) {
+    else if (await m.query<unknown[]>(`SELECT 1 FROM org_unit_succession WHERE predecessor_id = $1`, [u.id]).then((r: unknown[]) => r.length > 0)) {
       fail(field, `${u.name_ja} is already merged or split by an entered reorganisation`);
     } else return u;
     return null;
@@ -227,11 +227,11 @@ export class ReorganisationsService {
 
   private async freeCode(m: EntityManager, code: string, field: string, fail: (field: string, message: string) => void): Promise<void> {
     if (!/^[a-z][a-z0-9_.-]{0,63}$/.test(code)) fail(field, 'must be a lower-case code');
-    else if ((await m.query(`SELECT 1 FROM org_unit WHERE code = $1`, [code])).length > 0) fail(field, `the code ${code} is taken`);
+    else if ((await m.query<unknown[]>(`SELECT 1 FROM org_unit WHERE code = $1`, [code])).length > 0) fail(field, `the code ${code} is taken`);
   }
 
   private async createUnit(m: EntityManager, u: NewUnitInput, like: UnitRow, at: Date): Promise<string> {
-    const [{ id }] = await m.query(`INSERT INTO org_unit (code, name_ja, name_en, kind, parent_id, valid_from) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, [
+    const [{ id }] = await m.query<Array<{ id: string }>>(`INSERT INTO org_unit (code, name_ja, name_en, kind, parent_id, valid_from) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, [
       u.code,
       u.nameJa,
       u.nameEn,

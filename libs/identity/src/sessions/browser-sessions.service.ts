@@ -74,7 +74,11 @@ export class BrowserSessionsService {
 
   /** Signs in (same limits and security log as POST /auth/token) and starts a family. */
   async start(username: string, password: string, origin: RequestOrigin): Promise<BrowserSession> {
-    const userId = await this.auth.verifyCredentials(username, password, origin);
+    return this.startFor(await this.auth.verifyCredentials(username, password, origin));
+  }
+
+  /** Starts a family for a person someone else vouched for (the city's OpenID provider), already logged. */
+  async startFor(userId: string): Promise<BrowserSession> {
     const { token, hash } = newRefreshToken();
     const [row]: Array<{ expires_at: Date }> = await this.dataSource.query(
       `INSERT INTO refresh_token (user_id, family_id, token_hash, expires_at)

@@ -162,7 +162,7 @@ export class PersonnelTransfersService {
     if (query.status) where.push(`t.status = $${params.push(query.status)}`);
     if (query.effectiveOn) where.push(`t.effective_on = $${params.push(query.effectiveOn)}::date`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM personnel_transfer t ${filter}`, params);
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM personnel_transfer t ${filter}`, params);
     const rows: Row[] = await this.dataSource.query(`${SELECT} ${filter} ORDER BY t.effective_at, u.username LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
       ...params,
       query.pageSize,
@@ -291,14 +291,14 @@ export class PersonnelTransfersService {
     if (from && to && from === to) fail('toUnit', 'is the same unit as 旧所属');
     if (!person || !effectiveOn || !role || role === 'admin' || !from || !to || from === to) return null;
     const effectiveAt = instantAt(effectiveOn, '00:00');
-    const [{ unit }] = await m.query(`SELECT org_unit_of_user_at($1, $2, $3) AS unit`, [person.id, person.org_unit_id, new Date(effectiveAt.getTime() - 1)]);
+    const [{ unit }] = await m.query<Array<{ unit: string | null }>>(`SELECT org_unit_of_user_at($1, $2, $3) AS unit`, [person.id, person.org_unit_id, new Date(effectiveAt.getTime() - 1)]);
     if (unit !== from) {
-      const [{ name }] = await m.query(`SELECT name_ja AS name FROM org_unit WHERE id = $1`, [unit]);
+      const [{ name }] = await m.query<Array<{ name: string }>>(`SELECT name_ja AS name FROM org_unit WHERE id = $1`, [unit]);
       fail('fromUnit', `on the day before, ${person.display_name} belongs to ${name}, not ${input.fromUnit}`);
       return null;
     }
     const key = `${person.id}/${effectiveOn}`;
-    const [taken] = await m.query(`SELECT 1 FROM personnel_transfer WHERE user_id = $1 AND effective_on = $2 AND status <> 'cancelled'`, [person.id, effectiveOn]);
+    const [taken] = await m.query<unknown[]>(`SELECT 1 FROM personnel_transfer WHERE user_id = $1 AND effective_on = $2 AND status <> 'cancelled'`, [person.id, effectiveOn]);
     if (seen.has(key) || taken) {
       fail('employeeNumber', `${number} already has a transfer on ${effectiveOn}`);
       return null;
@@ -320,7 +320,7 @@ export class PersonnelTransfersService {
   }
 
   private async write(m: EntityManager, t: Checked, actorId: string, origin: RequestOrigin): Promise<string> {
-    const [{ id }] = await m.query(
+    const [{ id }] = await m.query<Array<{ id: string }>>(
       `INSERT INTO personnel_transfer (user_id, from_unit_id, to_unit_id, role, effective_on, effective_at, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [t.userId, t.fromUnitId, t.toUnitId, t.role, t.effectiveOn, t.effectiveAt, actorId],

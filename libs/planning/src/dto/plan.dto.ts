@@ -44,7 +44,7 @@ export class CreatePolicyDto {
 
 export class CreatePlanDto {
   @ApiProperty({ example: 'kaikaku-2027' })
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @Matches(/^[a-z0-9][a-z0-9_.-]{0,63}$/)
   code!: string;
 

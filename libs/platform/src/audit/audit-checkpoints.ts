@@ -67,7 +67,7 @@ export class AuditSigningKey {
   readonly keyId: string;
 
   constructor(private readonly privateKey: KeyObject) {
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`the audit signing key must be an Ed25519 key, not ${privateKey.asymmetricKeyType}`);
+    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`the audit signing key must be an Ed25519 key, not ${privateKey.asymmetricKeyType ?? 'a key pair'}`);
     this.publicKey = createPublicKey(privateKey);
     this.keyId = keyIdOf(this.publicKey);
   }
@@ -259,7 +259,7 @@ export class AuditCheckpoints {
   }
 
   async list(page: { offset: number; pageSize: number }): Promise<{ items: CheckpointView[]; total: number }> {
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM audit_checkpoint`);
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM audit_checkpoint`);
     const rows: CheckpointRow[] = await this.dataSource.query(`SELECT * FROM audit_checkpoint ORDER BY seq DESC, signed_at DESC LIMIT $1 OFFSET $2`, [page.pageSize, page.offset]);
     return { items: rows.map(toView), total };
   }

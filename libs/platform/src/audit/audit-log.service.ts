@@ -171,7 +171,7 @@ export class AuditLog {
     // The walk stops at the head as it stands now: entries a sealer links meanwhile are newer.
     const [head]: Array<{ seq: string }> = await this.dataSource.query(`SELECT seq FROM audit_chain_head WHERE id = 1`);
     const headSeq = Number(head?.seq ?? 0);
-    const unsealed = async () => Number((await this.dataSource.query(`SELECT count(*) AS n FROM audit_log WHERE seq IS NULL`))[0].n);
+    const unsealed = async () => Number((await this.dataSource.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM audit_log WHERE seq IS NULL`))[0].n);
     const broken = async (entries: number, seq: number, id: string, problem: string): Promise<VerifyResult> => ({
       ok: false,
       entries,

@@ -334,6 +334,25 @@ export class AppConfig {
   @IsIn(['true', 'false'])
   QUEUE_DASHBOARD: 'true' | 'false' = 'true';
 
+  /** Largest attachment (添付ファイル) one upload may carry, in bytes; larger ones get 413 PAYLOAD_TOO_LARGE. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
+
+  /**
+   * Where attachments' bytes live: `postgres` (chunked rows in the same database, so a
+   * backup of PostgreSQL holds everything) or `disk` (files in ATTACHMENT_DIR).
+   */
+  @IsIn(['postgres', 'disk'])
+  ATTACHMENT_STORAGE: 'postgres' | 'disk' = 'postgres';
+
+  /** The folder of ATTACHMENT_STORAGE=disk (relative paths start at the working directory). */
+  @IsString()
+  @IsNotEmpty()
+  ATTACHMENT_DIR = '.local/attachments';
+
   /** The licence of the open data (public site and /api/v1/public), by name … */
   @IsString()
   @MinLength(2)
@@ -457,6 +476,14 @@ export class AppConfig {
   @IsString()
   OIDC_GROUPS_CLAIM = 'groups';
 
+  /** A claim that is true when the account is disabled in the directory (the person is refused and their sessions end). Empty: none. */
+  @IsString()
+  OIDC_DISABLED_CLAIM = '';
+
+  /** The scopes asked for; a provider may give the unit and groups only under a scope of its own. */
+  @Matches(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, { message: 'must start with openid, scopes separated by single spaces' })
+  OIDC_SCOPES = 'openid profile email';
+
   /**
    * Directory groups → grants, JSON: {"cn=kaikaku-editors,ou=groups,dc=city,dc=example": "bureau_editor@{unit}", …};
    * {unit} is the person's own unit. The directory decides a directory user's roles at each sign-in.
@@ -513,6 +540,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     } catch {
       problems.push('DIRECTORY_ROLE_MAP: must be JSON from group to grants, e.g. {"cn=editors,ou=groups,dc=city": "bureau_editor@{unit}"}');
     }
+  }
+  if (config.NODE_ENV === 'production' && config.OIDC_ISSUER.startsWith('http:')) {
+    problems.push('OIDC_ISSUER: production talks to its sign-in provider over https only');
   }
   if (config.NODE_ENV === 'production' && config.CLOCK_NOW) {
     problems.push('CLOCK_NOW: a standing clock is for tests and rehearsals; production reads the real time');

@@ -118,7 +118,7 @@ const fallbackLogger = new Logger('Problem');
 export function problemFor(error: unknown, request: { id?: unknown; url?: string } | undefined, logger: Logger = fallbackLogger) {
   const c = classifyError(error);
   const status: number = ERROR_STATUS[c.code];
-  const traceId = request?.id ? String(request.id) : undefined;
+  const traceId = typeof request?.id === 'string' || typeof request?.id === 'number' ? String(request.id) : undefined;
 
   if (c.unexpected) {
     logger.error({ err: error, traceId, url: request?.url }, 'unexpected error');

@@ -34,7 +34,7 @@ export class HealthHttpServer implements OnApplicationShutdown {
       if (path === '/health/ready') {
         this.readiness.check().then(
           (a) => send(a.httpStatus, a.body),
-          (error) => {
+          (error: unknown) => {
             this.logger.error({ err: error }, 'readiness check failed');
             send(503, { status: 'error' });
           },
@@ -53,7 +53,7 @@ export class HealthHttpServer implements OnApplicationShutdown {
             res.writeHead(200, { 'content-type': contentType });
             res.end(body);
           },
-          (error) => {
+          (error: unknown) => {
             this.logger.error({ err: error }, 'metrics could not be collected');
             send(500, { status: 'error' });
           },

@@ -44,6 +44,11 @@ export const JOB_CATALOGUE = {
     attempts: 8,
     description: 'Runs one named effect of a committed workflow transition (notifications and the like)',
   },
+  'comment.mentioned': {
+    queue: QueueName.Events,
+    attempts: 8,
+    description: 'Tells the people and units a review comment (意見・協議) mentions, on their channels',
+  },
   'reminder.fire': {
     queue: QueueName.Reminders,
     attempts: 8,
@@ -99,6 +104,7 @@ export interface JobPayloads {
   'system.outbox-cleanup': Record<string, never>;
   'audit.checkpoint': Record<string, never>;
   'workflow.effect': WorkflowEffectPayload;
+  'comment.mentioned': { commentId: string; revision: number };
   'reminder.fire': { reminderId: string; fireAt: string };
   'reminders.fire_due': { fireAt: string };
   'reminders.reconcile': Record<string, never>;

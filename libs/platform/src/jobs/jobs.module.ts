@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { JobHandlerRegistry } from './job-handler-registry.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 import { OutboxService } from './outbox/outbox.service.js';
+import { OutboxWakeup } from './outbox/outbox-wakeup.js';
 import { QueueRegistry } from './queue-registry.js';
 import { ProbeService, SystemJobs } from './system-jobs.js';
 import { WorkerHost } from './worker-host.js';
@@ -21,7 +22,7 @@ import { TransitionPipeline } from '../workflows/transition-pipeline.js';
 @Global()
 @Module({
   // QueueRegistry opens a connection only when a queue is first used (the worker, the dashboard).
-  providers: [OutboxService, ProbeService, AuditLog, AuditCheckpoints, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline, AuditSealer],
+  providers: [OutboxService, OutboxWakeup, ProbeService, AuditLog, AuditCheckpoints, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline, AuditSealer],
   exports: [OutboxService, ProbeService, AuditLog, AuditCheckpoints, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline],
 })
 export class OutboxModule {}

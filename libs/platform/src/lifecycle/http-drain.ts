@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
@@ -68,7 +67,7 @@ export function installHttpDrain(fastify: FastifyInstance): HttpDrain {
       // Stop accepting without http.Server's own close(), which would also reset sockets
       // it deems idle (see above). Connections already queued are accepted first.
       await nextTurn();
-      const server = fastify.server as Server;
+      const server = fastify.server;
       if (server.listening) NetServer.prototype.close.call(server);
       // A request whose bytes have arrived is parsed within a turn or two of the event
       // loop; only a socket that stays without one for several turns is idle.

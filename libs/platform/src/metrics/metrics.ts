@@ -136,7 +136,7 @@ export class Metrics {
   /** One row `{ n, age }`, or null when the database did not answer in time (the gauge keeps its last value). */
   private async query(sql: string): Promise<{ n: number; age: number } | null> {
     try {
-      const rows = (await withinCollectTimeout(this.dataSource.query(sql))) as Array<{ n: number; age: number }>;
+      const rows = await withinCollectTimeout(this.dataSource.query<Array<{ n: number; age: number }>>(sql));
       return { n: Number(rows[0].n), age: Number(rows[0].age) };
     } catch (error) {
       this.logger.warn({ err: error }, 'a metric could not be read at scrape time');

@@ -7,6 +7,7 @@ import { OUTBOX_CHANNEL } from '../jobs/outbox/outbox.service.js';
 import { DomainError } from '../errors/domain-error.js';
 import { VersionConflictError } from '../http/concurrency.js';
 import { OutboxService } from '../jobs/outbox/outbox.service.js';
+import { OutboxWakeup } from '../jobs/outbox/outbox-wakeup.js';
 import { prepared } from '../persistence/prepared.js';
 import { beginTransaction } from '../persistence/with-transaction.js';
 import { SUBJECT_VOCABULARY, WorkflowRegistry, type WorkflowSubject } from './workflow-registry.js';
@@ -117,6 +118,35 @@ export function refusalError(refused: Refused): DomainError {
   }
 }
 
+/** The one-statement transitions' SQL by UPDATE and wake-up, built once: the same text object each time is cheap to look up. */
+const ONE_STATEMENT = new Map<string, string>();
+
+/**
+ * A transition without hooks as one statement: the versioned UPDATE ($1 id, $2 version, $3
+ * state), the audit entry ($4…$14) and the outbox rows ($15 queue, $16 payloads), each insert
+ * only if the update hit. `in-statement`: it also NOTIFYs the relays ($17 channel), delivered
+ * at the commit of the caller's transaction; `after-commit`: the caller wakes them.
+ */
+function oneStatementTransition(update: string, wake: 'in-statement' | 'after-commit'): string {
+  const key = `${wake}\u0000${update}`;
+  let text = ONE_STATEMENT.get(key);
+  if (!text) {
+    const notified = wake === 'in-statement' ? `CASE WHEN (SELECT count(*) FROM queued) > 0 THEN pg_notify($17, '') END` : `(SELECT count(*) FROM queued)`;
+    text = `WITH moved AS (${update}),
+              entry AS (
+                INSERT INTO audit_log (id, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details, content_hash)
+                SELECT $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14 FROM moved RETURNING id
+              ),
+              queued AS (
+                INSERT INTO outbox (queue, job_name, payload) SELECT $15, 'workflow.effect', p FROM moved, unnest($16::jsonb[]) AS p RETURNING id
+              )
+         SELECT moved.*, (SELECT count(*) FROM entry) AS audited, ${notified} AS notified
+           FROM moved`;
+    ONE_STATEMENT.set(key, text);
+  }
+  return text;
+}
+
 /**
  * The one way a record changes state: decide with the engine, refuse with one error mapping,
  * apply the versioned UPDATE (with the columns the target state's tags stamp), run the
@@ -135,6 +165,7 @@ export class TransitionPipeline {
     private readonly workflows: WorkflowRegistry,
     private readonly audit: AuditLog,
     private readonly outbox: OutboxService,
+    private readonly wakeup: OutboxWakeup,
   ) {}
 
   /** The engine for a stored definition version, validated against the subject's guards, hooks and tags. */
@@ -151,7 +182,7 @@ export class TransitionPipeline {
       engine.catch(() => this.engines.delete(key));
       this.engines.set(key, engine);
     }
-    return engine as Promise<WorkflowEngine<C>>;
+    return engine;
   }
 
   async run<C, R>(manager: EntityManager, spec: WorkflowSubjectSpec<C, R>, request: TransitionRequest<C, R>): Promise<TransitionOutcome> {
@@ -203,25 +234,20 @@ export class TransitionPipeline {
       // Nothing runs between the change and its records: the versioned UPDATE, the audit entry
       // and the effects' outbox rows go as one statement, each insert only if the update hit.
       // One statement is atomic on its own, so under withTransactionWhenNeeded it commits by
-      // itself, without a BEGIN and a COMMIT round trip.
+      // itself, without a BEGIN and a COMMIT round trip; the relays are then woken after the
+      // commit (OutboxWakeup) instead of by a NOTIFY inside it. Inside a transaction of the
+      // caller's (an Idempotency-Key is claimed in it) the NOTIFY stays in the statement and
+      // is delivered at that transaction's commit.
+      const autoCommit = !manager.queryRunner?.isTransactionActive;
       const audit = prepareAuditEntry(entry({}));
       const payloads = decision.effects.map((name) => JSON.stringify({ effect: name, ...effect(audit.id) }));
       const { rows } = await prepared<Record<string, Date | null>>(
         manager,
-        `WITH moved AS (${update}),
-              entry AS (
-                INSERT INTO audit_log (id, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details, content_hash)
-                SELECT $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14 FROM moved RETURNING id
-              ),
-              queued AS (
-                INSERT INTO outbox (queue, job_name, payload) SELECT $15, 'workflow.effect', p FROM moved, unnest($16::jsonb[]) AS p RETURNING id
-              )
-         SELECT moved.*, (SELECT count(*) FROM entry) AS audited,
-                CASE WHEN (SELECT count(*) FROM queued) > 0 THEN pg_notify($17, '') END AS notified
-           FROM moved`,
-        [record.id, expectedVersion, decision.to, ...audit.values, JOB_CATALOGUE['workflow.effect'].queue, payloads, OUTBOX_CHANNEL],
+        oneStatementTransition(update, autoCommit ? 'after-commit' : 'in-statement'),
+        [record.id, expectedVersion, decision.to, ...audit.values, JOB_CATALOGUE['workflow.effect'].queue, payloads, ...(autoCommit ? [] : [OUTBOX_CHANNEL])],
       );
       if (rows.length !== 1) throw new VersionConflictError();
+      if (autoCommit && payloads.length > 0) this.wakeup.wake();
       const { updated_at: updatedAt, audited: _audited, notified: _notified, ...stamped } = rows[0];
       return { decision, auditEntryId: audit.id, notes: {}, stamped, at: updatedAt ?? new Date() };
     }

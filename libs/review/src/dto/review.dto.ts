@@ -73,7 +73,7 @@ export class ProposalContentDto {
   @IsArray()
   @ArrayMaxSize(30)
   @ArrayUnique()
-  @Transform(({ value }) => (Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v)) : value))
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v)) : value))
   @Matches(ORG_UNIT_CODE_PATTERN, { each: true })
   collaboratingUnits?: string[];
 

@@ -83,6 +83,11 @@ export class HistoryActorResponse {
   @ApiProperty({ type: String, nullable: true }) username!: string | null;
 }
 
+export class HistoryUnitResponse {
+  @ApiProperty({ example: 'kenko' }) code!: string;
+  @ApiProperty({ example: '健康福祉局' }) nameJa!: string;
+}
+
 /** One step of a proposal's history (from the audit log). */
 export class HistoryEntryResponse implements HistoryEntry {
   @ApiProperty() seq!: number;
@@ -94,6 +99,7 @@ export class HistoryEntryResponse implements HistoryEntry {
   @ApiProperty({ type: String, nullable: true }) comment!: string | null;
   @ApiProperty({ type: Number, nullable: true }) version!: number | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
+  @ApiProperty({ type: HistoryUnitResponse, description: 'the owning unit, named as it was at that time (機構改革 renames do not rewrite history)' }) unit!: HistoryUnitResponse;
 }
 
 export class ScheduleEntryContent {

@@ -39,7 +39,7 @@ export async function loadDemoIndicators(m: EntityManager, indicators: Indicator
   const actor = { id: null, username: 'demo-data' };
   let created = 0;
   for (const { measured, ...dto } of DEMO_INDICATORS) {
-    if ((await m.query(`SELECT 1 FROM indicator WHERE plan_id = $1 AND code = $2`, [planId, dto.code])).length > 0) continue;
+    if ((await m.query<unknown[]>(`SELECT 1 FROM indicator WHERE plan_id = $1 AND code = $2`, [planId, dto.code])).length > 0) continue;
     const indicator = await indicators.create(m, actor, { ...dto, planId });
     await indicators.measure(m, actor, indicator.id, { fiscalYear: 2022, value: measured, note: '市役所改革プラン2027 骨子（令和5年12月）より' });
     created++;

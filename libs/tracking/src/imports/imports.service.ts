@@ -67,6 +67,15 @@ export class ImportRejectedError extends DomainError {
   }
 }
 
+interface IdRow {
+  id: string;
+}
+
+/** An upsert's row: `inserted` is false when it updated a row that was there (`xmax = 0` on a fresh tuple). */
+interface UpsertedRow extends IdRow {
+  inserted: boolean;
+}
+
 interface Ctx {
   m: EntityManager;
   planId: string;
@@ -178,16 +187,19 @@ export class ImportsService {
   }
 
   private async context(m: EntityManager, planId: string, actor: Ctx['actor']): Promise<Ctx> {
-    const [plan] = await m.query(`SELECT first_fiscal_year AS first, last_fiscal_year AS last FROM plan WHERE id = $1`, [planId]);
+    const [plan] = await m.query<Array<Ctx['plan']>>(`SELECT first_fiscal_year AS first, last_fiscal_year AS last FROM plan WHERE id = $1`, [planId]);
     if (!plan) throw new DomainError('NOT_FOUND', 'The plan does not exist');
-    const policies = new Map<number, string>((await m.query(`SELECT id, number FROM plan_policy WHERE plan_id = $1`, [planId])).map((p: { id: string; number: number }) => [p.number, p.id]));
+    const policies = new Map<number, string>((await m.query<Array<{ id: string; number: number }>>(`SELECT id, number FROM plan_policy WHERE plan_id = $1`, [planId])).map((p) => [p.number, p.id]));
     const themes = new Map<string, string>(
-      (await m.query(`SELECT t.id, pp.number AS p, t.number AS t FROM plan_theme t JOIN plan_policy pp ON pp.id = t.policy_id WHERE pp.plan_id = $1`, [planId])).map(
-        (t: { id: string; p: number; t: number }) => [`${t.p}-${t.t}`, t.id],
-      ),
+      (
+        await m.query<Array<{ id: string; p: number; t: number }>>(
+          `SELECT t.id, pp.number AS p, t.number AS t FROM plan_theme t JOIN plan_policy pp ON pp.id = t.policy_id WHERE pp.plan_id = $1`,
+          [planId],
+        )
+      ).map((t) => [`${t.p}-${t.t}`, t.id]),
     );
     const units = new Map<string, string>();
-    for (const u of await m.query(`SELECT id, code, name_ja FROM org_unit`)) {
+    for (const u of await m.query<Array<{ id: string; code: string; name_ja: string }>>(`SELECT id, code, name_ja FROM org_unit`)) {
       units.set(u.code, u.id);
       units.set(u.name_ja, u.id);
     }
@@ -245,10 +257,10 @@ export class ImportsService {
       const value = valueText && Number.isFinite(Number(valueText)) ? Number(valueText) : null;
       if (cell('value') && value === null) fail('value', `"${cell('value')}" is not a number`);
       if (!cell('value')) fail('value', 'is empty');
-      const [indicator] = code ? await ctx.m.query(`SELECT id FROM indicator WHERE plan_id = $1 AND code = $2`, [ctx.planId, code]) : [];
+      const [indicator] = code ? await ctx.m.query<IdRow[]>(`SELECT id FROM indicator WHERE plan_id = $1 AND code = $2`, [ctx.planId, code]) : [];
       if (code && !indicator) fail('indicator', `no indicator "${code}" in this plan`);
       if (errors.length > before) return 'skipped';
-      const rows = await ctx.m.query(
+      const rows = await ctx.m.query<Array<{ inserted: boolean }>>(
         `INSERT INTO measurement (indicator_id, fiscal_year, value, note, recorded_by) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (indicator_id, fiscal_year) DO UPDATE SET value = $3, note = $4, recorded_by = $5, recorded_at = now()
          RETURNING (xmax = 0) AS inserted`,
@@ -267,9 +279,9 @@ export class ImportsService {
       const policyId = policyNumber !== null ? ctx.policies.get(policyNumber) : undefined;
       if (policyNumber !== null && !policyId) fail('policy', `the plan has no policy ${policyNumber}`);
       const themeNumber = integer('theme');
-      const themeId = themeNumber !== null ? ctx.themes.get(`${policyNumber}-${themeNumber}`) : null;
+      const themeId = themeNumber !== null ? ctx.themes.get(`${String(policyNumber)}-${themeNumber}`) : null;
       // An unknown policy is reported once, not again as a missing theme under it.
-      if (themeNumber !== null && policyId && !themeId) fail('theme', `policy ${policyNumber} has no theme ${themeNumber}`);
+      if (themeNumber !== null && policyId && !themeId) fail('theme', `policy ${String(policyNumber)} has no theme ${themeNumber}`);
       const unit = need('unit');
       const unitId = unit ? ctx.units.get(unit) : undefined;
       if (unit && !unitId) fail('unit', `no organisation unit "${unit}" (a code such as kenko, or a name such as 健康福祉局)`);
@@ -285,12 +297,12 @@ export class ImportsService {
         .filter(Boolean);
       const indicatorIds: string[] = [];
       for (const name of indicatorNames) {
-        const [found] = await ctx.m.query(`SELECT id FROM indicator WHERE plan_id = $1 AND (code = $2 OR name = $2)`, [ctx.planId, name]);
+        const [found] = await ctx.m.query<IdRow[]>(`SELECT id FROM indicator WHERE plan_id = $1 AND (code = $2 OR name = $2)`, [ctx.planId, name]);
         if (found) indicatorIds.push(found.id);
         else fail('indicators', `the plan has no indicator "${name}" (give its code or its exact name)`);
       }
       if (errors.length > before) return 'skipped';
-      const [row_] = await ctx.m.query(
+      const [row_] = await ctx.m.query<UpsertedRow[]>(
         `INSERT INTO initiative (plan_id, code, title, summary, policy_id, theme_id, owning_unit_id, schedule, source)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, 'import')
          ON CONFLICT (plan_id, code) DO UPDATE SET title = $3, summary = $4, policy_id = $5, theme_id = $6, owning_unit_id = $7, schedule = $8::jsonb
@@ -306,7 +318,7 @@ export class ImportsService {
       for (const id of collaboratorIds) await ctx.m.query(`INSERT INTO initiative_collaborator VALUES ($1, $2) ON CONFLICT DO NOTHING`, [initiativeId, id]);
       if (!cell('status')) return outcome;
     } else {
-      const [found] = code ? await ctx.m.query(`SELECT id FROM initiative WHERE plan_id = $1 AND code = $2`, [ctx.planId, code]) : [];
+      const [found] = code ? await ctx.m.query<IdRow[]>(`SELECT id FROM initiative WHERE plan_id = $1 AND code = $2`, [ctx.planId, code]) : [];
       if (code && !found) fail('code', `no initiative "${code}" in this plan`);
       initiativeId = found?.id ?? null;
     }
@@ -321,7 +333,7 @@ export class ImportsService {
     const actual = integer('actual');
     if (errors.length > before || !initiativeId) return 'skipped';
     const workflow = await this.workflows.latest('progress-report', ctx.m);
-    const [report] = await ctx.m.query(
+    const [report] = await ctx.m.query<UpsertedRow[]>(
       `INSERT INTO progress_report (initiative_id, plan_id, fiscal_year, period, status_code, narrative, reason, planned_amount, actual_amount,
                                     state, workflow_name, workflow_version, submitted_at, confirmed_at, created_by)
        VALUES ($1, $2, $3, 'annual', $4, $5, $6, $7, $8, 'confirmed', $9, $10, now(), now(), $11)

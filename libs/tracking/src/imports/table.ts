@@ -38,8 +38,12 @@ export async function readTable(content: Buffer, format: TableFormat): Promise<T
     if (v === null || v === undefined) return '';
     if (v instanceof Date) return v.toISOString().slice(0, 10);
     if (typeof v === 'object' && 'richText' in v) return v.richText.map((t) => t.text).join('');
-    if (typeof v === 'object' && 'result' in v) return String(v.result ?? '');
+    // A formula's cell reads as its computed value, as a spreadsheet shows it.
+    if (typeof v === 'object' && 'result' in v) return text(v.result ?? null);
     if (typeof v === 'object' && 'text' in v) return String(v.text);
+    if (typeof v === 'object' && 'error' in v) return v.error;
+    // A formula stored without its computed value: nothing to read.
+    if (typeof v === 'object') return '';
     return String(v).trim();
   };
   const headers: string[] = [];

@@ -9,7 +9,6 @@ import {
   AppConfig,
   AuditLog,
   DomainError,
-  execute,
   NotFoundError,
   OutboxService,
   TransitionPipeline,
@@ -22,7 +21,17 @@ import {
 import { DeadlinesService } from '#libs/scheduling';
 import type { Label, WorkflowEngine } from '#libs/workflow';
 import { needsReason, scaleOf, type ScaleEntry } from '#libs/planning';
-
+import {
+  insertReport,
+  reportExists,
+  selectReport,
+  selectReportedInitiative,
+  selectReportsOf,
+  updateReportContent,
+  type ProgressReportRow,
+  type ProgressReportWithUnitRow,
+  type ReportPeriod,
+} from './progress-report.queries.js';
 
 export class ProgressReportContentDto {
   @ApiPropertyOptional({ description: 'status code or its Japanese label (計画通り進捗 …)', example: 'on_track' })
@@ -48,7 +57,7 @@ export class CreateProgressReportDto extends ProgressReportContentDto {
   @ApiPropertyOptional({ enum: ['annual', 'midyear'], default: 'annual' })
   @IsOptional()
   @IsIn(['annual', 'midyear'])
-  period?: 'annual' | 'midyear';
+  period?: ReportPeriod;
 
   @ApiProperty({ example: 'on_track' })
   @Transform(trimmed)
@@ -67,7 +76,7 @@ export interface ProgressReportView {
   initiativeId: string;
   fiscalYear: number;
   fiscalYearLabel: string;
-  period: 'annual' | 'midyear';
+  period: ReportPeriod;
   status: { code: string; label: string; normalized: string; colour: string };
   narrative: string;
   reason: string;
@@ -79,9 +88,6 @@ export interface ProgressReportView {
   confirmedAt: string | null;
   version: number;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Row = any;
 
 /** A status given as its code or its Japanese label, resolved against the plan's scale. */
 export function resolveStatus(scale: ScaleEntry[], given: string): ScaleEntry | undefined {
@@ -95,7 +101,7 @@ export function resolveStatus(scale: ScaleEntry[], given: string): ScaleEntry | 
  */
 @Injectable()
 export class ProgressReportsService {
-  private readonly spec: WorkflowSubjectSpec<object, Row> = {
+  private readonly spec: WorkflowSubjectSpec<object, ProgressReportWithUnitRow> = {
     subject: 'progress-report',
     table: 'progress_report',
     entityType: 'progress_report',
@@ -134,14 +140,11 @@ export class ProgressReportsService {
   }
 
   async list(principal: Principal, initiativeId: string): Promise<ProgressReportView[]> {
-    const [initiative] = await this.dataSource.query(`SELECT id, plan_id, owning_unit_id FROM initiative WHERE id = $1`, [initiativeId]);
+    const m = this.dataSource.manager;
+    const initiative = await selectReportedInitiative(m, initiativeId);
     if (!initiative) throw new NotFoundError('The initiative');
-    const all = this.canSeeUnconfirmed(principal, initiative.owning_unit_id);
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT * FROM progress_report WHERE initiative_id = $1 ${all ? '' : `AND confirmed_at IS NOT NULL`} ORDER BY fiscal_year, period`,
-      [initiativeId],
-    );
-    const scale = await scaleOf(this.dataSource.manager, initiative.plan_id);
+    const rows = await selectReportsOf(m, initiativeId, !this.canSeeUnconfirmed(principal, initiative.owning_unit_id));
+    const scale = await scaleOf(m, initiative.plan_id);
     return Promise.all(rows.map((r) => this.view(r, scale)));
   }
 
@@ -151,10 +154,7 @@ export class ProgressReportsService {
   }
 
   async create(m: EntityManager, principal: Principal, initiativeId: string, dto: CreateProgressReportDto): Promise<ProgressReportView> {
-    const [i] = await m.query(
-      `SELECT i.id, i.plan_id, i.owning_unit_id, pl.first_fiscal_year, pl.last_fiscal_year FROM initiative i JOIN plan pl ON pl.id = i.plan_id WHERE i.id = $1`,
-      [initiativeId],
-    );
+    const i = await selectReportedInitiative(m, initiativeId);
     if (!i) throw new NotFoundError('The initiative');
     if (!scopeIncludes(principal.scopeFor('bureau_editor'), i.owning_unit_id)) throw new DomainError('FORBIDDEN', 'Progress is reported by the owning bureau’s editors');
     if (dto.fiscalYear < i.first_fiscal_year || dto.fiscalYear > i.last_fiscal_year) {
@@ -163,31 +163,41 @@ export class ProgressReportsService {
     const scale = await scaleOf(m, i.plan_id);
     const status = this.checkedStatus(scale, dto.status, dto.reason ?? '');
     const workflow = await this.workflows.latest('progress-report', m);
-    const exists = await m.query(`SELECT 1 FROM progress_report WHERE initiative_id = $1 AND fiscal_year = $2 AND period = $3`, [initiativeId, dto.fiscalYear, dto.period ?? 'annual']);
-    if (exists.length > 0) throw new DomainError('CONFLICT', `A ${dto.period ?? 'annual'} report for ${fiscalYearLabel(dto.fiscalYear)} exists; edit it instead`);
-    const [{ id }] = await m.query(
-      `INSERT INTO progress_report (initiative_id, plan_id, fiscal_year, period, status_code, narrative, reason, planned_amount, actual_amount, state, workflow_name, workflow_version, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-      [initiativeId, i.plan_id, dto.fiscalYear, dto.period ?? 'annual', status.code, dto.narrative ?? '', dto.reason ?? '', dto.plannedAmount ?? null, dto.actualAmount ?? null, workflow.definition.initial, workflow.name, workflow.version, principal.id],
-    );
+    const period = dto.period ?? 'annual';
+    if (await reportExists(m, initiativeId, dto.fiscalYear, period)) throw new DomainError('CONFLICT', `A ${period} report for ${fiscalYearLabel(dto.fiscalYear)} exists; edit it instead`);
+    const id = await insertReport(m, {
+      initiativeId,
+      planId: i.plan_id,
+      fiscalYear: dto.fiscalYear,
+      period,
+      statusCode: status.code,
+      narrative: dto.narrative ?? '',
+      reason: dto.reason ?? '',
+      plannedAmount: dto.plannedAmount ?? null,
+      actualAmount: dto.actualAmount ?? null,
+      state: workflow.definition.initial,
+      workflowName: workflow.name,
+      workflowVersion: workflow.version,
+      createdBy: principal.id,
+    });
     await this.audit.append(m, { actorUserId: principal.id, actorUsername: principal.user.username, entityType: 'progress_report', entityId: id, action: 'create', toState: workflow.definition.initial, details: { version: 1, initiativeId, fiscalYear: dto.fiscalYear, status: status.code } });
     return this.get(principal, id, m);
   }
 
   async update(m: EntityManager, principal: Principal, id: string, expectedVersion: number, dto: ProgressReportContentDto): Promise<ProgressReportView> {
     const row = await this.visibleRow(principal, id, m);
-    const unit = await this.unitOf(m, row.initiative_id);
-    if (!scopeIncludes(principal.scopeFor('bureau_editor'), unit)) throw new DomainError('FORBIDDEN', 'Progress is reported by the owning bureau’s editors');
+    if (!scopeIncludes(principal.scopeFor('bureau_editor'), row.owning_unit_id)) throw new DomainError('FORBIDDEN', 'Progress is reported by the owning bureau’s editors');
     const engine = await this.engineFor(row.workflow_name, row.workflow_version);
     if (!engine.hasTag(row.state, 'editable_by_owner')) throw new DomainError('DECIDED_IMMUTABLE', `The report is ${row.state}; only a draft is edited`);
     const scale = await scaleOf(m, row.plan_id);
     const status = this.checkedStatus(scale, dto.status ?? row.status_code, dto.reason ?? row.reason);
-    const { affected } = await execute(
-      m,
-      `UPDATE progress_report SET status_code = $3, narrative = $4, reason = $5, planned_amount = $6, actual_amount = $7, version = version + 1, updated_at = now()
-        WHERE id = $1 AND version = $2`,
-      [id, expectedVersion, status.code, dto.narrative ?? row.narrative, dto.reason ?? row.reason, dto.plannedAmount !== undefined ? dto.plannedAmount : row.planned_amount, dto.actualAmount !== undefined ? dto.actualAmount : row.actual_amount],
-    );
+    const affected = await updateReportContent(m, id, expectedVersion, {
+      statusCode: status.code,
+      narrative: dto.narrative ?? row.narrative,
+      reason: dto.reason ?? row.reason,
+      plannedAmount: dto.plannedAmount !== undefined ? dto.plannedAmount : row.planned_amount,
+      actualAmount: dto.actualAmount !== undefined ? dto.actualAmount : row.actual_amount,
+    });
     if (affected !== 1) throw new VersionConflictError(row.version);
     await this.audit.append(m, { actorUserId: principal.id, actorUsername: principal.user.username, entityType: 'progress_report', entityId: id, action: 'edit', details: { version: expectedVersion + 1, changedFields: Object.keys(dto) } });
     return this.get(principal, id, m);
@@ -195,7 +205,7 @@ export class ProgressReportsService {
 
   async transition(m: EntityManager, principal: Principal, id: string, expectedVersion: number, input: ProgressTransitionDto): Promise<ProgressReportView> {
     const row = await this.visibleRow(principal, id, m);
-    await this.pipeline.run(m, this.spec, {
+    const outcome = await this.pipeline.run(m, this.spec, {
       actor: { holds: (role, unitId) => scopeIncludes(principal.scopeFor(role as never), unitId), id: principal.id, username: principal.user.username },
       record: { id, state: row.state, unitId: row.owning_unit_id, version: row.version, workflowName: row.workflow_name, workflowVersion: row.workflow_version },
       row,
@@ -204,7 +214,8 @@ export class ProgressReportsService {
       inputs: { comment: input.comment },
       context: {},
     });
-    return this.get(principal, id, m);
+    // The answer is the row as it now stands, without reading it back.
+    return this.view({ ...row, ...outcome.stamped, state: outcome.decision.to, version: expectedVersion + 1 }, await scaleOf(m, row.plan_id));
   }
 
   private checkedStatus(scale: ScaleEntry[], given: string, reason: string): ScaleEntry {
@@ -216,22 +227,17 @@ export class ProgressReportsService {
     return status;
   }
 
-  private async visibleRow(principal: Principal, id: string, m: EntityManager): Promise<Row> {
-    const [row] = await m.query(`SELECT pr.*, i.owning_unit_id FROM progress_report pr JOIN initiative i ON i.id = pr.initiative_id WHERE pr.id = $1`, [id]);
+  private async visibleRow(principal: Principal, id: string, m: EntityManager): Promise<ProgressReportWithUnitRow> {
+    const row = await selectReport(m, id);
     if (!row || (!row.confirmed_at && !this.canSeeUnconfirmed(principal, row.owning_unit_id))) throw new NotFoundError('The progress report');
     return row;
-  }
-
-  private async unitOf(m: EntityManager, initiativeId: string): Promise<string> {
-    const [i] = await m.query(`SELECT owning_unit_id FROM initiative WHERE id = $1`, [initiativeId]);
-    return i.owning_unit_id;
   }
 
   private engineFor(name: string, version: number): Promise<WorkflowEngine<object>> {
     return this.pipeline.engine(this.spec, name, version);
   }
 
-  private async view(r: Row, scale: ScaleEntry[]): Promise<ProgressReportView> {
+  private async view(r: ProgressReportRow, scale: ScaleEntry[]): Promise<ProgressReportView> {
     const engine = await this.engineFor(r.workflow_name, r.workflow_version);
     const s = scale.find((x) => x.code === r.status_code);
     return {
@@ -247,8 +253,8 @@ export class ProgressReportsService {
       actualAmount: r.actual_amount === null ? null : Number(r.actual_amount),
       state: r.state,
       stateLabel: engine.state(r.state)?.label ?? null,
-      submittedAt: r.submitted_at ? new Date(r.submitted_at).toISOString() : null,
-      confirmedAt: r.confirmed_at ? new Date(r.confirmed_at).toISOString() : null,
+      submittedAt: r.submitted_at?.toISOString() ?? null,
+      confirmedAt: r.confirmed_at?.toISOString() ?? null,
       version: r.version,
     };
   }

@@ -53,7 +53,9 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 function field(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return String(value);
-  const text = /^[=+\-@\t\r]/.test(String(value)) ? `'${String(value)}` : String(value);
+  // Every other column of OpenDataRow is text.
+  const raw = typeof value === 'string' ? value : JSON.stringify(value);
+  const text = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

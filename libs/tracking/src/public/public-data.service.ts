@@ -168,7 +168,7 @@ export class PublicDataService {
   async initiatives(code: string, fiscalYear: number, page: number): Promise<PublicAnswer> {
     const p = await this.planRow(code);
     const scale = await scaleOf(this.dataSource.manager, p.id);
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM initiative WHERE plan_id = $1`, [p.id]);
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM initiative WHERE plan_id = $1`, [p.id]);
     const rows: Array<InitiativeRow & { status_code: string | null }> = await this.dataSource.query(
       `SELECT x.*, pr.status_code FROM (${this.initiativeSelect} WHERE i.plan_id = $1 ORDER BY i.code LIMIT $3 OFFSET $4) x
          LEFT JOIN progress_report pr ON pr.initiative_id = x.id AND pr.fiscal_year = $2 AND pr.period = 'annual' AND pr.state = 'confirmed'
@@ -192,11 +192,11 @@ export class PublicDataService {
     const [r]: InitiativeRow[] = await this.dataSource.query(`${this.initiativeSelect} WHERE i.plan_id = $1 AND i.code = $2`, [p.id, code]);
     if (!r) throw new NotFoundError('The initiative');
     const scale = await scaleOf(this.dataSource.manager, p.id);
-    const collaborators = await this.dataSource.query(
+    const collaborators = await this.dataSource.query<Array<{ code: string; nameJa: string }>>(
       `SELECT o.code, o.name_ja AS "nameJa" FROM initiative_collaborator ic JOIN org_unit o ON o.id = ic.org_unit_id WHERE ic.initiative_id = $1 ORDER BY o.code`,
       [r.id],
     );
-    const indicators = await this.dataSource.query(
+    const indicators = await this.dataSource.query<Array<{ code: string; name: string }>>(
       `SELECT x.code, x.name FROM initiative_indicator ii JOIN indicator x ON x.id = ii.indicator_id WHERE ii.initiative_id = $1 ORDER BY x.code`,
       [r.id],
     );

@@ -175,7 +175,8 @@ function copy(spec: FieldSpec, value: unknown, path: string): unknown {
   }
   if (Array.isArray(spec)) {
     if (!Array.isArray(value)) throw new Error(`public projection: ${path} is not a list`);
-    return value.map((item, i) => copy(spec[0], item, `${path}[${i}]`));
+    const [inner] = spec as readonly [ObjectSpec];
+    return value.map((item, i) => copy(inner, item, `${path}[${i}]`));
   }
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
@@ -193,7 +194,7 @@ export function allowedPaths(kind: PublicAnswerKind): Set<string> {
   const paths = new Set<string>();
   const walk = (spec: FieldSpec, prefix: string) => {
     if (spec === SCALAR || spec === COUNTS) return;
-    if (Array.isArray(spec)) return walk(spec[0], `${prefix}[]`);
+    if (Array.isArray(spec)) return walk((spec as readonly [ObjectSpec])[0], `${prefix}[]`);
     for (const [field, inner] of Object.entries(spec as ObjectSpec)) {
       const p = prefix ? `${prefix}.${field}` : field;
       paths.add(inner === COUNTS ? `${p}{}` : p);

@@ -36,6 +36,19 @@ export interface SnapshotContent {
   initiatives: Array<{ code: string; title: string; statusCode: string; reason: string }>;
 }
 
+/** A frozen snapshot (rollup_snapshot) as stored. */
+interface SnapshotRow {
+  id: string;
+  plan_id: string;
+  fiscal_year: number;
+  title: string;
+  meeting_id: string | null;
+  taken_at: Date;
+  taken_by: string | null;
+  content: SnapshotContent;
+  content_hash: string;
+}
+
 /** Policy numbers and unit codes in natural order ("2" before "10"); one collator, built once. */
 const CODE_ORDER = new Intl.Collator('ja', { numeric: true });
 
@@ -172,24 +185,24 @@ export class RollupsService {
       fiscalYear,
       scale: await scaleOf(m, planId),
       rollup: (
-        await m.query(
+        await m.query<Array<{ policy_id: string | null; org_unit_id: string; status_code: string; count: number }>>(
           `SELECT policy_id, org_unit_id, status_code, count FROM rollup WHERE plan_id = $1 AND fiscal_year = $2 ORDER BY 3, 1, 2`,
           [planId, fiscalYear],
         )
-      ).map((r: { policy_id: string | null; org_unit_id: string; status_code: string; count: number }) => ({
+      ).map((r) => ({
         policyId: r.policy_id,
         orgUnitId: r.org_unit_id,
         statusCode: r.status_code,
         count: r.count,
       })),
-      initiatives: await m.query(
+      initiatives: await m.query<SnapshotContent['initiatives']>(
         `SELECT i.code, i.title, pr.status_code AS "statusCode", pr.reason FROM progress_report pr JOIN initiative i ON i.id = pr.initiative_id
           WHERE pr.plan_id = $1 AND pr.fiscal_year = $2 AND pr.period = 'annual' AND pr.state = 'confirmed' ORDER BY i.code`,
         [planId, fiscalYear],
       ),
     };
     const hash = createHash('sha256').update(canonicalJson(content)).digest('hex');
-    const [{ id, taken_at }] = await m.query(
+    const [{ id, taken_at }] = await m.query<Array<{ id: string; taken_at: Date }>>(
       `INSERT INTO rollup_snapshot (plan_id, fiscal_year, title, meeting_id, taken_by, content, content_hash) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) RETURNING id, taken_at`,
       [planId, fiscalYear, title, meetingId ?? null, actor.id, JSON.stringify(content), hash],
     );
@@ -201,27 +214,27 @@ export class RollupsService {
       action: 'freeze',
       details: { planId, fiscalYear, title, contentHash: hash },
     });
-    return { id, takenAt: new Date(taken_at).toISOString(), contentHash: hash, ...this.summary(content) };
+    return { id, takenAt: taken_at.toISOString(), contentHash: hash, ...this.summary(content) };
   }
 
   async snapshot(id: string) {
-    const [s] = await this.dataSource.query(`SELECT * FROM rollup_snapshot WHERE id = $1`, [id]);
+    const [s] = await this.dataSource.query<SnapshotRow[]>(`SELECT * FROM rollup_snapshot WHERE id = $1`, [id]);
     if (!s) throw new NotFoundError('The snapshot');
-    const content = s.content as SnapshotContent;
-    return { id: s.id, planId: s.plan_id, fiscalYear: s.fiscal_year, title: s.title, takenAt: new Date(s.taken_at).toISOString(), contentHash: s.content_hash, content, ...this.summary(content) };
+    const content = s.content;
+    return { id: s.id, planId: s.plan_id, fiscalYear: s.fiscal_year, title: s.title, takenAt: s.taken_at.toISOString(), contentHash: s.content_hash, content, ...this.summary(content) };
   }
 
   async snapshots(planId: string) {
-    const rows = await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<Pick<SnapshotRow, 'id' | 'fiscal_year' | 'title' | 'taken_at' | 'content_hash'>>>(
       `SELECT id, fiscal_year, title, taken_at, content_hash FROM rollup_snapshot WHERE plan_id = $1 ORDER BY taken_at DESC`,
       [planId],
     );
-    return rows.map((r: { id: string; fiscal_year: number; title: string; taken_at: Date; content_hash: string }) => ({
+    return rows.map((r) => ({
       id: r.id,
       fiscalYear: r.fiscal_year,
       fiscalYearLabel: fiscalYearLabel(r.fiscal_year),
       title: r.title,
-      takenAt: new Date(r.taken_at).toISOString(),
+      takenAt: r.taken_at.toISOString(),
       contentHash: r.content_hash,
     }));
   }
