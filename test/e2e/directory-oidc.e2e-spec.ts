@@ -199,7 +199,8 @@ describe('directory sign-in over OpenID Connect', () => {
       await page.getByRole('button', { name: 'Sign-in' }).click();
       await page.getByRole('button', { name: 'サインアウト' }).waitFor();
       await page.waitForURL(`${webUrl}/`);
-      expect(await page.locator('body').innerText()).toContain('佐藤 次郎');
+      // The header names the person once /me has answered.
+      await page.getByText('佐藤 次郎', { exact: true }).first().waitFor();
       // The app's own requests went to the app only; the provider was reached by navigations (its own page's fetches aside).
       expect(others.filter((r) => !r.includes(`${webUrl}/`) && !r.includes(`${provider.issuer}/`) && !r.includes('fonts.googleapis.com'))).toEqual([]);
       expect(others.filter((r) => r.includes(`${provider.issuer}/`))).toEqual([]);
