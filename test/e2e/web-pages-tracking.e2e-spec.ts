@@ -263,7 +263,7 @@ describe('the web pages: dashboard and tracking', () => {
 
     /** The focused element as a person meets it: its name and whether its focus can be seen. */
     async function focused(page: Page): Promise<{ name: string; tag: string; invalid: boolean; visible: boolean }> {
-      return (await page.evaluate(`(() => {
+      return await page.evaluate<{ name: string; tag: string; invalid: boolean; visible: boolean }>(`(() => {
         const e = document.activeElement;
         if (!e || e === document.body) return { name: '', tag: 'body', invalid: false, visible: false };
         const style = getComputedStyle(e);
@@ -274,7 +274,7 @@ describe('the web pages: dashboard and tracking', () => {
           invalid: e.getAttribute('aria-invalid') === 'true',
           visible: e.matches(':focus-visible') && style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
         };
-      })()`)) as { name: string; tag: string; invalid: boolean; visible: boolean };
+      })()`);
     }
     /** Presses Tab (or Shift+Tab) until the focus is on `name`; every stop on the way must show its focus. */
     async function tabTo(page: Page, name: string | RegExp, key: 'Tab' | 'Shift+Tab' = 'Tab'): Promise<void> {
