@@ -11,7 +11,7 @@
 // BENCH_WINDOW_SECONDS (60), BENCH_LEAD_SECONDS (20), BENCH_CONCURRENCY (50),
 // BENCH_POOL_SIZE (20), BENCH_OUTBOX_BATCH_SIZE (100), BENCH_OUTBOX_POLL_INTERVAL_MS (1000),
 // BENCH_DRAIN_TIMEOUT_SECONDS (900), BENCH_WORKER_NODE_ARGS, BENCH_SKIP_BUILD=1,
-// BENCH_KEEP_DB=1. See bench/README.md.
+// BENCH_KEEP_DB=1, BENCH_SLOT_MS (the app's REMINDER_SLOT_MS). See bench/README.md.
 //
 // Plain Node ESM on purpose: it runs without a TypeScript loader, against the compiled dist/.
 
@@ -242,24 +242,29 @@ async function addReminderJobs(queue, reminders, { jobOptions, reminderJobId }) 
 }
 
 /**
- * Adds one `reminders.fire_due` job per distinct fire time, as the planner and reconciliation
- * add them: the job fires every reminder due at that instant, in batches.
+ * Adds one `reminders.fire_due` job per slot of `slotMs` holding a fire time, as the planner
+ * and reconciliation add them (the app's slot function and job id): the job runs at the slot's
+ * end and fires every reminder due in it, in batches.
  */
-async function addSlotJobs(queue, reminders, { jobOptions, reminderSlotJobId }) {
+async function addSlotJobs(queue, reminders, { jobOptions, reminderSlotJobId, reminderSlotEnd, slotMs }) {
   const options = jobOptions('reminders.fire_due');
-  const instants = [...new Set(reminders.map((r) => r.fireMs))].sort((a, b) => a - b);
+  const slots = [...new Set(reminders.map((r) => reminderSlotEnd(new Date(r.fireMs), slotMs).getTime()))].sort((a, b) => a - b);
   const started = Date.now();
-  for (let i = 0; i < instants.length; i += ADD_CHUNK) {
+  for (let i = 0; i < slots.length; i += ADD_CHUNK) {
     const now = Date.now();
     await queue.addBulk(
-      instants.slice(i, i + ADD_CHUNK).map((ms) => {
-        const fireAt = new Date(ms);
-        return { name: 'reminders.fire_due', data: { fireAt: fireAt.toISOString() }, opts: { ...options, jobId: reminderSlotJobId(fireAt), delay: Math.max(0, ms - now) } };
+      slots.slice(i, i + ADD_CHUNK).map((ms) => {
+        const slotEnd = new Date(ms);
+        return {
+          name: 'reminders.fire_due',
+          data: { fireAt: slotEnd.toISOString(), slotMs },
+          opts: { ...options, jobId: reminderSlotJobId(slotEnd, slotMs), delay: Math.max(0, ms - now) },
+        };
       }),
     );
   }
   const finished = Date.now();
-  return { seconds: round((finished - started) / 1000, 2), finishedMs: finished, jobs: instants.length };
+  return { seconds: round((finished - started) / 1000, 2), finishedMs: finished, jobs: slots.length };
 }
 
 // ── the worker processes ─────────────────────────────────────────────────────
@@ -618,6 +623,10 @@ async function main() {
   const { jobOptions } = await import('../dist/libs/platform/src/jobs/queue-registry.js');
   const { JOB_CATALOGUE } = await import('../dist/libs/platform/src/jobs/job-catalogue.js');
   const { reminderJobId, reminderSlotJobId } = await import('../dist/libs/scheduling/src/deadlines.service.js');
+  const { reminderSlotEnd } = await import('../dist/libs/scheduling/src/reminder-planner.js');
+  // The app's default slot unless BENCH_SLOT_MS says otherwise (1: one job per instant, as before slots).
+  const { AppConfig } = await import('../dist/libs/platform/src/config/app-config.js');
+  const slotMs = Number(process.env.BENCH_SLOT_MS ?? new AppConfig().REMINDER_SLOT_MS);
   const reminderQueueName = JOB_CATALOGUE['reminder.fire'].queue;
   const deliveryQueueName = JOB_CATALOGUE['delivery.send'].queue;
 
@@ -689,8 +698,9 @@ async function main() {
 
     const realStart = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000;
     const reminders = await setFireTimes(db, realStart);
-    say(`adding one reminders.fire_due job per fire time of ${TOTAL.toLocaleString('en')} reminders to "${reminderQueueName}"; the window opens in ${((realStart - Date.now()) / 1000).toFixed(1)} s…`);
-    const realAdd = await addSlotJobs(reminderQueue, reminders, { jobOptions, reminderSlotJobId });
+    say(`adding one reminders.fire_due job per ${slotMs}-ms slot of ${TOTAL.toLocaleString('en')} reminders to "${reminderQueueName}"; the window opens in ${((realStart - Date.now()) / 1000).toFixed(1)} s…`);
+    const realAdd = await addSlotJobs(reminderQueue, reminders, { jobOptions, reminderSlotJobId, reminderSlotEnd, slotMs });
+    say(`${realAdd.jobs.toLocaleString('en')} slot jobs`);
     const realMargin = round((realStart - realAdd.finishedMs) / 1000, 2);
     say(`added in ${realAdd.seconds} s, ${realMargin} s before the first fire time`);
     if (realMargin < 0) say('WARNING: jobs were still being added when the window opened: raise BENCH_LEAD_SECONDS');
@@ -837,6 +847,7 @@ async function main() {
             lockDurationMs: LOCK_DURATION_MS,
             queuePrefix: QUEUE_PREFIX,
             workerNodeArgs: process.env.BENCH_WORKER_NODE_ARGS ?? '',
+            slotMs,
             order: 'real path, then baseline',
             silencedUsers: workload.silenced,
           },

@@ -45,6 +45,12 @@ import {
 const DB_NAME = 'kaikaku_bench';
 const QUEUE_PREFIX = '{bench}';
 const POOL_SIZE = intEnv('BENCH_POOL_SIZE', 20);
+/**
+ * A second checkout with its own built dist/ (e.g. `git worktree add /tmp/old <commit>` and a
+ * build there): its API runs beside this one on the same database, the two taking turns level
+ * by level, so that a change is measured against the code before it in the same run.
+ */
+const COMPARE_ROOT = process.env.BENCH_COMPARE_ROOT || null;
 const SCALE = Number(process.env.BENCH_SCALE ?? '1');
 const scaled = (n) => Math.max(10, Math.round(n * SCALE));
 
@@ -55,7 +61,7 @@ const LEVELS = [
   { concurrency: 50, warmup: scaled(300), requests: scaled(5000) },
 ];
 /** Every API request needs a proposal that has never moved; a margin keeps a retry-free run safe. */
-const PROPOSALS = intEnv('BENCH_PROPOSALS', Math.max(60_000, LEVELS.reduce((s, l) => s + l.warmup + l.requests, 0) + 1000));
+const PROPOSALS = intEnv('BENCH_PROPOSALS', Math.max(60_000, (process.env.BENCH_COMPARE_ROOT ? 2 : 1) * LEVELS.reduce((s, l) => s + l.warmup + l.requests, 0) + 1000));
 
 const TARGETS = {
   rateRatioAtC4: 0.35,
@@ -143,9 +149,9 @@ async function prepareWorkload(ownerUrl, appRole) {
 
 // ── the API process ──────────────────────────────────────────────────────────
 
-function startApi({ port, databaseUrl, redisUrl }) {
+function startApi({ port, databaseUrl, redisUrl, root = ROOT }) {
   const nodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  return startNode(join(ROOT, 'dist/apps/api/src/main.js'), {
+  return startNode(join(root, 'dist/apps/api/src/main.js'), {
     nodeArgs,
     env: {
       ...process.env,
@@ -318,6 +324,17 @@ function printTable(rows) {
     const { fromStamp: u, fromAnswer: l } = r.sealing;
     out.push(`${String(r.concurrency).padEnd(11)}  ${pad(u.p50.toFixed(1), 16)} ${pad(u.p99.toFixed(1), 7)} ${pad(u.max.toFixed(1), 7)}  |  ${pad(l.p50.toFixed(1), 17)} ${pad(l.p99.toFixed(1), 7)} ${pad(l.max.toFixed(1), 7)}`);
   }
+  if (rows.some((r) => r.compare)) {
+    out.push('');
+    out.push(`${'concurrency'.padEnd(11)}  comparison API (BENCH_COMPARE_ROOT=${COMPARE_ROOT}), same database, taking turns with the API`);
+    out.push(`${''.padEnd(11)}  ${pad('req/s', 9)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('cmp/baseline', 12)}  |  ${pad('API/cmp rate', 12)}  |  ${pad('CPU ms/req: cmp', 15)} ${pad('pg', 7)}`);
+    for (const r of rows) {
+      const c = r.compare;
+      out.push(
+        `${String(r.concurrency).padEnd(11)}  ${pad(c.rate.toFixed(1), 9)} ${pad(c.p50.toFixed(2), 7)} ${pad(c.p99.toFixed(2), 7)}  |  ${pad(`${(r.compareRatio * 100).toFixed(1)} %`, 12)}  |  ${pad(`${((r.api.rate / c.rate) * 100).toFixed(1)} %`, 12)}  |  ${pad(c.cpu.apiMsPerRequest?.toFixed(3) ?? '–', 15)} ${pad(c.cpu.postgresMsPerRequest?.toFixed(3) ?? '–', 7)}`,
+      );
+    }
+  }
   out.push('');
   out.push(`${'concurrency'.padEnd(11)}  CPU ms per request (10 ms ticks from /proc, divided by the requests)`);
   out.push(`${''.padEnd(11)}  ${pad('baseline: pg', 12)} ${pad('bench', 7)}  |  ${pad('API: api process', 16)} ${pad('pg', 7)} ${pad('bench', 7)}  |  machine busy (API phase)`);
@@ -347,11 +364,14 @@ async function main() {
   const appRole = decodeURIComponent(new URL(services.databaseUrl).username);
 
   let api = null;
+  let compareApi = null;
   let pool = null;
   let dbCreated = false;
   const cleanup = async () => {
     await stopNode(api).catch((e) => say(`stopping the API: ${e.message}`));
     api = null;
+    await stopNode(compareApi).catch((e) => say(`stopping the comparison API: ${e.message}`));
+    compareApi = null;
     if (pool) await pool.end().catch(() => undefined);
     pool = null;
     if (dbCreated && process.env.BENCH_KEEP_DB !== '1') await dropDatabase(services.migrationDatabaseUrl, DB_NAME).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
@@ -393,6 +413,40 @@ async function main() {
     const nextRecord = cursor(workload.recordIds, 'bench_record rows', 'raise BENCH_PROPOSALS');
     const baselineOnce = baselineTransition(pool);
 
+    const main = { name: 'API', proc: api, port, token };
+    let compare = null;
+    if (COMPARE_ROOT) {
+      const comparePort = await freePort();
+      const compareUrl = `http://127.0.0.1:${comparePort}`;
+      say(`starting the comparison API from ${COMPARE_ROOT} on ${compareUrl}…`);
+      compareApi = startApi({ port: comparePort, databaseUrl: appUrl, redisUrl: services.redisUrl, root: COMPARE_ROOT });
+      await waitReady(compareApi, compareUrl);
+      compare = { name: 'comparison API', proc: compareApi, port: comparePort, token: await signIn(compareUrl) };
+    }
+
+    /** One API's phase of a level: warm-up, the measured closed loop with its CPU, the sealing lag. */
+    const apiPhase = async (side, { concurrency, warmup, requests }) => {
+      say(`c=${concurrency}: ${side.name} (${warmup} warm-up + ${requests})…`);
+      // One keep-alive socket per caller, as a load balancer in front would hold them.
+      const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+      const apiOnce = apiTransition(agent, side.port, side.token);
+      const warm = await closedLoop(concurrency, warmup, nextProposal, apiOnce);
+      const answered = new Map();
+      const apiCpu = cpuMeter({ api: side.proc.child.pid }, null, { pgDatabase: DB_NAME });
+      await apiCpu.begin();
+      const measured = await closedLoop(concurrency, requests, nextProposal, async (id) => {
+        await apiOnce(id);
+        answered.set(id, Date.now());
+      });
+      measured.cpu = perRequest(await apiCpu.end(), requests);
+      agent.destroy();
+      measured.sealing = await sealingLag(pool, answered);
+      // Warm-up errors count too: every request must have been a clean transition.
+      measured.warmupErrors = warm.errors;
+      if (warm.errors > 0) measured.warmupErrorSamples = warm.errorSamples;
+      return measured;
+    };
+
     const rows = [];
     for (const level of LEVELS) {
       const { concurrency, warmup, requests } = level;
@@ -403,26 +457,20 @@ async function main() {
       const baseline = await closedLoop(concurrency, requests, nextRecord, baselineOnce);
       baseline.cpu = perRequest(await baselineCpu.end(), requests);
 
-      say(`c=${concurrency}: API (${warmup} warm-up + ${requests})…`);
-      // One keep-alive socket per caller, as a load balancer in front would hold them.
-      const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-      const apiOnce = apiTransition(agent, port, token);
-      const warm = await closedLoop(concurrency, warmup, nextProposal, apiOnce);
-      const answered = new Map();
-      const apiCpu = cpuMeter({ api: api.child.pid }, null, { pgDatabase: DB_NAME });
-      await apiCpu.begin();
-      const measured = await closedLoop(concurrency, requests, nextProposal, async (id) => {
-        await apiOnce(id);
-        answered.set(id, Date.now());
+      // With a comparison API the two take turns going first, level by level.
+      const apis = compare ? (rows.length % 2 === 0 ? [main, compare] : [compare, main]) : [main];
+      const measuredBy = new Map();
+      for (const side of apis) measuredBy.set(side, await apiPhase(side, level));
+      const measured = measuredBy.get(main);
+      const compared = compare ? measuredBy.get(compare) : null;
+      rows.push({
+        concurrency,
+        baseline,
+        api: measured,
+        ratio: measured.rate / baseline.rate,
+        sealing: measured.sealing,
+        ...(compared ? { compare: compared, compareRatio: compared.rate / baseline.rate } : {}),
       });
-      measured.cpu = perRequest(await apiCpu.end(), requests);
-      agent.destroy();
-      const sealing = await sealingLag(pool, answered);
-      // Warm-up errors count too: every request must have been a clean transition.
-      measured.warmupErrors = warm.errors;
-      if (warm.errors > 0) measured.warmupErrorSamples = warm.errorSamples;
-
-      rows.push({ concurrency, baseline, api: measured, ratio: measured.rate / baseline.rate, sealing });
     }
 
     say(`PostgreSQL: ${services.profile} profile, fsync=${services.durability.fsync}, synchronous_commit=${services.durability.synchronous_commit}`);
@@ -447,11 +495,11 @@ async function main() {
     process.stdout.write('\n');
     for (const t of targets) process.stdout.write(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}  (measured ${t.value})\n`);
 
-    const errorCount = rows.reduce((s, r) => s + r.api.errors + r.api.warmupErrors + r.baseline.errors, 0);
+    const errorCount = rows.reduce((s, r) => s + r.api.errors + r.api.warmupErrors + r.baseline.errors + (r.compare ? r.compare.errors + r.compare.warmupErrors : 0), 0);
     if (errorCount > 0) {
       process.stdout.write(`\nERRORS: ${errorCount} requests failed\n`);
       for (const r of rows) {
-        for (const { side, result } of [{ side: 'API', result: r.api }, { side: 'baseline', result: r.baseline }]) {
+        for (const { side, result } of [{ side: 'API', result: r.api }, { side: 'baseline', result: r.baseline }, ...(r.compare ? [{ side: 'comparison API', result: r.compare }] : [])]) {
           const samples = { ...(result.errorSamples ?? {}) };
           for (const [message, count] of Object.entries(result.warmupErrorSamples ?? {})) samples[message] = (samples[message] ?? 0) + count;
           for (const [message, count] of Object.entries(samples)) process.stdout.write(`  c=${r.concurrency} ${side} ×${count}: ${message}\n`);

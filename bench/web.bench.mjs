@@ -12,7 +12,7 @@
 //   node bench/web.bench.mjs        (or: npm run bench:web)
 //
 // Knobs (environment): WEB_BENCH_ITERATIONS (15), WEB_BENCH_SIZES (500,5000), BENCH_SKIP_BUILD=1,
-// BENCH_KEEP_DB=1, CHROMIUM_PATH. See bench/README.md.
+// BENCH_KEEP_DB=1, CHROMIUM_PATH, WEB_BENCH_TRACE=1 (the waterfall of the first and last loads). See bench/README.md.
 //
 // Plain Node ESM on purpose: it runs without a TypeScript loader, against the compiled dist/.
 
@@ -50,6 +50,7 @@ if (SIZES.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('WEB_BENC
 /** The API serves a copy of dist/web with the static baselines added (it registers the files that exist when it starts). */
 const WEB_ROOT = join(ROOT, '.local', 'bench-web');
 const TARGET_RATIO = 3;
+const TRACE = process.env.WEB_BENCH_TRACE === '1';
 
 const DASHBOARD_CAPTION = '令和4年度 方針別の進捗状況（件）';
 
@@ -79,6 +80,24 @@ function watcher(kind) {
   })()`;
   return `(() => {
     window.__benchShownAt = null;
+    window.__benchLongTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__benchLongTasks.push([Math.round(e.startTime), Math.round(e.duration)]);
+      }).observe({ type: 'longtask', buffered: true });
+    } catch (e) { /* no long-task timing in this browser */ }
+    window.__benchFrames = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__benchFrames.push([Math.round(e.startTime), Math.round(e.duration), Math.round(e.renderStart ? e.renderStart - e.startTime : 0)]);
+      }).observe({ type: 'long-animation-frame', buffered: true });
+    } catch (e) { /* no long-animation-frame timing in this browser */ }
+    window.__benchDomAt = null;
+    new MutationObserver((records, observer) => {
+      let shown = false;
+      try { shown = ${kind === 'dashboard' ? dashboard : list}; } catch (e) { shown = false; }
+      if (shown) { window.__benchDomAt = performance.now(); observer.disconnect(); }
+    }).observe(document, { childList: true, subtree: true, characterData: true });
     const check = (ts) => {
       if (window.__benchShownAt !== null) return;
       let shown = false;
@@ -166,9 +185,47 @@ async function signedInContext(browser, baseUrl) {
 
 /** One load of `path`: ms from the navigation's start to the first frame that shows it. */
 async function timeLoad(page, path, timeoutMs = 60_000) {
+  await page.bringToFront();
   await page.goto(path, { waitUntil: 'commit' });
   const handle = await page.waitForFunction(() => window.__benchShownAt, undefined, { timeout: timeoutMs, polling: 50 });
   return Number(await handle.jsonValue());
+}
+
+/**
+ * Where a load's time went (WEB_BENCH_TRACE=1): every request of the document with its start
+ * and end (ms from the navigation's start, Resource Timing), the long tasks on the main
+ * thread, and the moment it was shown — a waterfall to read, not a figure.
+ */
+async function loadTrace(page) {
+  return page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const r = (x) => Math.round(x);
+    const requests = [nav, ...performance.getEntriesByType('resource')].map((e) => ({
+      what: e.entryType === 'navigation' ? 'document' : new URL(e.name).pathname + new URL(e.name).search,
+      start: r(e.startTime),
+      ttfb: r(e.responseStart),
+      end: r(e.responseEnd),
+      bytes: e.transferSize,
+      cached: e.transferSize === 0 && e.decodedBodySize > 0,
+    }));
+    return {
+      shownAt: r(window.__benchShownAt),
+      inDomAt: r(window.__benchDomAt ?? NaN),
+      longFrames: window.__benchFrames,
+      domContentLoaded: r(nav.domContentLoadedEventEnd),
+      paints: performance.getEntriesByType('paint').map((p) => [p.name, r(p.startTime)]),
+      longTasks: window.__benchLongTasks,
+      requests,
+    };
+  });
+}
+
+function printTrace(label, trace) {
+  const lines = [`  ${label}: shown at ${trace.shownAt} ms (in the DOM at ${trace.inDomAt} ms), DOMContentLoaded ${trace.domContentLoaded} ms, ${trace.paints.map(([n, t]) => `${n} ${t}`).join(', ')}`];
+  for (const q of trace.requests) lines.push(`    ${String(q.start).padStart(5)} → ${String(q.end).padStart(5)} (ttfb ${String(q.ttfb).padStart(5)}) ${q.cached ? 'cache ' : `${String(Math.round(q.bytes / 1024)).padStart(4)} KiB`}  ${q.what.slice(0, 90)}`);
+  if (trace.longFrames.length) lines.push(`    long animation frames (start+duration ms, render after): ${trace.longFrames.map(([s, d, r]) => `${s}+${d}/${r}`).join(' ')}`);
+  if (trace.longTasks.length) lines.push(`    long tasks (start+duration ms): ${trace.longTasks.map(([s, d]) => `${s}+${d}`).join(' ')}`);
+  process.stderr.write(`${lines.join('\n')}\n`);
 }
 
 /** The page as rendered, without its scripts: the static baseline of the same size. */
@@ -285,8 +342,10 @@ async function main() {
     }
     // The first load of each fills the browser's cache (the app's hashed bundles, the CSS); it is kept apart.
     const first = {};
+    const traces = {};
     for (const t of targets) {
       first[t.name] = { static: await timeLoad(pages[`${t.name}:static`], `/${t.file}`), page: await timeLoad(pages[`${t.name}:page`], t.path) };
+      if (TRACE) traces[t.name] = { first: await loadTrace(pages[`${t.name}:page`]) };
     }
     for (let i = 0; i < ITERATIONS; i++) {
       say(`round ${i + 1}/${ITERATIONS}…`);
@@ -297,6 +356,20 @@ async function main() {
       }
     }
 
+    if (TRACE) {
+      for (const t of targets) {
+        // One more load under Chromium's own tracing (DevTools' Performance panel reads the file).
+        const p = pages[`${t.name}:page`];
+        const tracePath = join(ROOT, '.local', `bench-web-trace-${t.name}.json`);
+        await browser.startTracing(p, { path: tracePath, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'viz', 'benchmark', 'loading', 'toplevel'] });
+        await timeLoad(p, t.path);
+        await browser.stopTracing();
+        say(`Chromium trace of one more load of ${t.name}: ${tracePath}`);
+        traces[t.name].last = await loadTrace(p);
+        printTrace(`${t.name}, first load`, traces[t.name].first);
+        printTrace(`${t.name}, last load`, traces[t.name].last);
+      }
+    }
     const rows = targets.map((t) => {
       const p = percentiles(t.samples.page);
       const s = percentiles(t.samples.static);
@@ -322,7 +395,7 @@ async function main() {
     const file = join(ROOT, 'bench', 'results', `web-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(
       file,
-      JSON.stringify({ startedAt, code: codeState(), machine: { cpus: os.cpus().length, load: os.loadavg(), node: process.version, chromium: browser.version() }, iterations: ITERATIONS, sizes: SIZES, rows, listGrowth: growth }, null, 2),
+      JSON.stringify({ startedAt, code: codeState(), machine: { cpus: os.cpus().length, load: os.loadavg(), node: process.version, chromium: browser.version() }, iterations: ITERATIONS, sizes: SIZES, rows, listGrowth: growth, traces: TRACE ? traces : undefined }, null, 2),
     );
     say(`results: ${file}`);
   } finally {

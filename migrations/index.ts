@@ -10,6 +10,7 @@ import { WorkflowTags1764547320000 } from './1764547320000-workflow-tags.js';
 import { AuditSealer1764550800000 } from './1764550800000-audit-sealer.js';
 import { IdentityNotify1764554400000 } from './1764554400000-identity-notify.js';
 import { Papers1764650000000 } from './1764650000000-papers.js';
+import { Deputies1764660000000 } from './1764660000000-deputies.js';
 import { PersonnelTransfers1764680000000 } from './1764680000000-personnel-transfers.js';
 import { Reorganisation1764680100000 } from './1764680100000-reorganisation.js';
 import { DirectoryAccounts1764680200000 } from './1764680200000-directory-accounts.js';
@@ -18,4 +19,4 @@ import { DirectoryAccounts1764680200000 } from './1764680200000-directory-accoun
  * Every migration, oldest first. `npm run migration:generate` writes a new file here;
  * add its class to this list after reviewing it.
  */
-export const MIGRATIONS = [Platform1764028800000, Identity1764115200000, ReviewCycle1764201600000, Reminders1764288000000, Tracking1764374400000, RollupUpkeep1764460800000, BrowserSessions1764547200000, AuditCheckpoints1764547260000, WorkflowTags1764547320000, AuditSealer1764550800000, IdentityNotify1764554400000, Papers1764650000000, PersonnelTransfers1764680000000, Reorganisation1764680100000, DirectoryAccounts1764680200000];
+export const MIGRATIONS = [Platform1764028800000, Identity1764115200000, ReviewCycle1764201600000, Reminders1764288000000, Tracking1764374400000, RollupUpkeep1764460800000, BrowserSessions1764547200000, AuditCheckpoints1764547260000, WorkflowTags1764547320000, AuditSealer1764550800000, IdentityNotify1764554400000, Papers1764650000000, Deputies1764660000000, PersonnelTransfers1764680000000, Reorganisation1764680100000, DirectoryAccounts1764680200000];

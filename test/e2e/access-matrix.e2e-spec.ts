@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Type } from '@nestjs/common';
-import { REFORM_PROPOSAL } from '#libs/workflow';
+import { prepareAuditEntry } from '#libs/platform';
+import { REFORM_PROPOSAL, SMALL_PROPOSAL_AMOUNT, WORKFLOW_ROLES, type ConditionDefinition } from '#libs/workflow';
 import type { AccessPolicy } from '../../apps/api/src/access/access.decorator.js';
 import { declaredRoutes, type DeclaredRoute } from '../../apps/api/src/access/route-policies.js';
 import { API_CONTROLLERS } from '../../apps/api/src/api.module.js';
 import { http, startApi, testConfig, type RunningApi } from '../support/apps.js';
 import { as, signIn } from '../support/auth.js';
-import { act, daysFromNow, demoClients, ok, openInquiry, proposalIn } from '../support/cycle.js';
+import { act, daysFromNow, demoClients, FULL_CONTENT, ok, openInquiry, proposalIn } from '../support/cycle.js';
 import { createTestDatabase, DEMO_PASSWORD, type TestDatabase } from '../support/database.js';
 
 /**
@@ -29,6 +30,8 @@ interface Caller {
   username: string | null;
   auth: string | null;
   grants: Grant[];
+  /** Own grants and, while a 代決 period runs, the absent person's workflow grants (what workflow steps and visibility go by). */
+  acting: Grant[];
   homeUnitCode: string | null;
 }
 
@@ -58,26 +61,58 @@ interface Sample {
   domain?(caller: Caller, variant: Variant): number;
 }
 
-const CALLERS = ['anonymous', 'admin', 'secretariat', 'kenko.editor', 'kenko.approver', 'committee', 'hq', 'viewer'];
+/** `deputy` holds nothing of its own and stands in (代決) for kenko.approver during the whole run. */
+const CALLERS = ['anonymous', 'admin', 'secretariat', 'kenko.editor', 'kenko.approver', 'committee', 'hq', 'viewer', 'deputy'];
+const DEPUTY_OF = 'kenko.approver';
 const OWNERS = ['bureau_editor', 'bureau_approver'];
 const REVIEWERS = ['secretariat', 'committee_reviewer', 'hq_member', 'admin'];
 const ALL_ROLES_OF_UNITS = ['bureau_editor', 'bureau_approver'];
 
-const holds = (c: Caller, roles: readonly string[], unit?: string) =>
-  c.grants.some((g) => roles.includes(g.role) && (unit === undefined || g.cityWide || g.unitCode === unit));
+const holdsIn = (grants: Grant[], roles: readonly string[], unit?: string) =>
+  grants.some((g) => roles.includes(g.role) && (unit === undefined || g.cityWide || g.unitCode === unit));
+const holds = (c: Caller, roles: readonly string[], unit?: string) => holdsIn(c.grants, roles, unit);
+/** Held in one's own right or as a deputy for someone absent (workflow roles only). */
+const actsAs = (c: Caller, roles: readonly string[], unit?: string) => holdsIn(c.acting, roles, unit);
 
 /** libs/review proposal-visibility.ts, restated as the documented rule. */
 function canSeeProposal(c: Caller, p: ProposalFacts): boolean {
   return (
-    holds(c, OWNERS, p.unit) ||
-    (p.leftBureau && holds(c, REVIEWERS, p.unit)) ||
+    actsAs(c, OWNERS, p.unit) ||
+    (p.leftBureau && actsAs(c, REVIEWERS, p.unit)) ||
     (p.state === 'reported' && holds(c, [...OWNERS, ...REVIEWERS, 'viewer'], p.unit))
   );
 }
 
 /** Whether the reform-proposal definition lets the caller take `action` from `state` on `unit` (the engine's data). */
-function workflowAllows(c: Caller, action: string, state: string, unit: string): boolean {
-  return REFORM_PROPOSAL.transitions.some((t) => t.action === action && t.from.includes(state) && holds(c, t.roles, unit));
+function workflowAllows(c: Caller, action: string, state: string, unit: string, record: { expectedAmount?: number } = {}): boolean {
+  return REFORM_PROPOSAL.transitions.some(
+    (t) =>
+      t.action === action &&
+      t.from.includes(state) &&
+      (actsAs(c, t.roles, unit) || (t.delegations ?? []).some((d) => actsAs(c, d.roles, unit) && d.when.every((w) => conditionHolds(w, record)))),
+  );
+}
+
+/** A 専決 condition on the record, restated for the fields this matrix sets (the amount). */
+function conditionHolds(w: ConditionDefinition, record: { expectedAmount?: number }): boolean {
+  const value = w.field === 'expectedAmount' ? record.expectedAmount : undefined;
+  if (value === undefined || typeof w.value !== 'number') return false;
+  switch (w.operator) {
+    case 'lt':
+      return value < w.value;
+    case 'lte':
+      return value <= w.value;
+    case 'gt':
+      return value > w.value;
+    case 'gte':
+      return value >= w.value;
+    case 'eq':
+      return value === w.value;
+    case 'ne':
+      return value !== w.value;
+    case 'in':
+      return false;
+  }
 }
 
 /**
@@ -111,6 +146,10 @@ const CONTRACT: Record<string, Record<string, number>> = {
   'GET /audit/checkpoints': onlyFor(['admin'], 200),
   'GET /notifications': onlyFor(ALL_SIGNED_IN, 200),
   'GET /calendar.ics': { anonymous: 200 },
+  // 代決: everyone names their own deputy; administrators anyone's.
+  'GET /me/deputies': onlyFor(ALL_SIGNED_IN, 200),
+  'GET /me/deputy-decisions': onlyFor(ALL_SIGNED_IN, 200),
+  'GET /deputies': onlyFor(['admin'], 200),
 };
 
 describe('access matrix', () => {
@@ -330,6 +369,28 @@ describe('access matrix', () => {
       },
     },
     'GET /me/notification-settings': { success: 200, build: async () => ({ path: '/me/notification-settings' }) },
+
+    // ── 代決: every naming takes a day of its own, far ahead, so that none overlaps another ──
+    'GET /me/deputies': { success: 200, build: async () => ({ path: '/me/deputies' }) },
+    'POST /me/deputies': { success: 201, build: async (c) => ({ path: '/me/deputies', body: periodBody(c) }) },
+    'DELETE /me/deputies/:id': {
+      success: 200,
+      build: async (c, v) => {
+        if (v === 'other-unit' || !c.auth) return { path: `/me/deputies/${fx.foreignPeriod}` };
+        return { path: `/me/deputies/${ok(await as(api.url, c.auth).post('/me/deputies', periodBody(c)), 201).body.id}` };
+      },
+    },
+    'GET /me/deputy-decisions': { success: 200, build: async () => ({ path: '/me/deputy-decisions' }) },
+    'POST /me/deputy-decisions/:id/seen': {
+      success: 204,
+      build: async (c, v) => ({ path: `/me/deputy-decisions/${await decisionFor(v === 'own-unit' && c.username ? c.username : 'chuo.approver')}/seen` }),
+    },
+    'GET /deputies': { success: 200, build: async () => ({ path: '/deputies' }) },
+    'POST /deputies': { success: 201, build: async () => ({ path: '/deputies', body: { absentUsername: 'chuo.editor', ...periodBody(null) } }) },
+    'DELETE /deputies/:id': {
+      success: 200,
+      build: async () => ({ path: `/deputies/${ok(await (await user('admin')).post('/deputies', { absentUsername: 'chuo.editor', ...periodBody(null) }), 201).body.id}` }),
+    },
     'PUT /me/notification-settings': { success: 200, build: async () => ({ path: '/me/notification-settings', body: { inAppEnabled: true } }) },
     'POST /me/calendar-feed': { success: 200, build: async () => ({ path: '/me/calendar-feed' }) },
 
@@ -426,6 +487,30 @@ describe('access matrix', () => {
     },
   };
 
+  /** A one-day period of its own, 200+ days ahead; the deputy is never the caller. */
+  const periodBody = (c: Caller | null) => {
+    const day = daysFromNow(200 + ++counter);
+    return { deputyUsername: c?.username === 'matrix.deputy' ? 'viewer' : 'matrix.deputy', from: day, to: day };
+  };
+  /** 後閲: a decision a deputy took for `username`, as the transition pipeline records one. */
+  const decisionFor = async (username: string) => {
+    const [absent] = await db.query(`SELECT id FROM app_user WHERE username = $1`, [username]);
+    const entry = prepareAuditEntry({
+      actorUserId: null,
+      actorUsername: 'matrix.deputy',
+      entityType: 'proposal',
+      entityId: fx.kenkoSubmitted,
+      action: 'approve',
+      details: { onBehalfOf: { userId: absent.id, username, deputyAssignmentId: null } },
+    });
+    await db.query(
+      `INSERT INTO audit_log (id, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details, content_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11)`,
+      entry.values,
+    );
+    return entry.id;
+  };
+
   /** A transfer moves someone out of a bureau or ward (never out of the city itself). */
   const movedFrom = (c: Caller, v: Variant) => {
     const unit = v === 'own-unit' ? homeUnit(c) : otherUnitFor(c);
@@ -442,7 +527,8 @@ describe('access matrix', () => {
   };
 
   /** progress-reports.service.ts canSeeUnconfirmed, restated: the unit's bureau roles, the secretariat, admins. */
-  const seesUnconfirmedReport = (c: Caller, v: Variant) => holds(c, ['bureau_editor', 'bureau_approver', 'secretariat', 'admin'], v === 'own-unit' ? 'kenko' : 'chuo');
+  const seesUnconfirmedReport = (c: Caller, v: Variant) =>
+    holds(c, ['admin'], v === 'own-unit' ? 'kenko' : 'chuo') || actsAs(c, ['bureau_editor', 'bureau_approver', 'secretariat'], v === 'own-unit' ? 'kenko' : 'chuo');
   /** A new initiative of the previous plan owned by `unit` (initiatives come from the council or imports, not this API). */
   const freshInitiative = async (unit: string) =>
     (
@@ -466,7 +552,7 @@ describe('access matrix', () => {
     // operator (test/e2e/metrics covers the token and a proxied caller).
     if (policy.kind === 'operators') return sample.success;
     if (!caller.auth) return 401;
-    if (policy.kind === 'roles' && !holds(caller, policy.roles)) return 403;
+    if (policy.kind === 'roles' && !(policy.deputies ? actsAs(caller, policy.roles) : holds(caller, policy.roles))) return 403;
     if (policy.object === 'own' && variant === 'other-unit') return 404;
     if (policy.object === 'unit' && variant === 'other-unit') {
       const relevant = policy.kind === 'roles' ? policy.roles : caller.grants.map((g) => g.role);
@@ -482,21 +568,30 @@ describe('access matrix', () => {
     user = demoClients(api.url);
     adminAuth = await signIn(api.url, 'admin');
     const [{ root }] = await db.query(`SELECT id AS root FROM org_unit WHERE parent_id IS NULL`);
-    for (const name of CALLERS) {
-      if (name === 'anonymous') {
-        callers.push({ name, username: null, auth: null, grants: [], homeUnitCode: null });
-        continue;
-      }
-      const auth = await signIn(api.url, name);
+    // The deputy: a person of another bureau with no grants, standing in for kenko.approver from today.
+    await db.query(
+      `INSERT INTO app_user (username, display_name, password_hash, org_unit_id)
+       SELECT 'matrix.deputy', '代決 太郎', password_hash, (SELECT id FROM org_unit WHERE code = 'kankyo') FROM app_user WHERE username = 'viewer'`,
+    );
+    ok(await (await user(DEPUTY_OF)).post('/me/deputies', { deputyUsername: 'matrix.deputy', from: daysFromNow(0), to: daysFromNow(1) }), 201);
+    fx.foreignPeriod = ok(await (await user('chuo.approver')).post('/me/deputies', { deputyUsername: 'chuo.editor', from: daysFromNow(150), to: daysFromNow(150) }), 201).body.id;
+    const grantsOf = async (auth: string) => {
       // What each caller holds is read from the API itself, not restated here.
       const me = (await as(api.url, auth).get('/me')).body;
-      callers.push({
-        name,
-        username: name,
-        auth,
-        grants: me.grants.map((g: { role: string; orgUnit: { id: string; code: string } }) => ({ role: g.role, unitCode: g.orgUnit.code, cityWide: g.orgUnit.id === root })),
-        homeUnitCode: me.orgUnit.code,
-      });
+      const grants: Grant[] = me.grants.map((g: { role: string; orgUnit: { id: string; code: string } }) => ({ role: g.role, unitCode: g.orgUnit.code, cityWide: g.orgUnit.id === root }));
+      return { grants, homeUnitCode: me.orgUnit.code as string };
+    };
+    for (const name of CALLERS) {
+      if (name === 'anonymous') {
+        callers.push({ name, username: null, auth: null, grants: [], acting: [], homeUnitCode: null });
+        continue;
+      }
+      const username = name === 'deputy' ? 'matrix.deputy' : name;
+      const auth = await signIn(api.url, username);
+      const { grants, homeUnitCode } = await grantsOf(auth);
+      // 代決: the deputy acts with the absent person's workflow grants besides their own.
+      const stoodFor = name === 'deputy' ? (await grantsOf(await signIn(api.url, DEPUTY_OF))).grants : [];
+      callers.push({ name, username, auth, grants, acting: [...grants, ...stoodFor], homeUnitCode });
     }
     foreignToken = (await (await user('chuo.approver')).post('/me/api-tokens', { name: 'not yours' })).body.id;
 
@@ -587,6 +682,36 @@ describe('access matrix', () => {
     expect(mismatches).toEqual([]);
     expect(checked).toBeGreaterThan(100);
   });
+
+  it('applies 専決 and 代決 on the HQ’s step as the definition says: every caller, a small and a large proposal', async () => {
+    /** A kenko proposal of `amount` (千円) at 推進本部審議, driven there by its own people. */
+    const atHq = async (amount: number) => {
+      const editor = await user('kenko.editor');
+      const { id } = ok(await editor.post('/proposals', { inquiryId: fx.inquiry, title: `専決 ${++counter}`, ...FULL_CONTENT, expectedAmount: amount }), 201).body;
+      for (const who of ['kenko.editor', 'kenko.approver', 'secretariat', 'committee']) ok(await act(await user(who), 'proposals', id, who === 'kenko.editor' ? 'submit' : 'approve'));
+      return id as string;
+    };
+    const mismatches: string[] = [];
+    const marks: string[] = [];
+    for (const caller of callers.filter((c) => c.auth)) {
+      for (const amount of [SMALL_PROPOSAL_AMOUNT - 1, SMALL_PROPOSAL_AMOUNT]) {
+        const id = await atHq(amount);
+        const etagNow = await etagAs('secretariat', `/proposals/${id}`);
+        const res = await http(`${api.url}/api/v1/proposals/${id}/transitions`, { method: 'POST', json: { action: 'approve' }, headers: { authorization: caller.auth!, 'if-match': etagNow } });
+        // The route's guard first (workflow roles, own or as a deputy), then visibility, then the definition.
+        const expected = !actsAs(caller, WORKFLOW_ROLES) ? 403 : !canSeeProposal(caller, { unit: 'kenko', leftBureau: true, state: 'hq_review' }) ? 404 : workflowAllows(caller, 'approve', 'hq_review', 'kenko', { expectedAmount: amount }) ? 200 : 403;
+        if (res.status !== expected) mismatches.push(`approve at hq_review (amount ${amount}) as ${caller.name}: expected ${expected}, got ${res.status}`);
+        if (res.status === 200) {
+          const history = ok(await (await user('secretariat')).get(`/proposals/${id}/history`)).body as Array<{ marks: string[] }>;
+          marks.push(`${caller.name} ${amount}: ${history[history.length - 1].marks.join('+') || '-'}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    // Who decided in their own right, under the 専決 rule, and as a deputy exercising it (代決 and 専決 at once).
+    const small = SMALL_PROPOSAL_AMOUNT - 1;
+    expect(marks).toEqual([`kenko.approver ${small}: 専決`, `hq ${small}: -`, `hq ${SMALL_PROPOSAL_AMOUNT}: -`, `deputy ${small}: 代決+専決`]);
+  }, 300_000);
 
   it('lists nothing of another unit that the caller may not open: every GET route, every caller', async () => {
     // Objects private to a unit or a person, each with the way to tell whether a caller may see it.

@@ -124,7 +124,8 @@ describe.each(['postgres', 'disk'] as const)('attachments stored on %s', (storag
       }),
     });
     const list = ok(await (await user('kenko.editor')).get(`/proposals/${id}/attachments`)).body;
-    expect(list.map((a: { id: string }) => a.id)).toEqual([created.body.id]);
+    expect(list.items.map((a: { id: string }) => a.id)).toEqual([created.body.id]);
+    expect([list.total, list.mayAttach, list.mayAddVersion]).toEqual([1, true, true]);
   });
 
   it('takes CSV as UTF-8 or Shift_JIS text, PDF, PNG by their bytes', async () => {
@@ -184,7 +185,7 @@ describe.each(['postgres', 'disk'] as const)('attachments stored on %s', (storag
     expect(json.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
 
     expect(await leftovers()).toEqual(before);
-    expect(ok(await (await user('kenko.editor')).get(`/proposals/${id}/attachments`)).body).toEqual([]);
+    expect(ok(await (await user('kenko.editor')).get(`/proposals/${id}/attachments`)).body.items).toEqual([]);
   });
 
   it('shows a file exactly to those who see the record: another bureau gets 404', async () => {
@@ -262,8 +263,12 @@ describe.each(['postgres', 'disk'] as const)('attachments stored on %s', (storag
       kept.body.id,
     ]);
     const list = ok(await (await user('kenko.editor')).get(`/proposals/${id}/attachments`)).body;
+    // The bureau sees both versions and may add none; the secretariat may add another.
+    expect([list.mayAttach, list.mayAddVersion]).toEqual([false, false]);
+    const forSecretariat = ok(await (await user('secretariat')).get(`/proposals/${id}/attachments`)).body;
+    expect([forSecretariat.mayAttach, forSecretariat.mayAddVersion]).toEqual([false, true]);
     expect(
-      list.map((a: { version: number; current: boolean; supersededById: string | null }) => [
+      list.items.map((a: { version: number; current: boolean; supersededById: string | null }) => [
         a.version,
         a.current,
         a.supersededById,
@@ -453,7 +458,8 @@ describe('review comments', () => {
     expect([unknown.status, unknown.body.errors[0].message]).toEqual([400, expect.stringContaining('@nobody.here')]);
     expect((await (await user('viewer')).post(`/proposals/${id}/comments`, { body: 'x' })).status).toBe(403);
     const thread = ok(await (await user('kenko.approver')).get(`/proposals/${id}/comments`)).body;
-    expect(thread.map((c: { id: string }) => c.id)).toEqual([asked.id, reply.id]);
+    expect([thread.total, thread.mayComment]).toEqual([2, true]);
+    expect(thread.items.map((c: { id: string }) => c.id)).toEqual([asked.id, reply.id]);
   });
 
   it('keeps every edit as a revision, by its author only, and never deletes a comment', async () => {
@@ -498,7 +504,7 @@ describe('review comments', () => {
     ok(await act(secretariat, 'proposals', id, 'return', { comment: '効果額の根拠が不足しています' }));
     ok(await secretariat.post(`/proposals/${id}/comments`, { body: '見積書を添付のうえ、再提出してください。' }), 201);
     const thread = ok(await (await user('kenko.editor')).get(`/proposals/${id}/comments`)).body;
-    expect(thread.map((c: { body: string; postedInState: string }) => [c.body, c.postedInState])).toEqual([
+    expect(thread.items.map((c: { body: string; postedInState: string }) => [c.body, c.postedInState])).toEqual([
       ['見積書を添付のうえ、再提出してください。', 'returned'],
     ]);
   });
@@ -521,9 +527,7 @@ describe('review comments', () => {
       ).post(`/progress-reports/${report.id}/comments`, { body: '実績の出典を記載してください。' }),
       201,
     );
-    expect(ok(await (await user('kenko.approver')).get(`/progress-reports/${report.id}/comments`)).body).toHaveLength(
-      1,
-    );
+    expect(ok(await (await user('kenko.approver')).get(`/progress-reports/${report.id}/comments`)).body.total).toBe(1);
     expect((await (await user('chuo.editor')).get(`/progress-reports/${report.id}/comments`)).status).toBe(404);
   });
 });

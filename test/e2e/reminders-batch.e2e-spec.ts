@@ -6,14 +6,21 @@ import { spawnApp, type SpawnedApp } from '../support/processes.js';
 
 const REMINDERS = 1200;
 const BATCH = 500;
+/** The worker's default REMINDER_SLOT_MS: one job fires every reminder due in a slot this long. */
+const SLOT_MS = 250;
+/** A reminder of the slot ending at $1. */
+const IN_SLOT = `fire_at > $1::timestamptz - interval '${SLOT_MS} milliseconds' AND fire_at <= $1`;
 
 /**
- * Reminders due at one instant fire as one job, in batches of one transaction each. A worker
+ * Reminders due in one slot — here spread over 250 instants of it, as reminders planned at
+ * different moments are — fire as one job at the slot's end, in batches of one transaction
+ * each, none before its own time. They reach the queue only by reconciliation from
+ * PostgreSQL (as after Redis lost its data): no job was added when they were written. A worker
  * killed with kill -9 in the middle of the second batch leaves the first batch sent and the
  * second untouched; the next worker sends exactly the rest, each reminder once, one delivery
  * per recipient and channel.
  */
-describe('reminders fired in batches per instant', () => {
+describe('reminders fired in batches per slot', () => {
   let db: TestDatabase;
   let blocker: pg.Client;
   let first: SpawnedApp | null = null;
@@ -30,21 +37,23 @@ describe('reminders fired in batches per instant', () => {
     await db?.drop();
   });
 
-  it('sends every reminder of the instant exactly once across a kill -9 mid-batch', async () => {
+  it('sends every reminder of the slot exactly once, none early, across a kill -9 mid-batch', async () => {
     const [{ plan }] = await db.query<{ plan: string }>(`SELECT id AS plan FROM plan WHERE code = 'kaikaku-2027'`);
     const [{ unit }] = await db.query<{ unit: string }>(`SELECT id AS unit FROM org_unit WHERE code = 'kenko'`);
+    // The end of a slot a few seconds ahead; the reminders are at it and at the 249 ms before it.
     const fireAt = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000);
     await db.query(
       `WITH d AS (
          INSERT INTO deadline (key, kind, plan_id, subject_type, subject_id, owner_unit_id, title, nominal_date, due_date)
          SELECT 'batch:' || i, 'inquiry_reply', $1, 'inquiry', gen_random_uuid(), $2, '一斉通知 ' || i, current_date + 5, current_date + 5
            FROM generate_series(1, $3::int) i RETURNING id
-       ) INSERT INTO reminder (deadline_id, step, audience, fire_at) SELECT id, 'before:2', 'owners', $4 FROM d`,
+       ) INSERT INTO reminder (deadline_id, step, audience, fire_at)
+         SELECT id, 'before:2', 'owners', $4::timestamptz - (row_number() OVER () % ${SLOT_MS}) * interval '1 millisecond' FROM d`,
       [plan, unit, REMINDERS, fireAt],
     );
     // The 700th reminder in firing order sits in the second batch; an uncommitted delivery
     // under its key holds that batch mid-way (the worker's insert waits on the unique key).
-    const ordered = await db.query<{ id: string; deadline_id: string }>(`SELECT id, deadline_id FROM reminder WHERE fire_at = $1 ORDER BY id`, [fireAt]);
+    const ordered = await db.query<{ id: string; deadline_id: string }>(`SELECT id, deadline_id FROM reminder WHERE ${IN_SLOT} ORDER BY id`, [fireAt]);
     const held = ordered[BATCH + 199];
     const [{ editor }] = await db.query<{ editor: string }>(`SELECT id AS editor FROM app_user WHERE username = 'kenko.editor'`);
     await blocker.query('BEGIN');
@@ -63,7 +72,7 @@ describe('reminders fired in batches per instant', () => {
       OUTBOX_POLL_INTERVAL_MS: '100',
       REMINDER_RECONCILE_SECONDS: '2',
     };
-    const sent = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM reminder WHERE fire_at = $1 AND status = 'sent'`, [fireAt]))[0].n;
+    const sent = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM reminder WHERE ${IN_SLOT} AND status = 'sent'`, [fireAt]))[0].n;
     first = spawnApp('worker', env);
     // The first batch commits; the second waits on the held key.
     await waitFor(async () => {
@@ -84,20 +93,28 @@ describe('reminders fired in batches per instant', () => {
     await blocker.query('ROLLBACK');
 
     second = spawnApp('worker', env);
-    await waitFor(async () => ((await sent()) === REMINDERS ? true : null), 'every reminder of the instant sent', 90_000, 200);
+    await waitFor(async () => ((await sent()) === REMINDERS ? true : null), 'every reminder of the slot sent', 90_000, 200);
 
     // Each reminder told each recipient once per channel, and each in-app delivery is one notification.
     const perReminder = await db.query<{ deliveries: number; notifications: number }>(
       `SELECT count(DISTINCT dl.id)::int AS deliveries, count(n.id)::int AS notifications
          FROM reminder r JOIN delivery dl ON dl.key LIKE 'deadline:' || r.deadline_id || ':v1:before:2:%'
          LEFT JOIN notification n ON n.delivery_id = dl.id
-        WHERE r.fire_at = $1 GROUP BY r.id`,
+        WHERE r.id IN (SELECT id FROM reminder WHERE ${IN_SLOT}) GROUP BY r.id`,
       [fireAt],
     );
     expect(perReminder).toHaveLength(REMINDERS);
     const shapes = new Set(perReminder.map((r) => `${r.deliveries}/${r.notifications}`));
     expect(shapes.size).toBe(1);
     expect(perReminder[0].deliveries).toBeGreaterThanOrEqual(2);
+    // None was fired before its own time (sent_at is its batch's transaction time), and the slot's
+    // 250 instants took a transaction per batch, not one per instant.
+    const [{ early, transactions }] = await db.query<{ early: number; transactions: number }>(
+      `SELECT count(*) FILTER (WHERE sent_at < fire_at)::int AS early, count(DISTINCT sent_at)::int AS transactions FROM reminder WHERE ${IN_SLOT}`,
+      [fireAt],
+    );
+    expect(early).toBe(0);
+    expect(transactions).toBeLessThanOrEqual(Math.ceil(REMINDERS / BATCH) + 1);
     const [{ doubled }] = await db.query<{ doubled: number }>(`SELECT count(*)::int AS doubled FROM (SELECT delivery_id FROM notification GROUP BY 1 HAVING count(*) > 1) x`);
     expect(doubled).toBe(0);
     second.child.kill('SIGTERM');

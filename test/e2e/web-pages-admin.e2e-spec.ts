@@ -308,6 +308,7 @@ describe('the web pages: 管理', () => {
       ['/settings/workflows', 'ワークフロー定義', null],
       ['/settings/audit', '監査の検証', '/audit/verify'],
       ['/settings/security-events', 'セキュリティイベント', '/security-events'],
+      ['/settings/personnel', '人事異動・機構改革', '/personnel-transfers'],
     ] as const) {
       await page.goto(path);
       await page.getByRole('heading', { level: 1, name: title }).waitFor();
@@ -321,7 +322,7 @@ describe('the web pages: 管理', () => {
     // The administrator's menu has everything.
     const admin = await as('admin', '/settings');
     await admin.page.getByRole('navigation', { name: '管理メニュー' }).getByRole('heading', { name: 'システム管理' }).waitFor();
-    expect(await admin.page.getByRole('navigation', { name: '管理メニュー' }).getByRole('link').count()).toBe(8);
+    expect(await admin.page.getByRole('navigation', { name: '管理メニュー' }).getByRole('link').count()).toBe(9);
     await look(admin, 'settings');
   });
 });

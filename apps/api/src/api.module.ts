@@ -21,6 +21,7 @@ import { OidcController } from './identity/oidc.controller.js';
 import { UsersController } from './identity/users.controller.js';
 import { PersonnelTransfersController } from './identity/personnel-transfers.controller.js';
 import { ReorganisationsController } from './identity/reorganisations.controller.js';
+import { DeputiesController, MyDeputiesController } from './identity/deputies.controller.js';
 import { Writes } from './http/writes.js';
 import { DeadlinesController } from './notifications/deadlines.controller.js';
 import { ImportsController } from './tracking/imports.controller.js';
@@ -81,6 +82,8 @@ export const API_CONTROLLERS = [
   PublicApiController,
   PersonnelTransfersController,
   ReorganisationsController,
+  MyDeputiesController,
+  DeputiesController,
 ];
 
 /** The HTTP API: controllers and the access guard; all behaviour lives in the libraries. */

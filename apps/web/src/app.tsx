@@ -1,8 +1,11 @@
 import { lazy, Suspense } from 'react';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { ApiProblem } from './api/problem';
+import { queries } from './api/query-client';
+import DashboardPage from './dashboard/dashboard-page';
 import { SessionGate } from './auth/session-gate';
+import { DeputiesPage } from './deputies/deputies-page';
 import { DeadlinesPage } from './inbox/deadlines-page';
 import { InboxPage } from './inbox/inbox-page';
 import { NotificationsPage } from './inbox/notifications-page';
@@ -22,6 +25,7 @@ import { OrgUnitsPage } from './admin/org-units-page';
 import { SecurityEventsPage } from './admin/security-events-page';
 import { SettingsLayout } from './admin/settings-layout';
 import { AuditPage, CalendarFeedPage, SettingsPage } from './admin/settings-page';
+import { PersonnelChangesPage } from './admin/personnel-changes-page';
 import { UserEditPage, UserNewPage, UsersPage } from './admin/users-page';
 import { WorkflowDefinitionPage, WorkflowsPage } from './admin/workflows-page';
 import { ImportsPage } from './imports/imports-page';
@@ -36,19 +40,9 @@ import { ProblemPage } from './ui/problem';
 
 // Mermaid is large: its page (and only its page) loads it.
 const WorkflowPage = lazy(() => import('./workflows/workflow-page'));
-// ECharts likewise: the dashboard's chunk (and its charts' own chunk) only.
-const DashboardPage = lazy(() => import('./dashboard/dashboard-page'));
-
-const queries = new QueryClient({
-  defaultOptions: {
-    queries: {
-      // A 4xx will not change by asking again; a network blip may.
-      retry: (count, error) => !(error instanceof ApiProblem && error.status < 500) && count < 2,
-      staleTime: 15_000,
-    },
-    mutations: { retry: false },
-  },
-});
+// ECharts is as large, but the dashboard page itself is small and in the main bundle: only its
+// charts load ECharts (chart.tsx), after the numbers are on the screen. A lazy page would cost a
+// request and React's Suspense reveal delay before its first query even starts.
 
 const router = createBrowserRouter([
   {
@@ -57,6 +51,7 @@ const router = createBrowserRouter([
       { index: true, element: <InboxPage /> },
       { path: 'notifications', element: <NotificationsPage /> },
       { path: 'deadlines', element: <DeadlinesPage /> },
+      { path: 'deputies', element: <DeputiesPage /> },
       { path: 'inquiries', element: <InquiriesPage /> },
       { path: 'inquiries/new', element: <InquiryNewPage /> },
       { path: 'inquiries/:id', element: <InquiryPage /> },
@@ -95,20 +90,14 @@ const router = createBrowserRouter([
           { path: 'users/new', element: <UserNewPage /> },
           { path: 'users/:id', element: <UserEditPage /> },
           { path: 'org-units', element: <OrgUnitsPage /> },
+          { path: 'personnel', element: <PersonnelChangesPage /> },
           { path: 'workflows', element: <WorkflowsPage /> },
           { path: 'workflows/:name', element: <WorkflowDefinitionPage /> },
           { path: 'audit', element: <AuditPage /> },
           { path: 'security-events', element: <SecurityEventsPage /> },
         ],
       },
-      {
-        path: 'dashboard',
-        element: (
-          <Suspense fallback={<Loading />}>
-            <DashboardPage />
-          </Suspense>
-        ),
-      },
+      { path: 'dashboard', element: <DashboardPage /> },
       { path: '*', element: <ProblemPage error={new ApiProblem(404, 'NOT_FOUND', 'no such page', [], null)} /> },
     ],
   },

@@ -17,6 +17,7 @@ import { LdapDirectory } from './directory/ldap-directory.js';
 import { OidcDirectory } from './directory/oidc-directory.js';
 import { OidcSignInService } from './directory/oidc-sign-in.service.js';
 import { UsersService } from './users.service.js';
+import { DeputiesService } from './deputies/deputies.service.js';
 
 /** Who may see and do what: organisation units, users, grants, sign-in, tokens, security events. */
 @Module({
@@ -40,8 +41,9 @@ import { UsersService } from './users.service.js';
     OidcDirectory,
     OidcSignInService,
     DirectoryAccountsService,
+    DeputiesService,
   ],
-  exports: [OidcSignInService, PersonnelTransfersService, ReorganisationsService, DirectoryAccountsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
+  exports: [DeputiesService, OidcSignInService, PersonnelTransfersService, ReorganisationsService, DirectoryAccountsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
 })
 export class IdentityModule {}
 

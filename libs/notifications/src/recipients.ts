@@ -8,6 +8,9 @@ export interface Recipient {
   email: string | null;
 }
 
+/** The workflow roles a deputy (代決) exercises for an absent person (identity's DEPUTISABLE_ROLES), as SQL literals. */
+const DEPUTISED_ROLES_SQL = `'bureau_editor', 'bureau_approver', 'secretariat', 'committee_reviewer', 'hq_member'`;
+
 /** An active user holding a role on (or above) a unit, with the channels they chose (no settings row: the defaults). */
 export interface RoleHolder extends Recipient {
   unit_id: string;
@@ -21,9 +24,11 @@ export interface RoleHolder extends Recipient {
 
 /**
  * Who holds which role on a unit — the one place this rule lives: a grant on the unit itself
- * or on a unit above it (a grant covers the units below it), grants in force now (a transferred person's old grants are not), active users only. SQL of two
- * CTEs for a `WITH RECURSIVE` statement that already has a CTE `units` names (column
- * `unit_id`): `unit_above` and `role_holder` (one row per unit, role and user, as RoleHolder),
+ * or on a unit above it (a grant covers the units below it), grants in force now (a transferred person's old grants are not), active users only;
+ * and, while a 代決 period of a holder runs, their deputy with the holder's workflow role, so that
+ * what waits for an absent person (a step to take, a reminder, an escalation) reaches the deputy too.
+ * SQL of three CTEs for a `WITH RECURSIVE` statement that already has a CTE `units` names (column
+ * `unit_id`): `unit_above`, `role_granted` and `role_holder` (one row per unit, role and user, as RoleHolder),
  * so that one statement finds the people to tell for many units at once.
  */
 export function roleHoldersSql(units: string): string {
@@ -31,13 +36,24 @@ export function roleHoldersSql(units: string): string {
       SELECT o.id, o.id, o.parent_id FROM org_unit o WHERE o.id IN (SELECT unit_id FROM ${units})
       UNION SELECT a.base, o.id, o.parent_id FROM org_unit o JOIN unit_above a ON o.id = a.parent_id
     ),
-    role_holder AS MATERIALIZED (
-      SELECT DISTINCT a.base AS unit_id, g.role, u.id, u.username, u.display_name AS "displayName", u.email,
-             s.email_enabled, s.in_app_enabled, s.webhook_enabled, s.webhook_url, s.webhook_secret
+    role_granted AS (
+      SELECT a.base AS unit_id, g.role, g.user_id
         FROM unit_above a
         JOIN role_grant g ON g.org_unit_id = a.id
          AND (g.valid_from IS NULL OR g.valid_from <= now()) AND (g.valid_until IS NULL OR g.valid_until > now())
-        JOIN app_user u ON u.id = g.user_id AND u.active
+        JOIN app_user holder ON holder.id = g.user_id AND holder.active
+    ),
+    role_holder AS MATERIALIZED (
+      SELECT DISTINCT h.unit_id, h.role, u.id, u.username, u.display_name AS "displayName", u.email,
+             s.email_enabled, s.in_app_enabled, s.webhook_enabled, s.webhook_url, s.webhook_secret
+        FROM (
+          SELECT unit_id, role, user_id FROM role_granted
+          UNION ALL
+          SELECT r.unit_id, r.role, d.deputy_user_id FROM role_granted r
+            JOIN deputy_assignment d ON d.absent_user_id = r.user_id AND d.cancelled_at IS NULL AND d.starts_at <= now() AND d.ends_at > now()
+           WHERE r.role IN (${DEPUTISED_ROLES_SQL})
+        ) h
+        JOIN app_user u ON u.id = h.user_id AND u.active
         LEFT JOIN notification_settings s ON s.user_id = u.id
     )`;
 }
@@ -57,5 +73,11 @@ export async function usersWithRoles(m: EntityManager, roles: readonly string[],
      SELECT DISTINCT id, username, "displayName", email FROM role_holder WHERE role = ANY($1) ORDER BY username`,
     [roles, unitId],
   );
+  return rows;
+}
+
+/** One active user, as a recipient (the absent person told of a 代決 decision). */
+export async function userById(m: EntityManager, id: string): Promise<Recipient[]> {
+  const { rows } = await prepared<Recipient>(m, `SELECT id, username, display_name AS "displayName", email FROM app_user WHERE id = $1 AND active`, [id]);
   return rows;
 }

@@ -103,3 +103,28 @@ export function transitionMessage(f: TransitionFacts): Message {
     link: f.link,
   };
 }
+
+export interface RepresentedFacts {
+  title: string;
+  unitName: string;
+  /** The deputy who decided. */
+  actor: string;
+  actionLabel: string;
+  toLabel: string;
+  link: string;
+}
+
+/** 代決の後閲: the absent person learns what their deputy decided for them. */
+export function representedMessage(f: RepresentedFacts): Message {
+  return {
+    kind: 'workflow.represented',
+    subject: `【代決】${f.title}：${f.actor} さんが代わりに「${f.actionLabel}」しました`,
+    body: [
+      `「${f.title}」（${f.unitName}）について、不在の間に ${f.actor} さんが代決で「${f.actionLabel}」しました（現在: ${f.toLabel}）。`,
+      '内容をご確認のうえ、後閲一覧で確認済みにしてください。',
+      '',
+      f.link,
+    ].join('\n'),
+    link: f.link,
+  };
+}

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { fiscalYearLabel } from '#libs/calendar';
-import { AppConfig, OnJob, WorkflowRegistry, withTransaction, type JobPayloads } from '#libs/platform';
+import { AppConfig, OnJob, REPRESENTED_EFFECT, WorkflowRegistry, withTransaction, type JobPayloads } from '#libs/platform';
 import { DeliveriesService } from './deliveries.service.js';
-import { usersWithRoles } from './recipients.js';
-import { transitionMessage } from './templates.js';
+import { userById, usersWithRoles } from './recipients.js';
+import { representedMessage, transitionMessage } from './templates.js';
 
 /** Who each named effect of a workflow tells, for a proposal now in state `to`. */
 function audienceOf(effect: string, to: string): string[] {
@@ -48,6 +48,17 @@ export class WorkflowEffectsHandler {
     }
     const definition = (await this.workflows.get(row.workflow_name, row.workflow_version)).definition;
     const label = (state: string) => definition.states.find((s) => s.name === state)?.label.ja ?? state;
+    const link = `${this.config.PUBLIC_BASE_URL}/${row.path}/${row.id}`;
+    if (p.effect === REPRESENTED_EFFECT) {
+      // 代決: the absent person is told what was decided for them (後閲 lists it until they mark it seen).
+      if (!row.on_behalf_of) return;
+      const actionLabel = definition.transitions.find((t) => t.action === p.action && t.from.includes(p.from))?.label?.ja ?? p.action;
+      const message = representedMessage({ title: row.title, unitName: row.unit_name, actor: row.actor ?? '代決者', actionLabel, toLabel: label(p.to), link });
+      await withTransaction(this.dataSource, async (m) => {
+        await this.deliveries.record(m, `effect:${p.auditEntryId}:${p.effect}`, await userById(m, row.on_behalf_of!), message);
+      });
+      return;
+    }
     const message = transitionMessage({
       effect: p.effect,
       action: p.action,
@@ -58,7 +69,7 @@ export class WorkflowEffectsHandler {
       comment: row.comment,
       actor: row.actor ?? '担当者',
       // The web page of the record (the JSON API would answer a browser 401).
-      link: `${this.config.PUBLIC_BASE_URL}/${row.path}/${row.id}`,
+      link,
     });
     await withTransaction(this.dataSource, async (m) => {
       const recipients = (await usersWithRoles(m, audienceOf(p.effect, p.to), row.owning_unit_id)).filter((r) => r.id !== p.actorUserId);
@@ -68,7 +79,8 @@ export class WorkflowEffectsHandler {
 
   /** The record that moved, with what a message about it needs; null for subjects no one is told about. */
   private async subjectOf(p: JobPayloads['workflow.effect']): Promise<SubjectRow | null> {
-    const common = `(SELECT details->>'comment' FROM audit_log WHERE id = $2) AS comment, (SELECT display_name FROM app_user WHERE id = $3) AS actor`;
+    const common = `(SELECT details->>'comment' FROM audit_log WHERE id = $2) AS comment, (SELECT display_name FROM app_user WHERE id = $3) AS actor,
+                    (SELECT details->'onBehalfOf'->>'userId' FROM audit_log WHERE id = $2) AS on_behalf_of`;
     const params = [p.recordId, p.auditEntryId, p.actorUserId];
     if (p.subject === 'proposal') {
       const [row] = await this.dataSource.query<SubjectRow[]>(
@@ -101,4 +113,5 @@ interface SubjectRow {
   unit_name: string;
   comment: string | null;
   actor: string | null;
+  on_behalf_of: string | null;
 }

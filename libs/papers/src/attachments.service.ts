@@ -45,6 +45,16 @@ export interface AttachmentView {
   downloadPath: string;
 }
 
+/** A record's attachments, and what the caller may do with them now. */
+export interface AttachmentList {
+  items: AttachmentView[];
+  total: number;
+  /** Whether the caller may attach a new file to the record now. */
+  mayAttach: boolean;
+  /** Whether the caller may add a new version of an attachment (after 決裁: the secretariat, with a reason). */
+  mayAddVersion: boolean;
+}
+
 /** The bytes of one attachment, to be streamed to the caller. */
 export interface AttachmentDownload {
   view: AttachmentView;
@@ -77,6 +87,11 @@ const SELECT = `
   SELECT a.*, u.id AS uploader_id, u.username AS uploader_username, u.display_name AS uploader_name
     FROM attachment a JOIN app_user u ON u.id = a.uploaded_by`;
 
+/** Before 決裁 whoever may attach adds versions; after it only the secretariat (with a reason). */
+function mayAddVersion(record: PaperRecord): boolean {
+  return record.decided ? record.secretariat : record.mayAttach;
+}
+
 const KIND_BY_MEDIA = new Map(Object.values(FILE_KINDS).map((k) => [k.mediaType as string, k.label as string]));
 
 /**
@@ -96,13 +111,14 @@ export class AttachmentsService {
     @Inject(ATTACHMENT_STORAGE) private readonly storage: AttachmentStorage,
   ) {}
 
-  async list(principal: Principal, subject: PaperSubject, recordId: string): Promise<AttachmentView[]> {
-    await this.records.resolve(this.dataSource.manager, principal, subject, recordId);
+  async list(principal: Principal, subject: PaperSubject, recordId: string): Promise<AttachmentList> {
+    const record = await this.records.resolve(this.dataSource.manager, principal, subject, recordId);
     const rows: AttachmentRow[] = await this.dataSource.query(
       `${SELECT} WHERE a.subject_type = $1 AND a.subject_id = $2 ORDER BY a.uploaded_at, a.version`,
       [subject, recordId],
     );
-    return rows.map((r) => this.view(r));
+    const items = rows.map((r) => this.view(r));
+    return { items, total: items.length, mayAttach: record.mayAttach, mayAddVersion: mayAddVersion(record) };
   }
 
   async download(principal: Principal, id: string): Promise<AttachmentDownload> {
@@ -152,17 +168,16 @@ export class AttachmentsService {
             { currentId: row.superseded_by },
           );
         const why = reason?.trim() ?? '';
-        if (record.decided) {
-          if (!record.secretariat)
-            throw new DomainError(
-              'DECIDED_IMMUTABLE',
-              'The record is decided (決裁): only the secretariat adds a new version of its attachments',
-            );
-          if (!why)
-            throw new ValidationFailedError([{ field: 'reason', message: 'is required for a new version after 決裁' }]);
-        } else if (!record.mayAttach) {
-          throw new DomainError('FORBIDDEN', 'You may not change the attachments of this record in its current state');
+        if (!mayAddVersion(record)) {
+          throw record.decided
+            ? new DomainError(
+                'DECIDED_IMMUTABLE',
+                'The record is decided (決裁): only the secretariat adds a new version of its attachments',
+              )
+            : new DomainError('FORBIDDEN', 'You may not change the attachments of this record in its current state');
         }
+        if (record.decided && !why)
+          throw new ValidationFailedError([{ field: 'reason', message: 'is required for a new version after 決裁' }]);
         if (why.length > 2000)
           throw new ValidationFailedError([{ field: 'reason', message: 'must be at most 2000 characters' }]);
         return { record, previous: row, reason: why || null };

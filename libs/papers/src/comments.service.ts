@@ -15,6 +15,23 @@ import { RecordAccess, type PaperRecord, type PaperSubject } from './record-acce
 export const COMMENT_SUBJECTS = ['proposal', 'progress_report'] as const;
 export type CommentSubject = (typeof COMMENT_SUBJECTS)[number];
 
+/** Whoever takes part in the deliberation (意見・協議); viewers only read. */
+export const DISCUSSANT_ROLES = [
+  'bureau_editor',
+  'bureau_approver',
+  'secretariat',
+  'committee_reviewer',
+  'hq_member',
+  'admin',
+] as const;
+
+/** A record's thread, and whether the caller may write in it. */
+export interface CommentList {
+  items: CommentView[];
+  total: number;
+  mayComment: boolean;
+}
+
 /** `@kenko.editor` names a person by user name, `@kenko` a unit by its code. */
 const MENTION = /(?<![\w.@])@([a-z0-9][a-z0-9._-]{0,62}[a-z0-9]|[a-z0-9])/gi;
 
@@ -77,9 +94,13 @@ export class CommentsService {
     private readonly principals: PrincipalLoader,
   ) {}
 
-  async list(principal: Principal, subject: CommentSubject, recordId: string): Promise<CommentView[]> {
+  async list(principal: Principal, subject: CommentSubject, recordId: string): Promise<CommentList> {
     await this.records.resolve(this.dataSource.manager, principal, subject, recordId);
-    return this.views(this.dataSource.manager, `c.subject_type = $1 AND c.subject_id = $2`, [subject, recordId]);
+    const items = await this.views(this.dataSource.manager, `c.subject_type = $1 AND c.subject_id = $2`, [
+      subject,
+      recordId,
+    ]);
+    return { items, total: items.length, mayComment: DISCUSSANT_ROLES.some((role) => principal.hasRole(role)) };
   }
 
   async post(

@@ -14,6 +14,7 @@ export * from './jobs/on-job.decorator.js';
 export * from './jobs/outbox/outbox-message.entity.js';
 export * from './jobs/outbox/outbox-relay.js';
 export * from './jobs/outbox/outbox.service.js';
+export * from './jobs/outbox/outbox-wakeup.js';
 export * from './jobs/queue-registry.js';
 export * from './jobs/redis-options.js';
 export * from './jobs/system-jobs.js';

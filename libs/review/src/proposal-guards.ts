@@ -1,4 +1,4 @@
-import type { Guard } from '#libs/workflow';
+import type { ConditionField, Guard } from '#libs/workflow';
 
 export interface ProposalGuardContext {
   proposal: {
@@ -9,6 +9,11 @@ export interface ProposalGuardContext {
     policyId: string | null;
     expectedEffect: string;
     schedule: unknown[];
+    /** 効果額 (千円), null when not given: a 専決 rule on the amount then does not apply. */
+    expectedAmount: number | null;
+    policyNumber: number | null;
+    themeNumber: number | null;
+    owningUnitCode: string;
   };
   /** Whether the proposal's inquiry, in its state, accepts proposals (its definition's `accepting_proposals` tag). */
   inquiryAccepting: boolean;
@@ -45,4 +50,12 @@ export const PROPOSAL_GUARD_IMPLEMENTATIONS: Record<string, Guard<ProposalGuardC
   },
   councilMeeting: (c) =>
     c.meeting?.kind === 'council' ? null : 'Reporting needs a council meeting (市議会) with this proposal on its agenda, or its meetingId',
+};
+
+/** The proposal fields a 専決 rule may test (PROPOSAL_FIELDS), read from the guard context. */
+export const PROPOSAL_CONDITION_FIELDS: Record<string, ConditionField<ProposalGuardContext>> = {
+  expectedAmount: { kind: 'number', read: (c) => c.proposal.expectedAmount },
+  policyNumber: { kind: 'number', read: (c) => c.proposal.policyNumber },
+  themeNumber: { kind: 'number', read: (c) => c.proposal.themeNumber },
+  owningUnit: { kind: 'string', read: (c) => c.proposal.owningUnitCode },
 };

@@ -1,6 +1,7 @@
-import { scopeIncludes, scopeSql, type Principal, type SqlParams } from '#libs/identity';
-import { stateTaggedSql, type TransitionActor } from '#libs/platform';
-import type { Actor } from '#libs/workflow';
+import { scopeSql, unionScope, type Principal, type SqlParams } from '#libs/identity';
+import { stateTaggedSql } from '#libs/platform';
+
+export { transitionActor, workflowActor } from '#libs/identity';
 
 /**
  * Who may see which proposals — the one place this rule lives, applied inside every query:
@@ -9,11 +10,12 @@ import type { Actor } from '#libs/workflow';
  *   collaborating units: once it has left its bureau (bureau approval done);
  * - everyone signed in: in a state its workflow tags `public` (reported to the council).
  * A bureau therefore never sees another bureau's drafts, and what a caller may not see is
- * answered exactly like what does not exist.
+ * answered exactly like what does not exist. A deputy (代決) sees, while the period runs, what
+ * the absent person's workflow roles see, so that they can take the absent person's steps.
  */
 export function visibleProposalsSql(principal: Principal, alias: string, params: SqlParams): string {
-  const owners = principal.scopeFor('bureau_editor', 'bureau_approver');
-  const reviewers = principal.scopeFor('secretariat', 'committee_reviewer', 'hq_member', 'admin');
+  const owners = principal.actingScopeFor('bureau_editor', 'bureau_approver');
+  const reviewers = unionScope(principal.scopeFor('admin'), principal.actingScopeFor('secretariat', 'committee_reviewer', 'hq_member'));
   const anyone = principal.scopeFor('admin', 'secretariat', 'bureau_editor', 'bureau_approver', 'committee_reviewer', 'hq_member', 'viewer');
   const unit = `${alias}.owning_unit_id`;
   return `(
@@ -25,12 +27,3 @@ export function visibleProposalsSql(principal: Principal, alias: string, params:
   )`;
 }
 
-/** The caller as the workflow engine sees them: roles held on units. */
-export function workflowActor(principal: Principal): Actor {
-  return { holds: (role, unitId) => scopeIncludes(principal.scopeFor(role as never), unitId) };
-}
-
-/** The caller as the transition pipeline records them. */
-export function transitionActor(principal: Principal): TransitionActor {
-  return { ...workflowActor(principal), id: principal.id, username: principal.user.username };
-}

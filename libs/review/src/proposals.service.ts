@@ -45,7 +45,7 @@ import {
   type ProposalRow,
   type ScheduleStep,
 } from './proposal.queries.js';
-import { PROPOSAL_GUARD_IMPLEMENTATIONS, type ProposalGuardContext } from './proposal-guards.js';
+import { PROPOSAL_CONDITION_FIELDS, PROPOSAL_GUARD_IMPLEMENTATIONS, type ProposalGuardContext } from './proposal-guards.js';
 import { transitionActor, visibleProposalsSql, workflowActor } from './proposal-visibility.js';
 import { DecidedImmutableError, NotEditableError } from './review.errors.js';
 
@@ -90,6 +90,38 @@ export interface HistoryEntry {
   details: Record<string, unknown>;
   /** The owning unit as it was named when this happened (a later 機構改革 renames it, not its history). */
   unit: { code: string; nameJa: string };
+  onBehalfOf: { id: string; username: string } | null;
+  delegated: Delegated | null;
+  marks: Array<'代決' | '専決'>;
+}
+
+export interface Delegated {
+  role: string;
+  label: Label | null;
+}
+
+export interface ActionAuthority {
+  role: string;
+  delegated: Delegated | null;
+  onBehalfOf: { id: string; username: string } | null;
+}
+
+export interface ActionView {
+  action: string;
+  to: string;
+  label?: Label;
+  requires: string[];
+  authority: ActionAuthority;
+}
+
+/** 代決 and 専決 as the audit entry of a step recorded them (the transition pipeline's details). */
+export function decidedAs(details: Record<string, unknown>): Pick<HistoryEntry, 'onBehalfOf' | 'delegated' | 'marks'> {
+  const behalf = details['onBehalfOf'] as { userId?: string; username?: string } | undefined;
+  const delegated = details['delegated'] as { role?: string; label?: Label | null } | undefined;
+  const onBehalfOf = behalf?.userId && behalf.username ? { id: behalf.userId, username: behalf.username } : null;
+  const rule = delegated?.role ? { role: delegated.role, label: delegated.label ?? null } : null;
+  const marks: Array<'代決' | '専決'> = [...(onBehalfOf ? (['代決'] as const) : []), ...(rule ? (['専決'] as const) : [])];
+  return { onBehalfOf, delegated: rule, marks };
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -103,6 +135,22 @@ const recordOf = (row: ProposalRow): TransitionRecord => ({
   workflowName: row.workflow_name,
   workflowVersion: row.workflow_version,
 });
+
+/** An available action with its authority in the API's words (whom a deputy acts for, which 専決 rule). */
+function actionView(principal: Principal, a: AvailableAction): ActionView {
+  const absent = a.authority.onBehalfOf ? principal.deputyships.find((d) => d.absent.id === a.authority.onBehalfOf)?.absent : undefined;
+  return {
+    action: a.action,
+    to: a.to,
+    ...(a.label ? { label: a.label } : {}),
+    requires: a.requires,
+    authority: {
+      role: a.authority.role,
+      delegated: a.authority.delegation ? { role: a.authority.role, label: a.authority.delegation.label ?? null } : null,
+      onBehalfOf: absent ? { id: absent.id, username: absent.username } : null,
+    },
+  };
+}
 
 /** What a revision snapshot and a change comparison look at. */
 function contentOf(r: ProposalRow) {
@@ -132,6 +180,7 @@ export class ProposalsService {
     table: 'proposal',
     entityType: 'proposal',
     guards: PROPOSAL_GUARD_IMPLEMENTATIONS,
+    fields: PROPOSAL_CONDITION_FIELDS,
     stamps: [{ column: 'left_bureau_at', tag: 'left_bureau', keep: 'first' }],
     hooks: {
       // From the first submission on, every content change is kept as a revision.
@@ -221,6 +270,7 @@ export class ProposalsService {
       comment: (e.details['comment'] as string | undefined) ?? null,
       version: (e.details['version'] as number | undefined) ?? null,
       details: e.details,
+      ...decidedAs(e.details),
     }));
   }
 
@@ -231,11 +281,11 @@ export class ProposalsService {
   }
 
   /** The actions the caller may take now (roles and guards; inputs such as a comment are theirs to give). */
-  async actions(principal: Principal, id: string): Promise<Array<AvailableAction & { label?: Label }>> {
+  async actions(principal: Principal, id: string): Promise<ActionView[]> {
     const row = await this.visibleRow(principal, id);
     const engine = await this.engineFor(row.workflow_name, row.workflow_version);
     const context = await this.guardContext(this.dataSource.manager, principal, row, {});
-    return engine.availableActions({ state: row.state, unitId: row.owning_unit_id }, workflowActor(principal), context);
+    return engine.availableActions({ state: row.state, unitId: row.owning_unit_id }, workflowActor(principal), context).map((a) => actionView(principal, a));
   }
 
   // ── writing (inside the caller's transaction) ──────────────────────────────
@@ -354,6 +404,10 @@ export class ProposalsService {
         policyId: row.policy_id,
         expectedEffect: row.expected_effect,
         schedule: row.schedule,
+        expectedAmount: amountOf(row.expected_amount),
+        policyNumber: row.policy_number ?? null,
+        themeNumber: row.theme_number ?? null,
+        owningUnitCode: row.unit_code,
       },
       inquiryAccepting: await this.inquiries.acceptsProposals({ state: row.inquiry_state, workflow_name: row.inquiry_workflow_name, workflow_version: row.inquiry_workflow_version }),
     };

@@ -4,7 +4,7 @@ import { fiscalYearLabel, todayInTokyo, warekiDate } from '#libs/calendar';
 import { scopeSql, SqlParams, type Principal } from '#libs/identity';
 import { AppConfig, execute, OutboxService } from '#libs/platform';
 import { CityCalendar } from './city-calendar.js';
-import { DEFAULT_POLICY, planReminders, type ReminderPolicy } from './reminder-planner.js';
+import { DEFAULT_POLICY, planReminders, reminderSlotEnd, type ReminderPolicy } from './reminder-planner.js';
 
 export type DeadlineKind = 'inquiry_reply' | 'meeting_preparation' | 'progress_report';
 
@@ -235,16 +235,20 @@ export class DeadlinesService {
          RETURNING id, fire_at`,
         [deadlineId, s.step, s.audience, s.fireAt],
       );
-      const fireAt = new Date(r.fire_at);
-      // One job per instant fires every reminder due then, however many deadlines planned it.
-      await this.outbox.enqueue(m, 'reminders.fire_due', { fireAt: fireAt.toISOString() }, { runAt: fireAt, jobId: reminderSlotJobId(fireAt) });
+      // One job per slot, at its end, fires every reminder due in it, however many deadlines planned them.
+      const slotMs = this.config.REMINDER_SLOT_MS;
+      const slotEnd = reminderSlotEnd(new Date(r.fire_at), slotMs);
+      await this.outbox.enqueue(m, 'reminders.fire_due', { fireAt: slotEnd.toISOString(), slotMs }, { runAt: slotEnd, jobId: reminderSlotJobId(slotEnd, slotMs) });
     }
   }
 }
 
-/** The job id of an instant's reminders: every planner and the relay add it once. */
-export function reminderSlotJobId(fireAt: Date, pass?: string): string {
-  return `rem-at-${fireAt.getTime()}${pass ? `-${pass}` : ''}`;
+/**
+ * The job id of a slot's reminders (the slot ending at `slotEnd`, `slotMs` long): every planner
+ * and the relay add it once. A reconciliation pass names its own (`pass`) for a slot already past.
+ */
+export function reminderSlotJobId(slotEnd: Date, slotMs: number, pass?: string): string {
+  return `rem-slot-${slotMs}-${slotEnd.getTime()}${pass ? `-${pass}` : ''}`;
 }
 
 /** The job id of a reminder at one fire time: whoever adds it again (relay, reconciliation) adds nothing. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { MunicipalCalendar } from '#libs/calendar';
-import { DEFAULT_POLICY, planReminders } from './reminder-planner.js';
+import { DEFAULT_POLICY, planReminders, reminderSlotEnd } from './reminder-planner.js';
 
 const calendar = new MunicipalCalendar();
 
@@ -36,5 +36,28 @@ describe('planReminders', () => {
     // 2026-11-30 is 3 working days after 11-25 (Thu, Fri, Mon).
     const at = Object.fromEntries(plan.map((p) => [p.step, Math.round((p.fireAt.getTime() - now.getTime()) / 1000)]));
     expect(at).toEqual({ 'before:2': 2, due: 6, 'escalate:1': 10, 'escalate:2': 14, 'escalate:3': 18 });
+  });
+});
+
+describe('reminderSlotEnd', () => {
+  const at = (iso: string) => reminderSlotEnd(new Date(iso), 250).toISOString();
+
+  it('puts a reminder at a round time (09:00 JST) at the end of its own slot, so it fires on the dot', () => {
+    expect(at('2026-12-04T00:00:00.000Z')).toBe('2026-12-04T00:00:00.000Z');
+  });
+
+  it('fires every other reminder at the end of its slot: never before its time, at most a slot after it', () => {
+    expect(at('2026-12-04T00:00:00.001Z')).toBe('2026-12-04T00:00:00.250Z');
+    expect(at('2026-12-04T00:00:00.249Z')).toBe('2026-12-04T00:00:00.250Z');
+    expect(at('2026-12-04T00:00:00.251Z')).toBe('2026-12-04T00:00:00.500Z');
+    for (const ms of [1, 7, 249, 250, 251, 999_999]) {
+      const fireAt = new Date(Date.UTC(2026, 11, 4) + ms);
+      const end = reminderSlotEnd(fireAt, 250).getTime();
+      expect([ms, end >= fireAt.getTime(), end - fireAt.getTime() < 250]).toEqual([ms, true, true]);
+    }
+  });
+
+  it('with 1-ms slots fires each instant on its own', () => {
+    expect(reminderSlotEnd(new Date('2026-12-04T00:00:00.123Z'), 1).toISOString()).toBe('2026-12-04T00:00:00.123Z');
   });
 });

@@ -69,3 +69,14 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
   }
   return future;
 }
+
+/**
+ * The end of the firing slot a fire time falls in: slots are `slotMs` long, aligned to the
+ * epoch, and closed at their end, so a reminder at a round time (09:00 JST) ends its own slot
+ * and is fired right then. One job per slot, run at this end, fires every reminder of the slot
+ * — never one before its time, at most `slotMs` after it.
+ */
+export function reminderSlotEnd(fireAt: Date, slotMs: number): Date {
+  if (slotMs <= 1) return new Date(fireAt.getTime());
+  return new Date(Math.ceil(fireAt.getTime() / slotMs) * slotMs);
+}

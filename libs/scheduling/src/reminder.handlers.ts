@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { todayInTokyo } from '#libs/calendar';
@@ -7,7 +8,7 @@ import { DeliveriesService, holdersWithRoles, reminderMessage, roleHoldersSql, t
 import { AppConfig, jobOptions, OnJob, prepared, QueueName, QueueRegistry, type JobPayloads } from '#libs/platform';
 import { CityCalendar } from './city-calendar.js';
 import { reminderSlotJobId } from './deadlines.service.js';
-import type { Audience } from './reminder-planner.js';
+import { reminderSlotEnd, type Audience } from './reminder-planner.js';
 
 const ROLES_OF: Record<Audience, string[]> = {
   owners: ['bureau_editor', 'bureau_approver'],
@@ -38,11 +39,15 @@ export const REMINDER_BATCH_SIZE = 500;
 /** Batches of one instant fired side by side, each on its own connection. */
 export const REMINDER_PARALLEL_BATCHES = 4;
 
-/** Still due: scheduled, at this very fire time, its deadline neither met nor cancelled. */
-const STILL_DUE = `r.status = 'scheduled' AND r.fire_at = $1 AND d.satisfied_at IS NULL AND d.cancelled_at IS NULL`;
+/**
+ * Still due: scheduled, its fire time in the slot being fired (after $1, up to and including
+ * $2, the slot's end — never later than now, as the slot job runs at its end), its deadline
+ * neither met nor cancelled.
+ */
+const STILL_DUE = `r.status = 'scheduled' AND r.fire_at > $1 AND r.fire_at <= $2 AND d.satisfied_at IS NULL AND d.cancelled_at IS NULL`;
 
 /**
- * The reminders to fire (`where`, with STILL_DUE's $1 and a LIMIT of $2), each with its
+ * The reminders to fire (`where`, with STILL_DUE's $1 and $2 and a LIMIT of $3), each with its
  * deadline and the role holders of the deadline's unit, in one read.
  */
 const firingSql = (where: string) => `
@@ -50,19 +55,30 @@ const firingSql = (where: string) => `
     SELECT r.id, r.step, r.audience, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
            to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name
       FROM reminder r JOIN deadline d ON d.id = r.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id
-     WHERE ${STILL_DUE} AND ${where} ORDER BY r.id LIMIT $2
+     WHERE ${STILL_DUE} AND ${where} ORDER BY r.id LIMIT $3
   ), due_unit AS (SELECT DISTINCT owner_unit_id AS unit_id FROM due),
   ${roleHoldersSql('due_unit')}
   SELECT due.*, coalesce((SELECT json_agg(h) FROM role_holder h WHERE h.unit_id = due.owner_unit_id), '[]') AS holders FROM due`;
 const DUE_AT = firingSql('true');
-const ONE_DUE = firingSql('r.id = $3');
+const ONE_DUE = firingSql('r.id = $4');
 
 /**
  * The claim of a batch: the reminders still due are marked sent — a reminder another job
  * fired (or that was moved, met or cancelled) meanwhile is not, and gets no delivery.
  */
 const CLAIM = `UPDATE reminder r SET status = 'sent', sent_at = now() FROM deadline d
-  WHERE d.id = r.deadline_id AND r.id = ANY($2::uuid[]) AND ${STILL_DUE} RETURNING r.id`;
+  WHERE d.id = r.deadline_id AND r.id = ANY($3::uuid[]) AND ${STILL_DUE} RETURNING r.id`;
+
+/** A slot (after, until]: ISO times for the statements above. */
+interface Slot {
+  after: string;
+  until: string;
+}
+
+/** The slot of `slotMs` ending at `until`; 1 ms is that instant alone (fire times are whole milliseconds). */
+function slotEndingAt(until: Date, slotMs: number): Slot {
+  return { after: new Date(until.getTime() - Math.max(1, slotMs)).toISOString(), until: until.toISOString() };
+}
 
 @Injectable()
 export class ReminderHandlers {
@@ -84,32 +100,40 @@ export class ReminderHandlers {
    */
   @OnJob('reminder.fire')
   async fire({ reminderId, fireAt }: JobPayloads['reminder.fire']): Promise<void> {
-    const { rows } = await prepared<FiringReminder>(this.dataSource.manager, ONE_DUE, [fireAt, 1, reminderId]);
-    await this.fireBatch(fireAt, rows);
+    const slot = slotEndingAt(new Date(fireAt), 1);
+    const { rows } = await prepared<FiringReminder>(this.dataSource.manager, ONE_DUE, [slot.after, slot.until, 1, reminderId]);
+    await this.fireBatch(slot, rows);
   }
 
   /**
-   * Fires every reminder due at `fireAt`: one read brings them (up to a few batches) with
-   * their recipients, then each batch of REMINDER_BATCH_SIZE is ONE statement — the claim
-   * (re-checked as still due: scheduled, at this very time, its deadline neither met nor
+   * Fires every reminder due in the slot ending at `fireAt` (the `slotMs` before it; 1 or
+   * absent: that instant alone): one read brings them (up to a few batches) with their
+   * recipients, then each batch of REMINDER_BATCH_SIZE is ONE statement — the claim (re-checked
+   * as still due: scheduled, its fire time still in this slot, its deadline neither met nor
    * cancelled), the deliveries and the in-app notifications — several batches side by side.
-   * A job killed mid-way leaves the batches it committed sent and the others untouched: its
-   * retry fires exactly the rest, and a second job of the same instant claims nothing twice.
+   * The job runs at the slot's end, so every reminder of the slot is already due: none is
+   * fired before its time. A job killed mid-way leaves the batches it committed sent and the
+   * others untouched: its retry fires exactly the rest, and a second job of the same slot
+   * claims nothing twice.
    */
   @OnJob('reminders.fire_due')
-  async fireDue({ fireAt }: JobPayloads['reminders.fire_due']): Promise<void> {
+  async fireDue({ fireAt, slotMs }: JobPayloads['reminders.fire_due']): Promise<void> {
+    const slot = slotEndingAt(new Date(fireAt), slotMs ?? 1);
+    // A job started early (a clock a little ahead of this one) waits: the slot's last reminder is due only at its end.
+    const early = new Date(slot.until).getTime() - Date.now();
+    if (early > 0) await sleep(early);
     const limit = REMINDER_BATCH_SIZE * REMINDER_PARALLEL_BATCHES;
     for (;;) {
-      const { rows } = await prepared<FiringReminder>(this.dataSource.manager, DUE_AT, [fireAt, limit]);
+      const { rows } = await prepared<FiringReminder>(this.dataSource.manager, DUE_AT, [slot.after, slot.until, limit]);
       const batches: FiringReminder[][] = [];
       for (let i = 0; i < rows.length; i += REMINDER_BATCH_SIZE) batches.push(rows.slice(i, i + REMINDER_BATCH_SIZE));
-      await Promise.all(batches.map((batch) => this.fireBatch(fireAt, batch)));
+      await Promise.all(batches.map((batch) => this.fireBatch(slot, batch)));
       if (rows.length < limit) return;
     }
   }
 
   /** One statement: the batch claimed and its messages recorded, or nothing (see DeliveriesService.recordClaimed). */
-  private async fireBatch(fireAt: string, batch: readonly FiringReminder[]): Promise<void> {
+  private async fireBatch(slot: Slot, batch: readonly FiringReminder[]): Promise<void> {
     if (batch.length === 0) return;
     const today = todayInTokyo();
     const messages: ClaimedMessage[] = batch.map((r) => ({
@@ -126,7 +150,7 @@ export class ReminderHandlers {
         link: `${this.config.PUBLIC_BASE_URL}/api/v1/deadlines`,
       }),
     }));
-    await this.deliveries.recordClaimed(this.dataSource.manager, { sql: CLAIM, values: [fireAt, batch.map((r) => r.id)] }, messages);
+    await this.deliveries.recordClaimed(this.dataSource.manager, { sql: CLAIM, values: [slot.after, slot.until, batch.map((r) => r.id)] }, messages);
   }
 
   /**
@@ -143,25 +167,27 @@ export class ReminderHandlers {
       new Date(Number.isFinite(slot) && slot > 1e12 ? slot : job.timestamp),
       `${hostname()}:${process.pid}`,
     ]);
-    // One job per instant still to fire. An instant already past gets a job of this pass too:
-    // its own job may have completed before a reminder was added to it (or gone with Redis).
-    const instants: Array<{ fire_at: Date; reminders: number }> = await this.dataSource.query(
-      `SELECT fire_at, count(*)::int AS reminders FROM reminder WHERE status = 'scheduled' AND fire_at < now() + make_interval(hours => $1)
-        GROUP BY fire_at ORDER BY fire_at LIMIT 20000`,
-      [HORIZON_HOURS],
+    // One job per slot still to fire. A slot already past gets a job of this pass too: its own
+    // job may have completed before a reminder was added to it (or gone with Redis).
+    const slotMs = this.config.REMINDER_SLOT_MS;
+    const slots: Array<{ slot_end_ms: string; reminders: number }> = await this.dataSource.query(
+      `SELECT (ceil(extract(epoch FROM fire_at) * 1000 / $2) * $2)::bigint AS slot_end_ms, count(*)::int AS reminders
+         FROM reminder WHERE status = 'scheduled' AND fire_at < now() + make_interval(hours => $1)
+        GROUP BY 1 ORDER BY 1 LIMIT 20000`,
+      [HORIZON_HOURS, slotMs],
     );
-    const reminders = instants.reduce((n, i) => n + i.reminders, 0);
+    const reminders = slots.reduce((n, i) => n + i.reminders, 0);
     const now = Date.now();
     const pass = String(job.id ?? job.timestamp).replace(/[^A-Za-z0-9]/g, '');
-    if (instants.length > 0) {
+    if (slots.length > 0) {
       await this.queues.get(QueueName.Reminders).addBulk(
-        instants.map((i) => {
-          const fireAt = new Date(i.fire_at);
-          const past = fireAt.getTime() <= now;
+        slots.map((i) => {
+          const slotEnd = reminderSlotEnd(new Date(Number(i.slot_end_ms)), slotMs);
+          const past = slotEnd.getTime() <= now;
           return {
             name: 'reminders.fire_due',
-            data: { fireAt: fireAt.toISOString() },
-            opts: { ...jobOptions('reminders.fire_due'), jobId: reminderSlotJobId(fireAt, past ? pass : undefined), delay: Math.max(0, fireAt.getTime() - now) },
+            data: { fireAt: slotEnd.toISOString(), slotMs },
+            opts: { ...jobOptions('reminders.fire_due'), jobId: reminderSlotJobId(slotEnd, slotMs, past ? pass : undefined), delay: Math.max(0, slotEnd.getTime() - now) },
           };
         }),
       );
@@ -177,6 +203,6 @@ export class ReminderHandlers {
         deliveries.map((d) => ({ name: 'delivery.send', data: { deliveryId: d.id }, opts: { ...jobOptions('delivery.send'), jobId: `dlv-${d.id}` } })),
       );
     }
-    this.logger.log({ reminders, instants: instants.length, deliveries: deliveries.length }, 'reconciled');
+    this.logger.log({ reminders, slots: slots.length, deliveries: deliveries.length }, 'reconciled');
   }
 }

@@ -42,6 +42,30 @@ export interface TransitionDefinition {
    * (e.g. `createInitiative`, `satisfyInquiryDeadline`), resolved from the subject's hook registry.
    */
   hooks?: string[];
+  /**
+   * 専決: lower roles that may also take the transition, each while its conditions on the
+   * record hold (e.g. the bureau approver adopts a proposal whose amount is below a limit).
+   */
+  delegations?: DelegationDefinition[];
+  label?: Label;
+}
+
+/** The comparisons a delegation's condition may make; `in` takes a list of values. */
+export const CONDITION_OPERATORS = ['lt', 'lte', 'gt', 'gte', 'eq', 'ne', 'in'] as const;
+export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+
+/** One test on a field of the record, by the subject's field vocabulary (`expectedAmount lt 1000`). */
+export interface ConditionDefinition {
+  field: string;
+  operator: ConditionOperator;
+  value: number | string | Array<number | string>;
+}
+
+/** A rule of the city's 専決規程, as data: who, and when (every condition must hold). */
+export interface DelegationDefinition {
+  roles: string[];
+  when: ConditionDefinition[];
+  /** What the history shows beside 専決, e.g. 局長専決（効果額100万円未満）. */
   label?: Label;
 }
 

@@ -58,7 +58,7 @@ describe('WorkflowEngine on the reform-proposal table', () => {
     it(`leads to ${row.to} for ${row.roles.join(' or ')} on the record's unit, with the effects`, () => {
       for (const role of row.roles) {
         const decision = engine.decide(at(row.from), actor([role, UNIT]), row.action, filled(row.requires), pass);
-        expect(decision).toEqual({ ok: true, transition: expect.objectContaining({ action: row.action, to: row.to }), from: row.from, to: row.to, effects: row.effects, hooks: row.hooks ?? [] });
+        expect(decision).toEqual({ ok: true, transition: expect.objectContaining({ action: row.action, to: row.to }), from: row.from, to: row.to, effects: row.effects, hooks: row.hooks ?? [], authority: { role } });
       }
     });
 
@@ -157,10 +157,10 @@ describe('WorkflowEngine.availableActions', () => {
   it('lists what the actor may do from the current state, with labels and required inputs', () => {
     const secretariat = actor(['secretariat', UNIT]);
     expect(engine.availableActions(at('submitted'), secretariat, pass)).toEqual([
-      { action: 'approve', to: 'committee_review', label: { ja: '承認', en: 'Approve' }, requires: [] },
-      { action: 'return', to: 'returned', label: { ja: '差戻し', en: 'Return' }, requires: ['comment'] },
-      { action: 'reject', to: 'rejected', label: { ja: '不採択', en: 'Reject' }, requires: ['comment'] },
-      { action: 'merge', to: 'merged', label: { ja: '統合', en: 'Merge' }, requires: ['targetProposalId'] },
+      { action: 'approve', to: 'committee_review', label: { ja: '承認', en: 'Approve' }, requires: [], authority: { role: 'secretariat' } },
+      { action: 'return', to: 'returned', label: { ja: '差戻し', en: 'Return' }, requires: ['comment'], authority: { role: 'secretariat' } },
+      { action: 'reject', to: 'rejected', label: { ja: '不採択', en: 'Reject' }, requires: ['comment'], authority: { role: 'secretariat' } },
+      { action: 'merge', to: 'merged', label: { ja: '統合', en: 'Merge' }, requires: ['targetProposalId'], authority: { role: 'secretariat' } },
     ]);
   });
 

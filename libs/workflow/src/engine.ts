@@ -1,5 +1,5 @@
-import type { Label, StateDefinition, TransitionDefinition, WorkflowDefinition } from './definition.js';
-import { assertValidDefinition, type DefinitionRegistries } from './validate-definition.js';
+import type { ConditionDefinition, DelegationDefinition, Label, StateDefinition, TransitionDefinition, WorkflowDefinition } from './definition.js';
+import { assertValidDefinition, type ConditionFieldKind, type DefinitionRegistries } from './validate-definition.js';
 
 /** A named predicate over the caller's context: null lets the transition through, a string is the veto reason shown to the user. */
 export type Guard<C> = (context: C) => string | null;
@@ -8,6 +8,26 @@ export type Guard<C> = (context: C) => string | null;
 export interface Actor {
   /** Whether the actor holds `role` on the unit `unitId` (however the application scopes roles). */
   holds(role: string, unitId: string): boolean;
+  /**
+   * 代決: whom the actor stands in for now when that person holds `role` on `unitId` (an
+   * application's key for them), or undefined. Asked only when the actor's own roles do not allow.
+   */
+  standsInFor?(role: string, unitId: string): string | undefined;
+}
+
+/** A field of the record that a delegation's condition may test, read from the decision's context. */
+export interface ConditionField<C> {
+  kind: ConditionFieldKind;
+  read(context: C): number | string | null | undefined;
+}
+
+/** Why the actor may take a transition: their own role, a 専決 rule, and/or standing in for someone (代決). */
+export interface Authority {
+  role: string;
+  /** 専決: the transition's delegation under which the (lower) role took it. */
+  delegation?: DelegationDefinition;
+  /** 代決: the key `Actor.standsInFor` answered for the absent person. */
+  onBehalfOf?: string;
 }
 
 /** The record moving through the workflow. */
@@ -27,6 +47,7 @@ export interface Accepted {
   effects: string[];
   /** Hook names for the caller to run inside the transition's transaction, in this order. */
   hooks: string[];
+  authority: Authority;
 }
 
 export interface Refused {
@@ -46,6 +67,7 @@ export interface AvailableAction {
   to: string;
   label?: Label;
   requires: string[];
+  authority: Authority;
 }
 
 /**
@@ -62,16 +84,26 @@ export class WorkflowEngine<C> {
   readonly #actions: ReadonlySet<string>;
   /** `${state}\0${action}` → the one transition validation allows for that pair. */
   readonly #byStateAction: ReadonlyMap<string, TransitionDefinition>;
+  readonly #fields: ReadonlyMap<string, ConditionField<C>>;
 
   /**
    * `names` are the effect names (a list) or the effect, hook and tag vocabularies the
-   * application resolves; any left out is not checked.
+   * application resolves; any left out is not checked. `fields` are what delegations (専決)
+   * may test; without them a definition's delegation conditions never hold.
    */
-  constructor(definition: WorkflowDefinition, guards: Record<string, Guard<C>>, names?: readonly string[] | Omit<DefinitionRegistries, 'guards'>) {
+  constructor(
+    definition: WorkflowDefinition,
+    guards: Record<string, Guard<C>>,
+    names?: readonly string[] | Omit<DefinitionRegistries, 'guards' | 'fields'>,
+    fields?: Record<string, ConditionField<C>>,
+  ) {
     // Own keys only, so a guard called "toString" cannot resolve to Object.prototype.
     const guardMap = new Map(Object.entries(guards));
+    const fieldMap = new Map(Object.entries(fields ?? {}));
     const registries: Omit<DefinitionRegistries, 'guards'> = Array.isArray(names) ? { effects: names } : ((names as Omit<DefinitionRegistries, 'guards'> | undefined) ?? {});
-    assertValidDefinition(definition, { ...registries, guards: [...guardMap.keys()] });
+    const fieldKinds = fields ? Object.fromEntries([...fieldMap].map(([name, f]) => [name, f.kind])) : undefined;
+    assertValidDefinition(definition, { ...registries, guards: [...guardMap.keys()], fields: fieldKinds });
+    this.#fields = fieldMap;
     // A private frozen copy: later changes to the caller's object cannot undo what was validated.
     this.#definition = deepFreeze(structuredClone(definition));
     this.#guards = guardMap;
@@ -119,9 +151,8 @@ export class WorkflowEngine<C> {
     const transition = this.#byStateAction.get(key(subject.state, action));
     if (!transition) return refuse('not_from_this_state', this.#notFromHere(subject.state, action));
 
-    if (!this.#mayTake(transition, subject, actor)) {
-      return refuse('not_allowed', `"${action}" needs one of the roles ${transition.roles.join(', ')} on the record's unit`);
-    }
+    const authority = this.#authority(transition, subject, actor, context);
+    if (!authority) return refuse('not_allowed', this.#notAllowed(transition, subject, actor, action));
 
     const missing = (transition.requires ?? []).filter((name) => !present(inputs, name));
     if (missing.length > 0) {
@@ -131,7 +162,7 @@ export class WorkflowEngine<C> {
     const veto = this.#firstVeto(transition, context);
     if (veto) return { ok: false, reason: 'guard', detail: veto.reason, guard: veto.guard };
 
-    return { ok: true, transition, from: subject.state, to: transition.to, effects: [...(transition.effects ?? [])], hooks: [...(transition.hooks ?? [])] };
+    return { ok: true, transition, from: subject.state, to: transition.to, effects: [...(transition.effects ?? [])], hooks: [...(transition.hooks ?? [])], authority };
   }
 
   /** The transitions from the subject's state that the actor's roles and the guards allow now; inputs are not considered. */
@@ -139,8 +170,9 @@ export class WorkflowEngine<C> {
     const available: AvailableAction[] = [];
     for (const t of this.#definition.transitions) {
       if (!t.from.includes(subject.state)) continue;
-      if (!this.#mayTake(t, subject, actor) || this.#firstVeto(t, context)) continue;
-      const entry: AvailableAction = { action: t.action, to: t.to, requires: [...(t.requires ?? [])] };
+      const authority = this.#authority(t, subject, actor, context);
+      if (!authority || this.#firstVeto(t, context)) continue;
+      const entry: AvailableAction = { action: t.action, to: t.to, requires: [...(t.requires ?? [])], authority };
       if (t.label) entry.label = t.label;
       available.push(entry);
     }
@@ -160,8 +192,50 @@ export class WorkflowEngine<C> {
     return lines.join('\n') + '\n';
   }
 
-  #mayTake(t: TransitionDefinition, subject: Subject, actor: Actor): boolean {
-    return t.roles.some((role) => actor.holds(role, subject.unitId));
+  /**
+   * What allows the actor to take `t`, preferring acting in one's own right: an own role, then
+   * an own role under a delegation (専決) whose conditions hold, then the same two as someone's
+   * deputy (代決). Undefined when nothing does.
+   */
+  #authority(t: TransitionDefinition, subject: Subject, actor: Actor, context: C): Authority | undefined {
+    const unit = subject.unitId;
+    const own = t.roles.find((role) => actor.holds(role, unit));
+    if (own) return { role: own };
+    const delegations = (t.delegations ?? []).filter((d) => this.#conditionsHold(d, context));
+    for (const d of delegations) {
+      const role = d.roles.find((r) => actor.holds(r, unit));
+      if (role) return { role, delegation: d };
+    }
+    if (!actor.standsInFor) return undefined;
+    for (const role of t.roles) {
+      const onBehalfOf = actor.standsInFor(role, unit);
+      if (onBehalfOf) return { role, onBehalfOf };
+    }
+    for (const d of delegations) {
+      for (const role of d.roles) {
+        const onBehalfOf = actor.standsInFor(role, unit);
+        if (onBehalfOf) return { role, delegation: d, onBehalfOf };
+      }
+    }
+    return undefined;
+  }
+
+  #conditionsHold(d: DelegationDefinition, context: C): boolean {
+    return d.when.every((c) => {
+      const field = this.#fields.get(c.field);
+      // A field the application does not supply, or a value the record lacks, never opens the rule.
+      const value = field?.read(context);
+      return value !== undefined && value !== null && compare(value, c);
+    });
+  }
+
+  #notAllowed(t: TransitionDefinition, subject: Subject, actor: Actor, action: string): string {
+    const base = `"${action}" needs one of the roles ${t.roles.join(', ')} on the record's unit`;
+    const unit = subject.unitId;
+    const near = (t.delegations ?? []).find((d) => d.roles.some((r) => actor.holds(r, unit) || actor.standsInFor?.(r, unit)));
+    if (!near) return base;
+    const rule = near.when.map((c) => `${c.field} ${c.operator} ${JSON.stringify(c.value)}`).join(' and ');
+    return `${base}; ${near.roles.join(', ')} may take it (専決) only while ${rule}`;
   }
 
   #firstVeto(t: TransitionDefinition, context: C): { guard: string; reason: string } | undefined {
@@ -181,6 +255,25 @@ export class WorkflowEngine<C> {
     const why = !s ? `"${state}" is not a state of workflow "${this.#definition.name}"` : s.final ? `"${state}" is a final state` : undefined;
     const where = `"${action}" is allowed from ${allowedFrom.join(', ')} only`;
     return why ? `${why}; ${where}` : `"${action}" is not possible from "${state}"; ${where}`;
+  }
+}
+
+function compare(value: number | string, c: ConditionDefinition): boolean {
+  switch (c.operator) {
+    case 'lt':
+      return value < c.value;
+    case 'lte':
+      return value <= c.value;
+    case 'gt':
+      return value > c.value;
+    case 'gte':
+      return value >= c.value;
+    case 'eq':
+      return value === c.value;
+    case 'ne':
+      return value !== c.value;
+    case 'in':
+      return Array.isArray(c.value) && c.value.includes(value);
   }
 }
 

@@ -1,6 +1,9 @@
 import {
+  CONDITION_OPERATORS,
   INPUT_NAME_PATTERN,
   NAME_PATTERN,
+  type ConditionDefinition,
+  type DelegationDefinition,
   type Label,
   type StateDefinition,
   type TransitionDefinition,
@@ -13,6 +16,51 @@ export interface DefinitionRegistries {
   effects?: readonly string[];
   hooks?: readonly string[];
   tags?: readonly string[];
+  /** Roles a delegation (専決) may name. */
+  roles?: readonly string[];
+  /** Fields of the record a delegation's condition may test, with their kind. */
+  fields?: Readonly<Record<string, ConditionFieldKind>>;
+}
+
+export type ConditionFieldKind = 'number' | 'string';
+
+const ORDERING_OPERATORS: readonly string[] = ['lt', 'lte', 'gt', 'gte'];
+
+/** Everything wrong with one delegation (専決) of a transition, each finding naming the role, field or operator. */
+function delegationProblems(d: DelegationDefinition, w: string, t: TransitionDefinition, registries: DefinitionRegistries): string[] {
+  const problems: string[] = [];
+  if (d.roles.length === 0) problems.push(`${w} names no roles`);
+  for (const r of d.roles) {
+    if (!NAME_PATTERN.test(r)) problems.push(`${w} names an invalid role "${r}" (must match ${NAME_PATTERN})`);
+    else if (registries.roles && !registries.roles.includes(r)) problems.push(`${w} names role "${r}", which is not known`);
+    else if (t.roles.includes(r)) problems.push(`${w} names role "${r}", which takes the transition anyway`);
+  }
+  // A delegation without a condition would simply be another role of the transition.
+  if (d.when.length === 0) problems.push(`${w} has no condition (when)`);
+  d.when.forEach((c, k) => problems.push(...conditionProblems(c, `${w}.when[${k}]`, registries)));
+  if (d.label && labelIsBlank(d.label)) problems.push(`${w} has a label without both a Japanese and an English text`);
+  return problems;
+}
+
+function conditionProblems(c: ConditionDefinition, w: string, registries: DefinitionRegistries): string[] {
+  const problems: string[] = [];
+  const kind = registries.fields ? (Object.hasOwn(registries.fields, c.field) ? registries.fields[c.field] : undefined) : 'any';
+  if (kind === undefined) problems.push(`${w} tests field "${c.field}", which is not known`);
+  if (!(CONDITION_OPERATORS as readonly string[]).includes(c.operator)) {
+    problems.push(`${w} uses operator "${c.operator}", which is not known (one of ${CONDITION_OPERATORS.join(', ')})`);
+    return problems;
+  }
+  const values = c.operator === 'in' ? c.value : [c.value];
+  if (!Array.isArray(values) || values.length === 0) {
+    problems.push(`${w} needs ${c.operator === 'in' ? 'a non-empty list of values' : 'a single value, not a list'}`);
+    return problems;
+  }
+  if (kind === 'string' && ORDERING_OPERATORS.includes(c.operator)) problems.push(`${w} orders the text field "${c.field}" with "${c.operator}"`);
+  if (kind === 'number' || kind === 'string') {
+    const wrong = values.filter((v) => typeof v !== kind);
+    if (wrong.length > 0) problems.push(`${w} compares the ${kind} field "${c.field}" with ${wrong.map((v) => JSON.stringify(v)).join(', ')}`);
+  }
+  return problems;
 }
 
 /** A definition that is malformed or inconsistent; `problems` lists every finding, one sentence each. */
@@ -106,6 +154,7 @@ export function definitionProblems(def: WorkflowDefinition, registries: Definiti
       else if (hookNames && !hookNames.has(h)) problems.push(`${w} uses hook "${h}", which is not registered`);
     }
     if (t.label && labelIsBlank(t.label)) problems.push(`${w} has a label without both a Japanese and an English text`);
+    (t.delegations ?? []).forEach((d, j) => problems.push(...delegationProblems(d, `${w}.delegations[${j}]`, t, registries)));
   });
 
   // The same action from the same state must lead to one place only, or a decision would be a guess.
@@ -225,6 +274,18 @@ class ShapeReader {
     return this.array(value, path, DEFINITION_LIMITS.listEntries).map((v, i) => this.string(v, `${path}[${i}]`));
   }
 
+  /** A condition's value: a number, a string, or a list of them (for `in`). */
+  conditionValue(value: unknown, path: string): ConditionDefinition['value'] {
+    const scalar = (v: unknown, p: string): number | string => {
+      if (typeof v === 'number' && Number.isFinite(v)) return v;
+      if (typeof v === 'string') return this.string(v, p);
+      this.problems.push(`${p}: must be a number or a string, got ${kindOf(v)}`);
+      return '';
+    };
+    if (Array.isArray(value)) return this.array(value, path, DEFINITION_LIMITS.listEntries).map((v, i) => scalar(v, `${path}[${i}]`));
+    return scalar(value, path);
+  }
+
   label(value: unknown, path: string): Label {
     const o = this.object(value, path, ['ja', 'en']);
     return { ja: this.string(o?.ja, `${path}.ja`), en: this.string(o?.en, `${path}.en`) };
@@ -280,7 +341,7 @@ export function parseDefinition(json: unknown): WorkflowDefinition {
 
   r.array(root.transitions, 'transitions', DEFINITION_LIMITS.transitions).forEach((value, i) => {
     const path = `transitions[${i}]`;
-    const o = r.object(value, path, ['action', 'from', 'to', 'roles', 'guards', 'requires', 'effects', 'hooks', 'label']);
+    const o = r.object(value, path, ['action', 'from', 'to', 'roles', 'guards', 'requires', 'effects', 'hooks', 'delegations', 'label']);
     if (!o) return;
     const transition: TransitionDefinition = {
       action: r.string(o.action, `${path}.action`),
@@ -291,6 +352,22 @@ export function parseDefinition(json: unknown): WorkflowDefinition {
     for (const key of ['guards', 'requires', 'effects', 'hooks'] as const) {
       if (has(o, key)) transition[key] = r.strings(o[key], `${path}.${key}`);
     }
+    if (has(o, 'delegations')) transition.delegations = r.array(o.delegations, `${path}.delegations`, DEFINITION_LIMITS.listEntries).flatMap((dv, j) => {
+      const dPath = `${path}.delegations[${j}]`;
+      const d = r.object(dv, dPath, ['roles', 'when', 'label']);
+      if (!d) return [];
+      const delegation: DelegationDefinition = {
+        roles: r.strings(d.roles, `${dPath}.roles`),
+        when: r.array(d.when, `${dPath}.when`, DEFINITION_LIMITS.listEntries).flatMap((cv, k) => {
+          const cPath = `${dPath}.when[${k}]`;
+          const c = r.object(cv, cPath, ['field', 'operator', 'value']);
+          if (!c) return [];
+          return [{ field: r.string(c.field, `${cPath}.field`), operator: r.string(c.operator, `${cPath}.operator`) as ConditionDefinition['operator'], value: r.conditionValue(c.value, `${cPath}.value`) }];
+        }),
+      };
+      if (has(d, 'label')) delegation.label = r.label(d.label, `${dPath}.label`);
+      return [delegation];
+    });
     if (has(o, 'label')) transition.label = r.label(o.label, `${path}.label`);
     def.transitions.push(transition);
   });

@@ -20,7 +20,7 @@ export type AccessPolicy =
   | { kind: 'public' }
   | { kind: 'operators' }
   | { kind: 'signed-in'; object: ObjectRule }
-  | { kind: 'roles'; roles: readonly Role[]; object: ObjectRule };
+  | { kind: 'roles'; roles: readonly Role[]; object: ObjectRule; deputies?: boolean };
 
 function describe(policy: AccessPolicy): string {
   switch (policy.kind) {
@@ -31,7 +31,7 @@ function describe(policy: AccessPolicy): string {
     case 'signed-in':
       return `Anyone signed in${policy.object === 'own' ? ', on their own objects only' : ''}.`;
     case 'roles':
-      return `Roles: ${policy.roles.join(', ')}${policy.object === 'unit' ? ' (objects of their own units only)' : policy.object === 'proposal' ? ' (proposals they may see)' : ''}.`;
+      return `Roles: ${policy.roles.join(', ')}${policy.deputies ? ', held or exercised as a deputy (代決) for someone absent' : ''}${policy.object === 'unit' ? ' (objects of their own units only)' : policy.object === 'proposal' ? ' (proposals they may see)' : ''}.`;
   }
 }
 
@@ -65,6 +65,10 @@ export const Access = {
   operators: () => decorate({ kind: 'operators' }),
   /** Any signed-in caller. */
   signedIn: (options: { object?: ObjectRule } = {}) => decorate({ kind: 'signed-in', object: options.object ?? 'any' }),
-  /** Callers holding at least one of `roles` on some unit. */
-  roles: (roles: readonly Role[], options: { object?: ObjectRule } = {}) => decorate({ kind: 'roles', roles, object: options.object ?? 'any' }),
+  /**
+   * Callers holding at least one of `roles` on some unit; with `deputies`, also a deputy (代決)
+   * exercising one of them for an absent person during the period (workflow steps only).
+   */
+  roles: (roles: readonly Role[], options: { object?: ObjectRule; deputies?: boolean } = {}) =>
+    decorate({ kind: 'roles', roles, object: options.object ?? 'any', ...(options.deputies ? { deputies: true } : {}) }),
 };

@@ -38,7 +38,7 @@ export class AccessGuard implements CanActivate {
     const principal = await this.authenticator.authenticate(request.headers.authorization);
     if (!principal) throw new NotSignedInError();
     request.principal = principal;
-    if (policy.kind === 'roles' && !principal.hasRole(...policy.roles)) throw new NotAllowedError();
+    if (policy.kind === 'roles' && !(policy.deputies ? principal.mayActAs(...policy.roles) : principal.hasRole(...policy.roles))) throw new NotAllowedError();
     return true;
   }
 }

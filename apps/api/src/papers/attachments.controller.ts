@@ -11,6 +11,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import {
+  AttachmentListResponse,
   AttachmentResponse,
   AttachmentsService,
   AttachmentUploadForm,
@@ -44,7 +45,7 @@ function uploadRoutes(subject: PaperSubject, path: string, objectRule: 'proposal
     @Get(':id/attachments')
     @Access.signedIn({ object: objectRule })
     @ApiOperation({ summary: `The attachments of ${what}, every version (visible as the record is)` })
-    @ApiOkResponse({ type: [AttachmentResponse] })
+    @ApiOkResponse({ type: AttachmentListResponse })
     list(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string) {
       return this.attachments.list(me, subject, id);
     }

@@ -2,22 +2,20 @@ import { Body, Controller, Get, Headers, Param, Patch, Post, Req, Res } from '@n
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
-import { CommentResponse, CommentsService, CreateCommentDto, EditCommentDto, type CommentSubject } from '#libs/papers';
+import {
+  CommentListResponse,
+  CommentResponse,
+  CommentsService,
+  DISCUSSANT_ROLES,
+  CreateCommentDto,
+  EditCommentDto,
+  type CommentSubject,
+} from '#libs/papers';
 import { ParseIdPipe, versionFromIfMatch } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
 import { ApiIdempotencyKey, ApiIfMatch } from '../openapi/api-docs.js';
-
-/** Whoever takes part in the deliberation; viewers read. */
-const DISCUSSANTS = [
-  'bureau_editor',
-  'bureau_approver',
-  'secretariat',
-  'committee_reviewer',
-  'hq_member',
-  'admin',
-] as const;
 
 function commentRoutes(subject: CommentSubject, path: string, objectRule: 'proposal' | 'any', what: string) {
   @ApiTags('comments')
@@ -31,13 +29,13 @@ function commentRoutes(subject: CommentSubject, path: string, objectRule: 'propo
     @Get(':id/comments')
     @Access.signedIn({ object: objectRule })
     @ApiOperation({ summary: `The review comments (意見・協議) on ${what}, oldest first, each with its revisions` })
-    @ApiOkResponse({ type: [CommentResponse] })
+    @ApiOkResponse({ type: CommentListResponse })
     list(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string) {
       return this.comments.list(me, subject, id);
     }
 
     @Post(':id/comments')
-    @Access.roles(DISCUSSANTS, { object: objectRule })
+    @Access.roles(DISCUSSANT_ROLES, { object: objectRule })
     @ApiIdempotencyKey()
     @ApiOperation({ summary: `Comment on ${what}; @user and @unit mentions are told on their channels` })
     @ApiCreatedResponse({ type: CommentResponse })
@@ -76,7 +74,7 @@ export class CommentsController {
   ) {}
 
   @Patch(':id')
-  @Access.roles(DISCUSSANTS)
+  @Access.roles(DISCUSSANT_ROLES)
   @ApiIfMatch()
   @ApiOperation({ summary: 'Edit your comment: a new revision, the earlier text kept (If-Match: the revision)' })
   @ApiOkResponse({ type: CommentResponse })

@@ -64,7 +64,7 @@ export class InquiriesController {
   }
 
   @Post(':id/transitions')
-  @Access.roles(['secretariat'])
+  @Access.roles(['secretariat'], { deputies: true })
   @ApiIfMatch()
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'open, close or cancel (with a comment) the inquiry' })

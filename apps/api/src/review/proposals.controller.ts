@@ -66,7 +66,7 @@ export class ProposalsController {
   }
 
   @Post(':id/transitions')
-  @Access.roles(WORKFLOW_ROLES, { object: 'proposal' })
+  @Access.roles(WORKFLOW_ROLES, { object: 'proposal', deputies: true })
   @ApiIfMatch()
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Take a workflow action: submit, approve, return, reject, withdraw, merge, report' })

@@ -72,7 +72,7 @@ export class ProgressReportsController {
   }
 
   @Post('progress-reports/:id/transitions')
-  @Access.roles(['bureau_editor', 'secretariat'])
+  @Access.roles(['bureau_editor', 'secretariat'], { deputies: true })
   @ApiIfMatch()
   @ApiOperation({ summary: 'submit (bureau), confirm or return with a comment (secretariat)' })
   @ApiOkResponse({ type: ProgressReportResponse })

@@ -21,6 +21,7 @@ export const OWN_AREAS: Area[] = [
 export const ADMIN_AREAS: Area[] = [
   { to: '/settings/users', label: '利用者と権限', what: '利用者の追加、所属・役割・権限の変更、アカウントの停止' },
   { to: '/settings/org-units', label: '組織', what: '局・区・課の一覧（ツリー）、追加、名称の変更' },
+  { to: '/settings/personnel', label: '人事異動・機構改革', what: '人事異動ファイルの取込（事前確認つき）、発令予定の一覧、組織の名称変更・統合・分割の登録' },
   { to: '/settings/workflows', label: 'ワークフロー定義', what: '審議・進捗の流れの定義（図と表）' },
   { to: '/settings/audit', label: '監査の検証', what: '監査ログが改ざんされていないかの検証' },
   { to: '/settings/security-events', label: 'セキュリティイベント', what: 'サインイン、トークン、権限の変更などの記録' },

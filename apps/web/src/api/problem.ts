@@ -32,7 +32,7 @@ export class ApiProblem extends Error {
     const ext = Number(doc['retryAfterSeconds']);
     const retryAfter = Number.isFinite(header) && header > 0 ? header : Number.isFinite(ext) && ext > 0 ? ext : null;
     const errors = Array.isArray(doc['errors']) ? (doc['errors'] as FieldProblem[]) : [];
-    const text = (value: unknown, otherwise: string) => (typeof value === 'string' ? value : otherwise);
+    const text = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
     return new ApiProblem(response.status, text(doc['code'], `HTTP_${response.status}`), text(doc['detail'], response.statusText), errors, retryAfter);
   }
 }
@@ -58,11 +58,14 @@ export const PROBLEM_MESSAGES = {
   DECIDED_IMMUTABLE: '決定済みのため、内容は変更できません。訂正は事務局が行います。',
   PROPOSAL_NOT_EDITABLE: 'この提案は、現在の状態では編集できません。',
   AUDIT_CHECKPOINT_MISMATCH: '監査ログが記録済みのチェックポイントと一致しません。改ざんの可能性があります。',
+  DEPUTY_PERIOD_OVERLAP: 'この期間と重なる代決者の指定がすでにあります。先に取り消してください。',
+  DEPUTY_CANNOT_NAME_DEPUTY: '代決者は、さらに代決者を指定できません（代決の期間が重なっています）。',
+  DEPUTY_PERIOD_BACKDATED: '代決の期間は今日以降の日付から始めてください。',
   VERSION_CONFLICT: '他の人が先に更新しました。再読み込みしてください。',
   PAYLOAD_TOO_LARGE: 'ファイルまたは入力が大きすぎます。',
   URI_TOO_LONG: '条件が長すぎます。短くしてください。',
   UNSUPPORTED_MEDIA_TYPE: 'この種類のファイルは受け付けていません。',
-  ATTACHMENT_TYPE_NOT_ALLOWED: 'この種類のファイルは添付できません。文書や表計算のファイルを選んでください。',
+  ATTACHMENT_TYPE_NOT_ALLOWED: 'この種類のファイルは添付できません。添付できるファイルの種類は、ファイル欄の説明をご覧ください。',
   IDEMPOTENCY_KEY_MISMATCH: '同じ操作が別の内容で送られました。画面を再読み込みしてください。',
   PRECONDITION_REQUIRED: '最新の内容を読み込んでから操作してください。',
   RATE_LIMITED: '操作が集中しています。しばらく待ってからもう一度お試しください。',
@@ -162,6 +165,14 @@ const PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/must be a UUID|names no open inquiry/, () => '受付中のものから選んでください。'],
   [/must be a valid ISO 8601 date|must match .*\\d\{4\}/, () => '日付を YYYY-MM-DD の形で入力してください。'],
   [/is not a target unit of this inquiry/, () => 'この全庁照会の照会先ではありません。'],
+  // 代決 (libs/identity deputies.service.ts)
+  [/^is before today \((\d{4}-\d{2}-\d{2})\)/, (m) => `今日（${m[1]}）以降の日付にしてください。`],
+  [/^is before from/, () => '開始日以降の日付にしてください。'],
+  [/^overlaps the period (\S+)/, (m) => `指定済みの期間（${m[1]}）と重なっています。`],
+  [/^names no active user/, () => 'このユーザー名の利用者はいません。'],
+  [/^names the absent person themselves/, () => '自分以外の人を指定してください。'],
+  [/is away .* with a deputy of their own/, () => 'この人は同じ期間に不在で、代決者を指定しています。'],
+  [/stands in for someone .*: a deputy cannot name a deputy/, () => '同じ期間に代決者を務めているため、代決者を指定できません。'],
   [/is not a policy of the plan/, () => 'この計画の方針から選んでください。'],
   [/is not a theme of that policy/, () => '選んだ方針のテーマから選んでください。'],
   [/is needed with themeNumber/, () => 'テーマを選ぶときは方針も選んでください。'],
@@ -182,6 +193,10 @@ const PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/cannot move under itself/, () => '自分自身や下位の組織は上位にできません。'],
   [/^A (bureau|ward|division) cannot sit under a/, () => 'この種類の組織は、選んだ組織の下に置けません（局・区は市の下、課は局・区の下）。'],
   [/^The city has no parent$/, () => '市には上位の組織がありません。'],
+  [/^mentions (@.+): no such user or unit$/, (m) => `${m[1]} という人・組織は見つかりません。`],
+  [/^mentions (@\S+), who may not see this record$/, (m) => `${m[1]} さんはこの記録を閲覧できないため、知らせることができません。`],
+  [/^mentions (@\S+), whose members may not see this record$/, (m) => `${m[1]} の職員はこの記録を閲覧できないため、知らせることができません。`],
+  [/^mentions more than 20 people or units$/, () => '一度に知らせられるのは20件までです。'],
 ];
 
 export function inJapanese(error: FieldProblem): string {

@@ -1,9 +1,12 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { answer, api, type Item } from './client';
+
+/** The plans (with policies and themes): what usePlans reads, and what the first page's start fetches. */
+export const plansQuery = queryOptions({ queryKey: ['plans'], queryFn: () => answer(api.GET('/api/v1/plans')), staleTime: 5 * 60_000 });
 
 /** Reference data most pages need: plans (with policies and themes) and organisation units. */
 export function usePlans() {
-  return useQuery({ queryKey: ['plans'], queryFn: () => answer(api.GET('/api/v1/plans')), staleTime: 5 * 60_000 });
+  return useQuery(plansQuery);
 }
 
 export type OrgUnit = Item<'/api/v1/org-units', 'get'>;

@@ -1404,6 +1404,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/deputies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My deputy periods: who stands in for me, whom I stand in for, and what I exercise as a deputy now */
+        get: operations["myDeputies_mine"];
+        put?: never;
+        /** Name a deputy for a period of days (today or later; no overlap; a deputy cannot name a deputy) */
+        post: operations["myDeputies_name"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/deputies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancel one of my deputy periods (a running one ends now) */
+        delete: operations["myDeputies_cancel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/deputy-decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 後閲: the decisions deputies took for me, newest first */
+        get: operations["myDeputies_decisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/deputy-decisions/{id}/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 後閲: mark a decision taken for me as seen */
+        post: operations["myDeputies_seen"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deputies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deputy periods not over yet, optionally of one person */
+        get: operations["deputies_list"];
+        put?: never;
+        /** Name a deputy for someone (same rules as for oneself) */
+        post: operations["deputies_name"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deputies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Cancel anyone’s deputy period */
+        delete: operations["deputies_cancel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1448,7 +1552,7 @@ export interface components {
          * @description stable; clients branch on it
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BODY_TOO_DEEP" | "MALFORMED_REQUEST" | "MULTIPART_TRUNCATED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "AUDIT_CHECKPOINT_MISMATCH" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "OVERLOADED" | "SHUTTING_DOWN";
+        ErrorCode: "VALIDATION_FAILED" | "MALFORMED_JSON" | "BODY_TOO_DEEP" | "MALFORMED_REQUEST" | "MULTIPART_TRUNCATED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "NOT_ACCEPTABLE" | "CONFLICT" | "TRANSITION_NOT_ALLOWED" | "DECIDED_IMMUTABLE" | "PROPOSAL_NOT_EDITABLE" | "AUDIT_CHECKPOINT_MISMATCH" | "DEPUTY_PERIOD_OVERLAP" | "DEPUTY_CANNOT_NAME_DEPUTY" | "DEPUTY_PERIOD_BACKDATED" | "VERSION_CONFLICT" | "PAYLOAD_TOO_LARGE" | "URI_TOO_LONG" | "UNSUPPORTED_MEDIA_TYPE" | "ATTACHMENT_TYPE_NOT_ALLOWED" | "IDEMPOTENCY_KEY_MISMATCH" | "PRECONDITION_REQUIRED" | "RATE_LIMITED" | "HEADERS_TOO_LARGE" | "INTERNAL_ERROR" | "SERVICE_UNAVAILABLE" | "OVERLOADED" | "SHUTTING_DOWN";
         FieldErrorResponse: {
             /**
              * @description path of the field, e.g. `schedule[2].fiscalYear`
@@ -1825,6 +1929,18 @@ export interface components {
             /** @description what the state means to the services (decided, editable_by_owner, …) */
             tags?: string[];
         };
+        ConditionDefinitionResponse: {
+            /** @example expectedAmount */
+            field: string;
+            /** @enum {string} */
+            operator: "lt" | "lte" | "gt" | "gte" | "eq" | "ne" | "in";
+            value: number | string | (number | string)[];
+        };
+        DelegationDefinitionResponse: {
+            roles: string[];
+            when: components["schemas"]["ConditionDefinitionResponse"][];
+            label?: components["schemas"]["LabelResponse"];
+        };
         TransitionDefinitionResponse: {
             action: string;
             from: string[];
@@ -1836,6 +1952,8 @@ export interface components {
             effects?: string[];
             /** @description in-transaction hooks (create the initiative, satisfy the deadline, …) */
             hooks?: string[];
+            /** @description 専決: lower roles allowed while conditions on the record hold */
+            delegations?: components["schemas"]["DelegationDefinitionResponse"][];
             label?: components["schemas"]["LabelResponse"];
         };
         WorkflowDefinitionResponse: {
@@ -2090,6 +2208,22 @@ export interface components {
             /** @description the meeting deciding it; by default the meeting of this stage with the proposal on its agenda */
             meetingId?: string;
         };
+        DelegatedResponse: {
+            /** @example bureau_approver */
+            role: string;
+            label: components["schemas"]["LabelResponse"] | null;
+        };
+        PersonRefResponse: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+        };
+        ActionAuthorityResponse: {
+            /** @example bureau_approver */
+            role: string;
+            delegated: components["schemas"]["DelegatedResponse"] | null;
+            onBehalfOf: components["schemas"]["PersonRefResponse"] | null;
+        };
         AvailableActionResponse: {
             /** @example approve */
             action: string;
@@ -2098,6 +2232,7 @@ export interface components {
             label?: components["schemas"]["LabelResponse"];
             /** @description inputs the caller must give, e.g. comment */
             requires: string[];
+            authority: components["schemas"]["ActionAuthorityResponse"];
         };
         HistoryActorResponse: {
             /** Format: uuid */
@@ -2124,6 +2259,12 @@ export interface components {
             details: {
                 [key: string]: unknown;
             };
+            /** @description 代決: the absent person the actor decided for */
+            onBehalfOf: components["schemas"]["PersonRefResponse"] | null;
+            /** @description 専決: the rule under which a lower role decided */
+            delegated: components["schemas"]["DelegatedResponse"] | null;
+            /** @description what the history shows beside the step */
+            marks: ("代決" | "専決")[];
             /** @description the owning unit, named as it was at that time (機構改革 renames do not rewrite history) */
             unit: components["schemas"]["HistoryUnitResponse"];
         };
@@ -2826,6 +2967,14 @@ export interface components {
             /** @example /api/v1/attachments/… */
             downloadPath: string;
         };
+        AttachmentListResponse: {
+            items: components["schemas"]["AttachmentResponse"][];
+            total: number;
+            /** @description whether the caller may attach a new file now */
+            mayAttach: boolean;
+            /** @description whether the caller may add a new version (after 決裁: the secretariat, with a reason) */
+            mayAddVersion: boolean;
+        };
         AttachmentUploadForm: {
             /**
              * Format: binary
@@ -2881,6 +3030,12 @@ export interface components {
             editedAt: string | null;
             mentions: components["schemas"]["CommentMentionsResponse"];
             revisions: components["schemas"]["CommentRevisionResponse"][];
+        };
+        CommentListResponse: {
+            items: components["schemas"]["CommentResponse"][];
+            total: number;
+            /** @description whether the caller may comment (viewers only read) */
+            mayComment: boolean;
         };
         CreateCommentDto: {
             /**
@@ -3269,6 +3424,143 @@ export interface components {
             into?: components["schemas"]["NewUnitDto"];
             /** @description split: the new units; the first carries the open work on */
             successors?: components["schemas"]["NewUnitDto"][];
+        };
+        DeputyPersonResponse: {
+            /** Format: uuid */
+            id: string;
+            username: string;
+            displayName: string;
+        };
+        DeputyPeriodResponse: {
+            /** Format: uuid */
+            id: string;
+            /** @description the absent person (被代決者) */
+            absent: components["schemas"]["DeputyPersonResponse"];
+            /** @description the deputy (代決者) */
+            deputy: components["schemas"]["DeputyPersonResponse"];
+            /**
+             * Format: date
+             * @description first day (Asia/Tokyo)
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description last day, inclusive
+             */
+            to: string;
+            /**
+             * Format: date-time
+             * @description 00:00 JST of the first day
+             */
+            startsAt: string;
+            /**
+             * Format: date-time
+             * @description 00:00 JST after the last day
+             */
+            endsAt: string;
+            reason: string;
+            /** @enum {string} */
+            status: "scheduled" | "running" | "over" | "cancelled";
+            /** @description username of who named the deputy (the person, or an administrator) */
+            createdBy: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            cancelledAt: string | null;
+        };
+        DeputyExercisingResponse: {
+            absent: components["schemas"]["DeputyPersonResponse"];
+            /** @description the absent person’s workflow roles the caller exercises now */
+            roles: string[];
+        };
+        MyDeputyPeriodsResponse: {
+            /** @description periods in which someone stands in for me */
+            named: components["schemas"]["DeputyPeriodResponse"][];
+            /** @description periods in which I stand in for someone (not over) */
+            standingIn: components["schemas"]["DeputyPeriodResponse"][];
+            /** @description what I exercise as a deputy right now */
+            exercising: components["schemas"]["DeputyExercisingResponse"][];
+        };
+        NameDeputyDto: {
+            /**
+             * @description the deputy (代決者), by username
+             * @example kenko.editor
+             */
+            deputyUsername: string;
+            /**
+             * Format: date
+             * @description first day (today or later, Asia/Tokyo)
+             * @example 2027-04-01
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description last day, inclusive
+             * @example 2027-04-03
+             */
+            to: string;
+            /**
+             * @description why (出張, 休暇, …), shown to the deputy
+             * @example 出張
+             */
+            reason?: string;
+        };
+        DeputyDecisionActorResponse: {
+            /** Format: uuid */
+            id: string | null;
+            username: string | null;
+            displayName: string | null;
+        };
+        DeputyDecisionResponse: {
+            /** Format: uuid */
+            auditEntryId: string;
+            /** Format: date-time */
+            at: string;
+            /** @example proposal */
+            entityType: string;
+            entityId: string;
+            title: string | null;
+            /** @example approve */
+            action: string;
+            fromState: string | null;
+            toState: string | null;
+            comment: string | null;
+            /** @description the deputy who decided */
+            deputy: components["schemas"]["DeputyDecisionActorResponse"];
+            /**
+             * Format: date-time
+             * @description when the absent person marked it seen (後閲済)
+             */
+            seenAt: string | null;
+        };
+        NameDeputyForDto: {
+            /**
+             * @description the deputy (代決者), by username
+             * @example kenko.editor
+             */
+            deputyUsername: string;
+            /**
+             * Format: date
+             * @description first day (today or later, Asia/Tokyo)
+             * @example 2027-04-01
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description last day, inclusive
+             * @example 2027-04-03
+             */
+            to: string;
+            /**
+             * @description why (出張, 休暇, …), shown to the deputy
+             * @example 出張
+             */
+            reason?: string;
+            /**
+             * @description the absent person, by username
+             * @example kenko.approver
+             */
+            absentUsername: string;
         };
     };
     responses: never;
@@ -7874,7 +8166,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentResponse"][];
+                    "application/json": components["schemas"]["AttachmentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -8001,7 +8293,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentResponse"][];
+                    "application/json": components["schemas"]["AttachmentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -8128,7 +8420,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AttachmentResponse"][];
+                    "application/json": components["schemas"]["AttachmentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -8439,7 +8731,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommentResponse"][];
+                    "application/json": components["schemas"]["CommentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -8560,7 +8852,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CommentResponse"][];
+                    "application/json": components["schemas"]["CommentListResponse"];
                 };
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
@@ -9376,6 +9668,365 @@ export interface operations {
             };
             /** @description the caller lacks the role (FORBIDDEN) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    myDeputies_mine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyDeputyPeriodsResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    myDeputies_name: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NameDeputyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeputyPeriodResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    myDeputies_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeputyPeriodResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    myDeputies_decisions: {
+        parameters: {
+            query?: {
+                /** @description only the decisions not marked as seen yet */
+                unseen?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeputyDecisionResponse"][];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    myDeputies_seen: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist or is not visible to the caller (NOT_FOUND) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    deputies_list: {
+        parameters: {
+            query?: {
+                /** @description only the periods of this person (absent or deputy) */
+                username?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeputyPeriodResponse"][];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    deputies_name: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NameDeputyForDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeputyPeriodResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    deputies_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeputyPeriodResponse"];
+                };
+            };
+            /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description not signed in, or the token is not valid (UNAUTHENTICATED) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description the caller lacks the role (FORBIDDEN) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description does not exist, or is not visible to the caller (NOT_FOUND) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,8 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { answer, api } from '../api/client';
 
 /** The signed-in person: user, roles (grants on units) and own unit. */
-export function useMe() {
-  return useQuery({ queryKey: ['me'], queryFn: () => answer(api.GET('/api/v1/me')), staleTime: 60_000 });
+export function useMe({ enabled = true }: { enabled?: boolean } = {}) {
+  return useQuery({ queryKey: ['me'], queryFn: () => answer(api.GET('/api/v1/me')), staleTime: 60_000, enabled });
 }
 
 type Grant = { role: string; orgUnit: { id: string; code: string; nameJa: string } };

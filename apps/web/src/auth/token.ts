@@ -20,6 +20,7 @@ class BrowserSession {
   #state: SessionState = { status: 'unknown' };
   #listeners = new Set<Listener>();
   #refreshing: Promise<boolean> | null = null;
+  #resuming: Promise<boolean> | null = null;
 
   get state(): SessionState {
     return this.#state;
@@ -67,9 +68,17 @@ class BrowserSession {
     return this.#refreshing;
   }
 
-  /** On load: a live refresh cookie signs the person in again, otherwise the sign-in page. */
-  async resume(): Promise<void> {
-    if (!(await this.refresh())) this.#set({ status: 'signed-out' });
+  /**
+   * On load: a live refresh cookie signs the person in again, otherwise the sign-in page.
+   * Once per page load (start/early-session.ts calls it before React starts; the session gate
+   * asks again and gets the same answer); true when signed in.
+   */
+  resume(): Promise<boolean> {
+    this.#resuming ??= this.refresh().then((signedIn) => {
+      if (!signedIn) this.#set({ status: 'signed-out' });
+      return signedIn;
+    });
+    return this.#resuming;
   }
 
   async signOut(): Promise<void> {

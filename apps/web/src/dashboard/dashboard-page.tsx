@@ -8,6 +8,7 @@ import { SelectField, TextField } from '../ui/field';
 import { Loaded, PageTitle, Section } from '../ui/page';
 import { DataTable } from '../ui/table';
 import { Chart } from './chart';
+import { rollupQuery } from './dashboard-queries';
 import type { EChartsOption } from './echarts';
 import { PlanYearPicker, usePlanYear } from './plan-year-picker';
 import { RollupTable } from './rollup-table';
@@ -18,11 +19,7 @@ import { ProblemAlert } from '../ui/problem';
 import type { components } from '../api/schema';
 
 function useRollup(planId: string | undefined, fiscalYear: number | undefined, by: 'policy' | 'orgUnit') {
-  return useQuery({
-    queryKey: ['rollups', planId, fiscalYear, by],
-    enabled: Boolean(planId && fiscalYear),
-    queryFn: async () => await answer(api.GET('/api/v1/rollups/progress', { params: { query: { planId, fiscalYear: fiscalYear!, by } } })),
-  });
+  return useQuery(rollupQuery(planId, fiscalYear, by));
 }
 
 /** Black or white, whichever reads on the colour (WCAG relative luminance). */
@@ -196,7 +193,7 @@ function Snapshots({ planId, year }: { planId: string; year: number }) {
   const compare = useQuery({
     queryKey: ['snapshots', 'compare', a, b],
     enabled: Boolean(a && b && a !== b),
-    queryFn: async () => await answer(api.GET('/api/v1/rollups/snapshots/compare', { params: { query: { from: a, to: b } } })),
+    queryFn: () => answer(api.GET('/api/v1/rollups/snapshots/compare', { params: { query: { from: a, to: b } } })),
   });
   const option = (s: SnapshotSummary) => (
     <option key={s.id} value={s.id}>

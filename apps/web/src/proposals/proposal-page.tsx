@@ -8,7 +8,9 @@ import { Facts, Loaded, PageTitle, Section } from '../ui/page';
 import { DataTable } from '../ui/table';
 import { stateLabels, useWorkflow } from '../workflows/workflow';
 import { MEETING_KINDS } from '../meetings/meeting-queries';
+import { DecisionMarks } from '../deputies/decision-marks';
 import { ProposalActions } from './proposal-actions';
+import { ProposalPapers, ProposalReturnNotice } from '../papers/record-papers';
 import { FIELD_LABELS, useProposal, useProposalActions, useProposalHistory, useProposalRevisions } from './proposal-queries';
 
 type Proposal = NonNullable<ReturnType<typeof useProposal>['data']>;
@@ -30,7 +32,9 @@ export function ProposalPage() {
           </PageTitle>
           <div className="grid grid-cols-1 gap-6 lg:grid-cols-[2fr_1fr]">
             <div className="flex flex-col gap-6">
+              <ProposalReturnNotice proposalId={p.id} state={p.state} />
               <Content p={p} />
+              <ProposalPapers proposalId={p.id} />
               <Revisions id={p.id} />
               <History id={p.id} />
             </div>
@@ -198,6 +202,7 @@ function History({ id }: { id: string }) {
               { header: '実施者', cell: (h) => h.actor.username ?? '—' },
               // The bureau as it was named then: a later 機構改革 does not rewrite the history.
               { header: '所属（当時）', cell: (h) => h.unit.nameJa },
+              { header: '代決・専決', cell: (h) => <DecisionMarks entry={h} /> },
               { header: '状態', cell: (h) => (h.from || h.to ? `${h.from ? (labels[h.from] ?? h.from) : '—'} → ${h.to ? (labels[h.to] ?? h.to) : '—'}` : '—') },
               {
                 header: '会議',

@@ -1,15 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
-import { answer, api } from '../api/client';
 import { useOrgUnits, answeringUnits } from '../api/reference';
 import { usePlanYear } from '../dashboard/plan-year-picker';
 import { Button, ButtonLink, TextLink } from '../ui/button';
 import { SelectField } from '../ui/field';
 import { Loaded, PageTitle } from '../ui/page';
 import { DataTable } from '../ui/table';
-import type { InitiativeView } from './tracking-queries';
-
-const PAGE_SIZE = 50;
+import { INITIATIVE_PAGE_SIZE, initiativeListFilterOf, initiativeListQuery, type InitiativeView } from './tracking-queries';
 
 /**
  * 取組と進捗: a plan's initiatives by policy, theme and owning unit, a page at a time (a plan
@@ -19,10 +16,8 @@ export function InitiativeListPage() {
   const { plans, plan, set } = usePlanYear();
   const units = useOrgUnits();
   const [params, setParams] = useSearchParams();
-  const policyId = params.get('policy') ?? '';
-  const themeId = params.get('theme') ?? '';
-  const orgUnitId = params.get('unit') ?? '';
-  const page = Math.max(1, Number(params.get('page')) || 1);
+  const filter = initiativeListFilterOf(plan?.id, params);
+  const { policyId, themeId, orgUnitId, page } = filter;
   const update = (changes: Record<string, string>) =>
     setParams(
       (prev) => {
@@ -37,17 +32,7 @@ export function InitiativeListPage() {
       { replace: true },
     );
   const policy = plan?.policies.find((p) => p.id === policyId);
-  const list = useQuery({
-    queryKey: ['initiatives', 'tracking', plan?.id, policyId, themeId, orgUnitId, page],
-    enabled: Boolean(plan),
-    placeholderData: (previous) => previous,
-    queryFn: () =>
-      answer(
-        api.GET('/api/v1/initiatives', {
-          params: { query: { planId: plan!.id, policyId: policyId || undefined, themeId: themeId || undefined, orgUnitId: orgUnitId || undefined, page, pageSize: PAGE_SIZE } },
-        }),
-      ),
-  });
+  const list = useQuery({ ...initiativeListQuery(filter), placeholderData: (previous) => previous });
   return (
     <>
       <PageTitle title="取組と進捗" actions={<ButtonLink to={`/tracking/bulk${plan ? `?plan=${plan.id}` : ''}`}>進捗の一括入力</ButtonLink>}>
@@ -90,7 +75,7 @@ export function InitiativeListPage() {
         {(answerPage) => {
           const items = answerPage.items as InitiativeView[];
           const total = answerPage.total;
-          const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+          const pages = Math.max(1, Math.ceil(total / INITIATIVE_PAGE_SIZE));
           const caption = `取組の一覧（${total}件${pages > 1 ? `・${page}／${pages}ページ` : ''}）`;
           return (
             <>

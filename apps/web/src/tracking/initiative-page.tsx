@@ -14,6 +14,7 @@ import { SelectField, TextArea, TextField } from '../ui/field';
 import { FocusedNotice, useFocusOnProblem } from '../ui/focus';
 import { Facts, Loaded, PageTitle, Section } from '../ui/page';
 import { DataTable } from '../ui/table';
+import { ProgressReportPapers } from '../papers/record-papers';
 import { ProblemAlert } from '../ui/problem';
 import { useAction } from '../workflows/use-action';
 import { annualOf, needsReason, reportsKey, transitionReport, useReports, useScale, type InitiativeView, type ProgressReport } from './tracking-queries';
@@ -281,6 +282,7 @@ export function InitiativePage() {
                 {isEditor && draft && <Submit report={draft} initiativeId={i.id} onDone={say} />}
                 {done && <FocusedNotice key={done.n}>{done.text}</FocusedNotice>}
               </Section>
+              <ProgressReportPapers initiativeId={i.id} reports={list} />
               {isEditor && plan && (
                 <Section title={draft ? `${draft.fiscalYearLabel}の進捗を編集` : '進捗を入力'} id="entry">
                   {!draft && annualOf(list, latestYear)?.state === 'confirmed' ? (

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { queryOptions, useQuery } from '@tanstack/react-query';
 import { answer, api, FROM_LAST_READ } from '../api/client';
 import type { components } from '../api/schema';
 import type { ScaleEntry } from '../dashboard/tracking-types';
@@ -6,6 +6,51 @@ import type { ScaleEntry } from '../dashboard/tracking-types';
 /** An initiative and a progress report (進捗報告), as the OpenAPI document describes them. */
 export type InitiativeView = components['schemas']['InitiativeResponse'];
 export type ProgressReport = components['schemas']['ProgressReportResponse'];
+
+/** 取組と進捗 shows a plan's initiatives this many at a time (a plan may hold thousands). */
+export const INITIATIVE_PAGE_SIZE = 50;
+
+/** What the initiative list asks for: a plan's initiatives, filtered, one page of them. */
+export interface InitiativeListFilter {
+  planId: string | undefined;
+  policyId: string;
+  themeId: string;
+  orgUnitId: string;
+  page: number;
+}
+
+/** The filter the address of 取組と進捗 names (?policy=&theme=&unit=&page=), for the given plan. */
+export function initiativeListFilterOf(planId: string | undefined, params: URLSearchParams): InitiativeListFilter {
+  return {
+    planId,
+    policyId: params.get('policy') ?? '',
+    themeId: params.get('theme') ?? '',
+    orgUnitId: params.get('unit') ?? '',
+    page: Math.max(1, Number(params.get('page')) || 1),
+  };
+}
+
+/** One page of the initiative list: the page's query, and what the first page's start fetches. */
+export const initiativeListQuery = ({ planId, policyId, themeId, orgUnitId, page }: InitiativeListFilter) =>
+  queryOptions({
+    queryKey: ['initiatives', 'tracking', planId, policyId, themeId, orgUnitId, page],
+    enabled: Boolean(planId),
+    queryFn: () =>
+      answer(
+        api.GET('/api/v1/initiatives', {
+          params: {
+            query: {
+              planId: planId!,
+              policyId: policyId || undefined,
+              themeId: themeId || undefined,
+              orgUnitId: orgUnitId || undefined,
+              page,
+              pageSize: INITIATIVE_PAGE_SIZE,
+            },
+          },
+        }),
+      ),
+  });
 
 export const reportsKey = (initiativeId: string) => ['progress-reports', initiativeId] as const;
 

@@ -2,6 +2,7 @@ import { NavLink, Outlet } from 'react-router';
 import { ROLE_LABELS, useMe } from '../auth/me';
 import { session } from '../auth/token';
 import { useDeadlines, useNotifications, useWaitingProposals } from '../inbox/inbox';
+import { useFirstPageAnswered } from '../start/first-page';
 import { Button } from './button';
 
 const navLink = ({ isActive }: { isActive: boolean }) =>
@@ -21,10 +22,13 @@ function Count({ n, what }: { n: number | undefined; what: string }) {
 
 /** The frame of every signed-in page: skip link, header with counts, navigation, main. */
 export function Layout() {
-  const me = useMe();
-  const notifications = useNotifications();
-  const deadlines = useDeadlines();
-  const waiting = useWaitingProposals();
+  // The header's person and counts wait until the first page's own queries are answered: on a
+  // page load they would otherwise compete with them for the server and the browser's connections.
+  const enabled = useFirstPageAnswered();
+  const me = useMe({ enabled });
+  const notifications = useNotifications({ enabled });
+  const deadlines = useDeadlines({ enabled });
+  const waiting = useWaitingProposals({ enabled });
   const unread = notifications.data?.unread;
   const due = ((deadlines.data ?? []) as Array<{ status: string }>).filter((d) => d.status !== 'satisfied').length;
   const isSecretariat = ((me.data?.grants ?? []) as Array<{ role: string }>).some((g) => g.role === 'secretariat');
@@ -70,6 +74,11 @@ export function Layout() {
               <NavLink to="/deadlines" className={navLink}>
                 期限
                 <Count n={due} what="件の期限" />
+              </NavLink>
+            </li>
+            <li>
+              <NavLink to="/deputies" className={navLink}>
+                代決
               </NavLink>
             </li>
             <li>

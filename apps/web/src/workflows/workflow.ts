@@ -5,11 +5,12 @@ import type { components } from '../api/schema';
 /** A transition of a workflow definition, as the OpenAPI document describes it. */
 export type WorkflowTransition = components['schemas']['TransitionDefinitionResponse'];
 
-export function useWorkflow(name = 'reform-proposal') {
+export function useWorkflow(name = 'reform-proposal', { enabled = true }: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: ['workflows', name],
     queryFn: () => answer(api.GET('/api/v1/workflows/{name}', { params: { path: { name } } })),
     staleTime: 10 * 60_000,
+    enabled,
   });
 }
 

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { AppConfig, Clock, prepared } from '#libs/platform';
 import type { Role } from '../roles.js';
-import { Principal, type PrincipalGrant } from './principal.js';
+import { DEPUTISABLE_ROLES, Principal, type Deputyship, type PrincipalGrant } from './principal.js';
 
 interface Row {
   id: string;
@@ -16,7 +16,51 @@ interface Row {
   city_wide: boolean | null;
   covered: string[] | null;
   next_change: Date | null;
+  /** Whether the caller has a 代決 period not yet over (running or to come). */
+  deputy_periods: boolean;
 }
+
+interface DeputyshipRow {
+  id: string;
+  starts_at: Date;
+  ends_at: Date;
+  absent_id: string;
+  absent_username: string;
+  absent_display_name: string;
+}
+
+interface AbsentGrantRow {
+  user_id: string;
+  role: Role;
+  grant_unit_id: string;
+  grant_unit_code: string;
+  city_wide: boolean;
+  covered: string[];
+}
+
+/**
+ * The grants in force at `$2` of the users `users` picks (a predicate on `g.user_id`), each with
+ * the units it covers — the one statement of this rule, for the caller and for those a deputy
+ * (代決) stands in for: CTEs `grants`, `covered` and `per_grant` (user_id, role, root, covered).
+ */
+const grantsInForceSql = (users: string) => `grants AS (
+         SELECT g.user_id, g.role, g.org_unit_id FROM role_grant g
+          WHERE ${users} AND (g.valid_from IS NULL OR g.valid_from <= $2) AND (g.valid_until IS NULL OR g.valid_until > $2)
+       ), covered(user_id, role, root, unit) AS (
+         SELECT user_id, role, org_unit_id, org_unit_id FROM grants
+         UNION
+         -- The units below, and those a unit took over (機構改革) from the day it did: it covers their records too.
+         SELECT c.user_id, c.role, c.root, n.id FROM covered c
+           JOIN LATERAL (SELECT child.id FROM org_unit child WHERE child.parent_id = c.unit
+                         UNION ALL
+                         SELECT s.predecessor_id FROM org_unit_succession s WHERE s.successor_id = c.unit AND s.effective_at <= $2) n ON true
+       ), per_grant AS (
+         SELECT user_id, role, root, array_agg(unit::text) AS covered FROM covered GROUP BY user_id, role, root
+       )`;
+
+/** A grant change of `users` (a predicate on `g.user_id`) after `$2`: from then a loaded principal is stale. */
+const nextGrantChangeSql = (users: string) => `SELECT g.valid_from FROM role_grant g WHERE ${users} AND g.valid_from > $2
+                 UNION ALL SELECT g.valid_until FROM role_grant g WHERE ${users} AND g.valid_until > $2`;
 
 /** Channel the identity tables' triggers notify on every change (migration IdentityNotify). */
 export const IDENTITY_CHANNEL = 'kaikaku_identity';
@@ -27,9 +71,19 @@ const MAX_CACHED = 20_000;
 interface Loaded {
   user: Principal['user'];
   grants: readonly PrincipalGrant[];
-  /** When the next dated change (a grant's start or end, a transfer) takes effect: the entry is stale from then. */
+  /**
+   * When the next dated change (a grant's start or end, a transfer, a 代決 period's start or end,
+   * a change of an absent person's grants) takes effect: the entry is stale from then.
+   */
   until: number | null;
+  /** The 代決 periods running when loaded. */
+  deputyships: readonly Deputyship[];
 }
+
+const earliest = (...instants: Array<number | null>): number | null => {
+  const known = instants.filter((t): t is number => t !== null);
+  return known.length === 0 ? null : Math.min(...known);
+};
 
 /**
  * Loads the caller of a request: the user if active, and each grant with the units it covers
@@ -80,7 +134,7 @@ export class PrincipalLoader implements OnApplicationShutdown {
     const now = this.clock.now();
     if (listening && this.cache.has(userId)) {
       const hit = this.cache.get(userId);
-      if (!hit || hit.until === null || hit.until > now.getTime()) return hit ? new Principal(hit.user, hit.grants, via) : null;
+      if (!hit || hit.until === null || hit.until > now.getTime()) return hit ? new Principal(hit.user, hit.grants, via, hit.deputyships) : null;
     }
     const generation = this.generation;
     const loaded = await this.read(userId, now);
@@ -88,7 +142,7 @@ export class PrincipalLoader implements OnApplicationShutdown {
       if (this.cache.size >= MAX_CACHED) this.cache.clear();
       this.cache.set(userId, loaded);
     }
-    return loaded ? new Principal(loaded.user, loaded.grants, via) : null;
+    return loaded ? new Principal(loaded.user, loaded.grants, via, loaded.deputyships) : null;
   }
 
   /**
@@ -155,27 +209,15 @@ export class PrincipalLoader implements OnApplicationShutdown {
   private async read(userId: string, at: Date): Promise<Loaded | null> {
     const { rows } = await prepared<Row>(
       this.dataSource.manager,
-      `WITH RECURSIVE grants AS (
-         SELECT g.role, g.org_unit_id FROM role_grant g
-          WHERE g.user_id = $1 AND (g.valid_from IS NULL OR g.valid_from <= $2) AND (g.valid_until IS NULL OR g.valid_until > $2)
-       ), covered(role, root, unit) AS (
-         SELECT role, org_unit_id, org_unit_id FROM grants
-         UNION
-         -- The units below, and those a unit took over (機構改革) from the day it did: it covers their records too.
-         SELECT c.role, c.root, n.id FROM covered c
-           JOIN LATERAL (SELECT child.id FROM org_unit child WHERE child.parent_id = c.unit
-                         UNION ALL
-                         SELECT s.predecessor_id FROM org_unit_succession s WHERE s.successor_id = c.unit AND s.effective_at <= $2) n ON true
-       ), per_grant AS (
-         SELECT role, root, array_agg(unit::text) AS covered FROM covered GROUP BY role, root
-       )
+      `WITH RECURSIVE ${grantsInForceSql('g.user_id = $1')}
        SELECT u.id, u.username, u.display_name, org_unit_of_user_at(u.id, u.org_unit_id, $2) AS org_unit_id,
               pg.role, pg.root AS grant_unit_id, ou.code AS grant_unit_code, (ou.parent_id IS NULL) AS city_wide, pg.covered,
               (SELECT min(x) FROM (
-                 SELECT g.valid_from FROM role_grant g WHERE g.user_id = u.id AND g.valid_from > $2
-                 UNION ALL SELECT g.valid_until FROM role_grant g WHERE g.user_id = u.id AND g.valid_until > $2
+                 ${nextGrantChangeSql('g.user_id = u.id')}
                  UNION ALL SELECT t.effective_at FROM personnel_transfer t WHERE t.user_id = u.id AND t.status = 'scheduled' AND t.effective_at > $2
-               ) AS changes(x)) AS next_change
+                 UNION ALL SELECT d.starts_at FROM deputy_assignment d WHERE d.deputy_user_id = u.id AND d.cancelled_at IS NULL AND d.starts_at > $2
+               ) AS changes(x)) AS next_change,
+              EXISTS (SELECT 1 FROM deputy_assignment d WHERE d.deputy_user_id = u.id AND d.cancelled_at IS NULL AND d.ends_at > $2) AS deputy_periods
          FROM app_user u
          LEFT JOIN per_grant pg ON true
          LEFT JOIN org_unit ou ON ou.id = pg.root
@@ -193,7 +235,55 @@ export class PrincipalLoader implements OnApplicationShutdown {
         cityWide: r.city_wide === true,
         coveredUnitIds: r.covered ?? [],
       }));
-    const until = first.next_change ? new Date(first.next_change).getTime() : null;
-    return { user: { id: first.id, username: first.username, displayName: first.display_name, orgUnitId: first.org_unit_id }, grants, until };
+    const own = first.next_change ? new Date(first.next_change).getTime() : null;
+    const deputyships = first.deputy_periods ? await this.readDeputyships(userId, at) : { running: [], until: null };
+    return {
+      user: { id: first.id, username: first.username, displayName: first.display_name, orgUnitId: first.org_unit_id },
+      grants,
+      until: earliest(own, deputyships.until),
+      deputyships: deputyships.running,
+    };
+  }
+
+  /**
+   * The caller's 代決 periods running at `at` (the absent person active), each with the absent
+   * person's workflow grants in force then, and when that answer next changes: a period's end,
+   * or a grant of an absent person starting or ending.
+   */
+  private async readDeputyships(userId: string, at: Date): Promise<{ running: Deputyship[]; until: number | null }> {
+    const { rows } = await prepared<DeputyshipRow>(
+      this.dataSource.manager,
+      `SELECT d.id, d.starts_at, d.ends_at, a.id AS absent_id, a.username AS absent_username, a.display_name AS absent_display_name
+         FROM deputy_assignment d JOIN app_user a ON a.id = d.absent_user_id AND a.active
+        WHERE d.deputy_user_id = $1 AND d.cancelled_at IS NULL AND d.starts_at <= $2 AND d.ends_at > $2
+        ORDER BY d.starts_at, d.id`,
+      [userId, at],
+    );
+    if (rows.length === 0) return { running: [], until: null };
+    const absentIds = [...new Set(rows.map((r) => r.absent_id))];
+    const { rows: grantRows } = await prepared<AbsentGrantRow>(
+      this.dataSource.manager,
+      `WITH RECURSIVE ${grantsInForceSql('g.user_id = ANY($1::uuid[])')}
+       SELECT pg.user_id, pg.role, pg.root AS grant_unit_id, ou.code AS grant_unit_code, (ou.parent_id IS NULL) AS city_wide, pg.covered
+         FROM per_grant pg JOIN org_unit ou ON ou.id = pg.root
+        WHERE pg.role = ANY($3::text[])`,
+      [absentIds, at, DEPUTISABLE_ROLES],
+    );
+    const { rows: changes } = await prepared<{ next: Date | null }>(
+      this.dataSource.manager,
+      `SELECT min(x) AS next FROM (${nextGrantChangeSql('g.user_id = ANY($1::uuid[])')}) AS changes(x)`,
+      [absentIds, at],
+    );
+    const running = rows.map((r) => ({
+      assignmentId: r.id,
+      absent: { id: r.absent_id, username: r.absent_username, displayName: r.absent_display_name },
+      startsAt: new Date(r.starts_at),
+      endsAt: new Date(r.ends_at),
+      grants: grantRows
+        .filter((g) => g.user_id === r.absent_id)
+        .map((g) => ({ role: g.role, unitId: g.grant_unit_id, unitCode: g.grant_unit_code, cityWide: g.city_wide, coveredUnitIds: g.covered })),
+    }));
+    const nextGrantChange = changes[0]?.next ? new Date(changes[0].next).getTime() : null;
+    return { running, until: earliest(nextGrantChange, ...running.map((d) => d.endsAt.getTime())) };
   }
 }

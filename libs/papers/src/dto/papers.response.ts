@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { AttachmentView } from '../attachments.service.js';
-import type { CommentMentions, CommentView } from '../comments.service.js';
+import type { AttachmentList, AttachmentView } from '../attachments.service.js';
+import type { CommentList, CommentMentions, CommentView } from '../comments.service.js';
 import { COMMENT_SUBJECTS, type CommentSubject } from '../comments.service.js';
 import { PAPER_SUBJECTS, type PaperSubject } from '../record-access.js';
 
@@ -31,6 +31,15 @@ export class AttachmentResponse implements AttachmentView {
   @ApiProperty({ type: PersonRef }) uploadedBy!: PersonRef;
   @ApiProperty({ format: 'date-time' }) uploadedAt!: string;
   @ApiProperty({ example: '/api/v1/attachments/…' }) downloadPath!: string;
+}
+
+/** A record's attachments (every version), and what the caller may do with them now. */
+export class AttachmentListResponse implements AttachmentList {
+  @ApiProperty({ type: [AttachmentResponse] }) items!: AttachmentResponse[];
+  @ApiProperty() total!: number;
+  @ApiProperty({ description: 'whether the caller may attach a new file now' }) mayAttach!: boolean;
+  @ApiProperty({ description: 'whether the caller may add a new version (after 決裁: the secretariat, with a reason)' })
+  mayAddVersion!: boolean;
 }
 
 export class UnitMentionRef {
@@ -66,4 +75,11 @@ export class CommentResponse implements CommentView {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) editedAt!: string | null;
   @ApiProperty({ type: CommentMentionsResponse }) mentions!: CommentMentionsResponse;
   @ApiProperty({ type: [CommentRevisionResponse] }) revisions!: CommentRevisionResponse[];
+}
+
+/** A record's thread of review comments, oldest first, and whether the caller may write in it. */
+export class CommentListResponse implements CommentList {
+  @ApiProperty({ type: [CommentResponse] }) items!: CommentResponse[];
+  @ApiProperty() total!: number;
+  @ApiProperty({ description: 'whether the caller may comment (viewers only read)' }) mayComment!: boolean;
 }

@@ -312,6 +312,18 @@ export class AppConfig {
   REMINDER_DAY_SECONDS = 0;
 
   /**
+   * Reminders are fired per slot of this many milliseconds: one job at the slot's end fires
+   * every reminder due in it (see reminderSlotEnd), so reminders spread over time cost one job
+   * per slot instead of one per instant. A reminder is late by at most this much; 1 fires each
+   * instant on its own.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  REMINDER_SLOT_MS = 250;
+
+  /**
    * How long after a confirmation its roll-up recount runs, in milliseconds. Confirmations
    * within this window share one recount (the others see it already counted them and end),
    * so upkeep costs at most one recount per plan-year per window; 0 recounts at once.

@@ -57,7 +57,7 @@ export const JOB_CATALOGUE = {
   'reminders.fire_due': {
     queue: QueueName.Reminders,
     attempts: 8,
-    description: 'Fires every reminder due at one instant, in bounded batches of one transaction each (09:00 JST is when nearly all fire)',
+    description: 'Fires every reminder due in one slot (up to its end, at which it runs), in bounded batches of one transaction each (09:00 JST is when nearly all fire)',
   },
   'reminders.reconcile': {
     queue: QueueName.Reminders,
@@ -106,7 +106,8 @@ export interface JobPayloads {
   'workflow.effect': WorkflowEffectPayload;
   'comment.mentioned': { commentId: string; revision: number };
   'reminder.fire': { reminderId: string; fireAt: string };
-  'reminders.fire_due': { fireAt: string };
+  /** `fireAt` ends the slot; the slot is the `slotMs` before it (1, or absent: that instant alone). */
+  'reminders.fire_due': { fireAt: string; slotMs?: number };
   'reminders.reconcile': Record<string, never>;
   'delivery.send': { deliveryId: string };
   'rollups.refresh': { planId: string; fiscalYear: number };

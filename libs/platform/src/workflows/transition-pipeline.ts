@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { WorkflowEngine, type Accepted, type Actor, type Guard, type Refused } from '#libs/workflow';
+import { WorkflowEngine, type Accepted, type Actor, type ConditionField, type Guard, type Refused } from '#libs/workflow';
 import { AuditLog, prepareAuditEntry, type AuditEntryInput } from '../audit/audit-log.service.js';
 import { JOB_CATALOGUE } from '../jobs/job-catalogue.js';
 import { OUTBOX_CHANNEL } from '../jobs/outbox/outbox.service.js';
@@ -16,6 +16,27 @@ import { SUBJECT_VOCABULARY, WorkflowRegistry, type WorkflowSubject } from './wo
 export interface TransitionActor extends Actor {
   id: string;
   username: string;
+  /** 代決: the absent person behind a key `standsInFor` answered, and the period's id. */
+  represented?(key: string): { id: string; username: string; assignmentId: string } | undefined;
+}
+
+/** The effect every transition taken for someone (代決) queues besides its own: that person is told. */
+export const REPRESENTED_EFFECT = 'notifyRepresented';
+
+/**
+ * What the audit entry records of why the actor could decide: 代決 (whom they stood in for)
+ * and 専決 (the delegation's role and label). Nothing for a decision in one's own right.
+ */
+function authorityDetails(decision: Accepted, actor: TransitionActor): Record<string, unknown> {
+  const { authority } = decision;
+  const details: Record<string, unknown> = {};
+  const represented = authority.onBehalfOf ? actor.represented?.(authority.onBehalfOf) : undefined;
+  if (represented) {
+    details.onBehalfOf = { userId: represented.id, username: represented.username, deputyAssignmentId: represented.assignmentId };
+    details.decidedAs = `代決: ${actor.username} for ${represented.username}`;
+  }
+  if (authority.delegation) details.delegated = { role: authority.role, label: authority.delegation.label ?? null };
+  return details;
 }
 
 /** The record about to move, as its subject's one read found it. */
@@ -75,6 +96,8 @@ export interface WorkflowSubjectSpec<C, R> {
   guards: Record<string, Guard<C>>;
   hooks: Record<string, TransitionHook<C, R>>;
   stamps?: readonly TagStamp[];
+  /** The record's fields that 専決 conditions test, as its vocabulary names them. */
+  fields?: Record<string, ConditionField<C>>;
 }
 
 export interface TransitionRequest<C, R> {
@@ -177,7 +200,10 @@ export class TransitionPipeline {
       const vocabulary = SUBJECT_VOCABULARY[spec.subject];
       engine = this.workflows
         .get(name, version)
-        .then((stored) => new WorkflowEngine<C>(stored.definition, spec.guards, { hooks: vocabulary.hooks, tags: vocabulary.tags }) as WorkflowEngine<unknown>);
+        .then(
+          (stored) =>
+            new WorkflowEngine<C>(stored.definition, spec.guards, { hooks: vocabulary.hooks, tags: vocabulary.tags, roles: vocabulary.roles }, spec.fields ?? {}) as WorkflowEngine<unknown>,
+        );
       // A failed load (database down) must not be remembered.
       engine.catch(() => this.engines.delete(key));
       this.engines.set(key, engine);
@@ -204,6 +230,8 @@ export class TransitionPipeline {
     const update = `UPDATE ${spec.table} SET state = $3, version = version + 1, updated_at = now()${sets.map((s) => `, ${s}`).join('')}
         WHERE id = $1 AND version = $2 RETURNING ${['updated_at', ...columns].join(', ')}`;
     const comment = request.inputs['comment'];
+    const authority = authorityDetails(decision, actor);
+    const effects = authority.onBehalfOf ? [...decision.effects, REPRESENTED_EFFECT] : decision.effects;
     const entry = (notes: Record<string, unknown>): AuditEntryInput => ({
       actorUserId: actor.id,
       actorUsername: actor.username,
@@ -216,6 +244,7 @@ export class TransitionPipeline {
         version: expectedVersion + 1,
         comment: typeof comment === 'string' ? comment : null,
         ...request.details,
+        ...authority,
         ...notes,
         workflow: `${record.workflowName}@${record.workflowVersion}`,
       },
@@ -240,7 +269,7 @@ export class TransitionPipeline {
       // is delivered at that transaction's commit.
       const autoCommit = !manager.queryRunner?.isTransactionActive;
       const audit = prepareAuditEntry(entry({}));
-      const payloads = decision.effects.map((name) => JSON.stringify({ effect: name, ...effect(audit.id) }));
+      const payloads = effects.map((name) => JSON.stringify({ effect: name, ...effect(audit.id) }));
       const { rows } = await prepared<Record<string, Date | null>>(
         manager,
         oneStatementTransition(update, autoCommit ? 'after-commit' : 'in-statement'),
@@ -276,7 +305,7 @@ export class TransitionPipeline {
     for (const name of decision.hooks) await spec.hooks[name](hookContext);
 
     const appended = await this.audit.append(manager, entry(notes));
-    await this.outbox.enqueueEffects(manager, decision.effects, effect(appended.id));
+    await this.outbox.enqueueEffects(manager, effects, effect(appended.id));
     return { decision, auditEntryId: appended.id, notes, stamped, at };
   }
 
@@ -289,6 +318,8 @@ export class TransitionPipeline {
     if (declared !== implemented) throw new Error(`${spec.subject} hooks: the vocabulary names [${declared}], the subject implements [${implemented}]`);
     const guards = [...vocabulary.guards].sort().join(',');
     if (guards !== Object.keys(spec.guards).sort().join(',')) throw new Error(`${spec.subject} guards: the vocabulary names [${guards}], the subject implements [${Object.keys(spec.guards).join(',')}]`);
+    const fields = Object.keys(spec.fields ?? {}).sort().join(',');
+    if (fields !== Object.keys(vocabulary.fields).sort().join(',')) throw new Error(`${spec.subject} fields: the vocabulary names [${Object.keys(vocabulary.fields).join(',')}], the subject reads [${fields}]`);
     for (const stamp of spec.stamps ?? []) {
       if (stamp.tag !== FINAL_STATES && !vocabulary.tags.includes(stamp.tag)) throw new Error(`${spec.subject}: column ${stamp.column} is stamped from unknown tag "${stamp.tag}"`);
     }

@@ -10,11 +10,14 @@ import {
   PROGRESS_REPORT,
   PROGRESS_REPORT_HOOKS,
   PROGRESS_REPORT_TAGS,
+  PROPOSAL_FIELDS,
   PROPOSAL_GUARDS,
   PROPOSAL_HOOKS,
   PROPOSAL_TAGS,
   REFORM_PROPOSAL,
   WORKFLOW_EFFECTS,
+  WORKFLOW_ROLES,
+  type ConditionFieldKind,
   type WorkflowDefinition,
 } from '#libs/workflow';
 import { canonicalJson } from '../audit/canonical-json.js';
@@ -24,11 +27,21 @@ import { ValidationFailedError, NotFoundError } from '../errors/domain-error.js'
 export const WORKFLOW_SUBJECTS = ['proposal', 'inquiry', 'progress-report'] as const;
 export type WorkflowSubject = (typeof WORKFLOW_SUBJECTS)[number];
 
-/** The names a definition of each subject may use: its guards, hooks and state tags. */
-export const SUBJECT_VOCABULARY: Record<WorkflowSubject, { guards: readonly string[]; hooks: readonly string[]; tags: readonly string[] }> = {
-  proposal: { guards: PROPOSAL_GUARDS, hooks: PROPOSAL_HOOKS, tags: PROPOSAL_TAGS },
-  inquiry: { guards: INQUIRY_GUARDS, hooks: INQUIRY_HOOKS, tags: INQUIRY_TAGS },
-  'progress-report': { guards: [], hooks: PROGRESS_REPORT_HOOKS, tags: PROGRESS_REPORT_TAGS },
+export interface SubjectVocabulary {
+  guards: readonly string[];
+  hooks: readonly string[];
+  tags: readonly string[];
+  /** The roles a delegation (専決) may name. */
+  roles: readonly string[];
+  /** The record's fields a delegation's condition may test. */
+  fields: Readonly<Record<string, ConditionFieldKind>>;
+}
+
+/** The names a definition of each subject may use: its guards, hooks, state tags, and what 専決 rules may name. */
+export const SUBJECT_VOCABULARY: Record<WorkflowSubject, SubjectVocabulary> = {
+  proposal: { guards: PROPOSAL_GUARDS, hooks: PROPOSAL_HOOKS, tags: PROPOSAL_TAGS, roles: WORKFLOW_ROLES, fields: PROPOSAL_FIELDS },
+  inquiry: { guards: INQUIRY_GUARDS, hooks: INQUIRY_HOOKS, tags: INQUIRY_TAGS, roles: WORKFLOW_ROLES, fields: {} },
+  'progress-report': { guards: [], hooks: PROGRESS_REPORT_HOOKS, tags: PROGRESS_REPORT_TAGS, roles: WORKFLOW_ROLES, fields: {} },
 };
 
 /**

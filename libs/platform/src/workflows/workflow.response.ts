@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Label, StateDefinition, TransitionDefinition, WorkflowDefinition } from '#libs/workflow';
+import { CONDITION_OPERATORS, type ConditionDefinition, type ConditionOperator, type DelegationDefinition, type Label, type StateDefinition, type TransitionDefinition, type WorkflowDefinition } from '#libs/workflow';
 import { WORKFLOW_SUBJECTS, type StoredDefinition, type WorkflowSubject } from './workflow-registry.js';
 
 // The OpenAPI shapes of workflow data (libs/workflow is plain TypeScript without Nest).
@@ -22,6 +22,19 @@ export class StateDefinitionResponse implements StateDefinition {
   @ApiPropertyOptional({ type: [String], description: 'what the state means to the services (decided, editable_by_owner, …)' }) tags?: string[];
 }
 
+export class ConditionDefinitionResponse implements ConditionDefinition {
+  @ApiProperty({ example: 'expectedAmount' }) field!: string;
+  @ApiProperty({ enum: CONDITION_OPERATORS }) operator!: ConditionOperator;
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }, { type: 'array', items: { oneOf: [{ type: 'number' }, { type: 'string' }] } }] }) value!: number | string | Array<number | string>;
+}
+
+/** 専決: a lower role that may take the transition while every condition holds on the record. */
+export class DelegationDefinitionResponse implements DelegationDefinition {
+  @ApiProperty({ type: [String] }) roles!: string[];
+  @ApiProperty({ type: [ConditionDefinitionResponse] }) when!: ConditionDefinitionResponse[];
+  @ApiPropertyOptional({ type: LabelResponse }) label?: LabelResponse;
+}
+
 export class TransitionDefinitionResponse implements TransitionDefinition {
   @ApiProperty() action!: string;
   @ApiProperty({ type: [String] }) from!: string[];
@@ -31,6 +44,7 @@ export class TransitionDefinitionResponse implements TransitionDefinition {
   @ApiPropertyOptional({ type: [String], description: 'inputs the caller must give, e.g. comment' }) requires?: string[];
   @ApiPropertyOptional({ type: [String] }) effects?: string[];
   @ApiPropertyOptional({ type: [String], description: 'in-transaction hooks (create the initiative, satisfy the deadline, …)' }) hooks?: string[];
+  @ApiPropertyOptional({ type: [DelegationDefinitionResponse], description: '専決: lower roles allowed while conditions on the record hold' }) delegations?: DelegationDefinitionResponse[];
   @ApiPropertyOptional({ type: LabelResponse }) label?: LabelResponse;
 }
 

@@ -2,10 +2,9 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { UnitNameRef } from '#libs/identity';
 import { PolicyRefResponse, ThemeResponse } from '#libs/planning';
 import { LabelResponse, WorkflowRefResponse } from '#libs/platform';
-import type { AvailableAction } from '#libs/workflow';
 import type { InquiryResponseView, InquiryView, ResponseStatus } from '../inquiries.service.js';
 import type { MeetingView } from '../meetings.service.js';
-import type { HistoryEntry, ProposalView } from '../proposals.service.js';
+import type { ActionAuthority, ActionView, Delegated, HistoryEntry, ProposalView } from '../proposals.service.js';
 import { MEETING_KINDS, type MeetingKind } from './review.dto.js';
 
 // The answers of the review routes (inquiries, proposals, meetings). Each class implements
@@ -83,6 +82,17 @@ export class HistoryActorResponse {
   @ApiProperty({ type: String, nullable: true }) username!: string | null;
 }
 
+export class PersonRefResponse {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() username!: string;
+}
+
+/** 専決: the lower role that took the step under a rule of the workflow definition. */
+export class DelegatedResponse implements Delegated {
+  @ApiProperty({ example: 'bureau_approver' }) role!: string;
+  @ApiProperty({ type: LabelResponse, nullable: true }) label!: LabelResponse | null;
+}
+
 export class HistoryUnitResponse {
   @ApiProperty({ example: 'kenko' }) code!: string;
   @ApiProperty({ example: '健康福祉局' }) nameJa!: string;
@@ -99,6 +109,9 @@ export class HistoryEntryResponse implements HistoryEntry {
   @ApiProperty({ type: String, nullable: true }) comment!: string | null;
   @ApiProperty({ type: Number, nullable: true }) version!: number | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
+  @ApiProperty({ type: PersonRefResponse, nullable: true, description: '代決: the absent person the actor decided for' }) onBehalfOf!: PersonRefResponse | null;
+  @ApiProperty({ type: DelegatedResponse, nullable: true, description: '専決: the rule under which a lower role decided' }) delegated!: DelegatedResponse | null;
+  @ApiProperty({ type: [String], enum: ['代決', '専決'], description: 'what the history shows beside the step' }) marks!: Array<'代決' | '専決'>;
   @ApiProperty({ type: HistoryUnitResponse, description: 'the owning unit, named as it was at that time (機構改革 renames do not rewrite history)' }) unit!: HistoryUnitResponse;
 }
 
@@ -130,12 +143,20 @@ export class ProposalRevisionResponse {
   @ApiProperty({ type: ProposalContentSnapshot }) content!: ProposalContentSnapshot;
 }
 
+/** Why the caller may take an action: their own role, a 専決 rule, or standing in for someone (代決). */
+export class ActionAuthorityResponse implements ActionAuthority {
+  @ApiProperty({ example: 'bureau_approver' }) role!: string;
+  @ApiProperty({ type: DelegatedResponse, nullable: true }) delegated!: DelegatedResponse | null;
+  @ApiProperty({ type: PersonRefResponse, nullable: true }) onBehalfOf!: PersonRefResponse | null;
+}
+
 /** An action the caller may take now (from GET …/actions). */
-export class AvailableActionResponse implements AvailableAction {
+export class AvailableActionResponse implements ActionView {
   @ApiProperty({ example: 'approve' }) action!: string;
   @ApiProperty({ description: 'the state it leads to' }) to!: string;
   @ApiPropertyOptional({ type: LabelResponse }) label?: LabelResponse;
   @ApiProperty({ type: [String], description: 'inputs the caller must give, e.g. comment' }) requires!: string[];
+  @ApiProperty({ type: ActionAuthorityResponse }) authority!: ActionAuthorityResponse;
 }
 
 export class AgendaItemResponse {

@@ -4,7 +4,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { DataSource, type EntityManager } from 'typeorm';
 import { fiscalYearLabel } from '#libs/calendar';
-import { scopeIncludes, type Principal } from '#libs/identity';
+import { scopeIncludes, transitionActor, type Principal } from '#libs/identity';
 import {
   AppConfig,
   AuditLog,
@@ -134,9 +134,9 @@ export class ProgressReportsService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Confirmed (counted) reports are public; drafts and submitted ones belong to the bureau and the secretariat. */
+  /** Confirmed (counted) reports are public; drafts and submitted ones belong to the bureau and the secretariat (and their deputies, 代決). */
   private canSeeUnconfirmed(principal: Principal, unitId: string): boolean {
-    return scopeIncludes(principal.scopeFor('bureau_editor', 'bureau_approver', 'secretariat', 'admin'), unitId);
+    return scopeIncludes(principal.scopeFor('admin'), unitId) || scopeIncludes(principal.actingScopeFor('bureau_editor', 'bureau_approver', 'secretariat'), unitId);
   }
 
   async list(principal: Principal, initiativeId: string): Promise<ProgressReportView[]> {
@@ -206,7 +206,7 @@ export class ProgressReportsService {
   async transition(m: EntityManager, principal: Principal, id: string, expectedVersion: number, input: ProgressTransitionDto): Promise<ProgressReportView> {
     const row = await this.visibleRow(principal, id, m);
     const outcome = await this.pipeline.run(m, this.spec, {
-      actor: { holds: (role, unitId) => scopeIncludes(principal.scopeFor(role as never), unitId), id: principal.id, username: principal.user.username },
+      actor: transitionActor(principal),
       record: { id, state: row.state, unitId: row.owning_unit_id, version: row.version, workflowName: row.workflow_name, workflowVersion: row.workflow_version },
       row,
       expectedVersion,

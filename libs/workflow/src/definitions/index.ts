@@ -5,7 +5,7 @@ import { REFORM_PROPOSAL } from './reform-proposal.js';
 
 export { INQUIRY } from './inquiry.js';
 export { PROGRESS_REPORT } from './progress-report.js';
-export { REFORM_PROPOSAL } from './reform-proposal.js';
+export { REFORM_PROPOSAL, SMALL_PROPOSAL_AMOUNT } from './reform-proposal.js';
 
 export const SHIPPED_DEFINITIONS: readonly WorkflowDefinition[] = [REFORM_PROPOSAL, INQUIRY, PROGRESS_REPORT];
 
@@ -62,3 +62,12 @@ export const PROGRESS_REPORT_TAGS = ['editable_by_owner', 'left_bureau', 'counte
 
 /** `satisfyReportDeadline`: the yearly report is in; `queueRollupRecount`: the plan-year's roll-up is recounted after commit. */
 export const PROGRESS_REPORT_HOOKS = ['satisfyReportDeadline', 'queueRollupRecount'] as const;
+
+/** The roles a workflow hands work to; a delegation (専決) may name only these. */
+export const WORKFLOW_ROLES = ['bureau_editor', 'bureau_approver', 'secretariat', 'committee_reviewer', 'hq_member'] as const;
+
+/**
+ * What a delegation's condition may test on a proposal: `expectedAmount` (効果額, 千円),
+ * `policyNumber` and `themeNumber` (方針・テーマ), `owningUnit` (the unit's code).
+ */
+export const PROPOSAL_FIELDS = { expectedAmount: 'number', policyNumber: 'number', themeNumber: 'number', owningUnit: 'string' } as const;

@@ -8,6 +8,9 @@ const WITHDRAW: Label = { ja: '取下げ', en: 'Withdraw' };
 const MERGE: Label = { ja: '統合', en: 'Merge' };
 const REPORT: Label = { ja: '市議会報告', en: 'Report to council' };
 
+/** Below this expected effect (千円), the shipped 専決 rule lets the bureau approver adopt a proposal. */
+export const SMALL_PROPOSAL_AMOUNT = 1000;
+
 /** Return and reject are open to whoever holds the approving role at that stage, with a reason. */
 const atEachReviewStage = (
   action: 'return' | 'reject',
@@ -62,7 +65,22 @@ export const REFORM_PROPOSAL: WorkflowDefinition = {
     },
     { action: 'approve', from: ['submitted'], to: 'committee_review', roles: ['secretariat'], effects: ['notifyReviewers'], label: APPROVE },
     { action: 'approve', from: ['committee_review'], to: 'hq_review', roles: ['committee_reviewer'], effects: ['notifyReviewers'], label: APPROVE },
-    { action: 'approve', from: ['hq_review'], to: 'adopted', roles: ['hq_member'], effects: ['notifyOwners'], label: APPROVE },
+    {
+      action: 'approve',
+      from: ['hq_review'],
+      to: 'adopted',
+      roles: ['hq_member'],
+      effects: ['notifyOwners'],
+      // 専決規程 (an example a city edits): a proposal of small effect is decided by its bureau head.
+      delegations: [
+        {
+          roles: ['bureau_approver'],
+          when: [{ field: 'expectedAmount', operator: 'lt', value: SMALL_PROPOSAL_AMOUNT }],
+          label: { ja: '局長専決（効果額100万円未満）', en: 'Delegated to the bureau head (effect below 1 million yen)' },
+        },
+      ],
+      label: APPROVE,
+    },
     ...atEachReviewStage('return', 'returned', RETURN, [
       ['bureau_review', 'bureau_approver'],
       ['submitted', 'secretariat'],
