@@ -9,6 +9,7 @@ import { http, startApi, testConfig, type RunningApi } from '../support/apps.js'
 import { as, signIn } from '../support/auth.js';
 import { act, daysFromNow, demoClients, FULL_CONTENT, ok, openInquiry, proposalIn } from '../support/cycle.js';
 import { createTestDatabase, DEMO_PASSWORD, type TestDatabase } from '../support/database.js';
+import { multipart } from '../support/multipart.js';
 
 /**
  * The access matrix: every declared route, called as every kind of caller, on an object of
@@ -285,7 +286,7 @@ describe('access matrix', () => {
     // ── proposals ──
     'GET /proposals': { success: 200, build: async () => ({ path: '/proposals' }) },
     ...Object.fromEntries(
-      ['', '/actions', '/history', '/revisions'].map((suffix) => [
+      ['', '/actions', '/history', '/revisions', '/attachments', '/comments'].map((suffix) => [
         `GET /proposals/:id${suffix}`,
         {
           success: 200,
@@ -450,6 +451,76 @@ describe('access matrix', () => {
     'GET /rollups/snapshots/compare': { success: 200, build: async () => ({ path: `/rollups/snapshots/compare?from=${fx.snapshot}&to=${fx.snapshot}` }) },
     'GET /rollups/snapshots/:id': { success: 200, build: async () => ({ path: `/rollups/snapshots/${fx.snapshot}` }) },
     'GET /reports/council': { success: 200, build: async () => ({ path: `/reports/council?planId=${fx.stage3}&fiscalYear=2022&format=csv` }) },
+    // ── working papers: attachments (multipart, a small CSV) and review comments ──
+    'POST /proposals/:id/attachments': {
+      success: 201,
+      build: async (_c, v) =>
+        v === 'own-unit'
+          ? { path: `/proposals/${await proposalIn(user, fx.inquiry, 'kenko', 'draft')}/attachments`, raw: csvUpload(), proposal: { unit: 'kenko', leftBureau: false, state: 'draft' } }
+          : { path: `/proposals/${fx.chuoDraft}/attachments`, raw: csvUpload(), proposal: { unit: 'chuo', leftBureau: false, state: 'draft' } },
+    },
+    'GET /progress-reports/:id/attachments': {
+      success: 200,
+      build: async (_c, v) => ({ path: `/progress-reports/${v === 'own-unit' ? fx.kenkoDraftReport : fx.chuoDraftReport}/attachments` }),
+      domain: (c, v) => (seesUnconfirmedReport(c, v) ? 200 : 404),
+    },
+    'POST /progress-reports/:id/attachments': {
+      success: 201,
+      build: async (_c, v) => ({ path: `/progress-reports/${v === 'own-unit' ? fx.kenkoDraftReport : fx.chuoDraftReport}/attachments`, raw: csvUpload() }),
+      // A draft report takes files from its bureau and from the secretariat.
+      domain: (c, v) => (!seesUnconfirmedReport(c, v) ? 404 : holds(c, ['bureau_editor', 'bureau_approver', 'secretariat'], v === 'own-unit' ? 'kenko' : 'chuo') ? 201 : 403),
+    },
+    'GET /meetings/:id/attachments': { success: 200, build: async () => ({ path: `/meetings/${fx.meeting}/attachments` }) },
+    'POST /meetings/:id/attachments': {
+      success: 201,
+      build: async () => ({ path: `/meetings/${fx.meeting}/attachments`, raw: csvUpload() }),
+      domain: (c) => (isSecretariat(c) ? 201 : 403),
+    },
+    'GET /attachments/:id': {
+      success: 200,
+      build: async (_c, v) => ({ path: `/attachments/${v === 'own-unit' ? fx.kenkoAttachment : fx.chuoAttachment}` }),
+      // Seen exactly as its record is.
+      domain: (c, v) => (canSeeProposal(c, attachedTo(v)) ? 200 : 404),
+    },
+    'POST /attachments/:id/versions': {
+      success: 201,
+      // Always the series' current version (a superseded one answers 409).
+      build: async (_c, v) => ({ path: `/attachments/${await currentVersion(v === 'own-unit' ? fx.kenkoAttachment : fx.chuoAttachment)}/versions`, raw: csvUpload() }),
+      domain: (c, v) => mayChangeAttachment(c, v, 201),
+    },
+    'DELETE /attachments/:id': {
+      success: 204,
+      build: async (_c, v) => ({ path: `/attachments/${v === 'own-unit' ? await attach('secretariat', `/proposals/${fx.kenkoSubmitted}/attachments`) : await attach('chuo.editor', `/proposals/${fx.chuoDraft}/attachments`)}` }),
+      domain: (c, v) => mayChangeAttachment(c, v, 204),
+    },
+    'POST /proposals/:id/comments': {
+      success: 201,
+      build: async (_c, v) =>
+        v === 'own-unit'
+          ? { path: `/proposals/${fx.kenkoSubmitted}/comments`, body: { body: '意見' }, proposal: { unit: 'kenko', leftBureau: true, state: 'submitted' } }
+          : { path: `/proposals/${fx.chuoDraft}/comments`, body: { body: '意見' }, proposal: { unit: 'chuo', leftBureau: false, state: 'draft' } },
+    },
+    'GET /progress-reports/:id/comments': {
+      success: 200,
+      build: async (_c, v) => ({ path: `/progress-reports/${v === 'own-unit' ? fx.kenkoDraftReport : fx.chuoDraftReport}/comments` }),
+      domain: (c, v) => (seesUnconfirmedReport(c, v) ? 200 : 404),
+    },
+    'POST /progress-reports/:id/comments': {
+      success: 201,
+      build: async (_c, v) => ({ path: `/progress-reports/${v === 'own-unit' ? fx.kenkoDraftReport : fx.chuoDraftReport}/comments`, body: { body: '意見' } }),
+      domain: (c, v) => (seesUnconfirmedReport(c, v) ? 201 : 404),
+    },
+    'PATCH /comments/:id': {
+      success: 200,
+      build: async (_c, v) => {
+        const id = v === 'own-unit' ? fx.secretariatComment : fx.chuoComment;
+        const [{ revision }] = await db.query(`SELECT revision FROM review_comment WHERE id = $1`, [id]);
+        return { path: `/comments/${id}`, body: { body: `改訂 ${++counter}` }, headers: { 'if-match': `"${revision}"` } };
+      },
+      // Seen as its record is; edited by its author only.
+      domain: (c, v) => (!canSeeProposal(c, attachedTo(v)) ? 404 : c.username === (v === 'own-unit' ? 'secretariat' : 'chuo.editor') ? 200 : 403),
+    },
+
     // ── the public site's API (no sign-in) ──
     'GET /public/plans': { success: 200, build: async () => ({ path: '/public/plans' }) },
     'GET /public/plans/:plan': { success: 200, build: async () => ({ path: '/public/plans/kaikaku-stage3' }) },
@@ -487,6 +558,25 @@ describe('access matrix', () => {
     },
   };
 
+  /** A small CSV as a multipart upload (text, so the matrix's string body carries it unchanged). */
+  const csvUpload = () => {
+    const { body, type } = multipart([{ name: 'file', fileName: `行列${++counter}.csv`, bytes: Buffer.from('年度,件数\r\n2023,1\r\n') }]);
+    return { body: body.toString('utf8'), type };
+  };
+  /** Uploads as `username` and answers the new attachment's id. */
+  const attach = async (username: string, path: string) => {
+    const { body, type } = csvUpload();
+    const res = await http(`${api.url}/api/v1${path}`, { method: 'POST', body, headers: { authorization: await signIn(api.url, username), 'content-type': type } });
+    return ok(res, 201).body.id as string;
+  };
+  const currentVersion = async (seriesId: string) =>
+    (await db.query(`SELECT id FROM attachment WHERE series_id = $1 AND superseded_by IS NULL`, [seriesId]))[0].id as string;
+  /** The records the attachment and comment fixtures belong to: kenko's submitted proposal, chuo's draft. */
+  const attachedTo = (v: Variant): ProposalFacts =>
+    v === 'own-unit' ? { unit: 'kenko', leftBureau: true, state: 'submitted' } : { unit: 'chuo', leftBureau: false, state: 'draft' };
+  /** Before 決裁 whoever may attach now changes a record's files: the secretariat once it left the bureau, the bureau while it drafts. */
+  const mayChangeAttachment = (c: Caller, v: Variant, success: number) =>
+    !canSeeProposal(c, attachedTo(v)) ? 404 : holds(c, v === 'own-unit' ? ['secretariat'] : OWNERS, v === 'own-unit' ? 'kenko' : 'chuo') ? success : 403;
   /** A one-day period of its own, 200+ days ahead; the deputy is never the caller. */
   const periodBody = (c: Caller | null) => {
     const day = daysFromNow(200 + ++counter);
@@ -615,6 +705,10 @@ describe('access matrix', () => {
     [fx.kenkoDraftReport, fx.chuoDraftReport] = [await reportIn('kenko', 'draft'), await reportIn('chuo', 'draft')];
     fx.indicator = (await db.query(`SELECT id FROM indicator WHERE plan_id = $1 AND code = 'kpi-1'`, [fx.stage3]))[0].id;
     fx.snapshot = ok(await secretariat.post('/rollups/snapshots', { planId: fx.stage3, fiscalYear: 2022, title: '行列の基準' }), 201).body.id;
+    fx.kenkoAttachment = await attach('secretariat', `/proposals/${fx.kenkoSubmitted}/attachments`);
+    fx.chuoAttachment = await attach('chuo.editor', `/proposals/${fx.chuoDraft}/attachments`);
+    fx.secretariatComment = ok(await secretariat.post(`/proposals/${fx.kenkoSubmitted}/comments`, { body: '行列の意見' }), 201).body.id;
+    fx.chuoComment = ok(await (await user('chuo.editor')).post(`/proposals/${fx.chuoDraft}/comments`, { body: '行列の意見' }), 201).body.id;
     fx.checkpoint = ok(await (await user('admin')).post('/audit/checkpoints', {}), 201).body.id;
     fx.calendarToken = new URL(ok(await (await user('kenko.editor')).post('/me/calendar-feed', {})).body.url).searchParams.get('token')!;
   }, 120_000);

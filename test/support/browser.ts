@@ -168,3 +168,33 @@ export async function signInContext(context: BrowserContext, username: string, p
   const res = await context.request.post('/api/v1/auth/session', { data: { username, password } });
   if (!res.ok()) throw new Error(`browser sign-in of ${username} failed: ${res.status()} ${await res.text()}`);
 }
+
+/**
+ * The page at `width` px wide (a phone), as a person would see it after turning the phone or
+ * narrowing the window: the viewport is set, the page gets two frames to lay itself out again
+ * (charts redraw on a ResizeObserver), then answers its scroll width and the elements
+ * that stick out on the right (the innermost ones; not those inside a box that scrolls
+ * sideways on its own), so a failure names the culprit. The viewport stays at `width`.
+ */
+export async function horizontalOverflow(page: Page, width = 375): Promise<{ scrollWidth: number; culprits: string[] }> {
+  const size = page.viewportSize() ?? VIEWPORT;
+  await page.setViewportSize({ width, height: size.height });
+  // (A string: the tests are type-checked without the DOM's types.)
+  return page.evaluate<{ scrollWidth: number; culprits: string[] }>(`new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
+    const limit = document.documentElement.clientWidth + 1;
+    const scrolls = (e) => /(auto|scroll|hidden)/.test(getComputedStyle(e).overflowX);
+    const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.getAttribute('class') ? '.' + e.getAttribute('class').trim().split(/\\s+/).slice(0, 3).join('.') : '')
+      + (e.getAttribute('aria-label') ? '[' + e.getAttribute('aria-label') + ']' : '');
+    const culprits = [];
+    const out = (e) => e.getBoundingClientRect().right > limit;
+    // The innermost element that sticks out is the one to fix (its wrappers only follow it).
+    const visit = (e) => {
+      for (const c of e.children) {
+        if (out(c) && (scrolls(c) || ![...c.children].some(out))) culprits.push(name(c) + ' (' + Math.round(c.getBoundingClientRect().right) + ' px)');
+        else if (!scrolls(c)) visit(c);
+      }
+    };
+    visit(document.body);
+    resolve({ scrollWidth: document.documentElement.scrollWidth, culprits: culprits.slice(0, 5) });
+  })))`);
+}

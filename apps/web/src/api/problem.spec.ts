@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ERROR_STATUS } from '../../../../libs/platform/src/errors/error-codes.js';
-import { ApiProblem, describeFieldProblem, fieldLabel, inJapanese, isConflict, PROBLEM_MESSAGES, problemMessage } from './problem';
+import { ApiProblem, describeFieldProblem, fieldLabel, inJapanese, isConflict, PROBLEM_MESSAGES, problemMessage, rowProblemInJapanese } from './problem.js';
 
 const problem = (status: number, code: string, errors: Array<{ field: string; message: string }> = [], detail = 'The username "kenko.sato" is taken') =>
   new ApiProblem(status, code, detail, errors, null);
@@ -60,5 +60,38 @@ describe('the stable problem codes, in Japanese', () => {
     expect(isConflict(taken)).toBe(false);
     expect(isConflict(problem(409, 'CONFLICT'))).toBe(true);
     expect(isConflict(problem(412, 'VERSION_CONFLICT'))).toBe(true);
+  });
+});
+
+describe('an import file’s row problems, in Japanese', () => {
+  it('says each phrasing of the import service again in Japanese, keeping what it quotes from the file', () => {
+    const said: Array<[string, string]> = [
+      ['this column is missing from the header row', '見出し行（1行目）にこの列がありません。'],
+      ['the file has no rows', 'ファイルにデータの行がありません。'],
+      ['is empty', '空欄です。入力してください。'],
+      ['"R6 検討" is not "year: step" (e.g. 令和6年度:検討)', '「R6 検討」は「年度:内容」の形ではありません（例：令和6年度:検討）。'],
+      ['令和9年度 lies outside the plan period', '令和9年度は計画の期間の外です。'],
+      ['令和9年度 lies outside the plan period 令和6年度–令和8年度', '令和9年度は計画の期間（令和6年度〜令和8年度）の外です。'],
+      ['令和7年度 is given twice', '令和7年度が二度書かれています。'],
+      ['"12.5" is not a whole number', '「12.5」は整数ではありません。'],
+      ['"たくさん" is not a number', '「たくさん」は数値ではありません。'],
+      ['"R4" is not a fiscal year (2022, 令和4年度 …)', '「R4」を年度として読めません（令和4年度 や 2022 のように書きます）。'],
+      ['"令和" is not a fiscal year in 和暦 (令和4年度 …)', '「令和」を和暦の年度として読めません（令和4年度 のように書きます）。'],
+      ['令和5年度 is 令和5年度 (FY2023), but 年度 says 2022 (令和4年度): which one is right?', '和暦年度（令和5年度＝令和5年度）と年度（2022＝令和4年度）が食い違っています。どちらかを直してください。'],
+      ['no indicator "K-99" in this plan', 'この計画に指標コード「K-99」の検証指標はありません。'],
+      ['the plan has no indicator "満足度" (give its code or its exact name)', 'この計画に検証指標「満足度」はありません（指標コードか、指標名をそのまま書きます）。'],
+      ['the plan has no policy 7', 'この計画に方針7はありません。'],
+      ['policy 2 has no theme 9', '方針2にテーマ9はありません。'],
+      ['no organisation unit "健康局" (a code such as kenko, or a name such as 健康福祉局)', '組織「健康局」が見つかりません（健康福祉局 のような名称か、kenko のような組織コードで書きます）。'],
+      ['no organisation unit "keizai2"', '組織「keizai2」が見つかりません。'],
+      ['no initiative "9-99" in this plan', 'この計画に取組番号「9-99」の取組はありません。'],
+      ['"順調" is not on this plan\'s scale (計画通り進捗 / 一部変更・遅れ)', '「順調」はこの計画の進捗状況にありません（計画通り進捗、一部変更・遅れ のどれかを書きます）。'],
+      ['is required when the status is 一部変更・遅れ', '進捗状況が一部変更・遅れのときは入力してください。'],
+    ];
+    for (const [problem, japanese] of said) expect(rowProblemInJapanese(problem)).toBe(japanese);
+  });
+
+  it('never shows a phrasing it does not know in English', () => {
+    expect(rowProblemInJapanese('is odd')).toBe('この欄の値を確認してください。');
   });
 });

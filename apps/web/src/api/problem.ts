@@ -207,6 +207,43 @@ export function inJapanese(error: FieldProblem): string {
   return '入力内容を確認してください。';
 }
 
+/**
+ * A rejected import file's row problems (libs/tracking/src/imports/imports.service.ts) in
+ * Japanese, keeping what the problem quotes from the file (the value, the year, the code), so
+ * the person can find it in their spreadsheet. A phrasing not known here is not shown in English.
+ */
+const ROW_PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
+  [/^this column is missing from the header row$/, () => '見出し行（1行目）にこの列がありません。'],
+  [/^the file has no rows$/, () => 'ファイルにデータの行がありません。'],
+  [/^is empty$/, () => '空欄です。入力してください。'],
+  [/^"(.*)" is not "year: step"/s, (m) => `「${m[1]}」は「年度:内容」の形ではありません（例：令和6年度:検討）。`],
+  [/^(\S+) lies outside the plan period (\S+)–(\S+)$/, (m) => `${m[1]}は計画の期間（${m[2]}〜${m[3]}）の外です。`],
+  [/^(\S+) lies outside the plan period$/, (m) => `${m[1]}は計画の期間の外です。`],
+  [/^(\S+) is given twice$/, (m) => `${m[1]}が二度書かれています。`],
+  [/^"(.*)" is not a whole number$/s, (m) => `「${m[1]}」は整数ではありません。`],
+  [/^"(.*)" is not a number$/s, (m) => `「${m[1]}」は数値ではありません。`],
+  [/^"(.*)" is not a fiscal year in 和暦/s, (m) => `「${m[1]}」を和暦の年度として読めません（令和4年度 のように書きます）。`],
+  [/^"(.*)" is not a fiscal year/s, (m) => `「${m[1]}」を年度として読めません（令和4年度 や 2022 のように書きます）。`],
+  [/^(.+) is (\S+) \(FY\d+\), but 年度 says (.+) \((\S+)\): which one is right\?$/s, (m) => `和暦年度（${m[1]}＝${m[2]}）と年度（${m[3]}＝${m[4]}）が食い違っています。どちらかを直してください。`],
+  [/^no indicator "(.*)" in this plan$/s, (m) => `この計画に指標コード「${m[1]}」の検証指標はありません。`],
+  [/^the plan has no indicator "(.*)"/s, (m) => `この計画に検証指標「${m[1]}」はありません（指標コードか、指標名をそのまま書きます）。`],
+  [/^the plan has no policy (\S+)$/, (m) => `この計画に方針${m[1]}はありません。`],
+  [/^policy (\S+) has no theme (\S+)$/, (m) => `方針${m[1]}にテーマ${m[2]}はありません。`],
+  [/^no organisation unit "(.*)" \(/s, (m) => `組織「${m[1]}」が見つかりません（健康福祉局 のような名称か、kenko のような組織コードで書きます）。`],
+  [/^no organisation unit "(.*)"$/s, (m) => `組織「${m[1]}」が見つかりません。`],
+  [/^no initiative "(.*)" in this plan$/s, (m) => `この計画に取組番号「${m[1]}」の取組はありません。`],
+  [/^"(.*)" is not on this plan.s scale \((.*)\)$/s, (m) => `「${m[1]}」はこの計画の進捗状況にありません（${m[2].split(' / ').join('、')} のどれかを書きます）。`],
+  [/^is required when the status is (.+)$/, (m) => `進捗状況が${m[1]}のときは入力してください。`],
+];
+
+export function rowProblemInJapanese(problem: string): string {
+  for (const [pattern, say] of ROW_PHRASES) {
+    const m = problem.match(pattern);
+    if (m) return say(m);
+  }
+  return 'この欄の値を確認してください。';
+}
+
 /** A field's error from the last failed write, for the `<Field error>` next to it. */
 export function fieldError(error: unknown, field: string): string | undefined {
   return error instanceof ApiProblem ? error.fieldError(field) : undefined;

@@ -32,15 +32,19 @@ function inkOn(hex: string): string {
   return (l + 0.05) / 0.05 > 1.05 / (l + 0.05) ? '#000000' : '#FFFFFF';
 }
 
+/** Axis words large and dark enough to read on a printed or projected page (ECharts' default is 12 px grey). */
+const AXIS_LABEL = { fontSize: 13, color: '#333333' };
+const LEGEND = { top: 0, textStyle: { fontSize: 14, color: '#1A1A1C' } };
+
 /** A stacked bar per row in the scale's colours: how each policy (or bureau) stands. */
 function rollupChart(rollup: RollupView, rowHeader: string): EChartsOption {
   const rows = [...(rollup.rows ?? [])].reverse();
   return {
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-    legend: { top: 0 },
+    legend: LEGEND,
     grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
-    xAxis: { type: 'value', minInterval: 1 },
-    yAxis: { type: 'category', data: rows.map((r) => (rowHeader === '方針' ? `方針${r.key.code}` : r.key.label)) },
+    xAxis: { type: 'value', minInterval: 1, axisLabel: AXIS_LABEL },
+    yAxis: { type: 'category', data: rows.map((r) => (rowHeader === '方針' ? `方針${r.key.code}` : r.key.label)), axisLabel: AXIS_LABEL },
     series: rollup.scale.map((s) => ({
       name: s.labelJa,
       type: 'bar',
@@ -72,12 +76,14 @@ function indicatorChart(i: IndicatorView): EChartsOption {
   for (let y = i.baseline.fiscalYear; y <= Math.max(i.target.fiscalYear, ...i.measurements.map((m) => m.fiscalYear)); y++) years.push(y);
   const at = (y: number) => i.measurements.find((m) => m.fiscalYear === y)?.value ?? (y === i.baseline.fiscalYear ? i.baseline.value : null);
   const labels = years.map((y) => yearShort(y));
+  const ceiling = i.direction === 'ceiling';
   return {
     tooltip: { trigger: 'axis' },
-    legend: { top: 0 },
+    legend: LEGEND,
     grid: { left: 8, right: 72, top: 40, bottom: 8, containLabel: true },
-    xAxis: { type: 'category', data: labels },
-    yAxis: { type: 'value', scale: true, name: i.unit },
+    xAxis: { type: 'category', data: labels, axisLabel: AXIS_LABEL },
+    // A limit is not a point of any series: the axis is stretched to show it.
+    yAxis: { type: 'value', scale: true, name: i.unit, nameTextStyle: AXIS_LABEL, axisLabel: AXIS_LABEL, ...(ceiling ? { max: ({ max }: { max: number }) => Math.max(max, i.target.value) } : {}) },
     series: [
       {
         name: '実績',
@@ -87,12 +93,14 @@ function indicatorChart(i: IndicatorView): EChartsOption {
         data: years.map(at),
         markLine: {
           symbol: 'none',
-          lineStyle: { type: i.direction === 'ceiling' ? 'solid' : 'dashed', color: i.direction === 'ceiling' ? '#EC0000' : '#1A1A1C', width: 2 },
-          label: { formatter: i.direction === 'ceiling' ? '上限' : '目標', color: '#1A1A1C' },
+          lineStyle: { type: ceiling ? 'solid' : 'dashed', color: ceiling ? '#EC0000' : '#1A1A1C', width: 2 },
+          label: { formatter: ceiling ? '上限' : '目標', color: '#1A1A1C' },
           data: [{ yAxis: i.target.value }],
         },
       },
-      {
+      // The way from the baseline to the target. A ceiling is a limit to stay under, not a
+      // value to reach: it is the red line alone, with no way drawn towards it.
+      ...(ceiling ? [] : [{
         name: '目標',
         type: 'line',
         color: '#1A1A1C',
@@ -101,7 +109,7 @@ function indicatorChart(i: IndicatorView): EChartsOption {
         lineStyle: { type: 'dotted' },
         data: years.map((y) => (y === i.target.fiscalYear ? i.target.value : y === i.baseline.fiscalYear ? i.baseline.value : null)),
         connectNulls: true,
-      },
+      }]),
     ],
   };
 }
@@ -115,7 +123,7 @@ function IndicatorCard({ i }: { i: IndicatorView }) {
     (i.actual ? `実績${formatValue(i.actual.value, i.decimals)}${i.unit}（${i.actual.label}）、` : '実績なし、') +
     `${i.direction === 'ceiling' ? '上限' : '目標'}${formatValue(i.target.value, i.decimals)}${i.unit}（${i.target.label}）。`;
   return (
-    <article className="flex flex-col gap-2 rounded-8 border border-solid-gray-200 p-4" aria-labelledby={`kpi-${i.id}`}>
+    <article className="flex min-w-0 flex-col gap-2 rounded-8 border border-solid-gray-200 p-4" aria-labelledby={`kpi-${i.id}`}>
       <div className="flex items-start justify-between gap-3">
         <h3 id={`kpi-${i.id}`} className="text-std-17B-170">
           {i.name}
@@ -158,7 +166,8 @@ function Indicators({ planId, year }: { planId: string; year: number }) {
                 { header: '評価', cell: (i) => i.grade ?? '—' },
               ]}
             />
-            <div className="grid gap-4 lg:grid-cols-2">
+            {/* One column on a phone: grid-cols-1 lets a card be narrower than a chart drawn wide before. */}
+            <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
               {items.map((i) => (
                 <IndicatorCard key={i.id} i={i} />
               ))}

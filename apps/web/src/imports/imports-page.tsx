@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { api } from '../api/client';
-import { ApiProblem } from '../api/problem';
+import { ApiProblem, rowProblemInJapanese } from '../api/problem';
 import { usePlans } from '../api/reference';
 import { Button } from '../ui/button';
 import { SelectField } from '../ui/field';
@@ -133,7 +133,7 @@ export function ImportsPage() {
                     columns={[
                       { header: '行', cell: (e) => e.row, className: 'tabular-nums' },
                       { header: '列', cell: (e) => e.column || '—', className: 'whitespace-nowrap' },
-                      { header: '問題', cell: (e) => e.problem },
+                      { header: '問題', cell: (e) => rowProblemInJapanese(e.problem) },
                     ]}
                   />
                 </>

@@ -107,10 +107,22 @@ function UploadForm({ record }: { record: PaperRecordRef }) {
 }
 
 /** A new version of one attachment; after 決裁 only the secretariat, and a reason is required. */
-function VersionForm({ record, attachment, onClose }: { record: PaperRecordRef; attachment: Attachment; onClose: () => void }) {
+function VersionForm({
+  record,
+  attachment,
+  onClose,
+}: {
+  record: PaperRecordRef;
+  attachment: Attachment;
+  onClose: () => void;
+}) {
   const [file, setFile] = useState<File | null>(null);
   const [reason, setReason] = useState('');
-  const add = useAction((v: { file: File; reason: string }) => addAttachmentVersion(attachment.id, v.file, v.reason), [record.queryKey], onClose);
+  const add = useAction(
+    (v: { file: File; reason: string }) => addAttachmentVersion(attachment.id, v.file, v.reason),
+    [record.queryKey],
+    onClose,
+  );
   const box = useFocusOnProblem<HTMLFormElement>(add.error);
   return (
     <form
@@ -122,7 +134,14 @@ function VersionForm({ record, attachment, onClose }: { record: PaperRecordRef; 
         if (file) add.mutate({ file, reason });
       }}
     >
-      <TextArea label="新しい版にする理由" required value={reason} onChange={(e) => setReason(e.target.value)} error={fieldError(add.error, 'reason')} rows={2} />
+      <TextArea
+        label="新しい版にする理由"
+        required
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        error={fieldError(add.error, 'reason')}
+        rows={2}
+      />
       <FileInput label="新しい版のファイル" onFile={setFile} error={fileError(add.error)} />
       <div className="flex flex-wrap gap-3">
         <Button type="submit" disabled={!file || add.isPending}>
@@ -182,21 +201,41 @@ export function AttachmentsSection({ record, title = '添付ファイル' }: { r
                 { header: 'ファイル', cell: (a) => <DownloadButton attachment={a} /> },
                 { header: '種類', cell: (a) => a.kindLabel, className: 'whitespace-nowrap' },
                 { header: '大きさ', cell: (a) => sizeText(a.sizeBytes), className: 'whitespace-nowrap tabular-nums' },
-                { header: '版', cell: (a) => `第${a.version}版${a.current ? '' : '（旧版）'}`, className: 'whitespace-nowrap' },
+                {
+                  header: '版',
+                  cell: (a) => `第${a.version}版${a.current ? '' : '（旧版）'}`,
+                  className: 'whitespace-nowrap',
+                },
                 { header: '理由', cell: (a) => a.reason ?? '' },
-                { header: '登録', cell: (a) => (<>{a.uploadedBy.displayName}・<InstantText value={a.uploadedAt} /></>) },
+                {
+                  header: '登録',
+                  cell: (a) => (
+                    <>
+                      {a.uploadedBy.displayName}・<InstantText value={a.uploadedAt} />
+                    </>
+                  ),
+                },
                 {
                   header: '操作',
                   cell: (a) =>
                     a.current && (list.mayAddVersion || list.mayAttach) ? (
                       <div className="flex flex-wrap gap-2">
                         {list.mayAddVersion && (
-                          <Button variant="secondary" onClick={() => setVersioning(a.id)} aria-label={`「${a.fileName}」の新しい版を登録`}>
+                          <Button
+                            variant="secondary"
+                            onClick={() => setVersioning(a.id)}
+                            aria-label={`「${a.fileName}」の新しい版を登録`}
+                          >
                             新しい版
                           </Button>
                         )}
                         {list.mayAttach && (
-                          <Button variant="danger" onClick={() => remove.mutate(a.id)} disabled={remove.isPending} aria-label={`「${a.fileName}」を削除`}>
+                          <Button
+                            variant="danger"
+                            onClick={() => remove.mutate(a.id)}
+                            disabled={remove.isPending}
+                            aria-label={`「${a.fileName}」を削除`}
+                          >
                             削除
                           </Button>
                         )}
@@ -209,7 +248,11 @@ export function AttachmentsSection({ record, title = '添付ファイル' }: { r
             />
             <ProblemAlert error={remove.error} />
             {versioning && list.items.some((a) => a.id === versioning) && (
-              <VersionForm record={record} attachment={list.items.find((a) => a.id === versioning)!} onClose={() => setVersioning(null)} />
+              <VersionForm
+                record={record}
+                attachment={list.items.find((a) => a.id === versioning)!}
+                onClose={() => setVersioning(null)}
+              />
             )}
             {list.mayAttach && <UploadForm record={record} />}
             {!list.mayAttach && !list.mayAddVersion && list.items.length > 0 && (

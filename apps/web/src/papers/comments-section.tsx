@@ -9,13 +9,29 @@ import { useFocusOnProblem } from '../ui/focus';
 import { Loaded, Section } from '../ui/page';
 import { ProblemAlert } from '../ui/problem';
 import { useAction } from '../workflows/use-action';
-import { editComment, papersKeys, postComment, useComments, type PaperRecordRef, type ReviewComment } from './papers-queries';
+import {
+  editComment,
+  papersKeys,
+  postComment,
+  useComments,
+  type PaperRecordRef,
+  type ReviewComment,
+} from './papers-queries';
 
-const MENTION_HINT = '「@ユーザー名」（例：@kenko.editor）で人に、「@組織コード」（例：@kenko）で局・区の職員に知らせます。';
+const MENTION_HINT =
+  '「@ユーザー名」（例：@kenko.editor）で人に、「@組織コード」（例：@kenko）で局・区の職員に知らせます。';
 const FIELD_LABELS = { body: '本文', parentId: '返信先' };
 
 /** Write a comment, or a reply to one (`parent`). */
-function CommentForm({ record, parent, onDone }: { record: PaperRecordRef; parent?: ReviewComment; onDone?: () => void }) {
+function CommentForm({
+  record,
+  parent,
+  onDone,
+}: {
+  record: PaperRecordRef;
+  parent?: ReviewComment;
+  onDone?: () => void;
+}) {
   const [body, setBody] = useState('');
   const post = useAction(
     (text: string) => postComment(record, text, parent?.id),
@@ -30,7 +46,7 @@ function CommentForm({ record, parent, onDone }: { record: PaperRecordRef; paren
     <form
       ref={box}
       className="flex flex-col gap-3"
-      aria-label={parent ? `${parent.author.displayName}さんの意見への返信` : '意見・協議を書く'}
+      aria-label={parent ? `${parent.author.displayName}さんへの返信を書く` : undefined}
       onSubmit={(e) => {
         e.preventDefault();
         post.mutate(body);
@@ -77,7 +93,16 @@ function EditForm({ record, comment, onDone }: { record: PaperRecordRef; comment
         edit.mutate(body);
       }}
     >
-      <TextArea label="意見を編集" hint="編集前の文章も編集履歴として残ります。" value={body} onChange={(e) => setBody(e.target.value)} required autoFocus rows={3} error={fieldError(edit.error, 'body')} />
+      <TextArea
+        label="意見を編集"
+        hint="編集前の文章も編集履歴として残ります。"
+        value={body}
+        onChange={(e) => setBody(e.target.value)}
+        required
+        autoFocus
+        rows={3}
+        error={fieldError(edit.error, 'body')}
+      />
       <div className="flex flex-wrap gap-3">
         <Button type="submit" disabled={edit.isPending || body.trim() === ''}>
           編集を保存
@@ -86,7 +111,11 @@ function EditForm({ record, comment, onDone }: { record: PaperRecordRef; comment
           やめる
         </Button>
       </div>
-      <ProblemAlert error={edit.error} fieldLabels={FIELD_LABELS} onReload={() => void queries.invalidateQueries({ queryKey: papersKeys.comments(record) })} />
+      <ProblemAlert
+        error={edit.error}
+        fieldLabels={FIELD_LABELS}
+        onReload={() => void queries.invalidateQueries({ queryKey: papersKeys.comments(record) })}
+      />
     </form>
   );
 }
@@ -128,7 +157,9 @@ function CommentItem({
         )}
         {comment.revisions.length > 1 && (
           <details className="mt-2 text-dns-16N-130">
-            <summary>編集履歴（{comment.revisions.length}版、最終編集 <InstantText value={comment.editedAt} />）</summary>
+            <summary>
+              編集履歴（{comment.revisions.length}版、最終編集 <InstantText value={comment.editedAt} />）
+            </summary>
             <ol className="mt-2 flex flex-col gap-2 pl-4">
               {comment.revisions.map((r) => (
                 <li key={r.revision}>
@@ -142,7 +173,11 @@ function CommentItem({
         {mode === 'read' && (mayComment || comment.author.id === myId) && (
           <div className="mt-2 flex flex-wrap gap-2">
             {mayComment && (
-              <Button variant="secondary" onClick={() => setMode('reply')} aria-label={`${comment.author.displayName}さんの意見に返信`}>
+              <Button
+                variant="secondary"
+                onClick={() => setMode('reply')}
+                aria-label={`${comment.author.displayName}さんの意見に返信`}
+              >
                 返信
               </Button>
             )}
@@ -160,7 +195,15 @@ function CommentItem({
           {children.length > 0 && (
             <ol className="flex flex-col gap-2" aria-label={`${comment.author.displayName}さんの意見への返信`}>
               {children.map((c) => (
-                <CommentItem key={c.id} record={record} comment={c} replies={replies} mayComment={mayComment} myId={myId} stateLabel={stateLabel} />
+                <CommentItem
+                  key={c.id}
+                  record={record}
+                  comment={c}
+                  replies={replies}
+                  mayComment={mayComment}
+                  myId={myId}
+                  stateLabel={stateLabel}
+                />
               ))}
             </ol>
           )}
@@ -201,7 +244,15 @@ export function CommentsSection({
               ) : (
                 <ol className="flex flex-col gap-3" aria-label={`${title}（${list.total}件）`}>
                   {roots.map((c) => (
-                    <CommentItem key={c.id} record={record} comment={c} replies={replies} mayComment={list.mayComment} myId={me.data?.id} stateLabel={stateLabel} />
+                    <CommentItem
+                      key={c.id}
+                      record={record}
+                      comment={c}
+                      replies={replies}
+                      mayComment={list.mayComment}
+                      myId={me.data?.id}
+                      stateLabel={stateLabel}
+                    />
                   ))}
                 </ol>
               )}

@@ -38,12 +38,20 @@ export function ProgressReportPapers({ initiativeId, reports }: { initiativeId: 
   if (reports.length === 0) return null;
   const report = reports.find((r) => r.id === chosen) ?? reports[0];
   const name = (r: ProgressReport) => `${r.fiscalYearLabel}${r.period === 'midyear' ? '（中間）' : ''}の進捗報告`;
-  const record: PaperRecordRef = { subject: 'progress_report', id: report.id, queryKey: [...reportsKey(initiativeId), report.id] };
+  const record: PaperRecordRef = {
+    subject: 'progress_report',
+    id: report.id,
+    queryKey: [...reportsKey(initiativeId), report.id],
+  };
   return (
     <>
       {reports.length > 1 && (
         <div className="max-w-md">
-          <SelectField label="添付ファイル・意見を見る進捗報告" value={report.id} onChange={(e) => setChosen(e.target.value)}>
+          <SelectField
+            label="添付ファイル・意見を見る進捗報告"
+            value={report.id}
+            onChange={(e) => setChosen(e.target.value)}
+          >
             {reports.map((r) => (
               <option key={r.id} value={r.id}>
                 {name(r)}

@@ -18,16 +18,23 @@ export function ReturnedNotice({ record }: { record: PaperRecordRef }) {
   const lastReturn = entries.filter((h) => h.action === 'return').at(-1);
   if (!lastReturn) return null;
   const since = new Date(lastReturn.at).getTime();
-  const after = (comments.data?.items ?? []).filter((c) => c.postedInState === 'returned' && new Date(c.createdAt).getTime() >= since);
+  const after = (comments.data?.items ?? []).filter(
+    (c) => c.postedInState === 'returned' && new Date(c.createdAt).getTime() >= since,
+  );
   return (
-    <section aria-labelledby={headingId} className="flex flex-col gap-3 rounded-12 border-2 border-error-1 bg-red-50 p-6">
+    <section
+      aria-labelledby={headingId}
+      className="flex flex-col gap-3 rounded-12 border-2 border-error-1 bg-red-50 p-6"
+    >
       <h2 id={headingId} className="text-std-20B-150 text-solid-gray-900">
         差戻しの理由
       </h2>
       <p className="text-dns-16N-130 text-solid-gray-800">
         {lastReturn.actor.username ?? '—'}・<InstantText value={lastReturn.at} />
       </p>
-      <p className="whitespace-pre-wrap break-words text-std-16N-170">{lastReturn.comment ?? '（理由の記載はありません）'}</p>
+      <p className="whitespace-pre-wrap break-words text-std-16N-170">
+        {lastReturn.comment ?? '（理由の記載はありません）'}
+      </p>
       {after.length > 0 && (
         <>
           <h3 className="text-std-17B-170">差戻し後の意見・協議（{after.length}件）</h3>

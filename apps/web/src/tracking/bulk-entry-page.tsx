@@ -40,7 +40,7 @@ export function BulkEntryPage() {
   const reports = useQueries({
     queries: items.map((i) => ({
       queryKey: reportsKey(i.id),
-      queryFn: async () => (await answer(api.GET('/api/v1/initiatives/{id}/progress-reports', { params: { path: { id: i.id } } }))),
+      queryFn: () => answer(api.GET('/api/v1/initiatives/{id}/progress-reports', { params: { path: { id: i.id } } })),
     })),
   });
   const queries = useQueryClient();
@@ -139,63 +139,66 @@ export function BulkEntryPage() {
                 rowClassName={({ initiative }) => `align-top ${errors[initiative.id] ? 'bg-red-50' : ''}`}
                 columns={[
                   {
+                    // The report's state sits under the initiative's name: on a phone two
+                    // columns remain, the name and the entry (status above reason).
                     header: '取組',
-                    cell: ({ initiative: i }) => (
-                      <TextLink to={`/initiatives/${i.id}`}>
-                        {i.code} {i.title}
-                      </TextLink>
-                    ),
-                  },
-                  {
-                    header: '報告の状態',
-                    cell: ({ index }) => {
+                    className: 'min-w-32',
+                    cell: ({ initiative: i, index }) => {
                       const r = reportOf(index);
-                      return r ? <StateBadge state={r.state === 'confirmed' ? 'adopted' : r.state} stateLabel={r.stateLabel} /> : '未入力';
+                      return (
+                        <div className="flex flex-col items-start gap-1">
+                          <TextLink to={`/initiatives/${i.id}`}>
+                            {i.code} {i.title}
+                          </TextLink>
+                          {r ? (
+                            <StateBadge state={r.state === 'confirmed' ? 'adopted' : r.state} stateLabel={r.stateLabel} />
+                          ) : (
+                            <span className="text-dns-14N-130 text-solid-gray-700">未入力</span>
+                          )}
+                        </div>
+                      );
                     },
                   },
                   {
-                    header: '進捗状況',
-                    cell: ({ initiative: i, index }) => (
-                      <select
-                        aria-label={`${i.code}の進捗状況`}
-                        className={control}
-                        value={entryOf(i, index).status}
-                        disabled={!editable(index) || busy}
-                        onChange={(ev) => set(i, index, { status: ev.target.value })}
-                      >
-                        <option value="">選んでください</option>
-                        {(scale.data ?? []).map((s) => (
-                          <option key={s.code} value={s.code}>
-                            {s.labelJa}
-                          </option>
-                        ))}
-                      </select>
-                    ),
-                  },
-                  {
-                    header: '理由',
-                    className: 'min-w-64',
+                    header: '進捗状況と理由',
+                    className: 'w-full',
                     cell: ({ initiative: i, index }) => {
                       const e = entryOf(i, index);
                       const error = errors[i.id];
                       return (
-                        <>
-                          <input
-                            aria-label={`${i.code}の理由`}
-                            className={control}
-                            value={e.reason}
+                        <div className="flex flex-col gap-2 md:flex-row md:items-start">
+                          <select
+                            aria-label={`${i.code}の進捗状況`}
+                            className={`${control} md:w-56 md:shrink-0`}
+                            value={e.status}
                             disabled={!editable(index) || busy}
-                            aria-invalid={error ? true : undefined}
-                            aria-describedby={error ? `bulk-${i.id}-error` : undefined}
-                            placeholder={needsReason(scale.data?.find((s) => s.code === e.status)) ? '理由が必要です' : ''}
-                            onChange={(ev) => set(i, index, { reason: ev.target.value })}
-                          />
-                          {error && (
-                            <p id={`bulk-${i.id}-error`} className="mt-1 text-dns-16B-130 text-error-2">
-                              ＊{error}
-                            </p>
-                          )}
-                        </>
+                            onChange={(ev) => set(i, index, { status: ev.target.value })}
+                          >
+                            <option value="">選んでください</option>
+                            {(scale.data ?? []).map((s) => (
+                              <option key={s.code} value={s.code}>
+                                {s.labelJa}
+                              </option>
+                            ))}
+                          </select>
+                          <div className="min-w-0 flex-1">
+                            <input
+                              aria-label={`${i.code}の理由`}
+                              className={control}
+                              value={e.reason}
+                              disabled={!editable(index) || busy}
+                              aria-invalid={error ? true : undefined}
+                              aria-describedby={error ? `bulk-${i.id}-error` : undefined}
+                              placeholder={needsReason(scale.data?.find((s) => s.code === e.status)) ? '理由が必要です' : '理由（任意）'}
+                              onChange={(ev) => set(i, index, { reason: ev.target.value })}
+                            />
+                            {error && (
+                              <p id={`bulk-${i.id}-error`} className="mt-1 text-dns-16B-130 text-error-2">
+                                ＊{error}
+                              </p>
+                            )}
+                          </div>
+                        </div>
                       );
                     },
                   },
@@ -209,6 +212,10 @@ export function BulkEntryPage() {
                   まとめて提出（{drafts}件）
                 </Button>
               </div>
+              {changed > 0 && drafts > 0 && (
+                // Why まとめて提出 cannot be pressed: what is on the screen is not yet what would be sent.
+                <p className="text-dns-16N-130 text-solid-gray-700">保存していない変更があります。「下書きを保存」のあとで提出できます。</p>
+              )}
               {message &&
                 (message.tone === 'success' ? (
                   // The buttons just pressed are disabled now: the message takes the focus.

@@ -38,7 +38,8 @@ export function InitiativeListPage() {
       <PageTitle title="取組と進捗" actions={<ButtonLink to={`/tracking/bulk${plan ? `?plan=${plan.id}` : ''}`}>進捗の一括入力</ButtonLink>}>
         取組と進捗
       </PageTitle>
-      <div className="mb-6 grid gap-4 md:grid-cols-4">
+      {/* The plan's long name gets the widest column. */}
+      <div className="mb-6 grid gap-4 md:grid-cols-2 xl:grid-cols-[2fr_1fr_1fr_1fr]">
         <SelectField label="計画" value={plan?.id ?? ''} onChange={(e) => set(e.target.value)}>
           {(plans ?? []).map((p) => (
             <option key={p.id} value={p.id}>

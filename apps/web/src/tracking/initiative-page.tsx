@@ -186,9 +186,9 @@ export function InitiativePage() {
   const { id = '' } = useParams();
   const me = useMe();
   const plans = usePlans();
-  const initiative = useQuery({
+  const initiative = useQuery<InitiativeView>({
     queryKey: ['initiatives', id],
-    queryFn: async () => await answer(api.GET('/api/v1/initiatives/{id}', { params: { path: { id } } })),
+    queryFn: () => answer(api.GET('/api/v1/initiatives/{id}', { params: { path: { id } } })),
   });
   const reports = useReports(id);
   const roles = rolesOf(me.data);

@@ -43,7 +43,7 @@ export function Layout() {
         本文へスキップ
       </a>
       <header className="border-b border-solid-gray-200 bg-white">
-        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-4 px-6 py-3">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-4 px-4 py-3 sm:px-6">
           <p className="text-std-20B-150">改革プラン 取組管理</p>
           <div className="flex flex-wrap items-center gap-4 text-dns-16N-130">
             {me.data && (
@@ -136,7 +136,7 @@ export function Layout() {
           </ul>
         </nav>
       </header>
-      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-6 py-8 focus:outline-none">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none sm:px-6 sm:py-8">
         <Outlet />
       </main>
     </div>
