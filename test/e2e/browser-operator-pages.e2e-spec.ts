@@ -86,12 +86,11 @@ describe('operator pages in a browser', () => {
     expect(await context.cookies(`${api.url}/`)).toEqual([]);
     await expect(page.evaluate('document.cookie')).resolves.toBe('');
     // What the web app does on load: refresh with the cookie the browser sends by itself.
-    const refreshed = (await page.evaluate(`fetch('/api/v1/auth/session/refresh', { method: 'POST' }).then(async (r) => ({ status: r.status, body: await r.json() }))`)) as {
-      status: number;
-      body: { access_token: string };
-    };
+    const refreshed = await page.evaluate<{ status: number; body: { access_token: string } }>(
+      `fetch('/api/v1/auth/session/refresh', { method: 'POST' }).then(async (r) => ({ status: r.status, body: await r.json() }))`,
+    );
     expect(refreshed.status).toBe(200);
-    const me = (await page.evaluate(`fetch('/api/v1/me', { headers: { authorization: 'Bearer ${refreshed.body.access_token}' } }).then((r) => r.json())`)) as { username: string };
+    const me = await page.evaluate<{ username: string }>(`fetch('/api/v1/me', { headers: { authorization: 'Bearer ${refreshed.body.access_token}' } }).then((r) => r.json())`);
     expect(me.username).toBe('kenko.editor');
     const [rotated] = await context.cookies(`${api.url}/api/v1/auth/session/refresh`);
     expect(rotated.value).not.toBe(cookie.value);

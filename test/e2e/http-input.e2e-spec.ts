@@ -24,7 +24,7 @@ describe('HTTP input handling (global filter, pipe and body parser)', () => {
       const { port } = new URL(api.url);
       const socket = connect(Number(port), '127.0.0.1', () => socket.write(bytes));
       let out = '';
-      socket.on('data', (d) => (out += d));
+      socket.on('data', (d: Buffer) => (out += d.toString()));
       socket.on('end', () => resolve(out));
       socket.on('error', reject);
     });

@@ -50,7 +50,7 @@ function resolve(doc: { components?: { schemas?: Record<string, Schema> } }, sch
   return schema;
 }
 
-function badRequests(doc: any, path: string, method: string, op: Operation): BadRequest[] {
+function badRequests(doc: { components?: { schemas?: Record<string, Schema> } }, path: string, method: string, op: Operation): BadRequest[] {
   const pathParams = (op.parameters ?? []).filter((p) => p.in === 'path');
   const queryParams = (op.parameters ?? []).filter((p) => p.in === 'query');
   const fill = (value: string) => path.replace(/\{[^}]+\}/g, value);

@@ -15,15 +15,45 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 const PROBLEM_REF = '#/components/schemas/ProblemResponse';
 
+/** The parts of the served OpenAPI document these tests read. */
+interface OpenApiParameter {
+  in: string;
+  name: string;
+}
+interface OpenApiResponse {
+  content?: Record<string, { schema?: { $ref?: string } }>;
+}
+interface OpenApiOperation {
+  operationId: string;
+  parameters?: OpenApiParameter[];
+  requestBody?: unknown;
+  responses: Record<string, OpenApiResponse>;
+  'x-access'?: { kind: string };
+  'x-no-client-error'?: boolean;
+}
+interface OpenApiSchemaObject {
+  required?: string[];
+  properties?: Record<string, unknown>;
+  enum?: string[];
+}
+interface OpenApiDocument {
+  paths: Record<string, Record<string, OpenApiOperation | undefined>>;
+  servers?: unknown;
+  components: { schemas: Record<string, OpenApiSchemaObject> };
+}
+
 interface Operation {
   method: string;
   path: string;
-  op: Record<string, any>;
+  op: OpenApiOperation;
 }
 
-function operationsOf(document: any): Operation[] {
-  return Object.entries(document.paths as Record<string, Record<string, any>>).flatMap(([path, item]) =>
-    METHODS.filter((m) => item[m]).map((method) => ({ method, path, op: item[method] })),
+function operationsOf(document: OpenApiDocument): Operation[] {
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    METHODS.flatMap((method) => {
+      const op = item[method];
+      return op ? [{ method, path, op }] : [];
+    }),
   );
 }
 
@@ -35,7 +65,7 @@ function operationsOf(document: any): Operation[] {
 describe('the OpenAPI document at /docs-json', () => {
   let db: TestDatabase;
   let api: RunningApi;
-  let document: any;
+  let document: OpenApiDocument;
   let operations: Operation[];
 
   beforeAll(async () => {
@@ -43,7 +73,7 @@ describe('the OpenAPI document at /docs-json', () => {
     api = await startApi(testConfig(db.url));
     const res = await http(`${api.url}/docs-json`);
     expect(res.status).toBe(200);
-    document = res.body;
+    document = res.body as OpenApiDocument;
     operations = operationsOf(document);
   });
   afterAll(async () => {
@@ -75,8 +105,8 @@ describe('the OpenAPI document at /docs-json', () => {
   it('describes every operation’s success answer with a schema (204 alone has no body)', () => {
     expect(operations.length).toBeGreaterThanOrEqual(79);
     const undescribed = operations.filter(({ op }) => {
-      const successes = Object.entries(op.responses as Record<string, any>).filter(([status]) => /^2/.test(status));
-      return successes.length === 0 || successes.some(([status, r]) => status !== '204' && !Object.values(r.content ?? {}).some((c: any) => c.schema));
+      const successes = Object.entries(op.responses).filter(([status]) => /^2/.test(status));
+      return successes.length === 0 || successes.some(([status, r]) => status !== '204' && !Object.values(r.content ?? {}).some((c) => c.schema));
     });
     expect(undescribed.map(({ method, path }) => `${method.toUpperCase()} ${path}`)).toEqual([]);
   });
@@ -84,14 +114,14 @@ describe('the OpenAPI document at /docs-json', () => {
   it('refers every error answer to the one problem+json schema, whose code lists the stable codes', () => {
     const problem = document.components.schemas.ProblemResponse;
     expect(problem.required).toEqual(expect.arrayContaining(['type', 'title', 'status', 'detail', 'code']));
-    expect(Object.keys(problem.properties)).toEqual(expect.arrayContaining(['errors', 'traceId']));
+    expect(Object.keys(problem.properties ?? {})).toEqual(expect.arrayContaining(['errors', 'traceId']));
     expect(document.components.schemas.ErrorCode.enum).toEqual(Object.keys(ERROR_STATUS));
     const wrong: string[] = [];
     for (const { method, path, op } of operations) {
-      for (const [status, r] of Object.entries(op.responses as Record<string, any>)) {
+      for (const [status, r] of Object.entries(op.responses)) {
         if (!/^[45]/.test(status) || path.startsWith('/health')) continue;
         const content = Object.keys(r.content ?? {});
-        if (content.join() !== 'application/problem+json' || r.content['application/problem+json'].schema.$ref !== PROBLEM_REF) wrong.push(`${method} ${path} ${status}`);
+        if (content.join() !== 'application/problem+json' || r.content?.['application/problem+json']?.schema?.$ref !== PROBLEM_REF) wrong.push(`${method} ${path} ${status}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -99,19 +129,19 @@ describe('the OpenAPI document at /docs-json', () => {
 
   it('documents the errors a route’s inputs imply: 400 on validated input, 409/412/428 with If-Match, 422 with Idempotency-Key, 429 on sign-in', () => {
     const missing: string[] = [];
-    const header = (op: any, name: string) => (op.parameters ?? []).some((p: any) => p.in === 'header' && p.name === name);
+    const header = (op: OpenApiOperation, name: string) => (op.parameters ?? []).some((p) => p.in === 'header' && p.name === name);
     for (const { method, path, op } of operations) {
       const need: string[] = [];
-      if (op.requestBody || (op.parameters ?? []).some((p: any) => p.in !== 'header')) need.push('400');
+      if (op.requestBody || (op.parameters ?? []).some((p) => p.in !== 'header')) need.push('400');
       if (header(op, 'If-Match')) need.push('409', '412', '428');
       if (header(op, 'Idempotency-Key')) need.push('422');
       if (op['x-access']?.kind !== 'public') need.push('401');
-      if ((op.parameters ?? []).some((p: any) => p.in === 'path')) need.push('404');
+      if ((op.parameters ?? []).some((p) => p.in === 'path')) need.push('404');
       for (const status of need) if (!op.responses[status]) missing.push(`${method} ${path} ${status}`);
     }
     expect(missing).toEqual([]);
-    expect(document.paths['/api/v1/auth/token'].post.responses['429']).toBeDefined();
-    expect(document.paths['/api/v1/proposals/{id}/transitions'].post.responses).toEqual(
+    expect(document.paths['/api/v1/auth/token'].post?.responses['429']).toBeDefined();
+    expect(document.paths['/api/v1/proposals/{id}/transitions'].post?.responses).toEqual(
       expect.objectContaining({ '200': expect.anything(), '409': expect.anything(), '412': expect.anything(), '422': expect.anything(), '428': expect.anything() }),
     );
   });
@@ -126,7 +156,7 @@ describe('the OpenAPI document at /docs-json', () => {
     // The lint's 4XX exemption cannot hide a route that has input or needs sign-in.
     const exempt = operations.filter(({ op }) => op['x-no-client-error']);
     expect(exempt.map(({ path }) => path)).toEqual(expect.arrayContaining(['/health', '/health/ready']));
-    expect(exempt.filter(({ op }) => op['x-access'].kind !== 'public' || op.requestBody || (op.parameters ?? []).length > 0)).toEqual([]);
+    expect(exempt.filter(({ op }) => op['x-access']?.kind !== 'public' || op.requestBody || (op.parameters ?? []).length > 0)).toEqual([]);
   });
 
   it('generates the committed client types (apps/web/src/api/schema.d.ts)', async () => {

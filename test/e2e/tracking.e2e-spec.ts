@@ -434,10 +434,10 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const frozen = ok(await secretariat.get(`/rollups/snapshots/${first.id}`)).body;
 
       // Later: three statuses change by bulk update (confirmed at once, all or none).
-      const [a, b, c] = (await db.query(
+      const [a, b, c] = await db.query<{ code: string }>(
         `SELECT i.code FROM progress_report pr JOIN initiative i ON i.id = pr.initiative_id WHERE pr.plan_id = $1 AND pr.fiscal_year = 2022 AND pr.status_code = $2 ORDER BY i.code LIMIT 3`,
         [stage3, ON_TRACK],
-      )) as Array<{ code: string }>;
+      );
       const badBulk = await secretariat.post('/progress-reports/bulk', {
         planId: stage3,
         fiscalYear: 2022,

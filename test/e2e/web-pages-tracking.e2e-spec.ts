@@ -278,7 +278,7 @@ describe('the web pages: dashboard and tracking', () => {
 
     /** The focused element as a person meets it: its name and whether its focus can be seen. */
     async function focused(page: Page): Promise<{ name: string; tag: string; invalid: boolean; visible: boolean }> {
-      return page.evaluate<{ name: string; tag: string; invalid: boolean; visible: boolean }>(`(() => {
+      return await page.evaluate<{ name: string; tag: string; invalid: boolean; visible: boolean }>(`(() => {
         const e = document.activeElement;
         if (!e || e === document.body) return { name: '', tag: 'body', invalid: false, visible: false };
         const style = getComputedStyle(e);

@@ -297,12 +297,12 @@ describe('the web pages: the decision cycle in a browser', () => {
     async function tabTo(name: string): Promise<void> {
       for (let i = 0; i < 80; i++) {
         await page.keyboard.press('Tab');
-        const focused = (await page.evaluate(`(() => {
+        const focused = await page.evaluate<{ text: string; label: string; outline: string; width: string } | null>(`(() => {
           const e = document.activeElement;
           if (!e || e === document.body) return null;
           const style = getComputedStyle(e);
           return { text: (e.getAttribute('aria-label') || e.textContent || '').trim(), label: e.labels && e.labels[0] ? e.labels[0].textContent.trim() : '', outline: style.outlineStyle, width: style.outlineWidth };
-        })()`)) as { text: string; label: string; outline: string; width: string } | null;
+        })()`);
         if (!focused) continue;
         expect({ name: focused.text || focused.label, outline: focused.outline }).not.toMatchObject({ outline: 'none' });
         if (focused.text === name || focused.label.startsWith(name)) return;

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import type { DynamicModule, INestApplicationContext, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type AppConfig } from '#libs/platform';
@@ -60,9 +61,9 @@ export async function http<T = any>(url: string, init: RequestInit & { json?: un
   if (json !== undefined) headers.set('content-type', 'application/json');
   const res = await fetch(url, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
   const text = await res.text();
-  let body: any = text;
-  if (/json/.test(res.headers.get('content-type') ?? '') && text) body = JSON.parse(text);
-  return { status: res.status, headers: res.headers, body, text };
+  const body: unknown = /json/.test(res.headers.get('content-type') ?? '') && text ? JSON.parse(text) : text;
+  // The caller names the body's type (T); the tests assert on it, so no runtime check here.
+  return { status: res.status, headers: res.headers, body: body as T, text };
 }
 
 /** Polls until `check` returns a truthy value; timing never decides a test, so the limit is generous. */
@@ -78,5 +79,5 @@ export async function waitFor<T>(check: () => Promise<T> | T, what: string, time
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${last instanceof Error ? String(last) : inspect(last)})` : ''}`);
 }

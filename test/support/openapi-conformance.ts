@@ -14,6 +14,16 @@ interface AjvLike {
 const DOC_ID = 'https://kaikaku.invalid/openapi';
 const METHODS = ['get', 'put', 'post', 'patch', 'delete'];
 
+/** The parts of an operation the check reads: its id and its documented answers by status. */
+interface DocumentedOperation {
+  operationId: string;
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> } | undefined>;
+}
+interface OpenApiDocument {
+  paths: Record<string, Record<string, DocumentedOperation | undefined>>;
+  components?: unknown;
+}
+
 /** A copy in which every described object also forbids undescribed members, so a field the document misses is found. */
 function closed(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(closed);
@@ -35,20 +45,26 @@ export class OpenApiConformance {
   readonly violations: string[] = [];
   readonly covered = new Set<string>();
   private readonly ajv: AjvLike;
-  private readonly routes: Array<{ method: string; template: string; pattern: RegExp; params: number; operation: any }>;
+  private readonly routes: Array<{ method: string; template: string; pattern: RegExp; params: number; operation: DocumentedOperation }>;
 
-  constructor(private readonly document: any) {
+  constructor(private readonly document: OpenApiDocument) {
     this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
     this.ajv.addSchema({ $id: DOC_ID, components: closed(document.components) }, DOC_ID);
-    this.routes = Object.entries(document.paths as Record<string, Record<string, any>>)
+    this.routes = Object.entries(document.paths)
       .flatMap(([template, item]) =>
-        METHODS.filter((m) => item[m]).map((method) => ({
-          method,
-          template,
-          pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
-          params: (template.match(/\{/g) ?? []).length,
-          operation: item[method],
-        })),
+        METHODS.flatMap((method) => {
+          const operation = item[method];
+          if (!operation) return [];
+          return [
+            {
+              method,
+              template,
+              pattern: new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`),
+              params: (template.match(/\{/g) ?? []).length,
+              operation,
+            },
+          ];
+        }),
       )
       // Literal segments win over parameters (/snapshots/compare before /snapshots/{id}).
       .sort((a, b) => a.params - b.params);

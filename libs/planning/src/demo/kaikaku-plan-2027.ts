@@ -1,6 +1,6 @@
 /**
  * 市役所改革プラン2027（市役所改革第4ステージ）, from the outline published by Kumamoto City
- * (骨子・概要版, 令和5年12月, 総務局; ../shared/seeds). Period, MVV, policies and assumed
+ * (骨子・概要版, 令和5年12月, 総務局; summarised in docs/DOMAIN.md). Period, MVV, policies and assumed
  * themes are as published; the initiatives themselves are decided after the all-bureau
  * inquiry (「取組は、今後全庁照会を経て整理・決定」).
  */

@@ -1,6 +1,6 @@
 /**
  * The previous plan (市役所改革プラン 第3ステージ), as demo data for tracking. The outline of the
- * 2027 plan (../shared/seeds) reports its standing at the end of 令和4年度 — 108 計画通り進捗 +
+ * 2027 plan (summarised in docs/DOMAIN.md, "The plan") reports its standing at the end of 令和4年度 — 108 計画通り進捗 +
  * 29 一部変更・遅れ = 137 取組項目 — and its 検証指標 with 令和3年度 baselines and 令和5年度 targets.
  * The period 令和2〜5年度 is inferred from that (the next plan starts in 令和6年度). Policy and
  * theme titles are invented for the demo and say so; the city's own are not in the seed.

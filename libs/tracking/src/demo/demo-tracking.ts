@@ -7,7 +7,7 @@ import type { CreateIndicatorDto } from '../indicators/indicators.service.js';
 import { IndicatorsService } from '../indicators/indicators.service.js';
 
 /**
- * The nine 検証指標 of the seed (../shared/seeds, ../shared/DOMAIN.md): baseline 令和3年度,
+ * The nine 検証指標 of the seed (docs/DOMAIN.md, "検証指標"): baseline 令和3年度,
  * measured 令和4年度, target (検証値) 令和5年度. For the debt figures the target is a ceiling
  * when it lies above the baseline (将来負担比率, 市債残高); 実質公債費比率 is to come down to 5.2.
  */
