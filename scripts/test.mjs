@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: dependencies if absent, a fresh build, the test services (own ports, own
-// data folder), then every unit and e2e test. Services this run started are stopped after.
+// `npm test`: dependencies if absent, a fresh build, the type check and the lint, the test
+// services (own ports, own data folder), then every unit and e2e test. Services this run started are stopped after.
 import { spawnSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lint } from './lib/lint.mjs';
 import { build, ensureDependencies, exitOnSetupFailure, typecheck } from './lib/setup.mjs';
 import { servicesStatus, startServices, stopServices } from './services.mjs';
 
@@ -13,6 +14,7 @@ exitOnSetupFailure();
 ensureDependencies();
 build();
 typecheck();
+lint();
 const wasRunning = await servicesStatus('test');
 const services = await startServices('test');
 let status = 1;
