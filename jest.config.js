@@ -15,7 +15,18 @@ export default {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
     // @fastify/static (web app, Swagger UI, Bull Board) is CommonJS and requires the ESM-only
     // content-disposition, which jest's module runtime cannot require on Node 20: compile it to CommonJS.
-    '/node_modules/content-disposition/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', target: 'ES2023', isolatedModules: true } }],
+    '/node_modules/content-disposition/.+\\.js$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          allowJs: true,
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          target: 'ES2023',
+          isolatedModules: true,
+        },
+      },
+    ],
   },
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],

@@ -14,7 +14,23 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { build } from '../scripts/lib/setup.mjs';
-import { ROOT, cleanUpOnSignal, cli, dropDatabase, freePort, intEnv, percentiles, recreateDatabase, say, signIn, startNode, stopNode, testServices, urlFor, productionSecrets } from './lib/harness.mjs';
+import {
+  ROOT,
+  cleanUpOnSignal,
+  cli,
+  dropDatabase,
+  freePort,
+  intEnv,
+  percentiles,
+  recreateDatabase,
+  say,
+  signIn,
+  startNode,
+  stopNode,
+  testServices,
+  urlFor,
+  productionSecrets,
+} from './lib/harness.mjs';
 
 const DB_NAME = 'kaikaku_bench_overload';
 const QUEUE_PREFIX = '{bench-overload}';
@@ -103,7 +119,15 @@ async function phase(name, baseUrl, token) {
     }
   };
   await Promise.all([...Array.from({ length: CALLERS }, caller), prober()]);
-  return { name, served: percentiles(served), refused: percentiles(refused), codes, live: percentiles(live), ready: percentiles(ready), readyStatus };
+  return {
+    name,
+    served: percentiles(served),
+    refused: percentiles(refused),
+    codes,
+    live: percentiles(live),
+    ready: percentiles(ready),
+    readyStatus,
+  };
 }
 
 async function main() {
@@ -120,14 +144,24 @@ async function main() {
   try {
     say(`creating ${DB_NAME}, migrating and seeding…`);
     await recreateDatabase(services.migrationDatabaseUrl, DB_NAME);
-    const cliEnv = { ...process.env, DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: ownerUrl, REDIS_URL: services.redisUrl, QUEUE_PREFIX, LOG_LEVEL: 'warn' };
+    const cliEnv = {
+      ...process.env,
+      DATABASE_URL: appUrl,
+      MIGRATION_DATABASE_URL: ownerUrl,
+      REDIS_URL: services.redisUrl,
+      QUEUE_PREFIX,
+      LOG_LEVEL: 'warn',
+    };
     cli(['migrate'], cliEnv);
     cli(['seed'], cliEnv);
     const results = [];
     /** @type {Array<[string, Record<string, string>]>} */
     const settings = [
       ['baseline: no limit, 5 s acquire timeout', { HTTP_MAX_CONCURRENCY: '0', DATABASE_ACQUIRE_TIMEOUT_MS: '5000' }],
-      [`shedding: limit ${LIMIT}, 800 ms acquire timeout`, { HTTP_MAX_CONCURRENCY: String(LIMIT), DATABASE_ACQUIRE_TIMEOUT_MS: '800' }],
+      [
+        `shedding: limit ${LIMIT}, 800 ms acquire timeout`,
+        { HTTP_MAX_CONCURRENCY: String(LIMIT), DATABASE_ACQUIRE_TIMEOUT_MS: '800' },
+      ],
     ];
     for (const [name, env] of settings) {
       const port = await freePort();
@@ -148,7 +182,11 @@ async function main() {
           machine: { callers: CALLERS, limit: LIMIT, poolSize: POOL_SIZE, secondsPerPhase: SECONDS },
           phases: results,
           summary: {
-            refusedP99Ms: { baseline: base.refused.p99, now: now.refused.p99, baselineOverNow: ratio(base.refused.p99, now.refused.p99) },
+            refusedP99Ms: {
+              baseline: base.refused.p99,
+              now: now.refused.p99,
+              baselineOverNow: ratio(base.refused.p99, now.refused.p99),
+            },
             healthP99Ms: { baseline: base.live.p99, now: now.live.p99 },
             readyP99Ms: { baseline: base.ready.p99, now: now.ready.p99 },
             ready503: { baseline: base.readyStatus[503] ?? 0, now: now.readyStatus[503] ?? 0 },

@@ -130,13 +130,22 @@ async function prepareWorkload(ownerUrl) {
       await db.query(`DELETE FROM notification_settings WHERE user_id = $1`, [recipient.id]);
       const recipients = (await db.query(RECIPIENTS_SQL, [OWNER_ROLES, unit.id])).rows;
       if (recipients.length !== 1 || recipients[0].id !== recipient.id || recipients[0].email !== null) {
-        throw new Error(`expected ${RECIPIENT} alone, without e-mail, as the owners of ${UNIT}; got ${JSON.stringify(recipients)}`);
+        throw new Error(
+          `expected ${RECIPIENT} alone, without e-mail, as the owners of ${UNIT}; got ${JSON.stringify(recipients)}`,
+        );
       }
 
       // Only the benchmark's reminders may fire (the demo seed plans none today; this is in case it does).
       const cancelled = await db.query(`UPDATE reminder SET status = 'cancelled' WHERE status = 'scheduled'`);
-      const preexisting = (await db.query(`SELECT (SELECT count(*) FROM delivery)::int AS d, (SELECT count(*) FROM notification)::int AS n`)).rows[0];
-      if (preexisting.d !== 0 || preexisting.n !== 0) throw new Error(`the fresh database already holds ${preexisting.d} deliveries and ${preexisting.n} notifications`);
+      const preexisting = (
+        await db.query(
+          `SELECT (SELECT count(*) FROM delivery)::int AS d, (SELECT count(*) FROM notification)::int AS n`,
+        )
+      ).rows[0];
+      if (preexisting.d !== 0 || preexisting.n !== 0)
+        throw new Error(
+          `the fresh database already holds ${preexisting.d} deliveries and ${preexisting.n} notifications`,
+        );
 
       const deadlines = Math.ceil(TOTAL / STEPS.length);
       await db.query(
@@ -175,7 +184,13 @@ async function prepareWorkload(ownerUrl) {
       await db.query('COMMIT');
       await db.query('ANALYZE');
       const pgVersion = (await db.query('SHOW server_version')).rows[0].server_version;
-      return { recipientId: recipient.id, silenced: silenced.rows.map((r) => r.username), cancelledPreexisting: cancelled.rowCount, deadlines, pgVersion };
+      return {
+        recipientId: recipient.id,
+        silenced: silenced.rows.map((r) => r.username),
+        cancelledPreexisting: cancelled.rowCount,
+        deadlines,
+        pgVersion,
+      };
     } catch (error) {
       await db.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -199,7 +214,12 @@ async function setFireTimes(db, windowStartMs) {
     `SELECT b.reminder_id AS id, b.burst, b.offset_ms, (extract(epoch FROM r.fire_at) * 1000)::bigint AS fire_ms
        FROM bench_reminder b JOIN reminder r ON r.id = b.reminder_id ORDER BY fire_ms, b.idx`,
   );
-  const reminders = rows.map((r) => ({ id: r.id, burst: r.burst, offsetMs: Number(r.offset_ms), fireMs: Number(r.fire_ms) }));
+  const reminders = rows.map((r) => ({
+    id: r.id,
+    burst: r.burst,
+    offsetMs: Number(r.offset_ms),
+    fireMs: Number(r.fire_ms),
+  }));
   const off = reminders.find((r) => r.fireMs !== windowStartMs + r.offsetMs);
   if (off) throw new Error(`reminder ${off.id} fires at ${off.fireMs}, not ${windowStartMs + off.offsetMs}`);
   return reminders;
@@ -210,7 +230,11 @@ async function setFireTimes(db, windowStartMs) {
 function newQueue(redisUrl, name) {
   const queue = new Queue(name, {
     prefix: QUEUE_PREFIX,
-    connection: { ...redisOptions(redisUrl), maxRetriesPerRequest: 3, connectionName: `kaikaku-bench:producer:${name}` },
+    connection: {
+      ...redisOptions(redisUrl),
+      maxRetriesPerRequest: 3,
+      connectionName: `kaikaku-bench:producer:${name}`,
+    },
   });
   queue.on('error', (error) => say(`queue ${name}: ${error.message}`));
   return queue;
@@ -248,7 +272,9 @@ async function addReminderJobs(queue, reminders, { jobOptions, reminderJobId }) 
  */
 async function addSlotJobs(queue, reminders, { jobOptions, reminderSlotJobId, reminderSlotEnd, slotMs }) {
   const options = jobOptions('reminders.fire_due');
-  const slots = [...new Set(reminders.map((r) => reminderSlotEnd(new Date(r.fireMs), slotMs).getTime()))].sort((a, b) => a - b);
+  const slots = [...new Set(reminders.map((r) => reminderSlotEnd(new Date(r.fireMs), slotMs).getTime()))].sort(
+    (a, b) => a - b,
+  );
   const started = Date.now();
   for (let i = 0; i < slots.length; i += ADD_CHUNK) {
     const now = Date.now();
@@ -354,7 +380,10 @@ async function startBaselineWorker(redisUrl) {
   });
   const ready = new Promise((resolve) => proc.child.on('message', (m) => m?.type === 'ready' && resolve(true)));
   const outcome = await Promise.race([ready, proc.exited.then(() => false), sleep(30_000).then(() => null)]);
-  if (outcome !== true) throw new Error(`the baseline worker did not start (${outcome === false ? 'exited' : 'timeout'}):\n${proc.tail.join('\n')}`);
+  if (outcome !== true)
+    throw new Error(
+      `the baseline worker did not start (${outcome === false ? 'exited' : 'timeout'}):\n${proc.tail.join('\n')}`,
+    );
   return proc;
 }
 
@@ -390,7 +419,10 @@ async function waitForAll(label, windowStartMs, count, proc) {
   let lastChange = Date.now();
   let lastSaid = 0;
   for (;;) {
-    if (!isRunning(proc)) throw new Error(`${label}: the worker exited (${proc.child.exitCode ?? proc.child.signalCode}):\n${proc.tail.join('\n')}`);
+    if (!isRunning(proc))
+      throw new Error(
+        `${label}: the worker exited (${proc.child.exitCode ?? proc.child.signalCode}):\n${proc.tail.join('\n')}`,
+      );
     const now = Date.now();
     // `done` counts finished reminders; `progress` anything that moves before that (defaults to done).
     const { done, progress = done, extra, ...rest } = await count();
@@ -400,7 +432,9 @@ async function waitForAll(label, windowStartMs, count, proc) {
       lastChange = now;
     }
     if (now - lastSaid >= 10_000) {
-      say(`${label}: t=${((now - windowStartMs) / 1000).toFixed(0)} s, ${done}/${TOTAL} done${extra ? `, ${extra}` : ''}`);
+      say(
+        `${label}: t=${((now - windowStartMs) / 1000).toFixed(0)} s, ${done}/${TOTAL} done${extra ? `, ${extra}` : ''}`,
+      );
       lastSaid = now;
     }
     if (done >= TOTAL) return timeline;
@@ -408,7 +442,9 @@ async function waitForAll(label, windowStartMs, count, proc) {
       throw new Error(`${label}: stuck at ${done}/${TOTAL}, nothing moved for ${STALL_MS / 1000} s`);
     }
     if (now > windowStartMs + WINDOW_MS + DRAIN_TIMEOUT_MS) {
-      throw new Error(`${label}: only ${done}/${TOTAL} done ${DRAIN_TIMEOUT_MS / 1000} s after the window closed (BENCH_DRAIN_TIMEOUT_SECONDS)`);
+      throw new Error(
+        `${label}: only ${done}/${TOTAL} done ${DRAIN_TIMEOUT_MS / 1000} s after the window closed (BENCH_DRAIN_TIMEOUT_SECONDS)`,
+      );
     }
     await sleep(1000);
   }
@@ -463,7 +499,11 @@ function activitySampler(ownerUrl, appName) {
             .slice(0, limit)
             .map(([k, n]) => [k, round(n / Math.max(1, agg.samples), 2)]),
         );
-      return { samples: agg.samples, connectedAs: superUrl.username, perSample: { state: avg(agg.state), activeOrWaiting: avg(agg.wait), activeQueries: avg(agg.query, 12) } };
+      return {
+        samples: agg.samples,
+        connectedAs: superUrl.username,
+        perSample: { state: avg(agg.state), activeOrWaiting: avg(agg.wait), activeQueries: avg(agg.query, 12) },
+      };
     },
   };
 }
@@ -473,7 +513,9 @@ async function waitAutovacuumQuiet(db, maxMs = 60_000) {
   const until = Date.now() + maxMs;
   let waited = false;
   while (Date.now() < until) {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'autovacuum worker'`);
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'autovacuum worker'`,
+    );
     if (rows[0].n === 0) return waited;
     waited = true;
     await sleep(500);
@@ -558,12 +600,17 @@ async function collectReal(db, recipientId) {
   if (notSent) problems.push(`${notSent} reminders not marked sent`);
   if (noDelivery) problems.push(`${noDelivery} reminders without their delivery`);
   if (noNotification) problems.push(`${noNotification} reminders without their notification`);
-  if (totals.deliveries !== TOTAL) problems.push(`${totals.deliveries} deliveries, ${TOTAL} expected (one per reminder)`);
-  if (totals.distinct_keys !== totals.deliveries) problems.push(`${totals.deliveries - totals.distinct_keys} duplicate delivery keys`);
-  if (totals.foreign_deliveries) problems.push(`${totals.foreign_deliveries} deliveries on another channel or to someone else`);
+  if (totals.deliveries !== TOTAL)
+    problems.push(`${totals.deliveries} deliveries, ${TOTAL} expected (one per reminder)`);
+  if (totals.distinct_keys !== totals.deliveries)
+    problems.push(`${totals.deliveries - totals.distinct_keys} duplicate delivery keys`);
+  if (totals.foreign_deliveries)
+    problems.push(`${totals.foreign_deliveries} deliveries on another channel or to someone else`);
   if (totals.unsent_deliveries) problems.push(`${totals.unsent_deliveries} deliveries not marked sent`);
-  if (totals.notifications !== TOTAL) problems.push(`${totals.notifications} notifications, ${TOTAL} expected (one per reminder)`);
-  if (totals.distinct_notified_deliveries !== totals.notifications) problems.push(`${totals.notifications - totals.distinct_notified_deliveries} duplicate notifications`);
+  if (totals.notifications !== TOTAL)
+    problems.push(`${totals.notifications} notifications, ${TOTAL} expected (one per reminder)`);
+  if (totals.distinct_notified_deliveries !== totals.notifications)
+    problems.push(`${totals.notifications - totals.distinct_notified_deliveries} duplicate notifications`);
   const complete = rows.filter((r) => r.notification_id);
   const items = complete.map((r) => ({ burst: r.burst, fireMs: r.fire_ms, doneMs: r.notified_ms }));
   // Where the lateness arises: the reminder.fire job starting (its transaction's now() is the
@@ -582,13 +629,17 @@ async function collectReal(db, recipientId) {
 
 function printTable(real, base) {
   const pad = (s, n) => String(s).padStart(n);
-  const ms = (x) => (x === null || x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`);
+  const ms = (x) =>
+    x === null || x === undefined ? '—' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x)} ms`;
   const out = [''];
   out.push(
     `${''.padEnd(13)} ${pad('lateness p50', 13)} ${pad('p99', 10)} | ${pad('burst p50', 10)} ${pad('burst p99', 10)} | ${pad('notifications/s', 16)} ${pad('burst drain/s', 14)}`,
   );
   out.push('-'.repeat(98));
-  for (const [name, f] of [['real path', real], ['baseline', base]]) {
+  for (const [name, f] of [
+    ['real path', real],
+    ['baseline', base],
+  ]) {
     if (!f) continue;
     out.push(
       `${name.padEnd(13)} ${pad(ms(f.lateness.p50), 13)} ${pad(ms(f.lateness.p99), 10)} | ${pad(ms(f.burstLateness.p50), 10)} ${pad(ms(f.burstLateness.p99), 10)} | ` +
@@ -656,11 +707,14 @@ async function main() {
     await db?.end().catch(() => undefined);
     db = null;
     if (keysUsed) {
-      const n = await deleteKeysUnder(services.redisUrl, QUEUE_PREFIX).catch((e) => say(`deleting ${QUEUE_PREFIX} keys: ${e.message}`));
+      const n = await deleteKeysUnder(services.redisUrl, QUEUE_PREFIX).catch((e) =>
+        say(`deleting ${QUEUE_PREFIX} keys: ${e.message}`),
+      );
       if (typeof n === 'number') say(`deleted ${n} Redis keys under ${QUEUE_PREFIX}`);
       keysUsed = false;
     }
-    if (dbCreated && process.env.BENCH_KEEP_DB !== '1') await dropDatabase(services.migrationDatabaseUrl, DB_NAME).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
+    if (dbCreated && process.env.BENCH_KEEP_DB !== '1')
+      await dropDatabase(services.migrationDatabaseUrl, DB_NAME).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
     dbCreated = false;
     await services.release();
   };
@@ -675,13 +729,23 @@ async function main() {
     say(`creating ${DB_NAME}, migrating and seeding…`);
     await recreateDatabase(services.migrationDatabaseUrl, DB_NAME);
     dbCreated = true;
-    const cliEnv = { ...process.env, DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: ownerUrl, REDIS_URL: services.redisUrl, QUEUE_PREFIX, LOG_LEVEL: 'warn' };
+    const cliEnv = {
+      ...process.env,
+      DATABASE_URL: appUrl,
+      MIGRATION_DATABASE_URL: ownerUrl,
+      REDIS_URL: services.redisUrl,
+      QUEUE_PREFIX,
+      LOG_LEVEL: 'warn',
+    };
     cli(['migrate'], cliEnv);
     cli(['seed'], cliEnv);
 
-    say(`preparing ${TOTAL.toLocaleString('en')} reminders on ${Math.ceil(TOTAL / STEPS.length).toLocaleString('en')} deadlines of ${UNIT}…`);
+    say(
+      `preparing ${TOTAL.toLocaleString('en')} reminders on ${Math.ceil(TOTAL / STEPS.length).toLocaleString('en')} deadlines of ${UNIT}…`,
+    );
     const workload = await prepareWorkload(ownerUrl);
-    if (workload.silenced.length > 0) say(`switched off ${workload.silenced.join(', ')}: ${RECIPIENT} is the only one told`);
+    if (workload.silenced.length > 0)
+      say(`switched off ${workload.silenced.join(', ')}: ${RECIPIENT} is the only one told`);
 
     db = new pg.Client({ connectionString: ownerUrl, application_name: 'kaikaku-bench' });
     await db.connect();
@@ -698,8 +762,15 @@ async function main() {
 
     const realStart = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000;
     const reminders = await setFireTimes(db, realStart);
-    say(`adding one reminders.fire_due job per ${slotMs}-ms slot of ${TOTAL.toLocaleString('en')} reminders to "${reminderQueueName}"; the window opens in ${((realStart - Date.now()) / 1000).toFixed(1)} s…`);
-    const realAdd = await addSlotJobs(reminderQueue, reminders, { jobOptions, reminderSlotJobId, reminderSlotEnd, slotMs });
+    say(
+      `adding one reminders.fire_due job per ${slotMs}-ms slot of ${TOTAL.toLocaleString('en')} reminders to "${reminderQueueName}"; the window opens in ${((realStart - Date.now()) / 1000).toFixed(1)} s…`,
+    );
+    const realAdd = await addSlotJobs(reminderQueue, reminders, {
+      jobOptions,
+      reminderSlotJobId,
+      reminderSlotEnd,
+      slotMs,
+    });
     say(`${realAdd.jobs.toLocaleString('en')} slot jobs`);
     const realMargin = round((realStart - realAdd.finishedMs) / 1000, 2);
     say(`added in ${realAdd.seconds} s, ${realMargin} s before the first fire time`);
@@ -710,14 +781,25 @@ async function main() {
     await realCpu.begin();
     sampler = activitySampler(ownerUrl, 'kaikaku-worker');
     sampler.start();
-    const realTimeline = await waitForAll('real path', realStart, async () => {
-      const { rows } = await db.query(
-        `SELECT (SELECT count(*) FROM notification)::int AS done, (SELECT count(*) FROM delivery)::int AS progress,
+    const realTimeline = await waitForAll(
+      'real path',
+      realStart,
+      async () => {
+        const { rows } = await db.query(
+          `SELECT (SELECT count(*) FROM notification)::int AS done, (SELECT count(*) FROM delivery)::int AS progress,
                 (SELECT count(*) FROM outbox WHERE sent_at IS NULL)::int AS outbox_pending`,
-      );
-      const r = rows[0];
-      return { done: r.done, progress: r.progress + r.done, fired: r.progress, outboxPending: r.outbox_pending, extra: `${r.progress} fired, ${r.outbox_pending} in the outbox` };
-    }, worker);
+        );
+        const r = rows[0];
+        return {
+          done: r.done,
+          progress: r.progress + r.done,
+          fired: r.progress,
+          outboxPending: r.outbox_pending,
+          extra: `${r.progress} fired, ${r.outbox_pending} in the outbox`,
+        };
+      },
+      worker,
+    );
     const realCpuUse = await realCpu.end();
     const activity = await sampler.stop();
     sampler = null;
@@ -744,7 +826,9 @@ async function main() {
     baselineWorker = await startBaselineWorker(services.redisUrl);
     const baseStart = Math.ceil((Date.now() + LEAD_MS) / 1000) * 1000;
     const baseReminders = reminders.map((r) => ({ ...r, fireMs: baseStart + r.offsetMs }));
-    say(`adding ${TOTAL.toLocaleString('en')} bare jobs to "${BASELINE_QUEUE}"; the window opens in ${((baseStart - Date.now()) / 1000).toFixed(1)} s…`);
+    say(
+      `adding ${TOTAL.toLocaleString('en')} bare jobs to "${BASELINE_QUEUE}"; the window opens in ${((baseStart - Date.now()) / 1000).toFixed(1)} s…`,
+    );
     const baseAdd = await addReminderJobs(baselineQueue, baseReminders, { jobOptions, reminderJobId });
     const baseMargin = round((baseStart - baseAdd.finishedMs) / 1000, 2);
     say(`added in ${baseAdd.seconds} s, ${baseMargin} s before the first fire time`);
@@ -786,7 +870,11 @@ async function main() {
     const p99Ratio = real.lateness.p99 / base.lateness.p99;
     const throughputRatio = real.throughput / base.throughput;
     const targets = [
-      { name: `real path p99 lateness ≤ ${TARGETS.p99Ratio}× baseline's`, value: `${p99Ratio.toFixed(1)}× (${Math.round(real.lateness.p99)} ms vs ${Math.round(base.lateness.p99)} ms)`, pass: p99Ratio <= TARGETS.p99Ratio },
+      {
+        name: `real path p99 lateness ≤ ${TARGETS.p99Ratio}× baseline's`,
+        value: `${p99Ratio.toFixed(1)}× (${Math.round(real.lateness.p99)} ms vs ${Math.round(base.lateness.p99)} ms)`,
+        pass: p99Ratio <= TARGETS.p99Ratio,
+      },
       {
         name: `real path throughput ≥ ${TARGETS.throughputRatio * 100}% of baseline's`,
         value: `${(throughputRatio * 100).toFixed(1)} % (${real.throughput.toFixed(1)}/s vs ${base.throughput.toFixed(1)}/s)`,
@@ -804,11 +892,18 @@ async function main() {
     const cpuLine = (label, c, who) =>
       `  ${label}: ${c.wallSeconds} s wall, machine ${c.machineBusyShare === null ? '?' : `${Math.round(c.machineBusyShare * 100)} %`} busy; ` +
       `${who} ${c[`${who}Seconds`]} s CPU, PostgreSQL ${c.postgresSeconds} s (${c.postgresBackendsOfDatabaseSeconds} s in ${DB_NAME}'s backends), Redis ${c.redisSeconds} s, bench ${c.benchProcessSeconds} s, interrupts ${c.interruptSeconds} s, steal ${c.stealSeconds} s, other programs ${c.restOfMachineSeconds} s`;
-    process.stdout.write(`\nCPU while draining:\n${cpuLine('real path', realCpuUse, 'worker')}\n${cpuLine('baseline ', baseCpuUse, 'baselineWorker')}\n`);
+    process.stdout.write(
+      `\nCPU while draining:\n${cpuLine('real path', realCpuUse, 'worker')}\n${cpuLine('baseline ', baseCpuUse, 'baselineWorker')}\n`,
+    );
     // Other work on the machine (someone's tests, another benchmark) skews one side or both.
-    const noisy = [['real path', realCpuUse], ['baseline', baseCpuUse]].filter(([, c]) => c.machineCapacitySeconds && c.restOfMachineSeconds > 0.1 * c.machineCapacitySeconds);
+    const noisy = [
+      ['real path', realCpuUse],
+      ['baseline', baseCpuUse],
+    ].filter(([, c]) => c.machineCapacitySeconds && c.restOfMachineSeconds > 0.1 * c.machineCapacitySeconds);
     for (const [label, c] of noisy) {
-      process.stdout.write(`NOTE: during the ${label}, other processes used ${Math.round((100 * c.restOfMachineSeconds) / c.machineCapacitySeconds)} % of the machine: its figures are skewed; run again on a quiet machine\n`);
+      process.stdout.write(
+        `NOTE: during the ${label}, other processes used ${Math.round((100 * c.restOfMachineSeconds) / c.machineCapacitySeconds)} % of the machine: its figures are skewed; run again on a quiet machine\n`,
+      );
     }
 
     const problems = [...collected.problems, ...baseProblems];
@@ -819,7 +914,10 @@ async function main() {
         `\nerrors: 0 (every reminder sent once, with exactly one delivery and one notification; ${TOTAL} distinct baseline jobs)\n`,
       );
     }
-    if (workerLog.warnings > 0) process.stdout.write(`worker warnings: ${workerLog.warnings} (${Object.keys(workerLog.samples).slice(0, 3).join(' | ')})\n`);
+    if (workerLog.warnings > 0)
+      process.stdout.write(
+        `worker warnings: ${workerLog.warnings} (${Object.keys(workerLog.samples).slice(0, 3).join(' | ')})\n`,
+      );
 
     const resultsDir = join(ROOT, 'bench/results');
     mkdirSync(resultsDir, { recursive: true });
@@ -831,7 +929,13 @@ async function main() {
           bench: 'reminders',
           startedAt: startedAt.toISOString(),
           finishedAt: new Date().toISOString(),
-          machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, platform: `${os.platform()} ${os.release()}`, postgres: workload.pgVersion },
+          machine: {
+            node: process.version,
+            cpus: os.cpus().length,
+            cpuModel: os.cpus()[0]?.model ?? null,
+            platform: `${os.platform()} ${os.release()}`,
+            postgres: workload.pgVersion,
+          },
           config: {
             reminders: TOTAL,
             spread: SPREAD,
@@ -863,9 +967,20 @@ async function main() {
             workerWarnings: workerLog,
             timeline: realTimeline,
           },
-          baseline: { ...base, addSeconds: baseAdd.seconds, addedBeforeWindowSeconds: baseMargin, cpu: baseCpuUse, timeline: baseTimeline },
+          baseline: {
+            ...base,
+            addSeconds: baseAdd.seconds,
+            addedBeforeWindowSeconds: baseMargin,
+            cpu: baseCpuUse,
+            timeline: baseTimeline,
+          },
           noisyPhases: noisy.map(([label]) => label),
-          ratios: { p99: round(p99Ratio, 3), throughput: round(throughputRatio, 4), burstP99: round(real.burstLateness.p99 / base.burstLateness.p99, 3), burstDrain: round(real.burstDrainRate / base.burstDrainRate, 4) },
+          ratios: {
+            p99: round(p99Ratio, 3),
+            throughput: round(throughputRatio, 4),
+            burstP99: round(real.burstLateness.p99 / base.burstLateness.p99, 3),
+            burstDrain: round(real.burstDrainRate / base.burstDrainRate, 4),
+          },
           targets,
           errors: problems,
         },

@@ -79,7 +79,11 @@ const COMPUTE_REPEATS = intEnv('ROLLUP_BENCH_COMPUTE_REPEATS', 30);
 const DRAIN_TIMEOUT_MS = intEnv('ROLLUP_BENCH_DRAIN_TIMEOUT_SECONDS', 300) * 1000;
 
 const READS = intEnv('ROLLUP_BENCH_READS', 8000);
-const READ_LEVELS = [4, 16].map((concurrency) => ({ concurrency, warmup: Math.max(20, Math.round(READS / 10)), requests: READS }));
+const READ_LEVELS = [4, 16].map((concurrency) => ({
+  concurrency,
+  warmup: Math.max(20, Math.round(READS / 10)),
+  requests: READS,
+}));
 
 const CONFIRMS = intEnv('ROLLUP_BENCH_CONFIRMS', 1000);
 const CONFIRM_WARMUP = Math.max(20, Math.round(CONFIRMS / 10));
@@ -143,7 +147,9 @@ const RAW_GROUP_BY = `SELECT i.policy_id, i.owning_unit_id, pr.status_code, coun
  */
 async function rollupsService(appUrl) {
   const { DataSource } = await import('typeorm');
-  const { RollupsService } = await import(pathToFileURL(join(ROOT, 'dist/libs/tracking/src/rollups/rollups.service.js')).href);
+  const { RollupsService } = await import(
+    pathToFileURL(join(ROOT, 'dist/libs/tracking/src/rollups/rollups.service.js')).href
+  );
   const dataSource = new DataSource({
     type: 'postgres',
     url: appUrl,
@@ -161,9 +167,16 @@ async function rollupsService(appUrl) {
 
 /** The commit and the uncommitted files of the code under test, for the results file. */
 function codeState() {
-  const git = (args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const git = (args) =>
+    execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    return { head: git(['rev-parse', '--short', 'HEAD']), uncommitted: git(['status', '--porcelain', '--', 'apps', 'libs', 'migrations']).split('\n').map((l) => l.trim()).filter(Boolean) };
+    return {
+      head: git(['rev-parse', '--short', 'HEAD']),
+      uncommitted: git(['status', '--porcelain', '--', 'apps', 'libs', 'migrations'])
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    };
   } catch {
     return null;
   }
@@ -181,7 +194,9 @@ function codeState() {
 async function prepareWorkload(ownerUrl) {
   return withClient(ownerUrl, async (db) => {
     const timings = {};
-    const [{ v: workflowVersion }] = (await db.query(`SELECT max(version) AS v FROM workflow_definition WHERE name = 'progress-report'`)).rows;
+    const [{ v: workflowVersion }] = (
+      await db.query(`SELECT max(version) AS v FROM workflow_definition WHERE name = 'progress-report'`)
+    ).rows;
     if (workflowVersion === null) throw new Error('the seed stored no progress-report workflow');
 
     let t = process.hrtime.bigint();
@@ -216,7 +231,10 @@ async function prepareWorkload(ownerUrl) {
            OR p.last_fiscal_year - p.first_fiscal_year < $1 - 1`,
       [YEARS],
     );
-    if (badScale.rowCount > 0) throw new Error(`plans without the default scale or shorter than ${YEARS} years: ${badScale.rows.map((r) => r.code).join(', ')}`);
+    if (badScale.rowCount > 0)
+      throw new Error(
+        `plans without the default scale or shorter than ${YEARS} years: ${badScale.rows.map((r) => r.code).join(', ')}`,
+      );
 
     const units = await db.query(`SELECT count(*)::int AS n FROM org_unit WHERE kind IN ('bureau', 'ward')`);
     if (units.rows[0].n !== 19) say(`note: ${units.rows[0].n} bureau/ward units (19 expected)`);
@@ -274,12 +292,14 @@ async function prepareWorkload(ownerUrl) {
     timings.reportsInsertSeconds = seconds(t);
     const t2 = process.hrtime.bigint();
     for (const i of indexes) await db.query(i.indexdef);
-    for (const c of constraints) await db.query(`ALTER TABLE progress_report ADD CONSTRAINT ${ident(c.conname)} ${c.def}`);
+    for (const c of constraints)
+      await db.query(`ALTER TABLE progress_report ADD CONSTRAINT ${ident(c.conname)} ${c.def}`);
     timings.reportsConstraintsSeconds = seconds(t2);
     timings.reportsSeconds = seconds(t);
 
     t = process.hrtime.bigint();
-    const [confirmPlan] = (await db.query(`SELECT id, first_fiscal_year FROM plan WHERE code = $1`, [CONFIRM_PLAN])).rows;
+    const [confirmPlan] = (await db.query(`SELECT id, first_fiscal_year FROM plan WHERE code = $1`, [CONFIRM_PLAN]))
+      .rows;
     if (!confirmPlan) throw new Error(`the seed did not create plan ${CONFIRM_PLAN}`);
     const confirmYear = confirmPlan.first_fiscal_year + 1;
     await db.query(
@@ -309,7 +329,10 @@ async function prepareWorkload(ownerUrl) {
     timings.vacuumAnalyzeSeconds = seconds(t);
 
     const submittedIds = (
-      await db.query(`SELECT id FROM progress_report WHERE plan_id = $1 AND fiscal_year = $2 AND state = 'submitted' ORDER BY id`, [confirmPlan.id, confirmYear])
+      await db.query(
+        `SELECT id FROM progress_report WHERE plan_id = $1 AND fiscal_year = $2 AND state = 'submitted' ORDER BY id`,
+        [confirmPlan.id, confirmYear],
+      )
     ).rows.map((r) => r.id);
     const sizes = (
       await db.query(
@@ -441,7 +464,6 @@ function startWorker(common) {
   });
 }
 
-
 /** Ready: a worker registered on the tracking queue and the outbox relay listening. */
 async function waitWorkerReady(worker, db, queue, timeoutMs = 60_000) {
   const until = Date.now() + timeoutMs;
@@ -461,8 +483,12 @@ async function waitWorkerReady(worker, db, queue, timeoutMs = 60_000) {
 async function waitWorkerGone(db, queue, timeoutMs = 15_000) {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'kaikaku-worker%'`);
-    const listeners = await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'kaikaku-outbox-listener'`);
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'kaikaku-worker%'`,
+    );
+    const listeners = await db.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'kaikaku-outbox-listener'`,
+    );
     if (rows[0].n === 0 && listeners.rows[0].n === 0 && (await queue.getWorkersCount()) === 0) return;
     await sleep(100);
   }
@@ -492,14 +518,25 @@ async function waitDrained(db, queue, worker, label) {
   let counts = null;
   while (Date.now() < until) {
     if (!isRunning(worker)) throw new Error(`${label}: the worker exited:\n${worker.tail.join('\n')}`);
-    unsent = (await db.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND job_name = 'rollups.refresh'`)).rows[0].n;
+    unsent = (
+      await db.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND job_name = 'rollups.refresh'`)
+    ).rows[0].n;
     counts = await queue.getJobCounts(...PENDING_STATES, 'completed', 'failed');
     // The nightly recount's scheduler always keeps its next run delayed; a refresh is delayed only when retried.
-    counts.delayedRefreshes = counts.delayed > 0 ? (await queue.getDelayed()).filter((j) => j?.name === 'rollups.refresh').length : 0;
+    counts.delayedRefreshes =
+      counts.delayed > 0 ? (await queue.getDelayed()).filter((j) => j?.name === 'rollups.refresh').length : 0;
     // A coalesced recount still to come holds a deduplication key (`de:`), or a stored next
     // job (`dn:`) while one runs; none left means none pending.
-    counts.coalescingKeys = await withRedis((redis) => redis.keys(`${QUEUE_PREFIX}:${TRACKING_QUEUE}:d[en]:*`)).then((keys) => keys.length);
-    if (unsent === 0 && counts.coalescingKeys === 0 && counts.delayedRefreshes === 0 && PENDING_STATES.every((s) => s === 'delayed' || (counts[s] ?? 0) === 0)) return seconds(t0);
+    counts.coalescingKeys = await withRedis((redis) => redis.keys(`${QUEUE_PREFIX}:${TRACKING_QUEUE}:d[en]:*`)).then(
+      (keys) => keys.length,
+    );
+    if (
+      unsent === 0 &&
+      counts.coalescingKeys === 0 &&
+      counts.delayedRefreshes === 0 &&
+      PENDING_STATES.every((s) => s === 'delayed' || (counts[s] ?? 0) === 0)
+    )
+      return seconds(t0);
     await sleep(100);
   }
   throw new Error(
@@ -513,12 +550,24 @@ async function waitDrained(db, queue, worker, label) {
 /** One HTTP request on a keep-alive agent; resolves with status, headers and body text. */
 function request(agent, port, { method = 'GET', path, headers = {}, body = null }) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method, path, agent, headers: body ? { ...headers, 'content-length': body.length } : headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        agent,
+        headers: body ? { ...headers, 'content-length': body.length } : headers,
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () =>
+          resolve({ status: res.statusCode, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body ?? undefined);
   });
@@ -528,11 +577,16 @@ function request(agent, port, { method = 'GET', path, headers = {}, body = null 
 function rollupRead(agent, port, token) {
   const headers = { authorization: `Bearer ${token}` };
   return async (py) => {
-    const res = await request(agent, port, { path: `/api/v1/rollups/progress?planId=${py.plan_id}&fiscalYear=${py.fiscal_year}&by=policy`, headers });
+    const res = await request(agent, port, {
+      path: `/api/v1/rollups/progress?planId=${py.plan_id}&fiscalYear=${py.fiscal_year}&by=policy`,
+      headers,
+    });
     if (res.status !== 200) throw new Error(`rollup HTTP ${res.status} ${problemCode(res.text)}`);
     const body = JSON.parse(res.text);
     if (body.total !== py.n || !Array.isArray(body.rows) || body.rows.length === 0) {
-      throw new Error(`rollup of a plan-year answered total ${body.total} with ${body.rows?.length} rows, ${py.n} reports expected`);
+      throw new Error(
+        `rollup of a plan-year answered total ${body.total} with ${body.rows?.length} rows, ${py.n} reports expected`,
+      );
     }
   };
 }
@@ -558,7 +612,10 @@ function baselineRead(agent, port, token, kind) {
 async function baselineKind(port, token) {
   const agent = new http.Agent({ keepAlive: false });
   try {
-    const res = await request(agent, port, { path: '/api/v1/system/ping', headers: { authorization: `Bearer ${token}` } });
+    const res = await request(agent, port, {
+      path: '/api/v1/system/ping',
+      headers: { authorization: `Bearer ${token}` },
+    });
     return { kind: res.status === 200 ? 'ping' : 'status-scale', pingStatus: res.status };
   } finally {
     agent.destroy();
@@ -570,10 +627,16 @@ function confirmReport(agent, port, token) {
   const body = Buffer.from(JSON.stringify({ action: 'confirm' }));
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': '"2"' };
   return async (id) => {
-    const res = await request(agent, port, { method: 'POST', path: `/api/v1/progress-reports/${id}/transitions`, headers, body });
+    const res = await request(agent, port, {
+      method: 'POST',
+      path: `/api/v1/progress-reports/${id}/transitions`,
+      headers,
+      body,
+    });
     if (res.status !== 200) throw new Error(`confirm HTTP ${res.status} ${problemCode(res.text)}`);
     // Cheap check that the transition really happened, without parsing every answer.
-    if (!res.text.includes('"state":"confirmed"') || res.headers.etag !== '"3"') throw new Error(`HTTP 200 but not confirmed/"3": ${res.text.slice(0, 200)}`);
+    if (!res.text.includes('"state":"confirmed"') || res.headers.etag !== '"3"')
+      throw new Error(`HTTP 200 but not confirmed/"3": ${res.text.slice(0, 200)}`);
   };
 }
 
@@ -588,8 +651,13 @@ const pad = (s, n) => String(s).padStart(n);
 const ms = (x) => x.toFixed(2);
 
 function printReadTable(rows, baselineLabel) {
-  const out = ['', `ROLL-UP READS (GET /rollups/progress?by=policy, a random plan-year of ${PLANS} plans) vs ${baselineLabel}`];
-  out.push(`${'concurrency'.padEnd(11)}  ${pad('baseline req/s', 14)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('roll-up req/s', 13)} ${pad('p50', 7)} ${pad('p99', 7)}  |  roll-up/baseline`);
+  const out = [
+    '',
+    `ROLL-UP READS (GET /rollups/progress?by=policy, a random plan-year of ${PLANS} plans) vs ${baselineLabel}`,
+  ];
+  out.push(
+    `${'concurrency'.padEnd(11)}  ${pad('baseline req/s', 14)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('roll-up req/s', 13)} ${pad('p50', 7)} ${pad('p99', 7)}  |  roll-up/baseline`,
+  );
   out.push('-'.repeat(101));
   for (const r of rows) {
     out.push(
@@ -603,20 +671,35 @@ function printReadTable(rows, baselineLabel) {
 
 function printComputeTable(compute) {
   const out = ['', `ROLL-UP RECOUNT vs RAW GROUP BY (pg, one connection, median of ${COMPUTE_REPEATS}, ms)`];
-  out.push(`${'plan-year'.padEnd(46)} ${pad('reports', 8)} ${pad('raw GROUP BY', 13)} ${pad('refresh tx', 11)}  |  refresh/raw`);
+  out.push(
+    `${'plan-year'.padEnd(46)} ${pad('reports', 8)} ${pad('raw GROUP BY', 13)} ${pad('refresh tx', 11)}  |  refresh/raw`,
+  );
   out.push('-'.repeat(96));
   for (const c of compute.cases) {
-    out.push(`${c.label.padEnd(46)} ${pad(c.reports, 8)} ${pad(ms(c.rawMs.median), 13)} ${pad(ms(c.refreshMs.median), 11)}  |  ${pad(c.ratio.toFixed(2), 8)} ×`);
+    out.push(
+      `${c.label.padEnd(46)} ${pad(c.reports, 8)} ${pad(ms(c.rawMs.median), 13)} ${pad(ms(c.refreshMs.median), 11)}  |  ${pad(c.ratio.toFixed(2), 8)} ×`,
+    );
   }
-  out.push(`(refresh tx = RollupsService.refreshAlone, the worker's job: its own transaction, the plan-year's advisory lock, the recount`);
-  out.push(` (DELETE + INSERT … GROUP BY); raw GROUP BY = the same counting, only SELECTed; both on the same connection)`);
-  out.push(`nightly recount of all ${compute.nightly.planYears} plan-years (RollupsService.refreshAll, one connection): ${compute.nightly.seconds.toFixed(2)} s`);
+  out.push(
+    `(refresh tx = RollupsService.refreshAlone, the worker's job: its own transaction, the plan-year's advisory lock, the recount`,
+  );
+  out.push(
+    ` (DELETE + INSERT … GROUP BY); raw GROUP BY = the same counting, only SELECTed; both on the same connection)`,
+  );
+  out.push(
+    `nightly recount of all ${compute.nightly.planYears} plan-years (RollupsService.refreshAll, one connection): ${compute.nightly.seconds.toFixed(2)} s`,
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
 function printConfirmTable(levels) {
-  const out = ['', `CONFIRMATIONS (POST /progress-reports/{id}/transitions confirm) with the roll-up upkeep on and off, ${ROUNDS} interleaved rounds`];
-  out.push(`${'concurrency'.padEnd(11)} ${'round'.padEnd(5)}  ${pad('off req/s', 9)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('on req/s', 8)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('cost', 7)}  |  recounts run while on`);
+  const out = [
+    '',
+    `CONFIRMATIONS (POST /progress-reports/{id}/transitions confirm) with the roll-up upkeep on and off, ${ROUNDS} interleaved rounds`,
+  ];
+  out.push(
+    `${'concurrency'.padEnd(11)} ${'round'.padEnd(5)}  ${pad('off req/s', 9)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('on req/s', 8)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('cost', 7)}  |  recounts run while on`,
+  );
   out.push('-'.repeat(111));
   for (const l of levels) {
     for (const r of l.rounds) {
@@ -631,10 +714,18 @@ function printConfirmTable(levels) {
         `(from the median rates, ${l.pooled.off.toFixed(1)} off / ${l.pooled.on.toFixed(1)} on req/s: ${(l.pooledCost * 100).toFixed(1)} %)`,
     );
   }
-  out.push('(cost = 1 − on/off within a round; latencies in ms; each round runs its four phases ABBA, the next BAAB, each after an');
-  out.push(' uncounted warm-up; on = the worker relays each confirmation\'s rollups.refresh row; rows queued within ROLLUP_REFRESH_DELAY_MS');
-  out.push(' of a waiting recount share it (deduplication per plan-year); off = no worker, the outbox row is still written;');
-  out.push(' recounts run while on = rollups.refresh jobs the worker finished by the last answer of the phase, warm-up included)');
+  out.push(
+    '(cost = 1 − on/off within a round; latencies in ms; each round runs its four phases ABBA, the next BAAB, each after an',
+  );
+  out.push(
+    " uncounted warm-up; on = the worker relays each confirmation's rollups.refresh row; rows queued within ROLLUP_REFRESH_DELAY_MS",
+  );
+  out.push(
+    ' of a waiting recount share it (deduplication per plan-year); off = no worker, the outbox row is still written;',
+  );
+  out.push(
+    ' recounts run while on = rollups.refresh jobs the worker finished by the last answer of the phase, warm-up included)',
+  );
   const last = levels.flatMap((l) => l.rounds.map((r) => r.on)).find((on) => on.catchUpSeconds !== undefined);
   if (last) {
     out.push(
@@ -685,9 +776,13 @@ async function main() {
     db = appDb = null;
     if (rollups) await rollups.dataSource.destroy().catch(() => undefined);
     rollups = null;
-    if (keysTouched) await deleteKeysUnder(services.redisUrl, QUEUE_PREFIX).catch((e) => say(`deleting the ${QUEUE_PREFIX} keys: ${e.message}`));
+    if (keysTouched)
+      await deleteKeysUnder(services.redisUrl, QUEUE_PREFIX).catch((e) =>
+        say(`deleting the ${QUEUE_PREFIX} keys: ${e.message}`),
+      );
     keysTouched = false;
-    if (dbCreated && process.env.BENCH_KEEP_DB !== '1') await dropDatabase(services.migrationDatabaseUrl, DB_NAME).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
+    if (dbCreated && process.env.BENCH_KEEP_DB !== '1')
+      await dropDatabase(services.migrationDatabaseUrl, DB_NAME).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
     dbCreated = false;
     await services.release();
   };
@@ -701,11 +796,21 @@ async function main() {
     benchRedisUrl = services.redisUrl;
     const stale = await deleteKeysUnder(services.redisUrl, QUEUE_PREFIX);
     if (stale > 0) say(`deleted ${stale} Redis keys a previous run left under ${QUEUE_PREFIX}`);
-    const cliEnv = { ...process.env, DATABASE_URL: appUrl, MIGRATION_DATABASE_URL: ownerUrl, REDIS_URL: services.redisUrl, QUEUE_PREFIX, QUEUE_BACKEND: 'redis', LOG_LEVEL: 'warn' };
+    const cliEnv = {
+      ...process.env,
+      DATABASE_URL: appUrl,
+      MIGRATION_DATABASE_URL: ownerUrl,
+      REDIS_URL: services.redisUrl,
+      QUEUE_PREFIX,
+      QUEUE_BACKEND: 'redis',
+      LOG_LEVEL: 'warn',
+    };
     cli(['migrate'], cliEnv);
     cli(['seed'], cliEnv);
 
-    say(`generating ${GENERATED_REPORTS.toLocaleString('en')} confirmed reports (${PLANS} plans × ${INITIATIVES_PER_PLAN} initiatives × ${YEARS} years) and ${SUBMITTED} submitted ones…`);
+    say(
+      `generating ${GENERATED_REPORTS.toLocaleString('en')} confirmed reports (${PLANS} plans × ${INITIATIVES_PER_PLAN} initiatives × ${YEARS} years) and ${SUBMITTED} submitted ones…`,
+    );
     const genT0 = process.hrtime.bigint();
     const workload = await prepareWorkload(ownerUrl);
 
@@ -724,7 +829,10 @@ async function main() {
     await db.query('ANALYZE rollup');
     const generationSeconds = seconds(genT0);
     const initialDiff = await rollupDifferences(appDb);
-    if (initialDiff.length > 0) throw new Error(`the roll-up does not match a fresh count right after the recount: ${JSON.stringify(initialDiff[0])}`);
+    if (initialDiff.length > 0)
+      throw new Error(
+        `the roll-up does not match a fresh count right after the recount: ${JSON.stringify(initialDiff[0])}`,
+      );
     process.stdout.write(
       `\nDATA: ${workload.sizes.reports.toLocaleString('en')} progress reports (${workload.generated.reports.toLocaleString('en')} generated confirmed, ` +
         `${workload.submittedIds.length} submitted, the rest from the seed), ${workload.sizes.initiatives.toLocaleString('en')} initiatives, ${workload.sizes.plans} plans; ` +
@@ -743,7 +851,9 @@ async function main() {
     const token = await signIn(baseUrl);
     const baseline = await baselineKind(port, token);
     const baselineLabel =
-      baseline.kind === 'ping' ? 'GET /system/ping (SELECT 1 behind the guard)' : `GET /plans/{id}/status-scale (the guard + one 2-row read; /system/ping answered ${baseline.pingStatus})`;
+      baseline.kind === 'ping'
+        ? 'GET /system/ping (SELECT 1 behind the guard)'
+        : `GET /plans/{id}/status-scale (the guard + one 2-row read; /system/ping answered ${baseline.pingStatus})`;
     say(`baseline: ${baselineLabel}`);
 
     // The plan-years read, drawn from the fixed PRNG: the same sequence on every run.
@@ -789,18 +899,39 @@ async function main() {
         await rollups.service.refreshAlone(py.plan_id, py.fiscal_year);
         refresh.push(Number(process.hrtime.bigint() - s) / 1e6);
       }
-      const explain = (await rollups.dataSource.query(`EXPLAIN (ANALYZE, BUFFERS) ${RAW_GROUP_BY.replace('$1', `'${py.plan_id}'`).replace('$2', String(py.fiscal_year))}`)).map(
-        (r) => r['QUERY PLAN'],
-      );
-      const summary = (xs) => ({ median: round(median(xs), 3), min: round(Math.min(...xs), 3), max: round(Math.max(...xs), 3) });
-      const c = { label, planId: py.plan_id, fiscalYear: py.fiscal_year, reports: py.n, rawMs: summary(raw), refreshMs: summary(refresh), explainRaw: explain };
+      const explain = (
+        await rollups.dataSource.query(
+          `EXPLAIN (ANALYZE, BUFFERS) ${RAW_GROUP_BY.replace('$1', `'${py.plan_id}'`).replace('$2', String(py.fiscal_year))}`,
+        )
+      ).map((r) => r['QUERY PLAN']);
+      const summary = (xs) => ({
+        median: round(median(xs), 3),
+        min: round(Math.min(...xs), 3),
+        max: round(Math.max(...xs), 3),
+      });
+      const c = {
+        label,
+        planId: py.plan_id,
+        fiscalYear: py.fiscal_year,
+        reports: py.n,
+        rawMs: summary(raw),
+        refreshMs: summary(refresh),
+        explainRaw: explain,
+      };
       c.ratio = c.refreshMs.median / c.rawMs.median;
       return c;
     };
     computeCases.push(await timeCase(typical, `${await planCode(typical.plan_id)} FY${typical.fiscal_year}`));
 
     // ── confirmations, upkeep on and off ─────────────────────────────────────
-    queue = new Queue(TRACKING_QUEUE, { prefix: QUEUE_PREFIX, connection: { ...redisOptions(services.redisUrl), maxRetriesPerRequest: 3, connectionName: 'kaikaku-bench:tracking' } });
+    queue = new Queue(TRACKING_QUEUE, {
+      prefix: QUEUE_PREFIX,
+      connection: {
+        ...redisOptions(services.redisUrl),
+        maxRetriesPerRequest: 3,
+        connectionName: 'kaikaku-bench:tracking',
+      },
+    });
     queue.on('error', () => undefined);
     const nextReport = cursor(workload.submittedIds, 'submitted reports');
     const confirmPlanCode = await planCode(workload.confirmPlanId);
@@ -824,7 +955,11 @@ async function main() {
       const once = confirmReport(agent, port, token);
       say(`confirm c=${concurrency}, upkeep ${upkeep} (${CONFIRM_WARMUP} warm-up + ${CONFIRMS})…`);
       const warm = await closedLoop(concurrency, CONFIRM_WARMUP, nextReport, once);
-      const cpu = cpuMeter(upkeep === 'on' ? { api: api.child.pid, worker: worker.child.pid } : { api: api.child.pid }, null, { pgDatabase: DB_NAME });
+      const cpu = cpuMeter(
+        upkeep === 'on' ? { api: api.child.pid, worker: worker.child.pid } : { api: api.child.pid },
+        null,
+        { pgDatabase: DB_NAME },
+      );
       await cpu.begin();
       const measured = await closedLoop(concurrency, CONFIRMS, nextReport, once);
       measured.cpu = await cpu.end();
@@ -841,8 +976,16 @@ async function main() {
           measured.catchUpSeconds = await waitDrained(db, queue, worker, `confirm c=${concurrency}`);
           measured.refreshJobsRan = ((await queue.getJobCounts('completed')).completed ?? 0) - completedBefore;
           const diff = await rollupDifferences(appDb, workload.confirmPlanId, workload.confirmYear);
-          consistencyChecks.push({ after: `upkeep on c=${concurrency}, the worker caught up`, planYear: `${confirmPlanCode} FY${workload.confirmYear}`, differences: diff.length, sample: diff.slice(0, 5) });
-          if (diff.length > 0) problems.push(`after upkeep-on c=${concurrency}: the roll-up of ${confirmPlanCode} FY${workload.confirmYear} differs from a fresh count: ${JSON.stringify(diff.slice(0, 3))}`);
+          consistencyChecks.push({
+            after: `upkeep on c=${concurrency}, the worker caught up`,
+            planYear: `${confirmPlanCode} FY${workload.confirmYear}`,
+            differences: diff.length,
+            sample: diff.slice(0, 5),
+          });
+          if (diff.length > 0)
+            problems.push(
+              `after upkeep-on c=${concurrency}: the roll-up of ${confirmPlanCode} FY${workload.confirmYear} differs from a fresh count: ${JSON.stringify(diff.slice(0, 3))}`,
+            );
         } else {
           // Not waited for (it would take backlog × one recount): the worker stops (finishing
           // the jobs it holds), the rest of its backlog is dropped and the plan-year recounted
@@ -851,7 +994,9 @@ async function main() {
           await waitWorkerGone(db, queue);
           const waiting = (await queue.getJobCounts('waiting')).waiting ?? 0;
           await queue.drain(false);
-          const unsent = await db.query(`UPDATE outbox SET sent_at = now(), last_error = 'dropped by the benchmark (backlog)' WHERE sent_at IS NULL AND job_name = 'rollups.refresh'`);
+          const unsent = await db.query(
+            `UPDATE outbox SET sent_at = now(), last_error = 'dropped by the benchmark (backlog)' WHERE sent_at IS NULL AND job_name = 'rollups.refresh'`,
+          );
           measured.backlogDropped = waiting + unsent.rowCount;
           await rollups.service.refreshAlone(workload.confirmPlanId, workload.confirmYear);
         }
@@ -860,7 +1005,9 @@ async function main() {
       } else {
         // Upkeep off: the jobs these confirmations queued are dropped (marked sent, never run),
         // and the plan-year is recounted once, so that the next phase starts from a current roll-up.
-        const dropped = await db.query(`UPDATE outbox SET sent_at = now(), last_error = 'dropped by the benchmark (upkeep off)' WHERE sent_at IS NULL AND job_name = 'rollups.refresh'`);
+        const dropped = await db.query(
+          `UPDATE outbox SET sent_at = now(), last_error = 'dropped by the benchmark (upkeep off)' WHERE sent_at IS NULL AND job_name = 'rollups.refresh'`,
+        );
         measured.outboxRowsDropped = dropped.rowCount;
         await rollups.service.refreshAlone(workload.confirmPlanId, workload.confirmYear);
       }
@@ -868,7 +1015,8 @@ async function main() {
     }
 
     const confirmLevels = [...new Set(CONFIRM_PHASES.map((p) => p.concurrency))].map((concurrency) => {
-      const of = (round, upkeep) => confirmResults.find((r) => r.round === round && r.concurrency === concurrency && r.upkeep === upkeep).result;
+      const of = (round, upkeep) =>
+        confirmResults.find((r) => r.round === round && r.concurrency === concurrency && r.upkeep === upkeep).result;
       const rounds = Array.from({ length: ROUNDS }, (_, round) => {
         const on = of(round, 'on');
         const off = of(round, 'off');
@@ -876,11 +1024,20 @@ async function main() {
       });
       const costs = rounds.map((r) => r.cost);
       const pooled = { on: median(rounds.map((r) => r.on.rate)), off: median(rounds.map((r) => r.off.rate)) };
-      return { concurrency, rounds, cost: median(costs), spread: { min: Math.min(...costs), max: Math.max(...costs) }, pooled, pooledCost: 1 - pooled.on / pooled.off };
+      return {
+        concurrency,
+        rounds,
+        cost: median(costs),
+        spread: { min: Math.min(...costs), max: Math.max(...costs) },
+        pooled,
+        pooledCost: 1 - pooled.on / pooled.off,
+      };
     });
 
     // The recount of the plan-year the confirmations grew, now larger than the others.
-    const grown = (await planYears(appDb)).find((p) => p.plan_id === workload.confirmPlanId && p.fiscal_year === workload.confirmYear);
+    const grown = (await planYears(appDb)).find(
+      (p) => p.plan_id === workload.confirmPlanId && p.fiscal_year === workload.confirmYear,
+    );
     computeCases.push(await timeCase(grown, `${confirmPlanCode} FY${grown.fiscal_year} (after the confirmations)`));
     printComputeTable({ cases: computeCases, nightly });
     printConfirmTable(confirmLevels);
@@ -889,17 +1046,31 @@ async function main() {
     say('checking the whole roll-up against a fresh GROUP BY…');
     if (isRunning(worker)) await waitDrained(db, queue, worker, 'final check');
     const finalDiff = await rollupDifferences(appDb);
-    consistencyChecks.push({ after: 'all plan-years, at the end', differences: finalDiff.length, sample: finalDiff.slice(0, 5) });
-    if (finalDiff.length > 0) problems.push(`at the end, the roll-up differs from a fresh count: ${JSON.stringify(finalDiff.slice(0, 3))}`);
-    const confirmedNow = (await appDb.query(`SELECT count(*)::int AS n FROM progress_report WHERE plan_id = $1 AND fiscal_year = $2 AND state = 'confirmed'`, [workload.confirmPlanId, workload.confirmYear])).rows[0].n;
+    consistencyChecks.push({
+      after: 'all plan-years, at the end',
+      differences: finalDiff.length,
+      sample: finalDiff.slice(0, 5),
+    });
+    if (finalDiff.length > 0)
+      problems.push(`at the end, the roll-up differs from a fresh count: ${JSON.stringify(finalDiff.slice(0, 3))}`);
+    const confirmedNow = (
+      await appDb.query(
+        `SELECT count(*)::int AS n FROM progress_report WHERE plan_id = $1 AND fiscal_year = $2 AND state = 'confirmed'`,
+        [workload.confirmPlanId, workload.confirmYear],
+      )
+    ).rows[0].n;
     const confirmedExpected = INITIATIVES_PER_PLAN + CONFIRM_PHASES.length * (CONFIRM_WARMUP + CONFIRMS);
-    if (confirmedNow !== confirmedExpected) problems.push(`${confirmedNow} confirmed reports in ${confirmPlanCode} FY${workload.confirmYear}, ${confirmedExpected} expected`);
+    if (confirmedNow !== confirmedExpected)
+      problems.push(
+        `${confirmedNow} confirmed reports in ${confirmPlanCode} FY${workload.confirmYear}, ${confirmedExpected} expected`,
+      );
     const workerLog = { warnings: 0, samples: {} };
     for (const w of workers) {
       workerLog.warnings += w.log.warnings;
       for (const [m, n] of Object.entries(w.log.samples)) workerLog.samples[m] = (workerLog.samples[m] ?? 0) + n;
     }
-    if (workerLog.warnings > 0) problems.push(`the worker logged ${workerLog.warnings} warnings/errors: ${JSON.stringify(workerLog.samples)}`);
+    if (workerLog.warnings > 0)
+      problems.push(`the worker logged ${workerLog.warnings} warnings/errors: ${JSON.stringify(workerLog.samples)}`);
 
     // ── targets, errors, results ─────────────────────────────────────────────
     const targets = [
@@ -919,7 +1090,10 @@ async function main() {
 
     /** @type {Array<[string, (typeof confirmResults)[number]['result']]>} */
     const sides = [
-      ...readRows.flatMap((r) => [[`reads c=${r.concurrency} baseline`, r.baseline], [`reads c=${r.concurrency} roll-up`, r.rollup]]),
+      ...readRows.flatMap((r) => [
+        [`reads c=${r.concurrency} baseline`, r.baseline],
+        [`reads c=${r.concurrency} roll-up`, r.rollup],
+      ]),
       ...confirmResults.map((r) => [`confirm round ${r.round + 1} c=${r.concurrency} upkeep ${r.upkeep}`, r.result]),
     ];
     const errorCount = sides.reduce((s, [, x]) => s + x.errors + x.warmupErrors, 0);
@@ -931,7 +1105,9 @@ async function main() {
         for (const [m, n] of Object.entries(samples)) process.stdout.write(`  ${label} ×${n}: ${m}\n`);
       }
     } else {
-      process.stdout.write('\nerrors: 0 (every roll-up answer had its plan-year’s total, every confirmation answered 200 confirmed with ETag "3")\n');
+      process.stdout.write(
+        '\nerrors: 0 (every roll-up answer had its plan-year’s total, every confirmation answered 200 confirmed with ETag "3")\n',
+      );
     }
     if (problems.length > 0) {
       process.stdout.write(`\nCONSISTENCY PROBLEMS:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
@@ -956,7 +1132,13 @@ async function main() {
           finishedAt: new Date().toISOString(),
           totalSeconds,
           code: codeState(),
-          machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, platform: `${os.platform()} ${os.release()}`, postgres: workload.pgVersion },
+          machine: {
+            node: process.version,
+            cpus: os.cpus().length,
+            cpuModel: os.cpus()[0]?.model ?? null,
+            platform: `${os.platform()} ${os.release()}`,
+            postgres: workload.pgVersion,
+          },
           config: {
             reports: GENERATED_REPORTS,
             plans: PLANS,
@@ -979,7 +1161,17 @@ async function main() {
           data: { ...workload.sizes, generationSeconds, timings: workload.timings, nightly },
           reads: readRows.map((r) => ({ ...r, ratio: round(r.ratio, 4) })),
           compute: computeCases.map((c) => ({ ...c, ratio: round(c.ratio, 3) })),
-          confirms: { rounds: ROUNDS, phases: confirmResults, levels: confirmLevels.map((l) => ({ concurrency: l.concurrency, costs: l.rounds.map((r) => round(r.cost, 4)), medianCost: round(l.cost, 4), spread: l.spread, pooled: l.pooled })) },
+          confirms: {
+            rounds: ROUNDS,
+            phases: confirmResults,
+            levels: confirmLevels.map((l) => ({
+              concurrency: l.concurrency,
+              costs: l.rounds.map((r) => round(r.cost, 4)),
+              medianCost: round(l.cost, 4),
+              spread: l.spread,
+              pooled: l.pooled,
+            })),
+          },
           consistency: consistencyChecks,
           problems,
           targets,

@@ -61,7 +61,13 @@ const LEVELS = [
   { concurrency: 50, warmup: scaled(300), requests: scaled(5000) },
 ];
 /** Every API request needs a proposal that has never moved; a margin keeps a retry-free run safe. */
-const PROPOSALS = intEnv('BENCH_PROPOSALS', Math.max(60_000, (process.env.BENCH_COMPARE_ROOT ? 2 : 1) * LEVELS.reduce((s, l) => s + l.warmup + l.requests, 0) + 1000));
+const PROPOSALS = intEnv(
+  'BENCH_PROPOSALS',
+  Math.max(
+    60_000,
+    (process.env.BENCH_COMPARE_ROOT ? 2 : 1) * LEVELS.reduce((s, l) => s + l.warmup + l.requests, 0) + 1000,
+  ),
+);
 
 const TARGETS = {
   rateRatioAtC4: 0.35,
@@ -122,8 +128,12 @@ async function prepareWorkload(ownerUrl, appRole) {
       [inquiry.id, plan.id, plan.policy_id, plan.proposal_workflow, proposalVersion, PROPOSALS],
     );
 
-    await db.query(`CREATE TABLE bench_record (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), version integer NOT NULL DEFAULT 1)`);
-    await db.query(`INSERT INTO bench_record (id) SELECT gen_random_uuid() FROM generate_series(1, $1::int)`, [PROPOSALS]);
+    await db.query(
+      `CREATE TABLE bench_record (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), version integer NOT NULL DEFAULT 1)`,
+    );
+    await db.query(`INSERT INTO bench_record (id) SELECT gen_random_uuid() FROM generate_series(1, $1::int)`, [
+      PROPOSALS,
+    ]);
     await db.query(
       `CREATE TABLE bench_audit (id bigserial PRIMARY KEY, entity_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT now(), details jsonb NOT NULL)`,
     );
@@ -135,9 +145,13 @@ async function prepareWorkload(ownerUrl, appRole) {
     await db.query('ANALYZE');
 
     // Both sides hand out ids in uuid order: random heap pages, never the same row twice.
-    const proposalIds = (await db.query(`SELECT id FROM proposal WHERE inquiry_id = $1 ORDER BY id`, [inquiry.id])).rows.map((r) => r.id);
+    const proposalIds = (
+      await db.query(`SELECT id FROM proposal WHERE inquiry_id = $1 ORDER BY id`, [inquiry.id])
+    ).rows.map((r) => r.id);
     const recordIds = (await db.query(`SELECT id FROM bench_record ORDER BY id`)).rows.map((r) => r.id);
-    const [{ version: pgVersion }] = (await db.query(`SHOW server_version`)).rows.map((r) => ({ version: r.server_version }));
+    const [{ version: pgVersion }] = (await db.query(`SHOW server_version`)).rows.map((r) => ({
+      version: r.server_version,
+    }));
     return { proposalIds, recordIds, pgVersion, workflow: `${plan.proposal_workflow}@${proposalVersion}` };
   } catch (error) {
     await db.query('ROLLBACK').catch(() => undefined);
@@ -180,7 +194,8 @@ async function waitReady(api, baseUrl, timeoutMs = 60_000) {
   let exitedEarly = null;
   api.exited.then((e) => (exitedEarly = e));
   while (Date.now() < until) {
-    if (exitedEarly) throw new Error(`the API exited during start-up (${JSON.stringify(exitedEarly)}):\n${api.tail.join('\n')}`);
+    if (exitedEarly)
+      throw new Error(`the API exited during start-up (${JSON.stringify(exitedEarly)}):\n${api.tail.join('\n')}`);
     try {
       const res = await fetch(`${baseUrl}/health/ready`);
       await res.arrayBuffer();
@@ -235,7 +250,14 @@ function apiTransition(agent, port, token) {
 
 function baselineTransition(pool) {
   // What the API's audit entry holds for this action, so the jsonb is of a similar size.
-  const details = JSON.stringify({ version: 2, comment: null, workflow: 'reform-proposal@1', action: 'approve', from: 'submitted', to: 'committee_review' });
+  const details = JSON.stringify({
+    version: 2,
+    comment: null,
+    workflow: 'reform-proposal@1',
+    action: 'approve',
+    from: 'submitted',
+    to: 'committee_review',
+  });
   return async (id) => {
     const client = await pool.connect();
     try {
@@ -273,7 +295,10 @@ async function sealingLag(pool, answered) {
       [ids],
     ));
     if (rows.length === ids.length && rows.every((r) => r.seq !== null)) break;
-    if (Date.now() > until) throw new Error(`sealing: ${rows.filter((r) => r.seq === null).length} of ${ids.length} entries still unsealed after 30 s`);
+    if (Date.now() > until)
+      throw new Error(
+        `sealing: ${rows.filter((r) => r.seq === null).length} of ${ids.length} entries still unsealed after 30 s`,
+      );
     await sleep(100);
   }
   const fromStamp = rows.map((r) => Number(r.sealed) - Number(r.stamped));
@@ -308,7 +333,9 @@ function printTable(rows) {
   const pad = (s, n) => String(s).padStart(n);
   const out = [];
   out.push('');
-  out.push(`${'concurrency'.padEnd(11)}  ${pad('baseline req/s', 14)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('API req/s', 9)} ${pad('p50', 7)} ${pad('p99', 7)}  |  API/baseline`);
+  out.push(
+    `${'concurrency'.padEnd(11)}  ${pad('baseline req/s', 14)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('API req/s', 9)} ${pad('p50', 7)} ${pad('p99', 7)}  |  API/baseline`,
+  );
   out.push('-'.repeat(97));
   for (const r of rows) {
     out.push(
@@ -319,15 +346,23 @@ function printTable(rows) {
   out.push('(latencies in ms; each level ran baseline then API, after an uncounted warm-up of each)');
   out.push('');
   out.push(`${'concurrency'.padEnd(11)}  audit sealing lag, ms: commit → seq assigned (between the two bounds)`);
-  out.push(`${''.padEnd(11)}  ${pad('≤ from stamp p50', 16)} ${pad('p99', 7)} ${pad('max', 7)}  |  ${pad('≥ from answer p50', 17)} ${pad('p99', 7)} ${pad('max', 7)}`);
+  out.push(
+    `${''.padEnd(11)}  ${pad('≤ from stamp p50', 16)} ${pad('p99', 7)} ${pad('max', 7)}  |  ${pad('≥ from answer p50', 17)} ${pad('p99', 7)} ${pad('max', 7)}`,
+  );
   for (const r of rows) {
     const { fromStamp: u, fromAnswer: l } = r.sealing;
-    out.push(`${String(r.concurrency).padEnd(11)}  ${pad(u.p50.toFixed(1), 16)} ${pad(u.p99.toFixed(1), 7)} ${pad(u.max.toFixed(1), 7)}  |  ${pad(l.p50.toFixed(1), 17)} ${pad(l.p99.toFixed(1), 7)} ${pad(l.max.toFixed(1), 7)}`);
+    out.push(
+      `${String(r.concurrency).padEnd(11)}  ${pad(u.p50.toFixed(1), 16)} ${pad(u.p99.toFixed(1), 7)} ${pad(u.max.toFixed(1), 7)}  |  ${pad(l.p50.toFixed(1), 17)} ${pad(l.p99.toFixed(1), 7)} ${pad(l.max.toFixed(1), 7)}`,
+    );
   }
   if (rows.some((r) => r.compare)) {
     out.push('');
-    out.push(`${'concurrency'.padEnd(11)}  comparison API (BENCH_COMPARE_ROOT=${COMPARE_ROOT}), same database, taking turns with the API`);
-    out.push(`${''.padEnd(11)}  ${pad('req/s', 9)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('cmp/baseline', 12)}  |  ${pad('API/cmp rate', 12)}  |  ${pad('CPU ms/req: cmp', 15)} ${pad('pg', 7)}`);
+    out.push(
+      `${'concurrency'.padEnd(11)}  comparison API (BENCH_COMPARE_ROOT=${COMPARE_ROOT}), same database, taking turns with the API`,
+    );
+    out.push(
+      `${''.padEnd(11)}  ${pad('req/s', 9)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('cmp/baseline', 12)}  |  ${pad('API/cmp rate', 12)}  |  ${pad('CPU ms/req: cmp', 15)} ${pad('pg', 7)}`,
+    );
     for (const r of rows) {
       const c = r.compare;
       out.push(
@@ -337,7 +372,9 @@ function printTable(rows) {
   }
   out.push('');
   out.push(`${'concurrency'.padEnd(11)}  CPU ms per request (10 ms ticks from /proc, divided by the requests)`);
-  out.push(`${''.padEnd(11)}  ${pad('baseline: pg', 12)} ${pad('bench', 7)}  |  ${pad('API: api process', 16)} ${pad('pg', 7)} ${pad('bench', 7)}  |  machine busy (API phase)`);
+  out.push(
+    `${''.padEnd(11)}  ${pad('baseline: pg', 12)} ${pad('bench', 7)}  |  ${pad('API: api process', 16)} ${pad('pg', 7)} ${pad('bench', 7)}  |  machine busy (API phase)`,
+  );
   const f = (x) => (x === null || x === undefined ? '–' : x.toFixed(3));
   for (const r of rows) {
     const b = r.baseline.cpu;
@@ -355,7 +392,8 @@ async function main() {
   const startedAt = new Date();
   if (process.env.BENCH_SKIP_BUILD === '1') say('BENCH_SKIP_BUILD=1: using dist/ as it is');
   else build();
-  if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js'))) throw new Error('dist/apps/api/src/main.js is missing: the build did not produce it');
+  if (!existsSync(join(ROOT, 'dist/apps/api/src/main.js')))
+    throw new Error('dist/apps/api/src/main.js is missing: the build did not produce it');
 
   const services = await testServices();
 
@@ -374,7 +412,8 @@ async function main() {
     compareApi = null;
     if (pool) await pool.end().catch(() => undefined);
     pool = null;
-    if (dbCreated && process.env.BENCH_KEEP_DB !== '1') await dropDatabase(services.migrationDatabaseUrl, DB_NAME).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
+    if (dbCreated && process.env.BENCH_KEEP_DB !== '1')
+      await dropDatabase(services.migrationDatabaseUrl, DB_NAME).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
     dbCreated = false;
     await services.release();
   };
@@ -419,7 +458,12 @@ async function main() {
       const comparePort = await freePort();
       const compareUrl = `http://127.0.0.1:${comparePort}`;
       say(`starting the comparison API from ${COMPARE_ROOT} on ${compareUrl}…`);
-      compareApi = startApi({ port: comparePort, databaseUrl: appUrl, redisUrl: services.redisUrl, root: COMPARE_ROOT });
+      compareApi = startApi({
+        port: comparePort,
+        databaseUrl: appUrl,
+        redisUrl: services.redisUrl,
+        root: COMPARE_ROOT,
+      });
       await waitReady(compareApi, compareUrl);
       compare = { name: 'comparison API', proc: compareApi, port: comparePort, token: await signIn(compareUrl) };
     }
@@ -473,9 +517,13 @@ async function main() {
       });
     }
 
-    say(`PostgreSQL: ${services.profile} profile, fsync=${services.durability.fsync}, synchronous_commit=${services.durability.synchronous_commit}`);
+    say(
+      `PostgreSQL: ${services.profile} profile, fsync=${services.durability.fsync}, synchronous_commit=${services.durability.synchronous_commit}`,
+    );
     printTable(rows);
-    process.stdout.write(`(PostgreSQL ${workload.pgVersion}, ${services.profile} profile: fsync=${services.durability.fsync}, synchronous_commit=${services.durability.synchronous_commit})\n`);
+    process.stdout.write(
+      `(PostgreSQL ${workload.pgVersion}, ${services.profile} profile: fsync=${services.durability.fsync}, synchronous_commit=${services.durability.synchronous_commit})\n`,
+    );
 
     const c4 = rows.find((r) => r.concurrency === 4);
     const c50 = rows.find((r) => r.concurrency === 50);
@@ -485,7 +533,11 @@ async function main() {
         value: `${(c4.ratio * 100).toFixed(1)} %`,
         pass: c4.ratio >= TARGETS.rateRatioAtC4,
       },
-      { name: `API p99 < ${TARGETS.p99AtC50Ms} ms at concurrency 50`, value: `${c50.api.p99.toFixed(2)} ms`, pass: c50.api.p99 < TARGETS.p99AtC50Ms },
+      {
+        name: `API p99 < ${TARGETS.p99AtC50Ms} ms at concurrency 50`,
+        value: `${c50.api.p99.toFixed(2)} ms`,
+        pass: c50.api.p99 < TARGETS.p99AtC50Ms,
+      },
       {
         name: `audit sealing lags commits by < ${TARGETS.sealingLagMs} ms (p99, upper bound, every level)`,
         value: rows.map((r) => `c=${r.concurrency} ${r.sealing.fromStamp.p99} ms`).join(', '),
@@ -495,14 +547,28 @@ async function main() {
     process.stdout.write('\n');
     for (const t of targets) process.stdout.write(`${t.pass ? 'PASS' : 'MISS'}  ${t.name}  (measured ${t.value})\n`);
 
-    const errorCount = rows.reduce((s, r) => s + r.api.errors + r.api.warmupErrors + r.baseline.errors + (r.compare ? r.compare.errors + r.compare.warmupErrors : 0), 0);
+    const errorCount = rows.reduce(
+      (s, r) =>
+        s +
+        r.api.errors +
+        r.api.warmupErrors +
+        r.baseline.errors +
+        (r.compare ? r.compare.errors + r.compare.warmupErrors : 0),
+      0,
+    );
     if (errorCount > 0) {
       process.stdout.write(`\nERRORS: ${errorCount} requests failed\n`);
       for (const r of rows) {
-        for (const { side, result } of [{ side: 'API', result: r.api }, { side: 'baseline', result: r.baseline }, ...(r.compare ? [{ side: 'comparison API', result: r.compare }] : [])]) {
+        for (const { side, result } of [
+          { side: 'API', result: r.api },
+          { side: 'baseline', result: r.baseline },
+          ...(r.compare ? [{ side: 'comparison API', result: r.compare }] : []),
+        ]) {
           const samples = { ...(result.errorSamples ?? {}) };
-          for (const [message, count] of Object.entries(result.warmupErrorSamples ?? {})) samples[message] = (samples[message] ?? 0) + count;
-          for (const [message, count] of Object.entries(samples)) process.stdout.write(`  c=${r.concurrency} ${side} ×${count}: ${message}\n`);
+          for (const [message, count] of Object.entries(result.warmupErrorSamples ?? {}))
+            samples[message] = (samples[message] ?? 0) + count;
+          for (const [message, count] of Object.entries(samples))
+            process.stdout.write(`  c=${r.concurrency} ${side} ×${count}: ${message}\n`);
         }
       }
     } else {
@@ -519,8 +585,22 @@ async function main() {
           bench: 'transitions',
           startedAt: startedAt.toISOString(),
           finishedAt: new Date().toISOString(),
-          machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, platform: `${os.platform()} ${os.release()}`, postgres: workload.pgVersion },
-          config: { services: services.profile, durability: services.durability, poolSize: POOL_SIZE, proposals: PROPOSALS, workflow: workload.workflow, levels: LEVELS, apiNodeArgs: process.env.BENCH_API_NODE_ARGS ?? '' },
+          machine: {
+            node: process.version,
+            cpus: os.cpus().length,
+            cpuModel: os.cpus()[0]?.model ?? null,
+            platform: `${os.platform()} ${os.release()}`,
+            postgres: workload.pgVersion,
+          },
+          config: {
+            services: services.profile,
+            durability: services.durability,
+            poolSize: POOL_SIZE,
+            proposals: PROPOSALS,
+            workflow: workload.workflow,
+            levels: LEVELS,
+            apiNodeArgs: process.env.BENCH_API_NODE_ARGS ?? '',
+          },
           results: rows.map((r) => ({ ...r, ratio: round(r.ratio, 4) })),
           targets,
           errors: errorCount,

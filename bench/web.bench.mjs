@@ -46,7 +46,8 @@ import {
 const DB_NAME = 'kaikaku_bench_web';
 const ITERATIONS = intEnv('WEB_BENCH_ITERATIONS', 15);
 const SIZES = (process.env.WEB_BENCH_SIZES ?? '500,5000').split(',').map((s) => Number.parseInt(s.trim(), 10));
-if (SIZES.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('WEB_BENCH_SIZES: positive integers separated by commas');
+if (SIZES.some((n) => !Number.isInteger(n) || n <= 0))
+  throw new Error('WEB_BENCH_SIZES: positive integers separated by commas');
 /** The API serves a copy of dist/web with the static baselines added (it registers the files that exist when it starts). */
 const WEB_ROOT = join(ROOT, '.local', 'bench-web');
 const TARGET_RATIO = 3;
@@ -111,9 +112,13 @@ function watcher(kind) {
 
 /** The commit and the uncommitted files of the code under test, for the results file. */
 function codeState() {
-  const git = (args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  const git = (args) =>
+    execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
-    return { head: git(['rev-parse', '--short', 'HEAD']), uncommitted: git(['status', '--porcelain', '--', 'apps', 'libs']).split('\n').filter(Boolean) };
+    return {
+      head: git(['rev-parse', '--short', 'HEAD']),
+      uncommitted: git(['status', '--porcelain', '--', 'apps', 'libs']).split('\n').filter(Boolean),
+    };
   } catch {
     return null;
   }
@@ -127,9 +132,15 @@ async function prepareWorkload(ownerUrl) {
     for (const n of SIZES) {
       const code = `bench-web-${n}`;
       const [{ id }] = (
-        await db.query(`INSERT INTO plan (code, name, first_fiscal_year, last_fiscal_year) VALUES ($1, $2, 2024, 2027) RETURNING id`, [code, `ベンチマーク計画（取組${n.toLocaleString('en')}件）`])
+        await db.query(
+          `INSERT INTO plan (code, name, first_fiscal_year, last_fiscal_year) VALUES ($1, $2, 2024, 2027) RETURNING id`,
+          [code, `ベンチマーク計画（取組${n.toLocaleString('en')}件）`],
+        )
       ).rows;
-      await db.query(`INSERT INTO plan_policy (plan_id, number, title) SELECT $1, k, '方針' || k FROM generate_series(1, 3) k`, [id]);
+      await db.query(
+        `INSERT INTO plan_policy (plan_id, number, title) SELECT $1, k, '方針' || k FROM generate_series(1, 3) k`,
+        [id],
+      );
       await db.query(
         `INSERT INTO status_scale (plan_id, code, label_ja, normalized, position, colour)
          SELECT $1, code, label_ja, normalized, position, colour FROM status_scale WHERE plan_id = (SELECT id FROM plan WHERE code = 'kaikaku-2027')`,
@@ -158,8 +169,18 @@ async function prepareWorkload(ownerUrl) {
  */
 async function recountRollups(appUrl) {
   const { DataSource } = await import('typeorm');
-  const { RollupsService } = await import(pathToFileURL(join(ROOT, 'dist/libs/tracking/src/rollups/rollups.service.js')).href);
-  const dataSource = new DataSource({ type: 'postgres', url: appUrl, entities: [], synchronize: false, useUTC: true, poolSize: 1, logging: false });
+  const { RollupsService } = await import(
+    pathToFileURL(join(ROOT, 'dist/libs/tracking/src/rollups/rollups.service.js')).href
+  );
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: appUrl,
+    entities: [],
+    synchronize: false,
+    useUTC: true,
+    poolSize: 1,
+    logging: false,
+  });
   await dataSource.initialize();
   try {
     return await new RollupsService(dataSource, null).refreshAll();
@@ -170,15 +191,28 @@ async function recountRollups(appUrl) {
 
 function startApi(port, env) {
   return startNode(join(ROOT, 'dist/apps/api/src/main.js'), {
-    env: { ...env, PORT: String(port), OPENAPI_UI: 'false', QUEUE_DASHBOARD: 'false', WEB_ROOT, ACCESS_TOKEN_TTL_SECONDS: '3600' },
+    env: {
+      ...env,
+      PORT: String(port),
+      OPENAPI_UI: 'false',
+      QUEUE_DASHBOARD: 'false',
+      WEB_ROOT,
+      ACCESS_TOKEN_TTL_SECONDS: '3600',
+    },
   });
 }
 
-
 /** A browser context signed in as the secretariat through the web app's own session call. */
 async function signedInContext(browser, baseUrl) {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1280, height: 800 }, locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
-  const res = await context.request.post('/api/v1/auth/session', { data: { username: 'secretariat', password: process.env.DEMO_PASSWORD || 'kaikaku-demo' } });
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    viewport: { width: 1280, height: 800 },
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+  });
+  const res = await context.request.post('/api/v1/auth/session', {
+    data: { username: 'secretariat', password: process.env.DEMO_PASSWORD || 'kaikaku-demo' },
+  });
   if (!res.ok()) throw new Error(`browser sign-in failed: ${res.status()} ${await res.text()}`);
   return context;
 }
@@ -187,7 +221,10 @@ async function signedInContext(browser, baseUrl) {
 async function timeLoad(page, path, timeoutMs = 60_000) {
   await page.bringToFront();
   await page.goto(path, { waitUntil: 'commit' });
-  const handle = await page.waitForFunction(() => window.__benchShownAt, undefined, { timeout: timeoutMs, polling: 50 });
+  const handle = await page.waitForFunction(() => window.__benchShownAt, undefined, {
+    timeout: timeoutMs,
+    polling: 50,
+  });
   return Number(await handle.jsonValue());
 }
 
@@ -221,28 +258,40 @@ async function loadTrace(page) {
 }
 
 function printTrace(label, trace) {
-  const lines = [`  ${label}: shown at ${trace.shownAt} ms (in the DOM at ${trace.inDomAt} ms), DOMContentLoaded ${trace.domContentLoaded} ms, ${trace.paints.map(([n, t]) => `${n} ${t}`).join(', ')}`];
-  for (const q of trace.requests) lines.push(`    ${String(q.start).padStart(5)} → ${String(q.end).padStart(5)} (ttfb ${String(q.ttfb).padStart(5)}) ${q.cached ? 'cache ' : `${String(Math.round(q.bytes / 1024)).padStart(4)} KiB`}  ${q.what.slice(0, 90)}`);
-  if (trace.longFrames.length) lines.push(`    long animation frames (start+duration ms, render after): ${trace.longFrames.map(([s, d, r]) => `${s}+${d}/${r}`).join(' ')}`);
-  if (trace.longTasks.length) lines.push(`    long tasks (start+duration ms): ${trace.longTasks.map(([s, d]) => `${s}+${d}`).join(' ')}`);
+  const lines = [
+    `  ${label}: shown at ${trace.shownAt} ms (in the DOM at ${trace.inDomAt} ms), DOMContentLoaded ${trace.domContentLoaded} ms, ${trace.paints.map(([n, t]) => `${n} ${t}`).join(', ')}`,
+  ];
+  for (const q of trace.requests)
+    lines.push(
+      `    ${String(q.start).padStart(5)} → ${String(q.end).padStart(5)} (ttfb ${String(q.ttfb).padStart(5)}) ${q.cached ? 'cache ' : `${String(Math.round(q.bytes / 1024)).padStart(4)} KiB`}  ${q.what.slice(0, 90)}`,
+    );
+  if (trace.longFrames.length)
+    lines.push(
+      `    long animation frames (start+duration ms, render after): ${trace.longFrames.map(([s, d, r]) => `${s}+${d}/${r}`).join(' ')}`,
+    );
+  if (trace.longTasks.length)
+    lines.push(`    long tasks (start+duration ms): ${trace.longTasks.map(([s, d]) => `${s}+${d}`).join(' ')}`);
   process.stderr.write(`${lines.join('\n')}\n`);
 }
 
 /** The page as rendered, without its scripts: the static baseline of the same size. */
 async function renderedHtml(page, path, kind) {
   await page.goto(path);
-  await page.waitForFunction(() => window.__benchShownAt, undefined, { timeout: 60_000 }).catch(async (error) => {
-    const shot = join(ROOT, '.local', `bench-web-failed-${kind}.png`);
-    await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
-    throw new Error(`${path} did not show what it should within 60 s (see ${shot}): ${error.message}`);
-  });
+  await page
+    .waitForFunction(() => window.__benchShownAt, undefined, { timeout: 60_000 })
+    .catch(async (error) => {
+      const shot = join(ROOT, '.local', `bench-web-failed-${kind}.png`);
+      await page.screenshot({ path: shot, fullPage: true }).catch(() => undefined);
+      throw new Error(`${path} did not show what it should within 60 s (see ${shot}): ${error.message}`);
+    });
   await page.waitForLoadState('networkidle');
   const html = await page.evaluate(() => {
     const copy = document.documentElement.cloneNode(true);
     for (const e of copy.querySelectorAll('script, link[rel="modulepreload"]')) e.remove();
     return `<!doctype html>\n${copy.outerHTML}`;
   });
-  if (!html.includes(kind === 'dashboard' ? DASHBOARD_CAPTION : '取組の一覧')) throw new Error(`the rendered ${path} lacks what it should show`);
+  if (!html.includes(kind === 'dashboard' ? DASHBOARD_CAPTION : '取組の一覧'))
+    throw new Error(`the rendered ${path} lacks what it should show`);
   return html;
 }
 
@@ -254,7 +303,8 @@ async function main() {
     if (!existsSync(join(ROOT, file))) throw new Error(`${file} is missing: the build did not produce it`);
   }
   const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium'].find((p) => p && existsSync(p));
-  if (!executablePath) throw new Error('no Chromium: apt-get install -y chromium fonts-noto-cjk (or run the tests once as root)');
+  if (!executablePath)
+    throw new Error('no Chromium: apt-get install -y chromium fonts-noto-cjk (or run the tests once as root)');
 
   const services = await testServices();
   const ownerUrl = urlFor(services.migrationDatabaseUrl, DB_NAME);
@@ -283,7 +333,8 @@ async function main() {
     await stopNode(api).catch((e) => say(`stopping the API: ${e.message}`));
     api = null;
     rmSync(WEB_ROOT, { recursive: true, force: true });
-    if (dbCreated && process.env.BENCH_KEEP_DB !== '1') await dropDatabase(services.migrationDatabaseUrl, DB_NAME).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
+    if (dbCreated && process.env.BENCH_KEEP_DB !== '1')
+      await dropDatabase(services.migrationDatabaseUrl, DB_NAME).catch((e) => say(`dropping ${DB_NAME}: ${e.message}`));
     dbCreated = false;
     await services.release();
   };
@@ -300,8 +351,20 @@ async function main() {
     say(`recounted ${await recountRollups(appUrl)} plan-years`);
 
     const targets = [
-      { name: 'dashboard', label: `ダッシュボード（第3ステージ 令和4年度, 137 取組）`, kind: 'dashboard', path: `/dashboard?plan=${stage3}&year=2022`, file: 'bench-dashboard.html' },
-      ...SIZES.map((n) => ({ name: `list-${n}`, label: `取組と進捗（取組${n.toLocaleString('en')}件の計画, 50件/ページ）`, kind: 'list', path: `/tracking?plan=${plans[n]}`, file: `bench-list-${n}.html` })),
+      {
+        name: 'dashboard',
+        label: `ダッシュボード（第3ステージ 令和4年度, 137 取組）`,
+        kind: 'dashboard',
+        path: `/dashboard?plan=${stage3}&year=2022`,
+        file: 'bench-dashboard.html',
+      },
+      ...SIZES.map((n) => ({
+        name: `list-${n}`,
+        label: `取組と進捗（取組${n.toLocaleString('en')}件の計画, 50件/ページ）`,
+        kind: 'list',
+        path: `/tracking?plan=${plans[n]}`,
+        file: `bench-list-${n}.html`,
+      })),
     ];
 
     // Phase 1: render each page once and keep its HTML as the static baseline.
@@ -344,7 +407,10 @@ async function main() {
     const first = {};
     const traces = {};
     for (const t of targets) {
-      first[t.name] = { static: await timeLoad(pages[`${t.name}:static`], `/${t.file}`), page: await timeLoad(pages[`${t.name}:page`], t.path) };
+      first[t.name] = {
+        static: await timeLoad(pages[`${t.name}:static`], `/${t.file}`),
+        page: await timeLoad(pages[`${t.name}:page`], t.path),
+      };
       if (TRACE) traces[t.name] = { first: await loadTrace(pages[`${t.name}:page`]) };
     }
     for (let i = 0; i < ITERATIONS; i++) {
@@ -352,7 +418,8 @@ async function main() {
       for (const t of targets) {
         // ABBA within the round, so a drift does not favour one side.
         const order = i % 2 === 0 ? ['static', 'page'] : ['page', 'static'];
-        for (const side of order) t.samples[side].push(await timeLoad(pages[`${t.name}:${side}`], side === 'static' ? `/${t.file}` : t.path));
+        for (const side of order)
+          t.samples[side].push(await timeLoad(pages[`${t.name}:${side}`], side === 'static' ? `/${t.file}` : t.path));
       }
     }
 
@@ -361,7 +428,20 @@ async function main() {
         // One more load under Chromium's own tracing (DevTools' Performance panel reads the file).
         const p = pages[`${t.name}:page`];
         const tracePath = join(ROOT, '.local', `bench-web-trace-${t.name}.json`);
-        await browser.startTracing(p, { path: tracePath, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'gpu', 'viz', 'benchmark', 'loading', 'toplevel'] });
+        await browser.startTracing(p, {
+          path: tracePath,
+          categories: [
+            'devtools.timeline',
+            'disabled-by-default-devtools.timeline',
+            'blink',
+            'cc',
+            'gpu',
+            'viz',
+            'benchmark',
+            'loading',
+            'toplevel',
+          ],
+        });
         await timeLoad(p, t.path);
         await browser.stopTracing();
         say(`Chromium trace of one more load of ${t.name}: ${tracePath}`);
@@ -373,12 +453,24 @@ async function main() {
     const rows = targets.map((t) => {
       const p = percentiles(t.samples.page);
       const s = percentiles(t.samples.static);
-      return { name: t.name, label: t.label, staticBytes: t.staticBytes, page: p, static: s, ratio: round(p.p50 / s.p50, 2), first: first[t.name] };
+      return {
+        name: t.name,
+        label: t.label,
+        staticBytes: t.staticBytes,
+        page: p,
+        static: s,
+        ratio: round(p.p50 / s.p50, 2),
+        first: first[t.name],
+      };
     });
     const out = [];
     out.push('');
-    out.push(`WEB PAGES: ms from navigation start to the first frame that shows the numbers / the first rows (Chromium ${browser.version()}, ${ITERATIONS} loads each, warm cache)`);
-    out.push('page                                             static p50   p90 |  page p50    p90 | page/static (p50)   [first load: static / page]');
+    out.push(
+      `WEB PAGES: ms from navigation start to the first frame that shows the numbers / the first rows (Chromium ${browser.version()}, ${ITERATIONS} loads each, warm cache)`,
+    );
+    out.push(
+      'page                                             static p50   p90 |  page p50    p90 | page/static (p50)   [first load: static / page]',
+    );
     for (const r of rows) {
       out.push(
         `${r.label.padEnd(40, '　').slice(0, 40)} ${String(round(r.static.p50, 0)).padStart(6)} ${String(round(r.static.p90, 0)).padStart(5)} | ${String(round(r.page.p50, 0)).padStart(8)} ${String(round(r.page.p90, 0)).padStart(6)} | ${String(r.ratio.toFixed(2)).padStart(6)}×   [${round(r.first.static, 0)} / ${round(r.first.page, 0)}]  (static copy ${(r.staticBytes / 1024).toFixed(0)} KiB)`,
@@ -387,15 +479,33 @@ async function main() {
     const lists = rows.filter((r) => r.name.startsWith('list-'));
     const growth = lists.length >= 2 ? round(lists.at(-1).page.p50 / lists[0].page.p50, 2) : null;
     out.push('');
-    out.push(`targets: every page/static ≤ ${TARGET_RATIO}× — ${rows.every((r) => r.ratio <= TARGET_RATIO) ? 'met' : 'MISSED'} (${rows.map((r) => `${r.name} ${r.ratio}×`).join(', ')})`);
-    if (growth !== null) out.push(`list time with ${SIZES.at(-1)} vs ${SIZES[0]} initiatives: ${growth}× (does not grow with the plan's size when ≈ 1)`);
+    out.push(
+      `targets: every page/static ≤ ${TARGET_RATIO}× — ${rows.every((r) => r.ratio <= TARGET_RATIO) ? 'met' : 'MISSED'} (${rows.map((r) => `${r.name} ${r.ratio}×`).join(', ')})`,
+    );
+    if (growth !== null)
+      out.push(
+        `list time with ${SIZES.at(-1)} vs ${SIZES[0]} initiatives: ${growth}× (does not grow with the plan's size when ≈ 1)`,
+      );
     process.stdout.write(`${out.join('\n')}\n`);
 
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     const file = join(ROOT, 'bench', 'results', `web-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(
       file,
-      JSON.stringify({ startedAt, code: codeState(), machine: { cpus: os.cpus().length, load: os.loadavg(), node: process.version, chromium: browser.version() }, iterations: ITERATIONS, sizes: SIZES, rows, listGrowth: growth, traces: TRACE ? traces : undefined }, null, 2),
+      JSON.stringify(
+        {
+          startedAt,
+          code: codeState(),
+          machine: { cpus: os.cpus().length, load: os.loadavg(), node: process.version, chromium: browser.version() },
+          iterations: ITERATIONS,
+          sizes: SIZES,
+          rows,
+          listGrowth: growth,
+          traces: TRACE ? traces : undefined,
+        },
+        null,
+        2,
+      ),
     );
     say(`results: ${file}`);
   } finally {

@@ -46,7 +46,9 @@ export class ReviewCycle1764201600000 implements MigrationInterface {
         NEW.seq := NULL; NEW.prev_hash := NULL; NEW.hash := NULL;
         RETURN NEW;
       END $$`);
-    await q.query(`CREATE TRIGGER audit_log_unlinked BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_unlinked()`);
+    await q.query(
+      `CREATE TRIGGER audit_log_unlinked BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_unlinked()`,
+    );
     // Links each new entry to the chain at COMMIT. SECURITY DEFINER: the apps' role may not
     // update the log itself; only this function, as the owner, fills in the link.
     await q.query(`
@@ -80,8 +82,12 @@ export class ReviewCycle1764201600000 implements MigrationInterface {
         END IF;
         RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
       END $$`);
-    await q.query(`CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only()`);
-    await q.query(`CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only()`);
+    await q.query(
+      `CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only()`,
+    );
+    await q.query(
+      `CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only()`,
+    );
     // The head only ever moves one entry forward: it cannot be wound back to fork the chain.
     await q.query(`
       CREATE FUNCTION audit_chain_head_advances() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -91,8 +97,12 @@ export class ReviewCycle1764201600000 implements MigrationInterface {
         END IF;
         RETURN NEW;
       END $$`);
-    await q.query(`CREATE TRIGGER audit_chain_head_advances BEFORE UPDATE ON audit_chain_head FOR EACH ROW EXECUTE FUNCTION audit_chain_head_advances()`);
-    await q.query(`CREATE TRIGGER audit_chain_head_kept BEFORE DELETE OR TRUNCATE ON audit_chain_head FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only()`);
+    await q.query(
+      `CREATE TRIGGER audit_chain_head_advances BEFORE UPDATE ON audit_chain_head FOR EACH ROW EXECUTE FUNCTION audit_chain_head_advances()`,
+    );
+    await q.query(
+      `CREATE TRIGGER audit_chain_head_kept BEFORE DELETE OR TRUNCATE ON audit_chain_head FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only()`,
+    );
 
     // ── idempotency keys ───────────────────────────────────────────────────────
     await q.query(`
@@ -305,7 +315,12 @@ export class ReviewCycle1764201600000 implements MigrationInterface {
     ]) {
       await q.query(`DROP TABLE ${table}`);
     }
-    for (const fn of ['audit_log_is_append_only', 'audit_chain_head_advances', 'audit_log_link', 'audit_log_unlinked']) {
+    for (const fn of [
+      'audit_log_is_append_only',
+      'audit_chain_head_advances',
+      'audit_log_link',
+      'audit_log_unlinked',
+    ]) {
       await q.query(`DROP FUNCTION ${fn}()`);
     }
   }

@@ -14,7 +14,9 @@ export class Reminders1764288000000 implements MigrationInterface {
     // A job may be given a stable id (reminders: id + fire time), so that whoever adds it
     // again — the relay, the reconciliation — adds the same job.
     await q.query(`ALTER TABLE outbox ADD COLUMN job_id text`);
-    await q.query(`ALTER TABLE plan ADD COLUMN progress_report_due text NOT NULL DEFAULT '04-30' CHECK (progress_report_due ~ '^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$')`);
+    await q.query(
+      `ALTER TABLE plan ADD COLUMN progress_report_due text NOT NULL DEFAULT '04-30' CHECK (progress_report_due ~ '^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$')`,
+    );
 
     await q.query(`
       CREATE TABLE deadline (
@@ -34,7 +36,9 @@ export class Reminders1764288000000 implements MigrationInterface {
         created_at    timestamptz NOT NULL DEFAULT now(),
         updated_at    timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX deadline_unit_due_idx ON deadline (owner_unit_id, due_date) WHERE satisfied_at IS NULL AND cancelled_at IS NULL`);
+    await q.query(
+      `CREATE INDEX deadline_unit_due_idx ON deadline (owner_unit_id, due_date) WHERE satisfied_at IS NULL AND cancelled_at IS NULL`,
+    );
     await q.query(`CREATE INDEX deadline_subject_idx ON deadline (subject_type, subject_id)`);
 
     await q.query(`
@@ -114,11 +118,22 @@ export class Reminders1764288000000 implements MigrationInterface {
     await q.query(`CREATE INDEX scheduled_run_idx ON scheduled_run (scheduler, slot)`);
 
     // rate-limiter-flexible's table layout, for sign-in limits without Redis.
-    await q.query(`CREATE TABLE signin_limit (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`);
+    await q.query(
+      `CREATE TABLE signin_limit (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['signin_limit', 'scheduled_run', 'notification', 'delivery', 'notification_settings', 'reminder', 'reminder_policy', 'deadline']) {
+    for (const t of [
+      'signin_limit',
+      'scheduled_run',
+      'notification',
+      'delivery',
+      'notification_settings',
+      'reminder',
+      'reminder_policy',
+      'deadline',
+    ]) {
       await q.query(`DROP TABLE ${t}`);
     }
     await q.query(`ALTER TABLE plan DROP COLUMN progress_report_due`);

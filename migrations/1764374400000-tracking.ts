@@ -9,7 +9,9 @@ export class Tracking1764374400000 implements MigrationInterface {
   name = 'Tracking1764374400000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE initiative ADD COLUMN source text NOT NULL DEFAULT 'proposal' CHECK (source IN ('proposal', 'import'))`);
+    await q.query(
+      `ALTER TABLE initiative ADD COLUMN source text NOT NULL DEFAULT 'proposal' CHECK (source IN ('proposal', 'import'))`,
+    );
     await q.query(`ALTER TABLE initiative ADD COLUMN note text NOT NULL DEFAULT ''`);
     await q.query(`CREATE INDEX initiative_plan_policy_idx ON initiative (plan_id, policy_id)`);
 
@@ -50,7 +52,9 @@ export class Tracking1764374400000 implements MigrationInterface {
         FOREIGN KEY (plan_id, status_code) REFERENCES status_scale (plan_id, code),
         FOREIGN KEY (workflow_name, workflow_version) REFERENCES workflow_definition (name, version)
       )`);
-    await q.query(`CREATE INDEX progress_report_rollup_idx ON progress_report (plan_id, fiscal_year, period) WHERE state = 'confirmed'`);
+    await q.query(
+      `CREATE INDEX progress_report_rollup_idx ON progress_report (plan_id, fiscal_year, period) WHERE state = 'confirmed'`,
+    );
 
     await q.query(`
       CREATE TABLE indicator (
@@ -101,7 +105,9 @@ export class Tracking1764374400000 implements MigrationInterface {
         count        integer NOT NULL,
         refreshed_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE UNIQUE INDEX rollup_key ON rollup (plan_id, fiscal_year, coalesce(policy_id, '00000000-0000-0000-0000-000000000000'::uuid), org_unit_id, status_code)`);
+    await q.query(
+      `CREATE UNIQUE INDEX rollup_key ON rollup (plan_id, fiscal_year, coalesce(policy_id, '00000000-0000-0000-0000-000000000000'::uuid), org_unit_id, status_code)`,
+    );
 
     await q.query(`
       CREATE TABLE rollup_snapshot (
@@ -121,11 +127,22 @@ export class Tracking1764374400000 implements MigrationInterface {
       BEGIN
         RAISE EXCEPTION 'rollup_snapshot is frozen: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
       END $$`);
-    await q.query(`CREATE TRIGGER rollup_snapshot_frozen BEFORE UPDATE OR DELETE ON rollup_snapshot FOR EACH ROW EXECUTE FUNCTION rollup_snapshot_is_frozen()`);
+    await q.query(
+      `CREATE TRIGGER rollup_snapshot_frozen BEFORE UPDATE OR DELETE ON rollup_snapshot FOR EACH ROW EXECUTE FUNCTION rollup_snapshot_is_frozen()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['rollup_snapshot', 'rollup', 'initiative_indicator', 'measurement', 'indicator', 'progress_report', 'status_scale']) await q.query(`DROP TABLE ${t}`);
+    for (const t of [
+      'rollup_snapshot',
+      'rollup',
+      'initiative_indicator',
+      'measurement',
+      'indicator',
+      'progress_report',
+      'status_scale',
+    ])
+      await q.query(`DROP TABLE ${t}`);
     await q.query(`DROP FUNCTION rollup_snapshot_is_frozen()`);
     await q.query(`DROP INDEX initiative_plan_policy_idx`);
     await q.query(`ALTER TABLE initiative DROP COLUMN note`);

@@ -81,12 +81,10 @@ export class WorkflowTags1764547320000 implements MigrationInterface {
       }
       const { version: _ignored, ...content } = d;
       const hash = createHash('sha256').update(canonicalJson(content)).digest('hex');
-      await q.query(`UPDATE workflow_definition SET definition = $3::jsonb, content_hash = $4 WHERE name = $1 AND version = $2`, [
-        row.name,
-        row.version,
-        JSON.stringify(d),
-        hash,
-      ]);
+      await q.query(
+        `UPDATE workflow_definition SET definition = $3::jsonb, content_hash = $4 WHERE name = $1 AND version = $2`,
+        [row.name, row.version, JSON.stringify(d), hash],
+      );
     }
   }
 

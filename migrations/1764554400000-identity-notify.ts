@@ -20,9 +20,13 @@ export class IdentityNotify1764554400000 implements MigrationInterface {
     await q.query(`
       CREATE TRIGGER app_user_identity_changed AFTER INSERT OR DELETE OR UPDATE OF active, username, display_name, org_unit_id ON app_user
       FOR EACH STATEMENT EXECUTE FUNCTION identity_changed()`);
-    await q.query(`CREATE TRIGGER app_user_identity_truncated AFTER TRUNCATE ON app_user FOR EACH STATEMENT EXECUTE FUNCTION identity_changed()`);
+    await q.query(
+      `CREATE TRIGGER app_user_identity_truncated AFTER TRUNCATE ON app_user FOR EACH STATEMENT EXECUTE FUNCTION identity_changed()`,
+    );
     for (const table of ['role_grant', 'org_unit']) {
-      await q.query(`CREATE TRIGGER ${table}_identity_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION identity_changed()`);
+      await q.query(
+        `CREATE TRIGGER ${table}_identity_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION identity_changed()`,
+      );
     }
   }
 

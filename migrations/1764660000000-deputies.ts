@@ -32,8 +32,12 @@ export class Deputies1764660000000 implements MigrationInterface {
         CHECK (ends_at > starts_at),
         CHECK ((cancelled_at IS NULL) = (cancelled_by IS NULL))
       )`);
-    await q.query(`CREATE INDEX deputy_assignment_deputy_idx ON deputy_assignment (deputy_user_id, ends_at) WHERE cancelled_at IS NULL`);
-    await q.query(`CREATE INDEX deputy_assignment_absent_idx ON deputy_assignment (absent_user_id, ends_at) WHERE cancelled_at IS NULL`);
+    await q.query(
+      `CREATE INDEX deputy_assignment_deputy_idx ON deputy_assignment (deputy_user_id, ends_at) WHERE cancelled_at IS NULL`,
+    );
+    await q.query(
+      `CREATE INDEX deputy_assignment_absent_idx ON deputy_assignment (absent_user_id, ends_at) WHERE cancelled_at IS NULL`,
+    );
     await q.query(
       `CREATE TRIGGER deputy_assignment_identity_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON deputy_assignment FOR EACH STATEMENT EXECUTE FUNCTION identity_changed()`,
     );
@@ -43,7 +47,9 @@ export class Deputies1764660000000 implements MigrationInterface {
         user_id        uuid NOT NULL REFERENCES app_user (id),
         seen_at        timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX audit_log_on_behalf_of_idx ON audit_log (((details->'onBehalfOf'->>'userId')::uuid), occurred_at) WHERE details ? 'onBehalfOf'`);
+    await q.query(
+      `CREATE INDEX audit_log_on_behalf_of_idx ON audit_log (((details->'onBehalfOf'->>'userId')::uuid), occurred_at) WHERE details ? 'onBehalfOf'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

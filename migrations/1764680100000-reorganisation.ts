@@ -24,7 +24,9 @@ export class Reorganisation1764680100000 implements MigrationInterface {
         applied_at    timestamptz,
         CHECK ((status = 'applied') = (applied_at IS NOT NULL))
       )`);
-    await q.query(`CREATE INDEX org_reorganisation_due_idx ON org_reorganisation (effective_at) WHERE status = 'scheduled'`);
+    await q.query(
+      `CREATE INDEX org_reorganisation_due_idx ON org_reorganisation (effective_at) WHERE status = 'scheduled'`,
+    );
     await q.query(`
       CREATE TABLE org_unit_name (
         unit_id          uuid NOT NULL REFERENCES org_unit (id) ON DELETE CASCADE,
@@ -70,7 +72,9 @@ export class Reorganisation1764680100000 implements MigrationInterface {
         SELECT unit FROM chain ORDER BY depth DESC LIMIT 1
       $$`);
     for (const table of ['org_unit_succession', 'org_reorganisation']) {
-      await q.query(`CREATE TRIGGER ${table}_identity_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION identity_changed()`);
+      await q.query(
+        `CREATE TRIGGER ${table}_identity_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION identity_changed()`,
+      );
     }
   }
 

@@ -7,7 +7,9 @@ export class DirectoryAccounts1764680200000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE app_user ADD COLUMN directory text CHECK (directory IN ('ldap', 'oidc')), ADD COLUMN directory_subject text,
                      ADD CHECK ((directory IS NULL) = (directory_subject IS NULL))`);
-    await q.query(`CREATE UNIQUE INDEX app_user_directory_subject_key ON app_user (directory, directory_subject) WHERE directory IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX app_user_directory_subject_key ON app_user (directory, directory_subject) WHERE directory IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

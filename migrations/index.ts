@@ -19,4 +19,21 @@ import { DirectoryAccounts1764680200000 } from './1764680200000-directory-accoun
  * Every migration, oldest first. `npm run migration:generate` writes a new file here;
  * add its class to this list after reviewing it.
  */
-export const MIGRATIONS = [Platform1764028800000, Identity1764115200000, ReviewCycle1764201600000, Reminders1764288000000, Tracking1764374400000, RollupUpkeep1764460800000, BrowserSessions1764547200000, AuditCheckpoints1764547260000, WorkflowTags1764547320000, AuditSealer1764550800000, IdentityNotify1764554400000, Papers1764650000000, Deputies1764660000000, PersonnelTransfers1764680000000, Reorganisation1764680100000, DirectoryAccounts1764680200000];
+export const MIGRATIONS = [
+  Platform1764028800000,
+  Identity1764115200000,
+  ReviewCycle1764201600000,
+  Reminders1764288000000,
+  Tracking1764374400000,
+  RollupUpkeep1764460800000,
+  BrowserSessions1764547200000,
+  AuditCheckpoints1764547260000,
+  WorkflowTags1764547320000,
+  AuditSealer1764550800000,
+  IdentityNotify1764554400000,
+  Papers1764650000000,
+  Deputies1764660000000,
+  PersonnelTransfers1764680000000,
+  Reorganisation1764680100000,
+  DirectoryAccounts1764680200000,
+];

@@ -32,7 +32,13 @@ export const PROFILES = {
  * Two roles in every local cluster: the owner, who runs migrations, and the role the apps
  * connect as, which may not rewrite history (no UPDATE or DELETE on the audit log).
  */
-export const DB = { user: 'kaikaku', password: 'kaikaku', database: 'kaikaku', appUser: 'kaikaku_app', appPassword: 'kaikaku_app' };
+export const DB = {
+  user: 'kaikaku',
+  password: 'kaikaku',
+  database: 'kaikaku',
+  appUser: 'kaikaku_app',
+  appPassword: 'kaikaku_app',
+};
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
@@ -219,10 +225,26 @@ async function startPostgres(profile) {
       chownSync(pgLog, uid, gid);
     }
     log(`initialising a PostgreSQL cluster in ${pgData}`);
-    const init = asPostgres(join(bin, 'initdb'), ['-D', pgData, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C.UTF-8']);
+    const init = asPostgres(join(bin, 'initdb'), [
+      '-D',
+      pgData,
+      '-A',
+      'trust',
+      '-U',
+      'postgres',
+      '-E',
+      'UTF8',
+      '--locale=C.UTF-8',
+    ]);
     if (init.status !== 0) {
-      const reason = (init.stderr || init.stdout || '').trim().split('\n').find((l) => /initdb:/.test(l)) ?? 'see its output';
-      throw new Error(`initdb could not create the PostgreSQL cluster in ${pgData} (${reason}); remove that folder, or check that the postgres user may write there`);
+      const reason =
+        (init.stderr || init.stdout || '')
+          .trim()
+          .split('\n')
+          .find((l) => /initdb:/.test(l)) ?? 'see its output';
+      throw new Error(
+        `initdb could not create the PostgreSQL cluster in ${pgData} (${reason}); remove that folder, or check that the postgres user may write there`,
+      );
     }
   } else if (isRoot && !existsSync(pgLog)) {
     const { uid, gid } = postgresIds();
@@ -240,7 +262,18 @@ async function startPostgres(profile) {
     `-c fsync=${profile === 'test' ? 'off' : 'on'}`,
     `-c synchronous_commit=${profile === 'test' ? 'off' : 'on'}`,
   ].join(' ');
-  const started = asPostgres(join(bin, 'pg_ctl'), ['-D', pgData, '-l', pgLog, '-o', options, '-w', '-t', '60', 'start']);
+  const started = asPostgres(join(bin, 'pg_ctl'), [
+    '-D',
+    pgData,
+    '-l',
+    pgLog,
+    '-o',
+    options,
+    '-w',
+    '-t',
+    '60',
+    'start',
+  ]);
   if (started.status !== 0) {
     throw new Error(`pg_ctl start failed:\n${started.stdout}\n${started.stderr}\n${tail(pgLog)}`);
   }
@@ -301,16 +334,26 @@ async function startRedis(profile) {
   // BullMQ requires noeviction (a queue must never lose keys) and we want AOF so that
   // delayed jobs survive a restart; see BullMQ's "going to production" guide.
   const args = [
-    '--port', String(redisPort),
-    '--bind', '127.0.0.1',
-    '--dir', redisDir,
-    '--daemonize', 'yes',
-    '--pidfile', pidFile,
-    '--logfile', join(redisDir, 'redis.log'),
-    '--appendonly', 'yes',
-    '--appendfsync', 'everysec',
-    '--maxmemory-policy', 'noeviction',
-    '--save', '',
+    '--port',
+    String(redisPort),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    redisDir,
+    '--daemonize',
+    'yes',
+    '--pidfile',
+    pidFile,
+    '--logfile',
+    join(redisDir, 'redis.log'),
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+    '--maxmemory-policy',
+    'noeviction',
+    '--save',
+    '',
   ];
   const r = run(server, args);
   if (r.status !== 0) throw new Error(`redis-server failed: ${r.stderr}`);
@@ -372,7 +415,9 @@ if (isMain) {
       if (!PROFILES[profile]) throw new Error(`unknown profile "${profile}" (dev, test)`);
       if (command === 'start') {
         const s = await startServices(profile);
-        process.stdout.write(`DATABASE_URL=${s.databaseUrl}\nMIGRATION_DATABASE_URL=${s.migrationDatabaseUrl}\nREDIS_URL=${s.redisUrl}\n`);
+        process.stdout.write(
+          `DATABASE_URL=${s.databaseUrl}\nMIGRATION_DATABASE_URL=${s.migrationDatabaseUrl}\nREDIS_URL=${s.redisUrl}\n`,
+        );
       } else if (command === 'stop') {
         await stopServices(profile);
       } else if (command === 'status') {

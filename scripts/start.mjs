@@ -16,7 +16,8 @@ const services = await startServices('dev');
 const env = {
   ...process.env,
   DATABASE_URL: process.env.DATABASE_URL ?? services.databaseUrl,
-  MIGRATION_DATABASE_URL: process.env.MIGRATION_DATABASE_URL ?? (process.env.DATABASE_URL ? undefined : services.migrationDatabaseUrl),
+  MIGRATION_DATABASE_URL:
+    process.env.MIGRATION_DATABASE_URL ?? (process.env.DATABASE_URL ? undefined : services.migrationDatabaseUrl),
   REDIS_URL: process.env.REDIS_URL ?? services.redisUrl,
   LOG_PRETTY: process.env.LOG_PRETTY ?? 'true',
   // Prints the public site's council report as PDF (installed when missing and root, like PostgreSQL).
@@ -47,7 +48,9 @@ function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  void Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve()))).then(() => {
+  void Promise.all(
+    children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve())),
+  ).then(() => {
     say('stopped the API and the worker. PostgreSQL and Redis keep running: `npm run stop` stops them.');
     process.exit(code);
   });

@@ -24,7 +24,8 @@ try {
     stdio: 'inherit',
     env: {
       ...process.env,
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
+      NODE_OPTIONS:
+        `${process.env.NODE_OPTIONS ?? ''} --experimental-vm-modules --no-warnings=ExperimentalWarning`.trim(),
       TEST_DATABASE_URL: services.migrationDatabaseUrl,
       TEST_APP_DATABASE_URL: services.databaseUrl,
       TEST_REDIS_URL: services.redisUrl,

@@ -59,7 +59,11 @@ export function urlFor(base, database) {
 
 /** The compiled admin CLI, its stdout sent to our stderr. */
 export function cli(args, env) {
-  execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { cwd: ROOT, env, stdio: ['ignore', 2, 'inherit'] });
+  execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 2, 'inherit'],
+  });
 }
 
 // ── the services and the run's clean-up ──────────────────────────────────────
@@ -85,7 +89,9 @@ export async function testServices() {
   const services = await startServices(profile);
   const ours = !before.postgres && !before.redis;
   const durability = await withClient(services.migrationDatabaseUrl, async (db) => {
-    const { rows } = await db.query(`SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`);
+    const { rows } = await db.query(
+      `SELECT current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS synchronous_commit`,
+    );
     return rows[0];
   });
   return {
@@ -157,7 +163,9 @@ export async function withClient(url, work) {
  */
 export function startNode(script, { args = [], nodeArgs = [], env, ipc = false, keepLines = 40, onLine } = {}) {
   const options = { cwd: ROOT, env, stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] };
-  const child = ipc ? fork(script, args, { ...options, execArgv: nodeArgs }) : spawn(process.execPath, [...nodeArgs, script, ...args], options);
+  const child = ipc
+    ? fork(script, args, { ...options, execArgv: nodeArgs })
+    : spawn(process.execPath, [...nodeArgs, script, ...args], options);
   const tail = [];
   const keep = (chunk) => {
     for (const line of chunk.toString('utf8').split('\n')) {
@@ -226,7 +234,8 @@ export function redisOptions(url) {
  * Answers how many keys went.
  */
 export async function deleteKeysUnder(redisUrl, prefix) {
-  if (!/^\{[A-Za-z0-9_.:-]+\}$/.test(prefix)) throw new Error(`refusing to delete keys under "${prefix}": not a hash-tag prefix`);
+  if (!/^\{[A-Za-z0-9_.:-]+\}$/.test(prefix))
+    throw new Error(`refusing to delete keys under "${prefix}": not a hash-tag prefix`);
   const redis = new Redis({ ...redisOptions(redisUrl), lazyConnect: true, maxRetriesPerRequest: 3 });
   await redis.connect();
   let deleted = 0;
@@ -309,7 +318,12 @@ export function machineCpuSeconds() {
     const idle = v[3] + (v[4] || 0);
     // Interrupt work (loopback TCP is mostly softirq) and steal (the hypervisor ran someone
     // else) belong to no process: shown apart so that they are not taken for another program.
-    return { busy: (total - idle) / TICKS, total: total / TICKS, interrupts: ((v[5] || 0) + (v[6] || 0)) / TICKS, steal: (v[7] || 0) / TICKS };
+    return {
+      busy: (total - idle) / TICKS,
+      total: total / TICKS,
+      interrupts: ((v[5] || 0) + (v[6] || 0)) / TICKS,
+      steal: (v[7] || 0) / TICKS,
+    };
   } catch {
     return null;
   }
@@ -356,7 +370,13 @@ export function cpuMeter(pids, redis, { pgDatabase } = {}) {
       const capacity = s.machine && e.machine ? round(e.machine.total - s.machine.total, 2) : null;
       const interrupts = s.machine && e.machine ? round(e.machine.interrupts - s.machine.interrupts, 2) : null;
       const steal = s.machine && e.machine ? round(e.machine.steal - s.machine.steal, 2) : null;
-      const known = Object.values(procs).reduce((sum, x) => sum + (x ?? 0), 0) + own + (redisCpu ?? 0) + postgres + (interrupts ?? 0) + (steal ?? 0);
+      const known =
+        Object.values(procs).reduce((sum, x) => sum + (x ?? 0), 0) +
+        own +
+        (redisCpu ?? 0) +
+        postgres +
+        (interrupts ?? 0) +
+        (steal ?? 0);
       return {
         wallSeconds: round(wall, 2),
         machineBusySeconds: busy,
@@ -384,7 +404,14 @@ export function percentiles(values) {
   const sorted = Float64Array.from(values).sort();
   if (sorted.length === 0) return { n: 0, p50: null, p90: null, p99: null, max: null, min: null };
   const pct = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-  return { n: sorted.length, min: round(sorted[0], 1), p50: round(pct(0.5), 1), p90: round(pct(0.9), 1), p99: round(pct(0.99), 1), max: round(sorted[sorted.length - 1], 1) };
+  return {
+    n: sorted.length,
+    min: round(sorted[0], 1),
+    p50: round(pct(0.5), 1),
+    p90: round(pct(0.9), 1),
+    p99: round(pct(0.99), 1),
+    max: round(sorted[sorted.length - 1], 1),
+  };
 }
 
 // ── load ─────────────────────────────────────────────────────────────────────
@@ -409,7 +436,8 @@ export async function signIn(baseUrl) {
     body: JSON.stringify({ username: 'secretariat', password: process.env.DEMO_PASSWORD || 'kaikaku-demo' }),
   });
   const body = await res.json().catch(() => null);
-  if (res.status !== 200 || !body?.access_token) throw new Error(`sign-in as secretariat failed: ${res.status} ${JSON.stringify(body)}`);
+  if (res.status !== 200 || !body?.access_token)
+    throw new Error(`sign-in as secretariat failed: ${res.status} ${JSON.stringify(body)}`);
   return body.access_token;
 }
 

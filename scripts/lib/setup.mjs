@@ -19,7 +19,9 @@ export function exitOnSetupFailure() {
   const fail = (error) => {
     const message = error instanceof Error ? error.message : String(error);
     // A failed child command has already printed its own output above.
-    const sentence = message.startsWith('Command failed:') ? `${message.split('\n')[0]} (its output is above)` : message.trim();
+    const sentence = message.startsWith('Command failed:')
+      ? `${message.split('\n')[0]} (its output is above)`
+      : message.trim();
     say(`\x1b[31mcannot continue:\x1b[0m ${sentence}`);
     if (process.env.KAIKAKU_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
     process.exit(1);
@@ -67,10 +69,14 @@ export function buildWeb() {
   const sources = Math.max(newestIn(join(ROOT, 'apps/web')), statSync(join(ROOT, 'package-lock.json')).mtimeMs);
   if (existsSync(built) && statSync(built).mtimeMs > sources) return;
   say('building the web application…');
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      stdio: 'inherit',
+    },
+  );
 }
 
 export function readPackage() {
@@ -84,10 +90,17 @@ export function typecheck() {
     cwd: ROOT,
     stdio: 'inherit',
   });
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'apps/web/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'apps/web/tsconfig.json'], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
 }
 
 /** Runs the compiled admin CLI. */
 export function cli(args, env) {
-  execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], { cwd: ROOT, stdio: 'inherit', env });
+  execFileSync(process.execPath, [join(ROOT, 'dist/apps/cli/src/main.js'), ...args], {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env,
+  });
 }

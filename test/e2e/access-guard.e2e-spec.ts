@@ -38,7 +38,11 @@ describe('the access guard', () => {
     const admin = await signIn(api.url, 'admin');
     for (const headers of [{}, { authorization: admin }] as Array<Record<string, string>>) {
       const res = await http(`${api.url}/api/v1/test-careless`, { headers });
-      expect([res.status, res.body.code, res.body.detail]).toEqual([403, 'FORBIDDEN', 'This route declares no access policy']);
+      expect([res.status, res.body.code, res.body.detail]).toEqual([
+        403,
+        'FORBIDDEN',
+        'This route declares no access policy',
+      ]);
       expect(res.text).not.toContain('should never be served');
     }
     expect(reached.count).toBe(0);

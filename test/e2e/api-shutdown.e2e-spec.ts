@@ -38,7 +38,12 @@ describe('the API drains on SIGTERM', () => {
       SHUTDOWN_DRAIN_DELAY_MS: '1500',
       OPENAPI_UI: 'false',
     });
-    await waitFor(async () => (await http(`http://127.0.0.1:${port}/health`)).status === 200, 'the API to listen', 30_000, 100);
+    await waitFor(
+      async () => (await http(`http://127.0.0.1:${port}/health`)).status === 200,
+      'the API to listen',
+      30_000,
+      100,
+    );
     authorization = await signIn(`http://127.0.0.1:${port}`, 'viewer');
   });
   afterAll(async () => {
@@ -52,11 +57,20 @@ describe('the API drains on SIGTERM', () => {
     let markSent!: () => void;
     const sent = new Promise<void>((resolve) => (markSent = resolve));
     const answered = new Promise<Outcome>((resolve) => {
-      const req = request({ host: '127.0.0.1', port, path: '/api/v1/system/ping', agent, headers: { authorization } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode, contentType: String(res.headers['content-type']), connection: res.headers.connection }));
-        res.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path: '/api/v1/system/ping', agent, headers: { authorization } },
+        (res) => {
+          res.resume();
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode,
+              contentType: String(res.headers['content-type']),
+              connection: res.headers.connection,
+            }),
+          );
+          res.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message }));
+        },
+      );
       req.on('finish', markSent);
       req.on('error', (e: NodeJS.ErrnoException) => {
         markSent();
@@ -89,18 +103,29 @@ describe('the API drains on SIGTERM', () => {
     await waitFor(() => outcomes.length >= IN_FLIGHT * 2, 'the clients to be busy');
     api.child.kill('SIGTERM');
     // A balancer's probe on a new connection sees it leaving.
-    const ready = await waitFor(async () => {
-      const res = await http(`http://127.0.0.1:${port}/health/ready`);
-      return res.status === 503 ? res : null;
-    }, 'readiness to say 503', 10_000, 20);
+    const ready = await waitFor(
+      async () => {
+        const res = await http(`http://127.0.0.1:${port}/health/ready`);
+        return res.status === 503 ? res : null;
+      },
+      'readiness to say 503',
+      10_000,
+      20,
+    );
     routed = false;
     await Promise.all(clients);
     const exit = await api.exited;
     agent.destroy();
 
     const resets = outcomes.filter((o) => o.error);
-    const plain = outcomes.filter((o) => o.status !== undefined && o.status !== 200 && !/^application\/problem\+json/.test(o.contentType ?? ''));
-    expect({ resets: resets.length, plainJson: plain.length, errors: [...new Set(resets.map((o) => o.error))] }).toEqual({ resets: 0, plainJson: 0, errors: [] });
+    const plain = outcomes.filter(
+      (o) => o.status !== undefined && o.status !== 200 && !/^application\/problem\+json/.test(o.contentType ?? ''),
+    );
+    expect({
+      resets: resets.length,
+      plainJson: plain.length,
+      errors: [...new Set(resets.map((o) => o.error))],
+    }).toEqual({ resets: 0, plainJson: 0, errors: [] });
     // Answered during the drain: each told its client not to reuse the socket.
     expect(outcomes.filter((o) => o.connection === 'close').length).toBeGreaterThan(0);
     expect(ready.status).toBe(503);

@@ -22,7 +22,10 @@ async function ownerRewrites(db: TestDatabase, seq: number, comment: string): Pr
   await db.query(`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`);
   // (The database's own protections are the owner's to switch off; that is the point.)
   try {
-    await db.query(`UPDATE audit_log SET details = details || jsonb_build_object('comment', $2::text) WHERE seq = $1`, [seq, comment]);
+    await db.query(`UPDATE audit_log SET details = details || jsonb_build_object('comment', $2::text) WHERE seq = $1`, [
+      seq,
+      comment,
+    ]);
     const rows = await db.query(`SELECT * FROM audit_log WHERE seq IS NOT NULL ORDER BY seq`);
     let previous: Buffer = GENESIS_HASH;
     for (const r of rows) {
@@ -40,7 +43,13 @@ async function ownerRewrites(db: TestDatabase, seq: number, comment: string): Pr
         }),
       );
       const hash = chainHash(previous, content);
-      if (Number(r.seq) >= seq) await db.query(`UPDATE audit_log SET content_hash = $2, prev_hash = $3, hash = $4 WHERE id = $1`, [r.id, content, previous, hash]);
+      if (Number(r.seq) >= seq)
+        await db.query(`UPDATE audit_log SET content_hash = $2, prev_hash = $3, hash = $4 WHERE id = $1`, [
+          r.id,
+          content,
+          previous,
+          hash,
+        ]);
       previous = hash;
     }
     await db.query(`ALTER TABLE audit_chain_head DISABLE TRIGGER audit_chain_head_advances`);
@@ -58,18 +67,26 @@ describe('signed checkpoints of the audit log', () => {
   let dir: string;
 
   const cliVerify = async (file: string, env: Record<string, string> = {}) => {
-    const cli = spawnApp('cli', { DATABASE_URL: db.url, REDIS_URL: process.env.TEST_REDIS_URL ?? '', QUEUE_PREFIX: `{${db.name}}`, AUDIT_SIGNING_KEY: SIGNING_KEY, ...env }, [
-      'audit:verify',
-      '--checkpoint',
-      file,
-    ]);
+    const cli = spawnApp(
+      'cli',
+      {
+        DATABASE_URL: db.url,
+        REDIS_URL: process.env.TEST_REDIS_URL ?? '',
+        QUEUE_PREFIX: `{${db.name}}`,
+        AUDIT_SIGNING_KEY: SIGNING_KEY,
+        ...env,
+      },
+      ['audit:verify', '--checkpoint', file],
+    );
     const exit = await cli.exited;
     return { code: exit.code, output: cli.output() };
   };
 
   const download = async (id: string) => {
     const res = ok(await (await user('admin')).get(`/audit/checkpoints/${id}`));
-    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="audit-checkpoint-\d+-\d{4}-\d{2}-\d{2}\.json"$/);
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="audit-checkpoint-\d+-\d{4}-\d{2}-\d{2}\.json"$/,
+    );
     const path = join(dir, `checkpoint-${id}.json`);
     await writeFile(path, res.text);
     return { path, file: res.body };
@@ -94,10 +111,15 @@ describe('signed checkpoints of the audit log', () => {
     const admin = await user('admin');
     // The sealer links entries after commit, so the head may move while the checkpoint is made:
     // it signs the sealed head of its moment, between the heads seen before and after.
-    const headNow = async () => (await db.query<{ head: number }>(`SELECT seq::int AS head FROM audit_chain_head`))[0].head;
+    const headNow = async () =>
+      (await db.query<{ head: number }>(`SELECT seq::int AS head FROM audit_chain_head`))[0].head;
     const before = await headNow();
     const created = ok(await admin.post('/audit/checkpoints', {}), 201).body;
-    expect(created).toMatchObject({ format: 'kaikaku-audit-checkpoint/v1', reason: 'on_demand', keyId: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(created).toMatchObject({
+      format: 'kaikaku-audit-checkpoint/v1',
+      reason: 'on_demand',
+      keyId: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     expect(created.seq).toBeGreaterThanOrEqual(before);
     expect(created.seq).toBeLessThanOrEqual(await headNow());
     const head: number = created.seq;
@@ -108,7 +130,9 @@ describe('signed checkpoints of the audit log', () => {
     expect(list).toMatchObject({ total: 1, page: 1 });
     expect(list.items[0]).toEqual(created);
     // Making it was itself recorded.
-    expect(await db.query(`SELECT 1 FROM audit_log WHERE entity_type = 'audit_checkpoint' AND entity_id = $1`, [created.id])).toHaveLength(1);
+    expect(
+      await db.query(`SELECT 1 FROM audit_log WHERE entity_type = 'audit_checkpoint' AND entity_id = $1`, [created.id]),
+    ).toHaveLength(1);
 
     const { file } = await download(created.id);
     expect(file).toMatchObject({ ...created, publicKey: expect.stringContaining('BEGIN PUBLIC KEY') });
@@ -116,28 +140,43 @@ describe('signed checkpoints of the audit log', () => {
 
     for (const who of ['secretariat', 'kenko.editor', 'viewer']) {
       const client = await user(who);
-      expect([who, (await client.post('/audit/checkpoints', {})).status, (await client.get('/audit/checkpoints')).status]).toEqual([who, 403, 403]);
+      expect([
+        who,
+        (await client.post('/audit/checkpoints', {})).status,
+        (await client.get('/audit/checkpoints')).status,
+      ]).toEqual([who, 403, 403]);
     }
     expect((await admin.get('/audit/checkpoints/not-a-uuid')).status).toBe(400);
     expect((await admin.get('/audit/checkpoints/00000000-0000-4000-8000-000000000000')).status).toBe(404);
   });
 
   it('is stated by the council report it was made at', async () => {
-    const [latest] = (ok(await (await user('admin')).get('/audit/checkpoints')).body as { items: Array<{ id: string; seq: number }> }).items;
+    const [latest] = (
+      ok(await (await user('admin')).get('/audit/checkpoints')).body as { items: Array<{ id: string; seq: number }> }
+    ).items;
     const report = ok(await (await user('secretariat')).get('/reports/council?fiscalYear=2022')).body;
     expect(report.auditCheckpoint).toMatchObject({ id: latest.id, seq: latest.seq });
   });
 
   it('is written daily by a job scheduler the worker registers, whose job signs one', async () => {
-    expect(JOB_SCHEDULES).toContainEqual(expect.objectContaining({ job: 'audit.checkpoint', pattern: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }));
+    expect(JOB_SCHEDULES).toContainEqual(
+      expect.objectContaining({ job: 'audit.checkpoint', pattern: expect.stringMatching(/^\d+ \d+ \* \* \*$/) }),
+    );
     const worker = await startWorker(testConfig(db.url, { AUDIT_SIGNING_KEY: SIGNING_KEY }));
     try {
       const system = worker.get(QueueRegistry, { strict: false }).get(QueueName.System);
       await waitFor(() => system.getJobScheduler('audit-checkpoint-daily'), 'the daily scheduler');
-      expect(await system.getJobScheduler('audit-checkpoint-daily')).toMatchObject({ name: 'audit.checkpoint', pattern: '5 0 * * *', tz: 'Asia/Tokyo' });
+      expect(await system.getJobScheduler('audit-checkpoint-daily')).toMatchObject({
+        name: 'audit.checkpoint',
+        pattern: '5 0 * * *',
+        tz: 'Asia/Tokyo',
+      });
       // What the scheduler adds at 00:05, added now: the worker signs a scheduled checkpoint.
       await system.add('audit.checkpoint', {});
-      await waitFor(async () => (await db.query(`SELECT 1 FROM audit_checkpoint WHERE reason = 'scheduled'`)).length > 0 || null, 'the scheduled checkpoint');
+      await waitFor(
+        async () => (await db.query(`SELECT 1 FROM audit_checkpoint WHERE reason = 'scheduled'`)).length > 0 || null,
+        'the scheduled checkpoint',
+      );
     } finally {
       await worker.close();
     }
@@ -149,9 +188,14 @@ describe('signed checkpoints of the audit log', () => {
     const { path } = await download(before.id);
     // Against an untouched log the checkpoint holds.
     const intact = await cliVerify(path);
-    expect([intact.code, intact.output]).toEqual([0, expect.stringContaining(`entries 1…#${before.seq} lead to the head`)]);
+    expect([intact.code, intact.output]).toEqual([
+      0,
+      expect.stringContaining(`entries 1…#${before.seq} lead to the head`),
+    ]);
 
-    const [victim] = await db.query(`SELECT id, seq::int AS seq FROM audit_log WHERE action = 'submit' ORDER BY seq LIMIT 1`);
+    const [victim] = await db.query(
+      `SELECT id, seq::int AS seq FROM audit_log WHERE action = 'submit' ORDER BY seq LIMIT 1`,
+    );
     expect(victim.seq).toBeLessThan(before.seq);
     await ownerRewrites(db, victim.seq, '書き換え');
 
@@ -160,7 +204,9 @@ describe('signed checkpoints of the audit log', () => {
     // The checkpoint does, and names the entry.
     const broken = await cliVerify(path);
     expect(broken.code).toBe(3);
-    expect(broken.output).toContain(`BROKEN against the checkpoint of #${before.seq} at entry #${victim.seq} (${victim.id})`);
+    expect(broken.output).toContain(
+      `BROKEN against the checkpoint of #${before.seq} at entry #${victim.seq} (${victim.id})`,
+    );
     // Exporting it now would hand out a file that no longer fits the log: refused.
     const late = await admin.get(`/audit/checkpoints/${before.id}`);
     expect([late.status, late.body.code]).toEqual([409, 'AUDIT_CHECKPOINT_MISMATCH']);
@@ -193,7 +239,10 @@ describe('signed checkpoints of the audit log', () => {
     delete signedOnly.contentHashes;
     await writeFile(bare, JSON.stringify(signedOnly));
     const bareRun = await cliVerify(bare);
-    expect([bareRun.code, bareRun.output]).toEqual([3, expect.stringContaining(`is not the signed head: an entry up to #${file.seq} was changed`)]);
+    expect([bareRun.code, bareRun.output]).toEqual([
+      3,
+      expect.stringContaining(`is not the signed head: an entry up to #${file.seq} was changed`),
+    ]);
 
     const otherKey = await cliVerify(saved, { AUDIT_SIGNING_KEY: OTHER_KEY });
     expect([otherKey.code, otherKey.output]).toEqual([3, expect.stringContaining('not by the trusted key')]);

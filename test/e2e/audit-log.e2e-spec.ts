@@ -32,7 +32,12 @@ describe('the audit log', () => {
           () => 'accepted',
           (e: Error) => e.message,
         );
-      for (const sql of [`UPDATE audit_log SET action = 'x'`, `DELETE FROM audit_log`, `TRUNCATE audit_log`, `DELETE FROM audit_chain_head`]) {
+      for (const sql of [
+        `UPDATE audit_log SET action = 'x'`,
+        `DELETE FROM audit_log`,
+        `TRUNCATE audit_log`,
+        `DELETE FROM audit_chain_head`,
+      ]) {
         expect([sql, await refusal(sql)]).toEqual([sql, expect.stringMatching(/permission denied/)]);
       }
       // Winding the chain head back (to fork the chain) is refused too.
@@ -45,7 +50,9 @@ describe('the audit log', () => {
   });
 
   it('keeps one unbroken chain when many write at once', async () => {
-    const ids = await Promise.all(['chuo', 'higashi', 'nishi', 'minami', 'kita', 'seisaku'].map((u) => proposalIn(user, inquiryId, u, 'submitted')));
+    const ids = await Promise.all(
+      ['chuo', 'higashi', 'nishi', 'minami', 'kita', 'seisaku'].map((u) => proposalIn(user, inquiryId, u, 'submitted')),
+    );
     const secretariat = await user('secretariat');
     await Promise.all(ids.map((id) => act(secretariat, 'proposals', id, 'approve')));
     const verify = ok(await (await user('admin')).get('/audit/verify')).body;
@@ -67,27 +74,42 @@ describe('the audit log', () => {
   const verify = async () => ok(await (await user('admin')).get('/audit/verify')).body;
 
   it('names the first entry that was changed behind its back', async () => {
-    const [target] = await db.query(`SELECT id, seq::int AS seq, details FROM audit_log WHERE action = 'submit' ORDER BY seq LIMIT 1`);
+    const [target] = await db.query(
+      `SELECT id, seq::int AS seq, details FROM audit_log WHERE action = 'submit' ORDER BY seq LIMIT 1`,
+    );
     expect((await verify()).ok).toBe(true);
     // A DBA with owner rights edits one entry's details.
-    await asOwner(() => db.query(`UPDATE audit_log SET details = details || '{"comment": "書き換え"}' WHERE id = $1`, [target.id]));
+    await asOwner(() =>
+      db.query(`UPDATE audit_log SET details = details || '{"comment": "書き換え"}' WHERE id = $1`, [target.id]),
+    );
 
     const broken = await verify();
-    expect(broken).toMatchObject({ ok: false, brokenAt: { seq: target.seq, id: target.id, problem: 'its content does not match its content hash' } });
+    expect(broken).toMatchObject({
+      ok: false,
+      brokenAt: { seq: target.seq, id: target.id, problem: 'its content does not match its content hash' },
+    });
 
-    const cli = spawnApp('cli', { DATABASE_URL: db.url, REDIS_URL: process.env.TEST_REDIS_URL ?? '', QUEUE_PREFIX: `{${db.name}}` }, ['audit:verify']);
+    const cli = spawnApp(
+      'cli',
+      { DATABASE_URL: db.url, REDIS_URL: process.env.TEST_REDIS_URL ?? '', QUEUE_PREFIX: `{${db.name}}` },
+      ['audit:verify'],
+    );
     const exit = await cli.exited;
     expect(exit.code).toBe(3);
     expect(cli.output()).toContain(`BROKEN at entry #${target.seq} (${target.id})`);
     expect((await (await user('secretariat')).get('/audit/verify')).status).toBe(403);
 
     // Put back as it was, the chain holds again: the next tests each start from an intact log.
-    await asOwner(() => db.query(`UPDATE audit_log SET details = $2::jsonb WHERE id = $1`, [target.id, JSON.stringify(target.details)]));
+    await asOwner(() =>
+      db.query(`UPDATE audit_log SET details = $2::jsonb WHERE id = $1`, [target.id, JSON.stringify(target.details)]),
+    );
     expect(await verify()).toMatchObject({ ok: true });
   });
 
   it('notices two entries swapped, at the first of the two places', async () => {
-    const [a, b] = await db.query<{ id: string; seq: number }>(`SELECT id, seq::int AS seq FROM audit_log ORDER BY seq LIMIT 2 OFFSET 4`);
+    const [a, b] = await db.query<{ id: string; seq: number }>(
+      `SELECT id, seq::int AS seq FROM audit_log ORDER BY seq LIMIT 2 OFFSET 4`,
+    );
     const swap = (x: { id: string }, y: { id: string }, ySeq: number, xSeq: number) =>
       asOwner(async () => {
         await db.query(`UPDATE audit_log SET seq = -1 WHERE id = $1`, [x.id]);
@@ -96,7 +118,10 @@ describe('the audit log', () => {
       });
     await swap(a, b, b.seq, a.seq);
     // b now sits at a's place; its link names the entry before b, not the one before a.
-    expect(await verify()).toMatchObject({ ok: false, brokenAt: { seq: a.seq, id: b.id, problem: 'its link to the previous entry is broken' } });
+    expect(await verify()).toMatchObject({
+      ok: false,
+      brokenAt: { seq: a.seq, id: b.id, problem: 'its link to the previous entry is broken' },
+    });
     await swap(b, a, b.seq, a.seq);
     expect(await verify()).toMatchObject({ ok: true });
   });
@@ -105,6 +130,9 @@ describe('the audit log', () => {
     const [victim] = await db.query(`SELECT id, seq::int AS seq FROM audit_log ORDER BY seq DESC LIMIT 1 OFFSET 3`);
     await asOwner(() => db.query(`DELETE FROM audit_log WHERE id = $1`, [victim.id]));
     const result = await verify();
-    expect(result).toMatchObject({ ok: false, brokenAt: { seq: victim.seq, problem: `entry ${victim.seq} is missing` } });
+    expect(result).toMatchObject({
+      ok: false,
+      brokenAt: { seq: victim.seq, problem: `entry ${victim.seq} is missing` },
+    });
   });
 });

@@ -10,11 +10,27 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 async function insertEntry(client: pg.ClientBase, action: string): Promise<string> {
   const id = randomUUID();
   const occurredAt = new Date().toISOString();
-  const input = { actorUserId: null, actorUsername: 'test', entityType: 'test', entityId: id, action, details: { n: action } };
+  const input = {
+    actorUserId: null,
+    actorUsername: 'test',
+    entityType: 'test',
+    entityId: id,
+    action,
+    details: { n: action },
+  };
   await client.query(
     `INSERT INTO audit_log (id, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, details, content_hash)
      VALUES ($1, $2, NULL, $3, $4, $5, $6, $7::jsonb, $8)`,
-    [id, occurredAt, input.actorUsername, input.entityType, input.entityId, action, canonicalJson(input.details), sha256(auditContent({ ...input, occurredAt }))],
+    [
+      id,
+      occurredAt,
+      input.actorUsername,
+      input.entityType,
+      input.entityId,
+      action,
+      canonicalJson(input.details),
+      sha256(auditContent({ ...input, occurredAt })),
+    ],
   );
   return id;
 }
@@ -38,7 +54,13 @@ describe('audit sealing after commit', () => {
   });
 
   const seqOf = async (ids: string[]) =>
-    new Map((await db.query<{ id: string; seq: string | null }>(`SELECT id, seq FROM audit_log WHERE id = ANY($1::uuid[])`, [ids])).map((r) => [r.id, r.seq === null ? null : Number(r.seq)]));
+    new Map(
+      (
+        await db.query<{ id: string; seq: string | null }>(`SELECT id, seq FROM audit_log WHERE id = ANY($1::uuid[])`, [
+          ids,
+        ])
+      ).map((r) => [r.id, r.seq === null ? null : Number(r.seq)]),
+    );
 
   it('links concurrent writers’ entries while a slow transaction is open, and the slow one after, in commit order', async () => {
     const { inquiryId } = await openInquiry(user);
@@ -62,13 +84,20 @@ describe('audit sealing after commit', () => {
           }
         }),
       );
-      const proposals = await Promise.all(['chuo', 'higashi', 'nishi', 'kita'].map((u) => proposalIn(user, inquiryId, u, 'submitted')));
+      const proposals = await Promise.all(
+        ['chuo', 'higashi', 'nishi', 'kita'].map((u) => proposalIn(user, inquiryId, u, 'submitted')),
+      );
       const secretariat = await user('secretariat');
       await Promise.all(proposals.map((id) => act(secretariat, 'proposals', id, 'approve').then((r) => ok(r))));
       const fastIds = direct.flat();
       // The sealer does not wait for the slow transaction: everything committed is linked.
       // (Every entry the test can see is committed; the slow one it cannot see yet.)
-      await waitFor(async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE seq IS NULL`))[0].n === 0 || null, 'every committed entry sealed while a transaction is still open');
+      await waitFor(
+        async () =>
+          (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE seq IS NULL`))[0].n === 0 ||
+          null,
+        'every committed entry sealed while a transaction is still open',
+      );
       const sealed = await seqOf(fastIds);
       expect([...sealed.values()].filter((s) => s === null)).toEqual([]);
       // One transaction's entries keep the order they were written in.
@@ -78,7 +107,10 @@ describe('audit sealing after commit', () => {
       expect((await slow.query(`SELECT seq FROM audit_log WHERE id = $1`, [slowId])).rows).toEqual([{ seq: null }]);
 
       await slow.query('COMMIT');
-      const slowSeq = await waitFor(async () => (await seqOf([slowId])).get(slowId), 'the slow entry sealed after its commit');
+      const slowSeq = await waitFor(
+        async () => (await seqOf([slowId])).get(slowId),
+        'the slow entry sealed after its commit',
+      );
       // Committed last, linked last: after every entry that committed before it, none skipped.
       expect(slowSeq).toBeGreaterThan(Math.max(...[...sealed.values()].map(Number)));
     } finally {
@@ -86,7 +118,9 @@ describe('audit sealing after commit', () => {
     }
     const verify = ok(await (await user('admin')).get('/audit/verify')).body;
     expect(verify).toMatchObject({ ok: true, unsealed: 0 });
-    const [{ n, maxseq }] = await db.query<{ n: number; maxseq: number }>(`SELECT count(*)::int AS n, max(seq)::int AS maxseq FROM audit_log`);
+    const [{ n, maxseq }] = await db.query<{ n: number; maxseq: number }>(
+      `SELECT count(*)::int AS n, max(seq)::int AS maxseq FROM audit_log`,
+    );
     expect([verify.entries, verify.lastSeq]).toEqual([n, maxseq]);
   });
 

@@ -16,7 +16,8 @@ describe('authentication', () => {
   let api: RunningApi;
   let adminAuth: string;
   const now = () => Math.floor(Date.now() / 1000);
-  const userId = async (username: string) => (await db.query(`SELECT id FROM app_user WHERE username = $1`, [username]))[0].id as string;
+  const userId = async (username: string) =>
+    (await db.query(`SELECT id FROM app_user WHERE username = $1`, [username]))[0].id as string;
 
   beforeAll(async () => {
     db = await createTestDatabase({ demo: true });
@@ -29,19 +30,34 @@ describe('authentication', () => {
   });
 
   it('signs in with the demo password and answers who the caller is', async () => {
-    const res = await http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'kenko.editor', password: DEMO_PASSWORD } });
+    const res = await http(`${api.url}/api/v1/auth/token`, {
+      method: 'POST',
+      json: { username: 'kenko.editor', password: DEMO_PASSWORD },
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
     const me = await as(api.url, `Bearer ${res.body.access_token}`).get('/me');
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ username: 'kenko.editor', orgUnit: { code: 'kenko', nameJa: '健康福祉局' }, via: 'access_token' });
-    expect(me.body.grants).toEqual([expect.objectContaining({ role: 'bureau_editor', orgUnit: expect.objectContaining({ code: 'kenko' }) })]);
+    expect(me.body).toMatchObject({
+      username: 'kenko.editor',
+      orgUnit: { code: 'kenko', nameJa: '健康福祉局' },
+      via: 'access_token',
+    });
+    expect(me.body.grants).toEqual([
+      expect.objectContaining({ role: 'bureau_editor', orgUnit: expect.objectContaining({ code: 'kenko' }) }),
+    ]);
     expect(JSON.stringify(me.body)).not.toMatch(/password|argon2/);
   });
 
   it('answers a wrong password and an unknown user alike, with 401', async () => {
-    const wrong = await http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'kita.editor', password: 'not-the-password' } });
-    const unknown = await http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'nobody', password: 'not-the-password' } });
+    const wrong = await http(`${api.url}/api/v1/auth/token`, {
+      method: 'POST',
+      json: { username: 'kita.editor', password: 'not-the-password' },
+    });
+    const unknown = await http(`${api.url}/api/v1/auth/token`, {
+      method: 'POST',
+      json: { username: 'nobody', password: 'not-the-password' },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.body.detail).toBe(unknown.body.detail);
@@ -53,14 +69,33 @@ describe('authentication', () => {
       ['no token', async () => null],
       ['a malformed header', async () => 'Token abc'],
       ['garbage', async () => 'Bearer not.a.jwt-at-all'],
-      ['an expired token', async () => `Bearer ${jwt({ alg: 'HS256', typ: 'JWT' }, { sub: await userId('admin'), typ: 'access', iss: 'kaikaku', aud: 'kaikaku-api', iat: now() - 7200, exp: now() - 3600 })}`],
-      ['a token signed with another secret', async () => `Bearer ${jwt({ alg: 'HS256', typ: 'JWT' }, { sub: await userId('admin'), typ: 'access', iss: 'kaikaku', aud: 'kaikaku-api', exp: now() + 600 }, 'another-secret-entirely')}`],
-      ['a tampered token', async () => {
-        const [h, , s] = adminAuth.slice(7).split('.');
-        return `Bearer ${h}.${b64({ sub: await userId('admin'), typ: 'access', iss: 'kaikaku', aud: 'kaikaku-api', exp: now() + 99999 })}.${s}`;
-      }],
-      ['an alg:none token', async () => `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: await userId('admin'), typ: 'access', iss: 'kaikaku', aud: 'kaikaku-api', exp: now() + 600 })}.`],
-      ['a token for another audience', async () => `Bearer ${jwt({ alg: 'HS256', typ: 'JWT' }, { sub: await userId('admin'), typ: 'access', iss: 'kaikaku', aud: 'elsewhere', exp: now() + 600 })}`],
+      [
+        'an expired token',
+        async () =>
+          `Bearer ${jwt({ alg: 'HS256', typ: 'JWT' }, { sub: await userId('admin'), typ: 'access', iss: 'kaikaku', aud: 'kaikaku-api', iat: now() - 7200, exp: now() - 3600 })}`,
+      ],
+      [
+        'a token signed with another secret',
+        async () =>
+          `Bearer ${jwt({ alg: 'HS256', typ: 'JWT' }, { sub: await userId('admin'), typ: 'access', iss: 'kaikaku', aud: 'kaikaku-api', exp: now() + 600 }, 'another-secret-entirely')}`,
+      ],
+      [
+        'a tampered token',
+        async () => {
+          const [h, , s] = adminAuth.slice(7).split('.');
+          return `Bearer ${h}.${b64({ sub: await userId('admin'), typ: 'access', iss: 'kaikaku', aud: 'kaikaku-api', exp: now() + 99999 })}.${s}`;
+        },
+      ],
+      [
+        'an alg:none token',
+        async () =>
+          `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: await userId('admin'), typ: 'access', iss: 'kaikaku', aud: 'kaikaku-api', exp: now() + 600 })}.`,
+      ],
+      [
+        'a token for another audience',
+        async () =>
+          `Bearer ${jwt({ alg: 'HS256', typ: 'JWT' }, { sub: await userId('admin'), typ: 'access', iss: 'kaikaku', aud: 'elsewhere', exp: now() + 600 })}`,
+      ],
       ['an unknown API token', async () => 'Bearer kkt_' + 'A'.repeat(43)],
     ];
     it.each(cases)('%s', async (_name, make) => {
@@ -83,7 +118,10 @@ describe('authentication', () => {
     const res = await admin.patch(`/users/${id}`, { active: false }, { 'if-match': headers.get('etag')! });
     expect(res.status).toBe(200);
     expect((await as(api.url, auth).get('/me')).status).toBe(401);
-    const signin = await http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'nishi.editor', password: DEMO_PASSWORD } });
+    const signin = await http(`${api.url}/api/v1/auth/token`, {
+      method: 'POST',
+      json: { username: 'nishi.editor', password: DEMO_PASSWORD },
+    });
     expect(signin.status).toBe(401);
   });
 
@@ -94,11 +132,23 @@ describe('authentication', () => {
     const id = await userId('viewer');
     const admin = as(api.url, adminAuth);
     let etag = (await admin.get(`/users/${id}`)).headers.get('etag')!;
-    const grant = await admin.patch(`/users/${id}`, { grants: [{ role: 'viewer', orgUnit: 'kumamoto' }, { role: 'admin', orgUnit: 'kumamoto' }] }, { 'if-match': etag });
+    const grant = await admin.patch(
+      `/users/${id}`,
+      {
+        grants: [
+          { role: 'viewer', orgUnit: 'kumamoto' },
+          { role: 'admin', orgUnit: 'kumamoto' },
+        ],
+      },
+      { 'if-match': etag },
+    );
     expect(grant.status).toBe(200);
     expect((await viewer.get('/users')).status).toBe(200);
     etag = grant.headers.get('etag')!;
-    expect((await admin.patch(`/users/${id}`, { grants: [{ role: 'viewer', orgUnit: 'kumamoto' }] }, { 'if-match': etag })).status).toBe(200);
+    expect(
+      (await admin.patch(`/users/${id}`, { grants: [{ role: 'viewer', orgUnit: 'kumamoto' }] }, { 'if-match': etag }))
+        .status,
+    ).toBe(200);
     expect((await viewer.get('/users')).status).toBe(403);
   });
 
@@ -118,8 +168,15 @@ describe('authentication', () => {
       const list = await me.get('/me/api-tokens');
       expect(list.body).toHaveLength(1);
       expect(JSON.stringify(list.body)).not.toContain(token);
-      expect(list.body[0]).toMatchObject({ name: 'ward spreadsheet sync', prefix: token.slice(0, 10), revokedAt: null });
-      const [{ token_hash }] = await db.query(`SELECT encode(token_hash, 'hex') AS token_hash FROM api_token WHERE id = $1`, [created.body.id]);
+      expect(list.body[0]).toMatchObject({
+        name: 'ward spreadsheet sync',
+        prefix: token.slice(0, 10),
+        revokedAt: null,
+      });
+      const [{ token_hash }] = await db.query(
+        `SELECT encode(token_hash, 'hex') AS token_hash FROM api_token WHERE id = $1`,
+        [created.body.id],
+      );
       expect(token_hash).not.toContain(Buffer.from(token).toString('hex'));
 
       expect((await me.delete(`/me/api-tokens/${created.body.id}`)).status).toBe(204);
@@ -147,7 +204,12 @@ describe('authentication', () => {
     it('a non-admin sending roles or orgUnitId to PATCH /me gets 400 and nothing changes', async () => {
       const me = as(api.url, await signIn(api.url, 'higashi.editor'));
       const before = (await me.get('/me')).body;
-      for (const body of [{ roles: ['admin'] }, { orgUnitId: before.orgUnit.id }, { grants: [{ role: 'admin', orgUnit: 'kumamoto' }] }, { displayName: 'x', active: false }]) {
+      for (const body of [
+        { roles: ['admin'] },
+        { orgUnitId: before.orgUnit.id },
+        { grants: [{ role: 'admin', orgUnit: 'kumamoto' }] },
+        { displayName: 'x', active: false },
+      ]) {
         const res = await me.patch('/me', body);
         expect(res.status).toBe(400);
         expect(res.body.code).toBe('VALIDATION_FAILED');
@@ -159,10 +221,19 @@ describe('authentication', () => {
     it('a non-admin creating a user or changing grants gets 403 and nothing is written', async () => {
       const editor = as(api.url, await signIn(api.url, 'zaisei.editor'));
       const [{ n: usersBefore }] = await db.query(`SELECT count(*)::int AS n FROM app_user`);
-      const created = await editor.post('/users', { username: 'sneaky', displayName: 'x', orgUnit: 'zaisei', grants: [{ role: 'admin', orgUnit: 'kumamoto' }] });
+      const created = await editor.post('/users', {
+        username: 'sneaky',
+        displayName: 'x',
+        orgUnit: 'zaisei',
+        grants: [{ role: 'admin', orgUnit: 'kumamoto' }],
+      });
       expect(created.status).toBe(403);
       const id = await userId('zaisei.editor');
-      const patched = await editor.patch(`/users/${id}`, { grants: [{ role: 'admin', orgUnit: 'kumamoto' }] }, { 'if-match': '"1"' });
+      const patched = await editor.patch(
+        `/users/${id}`,
+        { grants: [{ role: 'admin', orgUnit: 'kumamoto' }] },
+        { 'if-match': '"1"' },
+      );
       expect(patched.status).toBe(403);
       const [{ n: usersAfter }] = await db.query(`SELECT count(*)::int AS n FROM app_user`);
       expect(usersAfter).toBe(usersBefore);
@@ -200,11 +271,25 @@ describe('authentication', () => {
     const events = await admin.get('/security-events?pageSize=100');
     expect(events.status).toBe(200);
     const kinds = new Set(events.body.items.map((e: { kind: string }) => e.kind));
-    for (const k of ['signin.succeeded', 'signin.failed', 'token.created', 'token.revoked', 'grants.changed', 'user.disabled']) expect(kinds).toContain(k);
+    for (const k of [
+      'signin.succeeded',
+      'signin.failed',
+      'token.created',
+      'token.revoked',
+      'grants.changed',
+      'user.disabled',
+    ])
+      expect(kinds).toContain(k);
     const disabled = events.body.items.find((e: { kind: string }) => e.kind === 'user.disabled');
-    expect(disabled).toMatchObject({ actorUserId: await userId('admin'), subjectUserId: await userId('nishi.editor'), sourceAddress: '127.0.0.1' });
+    expect(disabled).toMatchObject({
+      actorUserId: await userId('admin'),
+      subjectUserId: await userId('nishi.editor'),
+      sourceAddress: '127.0.0.1',
+    });
     expect(new Date(disabled.occurredAt).getTime()).toBeGreaterThan(Date.now() - 600_000);
-    const failed = events.body.items.find((e: { kind: string; username: string }) => e.kind === 'signin.failed' && e.username === 'nobody');
+    const failed = events.body.items.find(
+      (e: { kind: string; username: string }) => e.kind === 'signin.failed' && e.username === 'nobody',
+    );
     expect(failed.details).toEqual({ reason: 'unknown_user' });
 
     const viewer = as(api.url, await signIn(api.url, 'committee'));
@@ -220,7 +305,10 @@ describe('sign-in limits shared by two API instances', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase({ demo: true });
-    const config = testConfig(db.url, { LOGIN_MAX_ATTEMPTS_PER_USERNAME: String(LIMIT), LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000' });
+    const config = testConfig(db.url, {
+      LOGIN_MAX_ATTEMPTS_PER_USERNAME: String(LIMIT),
+      LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000',
+    });
     [one, two] = await Promise.all([startApi(config), startApi(config)]);
   });
   afterAll(async () => {
@@ -232,26 +320,42 @@ describe('sign-in limits shared by two API instances', () => {
     const statuses: number[] = [];
     for (let i = 0; i < LIMIT * 2 + 2; i++) {
       const target = i % 2 === 0 ? one : two;
-      const res = await http(`${target.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'kotsu.editor', password: `wrong-${i}` } });
+      const res = await http(`${target.url}/api/v1/auth/token`, {
+        method: 'POST',
+        json: { username: 'kotsu.editor', password: `wrong-${i}` },
+      });
       statuses.push(res.status);
     }
     expect(statuses.filter((s) => s === 401)).toHaveLength(LIMIT);
     expect(statuses.slice(LIMIT).every((s) => s === 429)).toBe(true);
 
     // Even the right password is refused until the window ends.
-    const right = await http(`${two.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'kotsu.editor', password: DEMO_PASSWORD } });
+    const right = await http(`${two.url}/api/v1/auth/token`, {
+      method: 'POST',
+      json: { username: 'kotsu.editor', password: DEMO_PASSWORD },
+    });
     expect(right.status).toBe(429);
     expect(right.body.code).toBe('RATE_LIMITED');
     expect(Number(right.headers.get('retry-after'))).toBeGreaterThan(0);
 
     // Other users are not affected.
-    expect((await http(`${one.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'kotsu.approver', password: DEMO_PASSWORD } })).status).toBe(200);
+    expect(
+      (
+        await http(`${one.url}/api/v1/auth/token`, {
+          method: 'POST',
+          json: { username: 'kotsu.approver', password: DEMO_PASSWORD },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('counts concurrent attempts exactly', async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        http(`${(i % 2 ? one : two).url}/api/v1/auth/token`, { method: 'POST', json: { username: 'shobo.editor', password: `wrong-${i}` } }),
+        http(`${(i % 2 ? one : two).url}/api/v1/auth/token`, {
+          method: 'POST',
+          json: { username: 'shobo.editor', password: `wrong-${i}` },
+        }),
       ),
     );
     expect(results.filter((r) => r.status === 401)).toHaveLength(LIMIT);

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startApi, testConfig, type RunningApi } from '../support/apps.js';
-import { axeViolations, expectCleanPage, expectSameOrigin, openBrowser, screenshot, signInContext, type TestBrowser } from '../support/browser.js';
+import {
+  axeViolations,
+  expectCleanPage,
+  expectSameOrigin,
+  openBrowser,
+  screenshot,
+  signInContext,
+  type TestBrowser,
+} from '../support/browser.js';
 import { createTestDatabase, DEMO_PASSWORD, type TestDatabase } from '../support/database.js';
 
 /**
@@ -47,18 +55,27 @@ describe('operator pages in a browser', () => {
   it('Swagger UI at /docs: renders the API, asks nothing from elsewhere, no console error, no CSP violation', async () => {
     const { page, log, context } = await browser.newPage(api.url);
     await page.goto('/docs');
-    await expect(page.getByRole('heading', { name: /Kaikaku API/ }).first().isVisible()).resolves.toBe(true);
+    await expect(
+      page
+        .getByRole('heading', { name: /Kaikaku API/ })
+        .first()
+        .isVisible(),
+    ).resolves.toBe(true);
     await page.getByText('/api/v1/auth/session/refresh').first().waitFor();
     await page.waitForLoadState('networkidle');
     expectSameOrigin(log, api.url);
     expectCleanPage(log);
-    expect(log.requests.map((r) => new URL(r.url).pathname)).toEqual(expect.arrayContaining(['/docs', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js']));
+    expect(log.requests.map((r) => new URL(r.url).pathname)).toEqual(
+      expect.arrayContaining(['/docs', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui-init.js']),
+    );
     await screenshot(page, 'docs');
     await context.close();
   });
 
   it('the queue dashboard at /admin/queues, signed in as admin: renders the queues, nothing from elsewhere, no error, no CSP violation', async () => {
-    const { page, log, context } = await browser.newPage(api.url, { httpCredentials: { username: 'admin', password: DEMO_PASSWORD } });
+    const { page, log, context } = await browser.newPage(api.url, {
+      httpCredentials: { username: 'admin', password: DEMO_PASSWORD },
+    });
     const res = await page.goto('/admin/queues');
     expect(res?.status()).toBe(200);
     await page.getByText('reminders', { exact: false }).first().waitFor();
@@ -71,7 +88,9 @@ describe('operator pages in a browser', () => {
   });
 
   it('the queue dashboard refuses a browser without an admin password', async () => {
-    const { page, context } = await browser.newPage(api.url, { httpCredentials: { username: 'viewer', password: DEMO_PASSWORD } });
+    const { page, context } = await browser.newPage(api.url, {
+      httpCredentials: { username: 'viewer', password: DEMO_PASSWORD },
+    });
     expect((await page.goto('/admin/queues'))?.status()).toBe(403);
     await context.close();
   });
@@ -81,7 +100,13 @@ describe('operator pages in a browser', () => {
     await page.goto('/');
     await signInContext(context, 'kenko.editor');
     const [cookie] = await context.cookies(`${api.url}/api/v1/auth/session/refresh`);
-    expect(cookie).toMatchObject({ name: 'kaikaku_refresh', httpOnly: true, sameSite: 'Strict', path: '/api/v1/auth/session', secure: false });
+    expect(cookie).toMatchObject({
+      name: 'kaikaku_refresh',
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/api/v1/auth/session',
+      secure: false,
+    });
     expect(await context.cookies(`${api.url}/api/v1/me`)).toEqual([]);
     expect(await context.cookies(`${api.url}/`)).toEqual([]);
     await expect(page.evaluate('document.cookie')).resolves.toBe('');
@@ -90,7 +115,9 @@ describe('operator pages in a browser', () => {
       `fetch('/api/v1/auth/session/refresh', { method: 'POST' }).then(async (r) => ({ status: r.status, body: await r.json() }))`,
     );
     expect(refreshed.status).toBe(200);
-    const me = await page.evaluate<{ username: string }>(`fetch('/api/v1/me', { headers: { authorization: 'Bearer ${refreshed.body.access_token}' } }).then((r) => r.json())`);
+    const me = await page.evaluate<{ username: string }>(
+      `fetch('/api/v1/me', { headers: { authorization: 'Bearer ${refreshed.body.access_token}' } }).then((r) => r.json())`,
+    );
     expect(me.username).toBe('kenko.editor');
     const [rotated] = await context.cookies(`${api.url}/api/v1/auth/session/refresh`);
     expect(rotated.value).not.toBe(cookie.value);

@@ -6,7 +6,8 @@ import { createTestDatabase, DEMO_PASSWORD, type TestDatabase } from '../support
 /** One Set-Cookie header, read into its value and attributes (names lower-cased). */
 function refreshCookieOf(res: HttpAnswer): { value: string; attributes: Record<string, string | true> } {
   const header = res.headers.getSetCookie().find((c) => c.startsWith('kaikaku_refresh='));
-  if (!header) throw new Error(`no kaikaku_refresh cookie in ${res.status} ${JSON.stringify(res.headers.getSetCookie())}`);
+  if (!header)
+    throw new Error(`no kaikaku_refresh cookie in ${res.status} ${JSON.stringify(res.headers.getSetCookie())}`);
   const [pair, ...rest] = header.split(';').map((p) => p.trim());
   const attributes: Record<string, string | true> = {};
   for (const part of rest) {
@@ -20,9 +21,12 @@ describe('browser sessions (refresh cookie)', () => {
   let db: TestDatabase;
   let api: RunningApi;
   const base = () => `${api.url}/api/v1/auth/session`;
-  const start = (username: string, password = DEMO_PASSWORD) => http(base(), { method: 'POST', json: { username, password } });
-  const refresh = (token: string) => http(`${base()}/refresh`, { method: 'POST', headers: { cookie: `kaikaku_refresh=${token}` } });
-  const signOut = (token: string) => http(base(), { method: 'DELETE', headers: { cookie: `kaikaku_refresh=${token}` } });
+  const start = (username: string, password = DEMO_PASSWORD) =>
+    http(base(), { method: 'POST', json: { username, password } });
+  const refresh = (token: string) =>
+    http(`${base()}/refresh`, { method: 'POST', headers: { cookie: `kaikaku_refresh=${token}` } });
+  const signOut = (token: string) =>
+    http(base(), { method: 'DELETE', headers: { cookie: `kaikaku_refresh=${token}` } });
 
   beforeAll(async () => {
     db = await createTestDatabase({ demo: true });
@@ -63,7 +67,10 @@ describe('browser sessions (refresh cookie)', () => {
   it('marks the cookie Secure when PUBLIC_BASE_URL is https', async () => {
     const secure = await startApi(testConfig(db.url, { PUBLIC_BASE_URL: 'https://kaikaku.city.example' }));
     try {
-      const res = await http(`${secure.url}/api/v1/auth/session`, { method: 'POST', json: { username: 'kita.editor', password: DEMO_PASSWORD } });
+      const res = await http(`${secure.url}/api/v1/auth/session`, {
+        method: 'POST',
+        json: { username: 'kita.editor', password: DEMO_PASSWORD },
+      });
       expect(refreshCookieOf(res).attributes.secure).toBe(true);
     } finally {
       await secure.close();
@@ -130,7 +137,9 @@ describe('browser sessions (refresh cookie)', () => {
     expect(cleared.value).toBe('');
     expect(cleared.attributes.path).toBe('/api/v1/auth/session');
     expect((await refresh(next)).status).toBe(401);
-    const [{ reason }] = await db.query(`SELECT DISTINCT revoked_reason AS reason FROM refresh_token t JOIN app_user u ON u.id = t.user_id WHERE u.username = 'higashi.editor'`);
+    const [{ reason }] = await db.query(
+      `SELECT DISTINCT revoked_reason AS reason FROM refresh_token t JOIN app_user u ON u.id = t.user_id WHERE u.username = 'higashi.editor'`,
+    );
     expect(reason).toBe('signed_out');
     // Signing out without a session is not an error.
     expect((await http(base(), { method: 'DELETE' })).status).toBe(204);
@@ -155,7 +164,10 @@ describe('browser sessions (refresh cookie)', () => {
     const [{ id }] = await db.query(`SELECT id FROM app_user WHERE username = 'chuo.approver'`);
     const etag = (await admin.get(`/users/${id}`)).headers.get('etag')!;
     expect((await admin.patch(`/users/${id}`, { active: false }, { 'if-match': etag })).status).toBe(200);
-    const [{ live }] = await db.query(`SELECT count(*)::int AS live FROM refresh_token WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
+    const [{ live }] = await db.query(
+      `SELECT count(*)::int AS live FROM refresh_token WHERE user_id = $1 AND revoked_at IS NULL`,
+      [id],
+    );
     expect(live).toBe(0);
     expect((await refresh(token)).status).toBe(401);
     // Even a token that somehow escaped revocation is refused while the user is disabled.
@@ -174,7 +186,13 @@ describe('browser sessions (refresh cookie)', () => {
   it('counts sign-ins here against the same limits as POST /auth/token', async () => {
     const limit = 10; // LOGIN_MAX_ATTEMPTS_PER_USERNAME's default
     for (let i = 0; i < limit; i++) {
-      const res = i % 2 === 0 ? await start('seisaku.editor', 'wrong-password') : await http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'seisaku.editor', password: 'wrong-password' } });
+      const res =
+        i % 2 === 0
+          ? await start('seisaku.editor', 'wrong-password')
+          : await http(`${api.url}/api/v1/auth/token`, {
+              method: 'POST',
+              json: { username: 'seisaku.editor', password: 'wrong-password' },
+            });
       expect(res.status).toBe(401);
     }
     const limited = await start('seisaku.editor');

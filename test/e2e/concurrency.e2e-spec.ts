@@ -42,7 +42,10 @@ describe('concurrent decisions', () => {
     const ids: string[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const unit = units[i % units.length];
-      const { id } = ok(await (await user(`${unit}.editor`)).post('/proposals', { inquiryId, title: `提案 ${i}`, ...FULL_CONTENT }), 201).body;
+      const { id } = ok(
+        await (await user(`${unit}.editor`)).post('/proposals', { inquiryId, title: `提案 ${i}`, ...FULL_CONTENT }),
+        201,
+      ).body;
       ok(await act(await user(`${unit}.editor`), 'proposals', id, 'submit'));
       ok(await act(await user(`${unit}.approver`), 'proposals', id, 'approve'));
       ids.push(id);
@@ -67,7 +70,10 @@ describe('concurrent decisions', () => {
     );
     expect(perProposal).toHaveLength(ROUNDS);
     expect(perProposal.every((r) => r.n === 1)).toBe(true);
-    const states = await db.query(`SELECT state, version, count(*)::int AS n FROM proposal WHERE id = ANY($1) GROUP BY 1, 2`, [ids]);
+    const states = await db.query(
+      `SELECT state, version, count(*)::int AS n FROM proposal WHERE id = ANY($1) GROUP BY 1, 2`,
+      [ids],
+    );
     expect(states).toEqual([{ state: 'committee_review', version: 4, n: ROUNDS }]);
     expect(ok(await (await user('admin')).get('/audit/verify')).body.ok).toBe(true);
   }, 180_000);

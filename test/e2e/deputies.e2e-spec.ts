@@ -35,14 +35,20 @@ describe('代決 (deputies) and 専決 (delegated authority)', () => {
 
   const today = daysFromNow(0);
   const noticesOf = async (username: string, text: string): Promise<Notice[]> =>
-    (ok(await (await user(username)).get('/notifications?pageSize=100')).body.items as Notice[]).filter((n) => n.title.includes(text));
-  const historyOf = async (client: Client, id: string): Promise<History[]> => ok(await client.get(`/proposals/${id}/history`)).body as History[];
+    (ok(await (await user(username)).get('/notifications?pageSize=100')).body.items as Notice[]).filter((n) =>
+      n.title.includes(text),
+    );
+  const historyOf = async (client: Client, id: string): Promise<History[]> =>
+    ok(await client.get(`/proposals/${id}/history`)).body as History[];
   const last = <T>(list: T[]): T => list[list.length - 1];
 
   /** A proposal of kenko with `amount` (千円), driven to `state` by its own people. */
   const proposal = async (title: string, amount: number, state: 'bureau_review' | 'hq_review') => {
     const editor = await user('kenko.editor');
-    const { id } = ok(await editor.post('/proposals', { inquiryId, title, ...FULL_CONTENT, expectedAmount: amount }), 201).body;
+    const { id } = ok(
+      await editor.post('/proposals', { inquiryId, title, ...FULL_CONTENT, expectedAmount: amount }),
+      201,
+    ).body;
     ok(await act(editor, 'proposals', id, 'submit'));
     if (state === 'hq_review') {
       ok(await act(await user('kenko.approver'), 'proposals', id, 'approve'));
@@ -69,10 +75,26 @@ describe('代決 (deputies) and 専決 (delegated authority)', () => {
   describe('naming a deputy', () => {
     it('refuses a back-dated period, naming the field, and a period that ends before it starts', async () => {
       const approver = await user('kenko.approver');
-      const back = await approver.post('/me/deputies', { deputyUsername: 'kenko.editor', from: daysFromNow(-1), to: daysFromNow(2) });
-      expect([back.status, back.body.code, back.body.errors[0].field]).toEqual([400, 'DEPUTY_PERIOD_BACKDATED', 'from']);
-      const reversed = await approver.post('/me/deputies', { deputyUsername: 'kenko.editor', from: daysFromNow(3), to: daysFromNow(2) });
-      expect([reversed.status, reversed.body.code, reversed.body.errors[0].field]).toEqual([400, 'VALIDATION_FAILED', 'to']);
+      const back = await approver.post('/me/deputies', {
+        deputyUsername: 'kenko.editor',
+        from: daysFromNow(-1),
+        to: daysFromNow(2),
+      });
+      expect([back.status, back.body.code, back.body.errors[0].field]).toEqual([
+        400,
+        'DEPUTY_PERIOD_BACKDATED',
+        'from',
+      ]);
+      const reversed = await approver.post('/me/deputies', {
+        deputyUsername: 'kenko.editor',
+        from: daysFromNow(3),
+        to: daysFromNow(2),
+      });
+      expect([reversed.status, reversed.body.code, reversed.body.errors[0].field]).toEqual([
+        400,
+        'VALIDATION_FAILED',
+        'to',
+      ]);
       const nobody = await approver.post('/me/deputies', { deputyUsername: 'no.such.person', from: today, to: today });
       expect([nobody.status, nobody.body.errors[0].field]).toEqual([400, 'deputyUsername']);
       const self = await approver.post('/me/deputies', { deputyUsername: 'kenko.approver', from: today, to: today });
@@ -81,37 +103,80 @@ describe('代決 (deputies) and 専決 (delegated authority)', () => {
 
     it('names a deputy from today, running at once, seen by both people; an overlapping period is refused with a code', async () => {
       const approver = await user('kenko.approver');
-      const period = ok(await approver.post('/me/deputies', { deputyUsername: 'kenko.editor', from: today, to: daysFromNow(2), reason: '出張' }), 201).body;
-      expect(period).toMatchObject({ absent: { username: 'kenko.approver' }, deputy: { username: 'kenko.editor' }, from: today, to: daysFromNow(2), status: 'running', reason: '出張' });
+      const period = ok(
+        await approver.post('/me/deputies', {
+          deputyUsername: 'kenko.editor',
+          from: today,
+          to: daysFromNow(2),
+          reason: '出張',
+        }),
+        201,
+      ).body;
+      expect(period).toMatchObject({
+        absent: { username: 'kenko.approver' },
+        deputy: { username: 'kenko.editor' },
+        from: today,
+        to: daysFromNow(2),
+        status: 'running',
+        reason: '出張',
+      });
       expect(period.startsAt).toBe(new Date(`${today}T00:00:00+09:00`).toISOString());
       expect(period.endsAt).toBe(new Date(`${daysFromNow(3)}T00:00:00+09:00`).toISOString());
 
-      const overlap = await approver.post('/me/deputies', { deputyUsername: 'kenko.editor', from: daysFromNow(2), to: daysFromNow(5) });
+      const overlap = await approver.post('/me/deputies', {
+        deputyUsername: 'kenko.editor',
+        from: daysFromNow(2),
+        to: daysFromNow(5),
+      });
       expect([overlap.status, overlap.body.code]).toEqual([409, 'DEPUTY_PERIOD_OVERLAP']);
 
       expect(ok(await approver.get('/me/deputies')).body.named.map((p: { id: string }) => p.id)).toEqual([period.id]);
       const deputy = ok(await (await user('kenko.editor')).get('/me/deputies')).body;
       expect(deputy.standingIn.map((p: { id: string }) => p.id)).toEqual([period.id]);
-      expect(deputy.exercising).toEqual([{ absent: expect.objectContaining({ username: 'kenko.approver' }), roles: ['bureau_approver'] }]);
+      expect(deputy.exercising).toEqual([
+        { absent: expect.objectContaining({ username: 'kenko.approver' }), roles: ['bureau_approver'] },
+      ]);
       // Naming is audited.
-      const [entry] = await db.query(`SELECT action, actor_username, details FROM audit_log WHERE entity_type = 'deputy_assignment' AND entity_id = $1`, [period.id]);
-      expect(entry).toEqual({ action: 'name_deputy', actor_username: 'kenko.approver', details: expect.objectContaining({ absent: 'kenko.approver', deputy: 'kenko.editor' }) });
+      const [entry] = await db.query(
+        `SELECT action, actor_username, details FROM audit_log WHERE entity_type = 'deputy_assignment' AND entity_id = $1`,
+        [period.id],
+      );
+      expect(entry).toEqual({
+        action: 'name_deputy',
+        actor_username: 'kenko.approver',
+        details: expect.objectContaining({ absent: 'kenko.approver', deputy: 'kenko.editor' }),
+      });
     });
 
     it('a deputy cannot name a deputy, and someone away with a deputy cannot be named one', async () => {
-      const asDeputy = await (await user('kenko.editor')).post('/me/deputies', { deputyUsername: 'chuo.editor', from: daysFromNow(1), to: daysFromNow(1) });
+      const asDeputy = await (
+        await user('kenko.editor')
+      ).post('/me/deputies', { deputyUsername: 'chuo.editor', from: daysFromNow(1), to: daysFromNow(1) });
       expect([asDeputy.status, asDeputy.body.code]).toEqual([409, 'DEPUTY_CANNOT_NAME_DEPUTY']);
-      const awayOne = await (await user('chuo.approver')).post('/me/deputies', { deputyUsername: 'kenko.approver', from: today, to: today });
-      expect([awayOne.status, awayOne.body.code, awayOne.body.errors[0].field]).toEqual([409, 'DEPUTY_CANNOT_NAME_DEPUTY', 'deputyUsername']);
+      const awayOne = await (
+        await user('chuo.approver')
+      ).post('/me/deputies', { deputyUsername: 'kenko.approver', from: today, to: today });
+      expect([awayOne.status, awayOne.body.code, awayOne.body.errors[0].field]).toEqual([
+        409,
+        'DEPUTY_CANNOT_NAME_DEPUTY',
+        'deputyUsername',
+      ]);
     });
 
     it('lets an administrator name, list and cancel a deputy for someone; others may not', async () => {
-      const body = { absentUsername: 'chuo.approver', deputyUsername: 'chuo.editor', from: daysFromNow(5), to: daysFromNow(6) };
+      const body = {
+        absentUsername: 'chuo.approver',
+        deputyUsername: 'chuo.editor',
+        from: daysFromNow(5),
+        to: daysFromNow(6),
+      };
       expect((await (await user('kenko.approver')).post('/deputies', body)).status).toBe(403);
       const admin = await user('admin');
       const period = ok(await admin.post('/deputies', body), 201).body;
       expect(period).toMatchObject({ status: 'scheduled', createdBy: 'admin', absent: { username: 'chuo.approver' } });
-      expect(ok(await admin.get('/deputies?username=chuo.approver')).body.map((p: { id: string }) => p.id)).toEqual([period.id]);
+      expect(ok(await admin.get('/deputies?username=chuo.approver')).body.map((p: { id: string }) => p.id)).toEqual([
+        period.id,
+      ]);
       // The absent person sees it and may cancel it; someone else gets 404 for it.
       expect((await (await user('kenko.approver')).delete(`/me/deputies/${period.id}`)).status).toBe(404);
       expect(ok(await admin.delete(`/deputies/${period.id}`)).body).toMatchObject({ status: 'cancelled' });
@@ -130,7 +195,13 @@ describe('代決 (deputies) and 専決 (delegated authority)', () => {
 
       ok(await act(deputy, 'proposals', id, 'approve'));
       const step = last(await historyOf(deputy, id));
-      expect(step).toMatchObject({ action: 'approve', actor: { username: 'kenko.editor' }, onBehalfOf: { username: 'kenko.approver' }, delegated: null, marks: ['代決'] });
+      expect(step).toMatchObject({
+        action: 'approve',
+        actor: { username: 'kenko.editor' },
+        onBehalfOf: { username: 'kenko.approver' },
+        delegated: null,
+        marks: ['代決'],
+      });
       expect(step.details['decidedAs']).toBe('代決: kenko.editor for kenko.approver');
 
       const [notice] = await waitFor(async () => {
@@ -142,8 +213,17 @@ describe('代決 (deputies) and 専決 (delegated authority)', () => {
       const approver = await user('kenko.approver');
       const decisions = ok(await approver.get('/me/deputy-decisions')).body;
       const mine = decisions.find((d: { entityId: string }) => d.entityId === id);
-      expect(mine).toMatchObject({ entityType: 'proposal', title: '窓口の予約制（代決）', action: 'approve', toState: 'submitted', deputy: { username: 'kenko.editor' }, seenAt: null });
-      expect((await (await user('chuo.approver')).post(`/me/deputy-decisions/${mine.auditEntryId}/seen`, {})).status).toBe(404);
+      expect(mine).toMatchObject({
+        entityType: 'proposal',
+        title: '窓口の予約制（代決）',
+        action: 'approve',
+        toState: 'submitted',
+        deputy: { username: 'kenko.editor' },
+        seenAt: null,
+      });
+      expect(
+        (await (await user('chuo.approver')).post(`/me/deputy-decisions/${mine.auditEntryId}/seen`, {})).status,
+      ).toBe(404);
       ok(await approver.post(`/me/deputy-decisions/${mine.auditEntryId}/seen`, {}), 204);
       const unseen = ok(await approver.get('/me/deputy-decisions?unseen=true')).body;
       expect(unseen.map((d: { entityId: string }) => d.entityId)).not.toContain(id);
@@ -175,14 +255,22 @@ describe('代決 (deputies) and 専決 (delegated authority)', () => {
       const approver = await user('chuo.approver');
       const kenko = await user('kenko.approver');
       // Not the approver of another bureau, whatever the amount: the proposal is not theirs to see.
-      expect((await approver.post(`/proposals/${small}/transitions`, { action: 'approve' }, { 'if-match': '"5"' })).status).toBe(404);
+      expect(
+        (await approver.post(`/proposals/${small}/transitions`, { action: 'approve' }, { 'if-match': '"5"' })).status,
+      ).toBe(404);
 
       const refused = await act(kenko, 'proposals', large, 'approve');
       expect([refused.status, refused.body.code]).toEqual([403, 'FORBIDDEN']);
       const adopted = ok(await act(kenko, 'proposals', small, 'approve')).body;
       expect(adopted.state).toBe('adopted');
       const step = last(await historyOf(kenko, small));
-      expect(step).toMatchObject({ action: 'approve', actor: { username: 'kenko.approver' }, onBehalfOf: null, marks: ['専決'], delegated: { role: 'bureau_approver', label: { ja: '局長専決（効果額100万円未満）' } } });
+      expect(step).toMatchObject({
+        action: 'approve',
+        actor: { username: 'kenko.approver' },
+        onBehalfOf: null,
+        marks: ['専決'],
+        delegated: { role: 'bureau_approver', label: { ja: '局長専決（効果額100万円未満）' } },
+      });
       // The HQ still decides the large one, in its own right (no mark).
       ok(await act(await user('hq'), 'proposals', large, 'approve'));
       expect(last(await historyOf(kenko, large)).marks).toEqual([]);

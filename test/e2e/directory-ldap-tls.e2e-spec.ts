@@ -23,7 +23,11 @@ describe('directory sign-in over LDAP with TLS', () => {
   beforeAll(async () => {
     ldap = await startSlapd({ tls: true });
     await ldap.admin(async (c) => {
-      await c.add(SERVICE, { objectClass: ['organizationalRole', 'simpleSecurityObject'], cn: 'kaikaku', userPassword: 'service-secret' });
+      await c.add(SERVICE, {
+        objectClass: ['organizationalRole', 'simpleSecurityObject'],
+        cn: 'kaikaku',
+        userPassword: 'service-secret',
+      });
       await c.add(`uid=yamada,${PEOPLE}`, {
         objectClass: 'inetOrgPerson',
         uid: 'yamada',
@@ -44,11 +48,19 @@ describe('directory sign-in over LDAP with TLS', () => {
   });
 
   async function apiWith(settings: Record<string, string>): Promise<RunningApi> {
-    const api = await startApi(testConfig(db.url, { LDAP_BIND_DN: SERVICE, LDAP_BIND_PASSWORD: 'service-secret', LDAP_USER_BASE: PEOPLE, ...settings }));
+    const api = await startApi(
+      testConfig(db.url, {
+        LDAP_BIND_DN: SERVICE,
+        LDAP_BIND_PASSWORD: 'service-secret',
+        LDAP_USER_BASE: PEOPLE,
+        ...settings,
+      }),
+    );
     apis.push(api);
     return api;
   }
-  const token = (api: RunningApi, password = 'yamada-password') => http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'yamada', password } });
+  const token = (api: RunningApi, password = 'yamada-password') =>
+    http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'yamada', password } });
 
   it('signs in over ldaps:// with the city’s CA', async () => {
     const api = await apiWith({ LDAP_URL: ldap.ldapsUrl!, LDAP_TLS_CA_FILE: ldap.caFile! });

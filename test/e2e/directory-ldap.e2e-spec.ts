@@ -25,7 +25,11 @@ describe('directory sign-in over LDAP', () => {
   beforeAll(async () => {
     ldap = await startSlapd();
     await ldap.admin(async (c) => {
-      await c.add(SERVICE, { objectClass: ['organizationalRole', 'simpleSecurityObject'], cn: 'kaikaku', userPassword: 'service-secret' });
+      await c.add(SERVICE, {
+        objectClass: ['organizationalRole', 'simpleSecurityObject'],
+        cn: 'kaikaku',
+        userPassword: 'service-secret',
+      });
       const person = (uid: string, name: string, number: string, unit: string) =>
         c.add(`uid=${uid},${PEOPLE}`, {
           objectClass: 'inetOrgPerson',
@@ -41,7 +45,11 @@ describe('directory sign-in over LDAP', () => {
       await person('tanaka', '田中 花子', 'K1001', 'kenko');
       await person('suzuki', '鈴木 一郎', 'K1002', '総務局');
       await c.add(EDITORS, { objectClass: 'groupOfNames', cn: 'kaikaku-editors', member: [`uid=tanaka,${PEOPLE}`] });
-      await c.add(SECRETARIAT, { objectClass: 'groupOfNames', cn: 'kaikaku-secretariat', member: [`uid=suzuki,${PEOPLE}`] });
+      await c.add(SECRETARIAT, {
+        objectClass: 'groupOfNames',
+        cn: 'kaikaku-secretariat',
+        member: [`uid=suzuki,${PEOPLE}`],
+      });
     });
     db = await createTestDatabase({ demo: true });
     api = await startApi(
@@ -52,7 +60,10 @@ describe('directory sign-in over LDAP', () => {
         LDAP_USER_BASE: PEOPLE,
         LDAP_GROUP_BASE: GROUPS,
         LDAP_DISABLED_FILTER: '(employeeType=disabled)',
-        DIRECTORY_ROLE_MAP: JSON.stringify({ [EDITORS]: 'bureau_editor@{unit}', [SECRETARIAT]: ['secretariat@kumamoto'] }),
+        DIRECTORY_ROLE_MAP: JSON.stringify({
+          [EDITORS]: 'bureau_editor@{unit}',
+          [SECRETARIAT]: ['secretariat@kumamoto'],
+        }),
       }),
     );
   }, 120_000);
@@ -63,19 +74,34 @@ describe('directory sign-in over LDAP', () => {
     await ldap?.stop();
   });
 
-  const token = (username: string, password: string) => http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username, password } });
+  const token = (username: string, password: string) =>
+    http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username, password } });
   const events = async (kind: string, username: string) =>
-    ok(await as(api.url, await signIn(api.url, 'admin')).get(`/security-events?kind=${kind}&username=${username}`)).body.items as Array<{ details: Record<string, unknown> }>;
-  const grantsOf = (me: { grants: Array<{ role: string; orgUnit: { code: string } }> }) => me.grants.map((g) => `${g.role}@${g.orgUnit.code}`);
+    ok(await as(api.url, await signIn(api.url, 'admin')).get(`/security-events?kind=${kind}&username=${username}`)).body
+      .items as Array<{ details: Record<string, unknown> }>;
+  const grantsOf = (me: { grants: Array<{ role: string; orgUnit: { code: string } }> }) =>
+    me.grants.map((g) => `${g.role}@${g.orgUnit.code}`);
 
   it('creates the person at their first sign-in, with unit and roles from the directory', async () => {
     expect(await db.query(`SELECT 1 FROM app_user WHERE username = 'tanaka'`)).toHaveLength(0);
     const res = ok(await token('tanaka', 'tanaka-password'));
     const me = ok(await as(api.url, `Bearer ${res.body.access_token}`).get('/me')).body;
-    expect(me).toMatchObject({ username: 'tanaka', displayName: '田中 花子', email: 'tanaka@city.example', orgUnit: { code: 'kenko' } });
+    expect(me).toMatchObject({
+      username: 'tanaka',
+      displayName: '田中 花子',
+      email: 'tanaka@city.example',
+      orgUnit: { code: 'kenko' },
+    });
     expect(grantsOf(me)).toEqual(['bureau_editor@kenko']);
-    const [row] = await db.query(`SELECT directory, directory_subject, employee_number, password_hash FROM app_user WHERE username = 'tanaka'`);
-    expect(row).toEqual({ directory: 'ldap', directory_subject: `uid=tanaka,${PEOPLE}`, employee_number: 'K1001', password_hash: null });
+    const [row] = await db.query(
+      `SELECT directory, directory_subject, employee_number, password_hash FROM app_user WHERE username = 'tanaka'`,
+    );
+    expect(row).toEqual({
+      directory: 'ldap',
+      directory_subject: `uid=tanaka,${PEOPLE}`,
+      employee_number: 'K1001',
+      password_hash: null,
+    });
     expect((await events('user.created', 'tanaka'))[0].details).toMatchObject({ via: 'ldap', unit: 'kenko' });
     expect((await events('signin.succeeded', 'tanaka'))[0].details).toMatchObject({ via: 'ldap' });
 
@@ -101,24 +127,58 @@ describe('directory sign-in over LDAP', () => {
   it('follows the directory’s groups at each sign-in', async () => {
     // (A groupOfNames keeps one member at least: the new one comes first.)
     await ldap.admin(async (c) => {
-      await c.modify(EDITORS, [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [`uid=suzuki,${PEOPLE}`] }) })]);
-      await c.modify(EDITORS, [new Change({ operation: 'delete', modification: new Attribute({ type: 'member', values: [`uid=tanaka,${PEOPLE}`] }) })]);
+      await c.modify(EDITORS, [
+        new Change({
+          operation: 'add',
+          modification: new Attribute({ type: 'member', values: [`uid=suzuki,${PEOPLE}`] }),
+        }),
+      ]);
+      await c.modify(EDITORS, [
+        new Change({
+          operation: 'delete',
+          modification: new Attribute({ type: 'member', values: [`uid=tanaka,${PEOPLE}`] }),
+        }),
+      ]);
     });
-    await ldap.admin((c) => c.modify(SECRETARIAT, [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [`uid=tanaka,${PEOPLE}`] }) })]));
-    const me = ok(await as(api.url, `Bearer ${ok(await token('tanaka', 'tanaka-password')).body.access_token}`).get('/me')).body;
+    await ldap.admin((c) =>
+      c.modify(SECRETARIAT, [
+        new Change({
+          operation: 'add',
+          modification: new Attribute({ type: 'member', values: [`uid=tanaka,${PEOPLE}`] }),
+        }),
+      ]),
+    );
+    const me = ok(
+      await as(api.url, `Bearer ${ok(await token('tanaka', 'tanaka-password')).body.access_token}`).get('/me'),
+    ).body;
     expect(grantsOf(me)).toEqual(['secretariat@kumamoto']);
-    expect((await events('grants.changed', 'tanaka'))[0].details).toMatchObject({ before: ['bureau_editor@kenko'], after: ['secretariat@kumamoto'], via: 'ldap' });
+    expect((await events('grants.changed', 'tanaka'))[0].details).toMatchObject({
+      before: ['bureau_editor@kenko'],
+      after: ['secretariat@kumamoto'],
+      via: 'ldap',
+    });
   });
 
   it('refuses a person disabled in the directory at their next sign-in and ends their browser sessions', async () => {
-    const session = await http(`${api.url}/api/v1/auth/session`, { method: 'POST', json: { username: 'tanaka', password: 'tanaka-password' } });
+    const session = await http(`${api.url}/api/v1/auth/session`, {
+      method: 'POST',
+      json: { username: 'tanaka', password: 'tanaka-password' },
+    });
     expect(session.status).toBe(200);
     const cookie = /kaikaku_refresh=([^;]+)/.exec(session.headers.getSetCookie().join('\n'))![1];
-    const refresh = () => http(`${api.url}/api/v1/auth/session/refresh`, { method: 'POST', headers: { cookie: `kaikaku_refresh=${cookie}` } });
+    const refresh = () =>
+      http(`${api.url}/api/v1/auth/session/refresh`, {
+        method: 'POST',
+        headers: { cookie: `kaikaku_refresh=${cookie}` },
+      });
     const access = as(api.url, `Bearer ${session.body.access_token}`);
     expect((await access.get('/me')).status).toBe(200);
 
-    await ldap.admin((c) => c.modify(`uid=tanaka,${PEOPLE}`, [new Change({ operation: 'add', modification: new Attribute({ type: 'employeeType', values: ['disabled'] }) })]));
+    await ldap.admin((c) =>
+      c.modify(`uid=tanaka,${PEOPLE}`, [
+        new Change({ operation: 'add', modification: new Attribute({ type: 'employeeType', values: ['disabled'] }) }),
+      ]),
+    );
     expect((await token('tanaka', 'tanaka-password')).status).toBe(401);
     const disabled = await events('user.disabled', 'tanaka');
     expect(disabled[0].details).toMatchObject({ by: 'ldap', sessionsRevoked: 1 });

@@ -6,7 +6,13 @@ import { as, signIn } from '../support/auth.js';
 import { axeViolations, openBrowser, screenshot, VIEWPORT, type TestBrowser } from '../support/browser.js';
 import { ok } from '../support/cycle.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { CookieJar, startOidcProvider, visitProvider, type ProviderAccount, type TestOidcProvider } from '../support/oidc.js';
+import {
+  CookieJar,
+  startOidcProvider,
+  visitProvider,
+  type ProviderAccount,
+  type TestOidcProvider,
+} from '../support/oidc.js';
 import { freePort } from '../support/private-services.js';
 
 /**
@@ -23,8 +29,18 @@ const TANAKA: ProviderAccount = {
   groups: ['kaikaku-editors'],
   employee_number: 'K2001',
 };
-const SATO: ProviderAccount = { preferred_username: 'sato.oidc', name: '佐藤 次郎', department: 'chuo', groups: ['kaikaku-editors'] };
-const SUZUKI: ProviderAccount = { preferred_username: 'suzuki.oidc', name: '鈴木 一郎', department: '総務局', groups: ['kaikaku-secretariat', 'unrelated'] };
+const SATO: ProviderAccount = {
+  preferred_username: 'sato.oidc',
+  name: '佐藤 次郎',
+  department: 'chuo',
+  groups: ['kaikaku-editors'],
+};
+const SUZUKI: ProviderAccount = {
+  preferred_username: 'suzuki.oidc',
+  name: '鈴木 一郎',
+  department: '総務局',
+  groups: ['kaikaku-secretariat', 'unrelated'],
+};
 const PEOPLE = { 'sub-tanaka': TANAKA, 'sub-suzuki': SUZUKI, 'sub-sato': SATO };
 
 describe('directory sign-in over OpenID Connect', () => {
@@ -46,14 +62,21 @@ describe('directory sign-in over OpenID Connect', () => {
       OIDC_CLIENT_SECRET: provider.clientSecret,
       OIDC_SCOPES: 'openid profile email kaikaku',
       OIDC_DISABLED_CLAIM: 'account_disabled',
-      DIRECTORY_ROLE_MAP: JSON.stringify({ 'kaikaku-editors': 'bureau_editor@{unit}', 'kaikaku-secretariat': ['secretariat@kumamoto', 'viewer@kumamoto'] }),
+      DIRECTORY_ROLE_MAP: JSON.stringify({
+        'kaikaku-editors': 'bureau_editor@{unit}',
+        'kaikaku-secretariat': ['secretariat@kumamoto', 'viewer@kumamoto'],
+      }),
     });
 
   beforeAll(async () => {
     const [providerPort, apiPort, webPort] = [await freePort(), await freePort(), await freePort()];
     url = `http://127.0.0.1:${apiPort}`;
     webUrl = `http://localhost:${webPort}`;
-    provider = await startOidcProvider(providerPort, [`${url}/api/v1/auth/oidc/callback`, `${webUrl}/api/v1/auth/oidc/callback`], PEOPLE);
+    provider = await startOidcProvider(
+      providerPort,
+      [`${url}/api/v1/auth/oidc/callback`, `${webUrl}/api/v1/auth/oidc/callback`],
+      PEOPLE,
+    );
     db = await createTestDatabase({ demo: true });
     app = await createApiApp(configured(db.url, url));
     await app.listen(apiPort, '127.0.0.1');
@@ -78,10 +101,19 @@ describe('directory sign-in over OpenID Connect', () => {
     jar.take(back.headers);
     return { visit, status: back.status, location: back.headers.get('location'), jar };
   }
-  const refresh = (jar: CookieJar) => http(`${url}/api/v1/auth/session/refresh`, { method: 'POST', headers: { cookie: `kaikaku_refresh=${jar.get('kaikaku_refresh') ?? ''}` } });
+  const refresh = (jar: CookieJar) =>
+    http(`${url}/api/v1/auth/session/refresh`, {
+      method: 'POST',
+      headers: { cookie: `kaikaku_refresh=${jar.get('kaikaku_refresh') ?? ''}` },
+    });
   const events = async (kind: string, username?: string) =>
-    ok(await as(url, await signIn(url, 'admin')).get(`/security-events?kind=${kind}${username ? `&username=${username}` : ''}`)).body.items as Array<{ details: Record<string, unknown> }>;
-  const grantsOf = (me: { grants: Array<{ role: string; orgUnit: { code: string } }> }) => me.grants.map((g) => `${g.role}@${g.orgUnit.code}`).sort();
+    ok(
+      await as(url, await signIn(url, 'admin')).get(
+        `/security-events?kind=${kind}${username ? `&username=${username}` : ''}`,
+      ),
+    ).body.items as Array<{ details: Record<string, unknown> }>;
+  const grantsOf = (me: { grants: Array<{ role: string; orgUnit: { code: string } }> }) =>
+    me.grants.map((g) => `${g.role}@${g.orgUnit.code}`).sort();
 
   it('tells the sign-in page that the city’s provider is there', async () => {
     expect(ok(await http(`${url}/api/v1/auth/methods`)).body).toEqual({ password: true, oidc: true });
@@ -97,11 +129,27 @@ describe('directory sign-in over OpenID Connect', () => {
     // The web app trades the refresh cookie for an access token, as after a password sign-in.
     const token = ok(await refresh(jar)).body.access_token as string;
     const me = ok(await as(url, `Bearer ${token}`).get('/me')).body;
-    expect(me).toMatchObject({ username: 'tanaka.oidc', displayName: '田中 花子', email: 'tanaka@city.example', orgUnit: { code: 'kenko' } });
+    expect(me).toMatchObject({
+      username: 'tanaka.oidc',
+      displayName: '田中 花子',
+      email: 'tanaka@city.example',
+      orgUnit: { code: 'kenko' },
+    });
     expect(grantsOf(me)).toEqual(['bureau_editor@kenko']);
-    const [row] = await db.query(`SELECT directory, directory_subject, employee_number, password_hash FROM app_user WHERE username = 'tanaka.oidc'`);
-    expect(row).toEqual({ directory: 'oidc', directory_subject: 'sub-tanaka', employee_number: 'K2001', password_hash: null });
-    expect((await events('user.created', 'tanaka.oidc'))[0].details).toMatchObject({ via: 'oidc', unit: 'kenko', grants: ['bureau_editor@kenko'] });
+    const [row] = await db.query(
+      `SELECT directory, directory_subject, employee_number, password_hash FROM app_user WHERE username = 'tanaka.oidc'`,
+    );
+    expect(row).toEqual({
+      directory: 'oidc',
+      directory_subject: 'sub-tanaka',
+      employee_number: 'K2001',
+      password_hash: null,
+    });
+    expect((await events('user.created', 'tanaka.oidc'))[0].details).toMatchObject({
+      via: 'oidc',
+      unit: 'kenko',
+      grants: ['bureau_editor@kenko'],
+    });
     expect((await events('signin.succeeded', 'tanaka.oidc'))[0].details).toMatchObject({ via: 'oidc' });
 
     // A unit named in Japanese, a group giving city-wide roles, a group that maps to nothing.
@@ -116,7 +164,11 @@ describe('directory sign-in over OpenID Connect', () => {
     const { jar } = await signInAs('sub-tanaka');
     const me = ok(await as(url, `Bearer ${ok(await refresh(jar)).body.access_token}`).get('/me')).body;
     expect(grantsOf(me)).toEqual(['secretariat@kumamoto', 'viewer@kumamoto']);
-    expect((await events('grants.changed', 'tanaka.oidc'))[0].details).toMatchObject({ before: ['bureau_editor@kenko'], after: ['secretariat@kumamoto', 'viewer@kumamoto'], via: 'oidc' });
+    expect((await events('grants.changed', 'tanaka.oidc'))[0].details).toMatchObject({
+      before: ['bureau_editor@kenko'],
+      after: ['secretariat@kumamoto', 'viewer@kumamoto'],
+      via: 'oidc',
+    });
     provider.setAccounts(PEOPLE);
   });
 
@@ -137,7 +189,11 @@ describe('directory sign-in over OpenID Connect', () => {
     expect(cancelled.location).toBe('/?signin=oidc_refused');
     expect(cancelled.jar.get('kaikaku_refresh')).toBeUndefined();
 
-    const reasons = (await db.query(`SELECT details->>'reason' AS reason FROM security_event WHERE kind = 'signin.failed' AND details->>'via' = 'oidc' ORDER BY id`)).map((r) => r.reason);
+    const reasons = (
+      await db.query(
+        `SELECT details->>'reason' AS reason FROM security_event WHERE kind = 'signin.failed' AND details->>'via' = 'oidc' ORDER BY id`,
+      )
+    ).map((r) => r.reason);
     expect(reasons).toEqual(['oidc_answer_invalid', 'oidc_flow_missing', 'oidc_access_denied']);
   });
 
@@ -157,25 +213,40 @@ describe('directory sign-in over OpenID Connect', () => {
     // Every live session of theirs: this one and those of the earlier tests.
     expect(disabled[0].details).toMatchObject({ by: 'oidc' });
     expect(disabled[0].details.sessionsRevoked).toBeGreaterThanOrEqual(1);
-    expect((await events('signin.failed', 'tanaka.oidc'))[0].details).toMatchObject({ reason: 'directory_disabled', via: 'oidc' });
+    expect((await events('signin.failed', 'tanaka.oidc'))[0].details).toMatchObject({
+      reason: 'directory_disabled',
+      via: 'oidc',
+    });
     expect((await refresh(before.jar)).status).toBe(401);
     expect((await as(url, `Bearer ${token}`).get('/me')).status).toBe(401);
     const [{ active }] = await db.query(`SELECT active FROM app_user WHERE username = 'tanaka.oidc'`);
     expect(active).toBe(false);
-    const revoked = await db.query(`SELECT count(*)::int AS n FROM refresh_token t JOIN app_user u ON u.id = t.user_id WHERE u.username = 'tanaka.oidc' AND t.revoked_at IS NULL`);
+    const revoked = await db.query(
+      `SELECT count(*)::int AS n FROM refresh_token t JOIN app_user u ON u.id = t.user_id WHERE u.username = 'tanaka.oidc' AND t.revoked_at IS NULL`,
+    );
     expect(revoked[0].n).toBe(0);
 
     // Enabled again at the provider: still disabled here until an admin enables the account.
     provider.setAccounts(PEOPLE);
     expect((await signInAs('sub-tanaka')).location).toBe('/?signin=oidc_refused');
-    expect((await events('signin.failed', 'tanaka.oidc'))[0].details).toMatchObject({ reason: 'disabled', via: 'oidc' });
+    expect((await events('signin.failed', 'tanaka.oidc'))[0].details).toMatchObject({
+      reason: 'disabled',
+      via: 'oidc',
+    });
   });
 
   it('in a browser: the sign-in page offers 「庁内アカウントでサインイン」, the provider signs the person in, a refusal is told in Japanese', async () => {
-    const context = await browser.browser.newContext({ viewport: VIEWPORT, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', baseURL: webUrl });
+    const context = await browser.browser.newContext({
+      viewport: VIEWPORT,
+      locale: 'ja-JP',
+      timezoneId: 'Asia/Tokyo',
+      baseURL: webUrl,
+    });
     const documents: string[] = [];
     const others: string[] = [];
-    context.on('request', (r) => (r.resourceType() === 'document' ? documents : others).push(`${r.method()} ${r.url()}`));
+    context.on('request', (r) =>
+      (r.resourceType() === 'document' ? documents : others).push(`${r.method()} ${r.url()}`),
+    );
     // A closed network but for the app and the provider (whose development sign-in page asks for a web font).
     await context.route(
       (u) => u.origin !== webUrl && u.origin !== provider.issuer,
@@ -202,7 +273,11 @@ describe('directory sign-in over OpenID Connect', () => {
       // The header names the person once /me has answered.
       await page.getByText('佐藤 次郎', { exact: true }).first().waitFor();
       // The app's own requests went to the app only; the provider was reached by navigations (its own page's fetches aside).
-      expect(others.filter((r) => !r.includes(`${webUrl}/`) && !r.includes(`${provider.issuer}/`) && !r.includes('fonts.googleapis.com'))).toEqual([]);
+      expect(
+        others.filter(
+          (r) => !r.includes(`${webUrl}/`) && !r.includes(`${provider.issuer}/`) && !r.includes('fonts.googleapis.com'),
+        ),
+      ).toEqual([]);
       expect(others.filter((r) => r.includes(`${provider.issuer}/`))).toEqual([]);
       expect(documents.some((d) => d.startsWith(`GET ${provider.issuer}/auth?`))).toBe(true);
       // After a reload the refresh cookie (SameSite=Strict) still signs the person in.

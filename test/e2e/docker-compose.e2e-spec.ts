@@ -20,7 +20,10 @@ interface ServiceFacts {
   dependsOn: Record<string, string | undefined>;
 }
 
-type RawService = { command?: string | string[]; depends_on?: string[] | Record<string, { condition?: string } | null> };
+type RawService = {
+  command?: string | string[];
+  depends_on?: string[] | Record<string, { condition?: string } | null>;
+};
 
 function normalize(raw: RawService): ServiceFacts {
   const command = Array.isArray(raw.command) ? raw.command.join(' ') : (raw.command ?? '');
@@ -104,16 +107,28 @@ describe('container files (Dockerfile, docker-compose.yml)', () => {
   it('is a compose file that docker compose accepts (its rules checked on a strict parse when Docker is absent)', async () => {
     const probe = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8', timeout: 30_000 });
     if (!probe.error && probe.status === 0) {
-      const result = spawnSync('docker', ['compose', '-f', COMPOSE_FILE, 'config', '-q'], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+      const result = spawnSync('docker', ['compose', '-f', COMPOSE_FILE, 'config', '-q'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       // The object form puts compose's complaint in the failure message.
       expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: expect.any(String) });
     }
     // Always (Docker or not): what `config -q` would refuse, on a strict YAML parse with anchors resolved.
     const specifier = 'yaml'; // a variable: the package comes with the dev tools, it is no dependency of ours
-    const { parseDocument } = (await import(specifier)) as { parseDocument: (src: string, options?: object) => { errors: unknown[]; warnings: unknown[]; toJS(): unknown } };
+    const { parseDocument } = (await import(specifier)) as {
+      parseDocument: (src: string, options?: object) => { errors: unknown[]; warnings: unknown[]; toJS(): unknown };
+    };
     const document = parseDocument(readFileSync(COMPOSE_FILE, 'utf8'), { merge: true, uniqueKeys: true, strict: true });
     expect({ errors: document.errors, warnings: document.warnings }).toEqual({ errors: [], warnings: [] });
-    type Service = { image?: string; build?: unknown; environment?: Record<string, unknown> | string[]; volumes?: Array<string | { source?: string }>; depends_on?: string[] | Record<string, unknown> };
+    type Service = {
+      image?: string;
+      build?: unknown;
+      environment?: Record<string, unknown> | string[];
+      volumes?: Array<string | { source?: string }>;
+      depends_on?: string[] | Record<string, unknown>;
+    };
     const compose = document.toJS() as { services: Record<string, Service>; volumes?: Record<string, unknown> };
     const declaredVolumes = Object.keys(compose.volumes ?? {});
     const problems: string[] = [];
@@ -122,7 +137,8 @@ describe('container files (Dockerfile, docker-compose.yml)', () => {
       for (const volume of service.volumes ?? []) {
         const source = typeof volume === 'string' ? volume.split(':')[0] : (volume.source ?? '');
         // A name (not a path) must be a declared volume.
-        if (!/^[./~]/.test(source) && !declaredVolumes.includes(source)) problems.push(`${name}: volume "${source}" is not declared`);
+        if (!/^[./~]/.test(source) && !declaredVolumes.includes(source))
+          problems.push(`${name}: volume "${source}" is not declared`);
       }
       const deps = Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {});
       for (const dep of deps) if (!compose.services[dep]) problems.push(`${name}: depends on unknown service "${dep}"`);
@@ -136,7 +152,12 @@ describe('container files (Dockerfile, docker-compose.yml)', () => {
     // Production refuses to start without these: the stack must provide them.
     for (const app of ['migrate', 'api', 'worker']) {
       const env = compose.services[app].environment as Record<string, unknown>;
-      expect([app, env.NODE_ENV, typeof env.JWT_SECRET, Boolean(env.AUDIT_SIGNING_KEY || env.AUDIT_SIGNING_KEY_FILE)]).toEqual([app, 'production', 'string', true]);
+      expect([
+        app,
+        env.NODE_ENV,
+        typeof env.JWT_SECRET,
+        Boolean(env.AUDIT_SIGNING_KEY || env.AUDIT_SIGNING_KEY_FILE),
+      ]).toEqual([app, 'production', 'string', true]);
     }
   });
 
@@ -154,7 +175,10 @@ describe('container files (Dockerfile, docker-compose.yml)', () => {
   it('starts the API and the worker only after the migrations completed', async () => {
     const services = await composeServices();
     for (const name of ['api', 'worker']) {
-      expect({ name, migrate: services[name]?.dependsOn.migrate }).toEqual({ name, migrate: 'service_completed_successfully' });
+      expect({ name, migrate: services[name]?.dependsOn.migrate }).toEqual({
+        name,
+        migrate: 'service_completed_successfully',
+      });
     }
   });
 
@@ -167,9 +191,14 @@ describe('container files (Dockerfile, docker-compose.yml)', () => {
     expect(froms.length).toBeGreaterThanOrEqual(2);
 
     // Only the last stage's USER matters for the running container.
-    const users = instructions.flatMap((line, i) => (/^USER\s/i.test(line) && i > froms[froms.length - 1] ? [line] : []));
+    const users = instructions.flatMap((line, i) =>
+      /^USER\s/i.test(line) && i > froms[froms.length - 1] ? [line] : [],
+    );
     expect(users.length).toBeGreaterThanOrEqual(1);
-    const user = users[users.length - 1].replace(/^USER\s+/i, '').split(':')[0].trim();
+    const user = users[users.length - 1]
+      .replace(/^USER\s+/i, '')
+      .split(':')[0]
+      .trim();
     expect(user).not.toMatch(/^(root|0)$/);
   });
 });

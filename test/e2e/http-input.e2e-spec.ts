@@ -45,7 +45,11 @@ describe('HTTP input handling (global filter, pipe and body parser)', () => {
     const res = await post('{"title": "x", items: [');
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ code: 'MALFORMED_JSON', status: 400, type: expect.stringContaining('malformed-json') });
+    expect(res.body).toMatchObject({
+      code: 'MALFORMED_JSON',
+      status: 400,
+      type: expect.stringContaining('malformed-json'),
+    });
     expect(res.body.traceId).toBe(res.headers.get('x-request-id'));
     expect(thingsCalls.count).toBe(calls);
     expect(await rows()).toBe(count);
@@ -97,7 +101,9 @@ describe('HTTP input handling (global filter, pipe and body parser)', () => {
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'BODY_TOO_DEEP', maxDepth: 32 });
-    const inObject = await post(JSON.stringify({ title: 'x', items: [] }).replace('[]', '{"a":'.repeat(40) + '1' + '}'.repeat(40)));
+    const inObject = await post(
+      JSON.stringify({ title: 'x', items: [] }).replace('[]', '{"a":'.repeat(40) + '1' + '}'.repeat(40)),
+    );
     expect(inObject.body.code).toBe('BODY_TOO_DEEP');
     expect(thingsCalls.count).toBe(calls);
     expect(await rows()).toBe(count);

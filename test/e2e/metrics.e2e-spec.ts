@@ -16,7 +16,10 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
-const problemCode = (res: { headers: Headers; body: { code?: string } }) => [res.headers.get('content-type')?.split(';')[0], res.body.code];
+const problemCode = (res: { headers: Headers; body: { code?: string } }) => [
+  res.headers.get('content-type')?.split(';')[0],
+  res.body.code,
+];
 
 describe('metrics', () => {
   let db: TestDatabase;
@@ -56,7 +59,9 @@ describe('metrics', () => {
         ).toBe(404);
       }
       // An outbox row nobody relays (no worker here), a minute old.
-      await db.query(`INSERT INTO outbox (queue, job_name, payload, created_at) VALUES ('system', 'system.probe', '{}', now() - interval '60 seconds')`);
+      await db.query(
+        `INSERT INTO outbox (queue, job_name, payload, created_at) VALUES ('system', 'system.probe', '{}', now() - interval '60 seconds')`,
+      );
 
       const res = await http(`${api.url}/metrics`);
       expect(res.status).toBe(200);
@@ -186,7 +191,11 @@ describe('metrics', () => {
       await worker
         .get(QueueRegistry)
         .get(QueueName.System)
-        .add('system.probe', { probeId: '00000000-0000-4000-8000-000000000000' }, { delay: 3_600_000, jobId: 'metrics-delayed' });
+        .add(
+          'system.probe',
+          { probeId: '00000000-0000-4000-8000-000000000000' },
+          { delay: 3_600_000, jobId: 'metrics-delayed' },
+        );
       const text = await waitFor(async () => {
         const t = await scrape();
         // The relay has sent the outbox rows on: a worker started one.

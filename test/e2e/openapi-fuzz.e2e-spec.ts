@@ -10,7 +10,14 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
  * may be a 5xx, and every refusal is problem+json with a stable code.
  */
 
-type Schema = { type?: string; $ref?: string; properties?: Record<string, Schema>; items?: Schema; enum?: unknown[]; allOf?: Schema[] };
+type Schema = {
+  type?: string;
+  $ref?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  enum?: unknown[];
+  allOf?: Schema[];
+};
 type Operation = {
   parameters?: Array<{ name: string; in: string; schema?: Schema }>;
   requestBody?: { content?: Record<string, { schema?: Schema }> };
@@ -44,26 +51,40 @@ function wrongValue(schema: Schema | undefined): unknown {
   }
 }
 
-function resolve(doc: { components?: { schemas?: Record<string, Schema> } }, schema: Schema | undefined): Schema | undefined {
+function resolve(
+  doc: { components?: { schemas?: Record<string, Schema> } },
+  schema: Schema | undefined,
+): Schema | undefined {
   if (schema?.$ref) return resolve(doc, doc.components?.schemas?.[schema.$ref.split('/').pop()!]);
   if (schema?.allOf?.length === 1) return resolve(doc, schema.allOf[0]);
   return schema;
 }
 
-function badRequests(doc: { components?: { schemas?: Record<string, Schema> } }, path: string, method: string, op: Operation): BadRequest[] {
+function badRequests(
+  doc: { components?: { schemas?: Record<string, Schema> } },
+  path: string,
+  method: string,
+  op: Operation,
+): BadRequest[] {
   const pathParams = (op.parameters ?? []).filter((p) => p.in === 'path');
   const queryParams = (op.parameters ?? []).filter((p) => p.in === 'query');
   const fill = (value: string) => path.replace(/\{[^}]+\}/g, value);
   const requests: BadRequest[] = [];
   const base = { method: method.toUpperCase() };
   if (pathParams.length > 0) {
-    for (const segment of BAD_SEGMENTS) requests.push({ ...base, what: `path ${segment.slice(0, 20)}`, path: fill(segment) });
+    for (const segment of BAD_SEGMENTS)
+      requests.push({ ...base, what: `path ${segment.slice(0, 20)}`, path: fill(segment) });
   }
   const target = fill('1');
   if (queryParams.length > 0) {
-    const wrong = queryParams.map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent(String(wrongValue(resolve(doc, p.schema))))}`).join('&');
+    const wrong = queryParams
+      .map((p) => `${encodeURIComponent(p.name)}=${encodeURIComponent(String(wrongValue(resolve(doc, p.schema))))}`)
+      .join('&');
     const huge = queryParams.map((p) => `${encodeURIComponent(p.name)}=${'q'.repeat(3000)}`).join('&');
-    requests.push({ ...base, what: 'query wrong types', path: target, query: wrong }, { ...base, what: 'query huge', path: target, query: huge });
+    requests.push(
+      { ...base, what: 'query wrong types', path: target, query: wrong },
+      { ...base, what: 'query huge', path: target, query: huge },
+    );
   }
   const jsonSchema = resolve(doc, op.requestBody?.content?.['application/json']?.schema);
   if (op.requestBody) {
@@ -75,15 +96,38 @@ function badRequests(doc: { components?: { schemas?: Record<string, Schema> } },
       { ...base, what: 'body wrong types', path: target, body: JSON.stringify(wrongTypes), headers: json },
       { ...base, what: 'body huge strings', path: target, body: JSON.stringify(hugeStrings), headers: json },
       { ...base, what: 'body nested 2000', path: target, body: '['.repeat(2000) + ']'.repeat(2000), headers: json },
-      { ...base, what: 'body nested objects', path: target, body: '{"a":'.repeat(1000) + '1' + '}'.repeat(1000), headers: json },
+      {
+        ...base,
+        what: 'body nested objects',
+        path: target,
+        body: '{"a":'.repeat(1000) + '1' + '}'.repeat(1000),
+        headers: json,
+      },
       { ...base, what: 'body malformed', path: target, body: '{"a": [1, 2', headers: json },
       { ...base, what: 'body not an object', path: target, body: '"just a string"', headers: json },
-      { ...base, what: 'body over the size limit', path: target, body: JSON.stringify({ x: 'o'.repeat(1_100_000) }), headers: json },
+      {
+        ...base,
+        what: 'body over the size limit',
+        path: target,
+        body: JSON.stringify({ x: 'o'.repeat(1_100_000) }),
+        headers: json,
+      },
     );
   }
   requests.push(
-    { ...base, what: 'bad headers', path: target, headers: { 'if-match': 'W/"garbage', 'idempotency-key': 'k'.repeat(5000), accept: 'text/x-nothing' } },
-    { ...base, what: 'bad content-type', path: target, body: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+    {
+      ...base,
+      what: 'bad headers',
+      path: target,
+      headers: { 'if-match': 'W/"garbage', 'idempotency-key': 'k'.repeat(5000), accept: 'text/x-nothing' },
+    },
+    {
+      ...base,
+      what: 'bad content-type',
+      path: target,
+      body: 'a=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    },
   );
   return requests;
 }
@@ -119,7 +163,11 @@ describe('OpenAPI-driven fuzz: bad requests to every published operation', () =>
     let refusals = 0;
     const send = async (r: BadRequest) => {
       const url = `${api.url}${r.path}${r.query ? `?${r.query}` : ''}`;
-      const res = await fetch(url, { method: r.method, headers: { authorization, ...(r.headers ?? {}) }, body: r.method === 'GET' || r.method === 'DELETE' ? undefined : r.body });
+      const res = await fetch(url, {
+        method: r.method,
+        headers: { authorization, ...(r.headers ?? {}) },
+        body: r.method === 'GET' || r.method === 'DELETE' ? undefined : r.body,
+      });
       const text = await res.text();
       const label = `${r.method} ${r.path.slice(0, 80)} [${r.what}] → ${res.status}`;
       if (res.status >= 500) failures.push(`${label}: ${text.slice(0, 200)}`);
@@ -127,7 +175,10 @@ describe('OpenAPI-driven fuzz: bad requests to every published operation', () =>
         refusals++;
         const problem = /^application\/problem\+json/.test(res.headers.get('content-type') ?? '');
         const code = problem ? (JSON.parse(text) as { code?: unknown }).code : undefined;
-        if (!problem || typeof code !== 'string') failures.push(`${label}: not problem+json with a code (${res.headers.get('content-type')}) ${text.slice(0, 120)}`);
+        if (!problem || typeof code !== 'string')
+          failures.push(
+            `${label}: not problem+json with a code (${res.headers.get('content-type')}) ${text.slice(0, 120)}`,
+          );
       }
     };
     // A few at a time: the point is the answers, not load.

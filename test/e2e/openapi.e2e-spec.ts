@@ -8,7 +8,16 @@ import { ERROR_STATUS } from '#libs/platform';
 import { SCHEMA_TYPES_PATH, schemaTypesOf } from '../../scripts/lib/openapi-types.mjs';
 import { http, startApi, testConfig, type RunningApi } from '../support/apps.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
-import { act, daysFromNow, demoClients, FULL_CONTENT, ok, openInquiry, proposalIn, type Client } from '../support/cycle.js';
+import {
+  act,
+  daysFromNow,
+  demoClients,
+  FULL_CONTENT,
+  ok,
+  openInquiry,
+  proposalIn,
+  type Client,
+} from '../support/cycle.js';
 import { OpenApiConformance } from '../support/openapi-conformance.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -88,12 +97,19 @@ describe('the OpenAPI document at /docs-json', () => {
       await writeFile(file, JSON.stringify(document, null, 2));
       const cli = join(ROOT, 'node_modules/@redocly/cli/bin/cli.js');
       // lint exits non-zero on errors; its JSON report is on stdout either way.
-      const { stdout } = await promisify(execFile)(process.execPath, [cli, 'lint', file, '--config', join(ROOT, 'redocly.yaml'), '--format=json'], {
-        cwd: dir,
-        env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-        maxBuffer: 64 * 1024 * 1024,
-      }).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
-      const report = JSON.parse(stdout) as { totals: { errors: number; warnings: number }; problems: Array<{ ruleId: string; message: string; location: Array<{ pointer: string }> }> };
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [cli, 'lint', file, '--config', join(ROOT, 'redocly.yaml'), '--format=json'],
+        {
+          cwd: dir,
+          env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+          maxBuffer: 64 * 1024 * 1024,
+        },
+      ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+      const report = JSON.parse(stdout) as {
+        totals: { errors: number; warnings: number };
+        problems: Array<{ ruleId: string; message: string; location: Array<{ pointer: string }> }>;
+      };
       const problems = report.problems.map((p) => `${p.ruleId} ${p.location[0]?.pointer}: ${p.message}`);
       expect(problems).toEqual([]);
       expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
@@ -106,7 +122,10 @@ describe('the OpenAPI document at /docs-json', () => {
     expect(operations.length).toBeGreaterThanOrEqual(79);
     const undescribed = operations.filter(({ op }) => {
       const successes = Object.entries(op.responses).filter(([status]) => /^2/.test(status));
-      return successes.length === 0 || successes.some(([status, r]) => status !== '204' && !Object.values(r.content ?? {}).some((c) => c.schema));
+      return (
+        successes.length === 0 ||
+        successes.some(([status, r]) => status !== '204' && !Object.values(r.content ?? {}).some((c) => c.schema))
+      );
     });
     expect(undescribed.map(({ method, path }) => `${method.toUpperCase()} ${path}`)).toEqual([]);
   });
@@ -121,7 +140,11 @@ describe('the OpenAPI document at /docs-json', () => {
       for (const [status, r] of Object.entries(op.responses)) {
         if (!/^[45]/.test(status) || path.startsWith('/health')) continue;
         const content = Object.keys(r.content ?? {});
-        if (content.join() !== 'application/problem+json' || r.content?.['application/problem+json']?.schema?.$ref !== PROBLEM_REF) wrong.push(`${method} ${path} ${status}`);
+        if (
+          content.join() !== 'application/problem+json' ||
+          r.content?.['application/problem+json']?.schema?.$ref !== PROBLEM_REF
+        )
+          wrong.push(`${method} ${path} ${status}`);
       }
     }
     expect(wrong).toEqual([]);
@@ -129,7 +152,8 @@ describe('the OpenAPI document at /docs-json', () => {
 
   it('documents the errors a route’s inputs imply: 400 on validated input, 409/412/428 with If-Match, 422 with Idempotency-Key, 429 on sign-in', () => {
     const missing: string[] = [];
-    const header = (op: OpenApiOperation, name: string) => (op.parameters ?? []).some((p) => p.in === 'header' && p.name === name);
+    const header = (op: OpenApiOperation, name: string) =>
+      (op.parameters ?? []).some((p) => p.in === 'header' && p.name === name);
     for (const { method, path, op } of operations) {
       const need: string[] = [];
       if (op.requestBody || (op.parameters ?? []).some((p) => p.in !== 'header')) need.push('400');
@@ -142,7 +166,13 @@ describe('the OpenAPI document at /docs-json', () => {
     expect(missing).toEqual([]);
     expect(document.paths['/api/v1/auth/token'].post?.responses['429']).toBeDefined();
     expect(document.paths['/api/v1/proposals/{id}/transitions'].post?.responses).toEqual(
-      expect.objectContaining({ '200': expect.anything(), '409': expect.anything(), '412': expect.anything(), '422': expect.anything(), '428': expect.anything() }),
+      expect.objectContaining({
+        '200': expect.anything(),
+        '409': expect.anything(),
+        '412': expect.anything(),
+        '422': expect.anything(),
+        '428': expect.anything(),
+      }),
     );
   });
 
@@ -156,14 +186,20 @@ describe('the OpenAPI document at /docs-json', () => {
     // The lint's 4XX exemption cannot hide a route that has input or needs sign-in.
     const exempt = operations.filter(({ op }) => op['x-no-client-error']);
     expect(exempt.map(({ path }) => path)).toEqual(expect.arrayContaining(['/health', '/health/ready']));
-    expect(exempt.filter(({ op }) => op['x-access']?.kind !== 'public' || op.requestBody || (op.parameters ?? []).length > 0)).toEqual([]);
+    expect(
+      exempt.filter(
+        ({ op }) => op['x-access']?.kind !== 'public' || op.requestBody || (op.parameters ?? []).length > 0,
+      ),
+    ).toEqual([]);
   });
 
   it('generates the committed client types (apps/web/src/api/schema.d.ts)', async () => {
     const generated = await schemaTypesOf(document);
     const committed = await readFile(join(ROOT, SCHEMA_TYPES_PATH), 'utf8').catch(() => '');
     if (generated !== committed) {
-      throw new Error(`${SCHEMA_TYPES_PATH} differs from what the server's OpenAPI document generates: run npm run openapi:types and commit the result`);
+      throw new Error(
+        `${SCHEMA_TYPES_PATH} differs from what the server's OpenAPI document generates: run npm run openapi:types and commit the result`,
+      );
     }
     // A success answer without a body type would leave the pages without types.
     const lines = generated.split('\n');
@@ -174,7 +210,11 @@ describe('the OpenAPI document at /docs-json', () => {
       }
       return '?';
     };
-    const emptySuccess = lines.flatMap((line, i) => (/^\s+content\?: never;/.test(line) && /^2/.test(statusOf(i)) && statusOf(i) !== '204' ? [`${statusOf(i)} at line ${i + 1}`] : []));
+    const emptySuccess = lines.flatMap((line, i) =>
+      /^\s+content\?: never;/.test(line) && /^2/.test(statusOf(i)) && statusOf(i) !== '204'
+        ? [`${statusOf(i)} at line ${i + 1}`]
+        : [],
+    );
     expect(emptySuccess).toEqual([]);
     expect(generated).toMatch(/proposals_transition: \{/);
     expect(generated).toMatch(/"application\/problem\+json": components\["schemas"\]\["ProblemResponse"\]/);
@@ -231,7 +271,9 @@ describe('the real answers match the OpenAPI document', () => {
     expect((await anonymous('POST', '/api/v1/auth/token', { username: 'secretariat' })).status).toBe(400);
     expect((await anonymous('GET', '/api/v1/proposals')).status).toBe(401);
     // The browser session: sign in (cookie), refresh with the cookie, sign out.
-    const session = ok(await anonymous('POST', '/api/v1/auth/session', { username: 'viewer', password: 'kaikaku-demo' }));
+    const session = ok(
+      await anonymous('POST', '/api/v1/auth/session', { username: 'viewer', password: 'kaikaku-demo' }),
+    );
     const cookie = (session.headers.get('set-cookie') ?? '').split(';')[0];
     const withCookie = async (method: string, path: string) => {
       const res = await http(`${api.url}${path}`, { method, headers: { cookie } });
@@ -284,7 +326,10 @@ describe('the real answers match the OpenAPI document', () => {
 
     const proposal = ok(await editor.post('/proposals', { inquiryId, title: '窓口改革', ...FULL_CONTENT }), 201).body;
     ok(await editor.patch(`/proposals/${proposal.id}`, { summary: '改訂' }, { 'if-match': `"${proposal.version}"` }));
-    expect((await editor.patch(`/proposals/${proposal.id}`, { summary: 'x' }, { 'if-match': `"${proposal.version}"` })).status).toBe(412);
+    expect(
+      (await editor.patch(`/proposals/${proposal.id}`, { summary: 'x' }, { 'if-match': `"${proposal.version}"` }))
+        .status,
+    ).toBe(412);
     expect((await editor.patch(`/proposals/${proposal.id}`, { summary: 'x' })).status).toBe(428);
     expect((await editor.patch(`/proposals/${proposal.id}`, { summary: 1 }, { 'if-match': '"9"' })).status).toBe(400);
     ok(await editor.get(`/proposals/${proposal.id}/actions`));
@@ -294,12 +339,26 @@ describe('the real answers match the OpenAPI document', () => {
     ok(await act(secretariat, 'proposals', proposal.id, 'return', { comment: '効果額の根拠を' }));
     ok(await editor.get('/notifications'));
     const adopted = await proposalIn(user, inquiryId, 'kenko', 'adopted');
-    const council = ok(await secretariat.post('/meetings', { planId: plan.id, kind: 'council', title: '定例会', heldOn: daysFromNow(7) }), 201).body;
+    const council = ok(
+      await secretariat.post('/meetings', {
+        planId: plan.id,
+        kind: 'council',
+        title: '定例会',
+        heldOn: daysFromNow(7),
+      }),
+      201,
+    ).body;
     ok(await secretariat.post(`/meetings/${council.id}/agenda`, { proposalIds: [adopted] }));
     ok(await secretariat.get('/meetings'));
     ok(await secretariat.get(`/meetings/${council.id}`));
     const reported = ok(await act(secretariat, 'proposals', adopted, 'report', { meetingId: council.id })).body;
-    ok(await secretariat.post(`/proposals/${adopted}/corrections`, { changes: { summary: '訂正' }, reason: '誤記' }, { 'if-match': `"${reported.version}"` }));
+    ok(
+      await secretariat.post(
+        `/proposals/${adopted}/corrections`,
+        { changes: { summary: '訂正' }, reason: '誤記' },
+        { 'if-match': `"${reported.version}"` },
+      ),
+    );
     ok(await secretariat.get(`/proposals?inquiryId=${inquiryId}`));
     ok(await secretariat.get(`/proposals/${adopted}`));
     ok(await secretariat.get(`/proposals/${adopted}/history`));
@@ -319,11 +378,15 @@ describe('the real answers match the OpenAPI document', () => {
     ok(await secretariat.get(`/indicators/${indicators.items[0].id}`));
     ok(await secretariat.get(`/indicators/${indicators.items[0].id}/measurements`));
     ok(await secretariat.get(`/rollups/progress?planId=${stage3.id}&fiscalYear=2022&by=policy`));
-    const snapshot = ok(await secretariat.post('/rollups/snapshots', { planId: stage3.id, fiscalYear: 2022, title: '基準' }), 201).body;
+    const snapshot = ok(
+      await secretariat.post('/rollups/snapshots', { planId: stage3.id, fiscalYear: 2022, title: '基準' }),
+      201,
+    ).body;
     ok(await secretariat.get(`/rollups/snapshots?planId=${stage3.id}`));
     ok(await secretariat.get(`/rollups/snapshots/${snapshot.id}`));
     ok(await secretariat.get(`/rollups/snapshots/compare?from=${snapshot.id}&to=${snapshot.id}`));
-    for (const format of ['json', 'csv', 'xlsx']) ok(await secretariat.get(`/reports/council?planId=${stage3.id}&fiscalYear=2022&format=${format}`));
+    for (const format of ['json', 'csv', 'xlsx'])
+      ok(await secretariat.get(`/reports/council?planId=${stage3.id}&fiscalYear=2022&format=${format}`));
     expect((await editor.get('/users')).status).toBe(403);
     expect((await editor.get(`/proposals/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`)).status).toBe(404);
 
@@ -333,12 +396,23 @@ describe('the real answers match the OpenAPI document', () => {
 
   it('(the check itself) finds a missing, a mistyped and an undocumented member, and an undocumented status', () => {
     const probe = new OpenApiConformance(conformance['document']);
-    const answer = (status: number, body: unknown) => ({ status, headers: new Headers({ 'content-type': 'application/json' }), body, text: JSON.stringify(body) });
+    const answer = (status: number, body: unknown) => ({
+      status,
+      headers: new Headers({ 'content-type': 'application/json' }),
+      body,
+      text: JSON.stringify(body),
+    });
     probe.check('GET', '/api/v1/system/ping', answer(200, { ok: true }));
     expect(probe.violations).toEqual([]);
     probe.check('GET', '/api/v1/system/ping', answer(200, { ok: true, extra: 1 }));
     probe.check('GET', '/api/v1/system/ping', answer(200, {}));
-    probe.check('GET', '/api/v1/me/api-tokens', answer(200, [{ id: 'x', name: 1, prefix: 'p', createdAt: 'c', expiresAt: null, lastUsedAt: null, revokedAt: null }]));
+    probe.check(
+      'GET',
+      '/api/v1/me/api-tokens',
+      answer(200, [
+        { id: 'x', name: 1, prefix: 'p', createdAt: 'c', expiresAt: null, lastUsedAt: null, revokedAt: null },
+      ]),
+    );
     probe.check('GET', '/api/v1/system/ping', answer(418, {}));
     expect(probe.violations).toHaveLength(4);
   });

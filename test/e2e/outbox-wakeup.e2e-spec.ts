@@ -63,7 +63,10 @@ describe('outbox wake-up after a one-statement transition', () => {
     await settle();
     // The secretariat's approve names effects and no hook: the one-statement path.
     ok(await act(await user('secretariat'), 'proposals', id, 'approve'));
-    const [row] = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE payload->>'recordId' = $1 AND payload->>'action' = 'approve' AND payload->>'from' = 'submitted'`, [id]);
+    const [row] = await db.query(
+      `SELECT count(*)::int AS n FROM outbox WHERE payload->>'recordId' = $1 AND payload->>'action' = 'approve' AND payload->>'from' = 'submitted'`,
+      [id],
+    );
     expect(row.n).toBeGreaterThan(0);
     await waitFor(() => wakeUps() > 0, 'a wake-up after the transition');
   });
@@ -74,7 +77,13 @@ describe('outbox wake-up after a one-statement transition', () => {
     await settle();
     const secretariat = await user('secretariat');
     const current = await secretariat.get(`/proposals/${id}`);
-    ok(await secretariat.post(`/proposals/${id}/transitions`, { action: 'approve' }, { 'if-match': current.headers.get('etag')!, 'idempotency-key': `wake-${id}` }));
+    ok(
+      await secretariat.post(
+        `/proposals/${id}/transitions`,
+        { action: 'approve' },
+        { 'if-match': current.headers.get('etag')!, 'idempotency-key': `wake-${id}` },
+      ),
+    );
     await waitFor(() => wakeUps() > 0, 'a wake-up delivered with the commit');
   });
 

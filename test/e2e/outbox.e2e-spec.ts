@@ -24,7 +24,10 @@ async function requestProbes(app: INestApplicationContext, n: number, parallel =
 
 function systemQueue(config: AppConfig): Queue {
   const u = new URL(config.REDIS_URL);
-  return new Queue(QueueName.System, { connection: { host: u.hostname, port: Number(u.port) }, prefix: config.QUEUE_PREFIX });
+  return new Queue(QueueName.System, {
+    connection: { host: u.hostname, port: Number(u.port) },
+    prefix: config.QUEUE_PREFIX,
+  });
 }
 
 describe('outbox → relay → BullMQ', () => {
@@ -49,12 +52,22 @@ describe('outbox → relay → BullMQ', () => {
 
   it('processes every committed row exactly once with two relays running', async () => {
     const ids = await requestProbes(workerA, 300);
-    await waitFor(async () => {
-      const [r] = await db.query(`SELECT count(*)::int AS n FROM system_probe WHERE id = ANY($1) AND processed_count > 0`, [ids]);
-      return r.n === ids.length;
-    }, 'all probes processed', 60_000);
+    await waitFor(
+      async () => {
+        const [r] = await db.query(
+          `SELECT count(*)::int AS n FROM system_probe WHERE id = ANY($1) AND processed_count > 0`,
+          [ids],
+        );
+        return r.n === ids.length;
+      },
+      'all probes processed',
+      60_000,
+    );
 
-    const counts = await db.query(`SELECT processed_count, count(*)::int AS n FROM system_probe WHERE id = ANY($1) GROUP BY 1`, [ids]);
+    const counts = await db.query(
+      `SELECT processed_count, count(*)::int AS n FROM system_probe WHERE id = ANY($1) GROUP BY 1`,
+      [ids],
+    );
     expect(counts).toEqual([{ processed_count: 1, n: 300 }]);
 
     const outbox = await db.query(`SELECT id FROM outbox WHERE job_name = 'system.probe' AND sent_at IS NOT NULL`);
@@ -85,7 +98,11 @@ describe('outbox → relay → BullMQ', () => {
 
     // A later committed probe is a fence: once it ran, the relay has passed where the doomed row would be.
     const [fence] = await requestProbes(workerA, 1);
-    await waitFor(async () => (await db.query(`SELECT processed_count FROM system_probe WHERE id = $1`, [fence]))[0]?.processed_count === 1, 'fence');
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT processed_count FROM system_probe WHERE id = $1`, [fence]))[0]?.processed_count === 1,
+      'fence',
+    );
 
     expect(await db.query(`SELECT 1 FROM outbox WHERE id = $1`, [doomedOutboxId])).toHaveLength(0);
     expect(await db.query(`SELECT 1 FROM system_probe WHERE id = $1`, [doomedProbe])).toHaveLength(0);
@@ -94,7 +111,11 @@ describe('outbox → relay → BullMQ', () => {
 
   it('deletes relayed rows past OUTBOX_RETENTION_DAYS when its nightly job runs, and keeps the rest', async () => {
     const system = queue;
-    expect(await system.getJobScheduler('outbox-cleanup-nightly')).toMatchObject({ name: 'system.outbox-cleanup', pattern: '15 3 * * *', tz: 'Asia/Tokyo' });
+    expect(await system.getJobScheduler('outbox-cleanup-nightly')).toMatchObject({
+      name: 'system.outbox-cleanup',
+      pattern: '15 3 * * *',
+      tz: 'Asia/Tokyo',
+    });
     const days = config.OUTBOX_RETENTION_DAYS;
     const insert = (sentDaysAgo: number | null, availableInDays = 0) =>
       db.query(
@@ -106,7 +127,10 @@ describe('outbox → relay → BullMQ', () => {
     const [[old], [recent], [unsent]] = await Promise.all([insert(days + 1), insert(days - 1), insert(null, 30)]);
     // What the scheduler adds at 03:15, added now.
     await system.add('system.outbox-cleanup', {});
-    await waitFor(async () => (await db.query(`SELECT 1 FROM outbox WHERE id = $1`, [old.id])).length === 0, 'the clean-up');
+    await waitFor(
+      async () => (await db.query(`SELECT 1 FROM outbox WHERE id = $1`, [old.id])).length === 0,
+      'the clean-up',
+    );
     expect((await db.query(`SELECT id FROM outbox WHERE id = ANY($1)`, [[recent.id, unsent.id]])).length).toBe(2);
   });
 
@@ -115,7 +139,12 @@ describe('outbox → relay → BullMQ', () => {
     // Their loops stopped, the two passes below are the only ones.
     await Promise.all([relayA.stop(), relayB.stop()]);
     const ids = await requestProbes(workerA, 2 * config.OUTBOX_BATCH_SIZE, 2);
-    const pending = async () => (await db.query(`SELECT id FROM outbox WHERE job_name = 'system.probe' AND sent_at IS NULL AND available_at <= now() ORDER BY created_at, id`)).map((r) => r.id as string);
+    const pending = async () =>
+      (
+        await db.query(
+          `SELECT id FROM outbox WHERE job_name = 'system.probe' AND sent_at IS NULL AND available_at <= now() ORDER BY created_at, id`,
+        )
+      ).map((r) => r.id as string);
     const rows = await pending();
     expect(rows).toHaveLength(2 * config.OUTBOX_BATCH_SIZE);
     // Relay A is in the middle of its pass: it holds the first batch.
@@ -123,7 +152,12 @@ describe('outbox → relay → BullMQ', () => {
     await holder.connect();
     try {
       await holder.query('BEGIN');
-      const held = (await holder.query(`SELECT id FROM outbox WHERE sent_at IS NULL AND available_at <= now() AND job_name = 'system.probe' ORDER BY created_at, id LIMIT $1 FOR UPDATE`, [config.OUTBOX_BATCH_SIZE])).rows.map((r) => r.id as string);
+      const held = (
+        await holder.query(
+          `SELECT id FROM outbox WHERE sent_at IS NULL AND available_at <= now() AND job_name = 'system.probe' ORDER BY created_at, id LIMIT $1 FOR UPDATE`,
+          [config.OUTBOX_BATCH_SIZE],
+        )
+      ).rows.map((r) => r.id as string);
       const before = relayB.relayed;
       expect((await relayB.relayOnce()).claimed).toBe(config.OUTBOX_BATCH_SIZE);
       expect(relayB.relayed - before).toBe(config.OUTBOX_BATCH_SIZE);
@@ -138,7 +172,10 @@ describe('outbox → relay → BullMQ', () => {
     expect(relayA.relayed - beforeA).toBe(config.OUTBOX_BATCH_SIZE);
     expect(await pending()).toEqual([]);
     await waitFor(async () => {
-      const [r] = await db.query(`SELECT count(*)::int AS n FROM system_probe WHERE id = ANY($1) AND processed_count = 1`, [ids]);
+      const [r] = await db.query(
+        `SELECT count(*)::int AS n FROM system_probe WHERE id = ANY($1) AND processed_count = 1`,
+        [ids],
+      );
       return r.n === ids.length;
     }, 'both batches processed');
   });
@@ -166,17 +203,28 @@ describe('outbox while Redis is down', () => {
 
     // The relay tries, fails, and keeps the rows (with the error) for later.
     await waitFor(async () => {
-      const [r] = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND attempts > 0 AND last_error IS NOT NULL`);
+      const [r] = await db.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL AND attempts > 0 AND last_error IS NOT NULL`,
+      );
       return r.n === 20;
     }, 'failed hand-over attempts recorded');
-    const [{ n: processedWhileDown }] = await db.query(`SELECT count(*)::int AS n FROM system_probe WHERE processed_count > 0`);
+    const [{ n: processedWhileDown }] = await db.query(
+      `SELECT count(*)::int AS n FROM system_probe WHERE processed_count > 0`,
+    );
     expect(processedWhileDown).toBe(0);
 
     await redis.start();
-    await waitFor(async () => {
-      const [r] = await db.query(`SELECT count(*)::int AS n FROM system_probe WHERE id = ANY($1) AND processed_count = 1`, [ids]);
-      return r.n === 20;
-    }, 'probes processed after Redis returned', 60_000);
+    await waitFor(
+      async () => {
+        const [r] = await db.query(
+          `SELECT count(*)::int AS n FROM system_probe WHERE id = ANY($1) AND processed_count = 1`,
+          [ids],
+        );
+        return r.n === 20;
+      },
+      'probes processed after Redis returned',
+      60_000,
+    );
     const [{ n: unsent }] = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`);
     expect(unsent).toBe(0);
     const [{ n: duplicates }] = await db.query(`SELECT count(*)::int AS n FROM system_probe WHERE processed_count > 1`);

@@ -17,7 +17,11 @@ describe('overload is a fast, honest 503', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     api = await startApi(
-      testConfig(db.url, { DATABASE_POOL_SIZE: '2', HTTP_MAX_CONCURRENCY: String(LIMIT), DATABASE_ACQUIRE_TIMEOUT_MS: '300' }),
+      testConfig(db.url, {
+        DATABASE_POOL_SIZE: '2',
+        HTTP_MAX_CONCURRENCY: String(LIMIT),
+        DATABASE_ACQUIRE_TIMEOUT_MS: '300',
+      }),
       [ThingsModule],
     );
   });
@@ -54,7 +58,9 @@ describe('overload is a fast, honest 503', () => {
       }
     }
     expect(Object.keys(byCode).sort()).toEqual(expect.arrayContaining(['200', '503 OVERLOADED']));
-    expect(Object.keys(byCode).every((k) => ['200', '503 OVERLOADED', '503 SERVICE_UNAVAILABLE'].includes(k))).toBe(true);
+    expect(Object.keys(byCode).every((k) => ['200', '503 OVERLOADED', '503 SERVICE_UNAVAILABLE'].includes(k))).toBe(
+      true,
+    );
     // Slots freed by the pool's acquire timeout admit a few more; most are refused at once.
     expect(byCode['503 OVERLOADED']).toBeGreaterThanOrEqual((LIMIT * 10) / 2);
   });

@@ -59,7 +59,8 @@ describe('personnel transfers (人事異動) on 1 April', () => {
     const { inquiryId } = await openInquiry(user);
     const staff1 = as(apis[0].url, await signIn(apis[0].url, username(1)));
     const staff2 = as(apis[0].url, await signIn(apis[0].url, username(2)));
-    kenkoDraft = ok(await staff1.post('/proposals', { inquiryId, title: '健康福祉局の起案', ...FULL_CONTENT }), 201).body.id;
+    kenkoDraft = ok(await staff1.post('/proposals', { inquiryId, title: '健康福祉局の起案', ...FULL_CONTENT }), 201)
+      .body.id;
     chuoDraft = ok(await staff2.post('/proposals', { inquiryId, title: '中央区の起案', ...FULL_CONTENT }), 201).body.id;
   }, 120_000);
 
@@ -71,7 +72,11 @@ describe('personnel transfers (人事異動) on 1 April', () => {
 
   const admin = async (api = apis[0]) => as(api.url, await signIn(api.url, 'admin'));
   const post = async (path: string, csv: Buffer) =>
-    http(`${apis[0].url}/api/v1${path}`, { method: 'POST', body: csv, headers: { authorization: await signIn(apis[0].url, 'admin'), 'content-type': 'text/csv' } });
+    http(`${apis[0].url}/api/v1${path}`, {
+      method: 'POST',
+      body: csv,
+      headers: { authorization: await signIn(apis[0].url, 'admin'), 'content-type': 'text/csv' },
+    });
   const clockTo = (at: string) => apis.forEach((api) => api.app.get(Clock).travelTo(at));
   const transfers = async () => Number((await db.query(`SELECT count(*)::int AS n FROM personnel_transfer`))[0].n);
 
@@ -96,11 +101,20 @@ describe('personnel transfers (人事異動) on 1 April', () => {
   });
 
   it('dry-runs, then enters the 200 transfers of the personnel system’s file', async () => {
-    const csv = transferCsv(Array.from({ length: STAFF }, (_, k) => {
-      const i = k + 1;
-      // Units by name or code, dates in both calendars, as such files come.
-      return [number(i), `職員 ${i}`, i % 3 ? NAMES[home(i)] : home(i), NAMES[away(i)], i % 4 ? '担当者' : 'bureau_editor', i % 5 ? '2027-04-01' : '令和9年4月1日'];
-    }));
+    const csv = transferCsv(
+      Array.from({ length: STAFF }, (_, k) => {
+        const i = k + 1;
+        // Units by name or code, dates in both calendars, as such files come.
+        return [
+          number(i),
+          `職員 ${i}`,
+          i % 3 ? NAMES[home(i)] : home(i),
+          NAMES[away(i)],
+          i % 4 ? '担当者' : 'bureau_editor',
+          i % 5 ? '2027-04-01' : '令和9年4月1日',
+        ];
+      }),
+    );
     const dry = ok(await post('/personnel-transfers/import?dryRun=true', csv)).body;
     expect(dry).toMatchObject({ dryRun: true, rows: STAFF, scheduled: STAFF, errors: [] });
     expect(await transfers()).toBe(0);
@@ -108,9 +122,15 @@ describe('personnel transfers (人事異動) on 1 April', () => {
     const real = ok(await post('/personnel-transfers/import', csv)).body;
     expect(real).toMatchObject({ dryRun: false, rows: STAFF, scheduled: STAFF });
     expect(await transfers()).toBe(STAFF);
-    const listed = ok(await (await admin()).get('/personnel-transfers?status=scheduled&effectiveOn=2027-04-01&pageSize=5')).body;
+    const listed = ok(
+      await (await admin()).get('/personnel-transfers?status=scheduled&effectiveOn=2027-04-01&pageSize=5'),
+    ).body;
     expect(listed.total).toBe(STAFF);
-    expect(listed.items[0]).toMatchObject({ effectiveOn: '2027-04-01', effectiveAt: '2027-03-31T15:00:00.000Z', status: 'scheduled' });
+    expect(listed.items[0]).toMatchObject({
+      effectiveOn: '2027-04-01',
+      effectiveAt: '2027-03-31T15:00:00.000Z',
+      status: 'scheduled',
+    });
     // A second file with the same people on the same day is refused row by row.
     const again = await post('/personnel-transfers/import', csv);
     expect(again.status).toBe(400);
@@ -148,9 +168,15 @@ describe('personnel transfers (人事異動) on 1 April', () => {
       expect((await c.stayer.get(`/proposals/${kenkoDraft}`)).status).toBe(200);
       const me = ok(await c.mover.get('/me')).body;
       expect(me.orgUnit.code).toBe('chuo');
-      expect(me.grants.map((g: { role: string; orgUnit: { code: string } }) => `${g.role}@${g.orgUnit.code}`)).toEqual(['bureau_editor@chuo']);
+      expect(me.grants.map((g: { role: string; orgUnit: { code: string } }) => `${g.role}@${g.orgUnit.code}`)).toEqual([
+        'bureau_editor@chuo',
+      ]);
     }
-    const proposal = (await db.query(`SELECT o.code FROM proposal p JOIN org_unit o ON o.id = p.owning_unit_id WHERE p.id = $1`, [kenkoDraft]))[0];
+    const proposal = (
+      await db.query(`SELECT o.code FROM proposal p JOIN org_unit o ON o.id = p.owning_unit_id WHERE p.id = $1`, [
+        kenkoDraft,
+      ])
+    )[0];
     expect(proposal.code).toBe('kenko');
   });
 

@@ -29,7 +29,12 @@ describe('the principal cache across API instances', () => {
       });
       const url = `http://127.0.0.1:${port}`;
       apis.push({ app, url });
-      await waitFor(async () => (await http(`${url}/health`).catch(() => ({ status: 0 }))).status === 200 || null, `API ${i} to listen`, 60_000, 100);
+      await waitFor(
+        async () => (await http(`${url}/health`).catch(() => ({ status: 0 }))).status === 200 || null,
+        `API ${i} to listen`,
+        60_000,
+        100,
+      );
     }
   }, 120_000);
   afterAll(async () => {
@@ -53,7 +58,13 @@ describe('the principal cache across API instances', () => {
     const adminA = as(a.url, await signIn(a.url, 'admin'));
     const adminB = as(b.url, await signIn(b.url, 'admin'));
     const created = ok(
-      await adminA.post('/users', { username: 'cache.admin', displayName: 'キャッシュ確認', password: 'kaikaku-cache-1', orgUnit: 'somu', grants: [{ role: 'admin', orgUnit: 'kumamoto' }] }),
+      await adminA.post('/users', {
+        username: 'cache.admin',
+        displayName: 'キャッシュ確認',
+        password: 'kaikaku-cache-1',
+        orgUnit: 'somu',
+        grants: [{ role: 'admin', orgUnit: 'kumamoto' }],
+      }),
       201,
     ).body;
     const onA = as(a.url, await signIn(a.url, 'cache.admin', 'kaikaku-cache-1'));
@@ -66,7 +77,13 @@ describe('the principal cache across API instances', () => {
 
     // The grant goes, through instance A.
     const etag = (await adminA.get(`/users/${created.id}`)).headers.get('etag')!;
-    ok(await adminA.patch(`/users/${created.id}`, { grants: [{ role: 'viewer', orgUnit: 'kumamoto' }] }, { 'if-match': etag }));
+    ok(
+      await adminA.patch(
+        `/users/${created.id}`,
+        { grants: [{ role: 'viewer', orgUnit: 'kumamoto' }] },
+        { 'if-match': etag },
+      ),
+    );
     // The instance that wrote answers once its own notice arrived; the other applies the change
     // when PostgreSQL delivers the notice to it (milliseconds; bounded here at 2 s).
     expect((await onA.get('/security-events')).status).toBe(403);
@@ -75,7 +92,13 @@ describe('the principal cache across API instances', () => {
 
     // Given back, through instance B.
     const etagBack = (await adminB.get(`/users/${created.id}`)).headers.get('etag')!;
-    ok(await adminB.patch(`/users/${created.id}`, { grants: [{ role: 'admin', orgUnit: 'kumamoto' }] }, { 'if-match': etagBack }));
+    ok(
+      await adminB.patch(
+        `/users/${created.id}`,
+        { grants: [{ role: 'admin', orgUnit: 'kumamoto' }] },
+        { 'if-match': etagBack },
+      ),
+    );
     expect((await onB.get('/security-events')).status).toBe(200);
     await settles(() => onA.get('/security-events'), 200);
 

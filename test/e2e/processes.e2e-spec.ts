@@ -54,16 +54,23 @@ describe('the API as a process', () => {
     const page = await http(`${base}/admin/queues`, { headers: { authorization: basic('admin') } });
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/<html/i);
-    const token = (await http(`${base}/api/v1/auth/token`, { method: 'POST', json: { username: 'admin', password: DEMO_PASSWORD } })).body.access_token;
+    const token = (
+      await http(`${base}/api/v1/auth/token`, { method: 'POST', json: { username: 'admin', password: DEMO_PASSWORD } })
+    ).body.access_token;
     const queues = await http(`${base}/admin/queues/api/queues`, { headers: { authorization: `Bearer ${token}` } });
     expect(queues.status).toBe(200);
-    expect(queues.body.queues.map((q: { name: string }) => q.name)).toEqual(expect.arrayContaining(['system', 'reminders', 'notifications', 'events']));
+    expect(queues.body.queues.map((q: { name: string }) => q.name)).toEqual(
+      expect.arrayContaining(['system', 'reminders', 'notifications', 'events']),
+    );
   });
 
   it('writes structured JSON logs carrying the request id', async () => {
     await http(`${base}/api/v1/nothing-here`, { headers: { 'x-request-id': 'trace-me-42' } });
     await waitFor(() => api.output().includes('trace-me-42'), 'the request to be logged', 10_000);
-    const line = api.output().split('\n').find((l) => l.includes('trace-me-42'))!;
+    const line = api
+      .output()
+      .split('\n')
+      .find((l) => l.includes('trace-me-42'))!;
     const entry = JSON.parse(line);
     expect(entry).toMatchObject({ service: 'api', requestId: 'trace-me-42' });
   });

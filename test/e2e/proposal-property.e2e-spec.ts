@@ -8,7 +8,17 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 const STATES = new Set(REFORM_PROPOSAL.states.map((s) => s.name));
 const FINAL = new Set(REFORM_PROPOSAL.states.filter((s) => s.final).map((s) => s.name));
 const ACTIONS = [...new Set(REFORM_PROPOSAL.transitions.map((t) => t.action)), 'teleport'];
-const USERS = ['kenko.editor', 'kenko.approver', 'chuo.editor', 'chuo.approver', 'secretariat', 'committee', 'hq', 'viewer', 'admin'];
+const USERS = [
+  'kenko.editor',
+  'kenko.approver',
+  'chuo.editor',
+  'chuo.approver',
+  'secretariat',
+  'committee',
+  'hq',
+  'viewer',
+  'admin',
+];
 
 /**
  * Random sequences of actions by random users, through the HTTP API: a proposal never
@@ -24,7 +34,9 @@ describe('random walks through the proposal workflow', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase({ demo: true });
-    api = await startApi(testConfig(db.url, { LOGIN_MAX_ATTEMPTS_PER_USERNAME: '1000', LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000' }));
+    api = await startApi(
+      testConfig(db.url, { LOGIN_MAX_ATTEMPTS_PER_USERNAME: '1000', LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '1000' }),
+    );
     user = demoClients(api.url);
     ({ inquiryId } = await openInquiry(user));
     mergeTarget = await proposalIn(user, inquiryId, 'toshi', 'submitted', '統合先');
@@ -59,7 +71,10 @@ describe('random walks through the proposal workflow', () => {
       ['secretariat', 'report'],
     ];
     const plausible = fc
-      .oneof({ arbitrary: fc.constantFrom(...forward), weight: 4 }, { arbitrary: fc.constantFrom(...sideways), weight: 1 })
+      .oneof(
+        { arbitrary: fc.constantFrom(...forward), weight: 4 },
+        { arbitrary: fc.constantFrom(...sideways), weight: 1 },
+      )
       .map(([who, action]) => ({ who, action, comment: '理由', target: true }));
     const step = fc.oneof({ arbitrary: anything, weight: 1 }, { arbitrary: plausible, weight: 2 });
     let accepted = 0;
@@ -71,9 +86,15 @@ describe('random walks through the proposal workflow', () => {
         let acceptedHere = 0;
         for (const s of steps) {
           const etag = ok(await owner.get(`/proposals/${id}`)).headers.get('etag')!;
-          const res = await (await user(s.who)).post(
+          const res = await (
+            await user(s.who)
+          ).post(
             `/proposals/${id}/transitions`,
-            { action: s.action, ...(s.comment !== undefined ? { comment: s.comment } : {}), ...(s.target ? { targetProposalId: mergeTarget } : {}) },
+            {
+              action: s.action,
+              ...(s.comment !== undefined ? { comment: s.comment } : {}),
+              ...(s.target ? { targetProposalId: mergeTarget } : {}),
+            },
             { 'if-match': etag },
           );
           expect([200, 400, 403, 404, 409]).toContain(res.status);
@@ -86,7 +107,10 @@ describe('random walks through the proposal workflow', () => {
         }
         const [{ state: stored }] = await db.query(`SELECT state FROM proposal WHERE id = $1`, [id]);
         expect(stored).toBe(state);
-        const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1 AND action = ANY($2)`, [id, ACTIONS]);
+        const [{ n }] = await db.query(
+          `SELECT count(*)::int AS n FROM audit_log WHERE entity_id = $1 AND action = ANY($2)`,
+          [id, ACTIONS],
+        );
         expect(n).toBe(acceptedHere);
         accepted += acceptedHere;
       }),

@@ -44,7 +44,15 @@ describe('proposal rules', () => {
 
     it('shows a submitted proposal to its collaborating units, not their drafts', async () => {
       const editor = await user('kankyo.editor');
-      const { id } = ok(await editor.post('/proposals', { inquiryId, title: '共同提案', ...FULL_CONTENT, collaboratingUnits: ['toshi'] }), 201).body;
+      const { id } = ok(
+        await editor.post('/proposals', {
+          inquiryId,
+          title: '共同提案',
+          ...FULL_CONTENT,
+          collaboratingUnits: ['toshi'],
+        }),
+        201,
+      ).body;
       expect((await (await user('toshi.editor')).get(`/proposals/${id}`)).status).toBe(404);
       ok(await act(editor, 'proposals', id, 'submit'));
       ok(await act(await user('kankyo.approver'), 'proposals', id, 'approve'));
@@ -55,13 +63,23 @@ describe('proposal rules', () => {
   describe('actions and roles', () => {
     it('lists what the caller may do now', async () => {
       const id = await proposalIn(user, inquiryId, 'bunka', 'draft');
-      const editorActions = ok(await (await user('bunka.editor')).get(`/proposals/${id}/actions`)).body.map((a: { action: string }) => a.action);
+      const editorActions = ok(await (await user('bunka.editor')).get(`/proposals/${id}/actions`)).body.map(
+        (a: { action: string }) => a.action,
+      );
       expect(editorActions.sort()).toEqual(['submit', 'withdraw']);
       ok(await act(await user('bunka.editor'), 'proposals', id, 'submit'));
       const approverActions = ok(await (await user('bunka.approver')).get(`/proposals/${id}/actions`)).body;
-      expect(approverActions.map((a: { action: string }) => a.action).sort()).toEqual(['approve', 'return', 'withdraw']);
+      expect(approverActions.map((a: { action: string }) => a.action).sort()).toEqual([
+        'approve',
+        'return',
+        'withdraw',
+      ]);
       expect(approverActions.find((a: { action: string }) => a.action === 'return').requires).toEqual(['comment']);
-      expect(ok(await (await user('bunka.editor')).get(`/proposals/${id}/actions`)).body.map((a: { action: string }) => a.action)).toEqual(['withdraw']);
+      expect(
+        ok(await (await user('bunka.editor')).get(`/proposals/${id}/actions`)).body.map(
+          (a: { action: string }) => a.action,
+        ),
+      ).toEqual(['withdraw']);
     });
 
     it('refuses the wrong role with 403, an action from the wrong state with 409, an unknown action with 400', async () => {
@@ -98,17 +116,38 @@ describe('proposal rules', () => {
       const id = await proposalIn(user, inquiryId, 'shobo', 'adopted');
       const secretariat = await user('secretariat');
       const current = ok(await secretariat.get(`/proposals/${id}`));
-      const patch = await secretariat.patch(`/proposals/${id}`, { title: '変更' }, { 'if-match': current.headers.get('etag')! });
+      const patch = await secretariat.patch(
+        `/proposals/${id}`,
+        { title: '変更' },
+        { 'if-match': current.headers.get('etag')! },
+      );
       expect([patch.status, patch.body.code]).toEqual([409, 'DECIDED_IMMUTABLE']);
       const corrected = ok(
-        await secretariat.post(`/proposals/${id}/corrections`, { changes: { expectedAmount: 1500 }, reason: '効果額の誤記訂正' }, { 'if-match': current.headers.get('etag')! }),
+        await secretariat.post(
+          `/proposals/${id}/corrections`,
+          { changes: { expectedAmount: 1500 }, reason: '効果額の誤記訂正' },
+          { 'if-match': current.headers.get('etag')! },
+        ),
       ).body;
       expect(corrected).toMatchObject({ expectedAmount: 1500, state: 'adopted', revision: 2 });
       const revisions = ok(await secretariat.get(`/proposals/${id}/revisions`)).body;
-      expect(revisions.at(-1)).toMatchObject({ reason: '効果額の誤記訂正', changedFields: ['expectedAmount'], author: 'secretariat' });
+      expect(revisions.at(-1)).toMatchObject({
+        reason: '効果額の誤記訂正',
+        changedFields: ['expectedAmount'],
+        author: 'secretariat',
+      });
       const history = ok(await secretariat.get(`/proposals/${id}/history`)).body;
-      expect(history.at(-1)).toMatchObject({ action: 'correct', details: expect.objectContaining({ reason: '効果額の誤記訂正' }) });
-      const byEditor = await (await user('shobo.editor')).post(`/proposals/${id}/corrections`, { changes: { expectedAmount: 1 }, reason: 'x' }, { 'if-match': `"${corrected.version}"` });
+      expect(history.at(-1)).toMatchObject({
+        action: 'correct',
+        details: expect.objectContaining({ reason: '効果額の誤記訂正' }),
+      });
+      const byEditor = await (
+        await user('shobo.editor')
+      ).post(
+        `/proposals/${id}/corrections`,
+        { changes: { expectedAmount: 1 }, reason: 'x' },
+        { 'if-match': `"${corrected.version}"` },
+      );
       expect(byEditor.status).toBe(403);
     });
 
@@ -130,12 +169,21 @@ describe('proposal rules', () => {
       expect([missing.status, missing.body.errors?.[0]?.field]).toEqual([400, 'targetProposalId']);
       const self = await act(secretariat, 'proposals', a, 'merge', { targetProposalId: a });
       expect(self.status).toBe(409);
-      const merged = ok(await act(secretariat, 'proposals', a, 'merge', { targetProposalId: b, comment: '同趣旨のため統合' })).body;
+      const merged = ok(
+        await act(secretariat, 'proposals', a, 'merge', { targetProposalId: b, comment: '同趣旨のため統合' }),
+      ).body;
       expect(merged).toMatchObject({ state: 'merged', mergedIntoId: b });
       const aHistory = ok(await secretariat.get(`/proposals/${a}/history`)).body;
-      expect(aHistory.at(-1)).toMatchObject({ action: 'merge', to: 'merged', details: expect.objectContaining({ targetProposalId: b }) });
+      expect(aHistory.at(-1)).toMatchObject({
+        action: 'merge',
+        to: 'merged',
+        details: expect.objectContaining({ targetProposalId: b }),
+      });
       const bHistory = ok(await secretariat.get(`/proposals/${b}/history`)).body;
-      expect(bHistory.at(-1)).toMatchObject({ action: 'absorb', details: expect.objectContaining({ mergedProposalId: a }) });
+      expect(bHistory.at(-1)).toMatchObject({
+        action: 'absorb',
+        details: expect.objectContaining({ mergedProposalId: a }),
+      });
       const again = await act(secretariat, 'proposals', b, 'merge', { targetProposalId: a });
       expect(again.status).toBe(409);
     });
@@ -151,7 +199,11 @@ describe('proposal rules', () => {
       expect(again.headers.get('idempotent-replayed')).toBe('true');
       const [{ n }] = await db.query(`SELECT count(*)::int AS n FROM proposal WHERE title = '冪等性の確認'`);
       expect(n).toBe(1);
-      const other = await editor.post('/proposals', { ...body, title: '別の内容' }, { 'idempotency-key': 'create-proposal-0001' });
+      const other = await editor.post(
+        '/proposals',
+        { ...body, title: '別の内容' },
+        { 'idempotency-key': 'create-proposal-0001' },
+      );
       expect([other.status, other.body.code]).toEqual([422, 'IDEMPOTENCY_KEY_MISMATCH']);
     });
 
@@ -159,7 +211,10 @@ describe('proposal rules', () => {
       const editor = await user('somu.editor');
       const id = await proposalIn(user, inquiryId, 'somu', 'draft');
       const headers = { 'if-match': '"1"', 'idempotency-key': 'submit-once-0001' };
-      const [a, b] = await Promise.all([editor.post(`/proposals/${id}/transitions`, { action: 'submit' }, headers), editor.post(`/proposals/${id}/transitions`, { action: 'submit' }, headers)]);
+      const [a, b] = await Promise.all([
+        editor.post(`/proposals/${id}/transitions`, { action: 'submit' }, headers),
+        editor.post(`/proposals/${id}/transitions`, { action: 'submit' }, headers),
+      ]);
       expect([a.status, b.status]).toEqual([200, 200]);
       expect(a.body.version).toBe(b.body.version);
       const submits = await db.query(`SELECT 1 FROM audit_log WHERE entity_id = $1 AND action = 'submit'`, [id]);
@@ -170,7 +225,9 @@ describe('proposal rules', () => {
   describe('the inquiry', () => {
     it('refuses 該当なし from anyone but the unit’s approver', async () => {
       expect((await (await user('higashi.editor')).post(`/inquiries/${inquiryId}/nil-return`, {})).status).toBe(403);
-      const other = await (await user('higashi.approver')).post(`/inquiries/${inquiryId}/nil-return`, { orgUnit: 'minami' });
+      const other = await (
+        await user('higashi.approver')
+      ).post(`/inquiries/${inquiryId}/nil-return`, { orgUnit: 'minami' });
       expect(other.status).toBe(403);
       const own = ok(await (await user('higashi.approver')).post(`/inquiries/${inquiryId}/nil-return`, {})).body;
       expect(own).toMatchObject({ status: 'nil_return', orgUnit: { code: 'higashi' } });

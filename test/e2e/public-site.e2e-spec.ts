@@ -70,8 +70,15 @@ function parseCsv(text: string): string[][] {
 
 /** axe-core with every WCAG 2.0/2.1 A and AA rule and the best practices: no violation at all, of any impact. */
 async function allViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  return results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    targets: v.nodes.map((n) => n.target.join(' ')),
+  }));
 }
 
 describe('the public site and open data', () => {
@@ -115,7 +122,9 @@ describe('the public site and open data', () => {
       const seen = fieldPaths(res.body);
       const allowed = allowedPaths(kind);
       expect({ path, outside: [...seen].filter((p) => !allowed.has(p)) }).toEqual({ path, outside: [] });
-      const forbidden = (NEVER_PUBLIC as readonly string[]).filter((n) => [...allowed].some((p) => lastName(p) === n) || [...seen].some((p) => lastName(p) === n));
+      const forbidden = (NEVER_PUBLIC as readonly string[]).filter(
+        (n) => [...allowed].some((p) => lastName(p) === n) || [...seen].some((p) => lastName(p) === n),
+      );
       expect({ path, forbidden }).toEqual({ path, forbidden: [] });
       // And not the seed's people or drafts by value either.
       expect(res.text).not.toMatch(/kenko\.editor|secretariat|"draft"|"submitted"/);
@@ -125,25 +134,42 @@ describe('the public site and open data', () => {
   it('answers the demo figures: 令和4年度 108 / 29 / 137, from the roll-up table', async () => {
     const plan = (await http(`${api.url}/api/v1/public/plans/${PLAN}`)).body;
     const year = plan.years.find((y: { fiscalYear: number }) => y.fiscalYear === R4);
-    expect(year).toMatchObject({ fiscalYearLabel: '令和4年度', totals: { on_track: 108, changed_or_delayed: 29 }, total: 137 });
+    expect(year).toMatchObject({
+      fiscalYearLabel: '令和4年度',
+      totals: { on_track: 108, changed_or_delayed: 29 },
+      total: 137,
+    });
     const rollup = (await http(`${api.url}/api/v1/public/plans/${PLAN}/rollups/${R4}`)).body;
     expect(rollup.totals).toEqual({ on_track: 108, changed_or_delayed: 29 });
     expect(rollup.byPolicy.reduce((n: number, r: { total: number }) => n + r.total, 0)).toBe(137);
     const list = (await http(`${api.url}/api/v1/public/plans/${PLAN}/years/${R4}/initiatives?page=3`)).body;
-    expect({ total: list.total, items: list.items.length, pageSize: list.pageSize }).toEqual({ total: 137, items: 37, pageSize: 50 });
+    expect({ total: list.total, items: list.items.length, pageSize: list.pageSize }).toEqual({
+      total: 137,
+      items: 37,
+      pageSize: 50,
+    });
     const one = (await http(`${api.url}/api/v1/public/plans/${PLAN}/initiatives/${initiativeCode}`)).body;
-    expect(one.history.find((h: { fiscalYear: number }) => h.fiscalYear === R4)).toMatchObject({ fiscalYearLabel: '令和4年度', status: { labelJa: expect.any(String) }, reason: expect.any(String) });
+    expect(one.history.find((h: { fiscalYear: number }) => h.fiscalYear === R4)).toMatchObject({
+      fiscalYearLabel: '令和4年度',
+      status: { labelJa: expect.any(String) },
+      reason: expect.any(String),
+    });
   });
 
   it('a draft or a submitted report is not public; a confirmed one is', async () => {
-    const [{ id: initiative }] = await db.query(`SELECT i.id FROM initiative i JOIN plan p ON p.id = i.plan_id WHERE p.code = $1 AND i.code = $2`, [PLAN, initiativeCode]);
+    const [{ id: initiative }] = await db.query(
+      `SELECT i.id FROM initiative i JOIN plan p ON p.id = i.plan_id WHERE p.code = $1 AND i.code = $2`,
+      [PLAN, initiativeCode],
+    );
     await db.query(
       `INSERT INTO progress_report (initiative_id, plan_id, fiscal_year, status_code, reason, narrative, state, workflow_name, workflow_version)
        SELECT initiative_id, plan_id, 2023, status_code, '下書きの理由（非公開）', '', 'draft', workflow_name, workflow_version FROM progress_report
         WHERE initiative_id = $1 AND fiscal_year = $2`,
       [initiative, R4],
     );
-    const one = await http(`${api.url}/api/v1/public/plans/${PLAN}/initiatives/${initiativeCode}`, { headers: { 'cache-control': 'no-cache' } });
+    const one = await http(`${api.url}/api/v1/public/plans/${PLAN}/initiatives/${initiativeCode}`, {
+      headers: { 'cache-control': 'no-cache' },
+    });
     expect(one.text).not.toContain('下書きの理由');
     expect(one.body.history.map((h: { fiscalYear: number }) => h.fiscalYear)).not.toContain(2023);
   });
@@ -164,7 +190,13 @@ describe('the public site and open data', () => {
     for (const path of paths) {
       const first = await http(`${api.url}${path}`);
       const etag = first.headers.get('etag');
-      expect({ path, status: first.status, etag: Boolean(etag), cache: first.headers.get('cache-control'), cookie: first.headers.get('set-cookie') }).toEqual({
+      expect({
+        path,
+        status: first.status,
+        etag: Boolean(etag),
+        cache: first.headers.get('cache-control'),
+        cookie: first.headers.get('set-cookie'),
+      }).toEqual({
         path,
         status: 200,
         etag: true,
@@ -172,7 +204,13 @@ describe('the public site and open data', () => {
         cookie: null,
       });
       const again = await http(`${api.url}${path}`, { headers: { 'if-none-match': etag! } });
-      expect({ path, status: again.status, body: again.text, etag: again.headers.get('etag'), cookie: again.headers.get('set-cookie') }).toEqual({ path, status: 304, body: '', etag, cookie: null });
+      expect({
+        path,
+        status: again.status,
+        body: again.text,
+        etag: again.headers.get('etag'),
+        cookie: again.headers.get('set-cookie'),
+      }).toEqual({ path, status: 304, body: '', etag, cookie: null });
       expect((await http(`${api.url}${path}`, { headers: { 'if-none-match': '"other"' } })).status).toBe(200);
     }
     const page = await http(`${api.url}/public`);
@@ -217,7 +255,11 @@ describe('the public site and open data', () => {
       for (let i = 0; i < 6; i++) statuses.push((await http(`${(i % 2 ? a : b).url}/api/v1/public/plans`)).status);
       expect(statuses).toEqual([200, 200, 200, 200, 200, 200]);
       const over = await http(`${a.url}/api/v1/public/plans`);
-      expect({ status: over.status, type: over.headers.get('content-type'), code: over.body.code }).toEqual({ status: 429, type: 'application/problem+json; charset=utf-8', code: 'RATE_LIMITED' });
+      expect({ status: over.status, type: over.headers.get('content-type'), code: over.body.code }).toEqual({
+        status: 429,
+        type: 'application/problem+json; charset=utf-8',
+        code: 'RATE_LIMITED',
+      });
       expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await http(`${b.url}/public`)).status).toBe(429);
     } finally {
@@ -245,7 +287,8 @@ describe('the public site and open data', () => {
     expect(fonts.filter((line) => !/\s(yes)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$/.test(line))).toEqual([]);
     expect(execFileSync('fc-match', ['Noto Sans CJK JP'], { encoding: 'utf8' })).toMatch(/NotoSansCJK/);
     const first = execFileSync('pdftotext', ['-layout', '-f', '1', '-l', '1', file, '-'], { encoding: 'utf8' });
-    for (const text of ['市役所改革の取組状況（令和4年度）', '計画通り進捗', '一部変更・遅れ', '108', '29', '137']) expect(first).toContain(text);
+    for (const text of ['市役所改革の取組状況（令和4年度）', '計画通り進捗', '一部変更・遅れ', '108', '29', '137'])
+      expect(first).toContain(text);
     expect(first).toMatch(new RegExp(`\\b1\\s*/\\s*${pages}\\b`));
     const all = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     expect(all).toContain('検証指標');
@@ -280,7 +323,14 @@ describe('the public site and open data', () => {
     const rows = parseCsv(csv.subarray(3).toString('utf8'));
     expect(rows.length - 1).toBe(137);
 
-    await page.getByRole('link', { name: new RegExp(`^${(await db.query(`SELECT title FROM initiative WHERE code = $1 AND plan_id = (SELECT id FROM plan WHERE code = $2)`, [initiativeCode, PLAN]))[0].title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }).first().click();
+    await page
+      .getByRole('link', {
+        name: new RegExp(
+          `^${(await db.query(`SELECT title FROM initiative WHERE code = $1 AND plan_id = (SELECT id FROM plan WHERE code = $2)`, [initiativeCode, PLAN]))[0].title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`,
+        ),
+      })
+      .first()
+      .click();
     await check('initiative');
     const history = page.getByRole('table', { name: '確定した進捗状況（年度ごと）' });
     await expect(history.getByRole('row', { name: /令和4年度/ }).count()).resolves.toBe(1);
@@ -294,7 +344,13 @@ describe('the public site and open data', () => {
 
     // Readable on a phone: nothing wider than 375 px but the tables' own scroll regions.
     await page.setViewportSize({ width: 375, height: 740 });
-    for (const path of ['/public', `/public/plans/${PLAN}`, `/public/plans/${PLAN}/years/${R4}`, `/public/plans/${PLAN}/initiatives/${initiativeCode}`, `/public/plans/${PLAN}/indicators`]) {
+    for (const path of [
+      '/public',
+      `/public/plans/${PLAN}`,
+      `/public/plans/${PLAN}/years/${R4}`,
+      `/public/plans/${PLAN}/initiatives/${initiativeCode}`,
+      `/public/plans/${PLAN}/indicators`,
+    ]) {
       await page.goto(path);
       const width = await page.evaluate('document.documentElement.scrollWidth');
       expect({ path, width }).toEqual({ path, width: 375 });

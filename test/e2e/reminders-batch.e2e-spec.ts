@@ -53,9 +53,14 @@ describe('reminders fired in batches per slot', () => {
     );
     // The 700th reminder in firing order sits in the second batch; an uncommitted delivery
     // under its key holds that batch mid-way (the worker's insert waits on the unique key).
-    const ordered = await db.query<{ id: string; deadline_id: string }>(`SELECT id, deadline_id FROM reminder WHERE ${IN_SLOT} ORDER BY id`, [fireAt]);
+    const ordered = await db.query<{ id: string; deadline_id: string }>(
+      `SELECT id, deadline_id FROM reminder WHERE ${IN_SLOT} ORDER BY id`,
+      [fireAt],
+    );
     const held = ordered[BATCH + 199];
-    const [{ editor }] = await db.query<{ editor: string }>(`SELECT id AS editor FROM app_user WHERE username = 'kenko.editor'`);
+    const [{ editor }] = await db.query<{ editor: string }>(
+      `SELECT id AS editor FROM app_user WHERE username = 'kenko.editor'`,
+    );
     await blocker.query('BEGIN');
     await blocker.query(
       `INSERT INTO delivery (key, recipient_user_id, channel, kind, message, sent_at, attempts) VALUES ($1, $2, 'in_app', 'deadline.reminder', '{}', now(), 1)`,
@@ -72,13 +77,23 @@ describe('reminders fired in batches per slot', () => {
       OUTBOX_POLL_INTERVAL_MS: '100',
       REMINDER_RECONCILE_SECONDS: '2',
     };
-    const sent = async () => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM reminder WHERE ${IN_SLOT} AND status = 'sent'`, [fireAt]))[0].n;
+    const sent = async () =>
+      (
+        await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM reminder WHERE ${IN_SLOT} AND status = 'sent'`, [
+          fireAt,
+        ])
+      )[0].n;
     first = spawnApp('worker', env);
     // The first batch commits; the second waits on the held key.
-    await waitFor(async () => {
-      const waiting = await db.query(`SELECT 1 FROM pg_locks WHERE NOT granted`);
-      return waiting.length > 0 && (await sent()) >= BATCH ? true : null;
-    }, 'the first batch sent and the second held', 60_000, 100).catch(async (error: Error) => {
+    await waitFor(
+      async () => {
+        const waiting = await db.query(`SELECT 1 FROM pg_locks WHERE NOT granted`);
+        return waiting.length > 0 && (await sent()) >= BATCH ? true : null;
+      },
+      'the first batch sent and the second held',
+      60_000,
+      100,
+    ).catch(async (error: Error) => {
       throw new Error(`${error.message}; ${await sent()} sent; worker said: ${first!.output().slice(-3000)}`);
     });
     first.child.kill('SIGKILL');
@@ -87,13 +102,21 @@ describe('reminders fired in batches per slot', () => {
     // behind. (Reconciliation may have started a second job for the instant meanwhile: it
     // skipped the locked batch and took what was left after it.)
     const secondBatch = ordered.slice(BATCH, 2 * BATCH).map((r) => r.id);
-    const [{ n: sentOfSecond }] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM reminder WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [secondBatch]);
+    const [{ n: sentOfSecond }] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM reminder WHERE id = ANY($1::uuid[]) AND status = 'sent'`,
+      [secondBatch],
+    );
     expect(sentOfSecond).toBe(0);
     expect(await sent()).toBeLessThan(REMINDERS);
     await blocker.query('ROLLBACK');
 
     second = spawnApp('worker', env);
-    await waitFor(async () => ((await sent()) === REMINDERS ? true : null), 'every reminder of the slot sent', 90_000, 200);
+    await waitFor(
+      async () => ((await sent()) === REMINDERS ? true : null),
+      'every reminder of the slot sent',
+      90_000,
+      200,
+    );
 
     // Each reminder told each recipient once per channel, and each in-app delivery is one notification.
     const perReminder = await db.query<{ deliveries: number; notifications: number }>(
@@ -115,7 +138,9 @@ describe('reminders fired in batches per slot', () => {
     );
     expect(early).toBe(0);
     expect(transactions).toBeLessThanOrEqual(Math.ceil(REMINDERS / BATCH) + 1);
-    const [{ doubled }] = await db.query<{ doubled: number }>(`SELECT count(*)::int AS doubled FROM (SELECT delivery_id FROM notification GROUP BY 1 HAVING count(*) > 1) x`);
+    const [{ doubled }] = await db.query<{ doubled: number }>(
+      `SELECT count(*)::int AS doubled FROM (SELECT delivery_id FROM notification GROUP BY 1 HAVING count(*) > 1) x`,
+    );
     expect(doubled).toBe(0);
     second.child.kill('SIGTERM');
     await second.exited;

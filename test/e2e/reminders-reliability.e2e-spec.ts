@@ -14,7 +14,10 @@ const dueIn3 = () => new MunicipalCalendar().addWorkingDays(todayInTokyo(), 3);
 async function openInquiryFor(user: ReturnType<typeof demoClients>, units: string[], title: string): Promise<string> {
   const secretariat = await user('secretariat');
   const plan = ok(await secretariat.get('/plans')).body.find((p: { code: string }) => p.code === 'kaikaku-2027');
-  const inquiry = ok(await secretariat.post('/inquiries', { planId: plan.id, title, dueDate: dueIn3(), targetUnits: units }), 201).body;
+  const inquiry = ok(
+    await secretariat.post('/inquiries', { planId: plan.id, title, dueDate: dueIn3(), targetUnits: units }),
+    201,
+  ).body;
   ok(await act(secretariat, 'inquiries', inquiry.id, 'open'));
   return inquiry.id;
 }
@@ -44,7 +47,11 @@ describe('a worker killed with kill -9 in the middle of a delivery', () => {
     // Reminders are planned by the API (when the inquiry opens), so it runs on the same compressed days.
     api = await startApi(testConfig(db.url, { REMINDER_DAY_SECONDS: '3' }));
     user = demoClients(api.url);
-    secret = ok(await (await user('chuo.approver')).call('PUT', '/me/notification-settings', { webhookEnabled: true, webhookUrl: hook.url })).body.webhookSecret;
+    secret = ok(
+      await (
+        await user('chuo.approver')
+      ).call('PUT', '/me/notification-settings', { webhookEnabled: true, webhookUrl: hook.url }),
+    ).body.webhookSecret;
   });
   afterAll(async () => {
     for (const w of [first, second]) if (w && w.child.exitCode === null) w.child.kill('SIGKILL');
@@ -81,7 +88,12 @@ describe('a worker killed with kill -9 in the middle of a delivery', () => {
     hook.control.hold = false;
 
     second = spawnApp('worker', env);
-    await waitFor(async () => (await told(db, 'before:2')).every((r) => r.sent) && (await told(db, 'before:2')).length === 3, 'the interrupted delivery to finish', 60_000, 200);
+    await waitFor(
+      async () => (await told(db, 'before:2')).every((r) => r.sent) && (await told(db, 'before:2')).length === 3,
+      'the interrupted delivery to finish',
+      60_000,
+      200,
+    );
 
     // One delivery per recipient and channel; in-app exactly one notification each.
     expect(await told(db, 'before:2')).toEqual([
@@ -92,8 +104,12 @@ describe('a worker killed with kill -9 in the middle of a delivery', () => {
     // The webhook was attempted again after the kill — under the same delivery id, one delivery.
     // (Only this step's: on a slow machine the compressed days run on and the next step's
     // reminder may already have gone out under its own delivery.)
-    const [webhook] = await db.query<{ id: string }>(`SELECT id FROM delivery WHERE channel = 'webhook' AND key LIKE '%:before:2:%'`);
-    const forReminder = hook.hooks.filter((h) => h.body.subject.includes('照会（強制終了）') && h.body.kind === 'deadline.reminder');
+    const [webhook] = await db.query<{ id: string }>(
+      `SELECT id FROM delivery WHERE channel = 'webhook' AND key LIKE '%:before:2:%'`,
+    );
+    const forReminder = hook.hooks.filter(
+      (h) => h.body.subject.includes('照会（強制終了）') && h.body.kind === 'deadline.reminder',
+    );
     expect(forReminder[0].delivery).toBe(webhook.id);
     const attempts = forReminder.filter((h) => h.delivery === webhook.id);
     expect(attempts.length).toBeGreaterThanOrEqual(2);
@@ -113,7 +129,12 @@ describe('Redis emptied (FLUSHALL) while reminders are pending', () => {
   beforeAll(async () => {
     db = await createTestDatabase({ demo: true });
     redis = await privateRedis();
-    const config = testConfig(db.url, { REDIS_URL: redis.url, REMINDER_DAY_SECONDS: '2', REMINDER_RECONCILE_SECONDS: '1', OUTBOX_POLL_INTERVAL_MS: '100' });
+    const config = testConfig(db.url, {
+      REDIS_URL: redis.url,
+      REMINDER_DAY_SECONDS: '2',
+      REMINDER_RECONCILE_SECONDS: '1',
+      OUTBOX_POLL_INTERVAL_MS: '100',
+    });
     api = await startApi(config);
     worker = await startWorker(config);
     user = demoClients(api.url);
@@ -128,7 +149,11 @@ describe('Redis emptied (FLUSHALL) while reminders are pending', () => {
   it('delivers every reminder after reconciliation, none twice', async () => {
     await openInquiryFor(user, ['kenko', 'chuo'], '照会（FLUSHALL）');
     // Every reminder job reached Redis…
-    await waitFor(async () => (await db.query(`SELECT 1 FROM outbox WHERE job_name = 'reminder.fire' AND sent_at IS NULL`)).length === 0, 'the reminders to be in Redis');
+    await waitFor(
+      async () =>
+        (await db.query(`SELECT 1 FROM outbox WHERE job_name = 'reminder.fire' AND sent_at IS NULL`)).length === 0,
+      'the reminders to be in Redis',
+    );
     // …and Redis loses everything.
     const client = new Redis(redis.url);
     // (No key count after it: the running worker writes its own keys again at once, more of
@@ -148,13 +173,22 @@ describe('Redis emptied (FLUSHALL) while reminders are pending', () => {
       60_000,
       200,
     );
-    await waitFor(async () => (await db.query(`SELECT 1 FROM delivery WHERE sent_at IS NULL`)).length === 0, 'every delivery to go out', 30_000, 200);
+    await waitFor(
+      async () => (await db.query(`SELECT 1 FROM delivery WHERE sent_at IS NULL`)).length === 0,
+      'every delivery to go out',
+      30_000,
+      200,
+    );
     for (const step of ['before:2', 'due', 'escalate:1']) {
       const rows = await told(db, step);
       expect(rows.length).toBeGreaterThan(0);
-      expect(rows.every((r) => r.deliveries === 1 && r.sent && (r.channel !== 'in_app' || r.notifications === 1))).toBe(true);
+      expect(rows.every((r) => r.deliveries === 1 && r.sent && (r.channel !== 'in_app' || r.notifications === 1))).toBe(
+        true,
+      );
     }
-    const [{ dup }] = await db.query(`SELECT count(*) - count(DISTINCT (user_id, delivery_id)) AS dup FROM notification`);
+    const [{ dup }] = await db.query(
+      `SELECT count(*) - count(DISTINCT (user_id, delivery_id)) AS dup FROM notification`,
+    );
     expect(Number(dup)).toBe(0);
   }, 120_000);
 });
@@ -183,7 +217,12 @@ describe('two workers running', () => {
   });
 
   it('run each scheduled job once per slot', async () => {
-    await waitFor(async () => (await db.query(`SELECT DISTINCT slot FROM scheduled_run`)).length >= 5, 'five reconciliation slots', 45_000, 200);
+    await waitFor(
+      async () => (await db.query(`SELECT DISTINCT slot FROM scheduled_run`)).length >= 5,
+      'five reconciliation slots',
+      45_000,
+      200,
+    );
     const perSlot = await db.query(`SELECT slot, count(*)::int AS runs FROM scheduled_run GROUP BY slot ORDER BY slot`);
     expect(perSlot.length).toBeGreaterThanOrEqual(5);
     expect(perSlot.every((s) => s.runs === 1)).toBe(true);

@@ -19,10 +19,19 @@ function decodeMail(raw: string): { subject: string; text: string } {
     value.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*/gi, (_m, enc: string, data: string) =>
       enc.toLowerCase() === 'b' ? Buffer.from(data, 'base64').toString('utf8') : qp(data.replaceAll('_', ' ')),
     );
-  const qp = (text: string) => Buffer.from(text.replace(/=\r?\n/g, '').replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
+  const qp = (text: string) =>
+    Buffer.from(
+      text.replace(/=\r?\n/g, '').replace(/=([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+      'latin1',
+    ).toString('utf8');
   const body = rest.join('\n\n');
   const encoding = header('Content-Transfer-Encoding').toLowerCase();
-  const text = encoding === 'base64' ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : encoding === 'quoted-printable' ? qp(body) : body;
+  const text =
+    encoding === 'base64'
+      ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8')
+      : encoding === 'quoted-printable'
+        ? qp(body)
+        : body;
   return { subject: words(header('Subject')).trim(), text: text.replace(/\r\n/g, '\n') };
 }
 
@@ -69,8 +78,14 @@ describe.each(['redis', 'postgres'] as const)('reminders on the %s queue backend
     api = await startApi(config);
     worker = await startWorker(config);
     user = demoClients(api.url);
-    await db.query(`UPDATE app_user SET email = username || '@city.example' WHERE username LIKE 'kenko.%' OR username LIKE 'chuo.%' OR username = 'secretariat'`);
-    const settings = ok(await (await user('kenko.approver')).call('PUT', '/me/notification-settings', { webhookEnabled: true, webhookUrl: hook.url })).body;
+    await db.query(
+      `UPDATE app_user SET email = username || '@city.example' WHERE username LIKE 'kenko.%' OR username LIKE 'chuo.%' OR username = 'secretariat'`,
+    );
+    const settings = ok(
+      await (
+        await user('kenko.approver')
+      ).call('PUT', '/me/notification-settings', { webhookEnabled: true, webhookUrl: hook.url }),
+    ).body;
     webhookSecret = settings.webhookSecret;
     expect(webhookSecret).toMatch(/^whsec_/);
   });
@@ -85,18 +100,32 @@ describe.each(['redis', 'postgres'] as const)('reminders on the %s queue backend
   it('reminds before the due date on every channel, stops for a unit that answers, and escalates the silent one', async () => {
     const secretariat = await user('secretariat');
     const plan = ok(await secretariat.get('/plans')).body.find((p: { code: string }) => p.code === 'kaikaku-2027');
-    const inquiry = ok(await secretariat.post('/inquiries', { planId: plan.id, title: '全庁照会（期限テスト）', dueDate, targetUnits: ['kenko', 'chuo'] }), 201).body;
+    const inquiry = ok(
+      await secretariat.post('/inquiries', {
+        planId: plan.id,
+        title: '全庁照会（期限テスト）',
+        dueDate,
+        targetUnits: ['kenko', 'chuo'],
+      }),
+      201,
+    ).body;
     inquiryId = inquiry.id;
     ok(await act(secretariat, 'inquiries', inquiry.id, 'open'));
 
     // 2 working days before: both units' editors and approvers, on each of their channels.
-    await waitFor(async () => (await deliveries('kenko')).filter((d) => d.step === 'before' && d.sent).length >= 5, 'first reminders to kenko', 30_000, 100);
+    await waitFor(
+      async () => (await deliveries('kenko')).filter((d) => d.step === 'before' && d.sent).length >= 5,
+      'first reminders to kenko',
+      30_000,
+      100,
+    );
     // kenko answers: 該当なし.
     ok(await (await user('kenko.approver')).post(`/inquiries/${inquiry.id}/nil-return`, {}));
 
     // chuo stays silent until the third escalation went out.
     await waitFor(
-      async () => (await deliveries('chuo')).some((d) => d.step === 'escalate' && d.username === 'secretariat' && d.sent),
+      async () =>
+        (await deliveries('chuo')).some((d) => d.step === 'escalate' && d.username === 'secretariat' && d.sent),
       'escalation of chuo to the secretariat',
       60_000,
       200,
@@ -114,7 +143,13 @@ describe.each(['redis', 'postgres'] as const)('reminders on the %s queue backend
     const kenkoDeliveries = await deliveries('kenko');
     expect(new Set(kenkoDeliveries.map((d) => d.step))).toEqual(new Set(['before']));
     expect(kenkoDeliveries.map((d) => `${d.username}/${d.channel}`).sort()).toEqual(
-      ['kenko.approver/email', 'kenko.approver/in_app', 'kenko.approver/webhook', 'kenko.editor/email', 'kenko.editor/in_app'].sort(),
+      [
+        'kenko.approver/email',
+        'kenko.approver/in_app',
+        'kenko.approver/webhook',
+        'kenko.editor/email',
+        'kenko.editor/in_app',
+      ].sort(),
     );
 
     // chuo: before:2 and due to the unit, escalation 1 to its approver, then the secretariat.
@@ -123,7 +158,9 @@ describe.each(['redis', 'postgres'] as const)('reminders on the %s queue backend
     );
     expect(chuo.map((s) => s.step).slice(0, 4)).toEqual(['before:2', 'due', 'escalate:1', 'escalate:2']);
     const chuoDeliveries = await deliveries('chuo');
-    const escalated = chuoDeliveries.filter((d) => d.step === 'escalate' && d.channel === 'in_app').map((d) => d.username);
+    const escalated = chuoDeliveries
+      .filter((d) => d.step === 'escalate' && d.channel === 'in_app')
+      .map((d) => d.username);
     expect(escalated).toContain('chuo.approver');
     expect(escalated).toContain('secretariat');
     expect(escalated).not.toContain('chuo.editor');
@@ -135,9 +172,13 @@ describe.each(['redis', 'postgres'] as const)('reminders on the %s queue backend
     const dueLabel = warekiDate(dueDate).label;
     // Working days left on the real calendar (the test compresses when reminders fire, not the dates).
     const left = new MunicipalCalendar().workingDaysBetween(todayInTokyo(), dueDate);
-    expect(mail.subject).toBe(`【全庁照会の回答】全庁照会（期限テスト） 期限のお知らせ（${dueLabel}・あと${left}営業日）`);
+    expect(mail.subject).toBe(
+      `【全庁照会の回答】全庁照会（期限テスト） 期限のお知らせ（${dueLabel}・あと${left}営業日）`,
+    );
     expect(mail.text).toContain('健康福祉局 ご担当者様');
-    expect(mail.text).toContain(`「全庁照会（期限テスト）」の全庁照会の回答の期限は ${dueLabel} です（あと${left}営業日）。`);
+    expect(mail.text).toContain(
+      `「全庁照会（期限テスト）」の全庁照会の回答の期限は ${dueLabel} です（あと${left}営業日）。`,
+    );
     expect(mail.text).toContain('「該当なし」を登録してください');
     expect(mailsToKenkoEditor[0].raw).toMatch(/Message-ID:\s*<[0-9a-f-]{36}@localhost>/i);
     expect(new Set(smtp.mails.map((mail) => mail.messageId)).size).toBe(smtp.mails.length);
@@ -149,7 +190,9 @@ describe.each(['redis', 'postgres'] as const)('reminders on the %s queue backend
 
     // In-app, readable and markable.
     const inbox = ok(await (await user('chuo.approver')).get('/notifications')).body;
-    expect(inbox.items.map((n: { title: string }) => n.title)).toEqual(expect.arrayContaining([expect.stringMatching(/^【督促】/), expect.stringMatching(/期限のお知らせ/)]));
+    expect(inbox.items.map((n: { title: string }) => n.title)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^【督促】/), expect.stringMatching(/期限のお知らせ/)]),
+    );
     const read = ok(await (await user('chuo.approver')).post(`/notifications/${inbox.items[0].id}/read`, {})).body;
     expect(read.readAt).not.toBeNull();
     expect((await (await user('chuo.editor')).post(`/notifications/${inbox.items[0].id}/read`, {})).status).toBe(404);

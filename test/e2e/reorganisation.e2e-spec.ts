@@ -29,8 +29,14 @@ describe('reorganisation (機構改革)', () => {
     api = await startApi(testConfig(db.url, { CLOCK_NOW: MARCH }));
     user = demoClients(api.url);
     ({ inquiryId } = await openInquiry(user));
-    kenkoDraft = ok(await (await user('kenko.editor')).post('/proposals', { inquiryId, title: '健康福祉局の起案', ...FULL_CONTENT }), 201).body.id;
-    kankyoDraft = ok(await (await user('kankyo.editor')).post('/proposals', { inquiryId, title: '環境局の起案', ...FULL_CONTENT }), 201).body.id;
+    kenkoDraft = ok(
+      await (await user('kenko.editor')).post('/proposals', { inquiryId, title: '健康福祉局の起案', ...FULL_CONTENT }),
+      201,
+    ).body.id;
+    kankyoDraft = ok(
+      await (await user('kankyo.editor')).post('/proposals', { inquiryId, title: '環境局の起案', ...FULL_CONTENT }),
+      201,
+    ).body.id;
     stage3 = (await db.query(`SELECT id FROM plan WHERE code = 'kaikaku-stage3'`))[0].id;
   }, 120_000);
 
@@ -41,23 +47,56 @@ describe('reorganisation (機構改革)', () => {
   });
 
   const unitNames = async (query = '') => {
-    const report = ok(await (await user('viewer')).get(`/reports/council?planId=${stage3}&fiscalYear=2022${query}`)).body;
-    return new Set<string>(report.policies.flatMap((p: { initiatives: Array<{ unitName: string }> }) => p.initiatives.map((i) => i.unitName)));
+    const report = ok(
+      await (await user('viewer')).get(`/reports/council?planId=${stage3}&fiscalYear=2022${query}`),
+    ).body;
+    return new Set<string>(
+      report.policies.flatMap((p: { initiatives: Array<{ unitName: string }> }) =>
+        p.initiatives.map((i) => i.unitName),
+      ),
+    );
   };
   const rollupByUnit = async (organisation?: string) => {
-    const r = ok(await (await user('viewer')).get(`/rollups/progress?planId=${stage3}&fiscalYear=2022&by=orgUnit${organisation ? `&organisation=${organisation}` : ''}`)).body;
-    return new Map<string, { label: string; total: number }>(r.rows.map((row: { key: { code: string; label: string }; total: number }) => [row.key.code, { label: row.key.label, total: row.total }]));
+    const r = ok(
+      await (
+        await user('viewer')
+      ).get(
+        `/rollups/progress?planId=${stage3}&fiscalYear=2022&by=orgUnit${organisation ? `&organisation=${organisation}` : ''}`,
+      ),
+    ).body;
+    return new Map<string, { label: string; total: number }>(
+      r.rows.map((row: { key: { code: string; label: string }; total: number }) => [
+        row.key.code,
+        { label: row.key.label, total: row.total },
+      ]),
+    );
   };
 
   it('refuses what is no reorganisation, naming the field', async () => {
     const admin = await user('admin');
-    const one = await admin.post('/reorganisations', { kind: 'merge', effectiveOn: '2027-04-01', units: ['kenko'], into: { code: 'x', nameJa: 'x', nameEn: 'x' } });
+    const one = await admin.post('/reorganisations', {
+      kind: 'merge',
+      effectiveOn: '2027-04-01',
+      units: ['kenko'],
+      into: { code: 'x', nameJa: 'x', nameEn: 'x' },
+    });
     expect(one.status).toBe(400);
     expect(one.body.errors.map((e: { field: string }) => e.field)).toContain('units');
-    const past = await admin.post('/reorganisations', { kind: 'rename', effectiveOn: '2027-03-01', unit: 'kankyo', nameJa: '環境脱炭素局' });
+    const past = await admin.post('/reorganisations', {
+      kind: 'rename',
+      effectiveOn: '2027-03-01',
+      unit: 'kankyo',
+      nameJa: '環境脱炭素局',
+    });
     expect(past.status).toBe(400);
     expect(past.body.errors[0].field).toBe('effectiveOn');
-    expect((await (await user('kenko.editor')).post('/reorganisations', { kind: 'rename', effectiveOn: '2027-04-01', unit: 'kankyo', nameJa: 'x' })).status).toBe(403);
+    expect(
+      (
+        await (
+          await user('kenko.editor')
+        ).post('/reorganisations', { kind: 'rename', effectiveOn: '2027-04-01', unit: 'kankyo', nameJa: 'x' })
+      ).status,
+    ).toBe(403);
   });
 
   it('merges and renames on 1 April: access changes at 00:00 JST, records keep their unit and old reports their names', async () => {
@@ -73,7 +112,16 @@ describe('reorganisation (機構改革)', () => {
       }),
       201,
     );
-    ok(await admin.post('/reorganisations', { kind: 'rename', effectiveOn: '2027-04-01', unit: 'kankyo', nameJa: '環境脱炭素局', nameEn: 'Environment & Decarbonisation Bureau' }), 201);
+    ok(
+      await admin.post('/reorganisations', {
+        kind: 'rename',
+        effectiveOn: '2027-04-01',
+        unit: 'kankyo',
+        nameJa: '環境脱炭素局',
+        nameEn: 'Environment & Decarbonisation Bureau',
+      }),
+      201,
+    );
     const clock = api.app.get(Clock);
 
     // The day before: 病院局 does not see 健康福祉局's draft.
@@ -87,20 +135,27 @@ describe('reorganisation (機構改革)', () => {
     expect((await (await user('kenko.editor')).get(`/proposals/${kenkoDraft}`)).status).toBe(200);
     expect((await (await user('chuo.editor')).get(`/proposals/${kenkoDraft}`)).status).toBe(404);
     const me = ok(await (await user('kenko.editor')).get('/me')).body;
-    expect(me.grants.map((g: { role: string; orgUnit: { code: string } }) => `${g.role}@${g.orgUnit.code}`)).toEqual(['bureau_editor@kenko-byoin']);
+    expect(me.grants.map((g: { role: string; orgUnit: { code: string } }) => `${g.role}@${g.orgUnit.code}`)).toEqual([
+      'bureau_editor@kenko-byoin',
+    ]);
 
     // The midnight job records it: names, closed units, open deadlines handed on.
     worker = await startWorker(testConfig(db.url, { CLOCK_NOW: APRIL_FIRST }));
     expect(await worker.get(ReorganisationJobs).apply()).toBe(2);
     expect(await worker.get(ReorganisationJobs).apply()).toBe(0);
-    const units = await db.query(`SELECT code, name_ja, active FROM org_unit WHERE code IN ('kenko', 'byoin', 'kenko-byoin', 'kankyo') ORDER BY code`);
+    const units = await db.query(
+      `SELECT code, name_ja, active FROM org_unit WHERE code IN ('kenko', 'byoin', 'kenko-byoin', 'kankyo') ORDER BY code`,
+    );
     expect(units).toEqual([
       { code: 'byoin', name_ja: '病院局', active: false },
       { code: 'kankyo', name_ja: '環境脱炭素局', active: true },
       { code: 'kenko', name_ja: '健康福祉局', active: false },
       { code: 'kenko-byoin', name_ja: '健康福祉病院局', active: true },
     ]);
-    const [owner] = await db.query(`SELECT o.code FROM proposal p JOIN org_unit o ON o.id = p.owning_unit_id WHERE p.id = $1`, [kenkoDraft]);
+    const [owner] = await db.query(
+      `SELECT o.code FROM proposal p JOIN org_unit o ON o.id = p.owning_unit_id WHERE p.id = $1`,
+      [kenkoDraft],
+    );
     expect(owner.code).toBe('kenko');
     const open = await db.query(
       `SELECT o.code, count(*)::int AS n FROM deadline d JOIN org_unit o ON o.id = d.owner_unit_id
@@ -128,7 +183,10 @@ describe('reorganisation (機構改革)', () => {
     expect(ofTheYear.has('kenko-byoin')).toBe(false);
     const restated = await rollupByUnit('today');
     expect(restated.has('kenko')).toBe(false);
-    expect(restated.get('kenko-byoin')).toEqual({ label: '健康福祉病院局', total: before.get('kenko')!.total + before.get('byoin')!.total });
+    expect(restated.get('kenko-byoin')).toEqual({
+      label: '健康福祉病院局',
+      total: before.get('kenko')!.total + before.get('byoin')!.total,
+    });
     expect(restated.get('kankyo')?.label).toBe('環境脱炭素局');
   });
 
@@ -138,8 +196,19 @@ describe('reorganisation (機構改革)', () => {
     // its withdrawal, as if 1 April had fallen then.
     const editor = await user('kankyo.editor');
     const drafted = ok(await editor.get(`/proposals/${kankyoDraft}/history`)).body as Array<{ at: string }>;
-    ok(await editor.post(`/proposals/${kankyoDraft}/transitions`, { action: 'withdraw' }, { 'If-Match': ok(await editor.get(`/proposals/${kankyoDraft}`)).headers.get('etag')! }));
-    const history = async () => ok(await editor.get(`/proposals/${kankyoDraft}/history`)).body as Array<{ action: string; at: string; unit: { code: string; nameJa: string } }>;
+    ok(
+      await editor.post(
+        `/proposals/${kankyoDraft}/transitions`,
+        { action: 'withdraw' },
+        { 'If-Match': ok(await editor.get(`/proposals/${kankyoDraft}`)).headers.get('etag')! },
+      ),
+    );
+    const history = async () =>
+      ok(await editor.get(`/proposals/${kankyoDraft}/history`)).body as Array<{
+        action: string;
+        at: string;
+        unit: { code: string; nameJa: string };
+      }>;
     const withdrawn = (await history()).at(-1)!;
     expect(withdrawn.action).toBe('withdraw');
     const between = new Date((Date.parse(drafted.at(-1)!.at) + Date.parse(withdrawn.at)) / 2).toISOString();

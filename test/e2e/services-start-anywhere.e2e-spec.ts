@@ -15,7 +15,11 @@ describe('the local services start from a clone in a mode-700 folder', () => {
   // Ports of their own, apart from every worktree's and CI's.
   const env = { ...process.env, KAIKAKU_PORT_OFFSET: '573' };
   const services = (command: string) =>
-    spawnSync(process.execPath, [join(repo, 'scripts/services.mjs'), command, 'test'], { env, encoding: 'utf8', timeout: 120_000 });
+    spawnSync(process.execPath, [join(repo, 'scripts/services.mjs'), command, 'test'], {
+      env,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
   let dataFolder: string | undefined;
 
   afterAll(() => {

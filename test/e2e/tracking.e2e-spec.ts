@@ -18,12 +18,17 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const ON_TRACK = 'on_track';
 const DELAYED = 'changed_or_delayed';
 
-type Rollup = { totals: Record<string, number>; total: number; rows?: Array<{ key: { code: string }; counts: Record<string, number>; total: number }> };
+type Rollup = {
+  totals: Record<string, number>;
+  total: number;
+  rows?: Array<{ key: { code: string }; counts: Record<string, number>; total: number }>;
+};
 
 /** The column sums of a by=… roll-up's rows. */
 function columnSums(r: Rollup): Record<string, number> {
   const sums: Record<string, number> = {};
-  for (const row of r.rows ?? []) for (const [code, n] of Object.entries(row.counts)) sums[code] = (sums[code] ?? 0) + n;
+  for (const row of r.rows ?? [])
+    for (const [code, n] of Object.entries(row.counts)) sums[code] = (sums[code] ?? 0) + n;
   return sums;
 }
 
@@ -38,8 +43,13 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
 
   /** Sends a file to the import endpoint as the secretariat. */
   const upload = async (kind: string, query: string, body: Buffer | string, type = CSV) =>
-    http(`${api.url}/api/v1/imports/${kind}?${query}`, { method: 'POST', body, headers: { 'content-type': type, authorization: auth } });
-  const count = async (sql: string, params: unknown[] = []) => (await db.query(`SELECT count(*)::int AS n FROM ${sql}`, params))[0].n as number;
+    http(`${api.url}/api/v1/imports/${kind}?${query}`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': type, authorization: auth },
+    });
+  const count = async (sql: string, params: unknown[] = []) =>
+    (await db.query(`SELECT count(*)::int AS n FROM ${sql}`, params))[0].n as number;
   const newPlan = async (code: string, first = 2020, last = 2023) =>
     ok(
       await secretariat.post('/plans', {
@@ -47,7 +57,11 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
         name: `試験プラン ${code}`,
         firstFiscalYear: first,
         lastFiscalYear: last,
-        policies: [1, 2, 3].map((n) => ({ number: n, title: `方針${n}`, themes: [1, 2, 3, 4].map((t) => ({ title: `テーマ${t}` })) })),
+        policies: [1, 2, 3].map((n) => ({
+          number: n,
+          title: `方針${n}`,
+          themes: [1, 2, 3, 4].map((t) => ({ title: `テーマ${t}` })),
+        })),
       }),
       201,
     ).body.id as string;
@@ -71,8 +85,15 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
     it('reads 108 計画通り進捗 + 29 一部変更・遅れ = 137 for 令和4年度, and by policy and by unit the rows add up', async () => {
       const viewer = await user('viewer');
       const totals: Rollup = ok(await viewer.get('/rollups/progress?fiscalYear=2022')).body;
-      expect(totals).toMatchObject({ fiscalYear: 2022, fiscalYearLabel: '令和4年度', totals: { [ON_TRACK]: 108, [DELAYED]: 29 }, total: 137 });
-      expect(ok(await viewer.get('/rollups/progress?fiscalYear=2022')).body.scale.map((s: { labelJa: string }) => s.labelJa)).toEqual(['計画通り進捗', '一部変更・遅れ']);
+      expect(totals).toMatchObject({
+        fiscalYear: 2022,
+        fiscalYearLabel: '令和4年度',
+        totals: { [ON_TRACK]: 108, [DELAYED]: 29 },
+        total: 137,
+      });
+      expect(
+        ok(await viewer.get('/rollups/progress?fiscalYear=2022')).body.scale.map((s: { labelJa: string }) => s.labelJa),
+      ).toEqual(['計画通り進捗', '一部変更・遅れ']);
       for (const by of ['policy', 'orgUnit']) {
         const r: Rollup = ok(await viewer.get(`/rollups/progress?fiscalYear=2022&by=${by}`)).body;
         expect(columnSums(r)).toEqual(r.totals);
@@ -82,7 +103,9 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const byUnit: Rollup = ok(await viewer.get('/rollups/progress?fiscalYear=2022&by=orgUnit')).body;
       expect(byUnit.rows!.length).toBeGreaterThan(10);
       // Titles are invented for the demo, and say so.
-      const titles: Array<{ title: string }> = await db.query(`SELECT title FROM initiative WHERE plan_id = $1`, [stage3]);
+      const titles: Array<{ title: string }> = await db.query(`SELECT title FROM initiative WHERE plan_id = $1`, [
+        stage3,
+      ]);
       expect(titles).toHaveLength(137);
       expect(titles.every((t) => t.title.includes('【デモ用の架空の取組】'))).toBe(true);
     });
@@ -92,11 +115,27 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const list = ok(await (await user('viewer')).get(`/indicators?planId=${plan}&pageSize=50`)).body;
       expect(list.items).toHaveLength(9);
       const byName = (name: string) => list.items.find((i: { name: string }) => i.name === name);
-      expect(byName('将来負担比率')).toMatchObject({ direction: 'ceiling', baseline: { value: 104.6, label: '令和3年度' }, target: { value: 107.8, label: '令和5年度' }, actual: { value: 102.2, label: '令和4年度' }, achievementRate: 100, grade: 'S' });
-      expect(byName('市役所のサービスに満足している市民の割合')).toMatchObject({ direction: 'higher_better', actual: { value: 44.1 }, achievementRate: -29.8, grade: 'C' });
+      expect(byName('将来負担比率')).toMatchObject({
+        direction: 'ceiling',
+        baseline: { value: 104.6, label: '令和3年度' },
+        target: { value: 107.8, label: '令和5年度' },
+        actual: { value: 102.2, label: '令和4年度' },
+        achievementRate: 100,
+        grade: 'S',
+      });
+      expect(byName('市役所のサービスに満足している市民の割合')).toMatchObject({
+        direction: 'higher_better',
+        actual: { value: 44.1 },
+        achievementRate: -29.8,
+        grade: 'C',
+      });
       expect(byName('実質公債費比率')).toMatchObject({ direction: 'lower_better', achievementRate: 0, grade: 'B' });
       expect(byName('証明書コンビニ発行件数')).toMatchObject({ achievementRate: 49.1, grade: 'A' });
-      expect(byName('市債残高（熊本地震関連及び臨時財政対策債を除く）')).toMatchObject({ direction: 'ceiling', grade: 'S', unit: '億円' });
+      expect(byName('市債残高（熊本地震関連及び臨時財政対策債を除く）')).toMatchObject({
+        direction: 'ceiling',
+        grade: 'S',
+        unit: '億円',
+      });
     });
   });
 
@@ -105,7 +144,8 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
     beforeAll(async () => {
       plan = await newPlan('import-test');
       // The demo file names the plan's indicators by code.
-      for (const { measured: _, ...kpi } of DEMO_INDICATORS) ok(await secretariat.post('/indicators', { ...kpi, planId: plan }), 201);
+      for (const { measured: _, ...kpi } of DEMO_INDICATORS)
+        ok(await secretariat.post('/indicators', { ...kpi, planId: plan }), 201);
     });
 
     it('checks the demo CSV in a dry run without writing, then imports it: 108 / 29 / 137', async () => {
@@ -121,11 +161,15 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const r: Rollup = ok(await secretariat.get(`/rollups/progress?planId=${plan}&fiscalYear=2022`)).body;
       expect(r).toMatchObject({ totals: { [ON_TRACK]: 108, [DELAYED]: 29 }, total: 137 });
       for (const by of ['policy', 'orgUnit']) {
-        const rows: Rollup = ok(await secretariat.get(`/rollups/progress?planId=${plan}&fiscalYear=2022&by=${by}`)).body;
+        const rows: Rollup = ok(
+          await secretariat.get(`/rollups/progress?planId=${plan}&fiscalYear=2022&by=${by}`),
+        ).body;
         expect(columnSums(rows)).toEqual({ [ON_TRACK]: 108, [DELAYED]: 29 });
       }
       // Each imported report has its own audit entry.
-      expect(await count(`audit_log WHERE entity_type = 'progress_report' AND action = 'import'`)).toBeGreaterThanOrEqual(137 * 2);
+      expect(
+        await count(`audit_log WHERE entity_type = 'progress_report' AND action = 'import'`),
+      ).toBeGreaterThanOrEqual(137 * 2);
       // Two plans now cover 令和4年度: the caller must say which.
       const ambiguous = await secretariat.get('/rollups/progress?fiscalYear=2022');
       expect(ambiguous.status).toBe(400);
@@ -146,7 +190,11 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
     });
 
     it('writes nothing when rows are bad and reports every bad row with its column (和暦 and 西暦 that disagree included)', async () => {
-      const before = { initiatives: await count('initiative'), reports: await count('progress_report'), audit: await count('audit_log') };
+      const before = {
+        initiatives: await count('initiative'),
+        reports: await count('progress_report'),
+        audit: await count('audit_log'),
+      };
       const file = [
         '取組番号,取組名,方針,テーマ,所管,年度,和暦年度,進捗状況,理由,年次計画,関連指標',
         'x-01,正しい行,1,1,kenko,2022,令和4年度,計画通り進捗,',
@@ -167,18 +215,39 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const problems: Array<{ row: number; column: string; problem: string }> = res.body.rowErrors;
       const at = (row: number) => problems.filter((p) => p.row === row);
       expect(at(2)).toEqual([]);
-      expect(at(3)).toEqual([expect.objectContaining({ column: '方針', problem: expect.stringMatching(/no policy 9/) })]);
+      expect(at(3)).toEqual([
+        expect.objectContaining({ column: '方針', problem: expect.stringMatching(/no policy 9/) }),
+      ]);
       expect(at(4)).toEqual([expect.objectContaining({ column: '所管', problem: expect.stringMatching(/nowhere/) })]);
-      expect(at(5)).toEqual([expect.objectContaining({ column: '和暦年度', problem: expect.stringMatching(/令和3年度.*2022|2022.*令和3年度/) })]);
+      expect(at(5)).toEqual([
+        expect.objectContaining({
+          column: '和暦年度',
+          problem: expect.stringMatching(/令和3年度.*2022|2022.*令和3年度/),
+        }),
+      ]);
       // Row 6 is blank and skipped, and numbering follows the file as Excel shows it.
       expect(at(7)).toEqual([expect.objectContaining({ column: '理由', problem: expect.stringMatching(/required/) })]);
       expect(at(8)).toEqual([expect.objectContaining({ column: '進捗状況', problem: expect.stringMatching(/順調/) })]);
-      expect(at(9).map((p) => p.column).sort()).toEqual(['取組名', '取組番号']);
-      expect(at(10)).toEqual([expect.objectContaining({ column: '年度', problem: expect.stringMatching(/outside the plan period/) })]);
-      expect(at(11)).toEqual([expect.objectContaining({ column: '年次計画', problem: expect.stringMatching(/来年:検討/) })]);
-      expect(at(12)).toEqual([expect.objectContaining({ column: '関連指標', problem: expect.stringMatching(/kpi-404/) })]);
+      expect(
+        at(9)
+          .map((p) => p.column)
+          .sort(),
+      ).toEqual(['取組名', '取組番号']);
+      expect(at(10)).toEqual([
+        expect.objectContaining({ column: '年度', problem: expect.stringMatching(/outside the plan period/) }),
+      ]);
+      expect(at(11)).toEqual([
+        expect.objectContaining({ column: '年次計画', problem: expect.stringMatching(/来年:検討/) }),
+      ]);
+      expect(at(12)).toEqual([
+        expect.objectContaining({ column: '関連指標', problem: expect.stringMatching(/kpi-404/) }),
+      ]);
       expect(new Set(problems.map((p) => p.row))).toEqual(new Set([3, 4, 5, 7, 8, 9, 10, 11, 12]));
-      expect({ initiatives: await count('initiative'), reports: await count('progress_report'), audit: await count('audit_log') }).toEqual(before);
+      expect({
+        initiatives: await count('initiative'),
+        reports: await count('progress_report'),
+        audit: await count('audit_log'),
+      }).toEqual(before);
       // The same check in a dry run answers the same problems.
       const dry = await upload('initiatives', `planId=${plan}&dryRun=true`, file);
       expect(dry.status).toBe(400);
@@ -187,14 +256,24 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
 
     it('reads a Shift_JIS CSV from Excel, and refuses a missing column or an unreadable file with a 4xx', async () => {
       const sjisHeader = Buffer.from([0x8e, 0xe6, 0x91, 0x67, 0x94, 0xd4, 0x8d, 0x86]); // 取組番号 in Shift_JIS
-      const missing = await upload('progress-reports', `planId=${plan}`, Buffer.concat([sjisHeader, Buffer.from('\r\n1-01\r\n')]));
+      const missing = await upload(
+        'progress-reports',
+        `planId=${plan}`,
+        Buffer.concat([sjisHeader, Buffer.from('\r\n1-01\r\n')]),
+      );
       expect(missing.status).toBe(400);
       // The header was read (取組番号 is not reported missing); the other required columns are.
-      expect(missing.body.rowErrors.map((e: { column: string }) => e.column).sort()).toEqual(['年度', '進捗状況'].sort());
+      expect(missing.body.rowErrors.map((e: { column: string }) => e.column).sort()).toEqual(
+        ['年度', '進捗状況'].sort(),
+      );
       const broken = await upload('initiatives', `planId=${plan}`, 'a,"b\r\n1,2');
       expect(broken.status).toBe(400);
       expect(broken.body.errors[0].field).toBe('body');
-      const wrongType = await http(`${api.url}/api/v1/imports/initiatives?planId=${plan}`, { method: 'POST', body: '<x/>', headers: { 'content-type': 'application/xml', authorization: auth } });
+      const wrongType = await http(`${api.url}/api/v1/imports/initiatives?planId=${plan}`, {
+        method: 'POST',
+        body: '<x/>',
+        headers: { 'content-type': 'application/xml', authorization: auth },
+      });
       expect(wrongType.status).toBe(415);
       const badKind = await upload('budgets', `planId=${plan}`, 'a\r\n1');
       expect(badKind.status).toBe(400);
@@ -216,7 +295,11 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       // 13 % above the baseline of 48.9, short of 65.
       expect(kpi1.grade).toBe('A');
       // Over the ceiling of 107.8 by about 1 %: within the band.
-      expect(list.find((i: { code: string }) => i.code === 'kpi-3-2')).toMatchObject({ actual: { value: 109.1 }, grade: 'B', achievementRate: 98.8 });
+      expect(list.find((i: { code: string }) => i.code === 'kpi-3-2')).toMatchObject({
+        actual: { value: 109.1 },
+        grade: 'B',
+        achievementRate: 98.8,
+      });
     });
   });
 
@@ -236,18 +319,29 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       expect(scale.map((s: { code: string }) => s.code)).toEqual(['S', 'A', 'B', 'C']);
       const rows = [['取組番号', '取組名', '方針', '所管', '年度', '進捗状況', '理由']];
       const statuses = ['計画以上', '計画どおり', '計画どおり', 'やや遅れている', 'C', 'A'];
-      statuses.forEach((s, i) => rows.push([`s-${i}`, `取組${i}`, '1', 'kenko', '2024', s, /遅れ|^C$/.test(s) ? '調整中' : '']));
+      statuses.forEach((s, i) =>
+        rows.push([`s-${i}`, `取組${i}`, '1', 'kenko', '2024', s, /遅れ|^C$/.test(s) ? '調整中' : '']),
+      );
       ok(await upload('initiatives', `planId=${plan}`, rows.map((r) => r.join(',')).join('\n')));
       const r: Rollup = ok(await secretariat.get(`/rollups/progress?planId=${plan}&fiscalYear=2024&by=policy`)).body;
       expect(r).toMatchObject({ totals: { S: 1, A: 3, B: 1, C: 1 }, total: 6 });
       expect(columnSums(r)).toEqual(r.totals);
       const report = ok(await secretariat.get(`/reports/council?planId=${plan}&fiscalYear=2024`)).body;
-      expect(report.scale.map((s: { labelJa: string }) => s.labelJa)).toEqual(['計画以上', '計画どおり', 'やや遅れている', 'ほとんど進んでいない']);
+      expect(report.scale.map((s: { labelJa: string }) => s.labelJa)).toEqual([
+        '計画以上',
+        '計画どおり',
+        'やや遅れている',
+        'ほとんど進んでいない',
+      ]);
       expect(report.summary.totals).toEqual({ S: 1, A: 3, B: 1, C: 1 });
       // A scale that drops a status still in use is refused.
-      const drop = await secretariat.call('PUT', `/plans/${plan}/status-scale`, { entries: [{ code: 'A', labelJa: '計画どおり', normalized: 'on_track' }] });
+      const drop = await secretariat.call('PUT', `/plans/${plan}/status-scale`, {
+        entries: [{ code: 'A', labelJa: '計画どおり', normalized: 'on_track' }],
+      });
       expect(drop.status).toBe(409);
-      const bad = await secretariat.call('PUT', `/plans/${plan}/status-scale`, { entries: [{ code: 'A', labelJa: 'x', normalized: 'fine' }] });
+      const bad = await secretariat.call('PUT', `/plans/${plan}/status-scale`, {
+        entries: [{ code: 'A', labelJa: 'x', normalized: 'fine' }],
+      });
       expect(bad.status).toBe(400);
       expect(JSON.stringify(bad.body.errors)).toMatch(/normalized/);
     });
@@ -268,29 +362,58 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const before: Rollup = ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2023`)).body;
       expect(before.total).toBe(0);
 
-      const noReason = await editor.post(`/initiatives/${initiative.id}/progress-reports`, { fiscalYear: 2023, status: '一部変更・遅れ' });
+      const noReason = await editor.post(`/initiatives/${initiative.id}/progress-reports`, {
+        fiscalYear: 2023,
+        status: '一部変更・遅れ',
+      });
       expect(noReason.status).toBe(400);
       expect(noReason.body.errors).toEqual([expect.objectContaining({ field: 'reason' })]);
-      const outside = await editor.post(`/initiatives/${initiative.id}/progress-reports`, { fiscalYear: 2025, status: ON_TRACK });
+      const outside = await editor.post(`/initiatives/${initiative.id}/progress-reports`, {
+        fiscalYear: 2025,
+        status: ON_TRACK,
+      });
       expect(outside.status).toBe(400);
       expect(outside.body.errors[0].field).toBe('fiscalYear');
-      const foreign = await (await user('chuo.editor')).post(`/initiatives/${initiative.id}/progress-reports`, { fiscalYear: 2023, status: ON_TRACK });
+      const foreign = await (
+        await user('chuo.editor')
+      ).post(`/initiatives/${initiative.id}/progress-reports`, { fiscalYear: 2023, status: ON_TRACK });
       expect(foreign.status).toBe(403);
 
       let report = ok(
-        await editor.post(`/initiatives/${initiative.id}/progress-reports`, { fiscalYear: 2023, status: '一部変更・遅れ', reason: '関係課との調整に時間を要した', narrative: '試行を延期', plannedAmount: 1200, actualAmount: 300 }),
+        await editor.post(`/initiatives/${initiative.id}/progress-reports`, {
+          fiscalYear: 2023,
+          status: '一部変更・遅れ',
+          reason: '関係課との調整に時間を要した',
+          narrative: '試行を延期',
+          plannedAmount: 1200,
+          actualAmount: 300,
+        }),
         201,
       ).body;
-      expect(report).toMatchObject({ state: 'draft', fiscalYearLabel: '令和5年度', status: { code: DELAYED, label: '一部変更・遅れ', normalized: 'delayed' }, plannedAmount: 1200, actualAmount: 300 });
+      expect(report).toMatchObject({
+        state: 'draft',
+        fiscalYearLabel: '令和5年度',
+        status: { code: DELAYED, label: '一部変更・遅れ', normalized: 'delayed' },
+        plannedAmount: 1200,
+        actualAmount: 300,
+      });
 
       // Another bureau and the public do not see a draft.
       expect((await (await user('chuo.editor')).get(`/progress-reports/${report.id}`)).status).toBe(404);
       expect((await (await user('viewer')).get(`/progress-reports/${report.id}`)).status).toBe(404);
-      expect(ok(await (await user('viewer')).get(`/initiatives/${initiative.id}/progress-reports`)).body.map((r: { fiscalYear: number }) => r.fiscalYear)).not.toContain(2023);
+      expect(
+        ok(await (await user('viewer')).get(`/initiatives/${initiative.id}/progress-reports`)).body.map(
+          (r: { fiscalYear: number }) => r.fiscalYear,
+        ),
+      ).not.toContain(2023);
 
       const step = async (who: Client, action: string, extra: Record<string, unknown> = {}) => {
         const current = ok(await who.get(`/progress-reports/${report.id}`));
-        return who.post(`/progress-reports/${report.id}/transitions`, { action, ...extra }, { 'if-match': current.headers.get('etag')! });
+        return who.post(
+          `/progress-reports/${report.id}/transitions`,
+          { action, ...extra },
+          { 'if-match': current.headers.get('etag')! },
+        );
       };
       report = ok(await step(editor, 'submit')).body;
       expect(report.state).toBe('submitted');
@@ -301,17 +424,35 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       expect(report.state).toBe('draft');
       // The bureau is told of the return (the workflow's notifyOwners effect, through the worker).
       await waitFor(
-        async () => (await db.query(`SELECT 1 FROM notification n JOIN app_user u ON u.id = n.user_id WHERE u.username = 'kenko.editor' AND n.title LIKE '%差戻し%'`)).length > 0,
+        async () =>
+          (
+            await db.query(
+              `SELECT 1 FROM notification n JOIN app_user u ON u.id = n.user_id WHERE u.username = 'kenko.editor' AND n.title LIKE '%差戻し%'`,
+            )
+          ).length > 0,
         'the return notice to the bureau',
       );
       const current = ok(await editor.get(`/progress-reports/${report.id}`));
-      report = ok(await editor.patch(`/progress-reports/${report.id}`, { reason: '関係課との協議が長引いたため（令和6年度に実施予定）' }, { 'if-match': current.headers.get('etag')! })).body;
+      report = ok(
+        await editor.patch(
+          `/progress-reports/${report.id}`,
+          { reason: '関係課との協議が長引いたため（令和6年度に実施予定）' },
+          { 'if-match': current.headers.get('etag')! },
+        ),
+      ).body;
       ok(await step(editor, 'submit'));
       report = ok(await step(secretariat, 'confirm')).body;
-      expect(report).toMatchObject({ state: 'confirmed', reason: '関係課との協議が長引いたため（令和6年度に実施予定）' });
+      expect(report).toMatchObject({
+        state: 'confirmed',
+        reason: '関係課との協議が長引いたため（令和6年度に実施予定）',
+      });
       expect(ok(await (await user('viewer')).get(`/progress-reports/${report.id}`)).body.state).toBe('confirmed');
       // A confirmed report is not edited.
-      const late = await editor.patch(`/progress-reports/${report.id}`, { narrative: 'x' }, { 'if-match': `"${report.version}"` });
+      const late = await editor.patch(
+        `/progress-reports/${report.id}`,
+        { narrative: 'x' },
+        { 'if-match': `"${report.version}"` },
+      );
       expect(late.status).toBe(409);
 
       // The recount is queued to run ROLLUP_REFRESH_DELAY_MS (2 s by default) later, so that
@@ -329,7 +470,10 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
         return r.total === 1 ? r : null;
       }, 'the roll-up recount after the confirmation');
       expect(after.totals).toEqual({ [ON_TRACK]: 0, [DELAYED]: 1 });
-      const history = await db.query(`SELECT action FROM audit_log WHERE entity_type = 'progress_report' AND entity_id = $1 ORDER BY written`, [report.id]);
+      const history = await db.query(
+        `SELECT action FROM audit_log WHERE entity_type = 'progress_report' AND entity_id = $1 ORDER BY written`,
+        [report.id],
+      );
       expect(history.map((h) => h.action)).toEqual(['create', 'submit', 'return', 'edit', 'submit', 'confirm']);
     });
   });
@@ -339,32 +483,55 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const dataSource = worker!.get(DataSource, { strict: false });
       const outbox = worker!.get(OutboxService, { strict: false });
       const tracking = worker!.get(QueueRegistry, { strict: false }).get(QueueName.Tracking);
-      const of2021 = (j: { name: string; data: { planId?: string; fiscalYear?: number } } | undefined) => j?.name === 'rollups.refresh' && j.data.planId === stage3 && j.data.fiscalYear === 2021;
+      const of2021 = (j: { name: string; data: { planId?: string; fiscalYear?: number } } | undefined) =>
+        j?.name === 'rollups.refresh' && j.data.planId === stage3 && j.data.fiscalYear === 2021;
       const recountsOf2021 = async () => (await tracking.getJobs(['completed'])).filter(of2021).length;
-      const pendingOf2021 = async () => (await tracking.getJobs(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'])).filter(of2021).length;
+      const pendingOf2021 = async () =>
+        (await tracking.getJobs(['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'])).filter(of2021)
+          .length;
       // Five confirmations, each its own transaction, as the API queues them (3 s ahead here).
       const queueFive = async () => {
         for (let i = 0; i < 5; i++) {
-          await withTransaction(dataSource, (m) => outbox.enqueue(m, 'rollups.refresh', { planId: stage3, fiscalYear: 2021 }, { runAt: new Date(Date.now() + 3000) }));
+          await withTransaction(dataSource, (m) =>
+            outbox.enqueue(
+              m,
+              'rollups.refresh',
+              { planId: stage3, fiscalYear: 2021 },
+              { runAt: new Date(Date.now() + 3000) },
+            ),
+          );
         }
       };
       expect(await recountsOf2021()).toBe(0);
       await queueFive();
-      await waitFor(async () => (await count(`outbox WHERE job_name = 'rollups.refresh' AND payload->>'fiscalYear' = '2021' AND sent_at IS NULL`)) === 0, 'the relay');
+      await waitFor(
+        async () =>
+          (await count(
+            `outbox WHERE job_name = 'rollups.refresh' AND payload->>'fiscalYear' = '2021' AND sent_at IS NULL`,
+          )) === 0,
+        'the relay',
+      );
       await waitFor(async () => (await recountsOf2021()) > 0 || null, 'the recount');
       // Nothing of 2021 is left to run (all five were relayed above): the count is final, not a moment's.
       await waitFor(async () => (await pendingOf2021()) === 0, 'no recount of 2021 pending');
       expect(await recountsOf2021()).toBe(1);
       // Once it ran, the next confirmation gets a recount of its own.
       await queueFive();
-      await waitFor(async () => (await count(`outbox WHERE job_name = 'rollups.refresh' AND payload->>'fiscalYear' = '2021' AND sent_at IS NULL`)) === 0, 'the relay, again');
+      await waitFor(
+        async () =>
+          (await count(
+            `outbox WHERE job_name = 'rollups.refresh' AND payload->>'fiscalYear' = '2021' AND sent_at IS NULL`,
+          )) === 0,
+        'the relay, again',
+      );
       await waitFor(async () => (await recountsOf2021()) > 1 || null, 'the second recount');
       await waitFor(async () => (await pendingOf2021()) === 0, 'no recount of 2021 pending, again');
       expect(await recountsOf2021()).toBe(2);
     });
 
     it('the periodic reconciliation recounts a plan-year whose recount job was lost', async () => {
-      const rollup = async () => ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body as Rollup;
+      const rollup = async () =>
+        ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body as Rollup;
       const before = await rollup();
       // A confirmed change whose rollups.refresh never ran (as after Redis lost its data): written
       // straight to the table, so no outbox row and no job exist for it.
@@ -378,12 +545,24 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       expect((await rollup()).totals).toEqual(before.totals);
       // The worker keeps the schedule; its next firing is what the scheduler adds: that job, through the queue.
       const tracking = worker!.get(QueueRegistry, { strict: false }).get(QueueName.Tracking);
-      expect(await tracking.getJobScheduler('rollups-reconcile')).toMatchObject({ name: 'rollups.reconcile', pattern: '*/5 * * * *' });
+      expect(await tracking.getJobScheduler('rollups-reconcile')).toMatchObject({
+        name: 'rollups.reconcile',
+        pattern: '*/5 * * * *',
+      });
       await tracking.add('rollups.reconcile', {});
-      await waitFor(async () => (await rollup()).totals[DELAYED] === before.totals[DELAYED] + 1 || null, 'the reconciliation job');
-      expect((await rollup()).totals).toEqual({ [ON_TRACK]: before.totals[ON_TRACK] - 1, [DELAYED]: before.totals[DELAYED] + 1 });
+      await waitFor(
+        async () => (await rollup()).totals[DELAYED] === before.totals[DELAYED] + 1 || null,
+        'the reconciliation job',
+      );
+      expect((await rollup()).totals).toEqual({
+        [ON_TRACK]: before.totals[ON_TRACK] - 1,
+        [DELAYED]: before.totals[DELAYED] + 1,
+      });
       // Put back for the tests after this one.
-      await db.query(`UPDATE progress_report SET status_code = $2, reason = '', updated_at = now() WHERE id = $1`, [changed.id, ON_TRACK]);
+      await db.query(`UPDATE progress_report SET status_code = $2, reason = '', updated_at = now() WHERE id = $1`, [
+        changed.id,
+        ON_TRACK,
+      ]);
       await worker!.get(RollupJobs, { strict: false }).reconcile();
       expect((await rollup()).totals).toEqual(before.totals);
     });
@@ -391,18 +570,35 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
     it('the nightly job repairs a roll-up that drifted from the reports', async () => {
       const live = ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body;
       await db.query(`UPDATE rollup SET count = count + 5 WHERE plan_id = $1 AND fiscal_year = 2022`, [stage3]);
-      expect(ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.total).not.toBe(live.total);
+      expect(ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.total).not.toBe(
+        live.total,
+      );
       const tracking = worker!.get(QueueRegistry, { strict: false }).get(QueueName.Tracking);
-      expect(await tracking.getJobScheduler('rollups-nightly')).toMatchObject({ name: 'rollups.nightly', pattern: '30 2 * * *', tz: 'Asia/Tokyo' });
+      expect(await tracking.getJobScheduler('rollups-nightly')).toMatchObject({
+        name: 'rollups.nightly',
+        pattern: '30 2 * * *',
+        tz: 'Asia/Tokyo',
+      });
       await tracking.add('rollups.nightly', {});
-      await waitFor(async () => ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.total === live.total || null, 'the nightly job');
-      expect(ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.totals).toEqual(live.totals);
+      await waitFor(
+        async () =>
+          ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.total === live.total ||
+          null,
+        'the nightly job',
+      );
+      expect(ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.totals).toEqual(
+        live.totals,
+      );
     });
   });
 
   describe('the import command', () => {
     const cli = async (args: string[]) => {
-      const run = spawnApp('cli', { DATABASE_URL: db.url, REDIS_URL: process.env.TEST_REDIS_URL ?? '', QUEUE_PREFIX: `{${db.name}}` }, args);
+      const run = spawnApp(
+        'cli',
+        { DATABASE_URL: db.url, REDIS_URL: process.env.TEST_REDIS_URL ?? '', QUEUE_PREFIX: `{${db.name}}` },
+        args,
+      );
       return { code: (await run.exited).code, output: run.output() };
     };
 
@@ -410,12 +606,17 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       const good = join(tmpdir(), `stage3-${db.name}.csv`);
       await writeFile(good, await readStage3Csv());
       const dry = await cli(['import', 'initiatives', good, '--plan', 'kaikaku-stage3', '--dry-run', '--progress']);
-      expect(dry.output).toMatch(/137 rows checked: 0 would be created, 137 would be updated \(dry run: nothing written\)/);
+      expect(dry.output).toMatch(
+        /137 rows checked: 0 would be created, 137 would be updated \(dry run: nothing written\)/,
+      );
       expect(dry.output).toMatch(/\[#{30}\] 100%  137\/137 rows/);
       expect(dry.code).toBe(0);
 
       const bad = join(tmpdir(), `bad-${db.name}.csv`);
-      await writeFile(bad, '指標コード,年度,和暦年度,値\nkpi-1,2022,令和5年度,50\nkpi-404,2022,,50\nkpi-1,2023,,たくさん\n');
+      await writeFile(
+        bad,
+        '指標コード,年度,和暦年度,値\nkpi-1,2022,令和5年度,50\nkpi-404,2022,,50\nkpi-1,2023,,たくさん\n',
+      );
       const before = await count('measurement');
       const refused = await cli(['import', 'measurements', bad, '--plan', 'kaikaku-stage3']);
       expect(refused.code).toBe(4);
@@ -429,8 +630,19 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
 
   describe('snapshots and the council report', () => {
     it('freezes what the council was told: later changes leave a snapshot as it was, and two compare', async () => {
-      const first = ok(await secretariat.post('/rollups/snapshots', { planId: stage3, fiscalYear: 2022, title: '令和4年度 市議会報告' }), 201).body;
-      expect(first).toMatchObject({ totals: { [ON_TRACK]: 108, [DELAYED]: 29 }, total: 137, fiscalYearLabel: '令和4年度' });
+      const first = ok(
+        await secretariat.post('/rollups/snapshots', {
+          planId: stage3,
+          fiscalYear: 2022,
+          title: '令和4年度 市議会報告',
+        }),
+        201,
+      ).body;
+      expect(first).toMatchObject({
+        totals: { [ON_TRACK]: 108, [DELAYED]: 29 },
+        total: 137,
+        fiscalYearLabel: '令和4年度',
+      });
       const frozen = ok(await secretariat.get(`/rollups/snapshots/${first.id}`)).body;
 
       // Later: three statuses change by bulk update (confirmed at once, all or none).
@@ -448,7 +660,10 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       });
       expect(badBulk.status).toBe(400);
       expect(badBulk.body.rowErrors).toEqual([expect.objectContaining({ row: 2, column: '取組番号' })]);
-      expect(ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.totals).toEqual({ [ON_TRACK]: 108, [DELAYED]: 29 });
+      expect(ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.totals).toEqual({
+        [ON_TRACK]: 108,
+        [DELAYED]: 29,
+      });
       const bulk = ok(
         await secretariat.post('/progress-reports/bulk', {
           planId: stage3,
@@ -457,28 +672,48 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
         }),
       ).body;
       expect(bulk).toMatchObject({ rows: 3, updated: 3 });
-      expect(ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.totals).toEqual({ [ON_TRACK]: 105, [DELAYED]: 32 });
+      expect(ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.totals).toEqual({
+        [ON_TRACK]: 105,
+        [DELAYED]: 32,
+      });
 
       // The snapshot is what it was, to the byte; the database refuses to change it.
       expect(ok(await secretariat.get(`/rollups/snapshots/${first.id}`)).body).toEqual(frozen);
       await expect(db.query(`UPDATE rollup_snapshot SET title = 'x' WHERE id = $1`, [first.id])).rejects.toThrow();
-      const second = ok(await secretariat.post('/rollups/snapshots', { planId: stage3, fiscalYear: 2022, title: '令和4年度 修正報告' }), 201).body;
+      const second = ok(
+        await secretariat.post('/rollups/snapshots', { planId: stage3, fiscalYear: 2022, title: '令和4年度 修正報告' }),
+        201,
+      ).body;
       const diff = ok(await secretariat.get(`/rollups/snapshots/compare?from=${first.id}&to=${second.id}`)).body;
       expect(diff.from.totals).toEqual({ [ON_TRACK]: 108, [DELAYED]: 29 });
       expect(diff.to.totals).toEqual({ [ON_TRACK]: 105, [DELAYED]: 32 });
       expect(diff.changes).toHaveLength(3);
-      expect(diff.changes[0]).toMatchObject({ code: a.code, from: { code: ON_TRACK, label: '計画通り進捗' }, to: { code: DELAYED, label: '一部変更・遅れ' }, reason: '予算の組替え' });
-      expect(ok(await secretariat.get(`/rollups/snapshots?planId=${stage3}`)).body.map((s: { id: string }) => s.id)).toEqual([second.id, first.id]);
+      expect(diff.changes[0]).toMatchObject({
+        code: a.code,
+        from: { code: ON_TRACK, label: '計画通り進捗' },
+        to: { code: DELAYED, label: '一部変更・遅れ' },
+        reason: '予算の組替え',
+      });
+      expect(
+        ok(await secretariat.get(`/rollups/snapshots?planId=${stage3}`)).body.map((s: { id: string }) => s.id),
+      ).toEqual([second.id, first.id]);
 
       // The council report made from the first snapshot still says 108 / 29.
-      const fromSnapshot = ok(await secretariat.get(`/reports/council?planId=${stage3}&fiscalYear=2022&snapshotId=${first.id}`)).body;
-      expect(fromSnapshot).toMatchObject({ snapshotId: first.id, summary: { totals: { [ON_TRACK]: 108, [DELAYED]: 29 }, total: 137 } });
+      const fromSnapshot = ok(
+        await secretariat.get(`/reports/council?planId=${stage3}&fiscalYear=2022&snapshotId=${first.id}`),
+      ).body;
+      expect(fromSnapshot).toMatchObject({
+        snapshotId: first.id,
+        summary: { totals: { [ON_TRACK]: 108, [DELAYED]: 29 }, total: 137 },
+      });
       const live = ok(await secretariat.get(`/reports/council?planId=${stage3}&fiscalYear=2022`)).body;
       expect(live.summary.totals).toEqual({ [ON_TRACK]: 105, [DELAYED]: 32 });
     });
 
     it('gives the council report as CSV with a BOM and Japanese headers, and as an xlsx that re-opens with the summary', async () => {
-      const csv = await fetch(`${api.url}/api/v1/reports/council?planId=${stage3}&fiscalYear=2022&format=csv`, { headers: { authorization: auth } });
+      const csv = await fetch(`${api.url}/api/v1/reports/council?planId=${stage3}&fiscalYear=2022&format=csv`, {
+        headers: { authorization: auth },
+      });
       expect(csv.status).toBe(200);
       expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
       const bytes = Buffer.from(await csv.arrayBuffer());
@@ -488,7 +723,9 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       expect(lines.filter((l) => l.startsWith('令和4年度,'))).toHaveLength(137);
 
       // Anyone signed in may read it: the viewer downloads the workbook.
-      const xlsx = await fetch(`${api.url}/api/v1/reports/council?planId=${stage3}&fiscalYear=2022&format=xlsx`, { headers: { authorization: await signIn(api.url, 'viewer') } });
+      const xlsx = await fetch(`${api.url}/api/v1/reports/council?planId=${stage3}&fiscalYear=2022&format=xlsx`, {
+        headers: { authorization: await signIn(api.url, 'viewer') },
+      });
       expect(xlsx.status).toBe(200);
       const book = new ExcelJS.Workbook();
       await book.xlsx.load(await xlsx.arrayBuffer());
@@ -526,23 +763,73 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
   describe('indicators', () => {
     it('grades by a configurable band, and records corrections with the earlier value in the audit log', async () => {
       const created = ok(
-        await secretariat.post('/indicators', { planId: stage3, code: 'kpi-x', name: '試験指標', unit: '%', decimals: 1, direction: 'higher_better', baselineYear: 2021, baselineValue: 50, targetYear: 2023, targetValue: 70 }),
+        await secretariat.post('/indicators', {
+          planId: stage3,
+          code: 'kpi-x',
+          name: '試験指標',
+          unit: '%',
+          decimals: 1,
+          direction: 'higher_better',
+          baselineYear: 2021,
+          baselineValue: 50,
+          targetYear: 2023,
+          targetValue: 70,
+        }),
         201,
       ).body;
       expect(created).toMatchObject({ gradingBand: 0.1, grade: '−', achievementRate: null });
       ok(await secretariat.post(`/indicators/${created.id}/measurements`, { fiscalYear: 2022, value: 49 }), 201);
       // 5 % of the way back from the baseline: within ±10 points, no real movement.
-      expect(ok(await secretariat.get(`/indicators/${created.id}`)).body).toMatchObject({ grade: 'B', achievementRate: -5 });
+      expect(ok(await secretariat.get(`/indicators/${created.id}`)).body).toMatchObject({
+        grade: 'B',
+        achievementRate: -5,
+      });
       const etag = ok(await secretariat.get(`/indicators/${created.id}`)).headers.get('etag')!;
-      expect(ok(await secretariat.patch(`/indicators/${created.id}`, { gradingBand: 0.04 }, { 'if-match': etag })).body).toMatchObject({ gradingBand: 0.04, grade: 'C' });
-      const corrected = ok(await secretariat.post(`/indicators/${created.id}/measurements`, { fiscalYear: 2022, value: 71, note: '集計誤り訂正' }), 201).body;
+      expect(
+        ok(await secretariat.patch(`/indicators/${created.id}`, { gradingBand: 0.04 }, { 'if-match': etag })).body,
+      ).toMatchObject({ gradingBand: 0.04, grade: 'C' });
+      const corrected = ok(
+        await secretariat.post(`/indicators/${created.id}/measurements`, {
+          fiscalYear: 2022,
+          value: 71,
+          note: '集計誤り訂正',
+        }),
+        201,
+      ).body;
       expect(corrected).toMatchObject({ grade: 'S', actual: { value: 71 } });
-      const [entry] = await db.query(`SELECT details FROM audit_log WHERE entity_id = $1 AND action = 'correct_measurement'`, [created.id]);
+      const [entry] = await db.query(
+        `SELECT details FROM audit_log WHERE entity_id = $1 AND action = 'correct_measurement'`,
+        [created.id],
+      );
       expect(entry.details).toMatchObject({ fiscalYear: 2022, value: 71, previous: 49 });
-      const bad = await secretariat.post('/indicators', { planId: stage3, code: 'kpi-y', name: 'x', direction: 'sideways', baselineYear: 2021, baselineValue: 'a', targetYear: 2023, targetValue: 1 });
+      const bad = await secretariat.post('/indicators', {
+        planId: stage3,
+        code: 'kpi-y',
+        name: 'x',
+        direction: 'sideways',
+        baselineYear: 2021,
+        baselineValue: 'a',
+        targetYear: 2023,
+        targetValue: 1,
+      });
       expect(bad.status).toBe(400);
       expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['baselineValue', 'direction']);
-      expect((await (await user('kenko.editor')).post('/indicators', { planId: stage3, code: 'kpi-z', name: 'x', direction: 'ceiling', baselineYear: 2021, baselineValue: 1, targetYear: 2023, targetValue: 2 })).status).toBe(403);
+      expect(
+        (
+          await (
+            await user('kenko.editor')
+          ).post('/indicators', {
+            planId: stage3,
+            code: 'kpi-z',
+            name: 'x',
+            direction: 'ceiling',
+            baselineYear: 2021,
+            baselineValue: 1,
+            targetYear: 2023,
+            targetValue: 2,
+          })
+        ).status,
+      ).toBe(403);
     });
   });
 });

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
-import { beginTransaction, createDataSource, OutboxService, withTransaction, withTransactionWhenNeeded } from '#libs/platform';
+import {
+  beginTransaction,
+  createDataSource,
+  OutboxService,
+  withTransaction,
+  withTransactionWhenNeeded,
+} from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { testConfig } from '../support/apps.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -100,6 +106,8 @@ describe('withTransaction on real PostgreSQL', () => {
   });
 
   it('refuses to write an outbox row outside a transaction', async () => {
-    await expect(new OutboxService().enqueue(ds.manager, 'system.probe', { probeId: 'x' })).rejects.toThrow(/inside a transaction/);
+    await expect(new OutboxService().enqueue(ds.manager, 'system.probe', { probeId: 'x' })).rejects.toThrow(
+      /inside a transaction/,
+    );
   });
 });

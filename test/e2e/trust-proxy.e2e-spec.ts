@@ -16,7 +16,13 @@ describe.each([
 
   beforeAll(async () => {
     db = await createTestDatabase({ demo: true });
-    api = await startApi(testConfig(db.url, { TRUST_PROXY: trust, LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '3', LOGIN_MAX_ATTEMPTS_PER_USERNAME: '100' }));
+    api = await startApi(
+      testConfig(db.url, {
+        TRUST_PROXY: trust,
+        LOGIN_MAX_ATTEMPTS_PER_ADDRESS: '3',
+        LOGIN_MAX_ATTEMPTS_PER_USERNAME: '100',
+      }),
+    );
   });
   afterAll(async () => {
     await api?.close();
@@ -35,7 +41,9 @@ describe.each([
     }
     // Three failures per address are allowed; from one address the fourth is refused.
     expect(statuses).toEqual(limited ? [401, 401, 401, 429, 429] : [401, 401, 401, 401, 401]);
-    const addresses = (await db.query(`SELECT DISTINCT source_address FROM security_event WHERE source_address IS NOT NULL`)).map((r) => String(r.source_address));
+    const addresses = (
+      await db.query(`SELECT DISTINCT source_address FROM security_event WHERE source_address IS NOT NULL`)
+    ).map((r) => String(r.source_address));
     expect(addresses.length).toBeGreaterThan(0);
     for (const a of addresses) expect(a.startsWith(recorded) || a === `::ffff:${recorded}`).toBe(true);
   });

@@ -14,7 +14,8 @@ describe('the web application at / and the security headers', () => {
   let api: RunningApi;
   let bare: RunningApi;
   let webRoot: string;
-  const INDEX = '<!doctype html><html lang="ja"><head><script type="module" src="/assets/index-Dk3x9a.js"></script></head><body><div id="root"></div></body></html>';
+  const INDEX =
+    '<!doctype html><html lang="ja"><head><script type="module" src="/assets/index-Dk3x9a.js"></script></head><body><div id="root"></div></body></html>';
 
   beforeAll(async () => {
     db = await createTestDatabase({ demo: true });
@@ -56,15 +57,18 @@ describe('the web application at / and the security headers', () => {
     expect(res.headers.get('content-type')).toMatch(/application\/problem\+json/);
   });
 
-  it.each(['/proposals/123', '/inquiries', '/meetings/5/agenda?tab=1', '/apiary', '/publicity'])('answers index.html for the application route %s (GET and HEAD)', async (path) => {
-    const res = await http(`${api.url}${path}`);
-    expect(res.status).toBe(200);
-    expect(res.text).toBe(INDEX);
-    expect(res.headers.get('cache-control')).toBe('no-cache');
-    const head = await fetch(`${api.url}${path}`, { method: 'HEAD' });
-    expect(head.status).toBe(200);
-    expect(head.headers.get('content-type')).toMatch(/^text\/html/);
-  });
+  it.each(['/proposals/123', '/inquiries', '/meetings/5/agenda?tab=1', '/apiary', '/publicity'])(
+    'answers index.html for the application route %s (GET and HEAD)',
+    async (path) => {
+      const res = await http(`${api.url}${path}`);
+      expect(res.status).toBe(200);
+      expect(res.text).toBe(INDEX);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      const head = await fetch(`${api.url}${path}`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toMatch(/^text\/html/);
+    },
+  );
 
   it.each(['/api/v1/nope', '/api', '/api/v2/proposals', '/docs/nope', '/health/nope', '/admin/nope', '/metrics/nope'])(
     'never shadows the reserved path %s: 404 problem+json',
@@ -77,12 +81,15 @@ describe('the web application at / and the security headers', () => {
     },
   );
 
-  it.each(['/public', '/public/plans', '/public/nope'])('leaves %s to the citizens’ site (its own pages, never the application)', async (path) => {
-    const res = await http(`${api.url}${path}`);
-    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(res.text).toContain('市役所改革の進捗（公開ページ）');
-    expect(res.text).not.toContain('<div id="root">');
-  });
+  it.each(['/public', '/public/plans', '/public/nope'])(
+    'leaves %s to the citizens’ site (its own pages, never the application)',
+    async (path) => {
+      const res = await http(`${api.url}${path}`);
+      expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+      expect(res.text).toContain('市役所改革の進捗（公開ページ）');
+      expect(res.text).not.toContain('<div id="root">');
+    },
+  );
 
   it('leaves /docs, /docs-json, /health and the API to their own routes', async () => {
     const docs = await http(`${api.url}/docs`);
@@ -111,34 +118,47 @@ describe('the web application at / and the security headers', () => {
   });
 
   describe('security headers', () => {
-    const directives = (csp: string) => Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = (csp: string) =>
+      Object.fromEntries(
+        csp
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values]),
+      );
 
-    it.each(['/', '/proposals/1', '/api/v1/me', '/health', '/docs', '/assets/index-Dk3x9a.js'])('%s carries a strict Content-Security-Policy and the other headers', async (path) => {
-      const res = await http(`${api.url}${path}`);
-      const csp = res.headers.get('content-security-policy');
-      expect(csp).toBeTruthy();
-      expect(directives(csp!)).toEqual({
-        'default-src': ["'self'"],
-        'script-src': ["'self'"],
-        'style-src': ["'self'", "'unsafe-inline'"],
-        'img-src': ["'self'", 'data:', 'blob:'],
-        'font-src': ["'self'", 'data:'],
-        'connect-src': ["'self'"],
-        'frame-ancestors': ["'none'"],
-        'object-src': ["'none'"],
-        'base-uri': ["'self'"],
-        'form-action': ["'self'"],
-      });
-      expect(csp).not.toMatch(/unsafe-eval|https?:|\*/);
-      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('referrer-policy')).toBe('same-origin');
-      expect(res.headers.get('x-frame-options')).toBe('DENY');
-      expect(res.headers.get('x-powered-by')).toBeNull();
-    });
+    it.each(['/', '/proposals/1', '/api/v1/me', '/health', '/docs', '/assets/index-Dk3x9a.js'])(
+      '%s carries a strict Content-Security-Policy and the other headers',
+      async (path) => {
+        const res = await http(`${api.url}${path}`);
+        const csp = res.headers.get('content-security-policy');
+        expect(csp).toBeTruthy();
+        expect(directives(csp!)).toEqual({
+          'default-src': ["'self'"],
+          'script-src': ["'self'"],
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:', 'blob:'],
+          'font-src': ["'self'", 'data:'],
+          'connect-src': ["'self'"],
+          'frame-ancestors': ["'none'"],
+          'object-src': ["'none'"],
+          'base-uri': ["'self'"],
+          'form-action': ["'self'"],
+        });
+        expect(csp).not.toMatch(/unsafe-eval|https?:|\*/);
+        expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(res.headers.get('referrer-policy')).toBe('same-origin');
+        expect(res.headers.get('x-frame-options')).toBe('DENY');
+        expect(res.headers.get('x-powered-by')).toBeNull();
+      },
+    );
 
     it('also on errors (401, 404) and on the queue dashboard', async () => {
       const basic = `Basic ${Buffer.from(`admin:${DEMO_PASSWORD}`).toString('base64')}`;
-      for (const [path, headers] of [['/api/v1/nope', {}], ['/api/v1/users', {}], ['/admin/queues', { authorization: basic }]] as const) {
+      for (const [path, headers] of [
+        ['/api/v1/nope', {}],
+        ['/api/v1/users', {}],
+        ['/admin/queues', { authorization: basic }],
+      ] as const) {
         const res = await http(`${api.url}${path}`, { headers });
         expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'.*script-src 'self';/);
         expect(res.headers.get('x-content-type-options')).toBe('nosniff');

@@ -36,7 +36,10 @@ describe('the web bundle', () => {
 
   it('loads at most 300 kB of gzipped JavaScript for the first page', () => {
     expect(entryKey).toBeDefined();
-    const bytes = [...firstLoad()].reduce((sum, key) => sum + gzipSync(readFileSync(join(WEB, manifest[key].file))).length, 0);
+    const bytes = [...firstLoad()].reduce(
+      (sum, key) => sum + gzipSync(readFileSync(join(WEB, manifest[key].file))).length,
+      0,
+    );
     expect(bytes).toBeGreaterThan(10 * 1024);
     expect(bytes).toBeLessThanOrEqual(LIMIT);
   });
@@ -45,7 +48,11 @@ describe('the web bundle', () => {
     const read = (key: string) => readFileSync(join(WEB, manifest[key].file), 'utf8');
     const first = firstLoad();
     // mermaid's own API object: present in the bundle, absent from what the first page loads.
-    expect(Object.keys(manifest).some((key) => !first.has(key) && manifest[key].file.endsWith('.js') && read(key).includes('mermaidAPI'))).toBe(true);
+    expect(
+      Object.keys(manifest).some(
+        (key) => !first.has(key) && manifest[key].file.endsWith('.js') && read(key).includes('mermaidAPI'),
+      ),
+    ).toBe(true);
     expect([...first].filter((key) => read(key).includes('mermaidAPI'))).toEqual([]);
   });
 

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { http, startApi, testConfig, type RunningApi } from '../support/apps.js';
 import { as as client, signIn } from '../support/auth.js';
-import { axeViolations, expectCleanPage, expectSameOrigin, openBrowser, screenshot, signInContext, type TestBrowser, type TestPage } from '../support/browser.js';
+import {
+  axeViolations,
+  expectCleanPage,
+  expectSameOrigin,
+  openBrowser,
+  screenshot,
+  signInContext,
+  type TestBrowser,
+  type TestPage,
+} from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 /**
@@ -57,7 +66,12 @@ describe('the web pages: 管理', () => {
     expect(await axeViolations(page)).toEqual([]);
     expectSameOrigin(person.log, api.url);
     // An answered 4xx (a refused input) is logged by Chromium as "Failed to load resource": the page's expected answer.
-    expectCleanPage({ ...person.log, consoleErrors: person.log.consoleErrors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e)) });
+    expectCleanPage({
+      ...person.log,
+      consoleErrors: person.log.consoleErrors.filter(
+        (e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e),
+      ),
+    });
     await expectNoEnglishMessage(page);
     await screenshot(page, `web3-${name}`);
     const size = page.viewportSize()!;
@@ -81,14 +95,20 @@ describe('the web pages: 管理', () => {
     expect(total).toBeGreaterThan(20);
     await expect(page.getByRole('table', { name: `利用者の一覧（${total}件）` }).isVisible()).resolves.toBe(true);
     expect(await userRows(page).count()).toBe(20);
-    await page.getByRole('navigation', { name: '利用者の一覧のページ' }).getByText(`全${total}件中 1〜20件目`).waitFor();
+    await page
+      .getByRole('navigation', { name: '利用者の一覧のページ' })
+      .getByText(`全${total}件中 1〜20件目`)
+      .waitFor();
     await look(admin, 'users');
     await page.getByRole('button', { name: '次のページ' }).click();
     await page.getByText(`全${total}件中 21〜${Math.min(40, total)}件目`).waitFor();
     // By unit: 健康福祉局's two.
     await page.getByLabel('所属').selectOption('kenko');
     await page.getByRole('table', { name: '利用者の一覧（2件）' }).waitFor();
-    expect((await userRows(page).locator('th').allInnerTexts()).map((t) => t.trim())).toEqual(['kenko.approver', 'kenko.editor']);
+    expect((await userRows(page).locator('th').allInnerTexts()).map((t) => t.trim())).toEqual([
+      'kenko.approver',
+      'kenko.editor',
+    ]);
 
     // A new user with a name that is taken: 409 with the field named, said in Japanese at the field.
     await page.getByRole('link', { name: '利用者を追加' }).click();
@@ -112,9 +132,21 @@ describe('the web pages: 管理', () => {
     await page.getByRole('button', { name: '追加する' }).click();
     await page.getByText('利用者「kenko.sato」を追加しました。').waitFor();
     await page.getByRole('heading', { level: 1, name: '佐藤 花子（kenko.sato）' }).waitFor();
-    const row = async () => (await db.query(`SELECT u.active, ou.code AS unit, array_agg(g.role || '@' || gu.code ORDER BY g.role) AS grants FROM app_user u JOIN org_unit ou ON ou.id = u.org_unit_id LEFT JOIN role_grant g ON g.user_id = u.id LEFT JOIN org_unit gu ON gu.id = g.org_unit_id WHERE u.username = 'kenko.sato' GROUP BY u.active, ou.code`))[0];
+    const row = async () =>
+      (
+        await db.query(
+          `SELECT u.active, ou.code AS unit, array_agg(g.role || '@' || gu.code ORDER BY g.role) AS grants FROM app_user u JOIN org_unit ou ON ou.id = u.org_unit_id LEFT JOIN role_grant g ON g.user_id = u.id LEFT JOIN org_unit gu ON gu.id = g.org_unit_id WHERE u.username = 'kenko.sato' GROUP BY u.active, ou.code`,
+        )
+      )[0];
     expect(await row()).toEqual({ active: true, unit: 'kenko', grants: ['bureau_editor@kenko'] });
-    expect((await http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'kenko.sato', password: 'satou-hanako-2024' } })).status).toBe(200);
+    expect(
+      (
+        await http(`${api.url}/api/v1/auth/token`, {
+          method: 'POST',
+          json: { username: 'kenko.sato', password: 'satou-hanako-2024' },
+        })
+      ).status,
+    ).toBe(200);
 
     // Moved to 病院局, an approver there, and no longer an editor of 健康福祉局.
     await page.getByLabel('所属').selectOption('byoin');
@@ -132,7 +164,14 @@ describe('the web pages: 管理', () => {
     await page.getByRole('button', { name: 'アカウントを停止' }).click();
     await page.getByText(/^アカウントを停止しました。/).waitFor();
     expect((await row()).active).toBe(false);
-    expect((await http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'kenko.sato', password: 'satou-hanako-2024' } })).status).toBe(401);
+    expect(
+      (
+        await http(`${api.url}/api/v1/auth/token`, {
+          method: 'POST',
+          json: { username: 'kenko.sato', password: 'satou-hanako-2024' },
+        })
+      ).status,
+    ).toBe(401);
     await page.getByRole('link', { name: '利用者の一覧に戻る' }).click();
     await page.getByLabel('状態').selectOption({ label: '停止中' });
     await page.getByRole('table', { name: '利用者の一覧（1件）' }).getByRole('link', { name: 'kenko.sato' }).click();
@@ -150,7 +189,14 @@ describe('the web pages: 管理', () => {
     const city = tree.locator('> ul > li');
     expect(await city.count()).toBe(1);
     expect(await city.locator('> ul > li').filter({ hasText: '健康福祉局' }).count()).toBe(1);
-    expect(await city.locator('> ul > li').filter({ hasText: '総務局' }).locator('> ul > li').filter({ hasText: '改革プロジェクト推進課' }).count()).toBe(1);
+    expect(
+      await city
+        .locator('> ul > li')
+        .filter({ hasText: '総務局' })
+        .locator('> ul > li')
+        .filter({ hasText: '改革プロジェクト推進課' })
+        .count(),
+    ).toBe(1);
     await look(admin, 'org-units');
 
     await page.getByLabel('種類').selectOption({ label: '課' });
@@ -178,7 +224,9 @@ describe('the web pages: 管理', () => {
     await page.getByRole('button', { name: '名称を保存' }).click();
     await page.getByText('「健康づくり支援課」に名称を変更しました。').waitFor();
     await kenko.locator('> ul > li').filter({ hasText: '健康づくり支援課' }).waitFor();
-    expect((await db.query(`SELECT name_ja FROM org_unit WHERE code = 'kenko.kenkozukuri'`))[0].name_ja).toBe('健康づくり支援課');
+    expect((await db.query(`SELECT name_ja FROM org_unit WHERE code = 'kenko.kenkozukuri'`))[0].name_ja).toBe(
+      '健康づくり支援課',
+    );
   });
 
   it('ワークフロー定義: the list, and a definition as a diagram with its text, its states with tags and transitions with hooks and guards', async () => {
@@ -186,19 +234,29 @@ describe('the web pages: 管理', () => {
     const { page } = admin;
     const list = page.getByRole('table', { name: /^ワークフロー定義の一覧/ });
     await list.waitFor();
-    for (const name of ['reform-proposal', 'inquiry', 'progress-report']) await list.getByRole('link', { name }).waitFor();
+    for (const name of ['reform-proposal', 'inquiry', 'progress-report'])
+      await list.getByRole('link', { name }).waitFor();
     await look(admin, 'workflows');
     await list.getByRole('link', { name: 'reform-proposal' }).click();
     const diagram = page.getByRole('img', { name: /^取組提案の状態遷移図（reform-proposal 第\d+版）$/ });
     await diagram.locator('svg').waitFor();
     // The text alternative says the same graph in sentences.
     await page.getByText('図の内容を文章で読む').click();
-    await page.getByText(/^「局内確認」から「承認」で「提出済」へ/).first().waitFor();
+    await page
+      .getByText(/^「局内確認」から「承認」で「提出済」へ/)
+      .first()
+      .waitFor();
     const states = page.getByRole('table', { name: /^状態の一覧/ });
     await states.getByRole('row', { name: /決定/ }).getByText('決定済み（内容は変更不可）').first().waitFor();
     const transitions = page.getByRole('table', { name: /^遷移の一覧/ });
-    await transitions.getByRole('row', { name: /市議会報告/ }).getByText('取組を作成').waitFor();
-    await transitions.getByRole('row', { name: /市議会報告/ }).getByText('市議会の会議を指定').waitFor();
+    await transitions
+      .getByRole('row', { name: /市議会報告/ })
+      .getByText('取組を作成')
+      .waitFor();
+    await transitions
+      .getByRole('row', { name: /市議会報告/ })
+      .getByText('市議会の会議を指定')
+      .waitFor();
     await look(admin, 'workflow-definition');
   });
 
@@ -211,7 +269,10 @@ describe('the web pages: 管理', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     let presses = 0;
-    while (presses < 40 && !(await page.evaluate(`(document.activeElement?.labels?.[0]?.textContent ?? '').startsWith('トークンの名前')`))) {
+    while (
+      presses < 40 &&
+      !(await page.evaluate(`(document.activeElement?.labels?.[0]?.textContent ?? '').startsWith('トークンの名前')`))
+    ) {
       await page.keyboard.press('Tab');
       presses++;
     }
@@ -229,7 +290,10 @@ describe('the web pages: 管理', () => {
     await page.getByText('コピーしました。').waitFor();
     expect(await page.evaluate('navigator.clipboard.readText()')).toBe(token);
     const table = page.getByRole('table', { name: '自分のAPIトークン（1件）' });
-    await table.getByRole('row', { name: /局の集計表の同期/ }).getByText('有効').waitFor();
+    await table
+      .getByRole('row', { name: /局の集計表の同期/ })
+      .getByText('有効')
+      .waitFor();
     await look(editor, 'api-tokens');
     const me = client(api.url, `Bearer ${token}`);
     expect((await me.get('/me')).body.username).toBe('kenko.editor');
@@ -241,7 +305,10 @@ describe('the web pages: 管理', () => {
     await page.getByRole('button', { name: '「局の集計表の同期」を失効' }).click();
     await page.getByRole('button', { name: '「局の集計表の同期」を失効する' }).click();
     await page.getByText('APIトークン「局の集計表の同期」を失効しました。このトークンはもう使えません。').waitFor();
-    await table.getByRole('row', { name: /局の集計表の同期/ }).getByText('失効済み').waitFor();
+    await table
+      .getByRole('row', { name: /局の集計表の同期/ })
+      .getByText('失効済み')
+      .waitFor();
     expect((await me.get('/me')).status).toBe(401);
   });
 
@@ -254,7 +321,11 @@ describe('the web pages: 管理', () => {
     expect(await page.getByLabel('WebhookのURL').getAttribute('aria-invalid')).toBe('true');
     await look(editor, 'notification-settings-error');
     // The same answer for a script: 400 problem+json naming the field.
-    const refused = await client(api.url, await signIn(api.url, 'kenko.editor')).call('PUT', '/me/notification-settings', { webhookEnabled: true, webhookUrl: null });
+    const refused = await client(api.url, await signIn(api.url, 'kenko.editor')).call(
+      'PUT',
+      '/me/notification-settings',
+      { webhookEnabled: true, webhookUrl: null },
+    );
     expect(refused.status).toBe(400);
     expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(refused.body).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'webhookUrl' }] });
@@ -264,13 +335,22 @@ describe('the web pages: 管理', () => {
     await page.getByText('通知設定を保存しました。').waitFor();
     expect(await page.getByLabel('Webhookの署名用の秘密鍵').innerText()).toMatch(/^whsec_/);
     const saved = (await client(api.url, await signIn(api.url, 'kenko.editor')).get('/me/notification-settings')).body;
-    expect(saved).toMatchObject({ emailEnabled: false, inAppEnabled: true, webhookEnabled: true, webhookUrl: 'https://chat.example.jp/hooks/kenko', hasWebhookSecret: true });
+    expect(saved).toMatchObject({
+      emailEnabled: false,
+      inAppEnabled: true,
+      webhookEnabled: true,
+      webhookUrl: 'https://chat.example.jp/hooks/kenko',
+      hasWebhookSecret: true,
+    });
     await look(editor, 'notification-settings');
   });
 
   it('カレンダー配信 and 監査の検証 and セキュリティイベント: the feed URL, the verified chain, the log filtered by kind and user', async () => {
     await signIn(api.url, 'kenko.approver');
-    await http(`${api.url}/api/v1/auth/token`, { method: 'POST', json: { username: 'kenko.approver', password: 'wrong-password' } });
+    await http(`${api.url}/api/v1/auth/token`, {
+      method: 'POST',
+      json: { username: 'kenko.approver', password: 'wrong-password' },
+    });
     const admin = await as('admin', '/settings/calendar');
     const { page } = admin;
     await page.getByRole('button', { name: 'カレンダー配信URLを発行' }).click();
@@ -281,16 +361,25 @@ describe('the web pages: 管理', () => {
     await page.getByText(/件を検証しました。改ざんはありません/).waitFor();
     await look(admin, 'audit');
 
-    await page.getByRole('navigation', { name: '管理メニュー' }).getByRole('link', { name: 'セキュリティイベント' }).click();
+    await page
+      .getByRole('navigation', { name: '管理メニュー' })
+      .getByRole('link', { name: 'セキュリティイベント' })
+      .click();
     const events = page.getByRole('table', { name: /^セキュリティイベント（\d+件）$/ });
     await events.waitFor();
     await look(admin, 'security-events');
     await page.getByLabel('種類').selectOption({ label: 'サインイン失敗' });
     await page.getByLabel('ユーザー名').fill('kenko.approver');
     await page.getByRole('button', { name: '検索' }).click();
-    await page.getByRole('table', { name: 'セキュリティイベント（1件）' }).getByRole('row', { name: /サインイン失敗.*kenko\.approver/ }).waitFor();
+    await page
+      .getByRole('table', { name: 'セキュリティイベント（1件）' })
+      .getByRole('row', { name: /サインイン失敗.*kenko\.approver/ })
+      .waitFor();
     await page.getByLabel('種類').selectOption({ label: 'サインイン成功' });
-    await page.getByRole('table', { name: 'セキュリティイベント（1件）' }).getByRole('row', { name: /サインイン成功.*kenko\.approver/ }).waitFor();
+    await page
+      .getByRole('table', { name: 'セキュリティイベント（1件）' })
+      .getByRole('row', { name: /サインイン成功.*kenko\.approver/ })
+      .waitFor();
   });
 
   it('管理 for everyone else: only their own settings in the menu, a Japanese message on an administrator’s page, and the API refuses them', async () => {
@@ -298,7 +387,11 @@ describe('the web pages: 管理', () => {
     const { page } = editor;
     const menu = page.getByRole('navigation', { name: '管理メニュー' });
     await menu.getByRole('link', { name: '通知設定' }).waitFor();
-    expect((await menu.getByRole('link').allInnerTexts()).map((t) => t.trim())).toEqual(['通知設定', 'カレンダー配信', 'APIトークン']);
+    expect((await menu.getByRole('link').allInnerTexts()).map((t) => t.trim())).toEqual([
+      '通知設定',
+      'カレンダー配信',
+      'APIトークン',
+    ]);
     expect(await page.getByRole('heading', { name: 'システム管理' }).count()).toBe(0);
     await look(editor, 'settings-editor');
     const bearer = await signIn(api.url, 'kenko.editor');
@@ -317,11 +410,33 @@ describe('the web pages: 管理', () => {
     }
     await look(editor, 'admin-only-message');
     // Writes too: an editor cannot add a unit or a user.
-    expect((await client(api.url, bearer).post('/org-units', { code: 'x.y', nameJa: 'x', nameEn: 'x', kind: 'division', parent: 'kenko' })).status).toBe(403);
-    expect((await client(api.url, bearer).post('/users', { username: 'x.y', displayName: 'x', orgUnit: 'kenko', grants: [] })).status).toBe(403);
+    expect(
+      (
+        await client(api.url, bearer).post('/org-units', {
+          code: 'x.y',
+          nameJa: 'x',
+          nameEn: 'x',
+          kind: 'division',
+          parent: 'kenko',
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await client(api.url, bearer).post('/users', {
+          username: 'x.y',
+          displayName: 'x',
+          orgUnit: 'kenko',
+          grants: [],
+        })
+      ).status,
+    ).toBe(403);
     // The administrator's menu has everything.
     const admin = await as('admin', '/settings');
-    await admin.page.getByRole('navigation', { name: '管理メニュー' }).getByRole('heading', { name: 'システム管理' }).waitFor();
+    await admin.page
+      .getByRole('navigation', { name: '管理メニュー' })
+      .getByRole('heading', { name: 'システム管理' })
+      .waitFor();
     expect(await admin.page.getByRole('navigation', { name: '管理メニュー' }).getByRole('link').count()).toBe(9);
     await look(admin, 'settings');
   });

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { SMALL_PROPOSAL_AMOUNT } from '#libs/workflow';
 import { startApi, testConfig, type RunningApi } from '../support/apps.js';
-import { axeViolations, expectCleanPage, expectSameOrigin, openBrowser, screenshot, signInContext, type TestBrowser, type TestPage } from '../support/browser.js';
+import {
+  axeViolations,
+  expectCleanPage,
+  expectSameOrigin,
+  openBrowser,
+  screenshot,
+  signInContext,
+  type TestBrowser,
+  type TestPage,
+} from '../support/browser.js';
 import { act, daysFromNow, demoClients, FULL_CONTENT, ok, openInquiry } from '../support/cycle.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
@@ -46,18 +55,27 @@ describe('the web pages: 代決 and 専決', () => {
     expect(await axeViolations(page)).toEqual([]);
     expectSameOrigin(person.log, api.url);
     // A refused input is an answered 4xx, which Chromium logs as a failed resource: the page's expected answer.
-    expectCleanPage({ ...person.log, consoleErrors: person.log.consoleErrors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e)) });
+    expectCleanPage({
+      ...person.log,
+      consoleErrors: person.log.consoleErrors.filter(
+        (e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e),
+      ),
+    });
     await screenshot(page, `deputies-${name}`);
   }
 
   const proposal = async (title: string, amount: number, approvals: string[]) => {
     const editor = await user('kenko.editor');
-    const { id } = ok(await editor.post('/proposals', { inquiryId, title, ...FULL_CONTENT, expectedAmount: amount }), 201).body;
+    const { id } = ok(
+      await editor.post('/proposals', { inquiryId, title, ...FULL_CONTENT, expectedAmount: amount }),
+      201,
+    ).body;
     ok(await act(editor, 'proposals', id, 'submit'));
     for (const who of approvals) ok(await act(await user(who), 'proposals', id, 'approve'));
     return id as string;
   };
-  const historyRow = (page: Page, text: RegExp | string) => page.getByRole('table', { name: 'この提案の経過（古い順）' }).locator('tbody tr').filter({ hasText: text });
+  const historyRow = (page: Page, text: RegExp | string) =>
+    page.getByRole('table', { name: 'この提案の経過（古い順）' }).locator('tbody tr').filter({ hasText: text });
 
   it('代決 page: a back-dated period is refused at its field; a deputy is named and listed as 代決中', async () => {
     const person = await as('kenko.approver', '/deputies');
@@ -76,7 +94,10 @@ describe('the web pages: 代決 and 専決', () => {
     await page.getByLabel('開始日').fill(daysFromNow(0));
     await page.getByRole('button', { name: '代決者を指定' }).click();
     await page.getByText(/さんを代決者に指定しました/).waitFor();
-    const row = page.getByRole('table', { name: /^自分が不在の期間と代決者/ }).locator('tbody tr').filter({ hasText: 'kenko.editor' });
+    const row = page
+      .getByRole('table', { name: /^自分が不在の期間と代決者/ })
+      .locator('tbody tr')
+      .filter({ hasText: 'kenko.editor' });
     await expect(row.innerText()).resolves.toContain('代決中');
     await look(person, 'named');
   });
@@ -84,15 +105,24 @@ describe('the web pages: 代決 and 専決', () => {
   it('the deputy’s マイページ shows what waits for the absent person; the history marks 代決 and 専決; the absent person marks the decision seen (後閲)', async () => {
     const waiting = await proposal('窓口の予約制（画面代決）', 1500, []);
     const deputy = await as('kenko.editor', '/');
-    await deputy.page.getByRole('table', { name: 'あなたの段階で対応を待っている提案' }).getByRole('link', { name: '窓口の予約制（画面代決）' }).waitFor();
+    await deputy.page
+      .getByRole('table', { name: 'あなたの段階で対応を待っている提案' })
+      .getByRole('link', { name: '窓口の予約制（画面代決）' })
+      .waitFor();
     await look(deputy, 'deputy-inbox');
 
     ok(await act(await user('kenko.editor'), 'proposals', waiting, 'approve'));
-    const small = await proposal('小さな見直し（画面専決）', SMALL_PROPOSAL_AMOUNT - 1, ['kenko.approver', 'secretariat', 'committee']);
+    const small = await proposal('小さな見直し（画面専決）', SMALL_PROPOSAL_AMOUNT - 1, [
+      'kenko.approver',
+      'secretariat',
+      'committee',
+    ]);
     ok(await act(await user('kenko.approver'), 'proposals', small, 'approve'));
 
     const history = await as('kenko.approver', `/proposals/${waiting}`);
-    await expect(historyRow(history.page, 'kenko.approver さんの不在中、kenko.editor さんが代決').innerText()).resolves.toContain('代決');
+    await expect(
+      historyRow(history.page, 'kenko.approver さんの不在中、kenko.editor さんが代決').innerText(),
+    ).resolves.toContain('代決');
     await look(history, 'history-daiketsu');
     await history.page.goto(`/proposals/${small}`);
     await expect(historyRow(history.page, '局長専決（効果額100万円未満）').innerText()).resolves.toContain('専決');
@@ -102,8 +132,14 @@ describe('the web pages: 代決 and 専決', () => {
     await decisions.getByRole('link', { name: '窓口の予約制（画面代決）' }).waitFor();
     await look(history, 'kouetsu');
     await decisions.getByRole('button', { name: '「窓口の予約制（画面代決）」の代決を確認済みにする' }).click();
-    await decisions.locator('tbody tr').filter({ hasText: '窓口の予約制（画面代決）' }).filter({ hasText: '確認済み' }).waitFor();
-    const [seen] = await db.query(`SELECT count(*)::int AS n FROM deputy_decision_seen s JOIN app_user u ON u.id = s.user_id WHERE u.username = 'kenko.approver'`);
+    await decisions
+      .locator('tbody tr')
+      .filter({ hasText: '窓口の予約制（画面代決）' })
+      .filter({ hasText: '確認済み' })
+      .waitFor();
+    const [seen] = await db.query(
+      `SELECT count(*)::int AS n FROM deputy_decision_seen s JOIN app_user u ON u.id = s.user_id WHERE u.username = 'kenko.approver'`,
+    );
     expect(seen.n).toBe(1);
   });
 });

@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { startApi, testConfig, type RunningApi } from '../support/apps.js';
-import { axeViolations, expectCleanPage, expectSameOrigin, openBrowser, screenshot, signInContext, type TestBrowser, type TestPage } from '../support/browser.js';
+import {
+  axeViolations,
+  expectCleanPage,
+  expectSameOrigin,
+  openBrowser,
+  screenshot,
+  signInContext,
+  type TestBrowser,
+  type TestPage,
+} from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 /**
@@ -12,7 +21,9 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 const DAY = '2027-04-01';
 
 function csv(rows: string[][]): Buffer {
-  return Buffer.from([['職員番号', '氏名', '旧所属', '新所属', '役割', '発令日'], ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n');
+  return Buffer.from(
+    [['職員番号', '氏名', '旧所属', '新所属', '役割', '発令日'], ...rows].map((r) => r.join(',')).join('\r\n') + '\r\n',
+  );
 }
 
 describe('the web pages: 人事異動・機構改革', () => {
@@ -39,7 +50,11 @@ describe('the web pages: 人事異動・機構改革', () => {
 
   const numbers = async () =>
     Object.fromEntries(
-      (await db.query(`SELECT username, employee_number FROM app_user WHERE username IN ('kenko.editor', 'chuo.editor')`)).map((r) => [r.username, r.employee_number as string]),
+      (
+        await db.query(
+          `SELECT username, employee_number FROM app_user WHERE username IN ('kenko.editor', 'chuo.editor')`,
+        )
+      ).map((r) => [r.username, r.employee_number as string]),
     );
 
   async function expectAccessible(page: Page, name: string): Promise<void> {
@@ -50,7 +65,10 @@ describe('the web pages: 人事異動・機構改革', () => {
   it('is reached from 管理 and checks a file first: its problems as a table, nothing entered', async () => {
     const { page } = person;
     await page.goto('/settings');
-    await page.getByRole('link', { name: /人事異動・機構改革/ }).first().click();
+    await page
+      .getByRole('link', { name: /人事異動・機構改革/ })
+      .first()
+      .click();
     await page.getByRole('heading', { level: 1, name: '人事異動・機構改革' }).waitFor();
     await page.getByText('発令予定の人事異動はありません。').waitFor();
     await expectAccessible(page, 'empty');
@@ -69,7 +87,14 @@ describe('the web pages: 人事異動・機構改革', () => {
     await page.getByRole('alert').filter({ hasText: '何も登録していません' }).waitFor();
     const table = page.getByRole('table', { name: /ファイルの問題/ });
     expect(await table.getByRole('columnheader').allInnerTexts()).toEqual(['行', '列', '問題']);
-    const cells = await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td,th')].slice(0, 2).map((c) => (c.textContent ?? '').trim()).join(':')));
+    const cells = await table.locator('tbody tr').evaluateAll((rows) =>
+      rows.map((r) =>
+        [...r.querySelectorAll('td,th')]
+          .slice(0, 2)
+          .map((c) => (c.textContent ?? '').trim())
+          .join(':'),
+      ),
+    );
     expect(cells).toEqual(['3:氏名', '4:新所属']);
     await expectAccessible(page, 'row-errors');
     expect(Number((await db.query(`SELECT count(*)::int AS n FROM personnel_transfer`))[0].n)).toBe(0);
@@ -91,7 +116,9 @@ describe('the web pages: 人事異動・機構改革', () => {
     expect(Number((await db.query(`SELECT count(*)::int AS n FROM personnel_transfer`))[0].n)).toBe(0);
     await page.getByRole('button', { name: '2件の人事異動を登録' }).click();
     await page.getByText('2件の人事異動を登録しました。').waitFor();
-    expect(Number((await db.query(`SELECT count(*)::int AS n FROM personnel_transfer WHERE status = 'scheduled'`))[0].n)).toBe(2);
+    expect(
+      Number((await db.query(`SELECT count(*)::int AS n FROM personnel_transfer WHERE status = 'scheduled'`))[0].n),
+    ).toBe(2);
 
     const first = page.getByRole('table', { name: `発令日 ${DAY}（1件）` });
     await first.waitFor();
@@ -127,6 +154,11 @@ describe('the web pages: 人事異動・機構改革', () => {
 
     expectSameOrigin(person.log, api.url);
     // The refused merge is an answered 400, which Chromium logs as a failed resource.
-    expectCleanPage({ ...person.log, consoleErrors: person.log.consoleErrors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e)) });
+    expectCleanPage({
+      ...person.log,
+      consoleErrors: person.log.consoleErrors.filter(
+        (e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e),
+      ),
+    });
   });
 });

@@ -5,7 +5,18 @@ import ExcelJS from 'exceljs';
 import type { Locator, Page } from 'playwright-core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { startApi, startWorker, testConfig, type RunningApi } from '../support/apps.js';
-import { axeViolations, SCREENSHOT_DIR, expectCleanPage, horizontalOverflow, expectSameOrigin, openBrowser, screenshot, signInContext, type TestBrowser, type TestPage } from '../support/browser.js';
+import {
+  axeViolations,
+  SCREENSHOT_DIR,
+  expectCleanPage,
+  horizontalOverflow,
+  expectSameOrigin,
+  openBrowser,
+  screenshot,
+  signInContext,
+  type TestBrowser,
+  type TestPage,
+} from '../support/browser.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 /**
@@ -91,7 +102,12 @@ describe('the web pages: dashboard and tracking', () => {
    * missing reason) is logged by Chromium as "Failed to load resource": the page's expected answer, not a fault.
    */
   function clean(person: TestPage): void {
-    expectCleanPage({ ...person.log, consoleErrors: person.log.consoleErrors.filter((e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e)) });
+    expectCleanPage({
+      ...person.log,
+      consoleErrors: person.log.consoleErrors.filter(
+        (e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e),
+      ),
+    });
   }
 
   /** axe clean, nothing foreign, no error; and the screenshot. */
@@ -116,7 +132,8 @@ describe('the web pages: dashboard and tracking', () => {
   async function readTable(table: Locator): Promise<{ headers: string[]; rows: string[][]; totals: string[] }> {
     const headers = (await table.locator('thead th').allInnerTexts()).map((t) => t.trim());
     const rows: string[][] = [];
-    for (const row of await table.locator('tbody tr').all()) rows.push((await row.locator('th, td').allInnerTexts()).map((t) => t.trim()));
+    for (const row of await table.locator('tbody tr').all())
+      rows.push((await row.locator('th, td').allInnerTexts()).map((t) => t.trim()));
     const totals = (await table.locator('tfoot tr').first().locator('th, td').allInnerTexts()).map((t) => t.trim());
     return { headers, rows, totals };
   }
@@ -144,22 +161,36 @@ describe('the web pages: dashboard and tracking', () => {
     expect(units.totals).toEqual(['合計', '108', '29', '137']);
 
     // The charts are drawn (ECharts, SVG) in the plan's colours, with a description for screen readers.
-    const chart = page.getByRole('img', { name: /^令和4年度の方針別の進捗状況。計画通り進捗108件、一部変更・遅れ29件、合計137件。$/ });
+    const chart = page.getByRole('img', {
+      name: /^令和4年度の方針別の進捗状況。計画通り進捗108件、一部変更・遅れ29件、合計137件。$/,
+    });
     await chart.locator('svg').waitFor();
     expect(await chart.locator('path[fill="#2E7D32"], path[fill="rgb(46,125,50)"]').count()).toBeGreaterThan(0);
     // KPIs: a table with the grade, and a chart per indicator.
     const kpiRows = await page.getByRole('table', { name: '検証指標の一覧' }).locator('tbody tr').allInnerTexts();
     expect(kpiRows.length).toBeGreaterThan(0);
     expect(kpiRows.every((r) => /[SABC—]$/.test(r.trim()))).toBe(true);
-    await page.getByRole('img', { name: /基準値.*目標|基準値.*上限/ }).first().locator('svg').waitFor();
+    await page
+      .getByRole('img', { name: /基準値.*目標|基準値.*上限/ })
+      .first()
+      .locator('svg')
+      .waitFor();
     await look(person, 'dashboard');
     // The README's pictures: the top of the page down to the policy chart, and the first KPIs
     // (boxes measured from the top of the page).
     await page.evaluate('window.scrollTo(0, 0)');
     const policies = (await page.locator('section[aria-labelledby="by-policy"]').boundingBox())!;
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'web2-dashboard-top.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.ceil(policies.y + policies.height + 24) } });
+    await page.screenshot({
+      path: join(SCREENSHOT_DIR, 'web2-dashboard-top.png'),
+      fullPage: true,
+      clip: { x: 0, y: 0, width: 1280, height: Math.ceil(policies.y + policies.height + 24) },
+    });
     const kpi = (await page.locator('section[aria-labelledby="kpi"]').boundingBox())!;
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'web2-dashboard-kpi.png'), fullPage: true, clip: { x: 0, y: Math.floor(kpi.y - 24), width: 1280, height: 1000 } });
+    await page.screenshot({
+      path: join(SCREENSHOT_DIR, 'web2-dashboard-kpi.png'),
+      fullPage: true,
+      clip: { x: 0, y: Math.floor(kpi.y - 24), width: 1280, height: 1000 },
+    });
   }, 120_000);
 
   it('the dashboard at 375 px wide', async () => {
@@ -176,8 +207,11 @@ describe('the web pages: dashboard and tracking', () => {
     const page = secretariat.page;
     await page.getByLabel('計画', { exact: true }).selectOption({ label: PLAN_2027 });
     await page.getByLabel('取り込む内容').selectOption({ label: '取組（年度の進捗状況つき）' });
-    const csv = '\uFEFF取組番号,取組名,方針,テーマ,所管\r\n2-1-01,福祉窓口の予約受付のオンライン化,2,1,kenko\r\n2-3-01,介護認定事務の集約化,2,3,kenko\r\n';
-    await page.getByLabel(/^ファイル（CSV/).setInputFiles({ name: 'initiatives-r6.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    const csv =
+      '\uFEFF取組番号,取組名,方針,テーマ,所管\r\n2-1-01,福祉窓口の予約受付のオンライン化,2,1,kenko\r\n2-3-01,介護認定事務の集約化,2,3,kenko\r\n';
+    await page
+      .getByLabel(/^ファイル（CSV/)
+      .setInputFiles({ name: 'initiatives-r6.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
     await page.getByRole('button', { name: '内容を確認（まだ取り込みません）' }).click();
     await page.getByRole('button', { name: '2行を取り込む' }).click();
     await page.getByText(/^2行を取り込みました/).waitFor();
@@ -194,7 +228,10 @@ describe('the web pages: dashboard and tracking', () => {
     const bulk = editor.page;
     const table = bulk.getByRole('table', { name: '健康福祉局の取組（令和6年度）' });
     await table.waitFor();
-    expect((await table.locator('tbody tr th a').allInnerTexts()).map((t) => t.trim())).toEqual(['2-1-01 福祉窓口の予約受付のオンライン化', '2-3-01 介護認定事務の集約化']);
+    expect((await table.locator('tbody tr th a').allInnerTexts()).map((t) => t.trim())).toEqual([
+      '2-1-01 福祉窓口の予約受付のオンライン化',
+      '2-3-01 介護認定事務の集約化',
+    ]);
     await look(editor, 'tracking-bulk');
     await bulk.getByLabel('2-1-01の進捗状況').selectOption({ label: '一部変更・遅れ' });
     await bulk.getByLabel('2-1-01の理由').fill('システム改修の調達に時間を要したため');
@@ -203,7 +240,12 @@ describe('the web pages: dashboard and tracking', () => {
     await bulk.getByText('1件を保存しました。1件は保存できませんでした。').waitFor();
     const reason = bulk.getByLabel('2-3-01の理由');
     expect(await reason.getAttribute('aria-invalid')).toBe('true');
-    expect(await bulk.getByRole('row', { name: /2-3-01/ }).getByText('＊一部変更・遅れのときは理由を入力してください。').isVisible()).toBe(true);
+    expect(
+      await bulk
+        .getByRole('row', { name: /2-3-01/ })
+        .getByText('＊一部変更・遅れのときは理由を入力してください。')
+        .isVisible(),
+    ).toBe(true);
     expect(await bulk.getByLabel('2-1-01の理由').getAttribute('aria-invalid')).toBeNull();
     // The focus went to the field to fix.
     expect(await reason.evaluate((e) => e === e.ownerDocument.activeElement)).toBe(true);
@@ -223,7 +265,10 @@ describe('the web pages: dashboard and tracking', () => {
     const list = page.getByRole('table', { name: /^取組の一覧/ });
     await list.getByRole('link', { name: '福祉窓口の予約受付のオンライン化' }).click();
     await page.getByRole('button', { name: '令和6年度の進捗を確認' }).click();
-    await page.getByRole('row', { name: /令和6年度/ }).getByText('確認済').waitFor();
+    await page
+      .getByRole('row', { name: /令和6年度/ })
+      .getByText('確認済')
+      .waitFor();
     await page.getByText('令和6年度の進捗を確認しました。').waitFor();
     await look(secretariat, 'tracking-initiative');
     await page.goBack();
@@ -231,7 +276,10 @@ describe('the web pages: dashboard and tracking', () => {
     await page.getByRole('button', { name: '差戻し', exact: true }).click();
     await page.getByLabel('差戻しの理由').fill('制度改正の時期と、それまでに行うことを書いてください');
     await page.getByRole('button', { name: '差戻しを確定' }).click();
-    await page.getByRole('row', { name: /令和6年度/ }).getByText('作成中').waitFor();
+    await page
+      .getByRole('row', { name: /令和6年度/ })
+      .getByText('作成中')
+      .waitFor();
     await look(secretariat, 'tracking-initiative-returned');
     await page.goBack();
     await list.waitFor();
@@ -250,7 +298,11 @@ describe('the web pages: dashboard and tracking', () => {
     // After the recount (the worker's job) the dashboard counts the confirmed one for 令和6年度.
     await page.goto(`/dashboard?plan=${plan2027}&year=2024`);
     const totals = page.getByRole('table', { name: '令和6年度 方針別の進捗状況（件）' }).locator('tfoot tr');
-    for (let i = 0; i < 60 && (await totals.innerText().catch(() => '')).replace(/\s+/g, ' ').trim() !== '合計 0 1 1'; i++) {
+    for (
+      let i = 0;
+      i < 60 && (await totals.innerText().catch(() => '')).replace(/\s+/g, ' ').trim() !== '合計 0 1 1';
+      i++
+    ) {
       await page.waitForTimeout(500);
       await page.reload();
       await settled(page);
@@ -268,13 +320,18 @@ describe('the web pages: dashboard and tracking', () => {
     expect(await page.getByLabel('比較先').locator('option:checked').innerText()).toBe('令和6年度 確認後（令和6年度）');
     const change = await readTable(moved);
     expect(change.headers).toEqual(['取組', '変更前', '変更後', '理由']);
-    expect(change.rows).toEqual([['2-1-01 福祉窓口の予約受付のオンライン化', '（なし）', '一部変更・遅れ', 'システム改修の調達に時間を要したため']]);
+    expect(change.rows).toEqual([
+      ['2-1-01 福祉窓口の予約受付のオンライン化', '（なし）', '一部変更・遅れ', 'システム改修の調達に時間を要したため'],
+    ]);
     await look(secretariat, 'dashboard-snapshots');
   }, 240_000);
 
   it('a whole progress confirmation with the keyboard alone: the focus always visible, and where the person must act next', async () => {
     const [{ id: kenko }] = await db.query(`SELECT id FROM org_unit WHERE code = 'kenko'`);
-    const [first] = await db.query(`SELECT id, title FROM initiative WHERE plan_id = $1 AND owning_unit_id = $2 ORDER BY code LIMIT 1`, [stage3, kenko]);
+    const [first] = await db.query(
+      `SELECT id, title FROM initiative WHERE plan_id = $1 AND owning_unit_id = $2 ORDER BY code LIMIT 1`,
+      [stage3, kenko],
+    );
 
     /** The focused element as a person meets it: its name and whether its focus can be seen. */
     async function focused(page: Page): Promise<{ name: string; tag: string; invalid: boolean; visible: boolean }> {
@@ -346,7 +403,10 @@ describe('the web pages: dashboard and tracking', () => {
     await focusIs(page, /^下書きを保存しました。/);
     await tabTo(page, '令和5年度の進捗を提出', 'Shift+Tab');
     await page.keyboard.press('Enter');
-    await page.getByRole('row', { name: /令和5年度/ }).getByText('提出済').waitFor();
+    await page
+      .getByRole('row', { name: /令和5年度/ })
+      .getByText('提出済')
+      .waitFor();
     await focusIs(page, '令和5年度の進捗を事務局に提出しました。');
     clean(editor);
 
@@ -361,11 +421,16 @@ describe('the web pages: dashboard and tracking', () => {
     await focusIs(page, '差戻し');
     await tabTo(page, '令和5年度の進捗を確認', 'Shift+Tab');
     await page.keyboard.press('Enter');
-    await page.getByRole('row', { name: /令和5年度/ }).getByText('確認済').waitFor();
+    await page
+      .getByRole('row', { name: /令和5年度/ })
+      .getByText('確認済')
+      .waitFor();
     await focusIs(page, '令和5年度の進捗を確認しました。');
     clean(secretariat);
     expectSameOrigin(secretariat.log, api.url);
-    expect(await db.query(`SELECT state FROM progress_report WHERE initiative_id = $1 AND fiscal_year = 2023`, [first.id])).toEqual([{ state: 'confirmed' }]);
+    expect(
+      await db.query(`SELECT state FROM progress_report WHERE initiative_id = $1 AND fiscal_year = 2023`, [first.id]),
+    ).toEqual([{ state: 'confirmed' }]);
   }, 180_000);
 
   it('the council report for 令和4年度 downloads as xlsx and CSV through the page, with the page’s totals', async () => {
@@ -377,7 +442,10 @@ describe('the web pages: dashboard and tracking', () => {
     expect(shown.totals).toEqual(['合計', '108', '29', '137']);
     await look(person, 'council-report');
 
-    const [xlsx] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Excel（xlsx）をダウンロード' }).click()]);
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Excel（xlsx）をダウンロード' }).click(),
+    ]);
     expect(xlsx.suggestedFilename()).toBe('council-report-kaikaku-stage3-2022.xlsx');
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(readFileSync(await xlsx.path()) as unknown as ArrayBuffer);
@@ -393,7 +461,10 @@ describe('the web pages: dashboard and tracking', () => {
       });
     expect(found[0]).toEqual(['合計', '108', '29', '137']);
 
-    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSVをダウンロード' }).click()]);
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'CSVをダウンロード' }).click(),
+    ]);
     expect(csv.suggestedFilename()).toBe('council-report-kaikaku-stage3-2022.csv');
     // One row per initiative: the statuses counted give the same totals.
     const [header, ...records] = parseCsv(readFileSync(await csv.path(), 'utf8').replace(/^\uFEFF/, ''));
@@ -406,12 +477,23 @@ describe('the web pages: dashboard and tracking', () => {
   it('an import with a bad row shows (row, column, problem) and writes nothing; the good file is checked, then applied', async () => {
     const person = await as('secretariat', '/imports');
     const { page } = person;
-    const reports2021 = async () => (await db.query(`SELECT count(*)::int AS n FROM progress_report WHERE plan_id = $1 AND fiscal_year = 2021`, [stage3]))[0].n as number;
+    const reports2021 = async () =>
+      (
+        await db.query(`SELECT count(*)::int AS n FROM progress_report WHERE plan_id = $1 AND fiscal_year = 2021`, [
+          stage3,
+        ])
+      )[0].n as number;
     expect(await reports2021()).toBe(0);
     await page.getByLabel('計画', { exact: true }).selectOption({ label: STAGE3 });
     await page.getByLabel('取り込む内容').selectOption({ label: '進捗報告' });
-    const file = (body: string) => ({ name: 'progress-2021.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF取組番号,年度,進捗状況,理由\r\n${body}`, 'utf8') });
-    await page.getByLabel(/^ファイル（CSV/).setInputFiles(file('1-02,令和3年度,計画通り進捗,\r\n1-03,令和3年度,順調,\r\n'));
+    const file = (body: string) => ({
+      name: 'progress-2021.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`\uFEFF取組番号,年度,進捗状況,理由\r\n${body}`, 'utf8'),
+    });
+    await page
+      .getByLabel(/^ファイル（CSV/)
+      .setInputFiles(file('1-02,令和3年度,計画通り進捗,\r\n1-03,令和3年度,順調,\r\n'));
     await page.getByRole('button', { name: '内容を確認（まだ取り込みません）' }).click();
     const problems = page.getByRole('table', { name: 'ファイルの問題（1件）' });
     await problems.waitFor();
@@ -422,7 +504,9 @@ describe('the web pages: dashboard and tracking', () => {
     await look(person, 'imports-errors');
     expect(await reports2021()).toBe(0);
 
-    await page.getByLabel(/^ファイル（CSV/).setInputFiles(file('1-02,令和3年度,計画通り進捗,\r\n1-03,令和3年度,一部変更・遅れ,資材の納期が遅れたため\r\n'));
+    await page
+      .getByLabel(/^ファイル（CSV/)
+      .setInputFiles(file('1-02,令和3年度,計画通り進捗,\r\n1-03,令和3年度,一部変更・遅れ,資材の納期が遅れたため\r\n'));
     await page.getByRole('button', { name: '内容を確認（まだ取り込みません）' }).click();
     await page.getByText('2行を確認しました。問題はありません。').waitFor();
     expect(await reports2021()).toBe(0);

@@ -4,7 +4,15 @@ import type { Page } from 'playwright-core';
 import { startApi, startWorker, testConfig, type RunningApi } from '../support/apps.js';
 import { act as apiAct, demoClients, FULL_CONTENT, ok, openInquiry, proposalIn } from '../support/cycle.js';
 import { createTestDatabase, DEMO_PASSWORD, type TestDatabase } from '../support/database.js';
-import { axeViolations, expectSameOrigin, openBrowser, screenshot, type PageLog, type TestBrowser, type TestPage } from '../support/browser.js';
+import {
+  axeViolations,
+  expectSameOrigin,
+  openBrowser,
+  screenshot,
+  type PageLog,
+  type TestBrowser,
+  type TestPage,
+} from '../support/browser.js';
 
 /**
  * The decision cycle through the pages only, as the demo users would do it in Chromium, on the
@@ -71,7 +79,11 @@ describe('the web pages: the decision cycle in a browser', () => {
    */
   function expectFine(log: PageLog): void {
     expectSameOrigin(log, api.url);
-    expect({ pageErrors: log.pageErrors, csp: log.cspViolations, console: log.consoleErrors.filter((e) => !/^Failed to load resource/.test(e)) }).toEqual({ pageErrors: [], csp: [], console: [] });
+    expect({
+      pageErrors: log.pageErrors,
+      csp: log.cspViolations,
+      console: log.consoleErrors.filter((e) => !/^Failed to load resource/.test(e)),
+    }).toEqual({ pageErrors: [], csp: [], console: [] });
   }
 
   /** axe on the page as it stands, and its screenshot. */
@@ -181,14 +193,22 @@ describe('the web pages: the decision cycle in a browser', () => {
 
     // The editor sees the notification, edits and resubmits.
     page = await as('kenko.editor', '/');
-    for (let i = 0; i < 100 && (await page.getByRole('button', { name: new RegExp(`${TITLE}.*を開く`) }).count()) === 0; i++) {
+    for (
+      let i = 0;
+      i < 100 && (await page.getByRole('button', { name: new RegExp(`${TITLE}.*を開く`) }).count()) === 0;
+      i++
+    ) {
       await page.waitForTimeout(300);
       await page.reload();
       await page.getByRole('heading', { level: 1 }).first().waitFor();
-      if (await page.getByRole('heading', { level: 1, name: 'サインイン' }).isVisible()) await visit(page, '/', 'kenko.editor', DEMO_PASSWORD);
+      if (await page.getByRole('heading', { level: 1, name: 'サインイン' }).isVisible())
+        await visit(page, '/', 'kenko.editor', DEMO_PASSWORD);
     }
     await look(page, 'inbox');
-    await page.getByRole('button', { name: new RegExp(`${TITLE}.*を開く`) }).first().click();
+    await page
+      .getByRole('button', { name: new RegExp(`${TITLE}.*を開く`) })
+      .first()
+      .click();
     await state(page, '差戻し');
     await page.getByRole('cell', { name: '効果額の根拠を補足してください' }).waitFor();
     await page.getByRole('link', { name: '内容を編集' }).click();
@@ -244,7 +264,10 @@ describe('the web pages: the decision cycle in a browser', () => {
 
     // The board shows each answer; the secretariat closes the inquiry.
     page = await as('secretariat', inquiryUrl);
-    await page.getByRole('row', { name: /健康福祉局/ }).getByText('回答済 1件').waitFor();
+    await page
+      .getByRole('row', { name: /健康福祉局/ })
+      .getByText('回答済 1件')
+      .waitFor();
     await page.getByRole('row', { name: /北区/ }).getByText('該当なし').waitFor();
     await page.getByText(/未回答 17件・回答済 1件・該当なし 1件/).waitFor();
     await page.getByRole('button', { name: '締切' }).click();
@@ -262,7 +285,10 @@ describe('the web pages: the decision cycle in a browser', () => {
     const user = demoClients(api.url);
     const { inquiryId } = await openInquiry(user);
     const editor = await user('kenko.editor');
-    const proposal = ok(await editor.post('/proposals', { inquiryId, title: '同時操作の確認', ...FULL_CONTENT }), 201).body;
+    const proposal = ok(
+      await editor.post('/proposals', { inquiryId, title: '同時操作の確認', ...FULL_CONTENT }),
+      201,
+    ).body;
     ok(await apiAct(editor, 'proposals', proposal.id, 'submit'));
 
     const [one, two] = [await browser.newPage(api.url), await browser.newPage(api.url)];
@@ -297,14 +323,21 @@ describe('the web pages: the decision cycle in a browser', () => {
     async function tabTo(name: string): Promise<void> {
       for (let i = 0; i < 80; i++) {
         await page.keyboard.press('Tab');
-        const focused = await page.evaluate<{ text: string; label: string; outline: string; width: string } | null>(`(() => {
+        const focused = await page.evaluate<{
+          text: string;
+          label: string;
+          outline: string;
+          width: string;
+        } | null>(`(() => {
           const e = document.activeElement;
           if (!e || e === document.body) return null;
           const style = getComputedStyle(e);
           return { text: (e.getAttribute('aria-label') || e.textContent || '').trim(), label: e.labels && e.labels[0] ? e.labels[0].textContent.trim() : '', outline: style.outlineStyle, width: style.outlineWidth };
         })()`);
         if (!focused) continue;
-        expect({ name: focused.text || focused.label, outline: focused.outline }).not.toMatchObject({ outline: 'none' });
+        expect({ name: focused.text || focused.label, outline: focused.outline }).not.toMatchObject({
+          outline: 'none',
+        });
         if (focused.text === name || focused.label.startsWith(name)) return;
       }
       throw new Error(`no focusable element named ${name}`);
@@ -334,7 +367,12 @@ describe('the web pages: the decision cycle in a browser', () => {
     };
     await form('wrong-password');
     expect(await page.getByRole('alert').textContent()).toContain('ユーザー名またはパスワードが正しくありません');
-    for (let i = 0; i < 12 && !/一時的にサインインできません/.test((await page.getByRole('alert').textContent()) ?? ''); i++) await form('wrong-password');
+    for (
+      let i = 0;
+      i < 12 && !/一時的にサインインできません/.test((await page.getByRole('alert').textContent()) ?? '');
+      i++
+    )
+      await form('wrong-password');
     // Even the right password now waits; the page says how long.
     await form(DEMO_PASSWORD);
     expect(await page.getByRole('alert').textContent()).toMatch(/一時的にサインインできません。\d+秒後（約\d+分後）/);

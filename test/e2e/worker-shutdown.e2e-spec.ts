@@ -31,9 +31,18 @@ describe('worker shutdown with jobs in flight', () => {
     return Promise.all(Array.from({ length: n }, () => withTransaction(ds, (m) => probes.request(m, holdMs))));
   };
   const started = async (ids: string[]) =>
-    Number((await db.query(`SELECT count(*)::int AS n FROM system_probe WHERE id = ANY($1) AND started_at IS NOT NULL`, [ids]))[0].n);
+    Number(
+      (
+        await db.query(`SELECT count(*)::int AS n FROM system_probe WHERE id = ANY($1) AND started_at IS NOT NULL`, [
+          ids,
+        ])
+      )[0].n,
+    );
   const processed = async (ids: string[]) =>
-    db.query(`SELECT processed_count AS c, count(*)::int AS n FROM system_probe WHERE id = ANY($1) GROUP BY 1 ORDER BY 1`, [ids]);
+    db.query(
+      `SELECT processed_count AS c, count(*)::int AS n FROM system_probe WHERE id = ANY($1) GROUP BY 1 ORDER BY 1`,
+      [ids],
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -78,10 +87,14 @@ describe('worker shutdown with jobs in flight', () => {
 
       // …and are taken again once their locks expire, by the next worker, once each.
       second = spawnApp('worker', env({ SHUTDOWN_TIMEOUT_MS: '20000' }));
-      await waitFor(async () => {
-        const rows = await processed(ids);
-        return rows.length === 1 && rows[0].c === 1 && rows[0].n === 3;
-      }, 'the interrupted jobs to complete on the second worker', 45_000);
+      await waitFor(
+        async () => {
+          const rows = await processed(ids);
+          return rows.length === 1 && rows[0].c === 1 && rows[0].n === 3;
+        },
+        'the interrupted jobs to complete on the second worker',
+        45_000,
+      );
       second.child.kill('SIGTERM');
       expect((await second.exited).code).toBe(0);
     } finally {

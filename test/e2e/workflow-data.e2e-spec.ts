@@ -9,7 +9,9 @@ function withoutHq(name: string, labelSuffix = '') {
   const d = structuredClone(REFORM_PROPOSAL) as typeof REFORM_PROPOSAL & { version?: number };
   delete d.version;
   d.name = name;
-  d.states = d.states.filter((s) => s.name !== 'hq_review').map((s) => (s.name === 'adopted' ? { ...s, label: { ja: `決定${labelSuffix}`, en: 'Adopted' } } : s));
+  d.states = d.states
+    .filter((s) => s.name !== 'hq_review')
+    .map((s) => (s.name === 'adopted' ? { ...s, label: { ja: `決定${labelSuffix}`, en: 'Adopted' } } : s));
   d.transitions = d.transitions
     .filter((t) => !t.from.includes('hq_review') || t.from.length > 1)
     .map((t) => (t.action === 'approve' && t.from.includes('committee_review') ? { ...t, to: 'adopted' } : t));
@@ -48,12 +50,18 @@ describe('workflows as data', () => {
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body.errors)).toMatch(/nowhere/);
     expect(await db.query(`SELECT 1 FROM workflow_definition WHERE name = 'broken-flow'`)).toHaveLength(0);
-    expect((await (await user('secretariat')).post('/workflows', { subject: 'proposal', definition: withoutHq('x-flow') })).status).toBe(403);
+    expect(
+      (await (await user('secretariat')).post('/workflows', { subject: 'proposal', definition: withoutHq('x-flow') }))
+        .status,
+    ).toBe(403);
   });
 
   it('runs a city’s cycle without an HQ stage end to end, with no code change', async () => {
     const admin = await user('admin');
-    const stored = ok(await admin.post('/workflows', { subject: 'proposal', definition: withoutHq('no-hq-proposal') }), 201).body;
+    const stored = ok(
+      await admin.post('/workflows', { subject: 'proposal', definition: withoutHq('no-hq-proposal') }),
+      201,
+    ).body;
     expect(stored).toMatchObject({ name: 'no-hq-proposal', version: 1 });
     expect(stored.mermaid).toContain('committee_review --> adopted');
     expect(stored.mermaid).not.toContain('hq_review');
@@ -66,21 +74,43 @@ describe('workflows as data', () => {
         firstFiscalYear: 2024,
         lastFiscalYear: 2027,
         proposalWorkflow: 'no-hq-proposal',
-        policies: [{ number: 1, title: '方針1' }, { number: 2, title: '方針2', themes: [{ title: 'テーマ' }] }],
+        policies: [
+          { number: 1, title: '方針1' },
+          { number: 2, title: '方針2', themes: [{ title: 'テーマ' }] },
+        ],
       }),
       201,
     ).body;
-    const inquiry = ok(await secretariat.post('/inquiries', { planId: plan.id, title: '照会', dueDate: daysFromNow(10), targetUnits: ['kenko'] }), 201).body;
+    const inquiry = ok(
+      await secretariat.post('/inquiries', {
+        planId: plan.id,
+        title: '照会',
+        dueDate: daysFromNow(10),
+        targetUnits: ['kenko'],
+      }),
+      201,
+    ).body;
     ok(await act(secretariat, 'inquiries', inquiry.id, 'open'));
     const editor = await user('kenko.editor');
-    const proposal = ok(await editor.post('/proposals', { inquiryId: inquiry.id, title: 'HQなしの提案', ...FULL_CONTENT }), 201).body;
+    const proposal = ok(
+      await editor.post('/proposals', { inquiryId: inquiry.id, title: 'HQなしの提案', ...FULL_CONTENT }),
+      201,
+    ).body;
     expect(proposal.workflow).toEqual({ name: 'no-hq-proposal', version: 1 });
     ok(await act(editor, 'proposals', proposal.id, 'submit'));
     ok(await act(await user('kenko.approver'), 'proposals', proposal.id, 'approve'));
     ok(await act(secretariat, 'proposals', proposal.id, 'approve'));
     const adopted = ok(await act(await user('committee'), 'proposals', proposal.id, 'approve')).body;
     expect(adopted.state).toBe('adopted');
-    const council = ok(await secretariat.post('/meetings', { planId: plan.id, kind: 'council', title: '定例会', heldOn: daysFromNow(30) }), 201).body;
+    const council = ok(
+      await secretariat.post('/meetings', {
+        planId: plan.id,
+        kind: 'council',
+        title: '定例会',
+        heldOn: daysFromNow(30),
+      }),
+      201,
+    ).body;
     ok(await secretariat.post(`/meetings/${council.id}/agenda`, { proposalIds: [proposal.id] }));
     expect(ok(await act(secretariat, 'proposals', proposal.id, 'report')).body.state).toBe('reported');
   });
@@ -89,18 +119,60 @@ describe('workflows as data', () => {
     const admin = await user('admin');
     ok(await admin.post('/workflows', { subject: 'proposal', definition: withoutHq('versioned-flow') }), 201);
     const secretariat = await user('secretariat');
-    const plan = ok(await secretariat.post('/plans', { code: 'versioned-2030', name: 'v', firstFiscalYear: 2024, lastFiscalYear: 2027, proposalWorkflow: 'versioned-flow', policies: [{ number: 2, title: 'p' }] }), 201).body;
-    const inquiry = ok(await secretariat.post('/inquiries', { planId: plan.id, title: '照会', dueDate: daysFromNow(10), targetUnits: ['chuo'] }), 201).body;
+    const plan = ok(
+      await secretariat.post('/plans', {
+        code: 'versioned-2030',
+        name: 'v',
+        firstFiscalYear: 2024,
+        lastFiscalYear: 2027,
+        proposalWorkflow: 'versioned-flow',
+        policies: [{ number: 2, title: 'p' }],
+      }),
+      201,
+    ).body;
+    const inquiry = ok(
+      await secretariat.post('/inquiries', {
+        planId: plan.id,
+        title: '照会',
+        dueDate: daysFromNow(10),
+        targetUnits: ['chuo'],
+      }),
+      201,
+    ).body;
     ok(await act(secretariat, 'inquiries', inquiry.id, 'open'));
     const editor = await user('chuo.editor');
-    const old = ok(await editor.post('/proposals', { inquiryId: inquiry.id, title: '旧版', ...FULL_CONTENT, themeNumber: undefined }), 201).body;
+    const old = ok(
+      await editor.post('/proposals', {
+        inquiryId: inquiry.id,
+        title: '旧版',
+        ...FULL_CONTENT,
+        themeNumber: undefined,
+      }),
+      201,
+    ).body;
 
-    const v2 = ok(await admin.post('/workflows', { subject: 'proposal', definition: withoutHq('versioned-flow', '（新）') }), 201).body;
+    const v2 = ok(
+      await admin.post('/workflows', { subject: 'proposal', definition: withoutHq('versioned-flow', '（新）') }),
+      201,
+    ).body;
     expect(v2.version).toBe(2);
-    const fresh = ok(await editor.post('/proposals', { inquiryId: inquiry.id, title: '新版', ...FULL_CONTENT, themeNumber: undefined }), 201).body;
+    const fresh = ok(
+      await editor.post('/proposals', {
+        inquiryId: inquiry.id,
+        title: '新版',
+        ...FULL_CONTENT,
+        themeNumber: undefined,
+      }),
+      201,
+    ).body;
     expect(fresh.workflow.version).toBe(2);
     expect(ok(await editor.get(`/proposals/${old.id}`)).body.workflow.version).toBe(1);
     // The same content again is not a new version.
-    expect(ok(await admin.post('/workflows', { subject: 'proposal', definition: withoutHq('versioned-flow', '（新）') }), 201).body.version).toBe(2);
+    expect(
+      ok(
+        await admin.post('/workflows', { subject: 'proposal', definition: withoutHq('versioned-flow', '（新）') }),
+        201,
+      ).body.version,
+    ).toBe(2);
   });
 });

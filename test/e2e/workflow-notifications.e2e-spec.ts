@@ -21,7 +21,9 @@ describe('workflow step notifications', () => {
   let inquiryId: string;
 
   const noticesOf = async (username: string, title: string): Promise<Notice[]> =>
-    (ok(await (await user(username)).get('/notifications?pageSize=100')).body.items as Notice[]).filter((n) => n.title.includes(title));
+    (ok(await (await user(username)).get('/notifications?pageSize=100')).body.items as Notice[]).filter((n) =>
+      n.title.includes(title),
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase({ demo: true });
@@ -48,10 +50,16 @@ describe('workflow step notifications', () => {
       title: '【承認】「窓口の予約制（通知）」（健康福祉局）：提出済 → 推進委員会審議',
       link: `${BASE_URL}/proposals/${id}`,
     });
-    expect(notice.body).toContain('が 改革プロジェクト推進課 により承認され、推進委員会審議になりました。審議をお願いします。');
+    expect(notice.body).toContain(
+      'が 改革プロジェクト推進課 により承認され、推進委員会審議になりました。審議をお願いします。',
+    );
     // The HQ is not asked yet, and the secretariat who acted is not told of its own step.
     expect(await noticesOf('hq', '窓口の予約制（通知）')).toEqual([]);
-    expect((await noticesOf('secretariat', '窓口の予約制（通知）')).filter((n) => n.title.startsWith('【承認】「窓口の予約制（通知）」（健康福祉局）：提出済'))).toEqual([]);
+    expect(
+      (await noticesOf('secretariat', '窓口の予約制（通知）')).filter((n) =>
+        n.title.startsWith('【承認】「窓口の予約制（通知）」（健康福祉局）：提出済'),
+      ),
+    ).toEqual([]);
   });
 
   it('tells the bureau that the committee returned its proposal, with the comment', async () => {

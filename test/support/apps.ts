@@ -69,7 +69,12 @@ export async function http<T = any>(url: string, init: RequestInit & { json?: un
 }
 
 /** Polls until `check` returns a truthy value; timing never decides a test, so the limit is generous. */
-export async function waitFor<T>(check: () => Promise<T> | T, what: string, timeoutMs = 30_000, intervalMs = 50): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  what: string,
+  timeoutMs = 30_000,
+  intervalMs = 50,
+): Promise<NonNullable<T>> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {
@@ -81,5 +86,7 @@ export async function waitFor<T>(check: () => Promise<T> | T, what: string, time
     }
     await new Promise((r) => setTimeout(r, intervalMs));
   }
-  throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${last instanceof Error ? String(last) : inspect(last)})` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}${last ? ` (last error: ${last instanceof Error ? String(last) : inspect(last)})` : ''}`,
+  );
 }

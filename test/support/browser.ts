@@ -62,15 +62,23 @@ export interface TestBrowser {
 
 /** Debian's Chromium: TEST_CHROMIUM (set by the global setup), else /usr/bin/chromium. */
 export function chromiumPath(): string {
-  const candidates = [process.env.TEST_CHROMIUM, process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter((p): p is string => Boolean(p));
+  const candidates = [process.env.TEST_CHROMIUM, process.env.CHROMIUM_PATH, '/usr/bin/chromium'].filter(
+    (p): p is string => Boolean(p),
+  );
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error('No Chromium for the browser tests: run the tests as root once (they install it), or `apt-get install -y chromium fonts-noto-cjk`');
+  if (!found)
+    throw new Error(
+      'No Chromium for the browser tests: run the tests as root once (they install it), or `apt-get install -y chromium fonts-noto-cjk`',
+    );
   return found;
 }
 
 export async function openBrowser(): Promise<TestBrowser> {
   // --no-sandbox: the tests run as root in CI, where Chromium's sandbox refuses to start.
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
   return {
     browser,
     newPage: (baseUrl, options) => newPage(browser, baseUrl, options),
@@ -80,9 +88,19 @@ export async function openBrowser(): Promise<TestBrowser> {
 
 const isPageScheme = (url: string) => /^(data|blob|about|chrome-error):/.test(url);
 
-export async function newPage(browser: Browser, baseUrl: string, options: BrowserContextOptions = {}): Promise<TestPage> {
+export async function newPage(
+  browser: Browser,
+  baseUrl: string,
+  options: BrowserContextOptions = {},
+): Promise<TestPage> {
   const origin = new URL(baseUrl).origin;
-  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'ja-JP', timezoneId: 'Asia/Tokyo', ...options, baseURL: baseUrl });
+  const context = await browser.newContext({
+    viewport: VIEWPORT,
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+    ...options,
+    baseURL: baseUrl,
+  });
   const log: PageLog = {
     requests: [],
     consoleErrors: [],
@@ -90,12 +108,16 @@ export async function newPage(browser: Browser, baseUrl: string, options: Browse
     cspViolations: [],
     failedResponses: [],
     clear() {
-      for (const list of [this.requests, this.consoleErrors, this.pageErrors, this.cspViolations, this.failedResponses]) list.length = 0;
+      for (const list of [this.requests, this.consoleErrors, this.pageErrors, this.cspViolations, this.failedResponses])
+        list.length = 0;
     },
   };
-  context.on('request', (request) => log.requests.push({ url: request.url(), method: request.method(), resourceType: request.resourceType() }));
+  context.on('request', (request) =>
+    log.requests.push({ url: request.url(), method: request.method(), resourceType: request.resourceType() }),
+  );
   context.on('response', (response) => {
-    if (response.status() >= 400) log.failedResponses.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    if (response.status() >= 400)
+      log.failedResponses.push(`${response.status()} ${response.request().method()} ${response.url()}`);
   });
   // A closed network: nothing foreign is fetched (it is recorded above, then refused here).
   await context.route(
@@ -123,14 +145,20 @@ export async function newPage(browser: Browser, baseUrl: string, options: Browse
 /** Every request of the page went to `origin` (data: and blob: URLs are the page's own). */
 export function expectSameOrigin(log: PageLog, origin: string): void {
   const own = new URL(origin).origin;
-  const foreign = log.requests.filter((r) => !isPageScheme(r.url) && new URL(r.url).origin !== own).map((r) => `${r.method} ${r.url} (${r.resourceType})`);
+  const foreign = log.requests
+    .filter((r) => !isPageScheme(r.url) && new URL(r.url).origin !== own)
+    .map((r) => `${r.method} ${r.url} (${r.resourceType})`);
   expect(foreign).toEqual([]);
   expect(log.requests.length).toBeGreaterThan(0);
 }
 
 /** No console error, no uncaught error and no CSP violation on the page. */
 export function expectCleanPage(log: PageLog): void {
-  expect({ consoleErrors: log.consoleErrors, pageErrors: log.pageErrors, cspViolations: log.cspViolations }).toEqual({ consoleErrors: [], pageErrors: [], cspViolations: [] });
+  expect({ consoleErrors: log.consoleErrors, pageErrors: log.pageErrors, cspViolations: log.cspViolations }).toEqual({
+    consoleErrors: [],
+    pageErrors: [],
+    cspViolations: [],
+  });
 }
 
 export interface AxeViolation {
@@ -152,7 +180,8 @@ export async function axeViolations(page: Page, options: { exclude?: string[] } 
 
 /** A full-page PNG under .local/screenshots/ (git-ignored); answers its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
-  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name)) throw new Error(`screenshot name ${JSON.stringify(name)}: letters, digits, . _ - only`);
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name))
+    throw new Error(`screenshot name ${JSON.stringify(name)}: letters, digits, . _ - only`);
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
@@ -164,7 +193,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  * page does: the httpOnly refresh cookie lands in the context, so the web app's first refresh
  * finds the session. For tests whose subject is not the sign-in page.
  */
-export async function signInContext(context: BrowserContext, username: string, password = DEMO_PASSWORD): Promise<void> {
+export async function signInContext(
+  context: BrowserContext,
+  username: string,
+  password = DEMO_PASSWORD,
+): Promise<void> {
   const res = await context.request.post('/api/v1/auth/session', { data: { username, password } });
   if (!res.ok()) throw new Error(`browser sign-in of ${username} failed: ${res.status()} ${await res.text()}`);
 }
@@ -176,11 +209,17 @@ export async function signInContext(context: BrowserContext, username: string, p
  * that stick out on the right (the innermost ones; not those inside a box that scrolls
  * sideways on its own), so a failure names the culprit. The viewport stays at `width`.
  */
-export async function horizontalOverflow(page: Page, width = 375): Promise<{ scrollWidth: number; culprits: string[] }> {
+export async function horizontalOverflow(
+  page: Page,
+  width = 375,
+): Promise<{ scrollWidth: number; culprits: string[] }> {
   const size = page.viewportSize() ?? VIEWPORT;
   await page.setViewportSize({ width, height: size.height });
   // (A string: the tests are type-checked without the DOM's types.)
-  return page.evaluate<{ scrollWidth: number; culprits: string[] }>(`new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
+  return page.evaluate<{
+    scrollWidth: number;
+    culprits: string[];
+  }>(`new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
     const limit = document.documentElement.clientWidth + 1;
     const scrolls = (e) => /(auto|scroll|hidden)/.test(getComputedStyle(e).overflowX);
     const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.getAttribute('class') ? '.' + e.getAttribute('class').trim().split(/\\s+/).slice(0, 3).join('.') : '')

@@ -28,7 +28,12 @@ export function ok<T = any>(res: HttpAnswer<T>, status = 200): HttpAnswer<T> {
 /** Today + n days in Japan, as YYYY-MM-DD. */
 export function daysFromNow(n: number): string {
   const d = new Date(Date.now() + n * 86_400_000);
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Tokyo',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(d);
 }
 
 export const FULL_CONTENT = {
@@ -46,7 +51,13 @@ export const FULL_CONTENT = {
 };
 
 /** Takes a workflow action with the proposal's current ETag. */
-export async function act(client: Client, kind: 'proposals' | 'inquiries', id: string, action: string, extra: Record<string, unknown> = {}) {
+export async function act(
+  client: Client,
+  kind: 'proposals' | 'inquiries',
+  id: string,
+  action: string,
+  extra: Record<string, unknown> = {},
+) {
   const current = await client.get(`/${kind}/${id}`);
   if (current.status !== 200) throw new Error(`cannot read ${kind}/${id}: ${current.status} ${current.text}`);
   return client.post(`/${kind}/${id}/transitions`, { action, ...extra }, { 'if-match': current.headers.get('etag')! });
@@ -55,10 +66,16 @@ export async function act(client: Client, kind: 'proposals' | 'inquiries', id: s
 type Users = (username: string) => Promise<Client>;
 
 /** An open inquiry of the demo plan, created and opened by the secretariat. */
-export async function openInquiry(user: Users, planCode = 'kaikaku-2027'): Promise<{ planId: string; inquiryId: string }> {
+export async function openInquiry(
+  user: Users,
+  planCode = 'kaikaku-2027',
+): Promise<{ planId: string; inquiryId: string }> {
   const secretariat = await user('secretariat');
   const plan = ok(await secretariat.get('/plans')).body.find((p: { code: string }) => p.code === planCode);
-  const inquiry = ok(await secretariat.post('/inquiries', { planId: plan.id, title: '照会', dueDate: daysFromNow(14) }), 201).body;
+  const inquiry = ok(
+    await secretariat.post('/inquiries', { planId: plan.id, title: '照会', dueDate: daysFromNow(14) }),
+    201,
+  ).body;
   ok(await act(secretariat, 'inquiries', inquiry.id, 'open'));
   return { planId: plan.id, inquiryId: inquiry.id };
 }
@@ -91,7 +108,13 @@ const PATH: Record<string, Array<[string, string]>> = {
 };
 
 /** A proposal of `unit`, driven through the API to `state`. */
-export async function proposalIn(user: Users, inquiryId: string, unit: string, state: keyof typeof PATH, title = `${unit} 提案`): Promise<string> {
+export async function proposalIn(
+  user: Users,
+  inquiryId: string,
+  unit: string,
+  state: keyof typeof PATH,
+  title = `${unit} 提案`,
+): Promise<string> {
   const editor = await user(`${unit}.editor`);
   const { id } = ok(await editor.post('/proposals', { inquiryId, title, ...FULL_CONTENT }), 201).body;
   for (const [who, action] of PATH[state]) {

@@ -38,9 +38,10 @@ export default async function globalSetup() {
   await admin.connect();
   try {
     // Leftovers of earlier runs: the template and the per-file clones.
-    const stale = await admin.query(`SELECT datname FROM pg_database WHERE datname = ANY($1) OR datname LIKE 'kaikaku_t_%'`, [
-      [TEMPLATE_DB, DEMO_TEMPLATE_DB],
-    ]);
+    const stale = await admin.query(
+      `SELECT datname FROM pg_database WHERE datname = ANY($1) OR datname LIKE 'kaikaku_t_%'`,
+      [[TEMPLATE_DB, DEMO_TEMPLATE_DB]],
+    );
     for (const { datname } of stale.rows) {
       await admin.query(`ALTER DATABASE "${datname}" IS_TEMPLATE false`);
       await admin.query(`DROP DATABASE "${datname}" WITH (FORCE)`);
@@ -63,14 +64,22 @@ export default async function globalSetup() {
     LOG_LEVEL: 'warn',
     QUEUE_PREFIX: '{global-setup}',
   });
-  execFileSync(process.execPath, [cli, 'migrate'], { cwd: ROOT, env: cliEnv(TEMPLATE_DB), stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [cli, 'migrate'], {
+    cwd: ROOT,
+    env: cliEnv(TEMPLATE_DB),
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 
   const again = new pg.Client({ connectionString: services.migrationDatabaseUrl });
   await again.connect();
   try {
     await again.query(`ALTER DATABASE ${TEMPLATE_DB} IS_TEMPLATE true`);
     await again.query(`CREATE DATABASE ${DEMO_TEMPLATE_DB} TEMPLATE ${TEMPLATE_DB}`);
-    execFileSync(process.execPath, [cli, 'seed'], { cwd: ROOT, env: cliEnv(DEMO_TEMPLATE_DB), stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(process.execPath, [cli, 'seed'], {
+      cwd: ROOT,
+      env: cliEnv(DEMO_TEMPLATE_DB),
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     await again.query(`ALTER DATABASE ${DEMO_TEMPLATE_DB} IS_TEMPLATE true`);
   } finally {
     await again.end();

@@ -41,7 +41,10 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
   async loadExistingGrant(ctx) {
     const existing = ctx.oidc.session.grantIdFor(ctx.oidc.client.clientId);
     if (existing) return ctx.oidc.provider.Grant.find(existing);
-    const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
+    const grant = new ctx.oidc.provider.Grant({
+      clientId: ctx.oidc.client.clientId,
+      accountId: ctx.oidc.session.accountId,
+    });
     grant.addOIDCScope('openid profile email kaikaku');
     await grant.save();
     return grant;

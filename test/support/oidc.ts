@@ -24,7 +24,11 @@ export interface TestOidcProvider {
 }
 
 /** A real OpenID provider (`oidc-provider`) on a loopback port, for one test file, in a process of its own. */
-export async function startOidcProvider(port: number, redirectUris: string[], accounts: Record<string, ProviderAccount>): Promise<TestOidcProvider> {
+export async function startOidcProvider(
+  port: number,
+  redirectUris: string[],
+  accounts: Record<string, ProviderAccount>,
+): Promise<TestOidcProvider> {
   const base = resolve('.local/test');
   mkdirSync(base, { recursive: true });
   const dir = mkdtempSync(join(base, 'oidc-'));
@@ -34,9 +38,16 @@ export async function startOidcProvider(port: number, redirectUris: string[], ac
   const clientId = 'kaikaku';
   const clientSecret = 'oidc-test-client-secret';
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [resolve('test/support/oidc-provider.mjs'), JSON.stringify({ port, accountsFile, clientId, clientSecret, redirectUris })], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      resolve('test/support/oidc-provider.mjs'),
+      JSON.stringify({ port, accountsFile, clientId, clientSecret, redirectUris }),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   await waitFor(() => output.includes('ready') || child.exitCode !== null, 'the OpenID provider to listen', 30_000);
@@ -48,7 +59,11 @@ export async function startOidcProvider(port: number, redirectUris: string[], ac
     setAccounts,
     async stop() {
       child.kill('SIGTERM');
-      await waitFor(() => child.exitCode !== null || child.signalCode !== null, 'the OpenID provider to stop', 10_000).catch(() => child.kill('SIGKILL'));
+      await waitFor(
+        () => child.exitCode !== null || child.signalCode !== null,
+        'the OpenID provider to stop',
+        10_000,
+      ).catch(() => child.kill('SIGKILL'));
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -64,7 +79,11 @@ export class CookieJar {
       const at = pair.indexOf('=');
       const name = pair.slice(0, at).trim();
       const value = pair.slice(at + 1).trim();
-      const gone = value === '' || attributes.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now()));
+      const gone =
+        value === '' ||
+        attributes.some(
+          (a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]) < Date.now()),
+        );
       if (gone) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
@@ -91,16 +110,27 @@ export interface ProviderVisit {
  * follows the provider's redirects, fills in its sign-in form as `login` (or cancels it), and
  * stops at the redirect back to the app. Answers that redirect, not yet followed.
  */
-export async function visitProvider(startUrl: string, appJar: CookieJar, login: string, options: { cancel?: boolean } = {}): Promise<ProviderVisit> {
+export async function visitProvider(
+  startUrl: string,
+  appJar: CookieJar,
+  login: string,
+  options: { cancel?: boolean } = {},
+): Promise<ProviderVisit> {
   const start = await fetch(startUrl, { redirect: 'manual', headers: { cookie: appJar.header() } });
   appJar.take(start.headers);
-  if (start.status !== 303) throw new Error(`the app answered ${start.status} to the sign-in start: ${await start.text()}`);
+  if (start.status !== 303)
+    throw new Error(`the app answered ${start.status} to the sign-in start: ${await start.text()}`);
   const authorization = new URL(start.headers.get('location')!);
   const appOrigin = new URL(startUrl).origin;
   const jar = new CookieJar();
   let next: { url: URL; method: 'GET' | 'POST'; body?: URLSearchParams } = { url: authorization, method: 'GET' };
   for (let step = 0; step < 12; step++) {
-    const res = await fetch(next.url, { method: next.method, body: next.body, redirect: 'manual', headers: { cookie: jar.header() } });
+    const res = await fetch(next.url, {
+      method: next.method,
+      body: next.body,
+      redirect: 'manual',
+      headers: { cookie: jar.header() },
+    });
     jar.take(res.headers);
     if (res.status >= 300 && res.status < 400) {
       const location = new URL(res.headers.get('location')!, next.url);
@@ -118,7 +148,13 @@ export async function visitProvider(startUrl: string, appJar: CookieJar, login: 
       next = { url: new URL(`${target.pathname}/abort`, target), method: 'GET' };
       continue;
     }
-    next = { url: target, method: 'POST', body: new URLSearchParams(prompt === 'login' ? { prompt, login, password: 'whatever-the-provider-checks' } : { prompt }) };
+    next = {
+      url: target,
+      method: 'POST',
+      body: new URLSearchParams(
+        prompt === 'login' ? { prompt, login, password: 'whatever-the-provider-checks' } : { prompt },
+      ),
+    };
   }
   throw new Error('the provider never sent the browser back');
 }

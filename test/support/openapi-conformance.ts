@@ -8,7 +8,9 @@ const { Ajv2020 } = require('ajv/dist/2020.js') as { Ajv2020: new (options: obje
 
 interface AjvLike {
   addSchema(schema: object, key: string): void;
-  compile(schema: object): ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params?: unknown }> | null };
+  compile(schema: object): ((data: unknown) => boolean) & {
+    errors?: Array<{ instancePath: string; message?: string; params?: unknown }> | null;
+  };
 }
 
 const DOC_ID = 'https://kaikaku.invalid/openapi';
@@ -29,7 +31,9 @@ function closed(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(closed);
   if (typeof value !== 'object' || value === null) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);
+  for (const [k, v] of Object.entries(value))
+    out[k] =
+      k === 'properties' ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, closed(s)])) : closed(v);
   if (out.type === 'object' && out.properties && !('additionalProperties' in out)) out.additionalProperties = false;
   if (typeof out.$ref === 'string') out.$ref = `${DOC_ID}${out.$ref}`;
   return out;
@@ -45,7 +49,13 @@ export class OpenApiConformance {
   readonly violations: string[] = [];
   readonly covered = new Set<string>();
   private readonly ajv: AjvLike;
-  private readonly routes: Array<{ method: string; template: string; pattern: RegExp; params: number; operation: DocumentedOperation }>;
+  private readonly routes: Array<{
+    method: string;
+    template: string;
+    pattern: RegExp;
+    params: number;
+    operation: DocumentedOperation;
+  }>;
 
   constructor(private readonly document: OpenApiDocument) {
     this.ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
@@ -78,18 +88,25 @@ export class OpenApiConformance {
     if (!route) return void this.violations.push(`${where}: no operation in the document`);
     this.covered.add(route.operation.operationId);
     const response = route.operation.responses[String(res.status)];
-    if (!response) return void this.violations.push(`${where}: status not documented for ${route.operation.operationId}`);
+    if (!response)
+      return void this.violations.push(`${where}: status not documented for ${route.operation.operationId}`);
     const type = (res.headers.get('content-type') ?? '').split(';')[0].trim();
     if (res.status === 204 || !res.text) {
-      if (response.content && res.status !== 204) this.violations.push(`${where}: empty body, documented as ${Object.keys(response.content).join()}`);
+      if (response.content && res.status !== 204)
+        this.violations.push(`${where}: empty body, documented as ${Object.keys(response.content).join()}`);
       return;
     }
     const media = response.content?.[type];
-    if (!media) return void this.violations.push(`${where}: ${type} not documented (documented: ${Object.keys(response.content ?? {}).join() || 'none'})`);
+    if (!media)
+      return void this.violations.push(
+        `${where}: ${type} not documented (documented: ${Object.keys(response.content ?? {}).join() || 'none'})`,
+      );
     if (!/json/.test(type)) return;
     const validate = this.ajv.compile(closed(media.schema) as object);
     if (!validate(res.body)) {
-      const errors = (validate.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
+      const errors = (validate.errors ?? [])
+        .slice(0, 5)
+        .map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`);
       this.violations.push(`${where} (${route.operation.operationId}): ${errors.join('; ')}`);
     }
   }

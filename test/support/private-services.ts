@@ -48,9 +48,26 @@ export async function privateRedis(): Promise<PrivateRedis> {
     url: `redis://127.0.0.1:${port}`,
     port,
     async start() {
-      child = spawn(server, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--maxmemory-policy', 'noeviction', '--save', ''], {
-        stdio: 'ignore',
-      });
+      child = spawn(
+        server,
+        [
+          '--port',
+          String(port),
+          '--bind',
+          '127.0.0.1',
+          '--dir',
+          dir,
+          '--appendonly',
+          'yes',
+          '--maxmemory-policy',
+          'noeviction',
+          '--save',
+          '',
+        ],
+        {
+          stdio: 'ignore',
+        },
+      );
       await waitFor(() => canConnect(port), `private redis on ${port}`, 15_000);
     },
     async stop() {
@@ -81,7 +98,9 @@ export interface PrivatePostgres {
 const isRoot = process.getuid?.() === 0;
 
 function asPostgres(bin: string, args: string[]) {
-  const r = isRoot ? spawnSync('runuser', ['-u', 'postgres', '--', bin, ...args], { encoding: 'utf8' }) : spawnSync(bin, args, { encoding: 'utf8' });
+  const r = isRoot
+    ? spawnSync('runuser', ['-u', 'postgres', '--', bin, ...args], { encoding: 'utf8' })
+    : spawnSync(bin, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`${bin} ${args.join(' ')} failed: ${r.stderr}`);
   return r;
 }
@@ -103,10 +122,24 @@ export async function privatePostgres(): Promise<PrivatePostgres> {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     async start() {
-      asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off`, '-w', 'start']);
+      asPostgres(join(bin, 'pg_ctl'), [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'log'),
+        '-o',
+        `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off`,
+        '-w',
+        'start',
+      ]);
     },
     async stop() {
-      spawnSync(isRoot ? 'runuser' : join(bin, 'pg_ctl'), isRoot ? ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop'] : ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      spawnSync(
+        isRoot ? 'runuser' : join(bin, 'pg_ctl'),
+        isRoot
+          ? ['-u', 'postgres', '--', join(bin, 'pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop']
+          : ['-D', data, '-m', 'immediate', '-w', 'stop'],
+      );
     },
     async cleanup() {
       await self.stop();

@@ -22,7 +22,12 @@ export async function smtpReceiver(): Promise<{ url: string; mails: ReceivedMail
       stream.on('data', (chunk: string) => (raw += chunk));
       stream.on('end', () => {
         const header = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(raw)?.[1]?.trim() ?? '';
-        mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: header('Subject'), messageId: header('Message-ID'), raw });
+        mails.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          subject: header('Subject'),
+          messageId: header('Message-ID'),
+          raw,
+        });
         callback();
       });
     },

@@ -65,15 +65,25 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<TestS
     ].join('\n'),
   );
   const isRoot = process.getuid?.() === 0;
-  if (isRoot) for (const p of [dir, data, conf, ...(tls ? [tls.keyFile, tls.certFile, tls.caFile] : [])]) chownSync(p, uidOf('openldap'), gidOf('openldap'));
+  if (isRoot)
+    for (const p of [dir, data, conf, ...(tls ? [tls.keyFile, tls.certFile, tls.caFile] : [])])
+      chownSync(p, uidOf('openldap'), gidOf('openldap'));
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
   const ldapsUrl = tls ? `ldaps://127.0.0.1:${await freePort()}` : null;
   const listen = [`${url}/`, ...(ldapsUrl ? [`${ldapsUrl}/`] : [])].join(' ');
   // -d keeps it in the foreground, so it ends with the test file.
-  const child: ChildProcess = spawn(slapd, ['-f', conf, '-h', listen, '-d', '0', ...(isRoot ? ['-u', 'openldap', '-g', 'openldap'] : [])], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(
+    slapd,
+    ['-f', conf, '-h', listen, '-d', '0', ...(isRoot ? ['-u', 'openldap', '-g', 'openldap'] : [])],
+    { stdio: 'ignore' },
+  );
   const admin = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
-    const client = new Client({ url: ldapsUrl ?? url, connectTimeout: 2000, tlsOptions: tls ? { ca: readFileSync(tls.caFile) } : undefined });
+    const client = new Client({
+      url: ldapsUrl ?? url,
+      connectTimeout: 2000,
+      tlsOptions: tls ? { ca: readFileSync(tls.caFile) } : undefined,
+    });
     try {
       await client.bind(LDAP_ADMIN, LDAP_ADMIN_PASSWORD);
       return await work(client);
@@ -84,7 +94,8 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<TestS
   await waitFor(() => admin(async () => true), 'slapd to answer', 30_000, 100);
   await admin(async (c) => {
     await c.add(LDAP_SUFFIX, { objectClass: ['dcObject', 'organization'], dc: 'city', o: '熊本市（テスト）' });
-    for (const ou of ['people', 'groups', 'services']) await c.add(`ou=${ou},${LDAP_SUFFIX}`, { objectClass: 'organizationalUnit', ou });
+    for (const ou of ['people', 'groups', 'services'])
+      await c.add(`ou=${ou},${LDAP_SUFFIX}`, { objectClass: 'organizationalUnit', ou });
   });
   return {
     url,
@@ -93,7 +104,9 @@ export async function startSlapd(options: { tls?: boolean } = {}): Promise<TestS
     admin,
     async stop() {
       child.kill('SIGTERM');
-      await waitFor(() => child.exitCode !== null || child.signalCode !== null, 'slapd to stop', 10_000, 50).catch(() => child.kill('SIGKILL'));
+      await waitFor(() => child.exitCode !== null || child.signalCode !== null, 'slapd to stop', 10_000, 50).catch(() =>
+        child.kill('SIGKILL'),
+      );
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -107,12 +120,55 @@ function makeCertificates(dir: string): { caFile: string; certFile: string; keyF
   const at = (name: string) => join(dir, name);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
   try {
-    openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Kaikaku test CA', '-keyout', at('ca.key'), '-out', at('ca.pem'));
-    openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', at('server.key'), '-out', at('server.csr'));
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=Kaikaku test CA',
+      '-keyout',
+      at('ca.key'),
+      '-out',
+      at('ca.pem'),
+    );
+    openssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      at('server.key'),
+      '-out',
+      at('server.csr'),
+    );
     writeFileSync(at('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
-    openssl('x509', '-req', '-in', at('server.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial', '-days', '1', '-extfile', at('server.ext'), '-out', at('server.pem'));
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      at('server.csr'),
+      '-CA',
+      at('ca.pem'),
+      '-CAkey',
+      at('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-extfile',
+      at('server.ext'),
+      '-out',
+      at('server.pem'),
+    );
   } catch (error) {
-    throw new Error(`openssl could not make the test certificates (apt-get install -y openssl): ${(error as Error).message}`);
+    throw new Error(
+      `openssl could not make the test certificates (apt-get install -y openssl): ${(error as Error).message}`,
+    );
   }
   return { caFile: at('ca.pem'), certFile: at('server.pem'), keyFile: at('server.key') };
 }

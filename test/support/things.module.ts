@@ -41,7 +41,9 @@ class ThingsController {
   @Access.public()
   async create(@Body() dto: CreateThingDto) {
     thingsCalls.count++;
-    const [row] = await this.dataSource.query(`INSERT INTO system_probe (hold_ms) VALUES ($1) RETURNING id`, [dto.holdMs ?? 0]);
+    const [row] = await this.dataSource.query(`INSERT INTO system_probe (hold_ms) VALUES ($1) RETURNING id`, [
+      dto.holdMs ?? 0,
+    ]);
     return { id: row.id, title: dto.title, items: dto.items.length };
   }
 

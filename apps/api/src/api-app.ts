@@ -59,7 +59,10 @@ export async function openApiDocumentOf(config: AppConfig): Promise<OpenAPIObjec
  * Builds the API application (not listening yet). main.ts and the e2e tests both use it,
  * so what is tested is what runs.
  */
-export async function createApiApp(config: AppConfig, extraModules: Array<Type | DynamicModule> = []): Promise<NestFastifyApplication> {
+export async function createApiApp(
+  config: AppConfig,
+  extraModules: Array<Type | DynamicModule> = [],
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
     genReqId: requestIdFor,
@@ -82,16 +85,21 @@ export async function createApiApp(config: AppConfig, extraModules: Array<Type |
   mountSecurityHeaders(app);
   // Reads the browser session's refresh cookie (apps/api/src/identity/session.controller.ts).
   await app.register(fastifyCookie as never);
-  app.getHttpAdapter().getInstance().addHook('onRequest', async (request, reply) => {
-    reply.header(REQUEST_ID_HEADER, request.id);
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', async (request, reply) => {
+      reply.header(REQUEST_ID_HEADER, request.id);
+    });
   // Before shedding, so that the 503s it answers are counted too.
   installRequestMetrics(app.getHttpAdapter().getInstance(), app.get(Metrics));
   installLoadShedding(app.getHttpAdapter().getInstance(), config.HTTP_MAX_CONCURRENCY);
   // Imports arrive as the file itself (CSV or xlsx), up to 20 MiB.
   const fastify = app.getHttpAdapter().getInstance();
   for (const type of ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']) {
-    fastify.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) => done(null, body));
+    fastify.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (_req, body, done) =>
+      done(null, body),
+    );
   }
   // Attachments arrive as multipart/form-data, streamed by their route (http/multipart.ts).
   await mountMultipart(app, config);

@@ -7,7 +7,15 @@ import { SchedulingModule } from '#libs/scheduling';
 import { PlanningModule } from '#libs/planning';
 import { ReviewModule } from '#libs/review';
 import { PublicDataModule, TrackingModule } from '#libs/tracking';
-import { AppConfig, ConfigModule, HealthModule, LoggingModule, MetricsModule, OutboxModule, PersistenceModule } from '#libs/platform';
+import {
+  AppConfig,
+  ConfigModule,
+  HealthModule,
+  LoggingModule,
+  MetricsModule,
+  OutboxModule,
+  PersistenceModule,
+} from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { AccessGuard } from './access/access.guard.js';
 import { HealthController } from './health/health.controller.js';
@@ -39,8 +47,17 @@ import { PlansController } from './review/plans.controller.js';
 import { ProposalsController } from './review/proposals.controller.js';
 import { WorkflowsController } from './review/workflows.controller.js';
 import { PapersModule } from '#libs/papers';
-import { AttachmentsController, MeetingAttachmentsController, ProgressReportAttachmentsController, ProposalAttachmentsController } from './papers/attachments.controller.js';
-import { CommentsController, ProgressReportCommentsController, ProposalCommentsController } from './papers/comments.controller.js';
+import {
+  AttachmentsController,
+  MeetingAttachmentsController,
+  ProgressReportAttachmentsController,
+  ProposalAttachmentsController,
+} from './papers/attachments.controller.js';
+import {
+  CommentsController,
+  ProgressReportCommentsController,
+  ProposalCommentsController,
+} from './papers/comments.controller.js';
 import { PublicApiController } from './public/public-api.controller.js';
 import { PublicRateLimitGuard } from './public/public-answer.js';
 

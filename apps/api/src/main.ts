@@ -1,6 +1,13 @@
 import 'reflect-metadata';
 import { Logger as NestLogger } from '@nestjs/common';
-import { ConfigError, installGracefulShutdown, installHttpDrain, installProcessErrorHandlers, loadConfig, loadDotEnv } from '#libs/platform';
+import {
+  ConfigError,
+  installGracefulShutdown,
+  installHttpDrain,
+  installProcessErrorHandlers,
+  loadConfig,
+  loadDotEnv,
+} from '#libs/platform';
 import { createApiApp } from './api-app.js';
 
 async function main(): Promise<void> {
@@ -15,7 +22,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const text = error instanceof ConfigError ? error.message : `API failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  const text =
+    error instanceof ConfigError
+      ? error.message
+      : `API failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   process.stderr.write(`${text}\n`);
   process.exit(1);
 });

@@ -22,7 +22,8 @@ function operationId(controllerKey: string, methodKey: string): string {
 /** The error answers every route of a kind can give, derived from what it declares. */
 function impliedErrors(operation: OperationObject): Array<[string, string]> {
   const parameters = (operation.parameters ?? []).filter((p: ParameterOrRef): p is ParameterObject => !('$ref' in p));
-  const header = (name: string) => parameters.some((p: ParameterObject) => p.in === 'header' && p.name.toLowerCase() === name.toLowerCase());
+  const header = (name: string) =>
+    parameters.some((p: ParameterObject) => p.in === 'header' && p.name.toLowerCase() === name.toLowerCase());
   const errors: Array<[string, string]> = [];
   // Query, path (ids are UUIDs) and bodies all go through validation.
   if (operation.requestBody || parameters.some((p: ParameterObject) => p.in !== 'header')) {
@@ -33,8 +34,14 @@ function impliedErrors(operation: OperationObject): Array<[string, string]> {
     errors.push(['404', 'does not exist, or is not visible to the caller (NOT_FOUND)']);
   }
   if (header(IF_MATCH_HEADER)) {
-    errors.push(['409', 'the action or change is not allowed in the current state (TRANSITION_NOT_ALLOWED, PROPOSAL_NOT_EDITABLE, DECIDED_IMMUTABLE, CONFLICT)']);
-    errors.push(['412', 'If-Match names another version: someone else changed it; read it again (VERSION_CONFLICT, with `currentVersion`)']);
+    errors.push([
+      '409',
+      'the action or change is not allowed in the current state (TRANSITION_NOT_ALLOWED, PROPOSAL_NOT_EDITABLE, DECIDED_IMMUTABLE, CONFLICT)',
+    ]);
+    errors.push([
+      '412',
+      'If-Match names another version: someone else changed it; read it again (VERSION_CONFLICT, with `currentVersion`)',
+    ]);
     errors.push(['428', 'If-Match is missing (PRECONDITION_REQUIRED)']);
   }
   if (header(IDEMPOTENCY_KEY_HEADER)) {
@@ -95,7 +102,12 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setLicense('UNLICENSED (the city’s own software)', 'https://spdx.org/licenses/')
     // Relative: the document is served by the server it describes, whatever its address.
     .addServer('/', 'this server')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /api/v1/auth/token, or a personal API token' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'POST /api/v1/auth/token, or a personal API token',
+    })
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, for /metrics only' }, 'metrics')
     .addSecurityRequirements('bearer')
     .build();

@@ -11,7 +11,15 @@ export class CliModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forRoot('cli'), PersistenceModule.forRoot(SCHEMA, 'kaikaku-cli'), OutboxModule, IdentityModule, PlanningModule, TrackingModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot('cli'),
+        PersistenceModule.forRoot(SCHEMA, 'kaikaku-cli'),
+        OutboxModule,
+        IdentityModule,
+        PlanningModule,
+        TrackingModule,
+      ],
     };
   }
 }

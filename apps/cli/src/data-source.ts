@@ -8,4 +8,8 @@ import { SCHEMA } from '#libs/schema';
  */
 loadDotEnv();
 const config = loadConfig();
-export default createDataSource({ ...config, DATABASE_URL: config.MIGRATION_DATABASE_URL }, SCHEMA, 'kaikaku-migrations');
+export default createDataSource(
+  { ...config, DATABASE_URL: config.MIGRATION_DATABASE_URL },
+  SCHEMA,
+  'kaikaku-migrations',
+);

@@ -35,7 +35,8 @@ export const DEMO_DATA: DemoDataStep[] = [
   },
   {
     name: '市役所改革プラン2027: 検証指標',
-    run: async (m, app) => `${await loadDemoIndicators(m, app.get(IndicatorsService), await planId(m, KAIKAKU_PLAN_2027.code))} created`,
+    run: async (m, app) =>
+      `${await loadDemoIndicators(m, app.get(IndicatorsService), await planId(m, KAIKAKU_PLAN_2027.code))} created`,
   },
   {
     name: '第3ステージ (previous plan, demo)',
@@ -43,16 +44,20 @@ export const DEMO_DATA: DemoDataStep[] = [
   },
   {
     name: '第3ステージ: 検証指標 (before the initiatives that name them)',
-    run: async (m, app) => `${await loadDemoIndicators(m, app.get(IndicatorsService), await planId(m, KAIKAKU_STAGE3.code))} created`,
+    run: async (m, app) =>
+      `${await loadDemoIndicators(m, app.get(IndicatorsService), await planId(m, KAIKAKU_STAGE3.code))} created`,
   },
   {
     name: '第3ステージ: 137 initiatives with 令和4年度 statuses',
     // The import runs its own transaction (all rows or none), after the plan's step committed.
     run: async (m, app) => {
       const id = await planId(m, KAIKAKU_STAGE3.code);
-      if ((await m.query<unknown[]>(`SELECT 1 FROM initiative WHERE plan_id = $1 LIMIT 1`, [id])).length > 0) return 'present';
+      if ((await m.query<unknown[]>(`SELECT 1 FROM initiative WHERE plan_id = $1 LIMIT 1`, [id])).length > 0)
+        return 'present';
       const table = await readTable(await readStage3Csv(), 'csv');
-      const result = await app.get(ImportsService).run('initiatives', id, table, { dryRun: false, actor: { id: null, username: 'demo-data' } });
+      const result = await app
+        .get(ImportsService)
+        .run('initiatives', id, table, { dryRun: false, actor: { id: null, username: 'demo-data' } });
       return `${result.created} imported`;
     },
   },

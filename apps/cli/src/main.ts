@@ -9,7 +9,20 @@ import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
-import { AppConfig, AuditCheckpoints, AuditLog, ConfigError, verifyAgainstCheckpoint, type CheckpointFile, WorkflowRegistry, createDataSource, loadConfig, loadDotEnv, ProbeService, withTransaction } from '#libs/platform';
+import {
+  AppConfig,
+  AuditCheckpoints,
+  AuditLog,
+  ConfigError,
+  verifyAgainstCheckpoint,
+  type CheckpointFile,
+  WorkflowRegistry,
+  createDataSource,
+  loadConfig,
+  loadDotEnv,
+  ProbeService,
+  withTransaction,
+} from '#libs/platform';
 import { SCHEMA } from '#libs/schema';
 import { CITY_CODE, UsersService } from '#libs/identity';
 import { IMPORT_KINDS, ImportRejectedError, ImportsService, readTable, type ImportKind } from '#libs/tracking';
@@ -36,9 +49,14 @@ async function withDataSource<T>(work: (ds: DataSource, config: AppConfig) => Pr
 }
 
 /** Boots the libraries (without HTTP or workers) for commands that use services. */
-async function withContext<T>(work: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>): Promise<T> {
+async function withContext<T>(
+  work: (app: Awaited<ReturnType<typeof NestFactory.createApplicationContext>>) => Promise<T>,
+): Promise<T> {
   const config = cliConfig();
-  const app = await NestFactory.createApplicationContext(CliModule.register(config), { bufferLogs: true, abortOnError: false });
+  const app = await NestFactory.createApplicationContext(CliModule.register(config), {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   app.useLogger(app.get(Logger));
   try {
     return await work(app);
@@ -93,7 +111,10 @@ program
       const started = Date.now();
       const id = await withTransaction(ds, (m) => app.get(ProbeService).request(m, opts.hold));
       while (Date.now() - started < opts.timeout * 1000) {
-        const [row] = await ds.query<Array<{ processed_count: number }>>(`SELECT processed_count FROM system_probe WHERE id = $1`, [id]);
+        const [row] = await ds.query<Array<{ processed_count: number }>>(
+          `SELECT processed_count FROM system_probe WHERE id = $1`,
+          [id],
+        );
         if (row && row.processed_count > 0) {
           process.stdout.write(`probe ${id} processed in ${Date.now() - started} ms\n`);
           return;
@@ -121,7 +142,9 @@ program
 
 program
   .command('create-admin')
-  .description('create an administrator (the first one, on a new installation); the password comes from the environment or stdin')
+  .description(
+    'create an administrator (the first one, on a new installation); the password comes from the environment or stdin',
+  )
   .requiredOption('--username <name>', 'login name')
   .option('--display-name <name>', 'shown name', 'Administrator')
   .option('--org-unit <code>', 'unit the person belongs to (default: the city)')
@@ -129,36 +152,53 @@ program
   .option('--city-code <code>', 'code of the city unit, created when the organisation is still empty', CITY_CODE)
   .option('--city-name <name>', 'Japanese name of that city unit', '熊本市')
   .option('--city-name-en <name>', 'English name of that city unit', 'Kumamoto City')
-  .action((opts: { username: string; displayName: string; orgUnit?: string; passwordEnv: string; cityCode: string; cityName: string; cityNameEn: string }) =>
-    withContext(async (app) => {
-      const ds = app.get(DataSource);
-      let [root] = await ds.query<Array<{ code: string }>>(`SELECT code FROM org_unit WHERE parent_id IS NULL`);
-      if (!root) {
-        await ds.query(`INSERT INTO org_unit (code, name_ja, name_en, kind) VALUES ($1, $2, $3, 'city')`, [opts.cityCode, opts.cityName, opts.cityNameEn]);
-        root = { code: opts.cityCode };
-      }
-      const password = process.env[opts.passwordEnv] ?? (await readStdin()).trim();
-      if (password.length < 10) throw new Error(`the password (from ${opts.passwordEnv} or stdin) must have at least 10 characters`);
-      const { plainToInstance } = await import('class-transformer');
-      const { validate } = await import('class-validator');
-      const { CreateUserDto } = await import('#libs/identity');
-      const dto = plainToInstance(CreateUserDto, {
-        username: opts.username,
-        displayName: opts.displayName,
-        password,
-        orgUnit: opts.orgUnit ?? root.code,
-        grants: [{ role: 'admin', orgUnit: root.code }],
-      });
-      const errors = await validate(dto);
-      if (errors.length > 0) throw new Error(errors.map((e) => Object.values(e.constraints ?? {}).join('; ')).join('\n'));
-      const user = await app.get(UsersService).create(dto, null, { address: 'cli', userAgent: 'kaikaku-cli' });
-      process.stdout.write(`created admin ${user.username} (${user.id})\n`);
-    }),
+  .action(
+    (opts: {
+      username: string;
+      displayName: string;
+      orgUnit?: string;
+      passwordEnv: string;
+      cityCode: string;
+      cityName: string;
+      cityNameEn: string;
+    }) =>
+      withContext(async (app) => {
+        const ds = app.get(DataSource);
+        let [root] = await ds.query<Array<{ code: string }>>(`SELECT code FROM org_unit WHERE parent_id IS NULL`);
+        if (!root) {
+          await ds.query(`INSERT INTO org_unit (code, name_ja, name_en, kind) VALUES ($1, $2, $3, 'city')`, [
+            opts.cityCode,
+            opts.cityName,
+            opts.cityNameEn,
+          ]);
+          root = { code: opts.cityCode };
+        }
+        const password = process.env[opts.passwordEnv] ?? (await readStdin()).trim();
+        if (password.length < 10)
+          throw new Error(`the password (from ${opts.passwordEnv} or stdin) must have at least 10 characters`);
+        const { plainToInstance } = await import('class-transformer');
+        const { validate } = await import('class-validator');
+        const { CreateUserDto } = await import('#libs/identity');
+        const dto = plainToInstance(CreateUserDto, {
+          username: opts.username,
+          displayName: opts.displayName,
+          password,
+          orgUnit: opts.orgUnit ?? root.code,
+          grants: [{ role: 'admin', orgUnit: root.code }],
+        });
+        const errors = await validate(dto);
+        if (errors.length > 0)
+          throw new Error(errors.map((e) => Object.values(e.constraints ?? {}).join('; ')).join('\n'));
+        const user = await app.get(UsersService).create(dto, null, { address: 'cli', userAgent: 'kaikaku-cli' });
+        process.stdout.write(`created admin ${user.username} (${user.id})\n`);
+      }),
   );
 
 program
   .command('import')
-  .description('import initiatives, progress-reports or measurements from a CSV (UTF-8 or Shift_JIS) or xlsx file; all rows or none')
+  .description(
+    'import initiatives, progress-reports or measurements from a CSV (UTF-8 or Shift_JIS) or xlsx file; all rows or none',
+  )
   .argument('<kind>', IMPORT_KINDS.join(' | '))
   .argument('<file>', '.csv or .xlsx')
   .requiredOption('--plan <code>', 'the plan, by code (e.g. kaikaku-2027)')
@@ -166,10 +206,13 @@ program
   .option('--progress', 'draw the progress bar even when stderr is not a terminal', false)
   .action((kind: string, file: string, opts: { plan: string; dryRun: boolean; progress: boolean }) =>
     withContext(async (app) => {
-      if (!(IMPORT_KINDS as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kind must be one of ${IMPORT_KINDS.join(', ')}`);
+      if (!(IMPORT_KINDS as readonly string[]).includes(kind))
+        throw new InvalidArgumentError(`kind must be one of ${IMPORT_KINDS.join(', ')}`);
       const format = /\.xlsx$/i.test(file) ? 'xlsx' : /\.csv$/i.test(file) ? 'csv' : null;
       if (!format) throw new Error(`${file}: name a .csv or .xlsx file`);
-      const [plan] = await app.get(DataSource).query<Array<{ id: string }>>(`SELECT id FROM plan WHERE code = $1`, [opts.plan]);
+      const [plan] = await app
+        .get(DataSource)
+        .query<Array<{ id: string }>>(`SELECT id FROM plan WHERE code = $1`, [opts.plan]);
       if (!plan) throw new Error(`no plan with code ${opts.plan}`);
       const table = await readTable(await readFile(file), format);
       const bar = progressBar(process.stderr, opts.progress || process.stderr.isTTY);
@@ -181,7 +224,9 @@ program
         });
         bar.done();
         const verb = result.dryRun ? 'would be' : 'were';
-        process.stdout.write(`${result.rows} rows checked: ${result.created} ${verb} created, ${result.updated} ${verb} updated${result.dryRun ? ' (dry run: nothing written)' : ''}\n`);
+        process.stdout.write(
+          `${result.rows} rows checked: ${result.created} ${verb} created, ${result.updated} ${verb} updated${result.dryRun ? ' (dry run: nothing written)' : ''}\n`,
+        );
       } catch (error) {
         bar.done();
         if (!(error instanceof ImportRejectedError)) throw error;
@@ -233,20 +278,30 @@ async function readStdin(): Promise<string> {
 
 program
   .command('audit:verify')
-  .description('walk the audit log’s hash chain and name the first broken entry; with --checkpoint, prove entries 1…N unchanged against a signed checkpoint file (exit 3 when broken)')
+  .description(
+    'walk the audit log’s hash chain and name the first broken entry; with --checkpoint, prove entries 1…N unchanged against a signed checkpoint file (exit 3 when broken)',
+  )
   .option('--checkpoint <file>', 'a checkpoint file from GET /api/v1/audit/checkpoints/{id}')
   .option('--public-key <file>', 'the SPKI PEM to trust (default: the public half of the configured AUDIT_SIGNING_KEY)')
   .action((options: { checkpoint?: string; publicKey?: string }) =>
     withContext(async (app) => {
       if (options.checkpoint) {
         const file = JSON.parse(await readFile(options.checkpoint, 'utf8')) as CheckpointFile;
-        const trusted = options.publicKey ? createPublicKey(await readFile(options.publicKey, 'utf8')) : app.get(AuditCheckpoints).signingKey().publicKey;
+        const trusted = options.publicKey
+          ? createPublicKey(await readFile(options.publicKey, 'utf8'))
+          : app.get(AuditCheckpoints).signingKey().publicKey;
         const result = await verifyAgainstCheckpoint(app.get(DataSource), file, trusted);
         if (result.ok) {
-          process.stdout.write(`audit log intact up to the checkpoint: entries 1…#${result.seq} lead to the head signed at ${result.signedAt}\n`);
+          process.stdout.write(
+            `audit log intact up to the checkpoint: entries 1…#${result.seq} lead to the head signed at ${result.signedAt}\n`,
+          );
         } else {
-          const where = result.brokenAt ? ` at entry #${result.brokenAt.seq}${result.brokenAt.id ? ` (${result.brokenAt.id})` : ''}` : '';
-          process.stdout.write(`audit log BROKEN against the checkpoint of #${result.seq}${where}: ${result.problem}\n`);
+          const where = result.brokenAt
+            ? ` at entry #${result.brokenAt.seq}${result.brokenAt.id ? ` (${result.brokenAt.id})` : ''}`
+            : '';
+          process.stdout.write(
+            `audit log BROKEN against the checkpoint of #${result.seq}${where}: ${result.problem}\n`,
+          );
           process.exitCode = 3;
         }
         return;
@@ -255,13 +310,17 @@ program
       if (result.ok) {
         process.stdout.write(`audit log intact: ${result.entries} entries, last #${result.lastSeq}\n`);
       } else {
-        process.stdout.write(`audit log BROKEN at entry #${result.brokenAt.seq} (${result.brokenAt.id}): ${result.brokenAt.problem}\n`);
+        process.stdout.write(
+          `audit log BROKEN at entry #${result.brokenAt.seq} (${result.brokenAt.id}): ${result.brokenAt.problem}\n`,
+        );
         process.exitCode = 3;
       }
     }),
   );
 
 program.parseAsync().catch((error: unknown) => {
-  process.stderr.write(error instanceof ConfigError ? `${error.message}\n` : `${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    error instanceof ConfigError ? `${error.message}\n` : `${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

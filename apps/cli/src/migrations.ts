@@ -37,20 +37,31 @@ export async function grantAppPrivileges(dataSource: DataSource, appRole: string
     return;
   }
   const exists = await dataSource.query<unknown[]>(`SELECT 1 FROM pg_roles WHERE rolname = $1`, [appRole]);
-  if (exists.length === 0) throw new Error(`the role "${appRole}" of DATABASE_URL does not exist: create it (CREATE ROLE ${appRole} LOGIN PASSWORD …)`);
+  if (exists.length === 0)
+    throw new Error(
+      `the role "${appRole}" of DATABASE_URL does not exist: create it (CREATE ROLE ${appRole} LOGIN PASSWORD …)`,
+    );
   const role = quoteIdent(appRole);
   await dataSource.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
   await dataSource.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
   await dataSource.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
-  await dataSource.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`);
+  await dataSource.query(
+    `ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
+  );
   await dataSource.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO ${role}`);
   await dataSource.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON schema_migrations FROM ${role}`);
   for (const table of APPEND_ONLY_TABLES) {
-    const present = await dataSource.query<unknown[]>(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = $1`, [table]);
-    if (present.length > 0) await dataSource.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${quoteIdent(table)} FROM ${role}`);
+    const present = await dataSource.query<unknown[]>(
+      `SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = $1`,
+      [table],
+    );
+    if (present.length > 0)
+      await dataSource.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${quoteIdent(table)} FROM ${role}`);
   }
   // The chain head is updated on every append (its trigger lets it only advance), never removed.
-  const head = await dataSource.query<unknown[]>(`SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'audit_chain_head'`);
+  const head = await dataSource.query<unknown[]>(
+    `SELECT 1 FROM pg_tables WHERE schemaname = 'public' AND tablename = 'audit_chain_head'`,
+  );
   if (head.length > 0) await dataSource.query(`REVOKE INSERT, DELETE, TRUNCATE ON audit_chain_head FROM ${role}`);
 }
 
@@ -95,7 +106,11 @@ export async function revertLastMigration(dataSource: DataSource): Promise<void>
 /** Names of migrations not yet applied. */
 export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
   const executed = new Set(
-    (await dataSource.query<Array<{ name: string }>>(`SELECT name FROM schema_migrations`).catch(() => [] as Array<{ name: string }>)).map((r) => r.name),
+    (
+      await dataSource
+        .query<Array<{ name: string }>>(`SELECT name FROM schema_migrations`)
+        .catch(() => [] as Array<{ name: string }>)
+    ).map((r) => r.name),
   );
   return dataSource.migrations.map((m) => m.name ?? m.constructor.name).filter((name) => !executed.has(name));
 }

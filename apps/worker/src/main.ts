@@ -21,7 +21,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  const text = error instanceof ConfigError ? error.message : `worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  const text =
+    error instanceof ConfigError
+      ? error.message
+      : `worker failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
   process.stderr.write(`${text}\n`);
   process.exit(1);
 });

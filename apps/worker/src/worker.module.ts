@@ -1,5 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { AppConfig, ConfigModule, HealthModule, JobsWorkerModule, LoggingModule, MetricsModule, PersistenceModule } from '#libs/platform';
+import {
+  AppConfig,
+  ConfigModule,
+  HealthModule,
+  JobsWorkerModule,
+  LoggingModule,
+  MetricsModule,
+  PersistenceModule,
+} from '#libs/platform';
 import { IdentityJobsModule } from '#libs/identity';
 import { NotificationsJobsModule } from '#libs/notifications';
 import { PapersJobsModule } from '#libs/papers';

@@ -47,7 +47,11 @@ describe('days', () => {
     expect(compareDays('2024-12-31', '2025-01-01')).toBe(-1);
     expect(compareDays('2025-01-01', '2025-01-01')).toBe(0);
     expect(compareDays('2025-01-02', '2025-01-01')).toBe(1);
-    expect(['2025-03-01', '1999-12-31', '2025-02-28'].sort(compareDays)).toEqual(['1999-12-31', '2025-02-28', '2025-03-01']);
+    expect(['2025-03-01', '1999-12-31', '2025-02-28'].sort(compareDays)).toEqual([
+      '1999-12-31',
+      '2025-02-28',
+      '2025-03-01',
+    ]);
     expect(() => compareDays('2025-1-2', '2025-01-01')).toThrow(RangeError);
   });
 
@@ -62,7 +66,8 @@ describe('days', () => {
     expect(instantAt('2025-01-01', '08:30').toISOString()).toBe('2024-12-31T23:30:00.000Z');
     expect(instantAt('2025-03-31', '23:59').toISOString()).toBe('2025-03-31T14:59:00.000Z');
     expect(instantAt('2025-04-01', '00:00').toISOString()).toBe('2025-03-31T15:00:00.000Z');
-    for (const bad of ['24:00', '9:00', '09:60', '0900', '']) expect(() => instantAt('2025-01-15', bad)).toThrow(RangeError);
+    for (const bad of ['24:00', '9:00', '09:60', '0900', ''])
+      expect(() => instantAt('2025-01-15', bad)).toThrow(RangeError);
     const inTokyo = new Intl.DateTimeFormat('en-CA', {
       timeZone: 'Asia/Tokyo',
       year: 'numeric',

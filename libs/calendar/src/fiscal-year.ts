@@ -28,7 +28,12 @@ export function fiscalYearOf(day: string): number {
 
 /** Today's date in Japan, as YYYY-MM-DD. */
 export function todayInTokyo(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Tokyo',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }
 
 export interface FiscalYearView {
@@ -36,7 +41,10 @@ export interface FiscalYearView {
   label: string;
 }
 
-export const fiscalYearView = (fiscalYear: number): FiscalYearView => ({ fiscalYear, label: fiscalYearLabel(fiscalYear) });
+export const fiscalYearView = (fiscalYear: number): FiscalYearView => ({
+  fiscalYear,
+  label: fiscalYearLabel(fiscalYear),
+});
 
 /**
  * The last instant of a fiscal year (31 March, 23:59:59.999 JST): the organisation "of that year"

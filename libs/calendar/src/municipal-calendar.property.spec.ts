@@ -38,7 +38,9 @@ describe('working-day arithmetic', () => {
   });
 
   it('is counted back by workingDaysBetween, from a working day', () => {
-    fc.assert(fc.property(WORKING_DAY, N, (d, n) => calendar.workingDaysBetween(d, calendar.addWorkingDays(d, n)) === n));
+    fc.assert(
+      fc.property(WORKING_DAY, N, (d, n) => calendar.workingDaysBetween(d, calendar.addWorkingDays(d, n)) === n),
+    );
   });
 
   it('is undone by adding -n, from a working day', () => {
@@ -84,7 +86,12 @@ describe('due dates', () => {
   });
 
   it('skip no working day on the way', () => {
-    fc.assert(fc.property(DAY, (d) => calendar.workingDaysBetween(d, calendar.dueDate(d)) === (calendar.isWorkingDay(d) ? 0 : 1)));
+    fc.assert(
+      fc.property(
+        DAY,
+        (d) => calendar.workingDaysBetween(d, calendar.dueDate(d)) === (calendar.isWorkingDay(d) ? 0 : 1),
+      ),
+    );
   });
 });
 

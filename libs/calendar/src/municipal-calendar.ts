@@ -77,7 +77,12 @@ export class MunicipalCalendar {
    */
   nameOf(day: Day): string | null {
     this.assertCovered(day);
-    return this.national.names.get(day) ?? (isYearEnd(day) ? YEAR_END_HOLIDAY_NAME : null) ?? this.cityHolidays.get(day) ?? null;
+    return (
+      this.national.names.get(day) ??
+      (isYearEnd(day) ? YEAR_END_HOLIDAY_NAME : null) ??
+      this.cityHolidays.get(day) ??
+      null
+    );
   }
 
   /**
@@ -90,7 +95,7 @@ export class MunicipalCalendar {
     this.assertCovered(day);
     const step = n < 0 ? -1 : 1;
     let current = day;
-    for (let remaining = Math.abs(n); remaining > 0; ) {
+    for (let remaining = Math.abs(n); remaining > 0;) {
       current = addDays(current, step);
       if (this.isWorkingDay(current)) remaining--;
     }
@@ -107,7 +112,7 @@ export class MunicipalCalendar {
     this.assertCovered(to);
     const [start, end, sign] = from <= to ? [from, to, 1] : [to, from, -1];
     let count = 0;
-    for (let day = start; day < end; ) {
+    for (let day = start; day < end;) {
       day = addDays(day, 1);
       if (this.isWorkingDay(day)) count++;
     }

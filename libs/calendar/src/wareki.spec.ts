@@ -3,7 +3,11 @@ import fc from 'fast-check';
 import { addDays, daysBetween, instantAt } from './day.js';
 import { warekiDate } from './wareki.js';
 
-const ICU_JAPANESE = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', { era: 'long', year: 'numeric', timeZone: 'Asia/Tokyo' });
+const ICU_JAPANESE = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', {
+  era: 'long',
+  year: 'numeric',
+  timeZone: 'Asia/Tokyo',
+});
 
 /** Era and year as ICU's Japanese calendar has them; ICU prints 元 or 1 for year one depending on its data. */
 function icuEraYear(day: string): { era: string; year: number } {

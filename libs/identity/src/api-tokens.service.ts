@@ -37,7 +37,11 @@ export class ApiTokensService {
     private readonly events: SecurityEventsService,
   ) {}
 
-  async create(owner: Principal, dto: CreateApiTokenDto, origin: RequestOrigin): Promise<ApiTokenView & { token: string }> {
+  async create(
+    owner: Principal,
+    dto: CreateApiTokenDto,
+    origin: RequestOrigin,
+  ): Promise<ApiTokenView & { token: string }> {
     const { token, hash, prefix } = this.tokens.newApiToken();
     return withTransaction(this.dataSource, async (m) => {
       const [row]: Row[] = await m.query(
@@ -46,7 +50,17 @@ export class ApiTokensService {
          RETURNING id, name, prefix, created_at, expires_at, last_used_at, revoked_at`,
         [owner.id, dto.name, hash, prefix, dto.expiresInDays ?? null],
       );
-      await this.events.record(m, { kind: 'token.created', actorUserId: owner.id, subjectUserId: owner.id, username: owner.user.username, details: { tokenId: row.id, name: dto.name } }, origin);
+      await this.events.record(
+        m,
+        {
+          kind: 'token.created',
+          actorUserId: owner.id,
+          subjectUserId: owner.id,
+          username: owner.user.username,
+          details: { tokenId: row.id, name: dto.name },
+        },
+        origin,
+      );
       return { ...view(row), token };
     });
   }
@@ -61,9 +75,23 @@ export class ApiTokensService {
 
   async revoke(owner: Principal, id: string, origin: RequestOrigin): Promise<void> {
     await withTransaction(this.dataSource, async (m) => {
-      const { affected } = await execute(m, `UPDATE api_token SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2`, [id, owner.id]);
+      const { affected } = await execute(
+        m,
+        `UPDATE api_token SET revoked_at = coalesce(revoked_at, now()) WHERE id = $1 AND user_id = $2`,
+        [id, owner.id],
+      );
       if (affected !== 1) throw new NotFoundError('The API token');
-      await this.events.record(m, { kind: 'token.revoked', actorUserId: owner.id, subjectUserId: owner.id, username: owner.user.username, details: { tokenId: id } }, origin);
+      await this.events.record(
+        m,
+        {
+          kind: 'token.revoked',
+          actorUserId: owner.id,
+          subjectUserId: owner.id,
+          username: owner.user.username,
+          details: { tokenId: id },
+        },
+        origin,
+      );
     });
   }
 }

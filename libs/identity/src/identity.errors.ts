@@ -39,7 +39,9 @@ export class OrgUnitCodeTakenError extends DomainError {
 
 export class UnknownOrgUnitError extends DomainError {
   constructor(field: string) {
-    super('VALIDATION_FAILED', `${field} names no organisation unit`, [{ field, message: 'names no organisation unit' }]);
+    super('VALIDATION_FAILED', `${field} names no organisation unit`, [
+      { field, message: 'names no organisation unit' },
+    ]);
   }
 }
 

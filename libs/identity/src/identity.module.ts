@@ -43,7 +43,22 @@ import { DeputiesService } from './deputies/deputies.service.js';
     DirectoryAccountsService,
     DeputiesService,
   ],
-  exports: [DeputiesService, OidcSignInService, PersonnelTransfersService, ReorganisationsService, DirectoryAccountsService, PasswordHasher, Authenticator, AuthService, BrowserSessionsService, OrgUnitsService, UsersService, ApiTokensService, SecurityEventsService, PrincipalLoader],
+  exports: [
+    DeputiesService,
+    OidcSignInService,
+    PersonnelTransfersService,
+    ReorganisationsService,
+    DirectoryAccountsService,
+    PasswordHasher,
+    Authenticator,
+    AuthService,
+    BrowserSessionsService,
+    OrgUnitsService,
+    UsersService,
+    ApiTokensService,
+    SecurityEventsService,
+    PrincipalLoader,
+  ],
 })
 export class IdentityModule {}
 

@@ -57,7 +57,10 @@ export class OrgUnitsService {
     if (query.active !== undefined) where.push(`u.active = $${params.push(query.active)}`);
     if (query.parent) where.push(`p.code = $${params.push(query.parent)}`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM org_unit u LEFT JOIN org_unit p ON p.id = u.parent_id ${filter}`, params);
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(
+      `SELECT count(*)::int AS total FROM org_unit u LEFT JOIN org_unit p ON p.id = u.parent_id ${filter}`,
+      params,
+    );
     const rows: Row[] = await this.dataSource.query(
       `${SELECT} ${filter} ORDER BY (u.kind = 'city') DESC, u.kind, u.code LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, query.pageSize, query.offset],
@@ -79,46 +82,60 @@ export class OrgUnitsService {
   }
 
   async create(dto: CreateOrgUnitDto): Promise<OrgUnitView> {
-    return this.principals.changing(() => withTransaction(this.dataSource, async (m) => {
-      const parent = await this.parentFor(m, dto.parent, dto.kind);
-      const taken = await m.query<unknown[]>(`SELECT 1 FROM org_unit WHERE code = $1`, [dto.code]);
-      if (taken.length > 0) throw new OrgUnitCodeTakenError(dto.code);
-      const [{ id }] = await m.query<Array<{ id: string }>>(
-        `INSERT INTO org_unit (code, name_ja, name_en, kind, parent_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [dto.code, dto.nameJa, dto.nameEn, dto.kind, parent.id],
-      );
-      return this.get(id, m);
-    }));
+    return this.principals.changing(() =>
+      withTransaction(this.dataSource, async (m) => {
+        const parent = await this.parentFor(m, dto.parent, dto.kind);
+        const taken = await m.query<unknown[]>(`SELECT 1 FROM org_unit WHERE code = $1`, [dto.code]);
+        if (taken.length > 0) throw new OrgUnitCodeTakenError(dto.code);
+        const [{ id }] = await m.query<Array<{ id: string }>>(
+          `INSERT INTO org_unit (code, name_ja, name_en, kind, parent_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+          [dto.code, dto.nameJa, dto.nameEn, dto.kind, parent.id],
+        );
+        return this.get(id, m);
+      }),
+    );
   }
 
   async update(id: string, expectedVersion: number, dto: UpdateOrgUnitDto): Promise<OrgUnitView> {
-    return this.principals.changing(() => withTransaction(this.dataSource, async (m) => {
-      const current = await this.get(id, m);
-      let parentId = current.parent?.id ?? null;
-      if (dto.parent !== undefined) {
-        if (current.kind === 'city') throw new OrgUnitTreeError('The city has no parent');
-        const parent = await this.parentFor(m, dto.parent, current.kind);
-        const cycle: unknown[] = await m.query(
-          `WITH RECURSIVE below(id) AS (SELECT $1::uuid UNION SELECT c.id FROM org_unit c JOIN below b ON c.parent_id = b.id)
+    return this.principals.changing(() =>
+      withTransaction(this.dataSource, async (m) => {
+        const current = await this.get(id, m);
+        let parentId = current.parent?.id ?? null;
+        if (dto.parent !== undefined) {
+          if (current.kind === 'city') throw new OrgUnitTreeError('The city has no parent');
+          const parent = await this.parentFor(m, dto.parent, current.kind);
+          const cycle: unknown[] = await m.query(
+            `WITH RECURSIVE below(id) AS (SELECT $1::uuid UNION SELECT c.id FROM org_unit c JOIN below b ON c.parent_id = b.id)
            SELECT 1 FROM below WHERE id = $2`,
-          [id, parent.id],
-        );
-        if (cycle.length > 0) throw new OrgUnitTreeError('A unit cannot move under itself or a unit below it');
-        parentId = parent.id;
-      }
-      const { affected } = await execute(
-        m,
-        `UPDATE org_unit SET name_ja = $3, name_en = $4, active = $5, parent_id = $6, version = version + 1, updated_at = now()
+            [id, parent.id],
+          );
+          if (cycle.length > 0) throw new OrgUnitTreeError('A unit cannot move under itself or a unit below it');
+          parentId = parent.id;
+        }
+        const { affected } = await execute(
+          m,
+          `UPDATE org_unit SET name_ja = $3, name_en = $4, active = $5, parent_id = $6, version = version + 1, updated_at = now()
           WHERE id = $1 AND version = $2`,
-        [id, expectedVersion, dto.nameJa ?? current.nameJa, dto.nameEn ?? current.nameEn, dto.active ?? current.active, parentId],
-      );
-      if (affected !== 1) throw new VersionConflictError(current.version);
-      return this.get(id, m);
-    }));
+          [
+            id,
+            expectedVersion,
+            dto.nameJa ?? current.nameJa,
+            dto.nameEn ?? current.nameEn,
+            dto.active ?? current.active,
+            parentId,
+          ],
+        );
+        if (affected !== 1) throw new VersionConflictError(current.version);
+        return this.get(id, m);
+      }),
+    );
   }
 
   private async parentFor(m: EntityManager, code: string, kind: Exclude<OrgUnitKind, 'city'>): Promise<{ id: string }> {
-    const rows: Array<{ id: string; kind: OrgUnitKind }> = await m.query(`SELECT id, kind FROM org_unit WHERE code = $1`, [code]);
+    const rows: Array<{ id: string; kind: OrgUnitKind }> = await m.query(
+      `SELECT id, kind FROM org_unit WHERE code = $1`,
+      [code],
+    );
     if (rows.length === 0) throw new UnknownOrgUnitError('parent');
     if (!ALLOWED_PARENTS[kind].includes(rows[0].kind)) {
       throw new OrgUnitTreeError(`A ${kind} cannot sit under a ${rows[0].kind}`, 'parent');

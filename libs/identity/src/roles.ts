@@ -2,7 +2,15 @@
  * The roles of DOMAIN.md. A role is always granted on an organisation unit and covers that
  * unit and every unit below it; a grant on the city (the root) covers the whole city.
  */
-export const ROLES = ['admin', 'secretariat', 'bureau_editor', 'bureau_approver', 'committee_reviewer', 'hq_member', 'viewer'] as const;
+export const ROLES = [
+  'admin',
+  'secretariat',
+  'bureau_editor',
+  'bureau_approver',
+  'committee_reviewer',
+  'hq_member',
+  'viewer',
+] as const;
 
 export type Role = (typeof ROLES)[number];
 

@@ -45,7 +45,10 @@ export class SecurityEventsService {
   }
 
   async list(manager: EntityManager, filter: SecurityEventFilter, page: PageQuery): Promise<Page<SecurityEvent>> {
-    const qb = manager.createQueryBuilder(SecurityEvent, 'e').orderBy('e.occurred_at', 'DESC').addOrderBy('e.id', 'DESC');
+    const qb = manager
+      .createQueryBuilder(SecurityEvent, 'e')
+      .orderBy('e.occurred_at', 'DESC')
+      .addOrderBy('e.id', 'DESC');
     if (filter.kind) qb.andWhere('e.kind = :kind', { kind: filter.kind });
     if (filter.username) qb.andWhere('e.username = :username', { username: filter.username });
     if (filter.subjectUserId) qb.andWhere('e.subject_user_id = :subject', { subject: filter.subjectUserId });

@@ -9,7 +9,10 @@ import type { Message } from './templates.js';
 export const CHANNELS = ['email', 'webhook', 'in_app'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
-type ChannelSettings = Pick<RoleHolder, 'email' | 'email_enabled' | 'in_app_enabled' | 'webhook_enabled' | 'webhook_url' | 'webhook_secret'>;
+type ChannelSettings = Pick<
+  RoleHolder,
+  'email' | 'email_enabled' | 'in_app_enabled' | 'webhook_enabled' | 'webhook_url' | 'webhook_secret'
+>;
 
 interface ChannelRow extends ChannelSettings {
   user_id: string;
@@ -79,10 +82,20 @@ export class DeliveriesService {
          SELECT recipient_user_id, id, $2, $6, $7, $8, clock_timestamp() FROM d WHERE channel = 'in_app'
        )
        SELECT id, channel FROM d`,
-      [key, message.kind, JSON.stringify(message), wanted.map((w) => w.user), wanted.map((w) => w.channel), message.subject, message.body, message.link ?? null],
+      [
+        key,
+        message.kind,
+        JSON.stringify(message),
+        wanted.map((w) => w.user),
+        wanted.map((w) => w.channel),
+        message.subject,
+        message.body,
+        message.link ?? null,
+      ],
     );
     for (const { id, channel } of created) {
-      if (channel !== 'in_app') await this.outbox.enqueue(m, 'delivery.send', { deliveryId: id }, { jobId: `dlv-${id}` });
+      if (channel !== 'in_app')
+        await this.outbox.enqueue(m, 'delivery.send', { deliveryId: id }, { jobId: `dlv-${id}` });
     }
     return created.length;
   }
@@ -96,7 +109,11 @@ export class DeliveriesService {
    * is one transaction: the claim and its deliveries commit together or not at all, without
    * a BEGIN and COMMIT, and a concurrent claimer of the same rows finds them taken.
    */
-  async recordClaimed(m: EntityManager, claim: { sql: string; values: unknown[] }, messages: readonly ClaimedMessage[]): Promise<{ claimed: number; deliveries: number }> {
+  async recordClaimed(
+    m: EntityManager,
+    claim: { sql: string; values: unknown[] },
+    messages: readonly ClaimedMessage[],
+  ): Promise<{ claimed: number; deliveries: number }> {
     const claims: string[] = [];
     const keys: string[] = [];
     const users: string[] = [];
@@ -165,7 +182,16 @@ export class DeliveriesService {
   /** Sends one delivery on its channel, once: a delivery recorded as sent is never sent again. */
   async send(deliveryId: string): Promise<void> {
     const [d] = await this.dataSource.query<
-      Array<{ id: string; channel: Channel; message: Message; sent_at: Date | null; recipient_user_id: string; email: string | null; webhook_url: string | null; webhook_secret: string | null }>
+      Array<{
+        id: string;
+        channel: Channel;
+        message: Message;
+        sent_at: Date | null;
+        recipient_user_id: string;
+        email: string | null;
+        webhook_url: string | null;
+        webhook_secret: string | null;
+      }>
     >(
       `SELECT d.id, d.channel, d.message, d.sent_at, d.recipient_user_id, u.email, s.webhook_url, s.webhook_secret
          FROM delivery d JOIN app_user u ON u.id = d.recipient_user_id LEFT JOIN notification_settings s ON s.user_id = d.recipient_user_id
@@ -188,10 +214,16 @@ export class DeliveriesService {
           await this.webhook.send(d.id, d.webhook_url, d.webhook_secret, message);
           break;
       }
-      await this.dataSource.query(`UPDATE delivery SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1 AND sent_at IS NULL`, [d.id]);
+      await this.dataSource.query(
+        `UPDATE delivery SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1 AND sent_at IS NULL`,
+        [d.id],
+      );
     } catch (error) {
       await this.dataSource
-        .query(`UPDATE delivery SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [d.id, String((error as Error).message ?? error).slice(0, 500)])
+        .query(`UPDATE delivery SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
+          d.id,
+          String((error as Error).message ?? error).slice(0, 500),
+        ])
         .catch(() => undefined);
       throw error;
     }
@@ -200,6 +232,9 @@ export class DeliveriesService {
   /** A delivery that can no longer be made is closed, with the reason, instead of retried forever. */
   private async give(id: string, reason: string): Promise<void> {
     this.logger.warn({ deliveryId: id, reason }, 'delivery abandoned');
-    await this.dataSource.query(`UPDATE delivery SET sent_at = now(), last_error = $2 WHERE id = $1 AND sent_at IS NULL`, [id, reason]);
+    await this.dataSource.query(
+      `UPDATE delivery SET sent_at = now(), last_error = $2 WHERE id = $1 AND sent_at IS NULL`,
+      [id, reason],
+    );
   }
 }

@@ -10,7 +10,11 @@ export class UpdateNotificationSettingsDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() inAppEnabled?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() webhookEnabled?: boolean;
 
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'https URL of a chat tool’s incoming webhook; required while webhookEnabled is true' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'https URL of a chat tool’s incoming webhook; required while webhookEnabled is true',
+  })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
@@ -45,7 +49,13 @@ export class NotificationSettingsService {
 
   async get(userId: string): Promise<NotificationSettingsView> {
     const [row] = await this.dataSource.query<
-      Array<{ email_enabled: boolean; in_app_enabled: boolean; webhook_enabled: boolean; webhook_url: string | null; webhook_secret: string | null }>
+      Array<{
+        email_enabled: boolean;
+        in_app_enabled: boolean;
+        webhook_enabled: boolean;
+        webhook_url: string | null;
+        webhook_secret: string | null;
+      }>
     >(`SELECT * FROM notification_settings WHERE user_id = $1`, [userId]);
     return {
       emailEnabled: row?.email_enabled ?? true,
@@ -59,17 +69,31 @@ export class NotificationSettingsService {
   async update(userId: string, dto: UpdateNotificationSettingsDto): Promise<NotificationSettingsView> {
     return withTransaction(this.dataSource, async (m) => {
       const current = await this.get(userId);
-      const [row] = await m.query<Array<{ webhook_secret: string | null }>>(`SELECT webhook_secret FROM notification_settings WHERE user_id = $1`, [userId]);
+      const [row] = await m.query<Array<{ webhook_secret: string | null }>>(
+        `SELECT webhook_secret FROM notification_settings WHERE user_id = $1`,
+        [userId],
+      );
       const url = dto.webhookUrl === undefined ? current.webhookUrl : dto.webhookUrl;
       // Asking for webhook messages without an address would be stored as "off" and surprise the person later.
-      if (dto.webhookEnabled && !url) throw new ValidationFailedError([{ field: 'webhookUrl', message: 'is required while webhookEnabled is true' }]);
-      const newSecret = (url && !row?.webhook_secret) || dto.rotateWebhookSecret ? `whsec_${randomBytes(24).toString('base64url')}` : null;
+      if (dto.webhookEnabled && !url)
+        throw new ValidationFailedError([{ field: 'webhookUrl', message: 'is required while webhookEnabled is true' }]);
+      const newSecret =
+        (url && !row?.webhook_secret) || dto.rotateWebhookSecret
+          ? `whsec_${randomBytes(24).toString('base64url')}`
+          : null;
       await m.query(
         `INSERT INTO notification_settings (user_id, email_enabled, in_app_enabled, webhook_enabled, webhook_url, webhook_secret, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, now())
          ON CONFLICT (user_id) DO UPDATE SET email_enabled = $2, in_app_enabled = $3, webhook_enabled = $4, webhook_url = $5,
            webhook_secret = coalesce($6, notification_settings.webhook_secret), updated_at = now()`,
-        [userId, dto.emailEnabled ?? current.emailEnabled, dto.inAppEnabled ?? current.inAppEnabled, (dto.webhookEnabled ?? current.webhookEnabled) && Boolean(url), url, newSecret],
+        [
+          userId,
+          dto.emailEnabled ?? current.emailEnabled,
+          dto.inAppEnabled ?? current.inAppEnabled,
+          (dto.webhookEnabled ?? current.webhookEnabled) && Boolean(url),
+          url,
+          newSecret,
+        ],
       );
       return { ...(await this.get(userId)), ...(newSecret ? { webhookSecret: newSecret } : {}) };
     });

@@ -37,17 +37,19 @@ const view = (r: NotificationRow): NotificationView => ({
 export class NotificationsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(userId: string, query: PageQuery & { unread?: boolean }): Promise<Page<NotificationView> & { unread: number }> {
+  async list(
+    userId: string,
+    query: PageQuery & { unread?: boolean },
+  ): Promise<Page<NotificationView> & { unread: number }> {
     const filter = query.unread ? 'AND read_at IS NULL' : '';
     const [{ total, unread }] = await this.dataSource.query<Array<{ total: number; unread: number }>>(
       `SELECT count(*) FILTER (WHERE true ${filter})::int AS total, count(*) FILTER (WHERE read_at IS NULL)::int AS unread FROM notification WHERE user_id = $1`,
       [userId],
     );
-    const rows = await this.dataSource.query<NotificationRow[]>(`SELECT * FROM notification WHERE user_id = $1 ${filter} ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`, [
-      userId,
-      query.pageSize,
-      query.offset,
-    ]);
+    const rows = await this.dataSource.query<NotificationRow[]>(
+      `SELECT * FROM notification WHERE user_id = $1 ${filter} ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
+      [userId, query.pageSize, query.offset],
+    );
     return { ...pageOf(rows.map(view), total, query), unread };
   }
 

@@ -78,6 +78,10 @@ export async function usersWithRoles(m: EntityManager, roles: readonly string[],
 
 /** One active user, as a recipient (the absent person told of a 代決 decision). */
 export async function userById(m: EntityManager, id: string): Promise<Recipient[]> {
-  const { rows } = await prepared<Recipient>(m, `SELECT id, username, display_name AS "displayName", email FROM app_user WHERE id = $1 AND active`, [id]);
+  const { rows } = await prepared<Recipient>(
+    m,
+    `SELECT id, username, display_name AS "displayName", email FROM app_user WHERE id = $1 AND active`,
+    [id],
+  );
   return rows;
 }

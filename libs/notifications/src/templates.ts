@@ -53,7 +53,9 @@ export function reminderMessage(f: ReminderFacts): Message {
       `${f.unitName} ご担当者様`,
       '',
       `「${f.title}」の${kind}の期限は ${due} です（${when}）。`,
-      f.deadlineKind === 'inquiry_reply' ? '取組提案を提出するか、該当がない場合は「該当なし」を登録してください。' : '期限までのご対応をお願いします。',
+      f.deadlineKind === 'inquiry_reply'
+        ? '取組提案を提出するか、該当がない場合は「該当なし」を登録してください。'
+        : '期限までのご対応をお願いします。',
       '',
       f.link,
     ].join('\n'),
@@ -90,7 +92,14 @@ const ACTION_LABELS: Record<string, string> = {
 /** A workflow step told to the people it concerns. */
 export function transitionMessage(f: TransitionFacts): Message {
   const action = ACTION_LABELS[f.action] ?? f.action;
-  const lead = f.effect === 'notifyReviewers' ? '審議をお願いします' : f.effect === 'notifyApprovers' ? '承認をお願いします' : f.effect === 'notifySecretariat' ? '事務局で確認してください' : 'お知らせします';
+  const lead =
+    f.effect === 'notifyReviewers'
+      ? '審議をお願いします'
+      : f.effect === 'notifyApprovers'
+        ? '承認をお願いします'
+        : f.effect === 'notifySecretariat'
+          ? '事務局で確認してください'
+          : 'お知らせします';
   return {
     kind: `workflow.${f.action}`,
     subject: `【${action}】「${f.title}」（${f.unitName}）：${f.fromLabel} → ${f.toLabel}`,

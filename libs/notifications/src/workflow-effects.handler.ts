@@ -1,7 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { fiscalYearLabel } from '#libs/calendar';
-import { AppConfig, OnJob, REPRESENTED_EFFECT, WorkflowRegistry, withTransaction, type JobPayloads } from '#libs/platform';
+import {
+  AppConfig,
+  OnJob,
+  REPRESENTED_EFFECT,
+  WorkflowRegistry,
+  withTransaction,
+  type JobPayloads,
+} from '#libs/platform';
 import { DeliveriesService } from './deliveries.service.js';
 import { userById, usersWithRoles } from './recipients.js';
 import { representedMessage, transitionMessage } from './templates.js';
@@ -52,10 +59,23 @@ export class WorkflowEffectsHandler {
     if (p.effect === REPRESENTED_EFFECT) {
       // 代決: the absent person is told what was decided for them (後閲 lists it until they mark it seen).
       if (!row.on_behalf_of) return;
-      const actionLabel = definition.transitions.find((t) => t.action === p.action && t.from.includes(p.from))?.label?.ja ?? p.action;
-      const message = representedMessage({ title: row.title, unitName: row.unit_name, actor: row.actor ?? '代決者', actionLabel, toLabel: label(p.to), link });
+      const actionLabel =
+        definition.transitions.find((t) => t.action === p.action && t.from.includes(p.from))?.label?.ja ?? p.action;
+      const message = representedMessage({
+        title: row.title,
+        unitName: row.unit_name,
+        actor: row.actor ?? '代決者',
+        actionLabel,
+        toLabel: label(p.to),
+        link,
+      });
       await withTransaction(this.dataSource, async (m) => {
-        await this.deliveries.record(m, `effect:${p.auditEntryId}:${p.effect}`, await userById(m, row.on_behalf_of!), message);
+        await this.deliveries.record(
+          m,
+          `effect:${p.auditEntryId}:${p.effect}`,
+          await userById(m, row.on_behalf_of!),
+          message,
+        );
       });
       return;
     }
@@ -72,7 +92,9 @@ export class WorkflowEffectsHandler {
       link,
     });
     await withTransaction(this.dataSource, async (m) => {
-      const recipients = (await usersWithRoles(m, audienceOf(p.effect, p.to), row.owning_unit_id)).filter((r) => r.id !== p.actorUserId);
+      const recipients = (await usersWithRoles(m, audienceOf(p.effect, p.to), row.owning_unit_id)).filter(
+        (r) => r.id !== p.actorUserId,
+      );
       await this.deliveries.record(m, `effect:${p.auditEntryId}:${p.effect}`, recipients, message);
     });
   }

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { fiscalYearView, type FiscalYearView } from '#libs/calendar';
-import { AuditLog, DomainError, execute, NotFoundError, ValidationFailedError, VersionConflictError, withTransaction } from '#libs/platform';
+import {
+  AuditLog,
+  DomainError,
+  execute,
+  NotFoundError,
+  ValidationFailedError,
+  VersionConflictError,
+  withTransaction,
+} from '#libs/platform';
 import type { CreatePlanDto, CreatePolicyDto, UpdatePlanDto } from './dto/plan.dto.js';
 import { KUMAMOTO_SCALE, setScale } from './status-scale.js';
 
@@ -103,17 +111,35 @@ export class PlansService {
       }
       await this.assertWorkflowExists(m, dto.proposalWorkflow ?? 'reform-proposal');
       if ((await m.query<unknown[]>(`SELECT 1 FROM plan WHERE code = $1`, [dto.code])).length > 0) {
-        throw new DomainError('CONFLICT', `A plan with the code "${dto.code}" exists`, [{ field: 'code', message: 'is taken' }]);
+        throw new DomainError('CONFLICT', `A plan with the code "${dto.code}" exists`, [
+          { field: 'code', message: 'is taken' },
+        ]);
       }
       const [{ id }] = await m.query<Array<{ id: string }>>(
         `INSERT INTO plan (code, name, first_fiscal_year, last_fiscal_year, mission, vision, plan_values, proposal_workflow)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [dto.code, dto.name, dto.firstFiscalYear, dto.lastFiscalYear, dto.mission ?? '', dto.vision ?? '', dto.values ?? '', dto.proposalWorkflow ?? 'reform-proposal'],
+        [
+          dto.code,
+          dto.name,
+          dto.firstFiscalYear,
+          dto.lastFiscalYear,
+          dto.mission ?? '',
+          dto.vision ?? '',
+          dto.values ?? '',
+          dto.proposalWorkflow ?? 'reform-proposal',
+        ],
       );
       for (const policy of dto.policies ?? []) await this.insertPolicy(m, id, policy);
       // Every plan starts with Kumamoto's scale; PUT /plans/{id}/status-scale sets another.
       await setScale(m, id, KUMAMOTO_SCALE);
-      await this.audit.append(m, { actorUserId: actor.id, actorUsername: actor.username, entityType: 'plan', entityId: id, action: 'create', details: { code: dto.code } });
+      await this.audit.append(m, {
+        actorUserId: actor.id,
+        actorUsername: actor.username,
+        entityType: 'plan',
+        entityId: id,
+        action: 'create',
+        details: { code: dto.code },
+      });
       return this.get(id, m);
     };
     return manager ? work(manager) : withTransaction(this.dataSource, work);
@@ -124,17 +150,35 @@ export class PlansService {
       const current = await this.get(id, m);
       const first = dto.firstFiscalYear ?? current.period.first.fiscalYear;
       const last = dto.lastFiscalYear ?? current.period.last.fiscalYear;
-      if (last < first) throw new ValidationFailedError([{ field: 'lastFiscalYear', message: 'must not be before firstFiscalYear' }]);
+      if (last < first)
+        throw new ValidationFailedError([{ field: 'lastFiscalYear', message: 'must not be before firstFiscalYear' }]);
       if (dto.proposalWorkflow) await this.assertWorkflowExists(m, dto.proposalWorkflow);
       const { affected } = await execute(
         m,
         `UPDATE plan SET name = $3, mission = $4, vision = $5, plan_values = $6, first_fiscal_year = $7, last_fiscal_year = $8,
                 proposal_workflow = $9, version = version + 1, updated_at = now()
           WHERE id = $1 AND version = $2`,
-        [id, expectedVersion, dto.name ?? current.name, dto.mission ?? current.mission, dto.vision ?? current.vision, dto.values ?? current.values, first, last, dto.proposalWorkflow ?? current.proposalWorkflow],
+        [
+          id,
+          expectedVersion,
+          dto.name ?? current.name,
+          dto.mission ?? current.mission,
+          dto.vision ?? current.vision,
+          dto.values ?? current.values,
+          first,
+          last,
+          dto.proposalWorkflow ?? current.proposalWorkflow,
+        ],
       );
       if (affected !== 1) throw new VersionConflictError(current.version);
-      await this.audit.append(m, { actorUserId: actor.id, actorUsername: actor.username, entityType: 'plan', entityId: id, action: 'update', details: { fields: Object.keys(dto) } });
+      await this.audit.append(m, {
+        actorUserId: actor.id,
+        actorUsername: actor.username,
+        entityType: 'plan',
+        entityId: id,
+        action: 'update',
+        details: { fields: Object.keys(dto) },
+      });
       return this.get(id, m);
     });
   }
@@ -142,12 +186,24 @@ export class PlansService {
   async addPolicy(planId: string, dto: CreatePolicyDto, actor: PlanActor): Promise<PolicyView> {
     return withTransaction(this.dataSource, async (m) => {
       await this.get(planId, m);
-      if ((await m.query<unknown[]>(`SELECT 1 FROM plan_policy WHERE plan_id = $1 AND number = $2`, [planId, dto.number])).length > 0) {
-        throw new DomainError('CONFLICT', `Policy ${dto.number} exists in this plan`, [{ field: 'number', message: 'is taken' }]);
+      if (
+        (await m.query<unknown[]>(`SELECT 1 FROM plan_policy WHERE plan_id = $1 AND number = $2`, [planId, dto.number]))
+          .length > 0
+      ) {
+        throw new DomainError('CONFLICT', `Policy ${dto.number} exists in this plan`, [
+          { field: 'number', message: 'is taken' },
+        ]);
       }
       const policyId = await this.insertPolicy(m, planId, dto);
       await m.query(`UPDATE plan SET version = version + 1, updated_at = now() WHERE id = $1`, [planId]);
-      await this.audit.append(m, { actorUserId: actor.id, actorUsername: actor.username, entityType: 'plan', entityId: planId, action: 'add_policy', details: { number: dto.number, title: dto.title } });
+      await this.audit.append(m, {
+        actorUserId: actor.id,
+        actorUsername: actor.username,
+        entityType: 'plan',
+        entityId: planId,
+        action: 'add_policy',
+        details: { number: dto.number, title: dto.title },
+      });
       return (await this.get(planId, m)).policies.find((p) => p.id === policyId)!;
     });
   }
@@ -160,12 +216,10 @@ export class PlansService {
   }
 
   private async insertPolicy(m: EntityManager, planId: string, policy: CreatePolicyDto): Promise<string> {
-    const [{ id }] = await m.query<Array<{ id: string }>>(`INSERT INTO plan_policy (plan_id, number, title, description) VALUES ($1, $2, $3, $4) RETURNING id`, [
-      planId,
-      policy.number,
-      policy.title,
-      policy.description ?? '',
-    ]);
+    const [{ id }] = await m.query<Array<{ id: string }>>(
+      `INSERT INTO plan_policy (plan_id, number, title, description) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [planId, policy.number, policy.title, policy.description ?? ''],
+    );
     for (const [i, theme] of (policy.themes ?? []).entries()) {
       await m.query(`INSERT INTO plan_theme (policy_id, number, title) VALUES ($1, $2, $3)`, [id, i + 1, theme.title]);
     }
@@ -173,7 +227,11 @@ export class PlansService {
   }
 
   private async assertWorkflowExists(m: EntityManager, name: string): Promise<void> {
-    const rows = await m.query<unknown[]>(`SELECT 1 FROM workflow_definition WHERE name = $1 AND subject = 'proposal'`, [name]);
-    if (rows.length === 0) throw new ValidationFailedError([{ field: 'proposalWorkflow', message: `no proposal workflow named "${name}"` }]);
+    const rows = await m.query<unknown[]>(
+      `SELECT 1 FROM workflow_definition WHERE name = $1 AND subject = 'proposal'`,
+      [name],
+    );
+    if (rows.length === 0)
+      throw new ValidationFailedError([{ field: 'proposalWorkflow', message: `no proposal workflow named "${name}"` }]);
   }
 }

@@ -1,7 +1,15 @@
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '#libs/platform';
 
-export const NORMALIZED_STATUSES = ['ahead', 'on_track', 'delayed', 'changed', 'not_started', 'completed', 'cancelled'] as const;
+export const NORMALIZED_STATUSES = [
+  'ahead',
+  'on_track',
+  'delayed',
+  'changed',
+  'not_started',
+  'completed',
+  'cancelled',
+] as const;
 export type NormalizedStatus = (typeof NORMALIZED_STATUSES)[number];
 
 export interface ScaleEntry {
@@ -44,10 +52,18 @@ export async function setScale(m: EntityManager, planId: string, entries: ScaleE
  * new scale lacks: a report's status must stay on its plan's scale.
  */
 export async function replaceScale(m: EntityManager, planId: string, entries: ScaleEntry[]): Promise<void> {
-  if ((await m.query<unknown[]>(`SELECT 1 FROM plan WHERE id = $1`, [planId])).length === 0) throw new DomainError('NOT_FOUND', 'The plan does not exist');
+  if ((await m.query<unknown[]>(`SELECT 1 FROM plan WHERE id = $1`, [planId])).length === 0)
+    throw new DomainError('NOT_FOUND', 'The plan does not exist');
   const codes = entries.map((e) => e.code);
-  const used = await m.query<Array<{ status_code: string }>>(`SELECT DISTINCT status_code FROM progress_report WHERE plan_id = $1 AND NOT (status_code = ANY($2))`, [planId, codes]);
-  if (used.length > 0) throw new DomainError('CONFLICT', `Reports use statuses the new scale lacks: ${used.map((u) => u.status_code).join(', ')}`);
+  const used = await m.query<Array<{ status_code: string }>>(
+    `SELECT DISTINCT status_code FROM progress_report WHERE plan_id = $1 AND NOT (status_code = ANY($2))`,
+    [planId, codes],
+  );
+  if (used.length > 0)
+    throw new DomainError(
+      'CONFLICT',
+      `Reports use statuses the new scale lacks: ${used.map((u) => u.status_code).join(', ')}`,
+    );
   await m.query(`DELETE FROM status_scale WHERE plan_id = $1 AND NOT (code = ANY($2))`, [planId, codes]);
   await setScale(m, planId, entries);
 }

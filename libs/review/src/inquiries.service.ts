@@ -19,7 +19,13 @@ import {
 } from '#libs/platform';
 import { DeadlinesService } from '#libs/scheduling';
 import type { Guard, Label, WorkflowEngine } from '#libs/workflow';
-import type { CreateInquiryDto, InquiryQuery, InquiryTransitionDto, NilReturnDto, UpdateInquiryDto } from './dto/review.dto.js';
+import type {
+  CreateInquiryDto,
+  InquiryQuery,
+  InquiryTransitionDto,
+  NilReturnDto,
+  UpdateInquiryDto,
+} from './dto/review.dto.js';
 import {
   cityUnitId,
   countInquiries,
@@ -44,7 +50,10 @@ interface InquiryGuardContext {
 }
 
 const INQUIRY_GUARD_IMPLEMENTATIONS: Record<string, Guard<InquiryGuardContext>> = {
-  dueDateInFuture: (c) => (c.dueDate > todayInTokyo() ? null : `The due date ${c.dueDate} has passed or is today; set a later one before opening`),
+  dueDateInFuture: (c) =>
+    c.dueDate > todayInTokyo()
+      ? null
+      : `The due date ${c.dueDate} has passed or is today; set a later one before opening`,
 };
 
 export type ResponseStatus = 'pending' | 'responded' | 'nil_return';
@@ -91,7 +100,8 @@ export class InquiriesService {
     ],
     hooks: {
       // Opening sets every target unit's reply deadline; closing or cancelling ends them.
-      syncReplyDeadlines: (h) => this.deadlines.syncInquiry(h.manager, h.record.id, h.engine.hasTag(h.decision.to, 'accepting_proposals')),
+      syncReplyDeadlines: (h) =>
+        this.deadlines.syncInquiry(h.manager, h.record.id, h.engine.hasTag(h.decision.to, 'accepting_proposals')),
     },
   };
 
@@ -105,7 +115,9 @@ export class InquiriesService {
 
   /** Inquiries are not secret once opened; drafts (the `draft` tag) are the secretariat's. */
   private visibleSql(principal: Principal, _params: SqlParams): string {
-    return principal.scopeFor('secretariat', 'admin').kind === 'none' ? `NOT ${stateTaggedSql('q', 'in_preparation')}` : 'TRUE';
+    return principal.scopeFor('secretariat', 'admin').kind === 'none'
+      ? `NOT ${stateTaggedSql('q', 'in_preparation')}`
+      : 'TRUE';
   }
 
   /** Whether an inquiry in its state accepts proposals and 該当なし replies. */
@@ -139,7 +151,8 @@ export class InquiriesService {
   }
 
   async create(m: EntityManager, principal: Principal, dto: CreateInquiryDto): Promise<InquiryView> {
-    if (!(await planExists(m, dto.planId))) throw new ValidationFailedError([{ field: 'planId', message: 'names no plan' }]);
+    if (!(await planExists(m, dto.planId)))
+      throw new ValidationFailedError([{ field: 'planId', message: 'names no plan' }]);
     const workflow = await this.workflows.latest('inquiry', m);
     const id = await insertInquiry(m, {
       planId: dto.planId,
@@ -164,14 +177,28 @@ export class InquiriesService {
     return this.get(principal, id, m);
   }
 
-  async update(m: EntityManager, principal: Principal, id: string, expectedVersion: number, dto: UpdateInquiryDto): Promise<InquiryView> {
+  async update(
+    m: EntityManager,
+    principal: Principal,
+    id: string,
+    expectedVersion: number,
+    dto: UpdateInquiryDto,
+  ): Promise<InquiryView> {
     const row = await this.visibleRow(principal, id, m);
     const engine = await this.engineFor(row.workflow_name, row.workflow_version);
     if (engine.isFinal(row.state)) throw new DomainError('DECIDED_IMMUTABLE', `The inquiry is ${row.state}`);
     if (dto.targetUnits && !engine.hasTag(row.state, 'in_preparation')) {
-      throw new DomainError('TRANSITION_NOT_ALLOWED', 'Target units change only while the inquiry is a draft', [{ field: 'targetUnits', message: 'fixed once opened' }]);
+      throw new DomainError('TRANSITION_NOT_ALLOWED', 'Target units change only while the inquiry is a draft', [
+        { field: 'targetUnits', message: 'fixed once opened' },
+      ]);
     }
-    const { affected } = await execute(m, UPDATE_INQUIRY_CONTENT, [id, expectedVersion, dto.title ?? row.title, dto.description ?? row.description, dto.dueDate ?? row.due]);
+    const { affected } = await execute(m, UPDATE_INQUIRY_CONTENT, [
+      id,
+      expectedVersion,
+      dto.title ?? row.title,
+      dto.description ?? row.description,
+      dto.dueDate ?? row.due,
+    ]);
     if (affected !== 1) throw new VersionConflictError(row.version);
     const targets = dto.targetUnits ? await this.setTargets(m, id, dto.targetUnits) : undefined;
     // A moved due date moves the units' deadlines and their reminders.
@@ -182,17 +209,35 @@ export class InquiriesService {
       entityType: 'inquiry',
       entityId: id,
       action: 'edit',
-      details: { version: expectedVersion + 1, changedFields: Object.keys(dto), ...(dto.dueDate ? { dueDate: dto.dueDate } : {}), ...(targets ? { targets } : {}) },
+      details: {
+        version: expectedVersion + 1,
+        changedFields: Object.keys(dto),
+        ...(dto.dueDate ? { dueDate: dto.dueDate } : {}),
+        ...(targets ? { targets } : {}),
+      },
     });
     return this.get(principal, id, m);
   }
 
-  async transition(m: EntityManager, principal: Principal, id: string, expectedVersion: number, input: InquiryTransitionDto): Promise<InquiryView> {
+  async transition(
+    m: EntityManager,
+    principal: Principal,
+    id: string,
+    expectedVersion: number,
+    input: InquiryTransitionDto,
+  ): Promise<InquiryView> {
     const row = await this.visibleRow(principal, id, m);
     await this.pipeline.run(m, this.spec, {
       actor: transitionActor(principal),
       // An inquiry belongs to the whole city: only a city-wide role may move it.
-      record: { id, state: row.state, unitId: await cityUnitId(m), version: row.version, workflowName: row.workflow_name, workflowVersion: row.workflow_version },
+      record: {
+        id,
+        state: row.state,
+        unitId: await cityUnitId(m),
+        version: row.version,
+        workflowName: row.workflow_name,
+        workflowVersion: row.workflow_version,
+      },
       row,
       expectedVersion,
       action: input.action,
@@ -210,13 +255,27 @@ export class InquiriesService {
     await this.visibleRow(principal, id);
     const params = new SqlParams();
     const inquiry = params.add(id);
-    const scope = principal.scopeFor('admin', 'secretariat', 'committee_reviewer', 'hq_member', 'bureau_editor', 'bureau_approver');
-    const rows = await selectResponses(this.dataSource.manager, inquiry, scopeSql(scope, 'o.id', params), params.values);
+    const scope = principal.scopeFor(
+      'admin',
+      'secretariat',
+      'committee_reviewer',
+      'hq_member',
+      'bureau_editor',
+      'bureau_approver',
+    );
+    const rows = await selectResponses(
+      this.dataSource.manager,
+      inquiry,
+      scopeSql(scope, 'o.id', params),
+      params.values,
+    );
     return rows.map((r) => ({
       orgUnit: { id: r.id, code: r.code, nameJa: r.name_ja, kind: r.kind },
       status: r.nil_return_at ? 'nil_return' : (r.proposals ?? 0) > 0 ? 'responded' : 'pending',
       proposals: r.proposals ?? 0,
-      nilReturn: r.nil_return_at ? { at: iso(r.nil_return_at)!, by: r.nil_return_by, comment: r.nil_return_comment } : null,
+      nilReturn: r.nil_return_at
+        ? { at: iso(r.nil_return_at)!, by: r.nil_return_by, comment: r.nil_return_comment }
+        : null,
     }));
   }
 
@@ -231,14 +290,20 @@ export class InquiriesService {
       unitId = unit;
     } else {
       const own = principal.grants.filter((g) => g.role === 'bureau_approver');
-      if (own.length !== 1) throw new ValidationFailedError([{ field: 'orgUnit', message: 'name the unit: you approve for several or none' }]);
+      if (own.length !== 1)
+        throw new ValidationFailedError([
+          { field: 'orgUnit', message: 'name the unit: you approve for several or none' },
+        ]);
       unitId = own[0].unitId;
     }
-    if (!scopeIncludes(approverScope, unitId)) throw new DomainError('FORBIDDEN', 'Only the unit’s approver declares 該当なし');
+    if (!scopeIncludes(approverScope, unitId))
+      throw new DomainError('FORBIDDEN', 'Only the unit’s approver declares 該当なし');
     if (!(await this.acceptsProposals(row))) throw new DomainError('TRANSITION_NOT_ALLOWED', 'The inquiry is not open');
     const target = await lockTarget(m, id, unitId);
-    if (!target) throw new ValidationFailedError([{ field: 'orgUnit', message: 'is not a target unit of this inquiry' }]);
-    if ((await proposalsLeftUnit(m, id, unitId)) > 0) throw new DomainError('CONFLICT', 'The unit has already sent proposals for this inquiry');
+    if (!target)
+      throw new ValidationFailedError([{ field: 'orgUnit', message: 'is not a target unit of this inquiry' }]);
+    if ((await proposalsLeftUnit(m, id, unitId)) > 0)
+      throw new DomainError('CONFLICT', 'The unit has already sent proposals for this inquiry');
     if (!target.nil_return_at) {
       await recordNilReturn(m, id, unitId, principal.id, dto.comment ?? null);
       await this.audit.append(m, {
@@ -266,9 +331,18 @@ export class InquiriesService {
     };
   }
 
-  private async visibleRow(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<InquiryRow> {
+  private async visibleRow(
+    principal: Principal,
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<InquiryRow> {
     const params = new SqlParams();
-    const rows = await selectInquiries(manager, `q.id = ${params.add(id)} AND ${this.visibleSql(principal, params)}`, '', params.values);
+    const rows = await selectInquiries(
+      manager,
+      `q.id = ${params.add(id)} AND ${this.visibleSql(principal, params)}`,
+      '',
+      params.values,
+    );
     if (rows.length === 0) throw new NotFoundError('The inquiry');
     return rows[0];
   }
@@ -278,10 +352,15 @@ export class InquiriesService {
     const units = await targetCandidates(m, codes);
     if (codes) {
       const unknown = codes.filter((c) => !units.some((u) => u.code === c));
-      if (unknown.length > 0) throw new ValidationFailedError([{ field: 'targetUnits', message: `unknown units: ${unknown.join(', ')}` }]);
+      if (unknown.length > 0)
+        throw new ValidationFailedError([{ field: 'targetUnits', message: `unknown units: ${unknown.join(', ')}` }]);
     }
     if (units.length === 0) throw new ValidationFailedError([{ field: 'targetUnits', message: 'names no unit' }]);
-    await replaceTargets(m, inquiryId, units.map((u) => u.id));
+    await replaceTargets(
+      m,
+      inquiryId,
+      units.map((u) => u.id),
+    );
     return units.map((u) => u.code);
   }
 

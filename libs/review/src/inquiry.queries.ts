@@ -53,11 +53,19 @@ export const INQUIRY_SELECT = `
 
 /** `where` is a SQL condition over `q` with its placeholders in `values`. */
 export async function countInquiries(m: EntityManager, where: string, values: unknown[]): Promise<number> {
-  const [{ total }] = await m.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM inquiry q WHERE ${where}`, values);
+  const [{ total }] = await m.query<Array<{ total: number }>>(
+    `SELECT count(*)::int AS total FROM inquiry q WHERE ${where}`,
+    values,
+  );
   return total;
 }
 
-export function selectInquiries(m: EntityManager, where: string, tail: string, values: unknown[]): Promise<InquiryRow[]> {
+export function selectInquiries(
+  m: EntityManager,
+  where: string,
+  tail: string,
+  values: unknown[],
+): Promise<InquiryRow[]> {
   return m.query<InquiryRow[]>(`${INQUIRY_SELECT} WHERE ${where} ${tail}`, values);
 }
 
@@ -68,7 +76,16 @@ export async function planExists(m: EntityManager, planId: string): Promise<bool
 
 export async function insertInquiry(
   m: EntityManager,
-  v: { planId: string; title: string; description: string; dueDate: string; state: string; workflowName: string; workflowVersion: number; createdBy: string },
+  v: {
+    planId: string;
+    title: string;
+    description: string;
+    dueDate: string;
+    state: string;
+    workflowName: string;
+    workflowVersion: number;
+    createdBy: string;
+  },
 ): Promise<string> {
   const [{ id }] = await m.query<Array<{ id: string }>>(
     `INSERT INTO inquiry (plan_id, title, description, due_date, state, workflow_name, workflow_version, created_by)
@@ -81,7 +98,12 @@ export async function insertInquiry(
 export const UPDATE_INQUIRY_CONTENT = `UPDATE inquiry SET title = $3, description = $4, due_date = $5, version = version + 1, updated_at = now() WHERE id = $1 AND version = $2`;
 
 /** Each target unit's answer, limited to the units `scope` (a condition over `o.id`) admits. */
-export function selectResponses(m: EntityManager, inquiryParam: string, scope: string, values: unknown[]): Promise<InquiryResponseRow[]> {
+export function selectResponses(
+  m: EntityManager,
+  inquiryParam: string,
+  scope: string,
+  values: unknown[],
+): Promise<InquiryResponseRow[]> {
   return m.query<InquiryResponseRow[]>(
     `SELECT o.id, o.code, o.name_ja, o.kind, it.nil_return_at, it.nil_return_comment, u.username AS nil_return_by,
             (SELECT count(*)::int FROM proposal p WHERE p.inquiry_id = it.inquiry_id AND p.owning_unit_id = o.id AND p.left_bureau_at IS NOT NULL) AS proposals
@@ -92,7 +114,11 @@ export function selectResponses(m: EntityManager, inquiryParam: string, scope: s
   );
 }
 
-export async function selectResponse(m: EntityManager, inquiryId: string, unitId: string): Promise<InquiryResponseRow | undefined> {
+export async function selectResponse(
+  m: EntityManager,
+  inquiryId: string,
+  unitId: string,
+): Promise<InquiryResponseRow | undefined> {
   const [row] = await m.query<InquiryResponseRow[]>(
     `SELECT o.id, o.code, o.name_ja, o.kind, it.nil_return_at, it.nil_return_comment, u.username AS nil_return_by
        FROM inquiry_target it JOIN org_unit o ON o.id = it.org_unit_id LEFT JOIN app_user u ON u.id = it.nil_return_by
@@ -108,7 +134,11 @@ export async function unitIdByCode(m: EntityManager, code: string): Promise<stri
 }
 
 /** The target row, locked: two 該当なし of one unit wait for each other. */
-export async function lockTarget(m: EntityManager, inquiryId: string, unitId: string): Promise<{ nil_return_at: Date | null } | undefined> {
+export async function lockTarget(
+  m: EntityManager,
+  inquiryId: string,
+  unitId: string,
+): Promise<{ nil_return_at: Date | null } | undefined> {
   const [target] = await m.query<Array<{ nil_return_at: Date | null }>>(
     `SELECT nil_return_at FROM inquiry_target WHERE inquiry_id = $1 AND org_unit_id = $2 FOR UPDATE`,
     [inquiryId, unitId],
@@ -124,13 +154,17 @@ export async function proposalsLeftUnit(m: EntityManager, inquiryId: string, uni
   return n;
 }
 
-export async function recordNilReturn(m: EntityManager, inquiryId: string, unitId: string, by: string, comment: string | null): Promise<void> {
-  await m.query(`UPDATE inquiry_target SET nil_return_at = now(), nil_return_by = $3, nil_return_comment = $4 WHERE inquiry_id = $1 AND org_unit_id = $2`, [
-    inquiryId,
-    unitId,
-    by,
-    comment,
-  ]);
+export async function recordNilReturn(
+  m: EntityManager,
+  inquiryId: string,
+  unitId: string,
+  by: string,
+  comment: string | null,
+): Promise<void> {
+  await m.query(
+    `UPDATE inquiry_target SET nil_return_at = now(), nil_return_by = $3, nil_return_comment = $4 WHERE inquiry_id = $1 AND org_unit_id = $2`,
+    [inquiryId, unitId, by, comment],
+  );
 }
 
 /** The city itself: the root of the organisation tree. */
@@ -140,13 +174,21 @@ export async function cityUnitId(m: EntityManager): Promise<string> {
 }
 
 /** The named units, or all active bureaus and wards when none are named. */
-export function targetCandidates(m: EntityManager, codes: string[] | undefined): Promise<Array<{ id: string; code: string }>> {
+export function targetCandidates(
+  m: EntityManager,
+  codes: string[] | undefined,
+): Promise<Array<{ id: string; code: string }>> {
   return codes
     ? m.query<Array<{ id: string; code: string }>>(`SELECT id, code FROM org_unit WHERE code = ANY($1)`, [codes])
-    : m.query<Array<{ id: string; code: string }>>(`SELECT id, code FROM org_unit WHERE kind IN ('bureau', 'ward') AND active ORDER BY code`);
+    : m.query<Array<{ id: string; code: string }>>(
+        `SELECT id, code FROM org_unit WHERE kind IN ('bureau', 'ward') AND active ORDER BY code`,
+      );
 }
 
 export async function replaceTargets(m: EntityManager, inquiryId: string, unitIds: string[]): Promise<void> {
   await m.query(`DELETE FROM inquiry_target WHERE inquiry_id = $1`, [inquiryId]);
-  await m.query(`INSERT INTO inquiry_target (inquiry_id, org_unit_id) SELECT $1, unnest($2::uuid[])`, [inquiryId, unitIds]);
+  await m.query(`INSERT INTO inquiry_target (inquiry_id, org_unit_id) SELECT $1, unnest($2::uuid[])`, [
+    inquiryId,
+    unitIds,
+  ]);
 }

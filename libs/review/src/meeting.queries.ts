@@ -41,14 +41,27 @@ function meetingFilter(planId: string | undefined, kind: MeetingKind | undefined
   return where.length ? `WHERE ${where.join(' AND ')}` : '';
 }
 
-export async function countMeetings(m: EntityManager, planId: string | undefined, kind: MeetingKind | undefined): Promise<number> {
+export async function countMeetings(
+  m: EntityManager,
+  planId: string | undefined,
+  kind: MeetingKind | undefined,
+): Promise<number> {
   const params: unknown[] = [];
-  const [{ total }] = await m.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM meeting ${meetingFilter(planId, kind, params)}`, params);
+  const [{ total }] = await m.query<Array<{ total: number }>>(
+    `SELECT count(*)::int AS total FROM meeting ${meetingFilter(planId, kind, params)}`,
+    params,
+  );
   return total;
 }
 
 /** One page of meeting ids, latest first. */
-export async function meetingIdsPage(m: EntityManager, planId: string | undefined, kind: MeetingKind | undefined, limit: number, offset: number): Promise<string[]> {
+export async function meetingIdsPage(
+  m: EntityManager,
+  planId: string | undefined,
+  kind: MeetingKind | undefined,
+  limit: number,
+  offset: number,
+): Promise<string[]> {
   const params: unknown[] = [];
   const filter = meetingFilter(planId, kind, params);
   const rows = await m.query<Array<{ id: string }>>(
@@ -59,13 +72,22 @@ export async function meetingIdsPage(m: EntityManager, planId: string | undefine
 }
 
 export async function selectMeeting(m: EntityManager, id: string): Promise<MeetingRow | undefined> {
-  const [row] = await m.query<MeetingRow[]>(`SELECT id, plan_id, kind, title, to_char(held_on, 'YYYY-MM-DD') AS held_on FROM meeting WHERE id = $1`, [id]);
+  const [row] = await m.query<MeetingRow[]>(
+    `SELECT id, plan_id, kind, title, to_char(held_on, 'YYYY-MM-DD') AS held_on FROM meeting WHERE id = $1`,
+    [id],
+  );
   return row;
 }
 
 /** The meeting, locked until the transaction ends (agenda changes are serialised per meeting). */
-export async function lockMeeting(m: EntityManager, id: string): Promise<Pick<MeetingRow, 'id' | 'plan_id' | 'kind'> | undefined> {
-  const [row] = await m.query<Array<Pick<MeetingRow, 'id' | 'plan_id' | 'kind'>>>(`SELECT id, plan_id, kind FROM meeting WHERE id = $1 FOR UPDATE`, [id]);
+export async function lockMeeting(
+  m: EntityManager,
+  id: string,
+): Promise<Pick<MeetingRow, 'id' | 'plan_id' | 'kind'> | undefined> {
+  const [row] = await m.query<Array<Pick<MeetingRow, 'id' | 'plan_id' | 'kind'>>>(
+    `SELECT id, plan_id, kind FROM meeting WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
   return row;
 }
 
@@ -81,7 +103,11 @@ export function selectAgenda(m: EntityManager, principal: Principal, meetingId: 
 }
 
 /** Those of the proposals the caller may see. */
-export function selectAgendaCandidates(m: EntityManager, principal: Principal, proposalIds: string[]): Promise<AgendaCandidateRow[]> {
+export function selectAgendaCandidates(
+  m: EntityManager,
+  principal: Principal,
+  proposalIds: string[],
+): Promise<AgendaCandidateRow[]> {
   const params = new SqlParams();
   const ids = params.add(proposalIds);
   return m.query<AgendaCandidateRow[]>(
@@ -94,30 +120,37 @@ export async function planExists(m: EntityManager, planId: string): Promise<bool
   return (await m.query<unknown[]>(`SELECT 1 FROM plan WHERE id = $1`, [planId])).length > 0;
 }
 
-export async function insertMeeting(m: EntityManager, r: { planId: string; kind: MeetingKind; title: string; heldOn: string; createdBy: string }): Promise<string> {
-  const [{ id }] = await m.query<Array<{ id: string }>>(`INSERT INTO meeting (plan_id, kind, title, held_on, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [
-    r.planId,
-    r.kind,
-    r.title,
-    r.heldOn,
-    r.createdBy,
-  ]);
+export async function insertMeeting(
+  m: EntityManager,
+  r: { planId: string; kind: MeetingKind; title: string; heldOn: string; createdBy: string },
+): Promise<string> {
+  const [{ id }] = await m.query<Array<{ id: string }>>(
+    `INSERT INTO meeting (plan_id, kind, title, held_on, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [r.planId, r.kind, r.title, r.heldOn, r.createdBy],
+  );
   return id;
 }
 
 /** The last position on the agenda (0 when it is empty). */
 export async function lastAgendaPosition(m: EntityManager, meetingId: string): Promise<number> {
-  const [{ last }] = await m.query<Array<{ last: number | string }>>(`SELECT coalesce(max(position), 0) AS last FROM meeting_agenda_item WHERE meeting_id = $1`, [meetingId]);
+  const [{ last }] = await m.query<Array<{ last: number | string }>>(
+    `SELECT coalesce(max(position), 0) AS last FROM meeting_agenda_item WHERE meeting_id = $1`,
+    [meetingId],
+  );
   return Number(last);
 }
 
 /** Puts a proposal on the agenda at `position`; false when it is on it already. */
-export async function insertAgendaItem(m: EntityManager, meetingId: string, proposalId: string, position: number): Promise<boolean> {
-  const rows = await m.query<unknown[]>(`INSERT INTO meeting_agenda_item (meeting_id, proposal_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`, [
-    meetingId,
-    proposalId,
-    position,
-  ]);
+export async function insertAgendaItem(
+  m: EntityManager,
+  meetingId: string,
+  proposalId: string,
+  position: number,
+): Promise<boolean> {
+  const rows = await m.query<unknown[]>(
+    `INSERT INTO meeting_agenda_item (meeting_id, proposal_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+    [meetingId, proposalId, position],
+  );
   return rows.length > 0;
 }
 

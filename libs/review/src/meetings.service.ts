@@ -19,7 +19,11 @@ import {
 } from './meeting.queries.js';
 import { ProposalsService } from './proposals.service.js';
 
-export const MEETING_LABELS: Record<MeetingKind, string> = { committee: '市役所改革推進委員会', hq: '改革プロジェクト推進本部', council: '市議会' };
+export const MEETING_LABELS: Record<MeetingKind, string> = {
+  committee: '市役所改革推進委員会',
+  hq: '改革プロジェクト推進本部',
+  council: '市議会',
+};
 
 export interface MeetingView {
   id: string;
@@ -68,7 +72,13 @@ export class MeetingsService {
     if (!(await planExists(m, dto.planId))) {
       throw new ValidationFailedError([{ field: 'planId', message: 'names no plan' }]);
     }
-    const id = await insertMeeting(m, { planId: dto.planId, kind: dto.kind, title: dto.title, heldOn: dto.heldOn, createdBy: principal.id });
+    const id = await insertMeeting(m, {
+      planId: dto.planId,
+      kind: dto.kind,
+      title: dto.title,
+      heldOn: dto.heldOn,
+      createdBy: principal.id,
+    });
     await this.audit.append(m, {
       actorUserId: principal.id,
       actorUsername: principal.user.username,
@@ -88,16 +98,25 @@ export class MeetingsService {
     const kind = meeting.kind;
     const found = await selectAgendaCandidates(m, principal, dto.proposalIds);
     // The stage each kind of meeting takes is what the proposal's workflow tags `<kind>_agenda`.
-    const stages = new Map(await Promise.all(found.map(async (p) => [p.id, await this.proposals.awaitsMeeting(p, kind)] as const)));
+    const stages = new Map(
+      await Promise.all(found.map(async (p) => [p.id, await this.proposals.awaitsMeeting(p, kind)] as const)),
+    );
     const errors = dto.proposalIds.flatMap((pid, i) => {
       const p = found.find((f) => f.id === pid);
       if (!p) return [{ field: `proposalIds[${i}]`, message: 'names no proposal you can see' }];
       if (p.plan_id !== meeting.plan_id) return [{ field: `proposalIds[${i}]`, message: 'belongs to another plan' }];
       const stage = stages.get(pid)!;
-      if (!stage.awaits) return [{ field: `proposalIds[${i}]`, message: `is ${p.state}; a ${kind} meeting takes proposals in ${stage.states.join(', ') || 'no state of its workflow'}` }];
+      if (!stage.awaits)
+        return [
+          {
+            field: `proposalIds[${i}]`,
+            message: `is ${p.state}; a ${kind} meeting takes proposals in ${stage.states.join(', ') || 'no state of its workflow'}`,
+          },
+        ];
       return [];
     });
-    if (errors.length > 0) throw new DomainError('TRANSITION_NOT_ALLOWED', 'Some proposals cannot go on this agenda', errors);
+    if (errors.length > 0)
+      throw new DomainError('TRANSITION_NOT_ALLOWED', 'Some proposals cannot go on this agenda', errors);
     let position = await lastAgendaPosition(m, id);
     const added: string[] = [];
     for (const pid of dto.proposalIds) {

@@ -29,7 +29,8 @@ export interface ProposalGuardContext {
  * should list the action.
  */
 export const PROPOSAL_GUARD_IMPLEMENTATIONS: Record<string, Guard<ProposalGuardContext>> = {
-  inquiryOpen: (c) => (c.inquiryAccepting ? null : 'The inquiry is not open: proposals can be submitted only while it is (照会期間外)'),
+  inquiryOpen: (c) =>
+    c.inquiryAccepting ? null : 'The inquiry is not open: proposals can be submitted only while it is (照会期間外)',
   requiredFieldsFilled: (c) => {
     const missing = [
       !c.proposal.title.trim() && 'title',
@@ -49,7 +50,9 @@ export const PROPOSAL_GUARD_IMPLEMENTATIONS: Record<string, Guard<ProposalGuardC
     return null;
   },
   councilMeeting: (c) =>
-    c.meeting?.kind === 'council' ? null : 'Reporting needs a council meeting (市議会) with this proposal on its agenda, or its meetingId',
+    c.meeting?.kind === 'council'
+      ? null
+      : 'Reporting needs a council meeting (市議会) with this proposal on its agenda, or its meetingId',
 };
 
 /** The proposal fields a 専決 rule may test (PROPOSAL_FIELDS), read from the guard context. */

@@ -15,8 +15,19 @@ export { transitionActor, workflowActor } from '#libs/identity';
  */
 export function visibleProposalsSql(principal: Principal, alias: string, params: SqlParams): string {
   const owners = principal.actingScopeFor('bureau_editor', 'bureau_approver');
-  const reviewers = unionScope(principal.scopeFor('admin'), principal.actingScopeFor('secretariat', 'committee_reviewer', 'hq_member'));
-  const anyone = principal.scopeFor('admin', 'secretariat', 'bureau_editor', 'bureau_approver', 'committee_reviewer', 'hq_member', 'viewer');
+  const reviewers = unionScope(
+    principal.scopeFor('admin'),
+    principal.actingScopeFor('secretariat', 'committee_reviewer', 'hq_member'),
+  );
+  const anyone = principal.scopeFor(
+    'admin',
+    'secretariat',
+    'bureau_editor',
+    'bureau_approver',
+    'committee_reviewer',
+    'hq_member',
+    'viewer',
+  );
   const unit = `${alias}.owning_unit_id`;
   return `(
     ${scopeSql(owners, unit, params)}
@@ -26,4 +37,3 @@ export function visibleProposalsSql(principal: Principal, alias: string, params:
     OR (${stateTaggedSql(alias, 'public')} AND ${scopeSql(anyone, unit, params)})
   )`;
 }
-

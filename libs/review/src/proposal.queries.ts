@@ -96,12 +96,21 @@ export async function countProposals(m: EntityManager, where: string, values: un
   return total;
 }
 
-export function selectProposals(m: EntityManager, where: string, tail: string, values: unknown[]): Promise<ProposalRow[]> {
+export function selectProposals(
+  m: EntityManager,
+  where: string,
+  tail: string,
+  values: unknown[],
+): Promise<ProposalRow[]> {
   return m.query<ProposalRow[]>(`${PROPOSAL_SELECT} WHERE ${where} ${tail}`, values);
 }
 
 /** One proposal on the request path: a prepared statement (planned once per connection). */
-export async function selectProposalPrepared(m: EntityManager, where: string, values: unknown[]): Promise<ProposalRow | undefined> {
+export async function selectProposalPrepared(
+  m: EntityManager,
+  where: string,
+  values: unknown[],
+): Promise<ProposalRow | undefined> {
   const { rows } = await prepared<ProposalRow>(m, `${PROPOSAL_SELECT} WHERE ${where}`, values);
   return rows[0];
 }
@@ -119,19 +128,31 @@ export function selectRevisions(m: EntityManager, proposalId: string): Promise<P
   );
 }
 
-export async function selectInquiryForProposal(m: EntityManager, inquiryId: string): Promise<ProposalInquiryRow | undefined> {
-  const [row] = await m.query<ProposalInquiryRow[]>(`SELECT id, plan_id, state, workflow_name, workflow_version FROM inquiry WHERE id = $1`, [inquiryId]);
+export async function selectInquiryForProposal(
+  m: EntityManager,
+  inquiryId: string,
+): Promise<ProposalInquiryRow | undefined> {
+  const [row] = await m.query<ProposalInquiryRow[]>(
+    `SELECT id, plan_id, state, workflow_name, workflow_version FROM inquiry WHERE id = $1`,
+    [inquiryId],
+  );
   return row;
 }
 
 export async function isInquiryTarget(m: EntityManager, inquiryId: string, unitId: string): Promise<boolean> {
-  const rows = await m.query<unknown[]>(`SELECT 1 FROM inquiry_target WHERE inquiry_id = $1 AND org_unit_id = $2`, [inquiryId, unitId]);
+  const rows = await m.query<unknown[]>(`SELECT 1 FROM inquiry_target WHERE inquiry_id = $1 AND org_unit_id = $2`, [
+    inquiryId,
+    unitId,
+  ]);
   return rows.length > 0;
 }
 
 /** The workflow a plan's proposals start under. */
 export async function proposalWorkflowOf(m: EntityManager, planId: string): Promise<string> {
-  const [{ proposal_workflow }] = await m.query<Array<{ proposal_workflow: string }>>(`SELECT proposal_workflow FROM plan WHERE id = $1`, [planId]);
+  const [{ proposal_workflow }] = await m.query<Array<{ proposal_workflow: string }>>(
+    `SELECT proposal_workflow FROM plan WHERE id = $1`,
+    [planId],
+  );
   return proposal_workflow;
 }
 
@@ -191,20 +212,43 @@ export interface ProposalContent {
 }
 
 /** The versioned content update; 0 affected rows means someone else changed the proposal first. */
-export async function updateProposalContent(m: EntityManager, id: string, expectedVersion: number, c: ProposalContent): Promise<number> {
+export async function updateProposalContent(
+  m: EntityManager,
+  id: string,
+  expectedVersion: number,
+  c: ProposalContent,
+): Promise<number> {
   const { affected } = await execute(
     m,
     `UPDATE proposal SET title = $3, summary = $4, policy_id = $5, theme_id = $6, expected_effect = $7, expected_amount = $8,
             schedule = $9::jsonb, related_indicators = $10::jsonb, version = version + 1, updated_at = now()
       WHERE id = $1 AND version = $2`,
-    [id, expectedVersion, c.title, c.summary, c.policyId, c.themeId, c.expectedEffect, c.expectedAmount, JSON.stringify(c.schedule), JSON.stringify(c.relatedIndicators)],
+    [
+      id,
+      expectedVersion,
+      c.title,
+      c.summary,
+      c.policyId,
+      c.themeId,
+      c.expectedEffect,
+      c.expectedAmount,
+      JSON.stringify(c.schedule),
+      JSON.stringify(c.relatedIndicators),
+    ],
   );
   return affected;
 }
 
 export async function insertRevision(
   m: EntityManager,
-  r: { proposalId: string; revision: number; content: unknown; changedFields: string[]; reason: string | null; authorId: string },
+  r: {
+    proposalId: string;
+    revision: number;
+    content: unknown;
+    changedFields: string[];
+    reason: string | null;
+    authorId: string;
+  },
 ): Promise<void> {
   await m.query(
     `INSERT INTO proposal_revision (proposal_id, revision, content, changed_fields, reason, author_id) VALUES ($1, $2, $3::jsonb, $4, $5, $6)`,
@@ -224,17 +268,31 @@ export async function markMergedInto(m: EntityManager, id: string, targetId: str
 export async function replaceCollaborators(m: EntityManager, proposalId: string, unitIds: string[]): Promise<void> {
   await m.query(`DELETE FROM proposal_collaborator WHERE proposal_id = $1`, [proposalId]);
   if (unitIds.length > 0) {
-    await m.query(`INSERT INTO proposal_collaborator (proposal_id, org_unit_id) SELECT $1, unnest($2::uuid[])`, [proposalId, unitIds]);
+    await m.query(`INSERT INTO proposal_collaborator (proposal_id, org_unit_id) SELECT $1, unnest($2::uuid[])`, [
+      proposalId,
+      unitIds,
+    ]);
   }
 }
 
-export async function meetingOfPlan(m: EntityManager, meetingId: string, planId: string): Promise<MeetingRef | undefined> {
-  const [meeting] = await m.query<MeetingRef[]>(`SELECT id, kind FROM meeting WHERE id = $1 AND plan_id = $2`, [meetingId, planId]);
+export async function meetingOfPlan(
+  m: EntityManager,
+  meetingId: string,
+  planId: string,
+): Promise<MeetingRef | undefined> {
+  const [meeting] = await m.query<MeetingRef[]>(`SELECT id, kind FROM meeting WHERE id = $1 AND plan_id = $2`, [
+    meetingId,
+    planId,
+  ]);
   return meeting;
 }
 
 /** The latest meeting of a kind that has the proposal on its agenda. */
-export async function latestAgendaMeeting(m: EntityManager, proposalId: string, kind: string): Promise<MeetingRef | undefined> {
+export async function latestAgendaMeeting(
+  m: EntityManager,
+  proposalId: string,
+  kind: string,
+): Promise<MeetingRef | undefined> {
   const [meeting] = await m.query<MeetingRef[]>(
     `SELECT mt.id, mt.kind FROM meeting mt JOIN meeting_agenda_item a ON a.meeting_id = mt.id
       WHERE a.proposal_id = $1 AND mt.kind = $2 ORDER BY mt.held_on DESC, mt.created_at DESC LIMIT 1`,
@@ -253,12 +311,18 @@ export function unitsByCode(m: EntityManager, codes: string[]): Promise<Array<{ 
 }
 
 export async function policyIdOf(m: EntityManager, planId: string, number: number): Promise<string | null> {
-  const [policy] = await m.query<Array<{ id: string }>>(`SELECT id FROM plan_policy WHERE plan_id = $1 AND number = $2`, [planId, number]);
+  const [policy] = await m.query<Array<{ id: string }>>(
+    `SELECT id FROM plan_policy WHERE plan_id = $1 AND number = $2`,
+    [planId, number],
+  );
   return policy?.id ?? null;
 }
 
 export async function themeIdOf(m: EntityManager, policyId: string, number: number): Promise<string | null> {
-  const [theme] = await m.query<Array<{ id: string }>>(`SELECT id FROM plan_theme WHERE policy_id = $1 AND number = $2`, [policyId, number]);
+  const [theme] = await m.query<Array<{ id: string }>>(
+    `SELECT id FROM plan_theme WHERE policy_id = $1 AND number = $2`,
+    [policyId, number],
+  );
   return theme?.id ?? null;
 }
 

@@ -18,7 +18,15 @@ import {
 import { DeadlinesService } from '#libs/scheduling';
 import { InitiativesService } from '#libs/tracking';
 import type { AvailableAction, Label, WorkflowEngine } from '#libs/workflow';
-import { MEETING_KINDS, type CorrectProposalDto, type CreateProposalDto, type MeetingKind, type ProposalContentDto, type ProposalQuery, type TransitionDto } from './dto/review.dto.js';
+import {
+  MEETING_KINDS,
+  type CorrectProposalDto,
+  type CreateProposalDto,
+  type MeetingKind,
+  type ProposalContentDto,
+  type ProposalQuery,
+  type TransitionDto,
+} from './dto/review.dto.js';
 import { InquiriesService } from './inquiries.service.js';
 import {
   countProposals,
@@ -45,7 +53,11 @@ import {
   type ProposalRow,
   type ScheduleStep,
 } from './proposal.queries.js';
-import { PROPOSAL_CONDITION_FIELDS, PROPOSAL_GUARD_IMPLEMENTATIONS, type ProposalGuardContext } from './proposal-guards.js';
+import {
+  PROPOSAL_CONDITION_FIELDS,
+  PROPOSAL_GUARD_IMPLEMENTATIONS,
+  type ProposalGuardContext,
+} from './proposal-guards.js';
 import { transitionActor, visibleProposalsSql, workflowActor } from './proposal-visibility.js';
 import { DecidedImmutableError, NotEditableError } from './review.errors.js';
 
@@ -120,7 +132,10 @@ export function decidedAs(details: Record<string, unknown>): Pick<HistoryEntry, 
   const delegated = details['delegated'] as { role?: string; label?: Label | null } | undefined;
   const onBehalfOf = behalf?.userId && behalf.username ? { id: behalf.userId, username: behalf.username } : null;
   const rule = delegated?.role ? { role: delegated.role, label: delegated.label ?? null } : null;
-  const marks: Array<'代決' | '専決'> = [...(onBehalfOf ? (['代決'] as const) : []), ...(rule ? (['専決'] as const) : [])];
+  const marks: Array<'代決' | '専決'> = [
+    ...(onBehalfOf ? (['代決'] as const) : []),
+    ...(rule ? (['専決'] as const) : []),
+  ];
   return { onBehalfOf, delegated: rule, marks };
 }
 
@@ -138,7 +153,9 @@ const recordOf = (row: ProposalRow): TransitionRecord => ({
 
 /** An available action with its authority in the API's words (whom a deputy acts for, which 専決 rule). */
 function actionView(principal: Principal, a: AvailableAction): ActionView {
-  const absent = a.authority.onBehalfOf ? principal.deputyships.find((d) => d.absent.id === a.authority.onBehalfOf)?.absent : undefined;
+  const absent = a.authority.onBehalfOf
+    ? principal.deputyships.find((d) => d.absent.id === a.authority.onBehalfOf)?.absent
+    : undefined;
   return {
     action: a.action,
     to: a.to,
@@ -146,7 +163,9 @@ function actionView(principal: Principal, a: AvailableAction): ActionView {
     requires: a.requires,
     authority: {
       role: a.authority.role,
-      delegated: a.authority.delegation ? { role: a.authority.role, label: a.authority.delegation.label ?? null } : null,
+      delegated: a.authority.delegation
+        ? { role: a.authority.role, label: a.authority.delegation.label ?? null }
+        : null,
       onBehalfOf: absent ? { id: absent.id, username: absent.username } : null,
     },
   };
@@ -191,7 +210,8 @@ export class ProposalsService {
       },
       // The unit has answered the inquiry once a proposal of it leaves the bureau.
       satisfyInquiryDeadline: async (h) => {
-        if (!h.row.left_bureau_at) await this.deadlines.inquiryAnswered(h.manager, h.row.inquiry_id, h.row.owning_unit_id);
+        if (!h.row.left_bureau_at)
+          await this.deadlines.inquiryAnswered(h.manager, h.row.inquiry_id, h.row.owning_unit_id);
       },
       recordMerge: async (h) => {
         const target = String(h.inputs['targetProposalId']);
@@ -209,7 +229,11 @@ export class ProposalsService {
         });
       },
       createInitiative: async (h) => {
-        const initiativeId = await this.initiatives.createFromProposal(h.manager, h.record.id, h.context.meeting?.id ?? null);
+        const initiativeId = await this.initiatives.createFromProposal(
+          h.manager,
+          h.record.id,
+          h.context.meeting?.id ?? null,
+        );
         h.row.initiative_id = initiativeId;
         h.note('initiativeId', initiativeId);
       },
@@ -277,7 +301,14 @@ export class ProposalsService {
   async revisions(principal: Principal, id: string) {
     await this.visibleRow(principal, id);
     const rows = await selectRevisions(this.dataSource.manager, id);
-    return rows.map((r) => ({ revision: r.revision, at: iso(r.created_at), author: r.author, changedFields: r.changed_fields, reason: r.reason, content: r.content }));
+    return rows.map((r) => ({
+      revision: r.revision,
+      at: iso(r.created_at),
+      author: r.author,
+      changedFields: r.changed_fields,
+      reason: r.reason,
+      content: r.content,
+    }));
   }
 
   /** The actions the caller may take now (roles and guards; inputs such as a comment are theirs to give). */
@@ -285,17 +316,25 @@ export class ProposalsService {
     const row = await this.visibleRow(principal, id);
     const engine = await this.engineFor(row.workflow_name, row.workflow_version);
     const context = await this.guardContext(this.dataSource.manager, principal, row, {});
-    return engine.availableActions({ state: row.state, unitId: row.owning_unit_id }, workflowActor(principal), context).map((a) => actionView(principal, a));
+    return engine
+      .availableActions({ state: row.state, unitId: row.owning_unit_id }, workflowActor(principal), context)
+      .map((a) => actionView(principal, a));
   }
 
   // ── writing (inside the caller's transaction) ──────────────────────────────
 
   async create(m: EntityManager, principal: Principal, dto: CreateProposalDto): Promise<ProposalView> {
     const inquiry = await selectInquiryForProposal(m, dto.inquiryId);
-    if (!inquiry || (await this.inquiries.isDraft(inquiry))) throw new ValidationFailedError([{ field: 'inquiryId', message: 'names no open inquiry' }]);
-    if (!(await this.inquiries.acceptsProposals(inquiry))) throw new DomainError('TRANSITION_NOT_ALLOWED', 'The inquiry is not open: new proposals cannot be drafted for it');
+    if (!inquiry || (await this.inquiries.isDraft(inquiry)))
+      throw new ValidationFailedError([{ field: 'inquiryId', message: 'names no open inquiry' }]);
+    if (!(await this.inquiries.acceptsProposals(inquiry)))
+      throw new DomainError(
+        'TRANSITION_NOT_ALLOWED',
+        'The inquiry is not open: new proposals cannot be drafted for it',
+      );
     const unitId = await this.owningUnitFor(m, principal, dto.owningUnit);
-    if (!(await isInquiryTarget(m, inquiry.id, unitId))) throw new ValidationFailedError([{ field: 'owningUnit', message: 'is not a target unit of this inquiry' }]);
+    if (!(await isInquiryTarget(m, inquiry.id, unitId)))
+      throw new ValidationFailedError([{ field: 'owningUnit', message: 'is not a target unit of this inquiry' }]);
     const workflow = await this.workflows.latest(await proposalWorkflowOf(m, inquiry.plan_id), m);
     const content = await this.resolveContent(m, inquiry.plan_id, unitId, dto);
     const id = await insertProposal(m, {
@@ -328,7 +367,13 @@ export class ProposalsService {
     return this.get(principal, id, m);
   }
 
-  async update(m: EntityManager, principal: Principal, id: string, expectedVersion: number, dto: ProposalContentDto): Promise<ProposalView> {
+  async update(
+    m: EntityManager,
+    principal: Principal,
+    id: string,
+    expectedVersion: number,
+    dto: ProposalContentDto,
+  ): Promise<ProposalView> {
     const row = await this.visibleRow(principal, id, m);
     const engine = await this.engineFor(row.workflow_name, row.workflow_version);
     if (engine.hasTag(row.state, 'decided') || engine.isFinal(row.state)) throw new DecidedImmutableError(row.state);
@@ -347,15 +392,33 @@ export class ProposalsService {
   }
 
   /** A decided proposal's content changes only as a correction: a new revision with its reason. */
-  async correct(m: EntityManager, principal: Principal, id: string, expectedVersion: number, dto: CorrectProposalDto): Promise<ProposalView> {
+  async correct(
+    m: EntityManager,
+    principal: Principal,
+    id: string,
+    expectedVersion: number,
+    dto: CorrectProposalDto,
+  ): Promise<ProposalView> {
     const row = await this.visibleRow(principal, id, m);
-    if (!scopeIncludes(principal.scopeFor('secretariat'), row.owning_unit_id)) throw new DomainError('FORBIDDEN', 'Corrections are recorded by the secretariat');
+    if (!scopeIncludes(principal.scopeFor('secretariat'), row.owning_unit_id))
+      throw new DomainError('FORBIDDEN', 'Corrections are recorded by the secretariat');
     const engine = await this.engineFor(row.workflow_name, row.workflow_version);
-    if (!engine.hasTag(row.state, 'decided')) throw new NotEditableError('Only a decided proposal is corrected; edit it instead');
-    return this.applyChange(m, principal, row, expectedVersion, dto.changes, { action: 'correct', reason: dto.reason, forceRevision: true });
+    if (!engine.hasTag(row.state, 'decided'))
+      throw new NotEditableError('Only a decided proposal is corrected; edit it instead');
+    return this.applyChange(m, principal, row, expectedVersion, dto.changes, {
+      action: 'correct',
+      reason: dto.reason,
+      forceRevision: true,
+    });
   }
 
-  async transition(m: EntityManager, principal: Principal, id: string, expectedVersion: number, input: TransitionDto): Promise<ProposalView> {
+  async transition(
+    m: EntityManager,
+    principal: Principal,
+    id: string,
+    expectedVersion: number,
+    input: TransitionDto,
+  ): Promise<ProposalView> {
     const row = await this.visibleRow(principal, id, m);
     const context = await this.guardContext(m, principal, row, input);
     const meeting = context.meeting;
@@ -370,11 +433,20 @@ export class ProposalsService {
       details: meeting ? { meeting: { id: meeting.id, kind: meeting.kind } } : {},
     });
     // The answer is the row as it now stands (hooks updated `row`), without reading it back.
-    return this.view({ ...row, ...outcome.stamped, state: outcome.decision.to, version: expectedVersion + 1, updated_at: outcome.at });
+    return this.view({
+      ...row,
+      ...outcome.stamped,
+      state: outcome.decision.to,
+      version: expectedVersion + 1,
+      updated_at: outcome.at,
+    });
   }
 
   /** Whether the proposal, in its state, waits for a meeting of this kind (goes on its agenda). */
-  async awaitsMeeting(row: { state: string; workflow_name: string; workflow_version: number }, kind: MeetingKind): Promise<{ awaits: boolean; states: string[] }> {
+  async awaitsMeeting(
+    row: { state: string; workflow_name: string; workflow_version: number },
+    kind: MeetingKind,
+  ): Promise<{ awaits: boolean; states: string[] }> {
     const engine = await this.engineFor(row.workflow_name, row.workflow_version);
     return { awaits: engine.hasTag(row.state, agendaTag(kind)), states: engine.statesTagged(agendaTag(kind)) };
   }
@@ -382,10 +454,18 @@ export class ProposalsService {
   // ── internals ──────────────────────────────────────────────────────────────
 
   /** The row if the caller may see it; otherwise the same 404 as for a proposal that does not exist. */
-  private async visibleRow(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<ProposalRow> {
+  private async visibleRow(
+    principal: Principal,
+    id: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<ProposalRow> {
     const params = new SqlParams();
     const idParam = params.add(id);
-    const row = await selectProposalPrepared(manager, `p.id = ${idParam} AND ${visibleProposalsSql(principal, 'p', params)}`, params.values);
+    const row = await selectProposalPrepared(
+      manager,
+      `p.id = ${idParam} AND ${visibleProposalsSql(principal, 'p', params)}`,
+      params.values,
+    );
     if (!row) throw new NotFoundError('The proposal');
     return row;
   }
@@ -394,7 +474,12 @@ export class ProposalsService {
     return this.pipeline.engine(this.spec, name, version);
   }
 
-  private async guardContext(m: EntityManager, principal: Principal, row: ProposalRow, input: Partial<TransitionDto>): Promise<ProposalGuardContext> {
+  private async guardContext(
+    m: EntityManager,
+    principal: Principal,
+    row: ProposalRow,
+    input: Partial<TransitionDto>,
+  ): Promise<ProposalGuardContext> {
     const context: ProposalGuardContext = {
       proposal: {
         id: row.id,
@@ -409,13 +494,22 @@ export class ProposalsService {
         themeNumber: row.theme_number ?? null,
         owningUnitCode: row.unit_code,
       },
-      inquiryAccepting: await this.inquiries.acceptsProposals({ state: row.inquiry_state, workflow_name: row.inquiry_workflow_name, workflow_version: row.inquiry_workflow_version }),
+      inquiryAccepting: await this.inquiries.acceptsProposals({
+        state: row.inquiry_state,
+        workflow_name: row.inquiry_workflow_name,
+        workflow_version: row.inquiry_workflow_version,
+      }),
     };
     if (input.targetProposalId) {
       const target = await this.visibleRow(principal, input.targetProposalId, m).catch(() => null);
       if (target) {
         const targetEngine = await this.engineFor(target.workflow_name, target.workflow_version);
-        context.mergeTarget = { id: target.id, planId: target.plan_id, state: target.state, final: targetEngine.isFinal(target.state) };
+        context.mergeTarget = {
+          id: target.id,
+          planId: target.plan_id,
+          state: target.state,
+          final: targetEngine.isFinal(target.state),
+        };
       } else {
         context.mergeTarget = null;
       }
@@ -440,12 +534,18 @@ export class ProposalsService {
     if (code) {
       const unit = await unitIdByCode(m, code);
       if (!unit) throw new ValidationFailedError([{ field: 'owningUnit', message: 'names no organisation unit' }]);
-      if (!scopeIncludes(editorScope, unit)) throw new DomainError('FORBIDDEN', 'You draft proposals for your own units only');
+      if (!scopeIncludes(editorScope, unit))
+        throw new DomainError('FORBIDDEN', 'You draft proposals for your own units only');
       return unit;
     }
     const own = principal.grants.filter((g) => g.role === 'bureau_editor');
     if (own.length !== 1) {
-      throw new ValidationFailedError([{ field: 'owningUnit', message: own.length === 0 ? 'you hold no bureau editor role' : 'name the unit: you edit for several' }]);
+      throw new ValidationFailedError([
+        {
+          field: 'owningUnit',
+          message: own.length === 0 ? 'you hold no bureau editor role' : 'name the unit: you edit for several',
+        },
+      ]);
     }
     return own[0].unitId;
   }
@@ -472,12 +572,14 @@ export class ProposalsService {
     }
     if (dto.policyNumber !== undefined) {
       const policyId = await policyIdOf(m, planId, dto.policyNumber);
-      if (!policyId) throw new ValidationFailedError([{ field: 'policyNumber', message: 'is not a policy of the plan' }]);
+      if (!policyId)
+        throw new ValidationFailedError([{ field: 'policyNumber', message: 'is not a policy of the plan' }]);
       out.policyId = policyId;
       out.themeId = null;
       if (dto.themeNumber !== undefined) {
         const themeId = await themeIdOf(m, policyId, dto.themeNumber);
-        if (!themeId) throw new ValidationFailedError([{ field: 'themeNumber', message: 'is not a theme of that policy' }]);
+        if (!themeId)
+          throw new ValidationFailedError([{ field: 'themeNumber', message: 'is not a theme of that policy' }]);
         out.themeId = themeId;
       }
     }
@@ -489,15 +591,22 @@ export class ProposalsService {
           : [],
       );
       const years = dto.schedule.map((s) => s.fiscalYear);
-      if (new Set(years).size !== years.length) errors.push({ field: 'schedule', message: 'names a fiscal year twice' });
+      if (new Set(years).size !== years.length)
+        errors.push({ field: 'schedule', message: 'names a fiscal year twice' });
       if (errors.length > 0) throw new ValidationFailedError(errors);
-      out.schedule = [...dto.schedule].sort((a, b) => a.fiscalYear - b.fiscalYear).map((s) => ({ fiscalYear: s.fiscalYear, step: s.step }));
+      out.schedule = [...dto.schedule]
+        .sort((a, b) => a.fiscalYear - b.fiscalYear)
+        .map((s) => ({ fiscalYear: s.fiscalYear, step: s.step }));
     }
     if (dto.collaboratingUnits !== undefined) {
       const rows = await unitsByCode(m, dto.collaboratingUnits);
       const unknown = dto.collaboratingUnits.filter((c) => !rows.some((r) => r.code === c));
-      if (unknown.length > 0) throw new ValidationFailedError([{ field: 'collaboratingUnits', message: `unknown units: ${unknown.join(', ')}` }]);
-      if (rows.some((r) => r.id === owningUnitId)) throw new ValidationFailedError([{ field: 'collaboratingUnits', message: 'must not include the owning unit' }]);
+      if (unknown.length > 0)
+        throw new ValidationFailedError([
+          { field: 'collaboratingUnits', message: `unknown units: ${unknown.join(', ')}` },
+        ]);
+      if (rows.some((r) => r.id === owningUnitId))
+        throw new ValidationFailedError([{ field: 'collaboratingUnits', message: 'must not include the owning unit' }]);
       out.collaboratingUnitIds = rows.map((r) => r.id);
     }
     return out;
@@ -530,12 +639,21 @@ export class ProposalsService {
     const afterRow = await selectProposal(m, row.id);
     if (!afterRow) throw new NotFoundError('The proposal');
     const after = contentOf(afterRow);
-    const changed = (Object.keys(after) as Array<keyof typeof after>).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    const changed = (Object.keys(after) as Array<keyof typeof after>).filter(
+      (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+    );
     let revision: number = row.revision;
     // Drafts change freely; once a proposal has been submitted every change is kept as a revision.
     if ((row.first_submitted_at || how.forceRevision) && changed.length > 0) {
       revision = row.revision + 1;
-      await insertRevision(m, { proposalId: row.id, revision, content: after, changedFields: changed, reason: how.reason ?? null, authorId: principal.id });
+      await insertRevision(m, {
+        proposalId: row.id,
+        revision,
+        content: after,
+        changedFields: changed,
+        reason: how.reason ?? null,
+        authorId: principal.id,
+      });
     }
     await this.audit.append(m, {
       actorUserId: principal.id,
@@ -543,7 +661,12 @@ export class ProposalsService {
       entityType: 'proposal',
       entityId: row.id,
       action: how.action,
-      details: { version: expectedVersion + 1, changedFields: changed, revision, ...(how.reason ? { reason: how.reason } : {}) },
+      details: {
+        version: expectedVersion + 1,
+        changedFields: changed,
+        revision,
+        ...(how.reason ? { reason: how.reason } : {}),
+      },
     });
     return this.get(principal, row.id, m);
   }
@@ -558,8 +681,14 @@ export class ProposalsService {
       title: r.title,
       summary: r.summary,
       // The joined number and title are there whenever the id is (foreign keys); the checks tell the compiler so.
-      policy: r.policy_id && r.policy_number !== null && r.policy_title !== null ? { id: r.policy_id, number: r.policy_number, title: r.policy_title } : null,
-      theme: r.theme_id && r.theme_number !== null && r.theme_title !== null ? { id: r.theme_id, number: r.theme_number, title: r.theme_title } : null,
+      policy:
+        r.policy_id && r.policy_number !== null && r.policy_title !== null
+          ? { id: r.policy_id, number: r.policy_number, title: r.policy_title }
+          : null,
+      theme:
+        r.theme_id && r.theme_number !== null && r.theme_title !== null
+          ? { id: r.theme_id, number: r.theme_number, title: r.theme_title }
+          : null,
       collaboratingUnits: r.collaborators,
       expectedEffect: r.expected_effect,
       expectedAmount: amountOf(r.expected_amount),

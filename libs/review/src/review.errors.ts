@@ -2,7 +2,10 @@ import { DomainError } from '#libs/platform';
 
 export class DecidedImmutableError extends DomainError {
   constructor(state: string) {
-    super('DECIDED_IMMUTABLE', `The proposal is ${state}: its content cannot change; the secretariat records a correction with a reason`);
+    super(
+      'DECIDED_IMMUTABLE',
+      `The proposal is ${state}: its content cannot change; the secretariat records a correction with a reason`,
+    );
   }
 }
 

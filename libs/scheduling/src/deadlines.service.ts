@@ -73,7 +73,10 @@ export class DeadlinesService {
    * says which states do); answered units are satisfied. Otherwise its deadlines end.
    */
   async syncInquiry(m: EntityManager, inquiryId: string, acceptingProposals: boolean): Promise<void> {
-    const [q] = await m.query<Array<{ id: string; plan_id: string; title: string; due: string }>>(`SELECT id, plan_id, title, to_char(due_date, 'YYYY-MM-DD') AS due FROM inquiry WHERE id = $1`, [inquiryId]);
+    const [q] = await m.query<Array<{ id: string; plan_id: string; title: string; due: string }>>(
+      `SELECT id, plan_id, title, to_char(due_date, 'YYYY-MM-DD') AS due FROM inquiry WHERE id = $1`,
+      [inquiryId],
+    );
     if (!q) return;
     if (!acceptingProposals) return this.cancelSubject(m, 'inquiry', inquiryId);
     const targets: Array<{ unit: string; answered: boolean }> = await m.query(
@@ -87,7 +90,16 @@ export class DeadlinesService {
     );
     for (const t of targets) {
       const key = `inquiry_reply:${inquiryId}:${t.unit}`;
-      await this.upsert(m, { key, kind: 'inquiry_reply', planId: q.plan_id, subjectType: 'inquiry', subjectId: inquiryId, ownerUnitId: t.unit, title: q.title, nominalDate: q.due });
+      await this.upsert(m, {
+        key,
+        kind: 'inquiry_reply',
+        planId: q.plan_id,
+        subjectType: 'inquiry',
+        subjectId: inquiryId,
+        ownerUnitId: t.unit,
+        title: q.title,
+        nominalDate: q.due,
+      });
       if (t.answered) await this.satisfy(m, key);
     }
   }
@@ -99,7 +111,9 @@ export class DeadlinesService {
 
   /** A meeting's preparation deadline, for the secretariat: the agenda ready N working days before. */
   async syncMeeting(m: EntityManager, meetingId: string): Promise<void> {
-    const [mt] = await m.query<Array<{ id: string; plan_id: string; title: string; held_on: string; prepared: boolean; city: string }>>(
+    const [mt] = await m.query<
+      Array<{ id: string; plan_id: string; title: string; held_on: string; prepared: boolean; city: string }>
+    >(
       `SELECT mt.id, mt.plan_id, mt.title, to_char(mt.held_on, 'YYYY-MM-DD') AS held_on,
               EXISTS (SELECT 1 FROM meeting_agenda_item a WHERE a.meeting_id = mt.id) AS prepared,
               (SELECT id FROM org_unit WHERE parent_id IS NULL) AS city
@@ -109,14 +123,32 @@ export class DeadlinesService {
     if (!mt) return;
     const key = `meeting_preparation:${meetingId}`;
     const nominal = this.calendar.addWorkingDays(this.calendar.due(mt.held_on), -MEETING_PREPARATION_DAYS);
-    await this.upsert(m, { key, kind: 'meeting_preparation', planId: mt.plan_id, subjectType: 'meeting', subjectId: meetingId, ownerUnitId: mt.city, title: `${mt.title} の議題準備`, nominalDate: nominal });
+    await this.upsert(m, {
+      key,
+      kind: 'meeting_preparation',
+      planId: mt.plan_id,
+      subjectType: 'meeting',
+      subjectId: meetingId,
+      ownerUnitId: mt.city,
+      title: `${mt.title} の議題準備`,
+      nominalDate: nominal,
+    });
     if (mt.prepared) await this.satisfy(m, key);
   }
 
   /** An initiative's yearly progress report deadlines (the plan says when: e.g. 04-30 after each fiscal year). */
   async syncInitiative(m: EntityManager, initiativeId: string): Promise<void> {
     const [i] = await m.query<
-      Array<{ id: string; plan_id: string; title: string; code: string; owning_unit_id: string; first_fiscal_year: number; last_fiscal_year: number; progress_report_due: string }>
+      Array<{
+        id: string;
+        plan_id: string;
+        title: string;
+        code: string;
+        owning_unit_id: string;
+        first_fiscal_year: number;
+        last_fiscal_year: number;
+        progress_report_due: string;
+      }>
     >(
       `SELECT i.id, i.plan_id, i.title, i.code, i.owning_unit_id, pl.first_fiscal_year, pl.last_fiscal_year, pl.progress_report_due
          FROM initiative i JOIN plan pl ON pl.id = i.plan_id WHERE i.id = $1`,
@@ -160,7 +192,10 @@ export class DeadlinesService {
   // ── reading ────────────────────────────────────────────────────────────────
 
   /** The caller's deadlines, soonest first: their units' (bureau roles), or all (secretariat, admin). */
-  async forPrincipal(principal: Principal, options: { includeDone?: boolean; limit?: number } = {}): Promise<DeadlineView[]> {
+  async forPrincipal(
+    principal: Principal,
+    options: { includeDone?: boolean; limit?: number } = {},
+  ): Promise<DeadlineView[]> {
     const params = new SqlParams();
     const scope = principal.scopeFor('bureau_editor', 'bureau_approver', 'secretariat', 'admin');
     const rows = await this.dataSource.query<DeadlineRow[]>(
@@ -171,20 +206,18 @@ export class DeadlinesService {
       params.values,
     );
     const today = todayInTokyo();
-    return rows.map(
-      (r): DeadlineView => ({
-        id: r.id,
-        kind: r.kind,
-        title: r.title,
-        ownerUnit: { id: r.owner_unit_id, code: r.code, nameJa: r.name_ja },
-        dueDate: r.due,
-        dueDateLabel: warekiDate(r.due).label,
-        nominalDate: r.nominal,
-        workingDaysLeft: this.calendar.workingDaysBetween(today, r.due),
-        status: r.satisfied_at ? 'satisfied' : r.due < today ? 'overdue' : 'open',
-        subject: { type: r.subject_type, id: r.subject_id },
-      }),
-    );
+    return rows.map((r): DeadlineView => ({
+      id: r.id,
+      kind: r.kind,
+      title: r.title,
+      ownerUnit: { id: r.owner_unit_id, code: r.code, nameJa: r.name_ja },
+      dueDate: r.due,
+      dueDateLabel: warekiDate(r.due).label,
+      nominalDate: r.nominal,
+      workingDaysLeft: this.calendar.workingDaysBetween(today, r.due),
+      status: r.satisfied_at ? 'satisfied' : r.due < today ? 'overdue' : 'open',
+      subject: { type: r.subject_type, id: r.subject_id },
+    }));
   }
 
   // ── internals ──────────────────────────────────────────────────────────────
@@ -192,7 +225,12 @@ export class DeadlinesService {
   /** Creates or moves a deadline; a new or moved one gets its reminders planned (again). */
   private async upsert(m: EntityManager, d: DeadlineInput): Promise<void> {
     const due = this.calendar.due(d.nominalDate);
-    const [existing] = await m.query<Array<{ id: string; due: string; satisfied_at: Date | null; cancelled_at: Date | null; version: number }>>(`SELECT id, to_char(due_date, 'YYYY-MM-DD') AS due, satisfied_at, cancelled_at, version FROM deadline WHERE key = $1 FOR UPDATE`, [d.key]);
+    const [existing] = await m.query<
+      Array<{ id: string; due: string; satisfied_at: Date | null; cancelled_at: Date | null; version: number }>
+    >(
+      `SELECT id, to_char(due_date, 'YYYY-MM-DD') AS due, satisfied_at, cancelled_at, version FROM deadline WHERE key = $1 FOR UPDATE`,
+      [d.key],
+    );
     if (existing && existing.due === due && !existing.cancelled_at) return;
     const [row] = existing
       ? (
@@ -213,11 +251,29 @@ export class DeadlinesService {
   }
 
   private async policy(m: EntityManager, planId: string, kind: string): Promise<ReminderPolicy> {
-    const [p] = await m.query<Array<{ offsets: number[]; send_time: string; escalate_every: number; escalation_steps: number }>>(`SELECT offsets, send_time, escalate_every, escalation_steps FROM reminder_policy WHERE plan_id = $1 AND kind = $2`, [planId, kind]);
-    return p ? { offsets: p.offsets, sendTime: p.send_time, escalateEvery: p.escalate_every, escalationSteps: p.escalation_steps } : DEFAULT_POLICY;
+    const [p] = await m.query<
+      Array<{ offsets: number[]; send_time: string; escalate_every: number; escalation_steps: number }>
+    >(
+      `SELECT offsets, send_time, escalate_every, escalation_steps FROM reminder_policy WHERE plan_id = $1 AND kind = $2`,
+      [planId, kind],
+    );
+    return p
+      ? {
+          offsets: p.offsets,
+          sendTime: p.send_time,
+          escalateEvery: p.escalate_every,
+          escalationSteps: p.escalation_steps,
+        }
+      : DEFAULT_POLICY;
   }
 
-  private async planReminders(m: EntityManager, deadlineId: string, planId: string, kind: string, due: string): Promise<void> {
+  private async planReminders(
+    m: EntityManager,
+    deadlineId: string,
+    planId: string,
+    kind: string,
+    due: string,
+  ): Promise<void> {
     const steps = planReminders({
       dueDate: due,
       policy: await this.policy(m, planId, kind),
@@ -227,7 +283,10 @@ export class DeadlinesService {
       compressedDaySeconds: this.config.REMINDER_DAY_SECONDS,
     });
     // What was planned before and is not planned now does not happen.
-    await m.query(`UPDATE reminder SET status = 'cancelled' WHERE deadline_id = $1 AND status = 'scheduled' AND NOT (step = ANY($2))`, [deadlineId, steps.map((s) => s.step)]);
+    await m.query(
+      `UPDATE reminder SET status = 'cancelled' WHERE deadline_id = $1 AND status = 'scheduled' AND NOT (step = ANY($2))`,
+      [deadlineId, steps.map((s) => s.step)],
+    );
     for (const s of steps) {
       const [r] = await m.query<Array<{ id: string; fire_at: Date }>>(
         `INSERT INTO reminder (deadline_id, step, audience, fire_at) VALUES ($1, $2, $3, $4)
@@ -238,7 +297,12 @@ export class DeadlinesService {
       // One job per slot, at its end, fires every reminder due in it, however many deadlines planned them.
       const slotMs = this.config.REMINDER_SLOT_MS;
       const slotEnd = reminderSlotEnd(new Date(r.fire_at), slotMs);
-      await this.outbox.enqueue(m, 'reminders.fire_due', { fireAt: slotEnd.toISOString(), slotMs }, { runAt: slotEnd, jobId: reminderSlotJobId(slotEnd, slotMs) });
+      await this.outbox.enqueue(
+        m,
+        'reminders.fire_due',
+        { fireAt: slotEnd.toISOString(), slotMs },
+        { runAt: slotEnd, jobId: reminderSlotJobId(slotEnd, slotMs) },
+      );
     }
   }
 }

@@ -14,7 +14,12 @@ export interface ReminderPolicy {
   escalationSteps: number;
 }
 
-export const DEFAULT_POLICY: ReminderPolicy = { offsets: [5, 2, 0], sendTime: '09:00', escalateEvery: 2, escalationSteps: 3 };
+export const DEFAULT_POLICY: ReminderPolicy = {
+  offsets: [5, 2, 0],
+  sendTime: '09:00',
+  escalateEvery: 2,
+  escalationSteps: 3,
+};
 
 export interface PlannedReminder {
   step: string;
@@ -46,10 +51,18 @@ export function planReminders(input: PlanInput): PlannedReminder[] {
   const { dueDate, policy, calendar, now } = input;
   const days: Array<Omit<PlannedReminder, 'fireAt'>> = [];
   for (const offset of [...new Set(policy.offsets)].sort((a, b) => b - a)) {
-    days.push({ step: offset === 0 ? 'due' : `before:${offset}`, audience: 'owners', day: offset === 0 ? dueDate : calendar.addWorkingDays(dueDate, -offset) });
+    days.push({
+      step: offset === 0 ? 'due' : `before:${offset}`,
+      audience: 'owners',
+      day: offset === 0 ? dueDate : calendar.addWorkingDays(dueDate, -offset),
+    });
   }
   for (let k = 1; k <= policy.escalationSteps; k++) {
-    days.push({ step: `escalate:${k}`, audience: k === 1 ? 'approver' : 'secretariat', day: calendar.addWorkingDays(dueDate, k * policy.escalateEvery) });
+    days.push({
+      step: `escalate:${k}`,
+      audience: k === 1 ? 'approver' : 'secretariat',
+      day: calendar.addWorkingDays(dueDate, k * policy.escalateEvery),
+    });
   }
   const fireAt = (day: Day, index: number): Date => {
     if (input.compressedDaySeconds > 0) {

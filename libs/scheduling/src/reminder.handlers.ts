@@ -4,7 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { todayInTokyo } from '#libs/calendar';
-import { DeliveriesService, holdersWithRoles, reminderMessage, roleHoldersSql, type ClaimedMessage, type RoleHolder } from '#libs/notifications';
+import {
+  DeliveriesService,
+  holdersWithRoles,
+  reminderMessage,
+  roleHoldersSql,
+  type ClaimedMessage,
+  type RoleHolder,
+} from '#libs/notifications';
 import { AppConfig, jobOptions, OnJob, prepared, QueueName, QueueRegistry, type JobPayloads } from '#libs/platform';
 import { CityCalendar } from './city-calendar.js';
 import { reminderSlotJobId } from './deadlines.service.js';
@@ -101,7 +108,12 @@ export class ReminderHandlers {
   @OnJob('reminder.fire')
   async fire({ reminderId, fireAt }: JobPayloads['reminder.fire']): Promise<void> {
     const slot = slotEndingAt(new Date(fireAt), 1);
-    const { rows } = await prepared<FiringReminder>(this.dataSource.manager, ONE_DUE, [slot.after, slot.until, 1, reminderId]);
+    const { rows } = await prepared<FiringReminder>(this.dataSource.manager, ONE_DUE, [
+      slot.after,
+      slot.until,
+      1,
+      reminderId,
+    ]);
     await this.fireBatch(slot, rows);
   }
 
@@ -150,7 +162,11 @@ export class ReminderHandlers {
         link: `${this.config.PUBLIC_BASE_URL}/api/v1/deadlines`,
       }),
     }));
-    await this.deliveries.recordClaimed(this.dataSource.manager, { sql: CLAIM, values: [slot.after, slot.until, batch.map((r) => r.id)] }, messages);
+    await this.deliveries.recordClaimed(
+      this.dataSource.manager,
+      { sql: CLAIM, values: [slot.after, slot.until, batch.map((r) => r.id)] },
+      messages,
+    );
   }
 
   /**
@@ -161,7 +177,11 @@ export class ReminderHandlers {
    */
   @OnJob('reminders.reconcile')
   async reconcile(_payload: JobPayloads['reminders.reconcile'], job: Job): Promise<void> {
-    const slot = Number(String(job.id ?? '').split(':').pop());
+    const slot = Number(
+      String(job.id ?? '')
+        .split(':')
+        .pop(),
+    );
     await this.dataSource.query(`INSERT INTO scheduled_run (scheduler, slot, worker) VALUES ($1, $2, $3)`, [
       'reminders-reconcile',
       new Date(Number.isFinite(slot) && slot > 1e12 ? slot : job.timestamp),
@@ -187,7 +207,11 @@ export class ReminderHandlers {
           return {
             name: 'reminders.fire_due',
             data: { fireAt: slotEnd.toISOString(), slotMs },
-            opts: { ...jobOptions('reminders.fire_due'), jobId: reminderSlotJobId(slotEnd, slotMs, past ? pass : undefined), delay: Math.max(0, slotEnd.getTime() - now) },
+            opts: {
+              ...jobOptions('reminders.fire_due'),
+              jobId: reminderSlotJobId(slotEnd, slotMs, past ? pass : undefined),
+              delay: Math.max(0, slotEnd.getTime() - now),
+            },
           };
         }),
       );
@@ -200,7 +224,11 @@ export class ReminderHandlers {
     );
     if (deliveries.length > 0) {
       await this.queues.get(QueueName.Notifications).addBulk(
-        deliveries.map((d) => ({ name: 'delivery.send', data: { deliveryId: d.id }, opts: { ...jobOptions('delivery.send'), jobId: `dlv-${d.id}` } })),
+        deliveries.map((d) => ({
+          name: 'delivery.send',
+          data: { deliveryId: d.id },
+          opts: { ...jobOptions('delivery.send'), jobId: `dlv-${d.id}` },
+        })),
       );
     }
     this.logger.log({ reminders, slots: slots.length, deliveries: deliveries.length }, 'reconciled');

@@ -24,43 +24,71 @@ export class CouncilReportService {
   /** The plan covering a fiscal year, when the caller did not name one (there must be exactly one). */
   async planFor(fiscalYear: number, planId?: string): Promise<string> {
     if (planId) return planId;
-    const plans: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM plan WHERE $1 BETWEEN first_fiscal_year AND last_fiscal_year`, [fiscalYear]);
+    const plans: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM plan WHERE $1 BETWEEN first_fiscal_year AND last_fiscal_year`,
+      [fiscalYear],
+    );
     if (plans.length !== 1) {
-      throw new ValidationFailedError([{ field: 'planId', message: plans.length === 0 ? `no plan covers ${fiscalYearLabel(fiscalYear)}` : 'several plans cover this year: name one' }]);
+      throw new ValidationFailedError([
+        {
+          field: 'planId',
+          message:
+            plans.length === 0
+              ? `no plan covers ${fiscalYearLabel(fiscalYear)}`
+              : 'several plans cover this year: name one',
+        },
+      ]);
     }
     return plans[0].id;
   }
 
   async build(planId: string, fiscalYear: number, snapshotId?: string): Promise<CouncilReport> {
-    const [plan] = await this.dataSource.query<Array<{ id: string; code: string; name: string; first_fiscal_year: number; last_fiscal_year: number }>>(
-      `SELECT id, code, name, first_fiscal_year, last_fiscal_year FROM plan WHERE id = $1`,
-      [planId],
-    );
+    const [plan] = await this.dataSource.query<
+      Array<{ id: string; code: string; name: string; first_fiscal_year: number; last_fiscal_year: number }>
+    >(`SELECT id, code, name, first_fiscal_year, last_fiscal_year FROM plan WHERE id = $1`, [planId]);
     if (!plan) throw new NotFoundError('The plan');
     const snapshot = snapshotId ? await this.rollups.snapshot(snapshotId) : null;
     if (snapshot && (snapshot.planId !== planId || snapshot.fiscalYear !== fiscalYear)) {
       throw new ValidationFailedError([{ field: 'snapshotId', message: 'belongs to another plan or fiscal year' }]);
     }
     const scale = snapshot ? snapshot.content.scale : await scaleOf(this.dataSource.manager, planId);
-    const policies: Array<{ id: string; number: number; title: string }> = await this.dataSource.query(`SELECT id, number, title FROM plan_policy WHERE plan_id = $1 ORDER BY number`, [planId]);
+    const policies: Array<{ id: string; number: number; title: string }> = await this.dataSource.query(
+      `SELECT id, number, title FROM plan_policy WHERE plan_id = $1 ORDER BY number`,
+      [planId],
+    );
 
     // Every initiative of the plan with its confirmed status for the year (live, or as frozen).
-    const initiatives: Array<{ code: string; title: string; policy_id: string | null; unit_name: string; status_code: string | null; narrative: string | null; reason: string | null; planned: string | null; actual: string | null }> =
-      await this.dataSource.query(
-        // The unit as that year's organisation named it: a report on 令和5年度 made after a merge still says 健康福祉局.
-        `SELECT i.code, i.title, i.policy_id, org_unit_name_at(org_unit_in_force_at(i.owning_unit_id, $3), $3) AS unit_name,
+    const initiatives: Array<{
+      code: string;
+      title: string;
+      policy_id: string | null;
+      unit_name: string;
+      status_code: string | null;
+      narrative: string | null;
+      reason: string | null;
+      planned: string | null;
+      actual: string | null;
+    }> = await this.dataSource.query(
+      // The unit as that year's organisation named it: a report on 令和5年度 made after a merge still says 健康福祉局.
+      `SELECT i.code, i.title, i.policy_id, org_unit_name_at(org_unit_in_force_at(i.owning_unit_id, $3), $3) AS unit_name,
                 pr.status_code, pr.narrative, pr.reason, pr.planned_amount AS planned, pr.actual_amount AS actual
            FROM initiative i
            LEFT JOIN progress_report pr ON pr.initiative_id = i.id AND pr.fiscal_year = $2 AND pr.period = 'annual' AND pr.state = 'confirmed'
           WHERE i.plan_id = $1 ORDER BY i.code`,
-        [planId, fiscalYear, fiscalYearLastInstant(fiscalYear)],
-      );
+      [planId, fiscalYear, fiscalYearLastInstant(fiscalYear)],
+    );
     const frozen = snapshot ? new Map(snapshot.content.initiatives.map((i) => [i.code, i])) : null;
-    const statusOf = (i: (typeof initiatives)[number]) => (frozen ? (frozen.get(i.code)?.statusCode ?? null) : i.status_code);
+    const statusOf = (i: (typeof initiatives)[number]) =>
+      frozen ? (frozen.get(i.code)?.statusCode ?? null) : i.status_code;
     const label = (code: string | null) => (code ? (scale.find((s) => s.code === code)?.labelJa ?? code) : null);
 
     const zero = () => Object.fromEntries(scale.map((s) => [s.code, 0])) as Record<string, number>;
-    const rows: SummaryRow[] = policies.map((p) => ({ policyNumber: p.number, policyTitle: p.title, counts: zero(), total: 0 }));
+    const rows: SummaryRow[] = policies.map((p) => ({
+      policyNumber: p.number,
+      policyTitle: p.title,
+      counts: zero(),
+      total: 0,
+    }));
     const totals = zero();
     let unreported = 0;
     const byPolicy = new Map(policies.map((p, i) => [p.id, rows[i]]));
@@ -97,11 +125,18 @@ export class CouncilReportService {
           };
         }),
     }));
-    const indicatorIds: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM indicator WHERE plan_id = $1 ORDER BY code`, [planId]);
+    const indicatorIds: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM indicator WHERE plan_id = $1 ORDER BY code`,
+      [planId],
+    );
     const indicators = await Promise.all(indicatorIds.map((r) => this.indicators.get(r.id, undefined, fiscalYear)));
     const checkpoint = await this.checkpoints.latest();
     return {
-      plan: { code: plan.code, name: plan.name, periodLabel: `${fiscalYearLabel(plan.first_fiscal_year)}～${fiscalYearLabel(plan.last_fiscal_year)}` },
+      plan: {
+        code: plan.code,
+        name: plan.name,
+        periodLabel: `${fiscalYearLabel(plan.first_fiscal_year)}～${fiscalYearLabel(plan.last_fiscal_year)}`,
+      },
       fiscalYear,
       fiscalYearLabel: fiscalYearLabel(fiscalYear),
       scale,
@@ -122,7 +157,13 @@ export class CouncilReportService {
       })),
       generatedAt: new Date().toISOString(),
       snapshotId: snapshot?.id ?? null,
-      auditCheckpoint: checkpoint && { id: checkpoint.id, seq: checkpoint.seq, headHash: checkpoint.headHash, signedAt: checkpoint.signedAt, keyId: checkpoint.keyId },
+      auditCheckpoint: checkpoint && {
+        id: checkpoint.id,
+        seq: checkpoint.seq,
+        headHash: checkpoint.headHash,
+        signedAt: checkpoint.signedAt,
+        keyId: checkpoint.keyId,
+      },
     };
   }
 }

@@ -128,14 +128,31 @@ export class InitiativesService {
     // One reporting at a time per plan, so that codes are dealt out without gaps or clashes.
     await m.query(`SELECT 1 FROM plan WHERE id = $1 FOR UPDATE`, [p.plan_id]);
     const prefix = p.policy_number ? `${p.policy_number}-` : '0-';
-    const [{ n }] = await m.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM initiative WHERE plan_id = $1 AND code LIKE $2`, [p.plan_id, `${prefix}%`]);
+    const [{ n }] = await m.query<Array<{ n: number }>>(
+      `SELECT count(*)::int AS n FROM initiative WHERE plan_id = $1 AND code LIKE $2`,
+      [p.plan_id, `${prefix}%`],
+    );
     const code = `${prefix}${String(n + 1).padStart(2, '0')}`;
     const [{ id }] = await m.query<Array<{ id: string }>>(
       `INSERT INTO initiative (plan_id, proposal_id, code, title, summary, policy_id, theme_id, owning_unit_id, schedule, reported_at, council_meeting_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, now(), $10) RETURNING id`,
-      [p.plan_id, proposalId, code, p.title, p.summary, p.policy_id, p.theme_id, p.owning_unit_id, JSON.stringify(p.schedule), councilMeetingId],
+      [
+        p.plan_id,
+        proposalId,
+        code,
+        p.title,
+        p.summary,
+        p.policy_id,
+        p.theme_id,
+        p.owning_unit_id,
+        JSON.stringify(p.schedule),
+        councilMeetingId,
+      ],
     );
-    await m.query(`INSERT INTO initiative_collaborator (initiative_id, org_unit_id) SELECT $1, org_unit_id FROM proposal_collaborator WHERE proposal_id = $2`, [id, proposalId]);
+    await m.query(
+      `INSERT INTO initiative_collaborator (initiative_id, org_unit_id) SELECT $1, org_unit_id FROM proposal_collaborator WHERE proposal_id = $2`,
+      [id, proposalId],
+    );
     // A proposal names its indicators in words; those that are the plan's indicators (by name or code) are linked.
     await m.query(
       `INSERT INTO initiative_indicator (initiative_id, indicator_id)
@@ -156,12 +173,14 @@ export class InitiativesService {
       query.orgUnitId ? `i.owning_unit_id = $${params.push(query.orgUnitId)}` : null,
     ].filter((f) => f !== null);
     const where = filters.length ? `WHERE ${filters.join(' AND ')}` : '';
-    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM initiative i ${where}`, params);
-    const rows = await this.dataSource.query<InitiativeRow[]>(`${SELECT} ${where} ORDER BY i.code LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
-      ...params,
-      query.pageSize,
-      query.offset,
-    ]);
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(
+      `SELECT count(*)::int AS total FROM initiative i ${where}`,
+      params,
+    );
+    const rows = await this.dataSource.query<InitiativeRow[]>(
+      `${SELECT} ${where} ORDER BY i.code LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, query.pageSize, query.offset],
+    );
     return pageOf(rows.map(view), total, query);
   }
 
@@ -171,7 +190,10 @@ export class InitiativesService {
     return view(rows[0]);
   }
 
-  async forProposal(proposalId: string, manager: EntityManager = this.dataSource.manager): Promise<InitiativeView | null> {
+  async forProposal(
+    proposalId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<InitiativeView | null> {
     const rows = await manager.query<InitiativeRow[]>(`${SELECT} WHERE i.proposal_id = $1`, [proposalId]);
     return rows.length ? view(rows[0]) : null;
   }

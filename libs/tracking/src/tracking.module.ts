@@ -8,7 +8,14 @@ import { ProgressReportsService } from './progress/progress-reports.service.js';
 import { RollupJobs } from './rollups/rollup.jobs.js';
 import { RollupsService } from './rollups/rollups.service.js';
 
-const SERVICES = [InitiativesService, ProgressReportsService, IndicatorsService, RollupsService, ImportsService, CouncilReportService];
+const SERVICES = [
+  InitiativesService,
+  ProgressReportsService,
+  IndicatorsService,
+  RollupsService,
+  ImportsService,
+  CouncilReportService,
+];
 
 /** Tracking after adoption: initiatives, progress reports, indicators, roll-ups, the council report. */
 @Module({ imports: [SchedulingModule], providers: SERVICES, exports: SERVICES })

@@ -40,7 +40,10 @@ const INPUT_VALUE = fc.oneof(
 function stepArbitrary(u: Universe, unitId: string): fc.Arbitrary<Step> {
   const actions = [...new Set(u.definition.transitions.map((t) => t.action)), 'no_such_action'];
   const roles = [...u.roles, 'viewer'];
-  const unit = fc.oneof({ weight: 3, arbitrary: fc.constant(unitId) }, { weight: 2, arbitrary: fc.constantFrom(...UNITS) });
+  const unit = fc.oneof(
+    { weight: 3, arbitrary: fc.constant(unitId) },
+    { weight: 2, arbitrary: fc.constantFrom(...UNITS) },
+  );
   const outcome = (name: string) =>
     fc.oneof({ weight: 4, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constant(`${name} vetoes`) });
   return fc.record({
@@ -64,13 +67,19 @@ const given = (inputs: Record<string, unknown>, name: string) => {
  * What the engine should answer, worked out from the definition directly rather than through
  * the engine's indexes, so that the two implementations check each other.
  */
-function expectedOutcome(def: WorkflowDefinition, state: string, unitId: string, step: Step): { reason: string; transition?: TransitionDefinition } {
+function expectedOutcome(
+  def: WorkflowDefinition,
+  state: string,
+  unitId: string,
+  step: Step,
+): { reason: string; transition?: TransitionDefinition } {
   if (!def.transitions.some((t) => t.action === step.action)) return { reason: 'unknown_action' };
   const matching = def.transitions.filter((t) => t.action === step.action && t.from.includes(state));
   if (matching.length === 0) return { reason: 'not_from_this_state' };
   expect(matching).toHaveLength(1);
   const [t] = matching;
-  if (!t.roles.some((r) => step.grants.some(([gr, gu]) => gr === r && gu === unitId))) return { reason: 'not_allowed', transition: t };
+  if (!t.roles.some((r) => step.grants.some(([gr, gu]) => gr === r && gu === unitId)))
+    return { reason: 'not_allowed', transition: t };
   if (!(t.requires ?? []).every((name) => given(step.inputs, name))) return { reason: 'missing_input', transition: t };
   if ((t.guards ?? []).some((g) => step.outcomes[g] !== undefined)) return { reason: 'guard', transition: t };
   return { reason: 'accepted', transition: t };
@@ -79,21 +88,33 @@ function expectedOutcome(def: WorkflowDefinition, state: string, unitId: string,
 function runProperty(u: Universe, numRuns: number): { accepted: number; decided: number; taken: Set<string> } {
   const tally = { accepted: 0, decided: 0, taken: new Set<string>() };
   const stateNames = u.definition.states.map((s) => s.name);
-  const guards: Record<string, Guard<Outcomes>> = Object.fromEntries(u.guards.map((g) => [g, (o: Outcomes) => o[g] ?? null]));
+  const guards: Record<string, Guard<Outcomes>> = Object.fromEntries(
+    u.guards.map((g) => [g, (o: Outcomes) => o[g] ?? null]),
+  );
   const engine = new WorkflowEngine<Outcomes>(u.definition, guards);
 
   fc.assert(
     fc.property(
       // Mostly from the start, so that runs travel far; sometimes from anywhere, to reach every state.
-      fc.oneof({ weight: 2, arbitrary: fc.constant(u.definition.initial) }, { weight: 1, arbitrary: fc.constantFrom(...stateNames) }),
+      fc.oneof(
+        { weight: 2, arbitrary: fc.constant(u.definition.initial) },
+        { weight: 1, arbitrary: fc.constantFrom(...stateNames) },
+      ),
       fc
         .constantFrom(...UNITS)
-        .chain((unitId) => fc.tuple(fc.constant(unitId), fc.array(stepArbitrary(u, unitId), { minLength: 1, maxLength: 30, size: 'max' }))),
+        .chain((unitId) =>
+          fc.tuple(
+            fc.constant(unitId),
+            fc.array(stepArbitrary(u, unitId), { minLength: 1, maxLength: 30, size: 'max' }),
+          ),
+        ),
       (start, [unitId, steps]) => {
         const subject = { state: start, unitId };
         for (const step of steps) {
           const before = subject.state;
-          const holder = { holds: (role: string, unit: string) => step.grants.some(([r, un]) => r === role && un === unit) };
+          const holder = {
+            holds: (role: string, unit: string) => step.grants.some(([r, un]) => r === role && un === unit),
+          };
           const decision: Decision = engine.decide(subject, holder, step.action, step.inputs, step.outcomes);
           const expected = expectedOutcome(u.definition, before, unitId, step);
           tally.decided++;
@@ -220,7 +241,11 @@ const randomDefinition: fc.Arbitrary<WorkflowDefinition> = fc
     return {
       name: 'random',
       initial: 's0',
-      states: names.map((name, i) => ({ name, label: { ja: `状態${i}`, en: `State ${i}` }, ...(isFinal(i) ? { final: true } : {}) })),
+      states: names.map((name, i) => ({
+        name,
+        label: { ja: `状態${i}`, en: `State ${i}` },
+        ...(isFinal(i) ? { final: true } : {}),
+      })),
       transitions,
     };
   });
@@ -229,7 +254,9 @@ describe('WorkflowEngine properties on random valid definitions', () => {
   it('generates definitions the validator accepts', () => {
     fc.assert(
       fc.property(randomDefinition, (def) => {
-        expect(definitionProblems(def, { guards: GUARD_POOL, effects: ['notifySomeone', 'recordHistory'] })).toEqual([]);
+        expect(definitionProblems(def, { guards: GUARD_POOL, effects: ['notifySomeone', 'recordHistory'] })).toEqual(
+          [],
+        );
       }),
       { numRuns: 300 },
     );

@@ -1,4 +1,11 @@
-import type { ConditionDefinition, DelegationDefinition, Label, StateDefinition, TransitionDefinition, WorkflowDefinition } from './definition.js';
+import type {
+  ConditionDefinition,
+  DelegationDefinition,
+  Label,
+  StateDefinition,
+  TransitionDefinition,
+  WorkflowDefinition,
+} from './definition.js';
 import { assertValidDefinition, type ConditionFieldKind, type DefinitionRegistries } from './validate-definition.js';
 
 /** A named predicate over the caller's context: null lets the transition through, a string is the veto reason shown to the user. */
@@ -100,7 +107,9 @@ export class WorkflowEngine<C> {
     // Own keys only, so a guard called "toString" cannot resolve to Object.prototype.
     const guardMap = new Map(Object.entries(guards));
     const fieldMap = new Map(Object.entries(fields ?? {}));
-    const registries: Omit<DefinitionRegistries, 'guards'> = Array.isArray(names) ? { effects: names } : ((names as Omit<DefinitionRegistries, 'guards'> | undefined) ?? {});
+    const registries: Omit<DefinitionRegistries, 'guards'> = Array.isArray(names)
+      ? { effects: names }
+      : ((names as Omit<DefinitionRegistries, 'guards'> | undefined) ?? {});
     const fieldKinds = fields ? Object.fromEntries([...fieldMap].map(([name, f]) => [name, f.kind])) : undefined;
     assertValidDefinition(definition, { ...registries, guards: [...guardMap.keys()], fields: fieldKinds });
     this.#fields = fieldMap;
@@ -162,7 +171,15 @@ export class WorkflowEngine<C> {
     const veto = this.#firstVeto(transition, context);
     if (veto) return { ok: false, reason: 'guard', detail: veto.reason, guard: veto.guard };
 
-    return { ok: true, transition, from: subject.state, to: transition.to, effects: [...(transition.effects ?? [])], hooks: [...(transition.hooks ?? [])], authority };
+    return {
+      ok: true,
+      transition,
+      from: subject.state,
+      to: transition.to,
+      effects: [...(transition.effects ?? [])],
+      hooks: [...(transition.hooks ?? [])],
+      authority,
+    };
   }
 
   /** The transitions from the subject's state that the actor's roles and the guards allow now; inputs are not considered. */
@@ -232,7 +249,9 @@ export class WorkflowEngine<C> {
   #notAllowed(t: TransitionDefinition, subject: Subject, actor: Actor, action: string): string {
     const base = `"${action}" needs one of the roles ${t.roles.join(', ')} on the record's unit`;
     const unit = subject.unitId;
-    const near = (t.delegations ?? []).find((d) => d.roles.some((r) => actor.holds(r, unit) || actor.standsInFor?.(r, unit)));
+    const near = (t.delegations ?? []).find((d) =>
+      d.roles.some((r) => actor.holds(r, unit) || actor.standsInFor?.(r, unit)),
+    );
     if (!near) return base;
     const rule = near.when.map((c) => `${c.field} ${c.operator} ${JSON.stringify(c.value)}`).join(' and ');
     return `${base}; ${near.roles.join(', ')} may take it (専決) only while ${rule}`;
@@ -252,7 +271,11 @@ export class WorkflowEngine<C> {
   #notFromHere(state: string, action: string): string {
     const allowedFrom = this.#definition.transitions.filter((t) => t.action === action).flatMap((t) => t.from);
     const s = this.#states.get(state);
-    const why = !s ? `"${state}" is not a state of workflow "${this.#definition.name}"` : s.final ? `"${state}" is a final state` : undefined;
+    const why = !s
+      ? `"${state}" is not a state of workflow "${this.#definition.name}"`
+      : s.final
+        ? `"${state}" is a final state`
+        : undefined;
     const where = `"${action}" is allowed from ${allowedFrom.join(', ')} only`;
     return why ? `${why}; ${where}` : `"${action}" is not possible from "${state}"; ${where}`;
   }

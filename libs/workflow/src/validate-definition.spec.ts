@@ -15,7 +15,13 @@ import {
   SHIPPED_DEFINITIONS,
   WORKFLOW_EFFECTS,
 } from './definitions/index.js';
-import { assertValidDefinition, definitionProblems, parseDefinition, WorkflowDefinitionError, type DefinitionRegistries } from './validate-definition.js';
+import {
+  assertValidDefinition,
+  definitionProblems,
+  parseDefinition,
+  WorkflowDefinitionError,
+  type DefinitionRegistries,
+} from './validate-definition.js';
 
 const registries = {
   guards: [...PROPOSAL_GUARDS, ...INQUIRY_GUARDS],
@@ -41,7 +47,10 @@ function small(): WorkflowDefinition {
   };
 }
 
-function problemsOf(change: (d: WorkflowDefinition) => void, reg: DefinitionRegistries = { guards: ['g'], effects: ['e'] }): string[] {
+function problemsOf(
+  change: (d: WorkflowDefinition) => void,
+  reg: DefinitionRegistries = { guards: ['g'], effects: ['e'] },
+): string[] {
   const d = small();
   change(d);
   return definitionProblems(d, reg);
@@ -100,23 +109,33 @@ describe('definitionProblems', () => {
   });
 
   it('names a non-final state with no way out, even if it loops back to itself', () => {
-    expect(problemsOf((d) => d.transitions.pop())).toEqual(expect.arrayContaining(['state "open" is not final but no transition leads out of it']));
+    expect(problemsOf((d) => d.transitions.pop())).toEqual(
+      expect.arrayContaining(['state "open" is not final but no transition leads out of it']),
+    );
     const looping = problemsOf((d) => (d.transitions[1].to = 'open'));
     expect(looping).toContain('state "open" is not final but no transition leads out of it');
   });
 
   it('names a final state with an outgoing transition', () => {
-    const problems = problemsOf((d) => d.transitions.push({ action: 'reopen', from: ['done'], to: 'open', roles: ['secretariat'] }));
+    const problems = problemsOf((d) =>
+      d.transitions.push({ action: 'reopen', from: ['done'], to: 'open', roles: ['secretariat'] }),
+    );
     expect(problems).toEqual(['final state "done" has an outgoing transition transitions[2] ("reopen")']);
   });
 
   it('names two transitions with the same action from the same state', () => {
-    const problems = problemsOf((d) => d.transitions.push({ action: 'open', from: ['open', 'draft'], to: 'done', roles: ['secretariat'] }));
-    expect(problems).toEqual(['transitions[0] ("open") and transitions[2] ("open") are ambiguous: both define action "open" from state "draft"']);
+    const problems = problemsOf((d) =>
+      d.transitions.push({ action: 'open', from: ['open', 'draft'], to: 'done', roles: ['secretariat'] }),
+    );
+    expect(problems).toEqual([
+      'transitions[0] ("open") and transitions[2] ("open") are ambiguous: both define action "open" from state "draft"',
+    ]);
   });
 
   it('allows one action from different states', () => {
-    expect(problemsOf((d) => d.transitions.push({ action: 'open', from: ['open'], to: 'done', roles: ['secretariat'] }))).toEqual([]);
+    expect(
+      problemsOf((d) => d.transitions.push({ action: 'open', from: ['open'], to: 'done', roles: ['secretariat'] })),
+    ).toEqual([]);
   });
 
   it('names a transition with no roles or no from-states', () => {
@@ -290,7 +309,9 @@ describe('state tags and transition hooks', () => {
   const vocabulary: DefinitionRegistries = { guards: ['g'], effects: ['e'], hooks: ['createThing'], tags: ['decided'] };
 
   it('accepts known tags and hooks, and names an unknown one', () => {
-    expect(problemsOf((d) => ((d.states[2].tags = ['decided']), (d.transitions[1].hooks = ['createThing'])), vocabulary)).toEqual([]);
+    expect(
+      problemsOf((d) => ((d.states[2].tags = ['decided']), (d.transitions[1].hooks = ['createThing'])), vocabulary),
+    ).toEqual([]);
     expect(problemsOf((d) => (d.transitions[1].hooks = ['createThnig']), vocabulary)).toEqual([
       'transitions[1] ("finish") uses hook "createThnig", which is not registered',
     ]);
@@ -298,7 +319,9 @@ describe('state tags and transition hooks', () => {
       'state "open" has tag "decidde", which is not known',
       'state "open" lists tag "decided" twice',
     ]);
-    expect(problemsOf((d) => (d.states[1].tags = ['Not A Tag']), vocabulary)).toEqual([`state "open" has an invalid tag "Not A Tag" (must match ${/^[a-z][a-z0-9_]*$/})`]);
+    expect(problemsOf((d) => (d.states[1].tags = ['Not A Tag']), vocabulary)).toEqual([
+      `state "open" has an invalid tag "Not A Tag" (must match ${/^[a-z][a-z0-9_]*$/})`,
+    ]);
   });
 
   it('reads tags and hooks from posted JSON, and refuses them in the wrong shape', () => {
@@ -307,6 +330,8 @@ describe('state tags and transition hooks', () => {
     const parsed = parseDefinition(JSON.parse(JSON.stringify(posted)));
     expect(parsed.states[2].tags).toEqual(['decided']);
     expect(parsed.transitions[1].hooks).toEqual(['createThing']);
-    expect(() => parseDefinition({ ...posted, transitions: [{ ...posted.transitions[0], hooks: 'createThing' }] })).toThrow(/transitions\[0\]\.hooks: must be an array of strings/);
+    expect(() =>
+      parseDefinition({ ...posted, transitions: [{ ...posted.transitions[0], hooks: 'createThing' }] }),
+    ).toThrow(/transitions\[0\]\.hooks: must be an array of strings/);
   });
 });

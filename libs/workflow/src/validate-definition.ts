@@ -27,12 +27,18 @@ export type ConditionFieldKind = 'number' | 'string';
 const ORDERING_OPERATORS: readonly string[] = ['lt', 'lte', 'gt', 'gte'];
 
 /** Everything wrong with one delegation (専決) of a transition, each finding naming the role, field or operator. */
-function delegationProblems(d: DelegationDefinition, w: string, t: TransitionDefinition, registries: DefinitionRegistries): string[] {
+function delegationProblems(
+  d: DelegationDefinition,
+  w: string,
+  t: TransitionDefinition,
+  registries: DefinitionRegistries,
+): string[] {
   const problems: string[] = [];
   if (d.roles.length === 0) problems.push(`${w} names no roles`);
   for (const r of d.roles) {
     if (!NAME_PATTERN.test(r)) problems.push(`${w} names an invalid role "${r}" (must match ${NAME_PATTERN})`);
-    else if (registries.roles && !registries.roles.includes(r)) problems.push(`${w} names role "${r}", which is not known`);
+    else if (registries.roles && !registries.roles.includes(r))
+      problems.push(`${w} names role "${r}", which is not known`);
     else if (t.roles.includes(r)) problems.push(`${w} names role "${r}", which takes the transition anyway`);
   }
   // A delegation without a condition would simply be another role of the transition.
@@ -44,7 +50,11 @@ function delegationProblems(d: DelegationDefinition, w: string, t: TransitionDef
 
 function conditionProblems(c: ConditionDefinition, w: string, registries: DefinitionRegistries): string[] {
   const problems: string[] = [];
-  const kind = registries.fields ? (Object.hasOwn(registries.fields, c.field) ? registries.fields[c.field] : undefined) : 'any';
+  const kind = registries.fields
+    ? Object.hasOwn(registries.fields, c.field)
+      ? registries.fields[c.field]
+      : undefined
+    : 'any';
   if (kind === undefined) problems.push(`${w} tests field "${c.field}", which is not known`);
   if (!(CONDITION_OPERATORS as readonly string[]).includes(c.operator)) {
     problems.push(`${w} uses operator "${c.operator}", which is not known (one of ${CONDITION_OPERATORS.join(', ')})`);
@@ -55,10 +65,14 @@ function conditionProblems(c: ConditionDefinition, w: string, registries: Defini
     problems.push(`${w} needs ${c.operator === 'in' ? 'a non-empty list of values' : 'a single value, not a list'}`);
     return problems;
   }
-  if (kind === 'string' && ORDERING_OPERATORS.includes(c.operator)) problems.push(`${w} orders the text field "${c.field}" with "${c.operator}"`);
+  if (kind === 'string' && ORDERING_OPERATORS.includes(c.operator))
+    problems.push(`${w} orders the text field "${c.field}" with "${c.operator}"`);
   if (kind === 'number' || kind === 'string') {
     const wrong = values.filter((v) => typeof v !== kind);
-    if (wrong.length > 0) problems.push(`${w} compares the ${kind} field "${c.field}" with ${wrong.map((v) => JSON.stringify(v)).join(', ')}`);
+    if (wrong.length > 0)
+      problems.push(
+        `${w} compares the ${kind} field "${c.field}" with ${wrong.map((v) => JSON.stringify(v)).join(', ')}`,
+      );
   }
   return problems;
 }
@@ -113,7 +127,8 @@ export function definitionProblems(def: WorkflowDefinition, registries: Definiti
     if (labelIsBlank(s.label)) problems.push(`state "${s.name}" needs both a Japanese and an English label`);
     const tagSeen = new Set<string>();
     for (const tag of s.tags ?? []) {
-      if (!NAME_PATTERN.test(tag)) problems.push(`state "${s.name}" has an invalid tag "${tag}" (must match ${NAME_PATTERN})`);
+      if (!NAME_PATTERN.test(tag))
+        problems.push(`state "${s.name}" has an invalid tag "${tag}" (must match ${NAME_PATTERN})`);
       else if (tagNames && !tagNames.has(tag)) problems.push(`state "${s.name}" has tag "${tag}", which is not known`);
       if (tagSeen.has(tag)) problems.push(`state "${s.name}" lists tag "${tag}" twice`);
       tagSeen.add(tag);
@@ -139,7 +154,8 @@ export function definitionProblems(def: WorkflowDefinition, registries: Definiti
       if (!NAME_PATTERN.test(r)) problems.push(`${w} names an invalid role "${r}" (must match ${NAME_PATTERN})`);
     }
     for (const q of t.requires ?? []) {
-      if (!INPUT_NAME_PATTERN.test(q)) problems.push(`${w} requires an invalid input name "${q}" (must match ${INPUT_NAME_PATTERN})`);
+      if (!INPUT_NAME_PATTERN.test(q))
+        problems.push(`${w} requires an invalid input name "${q}" (must match ${INPUT_NAME_PATTERN})`);
     }
     for (const g of t.guards ?? []) {
       if (blank(g)) problems.push(`${w} names a guard with an empty name`);
@@ -154,7 +170,9 @@ export function definitionProblems(def: WorkflowDefinition, registries: Definiti
       else if (hookNames && !hookNames.has(h)) problems.push(`${w} uses hook "${h}", which is not registered`);
     }
     if (t.label && labelIsBlank(t.label)) problems.push(`${w} has a label without both a Japanese and an English text`);
-    (t.delegations ?? []).forEach((d, j) => problems.push(...delegationProblems(d, `${w}.delegations[${j}]`, t, registries)));
+    (t.delegations ?? []).forEach((d, j) =>
+      problems.push(...delegationProblems(d, `${w}.delegations[${j}]`, t, registries)),
+    );
   });
 
   // The same action from the same state must lead to one place only, or a decision would be a guess.
@@ -164,7 +182,10 @@ export function definitionProblems(def: WorkflowDefinition, registries: Definiti
       const key = `${t.action}\u0000${f}`;
       const first = firstByActionFrom.get(key);
       if (first === undefined) firstByActionFrom.set(key, i);
-      else problems.push(`${where(def.transitions[first], first)} and ${where(t, i)} are ambiguous: both define action "${t.action}" from state "${f}"`);
+      else
+        problems.push(
+          `${where(def.transitions[first], first)} and ${where(t, i)} are ambiguous: both define action "${t.action}" from state "${f}"`,
+        );
     }
   });
 
@@ -282,7 +303,8 @@ class ShapeReader {
       this.problems.push(`${p}: must be a number or a string, got ${kindOf(v)}`);
       return '';
     };
-    if (Array.isArray(value)) return this.array(value, path, DEFINITION_LIMITS.listEntries).map((v, i) => scalar(v, `${path}[${i}]`));
+    if (Array.isArray(value))
+      return this.array(value, path, DEFINITION_LIMITS.listEntries).map((v, i) => scalar(v, `${path}[${i}]`));
     return scalar(value, path);
   }
 
@@ -341,7 +363,18 @@ export function parseDefinition(json: unknown): WorkflowDefinition {
 
   r.array(root.transitions, 'transitions', DEFINITION_LIMITS.transitions).forEach((value, i) => {
     const path = `transitions[${i}]`;
-    const o = r.object(value, path, ['action', 'from', 'to', 'roles', 'guards', 'requires', 'effects', 'hooks', 'delegations', 'label']);
+    const o = r.object(value, path, [
+      'action',
+      'from',
+      'to',
+      'roles',
+      'guards',
+      'requires',
+      'effects',
+      'hooks',
+      'delegations',
+      'label',
+    ]);
     if (!o) return;
     const transition: TransitionDefinition = {
       action: r.string(o.action, `${path}.action`),
@@ -352,26 +385,36 @@ export function parseDefinition(json: unknown): WorkflowDefinition {
     for (const key of ['guards', 'requires', 'effects', 'hooks'] as const) {
       if (has(o, key)) transition[key] = r.strings(o[key], `${path}.${key}`);
     }
-    if (has(o, 'delegations')) transition.delegations = r.array(o.delegations, `${path}.delegations`, DEFINITION_LIMITS.listEntries).flatMap((dv, j) => {
-      const dPath = `${path}.delegations[${j}]`;
-      const d = r.object(dv, dPath, ['roles', 'when', 'label']);
-      if (!d) return [];
-      const delegation: DelegationDefinition = {
-        roles: r.strings(d.roles, `${dPath}.roles`),
-        when: r.array(d.when, `${dPath}.when`, DEFINITION_LIMITS.listEntries).flatMap((cv, k) => {
-          const cPath = `${dPath}.when[${k}]`;
-          const c = r.object(cv, cPath, ['field', 'operator', 'value']);
-          if (!c) return [];
-          return [{ field: r.string(c.field, `${cPath}.field`), operator: r.string(c.operator, `${cPath}.operator`) as ConditionDefinition['operator'], value: r.conditionValue(c.value, `${cPath}.value`) }];
-        }),
-      };
-      if (has(d, 'label')) delegation.label = r.label(d.label, `${dPath}.label`);
-      return [delegation];
-    });
+    if (has(o, 'delegations'))
+      transition.delegations = r
+        .array(o.delegations, `${path}.delegations`, DEFINITION_LIMITS.listEntries)
+        .flatMap((dv, j) => {
+          const dPath = `${path}.delegations[${j}]`;
+          const d = r.object(dv, dPath, ['roles', 'when', 'label']);
+          if (!d) return [];
+          const delegation: DelegationDefinition = {
+            roles: r.strings(d.roles, `${dPath}.roles`),
+            when: r.array(d.when, `${dPath}.when`, DEFINITION_LIMITS.listEntries).flatMap((cv, k) => {
+              const cPath = `${dPath}.when[${k}]`;
+              const c = r.object(cv, cPath, ['field', 'operator', 'value']);
+              if (!c) return [];
+              return [
+                {
+                  field: r.string(c.field, `${cPath}.field`),
+                  operator: r.string(c.operator, `${cPath}.operator`) as ConditionDefinition['operator'],
+                  value: r.conditionValue(c.value, `${cPath}.value`),
+                },
+              ];
+            }),
+          };
+          if (has(d, 'label')) delegation.label = r.label(d.label, `${dPath}.label`);
+          return [delegation];
+        });
     if (has(o, 'label')) transition.label = r.label(o.label, `${path}.label`);
     def.transitions.push(transition);
   });
 
-  if (r.problems.length > 0) throw new WorkflowDefinitionError(r.problems, 'The workflow definition has the wrong shape');
+  if (r.problems.length > 0)
+    throw new WorkflowDefinitionError(r.problems, 'The workflow definition has the wrong shape');
   return def;
 }

@@ -1,5 +1,12 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiSecurity, ApiUnauthorizedResponse, ApiExtension } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiSecurity,
+  ApiUnauthorizedResponse,
+  ApiExtension,
+} from '@nestjs/swagger';
 import type { Role } from '#libs/identity';
 import { ApiProblem } from '../openapi/api-docs.js';
 
@@ -48,10 +55,18 @@ function decorate(policy: AccessPolicy): MethodDecorator & ClassDecorator {
         : [
             ApiBearerAuth('bearer'),
             ApiUnauthorizedResponse({ description: 'not signed in, or the token is not valid (UNAUTHENTICATED)' }),
-            ...(policy.kind === 'roles' ? [ApiForbiddenResponse({ description: 'the caller lacks the role (FORBIDDEN)' })] : []),
-            ...(policy.object !== 'any' ? [ApiNotFoundResponse({ description: 'does not exist or is not visible to the caller (NOT_FOUND)' })] : []),
+            ...(policy.kind === 'roles'
+              ? [ApiForbiddenResponse({ description: 'the caller lacks the role (FORBIDDEN)' })]
+              : []),
+            ...(policy.object !== 'any'
+              ? [ApiNotFoundResponse({ description: 'does not exist or is not visible to the caller (NOT_FOUND)' })]
+              : []),
           ];
-  return applyDecorators(SetMetadata(ACCESS_POLICY, policy), ApiExtension('x-access', { ...policy, who: describe(policy) }), ...docs);
+  return applyDecorators(
+    SetMetadata(ACCESS_POLICY, policy),
+    ApiExtension('x-access', { ...policy, who: describe(policy) }),
+    ...docs,
+  );
 }
 
 /**
@@ -70,5 +85,10 @@ export const Access = {
    * exercising one of them for an absent person during the period (workflow steps only).
    */
   roles: (roles: readonly Role[], options: { object?: ObjectRule; deputies?: boolean } = {}) =>
-    decorate({ kind: 'roles', roles, object: options.object ?? 'any', ...(options.deputies ? { deputies: true } : {}) }),
+    decorate({
+      kind: 'roles',
+      roles,
+      object: options.object ?? 'any',
+      ...(options.deputies ? { deputies: true } : {}),
+    }),
 };

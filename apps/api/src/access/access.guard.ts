@@ -21,9 +21,15 @@ export class AccessGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [context.getHandler(), context.getClass()]);
+    const policy = this.reflector.getAllAndOverride<AccessPolicy | undefined>(ACCESS_POLICY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (!policy) {
-      this.logger.error({ handler: `${context.getClass().name}.${context.getHandler().name}` }, 'route has no access policy; refused');
+      this.logger.error(
+        { handler: `${context.getClass().name}.${context.getHandler().name}` },
+        'route has no access policy; refused',
+      );
       throw new DomainError('FORBIDDEN', 'This route declares no access policy');
     }
     if (policy.kind === 'public') return true;
@@ -38,7 +44,11 @@ export class AccessGuard implements CanActivate {
     const principal = await this.authenticator.authenticate(request.headers.authorization);
     if (!principal) throw new NotSignedInError();
     request.principal = principal;
-    if (policy.kind === 'roles' && !(policy.deputies ? principal.mayActAs(...policy.roles) : principal.hasRole(...policy.roles))) throw new NotAllowedError();
+    if (
+      policy.kind === 'roles' &&
+      !(policy.deputies ? principal.mayActAs(...policy.roles) : principal.hasRole(...policy.roles))
+    )
+      throw new NotAllowedError();
     return true;
   }
 }

@@ -21,8 +21,15 @@ describe('access policies', () => {
   });
 
   it('keep write routes away from anonymous callers', () => {
-    const publicWrites = declaredRoutes(API_CONTROLLERS as Type[]).filter((r) => r.policy?.kind === 'public' && r.method !== 'GET');
+    const publicWrites = declaredRoutes(API_CONTROLLERS as Type[]).filter(
+      (r) => r.policy?.kind === 'public' && r.method !== 'GET',
+    );
     // Signing in, and the browser session's routes: their credential is the refresh cookie, not a bearer token.
-    expect(publicWrites.map((r) => `${r.method} ${r.path}`).sort()).toEqual(['DELETE /auth/session', 'POST /auth/session', 'POST /auth/session/refresh', 'POST /auth/token']);
+    expect(publicWrites.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+      'DELETE /auth/session',
+      'POST /auth/session',
+      'POST /auth/session/refresh',
+      'POST /auth/token',
+    ]);
   });
 });

@@ -29,7 +29,8 @@ export function declaredRoutes(controllers: Type[]): DeclaredRoute[] {
       const path = Reflect.getMetadata(PATH_METADATA, fn) as string | undefined;
       if (path === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, fn) as RequestMethod];
-      const policy = (Reflect.getMetadata(ACCESS_POLICY, fn) ?? Reflect.getMetadata(ACCESS_POLICY, type)) as AccessPolicy | undefined;
+      const policy = (Reflect.getMetadata(ACCESS_POLICY, fn) ?? Reflect.getMetadata(ACCESS_POLICY, type)) as
+        AccessPolicy | undefined;
       routes.push({ method, path: join(base, path), handler: `${type.name}.${name}`, policy });
     }
   }

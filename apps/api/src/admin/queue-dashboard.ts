@@ -45,7 +45,11 @@ export async function mountQueueDashboard(app: NestFastifyApplication): Promise<
       const [username, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':');
       const agent = req.headers['user-agent'];
       userId = await auth
-        .verifyCredentials((username ?? '').trim().toLowerCase(), rest.join(':'), { address: req.ip, userAgent: typeof agent === 'string' ? agent : null, requestId: String(req.id) })
+        .verifyCredentials((username ?? '').trim().toLowerCase(), rest.join(':'), {
+          address: req.ip,
+          userAgent: typeof agent === 'string' ? agent : null,
+          requestId: String(req.id),
+        })
         .catch(() => null);
       if (!userId) return null;
       basicChecks.set(key, { userId, until: Date.now() + BASIC_CACHE_MS });
@@ -58,21 +62,38 @@ export async function mountQueueDashboard(app: NestFastifyApplication): Promise<
       .code(status)
       .header('www-authenticate', 'Basic realm="Kaikaku queues", charset="UTF-8"')
       .header('content-type', PROBLEM_CONTENT_TYPE)
-      .send(JSON.stringify({ type: problemType(status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN'), title: status === 401 ? 'Authentication is required' : 'Not allowed', status, detail, code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' }));
+      .send(
+        JSON.stringify({
+          type: problemType(status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN'),
+          title: status === 401 ? 'Authentication is required' : 'Not allowed',
+          status,
+          detail,
+          code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN',
+        }),
+      );
 
   const board = new BullBoardAdapter();
   board.setBasePath(QUEUE_DASHBOARD_PATH);
-  createBullBoard({ queues: registry.all().map((q) => new BullMQAdapter(q)), serverAdapter: board, options: { uiConfig: { boardTitle: 'Kaikaku queues' } } });
-
-  await app.getHttpAdapter().getInstance().register(async (scope) => {
-    scope.addHook('onRequest', async (req, reply) => {
-      const principal = await caller(req);
-      if (!principal) return refuse(reply, 401, 'Sign in as an administrator');
-      if (!principal.hasRole('admin')) return refuse(reply, 403, 'The queue dashboard is for administrators');
-    });
-    scope.addHook('onSend', async (_req, reply, payload) =>
-      typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').startsWith('text/html') ? withoutForeignLinks(payload) : payload,
-    );
-    await scope.register(board.registerPlugin() as never, { prefix: QUEUE_DASHBOARD_PATH });
+  createBullBoard({
+    queues: registry.all().map((q) => new BullMQAdapter(q)),
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: 'Kaikaku queues' } },
   });
+
+  await app
+    .getHttpAdapter()
+    .getInstance()
+    .register(async (scope) => {
+      scope.addHook('onRequest', async (req, reply) => {
+        const principal = await caller(req);
+        if (!principal) return refuse(reply, 401, 'Sign in as an administrator');
+        if (!principal.hasRole('admin')) return refuse(reply, 403, 'The queue dashboard is for administrators');
+      });
+      scope.addHook('onSend', async (_req, reply, payload) =>
+        typeof payload === 'string' && String(reply.getHeader('content-type') ?? '').startsWith('text/html')
+          ? withoutForeignLinks(payload)
+          : payload,
+      );
+      await scope.register(board.registerPlugin() as never, { prefix: QUEUE_DASHBOARD_PATH });
+    });
 }

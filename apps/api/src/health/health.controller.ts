@@ -22,7 +22,10 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: PostgreSQL and the queue backend are usable' })
   @ApiOkResponse({ type: ReadinessResponse, description: 'ready; `info` names each backing service' })
-  @ApiServiceUnavailableResponse({ type: ReadinessResponse, description: 'not ready; `error` names the failing service' })
+  @ApiServiceUnavailableResponse({
+    type: ReadinessResponse,
+    description: 'not ready; `error` names the failing service',
+  })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const answer = await this.readiness.check();
     reply.status(answer.httpStatus);

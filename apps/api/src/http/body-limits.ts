@@ -7,13 +7,21 @@ import { DomainError } from '#libs/platform';
  * class-validator) and overflows its stack: it is a 400 BODY_TOO_DEEP naming the limit.
  * The size limit is Fastify's own `bodyLimit` (413), applied while the body streams in.
  */
-export function installJsonBodyLimits(app: NestFastifyApplication, limits: { maxDepth: number; maxBytes: number }): void {
+export function installJsonBodyLimits(
+  app: NestFastifyApplication,
+  limits: { maxDepth: number; maxBytes: number },
+): void {
   const { maxDepth, maxBytes } = limits;
   // Fastify's own parser keeps its protection against __proto__ and constructor poisoning.
   const parseJson = app.getHttpAdapter().getInstance().getDefaultJsonParser('error', 'error');
   app.useBodyParser('application/json', { bodyLimit: maxBytes }, (request, body, done) => {
     if (jsonDepthExceeds(body, maxDepth)) {
-      done(new DomainError('BODY_TOO_DEEP', `The JSON body nests objects and arrays deeper than ${maxDepth} levels`, [], { maxDepth }), undefined);
+      done(
+        new DomainError('BODY_TOO_DEEP', `The JSON body nests objects and arrays deeper than ${maxDepth} levels`, [], {
+          maxDepth,
+        }),
+        undefined,
+      );
       return;
     }
     // The default parser is the callback form: it answers through `done` and returns nothing (its

@@ -17,7 +17,13 @@ export function installLoadShedding(fastify: FastifyInstance, limit: number): vo
   fastify.addHook('onRequest', (request, reply, done) => {
     if (EXEMPT.test(request.url)) return done();
     if (active >= limit) {
-      sendProblem(request, reply, new DomainError('OVERLOADED', `This instance is working on its limit of ${limit} requests; retry shortly`, [], { retryAfterSeconds: 1 }));
+      sendProblem(
+        request,
+        reply,
+        new DomainError('OVERLOADED', `This instance is working on its limit of ${limit} requests; retry shortly`, [], {
+          retryAfterSeconds: 1,
+        }),
+      );
       return;
     }
     active++;

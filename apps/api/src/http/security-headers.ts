@@ -31,7 +31,11 @@ const HELMET_OPTIONS = {
 };
 
 type HeaderValue = string | number | readonly string[];
-type HelmetMiddleware = (req: unknown, res: { setHeader(name: string, value: HeaderValue): void; removeHeader(name: string): void }, next: (error?: unknown) => void) => void;
+type HelmetMiddleware = (
+  req: unknown,
+  res: { setHeader(name: string, value: HeaderValue): void; removeHeader(name: string): void },
+  next: (error?: unknown) => void,
+) => void;
 
 /**
  * The headers helmet sets with HELMET_OPTIONS, found once by letting its middleware answer
@@ -68,9 +72,12 @@ export function helmetHeaders(): { set: Array<[string, HeaderValue]>; removed: s
  */
 export function mountSecurityHeaders(app: NestFastifyApplication): void {
   const { set, removed } = helmetHeaders();
-  app.getHttpAdapter().getInstance().addHook('onRequest', (_request, reply, done) => {
-    for (const name of removed) reply.raw.removeHeader(name);
-    for (const [name, value] of set) reply.raw.setHeader(name, value);
-    done();
-  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (_request, reply, done) => {
+      for (const name of removed) reply.raw.removeHeader(name);
+      for (const [name, value] of set) reply.raw.setHeader(name, value);
+      done();
+    });
 }

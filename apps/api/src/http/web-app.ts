@@ -41,7 +41,10 @@ export function webRootOf(config: AppConfig): string {
  * so that the application's own routes (`/proposals/123`) survive a reload. Without a build
  * the API still starts and `/` says so in a 404 problem+json.
  */
-export async function mountWebApp(app: NestFastifyApplication, config: AppConfig): Promise<{ root: string; built: boolean }> {
+export async function mountWebApp(
+  app: NestFastifyApplication,
+  config: AppConfig,
+): Promise<{ root: string; built: boolean }> {
   const fastify = app.getHttpAdapter().getInstance();
   const root = webRootOf(config);
   const built = existsSync(join(root, 'index.html'));
@@ -70,7 +73,11 @@ export async function mountWebApp(app: NestFastifyApplication, config: AppConfig
       // The catch-all route matches where a route's parameter was over Fastify's limit, so
       // the 414 that Fastify would have answered is answered here, from the same limit.
       if (path.split('/').some((segment) => segment.length > MAX_PATH_SEGMENT_LENGTH)) {
-        return sendProblem(request, reply, new DomainError('URI_TOO_LONG', 'A path segment of the request URI is too long'));
+        return sendProblem(
+          request,
+          reply,
+          new DomainError('URI_TOO_LONG', 'A path segment of the request URI is too long'),
+        );
       }
       if (isReservedPath(path)) return reply.callNotFound();
       if (!built) return notBuilt(request, reply);

@@ -39,7 +39,13 @@ export class Writes {
     const result = await transaction(this.dataSource, (m) =>
       this.idempotency.execute(
         m,
-        { userId: principal.id, key: Array.isArray(key) ? key[0] : key, method: request.method, path: request.url, body: request.body },
+        {
+          userId: principal.id,
+          key: Array.isArray(key) ? key[0] : key,
+          method: request.method,
+          path: request.url,
+          body: request.body,
+        },
         async (): Promise<StoredResponse> => {
           const body = await work(m);
           const version = (body as { version?: unknown } | null)?.version;

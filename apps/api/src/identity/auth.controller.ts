@@ -14,7 +14,9 @@ export class AuthController {
   @Access.public()
   @ApiOperation({ summary: 'Sign in with username and password; answers a short-lived access token' })
   @ApiOkResponse({ type: AccessTokenResponse })
-  @ApiTooManyRequestsResponse({ description: 'too many attempts for this username or address (RATE_LIMITED, Retry-After)' })
+  @ApiTooManyRequestsResponse({
+    description: 'too many attempts for this username or address (RATE_LIMITED, Retry-After)',
+  })
   async token(@Body() dto: SignInDto, @Origin() origin: RequestOrigin): Promise<AccessTokenResponse> {
     const { token, expiresIn } = await this.auth.signIn(dto.username, dto.password, origin);
     return { access_token: token, token_type: 'Bearer', expires_in: expiresIn };

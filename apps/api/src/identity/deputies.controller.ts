@@ -23,7 +23,9 @@ export class MyDeputiesController {
 
   @Get('deputies')
   @Access.signedIn()
-  @ApiOperation({ summary: 'My deputy periods: who stands in for me, whom I stand in for, and what I exercise as a deputy now' })
+  @ApiOperation({
+    summary: 'My deputy periods: who stands in for me, whom I stand in for, and what I exercise as a deputy now',
+  })
   @ApiOkResponse({ type: MyDeputyPeriodsResponse })
   mine(@CurrentPrincipal() me: Principal) {
     return this.deputies.mine(me);
@@ -31,7 +33,9 @@ export class MyDeputiesController {
 
   @Post('deputies')
   @Access.signedIn()
-  @ApiOperation({ summary: 'Name a deputy for a period of days (today or later; no overlap; a deputy cannot name a deputy)' })
+  @ApiOperation({
+    summary: 'Name a deputy for a period of days (today or later; no overlap; a deputy cannot name a deputy)',
+  })
   @ApiCreatedResponse({ type: DeputyPeriodResponse })
   name(@CurrentPrincipal() me: Principal, @Body() dto: NameDeputyDto) {
     return this.deputies.nameForMe(me, dto);

@@ -1,6 +1,20 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiTokenResponse, ApiTokensService, ChangePasswordDto, CreateApiTokenDto, CreatedApiTokenResponse, MeResponse, UpdateMeDto, UserResponse, UsersService, type ApiTokenView, type Principal, type RequestOrigin, type UserView } from '#libs/identity';
+import {
+  ApiTokenResponse,
+  ApiTokensService,
+  ChangePasswordDto,
+  CreateApiTokenDto,
+  CreatedApiTokenResponse,
+  MeResponse,
+  UpdateMeDto,
+  UserResponse,
+  UsersService,
+  type ApiTokenView,
+  type Principal,
+  type RequestOrigin,
+  type UserView,
+} from '#libs/identity';
 import { ParseIdPipe } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal, Origin } from '../access/current-principal.decorator.js';
@@ -26,7 +40,11 @@ export class MeController {
   @Access.signedIn()
   @ApiOperation({ summary: 'Change your display name or e-mail (roles and unit are changed by an admin)' })
   @ApiOkResponse({ type: UserResponse })
-  update(@CurrentPrincipal() me: Principal, @Body() dto: UpdateMeDto, @Origin() origin: RequestOrigin): Promise<UserView> {
+  update(
+    @CurrentPrincipal() me: Principal,
+    @Body() dto: UpdateMeDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<UserView> {
     return this.users.updateMe(me, dto, origin);
   }
 
@@ -35,7 +53,11 @@ export class MeController {
   @Access.signedIn()
   @ApiOperation({ summary: 'Change your password' })
   @ApiNoContentResponse()
-  async changePassword(@CurrentPrincipal() me: Principal, @Body() dto: ChangePasswordDto, @Origin() origin: RequestOrigin): Promise<void> {
+  async changePassword(
+    @CurrentPrincipal() me: Principal,
+    @Body() dto: ChangePasswordDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<void> {
     await this.users.changePassword(me, dto, origin);
   }
 
@@ -50,7 +72,10 @@ export class MeController {
   @Post('api-tokens')
   @Access.signedIn()
   @ApiOperation({ summary: 'Create a personal API token for an integration; the token is shown only in this answer' })
-  @ApiCreatedResponse({ type: CreatedApiTokenResponse, description: '`token` holds the secret: store it now, it cannot be shown again' })
+  @ApiCreatedResponse({
+    type: CreatedApiTokenResponse,
+    description: '`token` holds the secret: store it now, it cannot be shown again',
+  })
   createToken(@CurrentPrincipal() me: Principal, @Body() dto: CreateApiTokenDto, @Origin() origin: RequestOrigin) {
     return this.apiTokens.create(me, dto, origin);
   }
@@ -60,7 +85,11 @@ export class MeController {
   @Access.signedIn({ object: 'own' })
   @ApiOperation({ summary: 'Revoke one of your API tokens; it stops working at once' })
   @ApiNoContentResponse()
-  async revokeToken(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Origin() origin: RequestOrigin): Promise<void> {
+  async revokeToken(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Origin() origin: RequestOrigin,
+  ): Promise<void> {
     await this.apiTokens.revoke(me, id, origin);
   }
 }

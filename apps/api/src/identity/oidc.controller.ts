@@ -2,7 +2,13 @@ import type {} from '@fastify/cookie';
 import { Controller, Get, Redirect, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { OidcSignInService, SignInFailedError, SignInMethodsResponse, type OidcFlow, type RequestOrigin } from '#libs/identity';
+import {
+  OidcSignInService,
+  SignInFailedError,
+  SignInMethodsResponse,
+  type OidcFlow,
+  type RequestOrigin,
+} from '#libs/identity';
 import { AppConfig, DomainError } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { Origin } from '../access/current-principal.decorator.js';
@@ -19,7 +25,9 @@ function readFlow(value: string | undefined): OidcFlow | null {
     const flow: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
     if (typeof flow !== 'object' || flow === null) return null;
     const { state, nonce, verifier } = flow as Record<string, unknown>;
-    return typeof state === 'string' && typeof nonce === 'string' && typeof verifier === 'string' ? { state, nonce, verifier } : null;
+    return typeof state === 'string' && typeof nonce === 'string' && typeof verifier === 'string'
+      ? { state, nonce, verifier }
+      : null;
   } catch {
     return null;
   }
@@ -52,7 +60,9 @@ export class OidcController {
 
   @Get('methods')
   @Access.public()
-  @ApiOperation({ summary: 'How people may sign in here (the sign-in page offers the city’s provider when it is configured)' })
+  @ApiOperation({
+    summary: 'How people may sign in here (the sign-in page offers the city’s provider when it is configured)',
+  })
   @ApiOkResponse({ type: SignInMethodsResponse })
   methods(): SignInMethodsResponse {
     return { password: true, oidc: this.oidc.enabled };
@@ -64,7 +74,10 @@ export class OidcController {
   @ApiExcludeEndpoint()
   async begin(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RedirectAnswer> {
     const { url, flow } = await this.oidc.begin();
-    reply.setCookie(FLOW_COOKIE, Buffer.from(JSON.stringify(flow), 'utf8').toString('base64url'), { ...this.flowCookie(req), maxAge: FLOW_SECONDS });
+    reply.setCookie(FLOW_COOKIE, Buffer.from(JSON.stringify(flow), 'utf8').toString('base64url'), {
+      ...this.flowCookie(req),
+      maxAge: FLOW_SECONDS,
+    });
     reply.header('cache-control', 'no-store');
     return { url, statusCode: 303 };
   }
@@ -73,7 +86,11 @@ export class OidcController {
   @Access.public()
   @Redirect()
   @ApiExcludeEndpoint()
-  async callback(@Origin() origin: RequestOrigin, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<RedirectAnswer> {
+  async callback(
+    @Origin() origin: RequestOrigin,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RedirectAnswer> {
     const query = req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '';
     const flow = readFlow(req.cookies[FLOW_COOKIE]);
     // One attempt, one callback: the flow goes whatever the outcome.
@@ -85,7 +102,8 @@ export class OidcController {
     } catch (error) {
       // Back to the sign-in page, which says what happened in Japanese.
       if (error instanceof SignInFailedError) return { url: '/?signin=oidc_refused', statusCode: 303 };
-      if (error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE') return { url: '/?signin=oidc_unavailable', statusCode: 303 };
+      if (error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE')
+        return { url: '/?signin=oidc_unavailable', statusCode: 303 };
       throw error;
     }
   }

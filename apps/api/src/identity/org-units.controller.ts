@@ -1,7 +1,14 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CreateOrgUnitDto, OrgUnitQuery, OrgUnitResponse, OrgUnitsService, UpdateOrgUnitDto, type OrgUnitView } from '#libs/identity';
+import {
+  CreateOrgUnitDto,
+  OrgUnitQuery,
+  OrgUnitResponse,
+  OrgUnitsService,
+  UpdateOrgUnitDto,
+  type OrgUnitView,
+} from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { ApiIfMatch, ApiPage } from '../openapi/api-docs.js';
@@ -24,7 +31,10 @@ export class OrgUnitsController {
   @Access.signedIn()
   @ApiOperation({ summary: 'One organisation unit (with ETag)' })
   @ApiOkResponse({ type: OrgUnitResponse })
-  async get(@Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<OrgUnitView> {
+  async get(
+    @Param('id', ParseIdPipe) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrgUnitView> {
     const unit = await this.orgUnits.get(id);
     reply.header('etag', etagOf(unit.version));
     return unit;

@@ -1,6 +1,12 @@
 import { Body, Controller, Get, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CreateReorganisationDto, ReorganisationResponse, ReorganisationsService, type Principal, type RequestOrigin } from '#libs/identity';
+import {
+  CreateReorganisationDto,
+  ReorganisationResponse,
+  ReorganisationsService,
+  type Principal,
+  type RequestOrigin,
+} from '#libs/identity';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal, Origin } from '../access/current-principal.decorator.js';
 

@@ -19,6 +19,10 @@ export class SecurityEventsController {
   @ApiOperation({ summary: 'Security events, newest first, filtered by kind, username or user' })
   @ApiPage(SecurityEventResponse)
   list(@Query() query: SecurityEventQuery) {
-    return this.events.list(this.dataSource.manager, { kind: query.kind, username: query.username, subjectUserId: query.userId }, query);
+    return this.events.list(
+      this.dataSource.manager,
+      { kind: query.kind, username: query.username, subjectUserId: query.userId },
+      query,
+    );
   }
 }

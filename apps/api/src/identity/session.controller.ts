@@ -1,8 +1,22 @@
 import type {} from '@fastify/cookie';
 import { Body, Controller, Delete, HttpCode, Post, Req, Res } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AccessTokenResponse, BrowserSessionsService, SessionEndedError, SignInDto, type BrowserSession, type RequestOrigin } from '#libs/identity';
+import {
+  AccessTokenResponse,
+  BrowserSessionsService,
+  SessionEndedError,
+  SignInDto,
+  type BrowserSession,
+  type RequestOrigin,
+} from '#libs/identity';
 import { AppConfig } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { Origin } from '../access/current-principal.decorator.js';
@@ -17,9 +31,18 @@ function refreshCookieOptions(config: AppConfig, req: FastifyRequest) {
 }
 
 /** Gives the browser its session's refresh cookie (also after a sign-in through the OpenID provider). */
-export function setRefreshCookie(config: AppConfig, req: FastifyRequest, reply: FastifyReply, session: BrowserSession): void {
+export function setRefreshCookie(
+  config: AppConfig,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  session: BrowserSession,
+): void {
   const maxAge = Math.max(0, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000));
-  reply.setCookie(REFRESH_COOKIE, session.refreshToken, { ...refreshCookieOptions(config, req), maxAge, expires: session.expiresAt });
+  reply.setCookie(REFRESH_COOKIE, session.refreshToken, {
+    ...refreshCookieOptions(config, req),
+    maxAge,
+    expires: session.expiresAt,
+  });
   // Tokens are never cached by the browser or a proxy.
   reply.header('cache-control', 'no-store');
 }
@@ -49,10 +72,25 @@ export class SessionController {
     summary: 'Sign in from a browser: answers an access token and sets the refresh cookie',
     description: `Same limits and security log as POST /auth/token. Sets \`${REFRESH_COOKIE}\` (HttpOnly, SameSite=Strict, Path=${REFRESH_COOKIE_PATH}).`,
   })
-  @ApiOkResponse({ type: AccessTokenResponse, headers: { 'Set-Cookie': { description: `${REFRESH_COOKIE}=…; HttpOnly; SameSite=Strict; Path=${REFRESH_COOKIE_PATH}`, schema: { type: 'string' } } } })
+  @ApiOkResponse({
+    type: AccessTokenResponse,
+    headers: {
+      'Set-Cookie': {
+        description: `${REFRESH_COOKIE}=…; HttpOnly; SameSite=Strict; Path=${REFRESH_COOKIE_PATH}`,
+        schema: { type: 'string' },
+      },
+    },
+  })
   @ApiUnauthorizedResponse({ description: 'wrong username or password, or a disabled account (UNAUTHENTICATED)' })
-  @ApiTooManyRequestsResponse({ description: 'too many attempts for this username or address (RATE_LIMITED, Retry-After)' })
-  async start(@Body() dto: SignInDto, @Origin() origin: RequestOrigin, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AccessTokenResponse> {
+  @ApiTooManyRequestsResponse({
+    description: 'too many attempts for this username or address (RATE_LIMITED, Retry-After)',
+  })
+  async start(
+    @Body() dto: SignInDto,
+    @Origin() origin: RequestOrigin,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AccessTokenResponse> {
     return this.answer(req, reply, await this.sessions.start(dto.username, dto.password, origin));
   }
 
@@ -63,9 +101,19 @@ export class SessionController {
     summary: 'A new access token for the browser session (no body: the refresh cookie); the cookie is rotated',
     description: `Reads the \`${REFRESH_COOKIE}\` cookie that the browser sends by itself. Presenting a refresh token that was already rotated revokes the whole session (every token of that sign-in) and is logged as session.reuse_detected.`,
   })
-  @ApiOkResponse({ type: AccessTokenResponse, headers: { 'Set-Cookie': { description: `a new ${REFRESH_COOKIE}`, schema: { type: 'string' } } } })
-  @ApiUnauthorizedResponse({ description: 'no cookie, or the session expired, was signed out, revoked, reused or its user disabled (UNAUTHENTICATED)' })
-  async refresh(@Origin() origin: RequestOrigin, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<AccessTokenResponse> {
+  @ApiOkResponse({
+    type: AccessTokenResponse,
+    headers: { 'Set-Cookie': { description: `a new ${REFRESH_COOKIE}`, schema: { type: 'string' } } },
+  })
+  @ApiUnauthorizedResponse({
+    description:
+      'no cookie, or the session expired, was signed out, revoked, reused or its user disabled (UNAUTHENTICATED)',
+  })
+  async refresh(
+    @Origin() origin: RequestOrigin,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AccessTokenResponse> {
     try {
       return this.answer(req, reply, await this.sessions.refresh(req.cookies[REFRESH_COOKIE], origin));
     } catch (error) {
@@ -78,9 +126,16 @@ export class SessionController {
   @Delete()
   @HttpCode(204)
   @Access.public()
-  @ApiOperation({ summary: 'Sign out of the browser session: revokes it and clears the refresh cookie', description: `Reads the \`${REFRESH_COOKIE}\` cookie.` })
+  @ApiOperation({
+    summary: 'Sign out of the browser session: revokes it and clears the refresh cookie',
+    description: `Reads the \`${REFRESH_COOKIE}\` cookie.`,
+  })
   @ApiNoContentResponse({ description: 'signed out (also when there was no session)' })
-  async end(@Origin() origin: RequestOrigin, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+  async end(
+    @Origin() origin: RequestOrigin,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
     await this.sessions.end(req.cookies[REFRESH_COOKIE], origin);
     this.clearCookie(req, reply);
   }

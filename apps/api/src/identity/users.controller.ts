@@ -1,7 +1,16 @@
 import { Body, Controller, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CreateUserDto, UpdateUserDto, UserQuery, UserResponse, UsersService, type Principal, type RequestOrigin, type UserView } from '#libs/identity';
+import {
+  CreateUserDto,
+  UpdateUserDto,
+  UserQuery,
+  UserResponse,
+  UsersService,
+  type Principal,
+  type RequestOrigin,
+  type UserView,
+} from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal, Origin } from '../access/current-principal.decorator.js';

@@ -27,8 +27,16 @@ function deadline(id: string, over: Partial<DeadlineView>): DeadlineView {
 const DEADLINES = [
   deadline('d1', {}),
   deadline('d2', { ownerUnit: { id: 'u2', code: 'chuo', nameJa: '中央区' } }),
-  deadline('d3', { kind: 'progress_report', title: '1-01 窓口手続のオンライン化（令和6年度）', subject: { type: 'initiative', id: 'a8f0d9c4-2222-4333-8444-555566667777' } }),
-  deadline('d4', { dueDate: '2026-01-05', dueDateLabel: '令和8年1月5日', subject: { type: 'proposal', id: 'c1d2e3f4-3333-4444-8555-666677778888' } }),
+  deadline('d3', {
+    kind: 'progress_report',
+    title: '1-01 窓口手続のオンライン化（令和6年度）',
+    subject: { type: 'initiative', id: 'a8f0d9c4-2222-4333-8444-555566667777' },
+  }),
+  deadline('d4', {
+    dueDate: '2026-01-05',
+    dueDateLabel: '令和8年1月5日',
+    subject: { type: 'proposal', id: 'c1d2e3f4-3333-4444-8555-666677778888' },
+  }),
   // Same title, same unit, same day, another inquiry: still told apart.
   deadline('d5', { subject: { type: 'inquiry', id: 'ffeeddcc-4444-4555-8666-777788889999' } }),
 ];
@@ -57,7 +65,7 @@ function alarmInstants(event: ICAL.Event): Date[] {
     if (value instanceof ICAL.Time) return value.toJSDate();
     const related = trigger.getParameter('related') === 'END' ? event.endDate : event.startDate;
     const base = related.isDate ? atJstMidnight(related) : related.toJSDate();
-    return new Date(base.getTime() + (value).toSeconds() * 1000);
+    return new Date(base.getTime() + value.toSeconds() * 1000);
   });
 }
 
@@ -104,7 +112,9 @@ describe('the deadlines calendar feed', () => {
   });
 
   it('gives the events of one day summaries that tell them apart, with the title and the unit', () => {
-    const events = new ICAL.Component(ICAL.parse(feed()) as unknown[]).getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+    const events = new ICAL.Component(ICAL.parse(feed()) as unknown[])
+      .getAllSubcomponents('vevent')
+      .map((v) => new ICAL.Event(v));
     const sameDay = events.filter((e) => e.startDate.toString() === '2025-03-31').map((e) => e.summary);
     expect(sameDay).toHaveLength(4);
     expect(new Set(sameDay).size).toBe(4);
@@ -138,7 +148,9 @@ for ev in cal.walk('VEVENT'):
     out.append({'start': start.isoformat(), 'end': end.isoformat(), 'summary': str(ev['SUMMARY']), 'url': str(ev['URL']), 'rings': rings})
 print(json.dumps(out, ensure_ascii=False))
 `;
-    const parsed = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script], { input: feed(), encoding: 'utf8' })) as Array<{ start: string; end: string; summary: string; url: string; rings: string[] }>;
+    const parsed = JSON.parse(
+      execFileSync('/usr/bin/python3', ['-c', script], { input: feed(), encoding: 'utf8' }),
+    ) as Array<{ start: string; end: string; summary: string; url: string; rings: string[] }>;
     expect(parsed).toHaveLength(DEADLINES.length);
     parsed.forEach((event, i) => {
       const due = DEADLINES[i].dueDate;

@@ -42,7 +42,11 @@ export function deadlineCalendar(deadlines: readonly DeadlineView[], options: De
       url: webPage(options.baseUrl, d.subject),
     });
     for (const daysBefore of ALARM_DAYS_BEFORE) {
-      event.createAlarm({ type: ICalAlarmType.display, trigger: instantAt(addDays(d.dueDate, -daysBefore), ALARM_TIME_JST), description: summaries.get(d.id)! });
+      event.createAlarm({
+        type: ICalAlarmType.display,
+        trigger: instantAt(addDays(d.dueDate, -daysBefore), ALARM_TIME_JST),
+        description: summaries.get(d.id)!,
+      });
     }
   }
   // RFC 5545 §3.1: every content line ends with CRLF, the last one too.
@@ -61,14 +65,17 @@ function webPage(baseUrl: string, subject: DeadlineView['subject']): string {
  * two still read the same (two inquiries of one title to one unit), the subject's short id follows.
  */
 function distinctSummaries(deadlines: readonly DeadlineView[]): Map<string, string> {
-  const base = new Map(deadlines.map((d) => [d.id, `【${DEADLINE_KIND_LABELS[d.kind] ?? d.kind}】${d.title}（${d.ownerUnit.nameJa}）`]));
+  const base = new Map(
+    deadlines.map((d) => [d.id, `【${DEADLINE_KIND_LABELS[d.kind] ?? d.kind}】${d.title}（${d.ownerUnit.nameJa}）`]),
+  );
   const seen = new Map<string, number>();
   for (const d of deadlines) {
     const key = `${d.dueDate} ${base.get(d.id)!}`;
     seen.set(key, (seen.get(key) ?? 0) + 1);
   }
   for (const d of deadlines) {
-    if (seen.get(`${d.dueDate} ${base.get(d.id)!}`)! > 1) base.set(d.id, `${base.get(d.id)!} [${d.subject.id.slice(0, 8)}]`);
+    if (seen.get(`${d.dueDate} ${base.get(d.id)!}`)! > 1)
+      base.set(d.id, `${base.get(d.id)!} [${d.subject.id.slice(0, 8)}]`);
   }
   return base;
 }

@@ -39,7 +39,10 @@ export class DeadlinesController {
 
   @Get('deadlines')
   @Access.signedIn()
-  @ApiOperation({ summary: 'Your deadlines (your units’; all for the secretariat), soonest first, with 和暦 dates and working days left' })
+  @ApiOperation({
+    summary:
+      'Your deadlines (your units’; all for the secretariat), soonest first, with 和暦 dates and working days left',
+  })
   @ApiOkResponse({ type: [DeadlineResponse] })
   list(@CurrentPrincipal() me: Principal, @Query() query: DeadlineQuery): Promise<DeadlineView[]> {
     return this.deadlines.forPrincipal(me, { includeDone: query.includeDone });
@@ -51,18 +54,25 @@ export class DeadlinesController {
    */
   @Get('calendar.ics')
   @Access.public()
-  @ApiOperation({ summary: 'Your deadlines as an iCalendar feed (all-day events, alarms at 09:00 JST the day before and on the day; links to the web pages); ?token= from POST /me/calendar-feed' })
+  @ApiOperation({
+    summary:
+      'Your deadlines as an iCalendar feed (all-day events, alarms at 09:00 JST the day before and on the day; links to the web pages); ?token= from POST /me/calendar-feed',
+  })
   @ApiQuery({ name: 'token', required: true })
   @ApiFile('text/calendar', 'the feed (RFC 5545)')
   @ApiProblem(401, 'the feed address is not valid (any more): make a new one (UNAUTHENTICATED)')
   async feed(@Query() query: FeedQuery, @Res() reply: FastifyReply): Promise<void> {
     const userId = await this.settings.userOfCalendarToken(query.token);
     const principal = userId ? await this.principals.load(userId, 'api_token') : null;
-    if (!principal) throw new DomainError('UNAUTHENTICATED', 'This calendar feed address is not valid (any more); make a new one');
+    if (!principal)
+      throw new DomainError('UNAUTHENTICATED', 'This calendar feed address is not valid (any more); make a new one');
     const text = deadlineCalendar(await this.deadlines.forPrincipal(principal), {
       name: `改革プラン 期限（${principal.user.displayName}）`,
       baseUrl: this.config.PUBLIC_BASE_URL,
     });
-    reply.header('content-type', 'text/calendar; charset=utf-8').header('cache-control', 'private, max-age=300').send(text);
+    reply
+      .header('content-type', 'text/calendar; charset=utf-8')
+      .header('cache-control', 'private, max-age=300')
+      .send(text);
   }
 }

@@ -3,7 +3,14 @@ import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nest
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
 import type { Principal } from '#libs/identity';
-import { CalendarFeedResponse, NotificationResponse, NotificationSettingsResponse, NotificationSettingsService, NotificationsService, UpdateNotificationSettingsDto } from '#libs/notifications';
+import {
+  CalendarFeedResponse,
+  NotificationResponse,
+  NotificationSettingsResponse,
+  NotificationSettingsService,
+  NotificationsService,
+  UpdateNotificationSettingsDto,
+} from '#libs/notifications';
 import { PageQuery, ParseIdPipe } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
@@ -29,7 +36,9 @@ export class NotificationsController {
   @Get('notifications')
   @Access.signedIn()
   @ApiOperation({ summary: 'Your in-app notifications, newest first (?unread=true)' })
-  @ApiPage(NotificationResponse, 'one page of your notifications, and how many are unread', { unread: { type: 'integer', description: 'your unread notifications, on all pages' } })
+  @ApiPage(NotificationResponse, 'one page of your notifications, and how many are unread', {
+    unread: { type: 'integer', description: 'your unread notifications, on all pages' },
+  })
   list(@CurrentPrincipal() me: Principal, @Query() query: NotificationQuery) {
     return this.notifications.list(me.id, query);
   }

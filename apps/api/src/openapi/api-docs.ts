@@ -25,11 +25,18 @@ export function problemContent() {
 
 /** An error answer with its problem+json body; `description` names the code(s). */
 export function ApiProblem(status: number, description: string): MethodDecorator & ClassDecorator {
-  return applyDecorators(ApiExtraModels(ProblemResponse), ApiResponse({ status, description, content: problemContent() }));
+  return applyDecorators(
+    ApiExtraModels(ProblemResponse),
+    ApiResponse({ status, description, content: problemContent() }),
+  );
 }
 
 /** A page of a list: `{ items, total, page, pageSize }`. */
-export function ApiPage(item: Type<unknown>, description = 'one page of the list', extra: Record<string, object> = {}): MethodDecorator {
+export function ApiPage(
+  item: Type<unknown>,
+  description = 'one page of the list',
+  extra: Record<string, object> = {},
+): MethodDecorator {
   return applyDecorators(
     ApiExtraModels(item),
     ApiOkResponse({
@@ -70,11 +77,20 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 
 /** The route changes a versioned resource: If-Match is required (428 without, 412 when stale, 409 when the state forbids it). */
 export function ApiIfMatch(): MethodDecorator {
-  return ApiHeader({ name: IF_MATCH_HEADER, required: true, description: 'the ETag of the version you act on', schema: { type: 'string', example: '"3"' } });
+  return ApiHeader({
+    name: IF_MATCH_HEADER,
+    required: true,
+    description: 'the ETag of the version you act on',
+    schema: { type: 'string', example: '"3"' },
+  });
 }
 
 /** The route accepts Idempotency-Key: a retry with the same key replays the first answer (422 if the key was used for another request). */
 export function ApiIdempotencyKey(): MethodDecorator {
-  return ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: 'a retry with the same key replays the first answer', schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,200}$' } });
+  return ApiHeader({
+    name: IDEMPOTENCY_KEY_HEADER,
+    required: false,
+    description: 'a retry with the same key replays the first answer',
+    schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,200}$' },
+  });
 }
-

@@ -8,7 +8,8 @@ import { PublicRateLimit, type RenderedAnswer } from '#libs/tracking';
  * at all, styles from the server's stylesheet only (the charts are SVG attributes), nothing
  * from another origin, no form posts, never framed.
  */
-export const PUBLIC_PAGE_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const PUBLIC_PAGE_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Does If-None-Match name this entity tag (weak comparison, RFC 9110 §13.1.2)? */
 export function matchesIfNoneMatch(header: string | string[] | undefined, etag: string): boolean {
@@ -23,8 +24,16 @@ export function matchesIfNoneMatch(header: string | string[] | undefined, etag: 
  * Sends a public answer as a cache or CDN wants it: ETag, Cache-Control public with
  * PUBLIC_MAX_AGE_SECONDS, 304 without a body when If-None-Match names the tag. Never a cookie.
  */
-export function sendPublic(request: FastifyRequest, reply: FastifyReply, answer: RenderedAnswer, config: AppConfig): FastifyReply {
-  reply.header('etag', answer.etag).header('cache-control', `public, max-age=${config.PUBLIC_MAX_AGE_SECONDS}`).header('vary', 'Accept-Encoding');
+export function sendPublic(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  answer: RenderedAnswer,
+  config: AppConfig,
+): FastifyReply {
+  reply
+    .header('etag', answer.etag)
+    .header('cache-control', `public, max-age=${config.PUBLIC_MAX_AGE_SECONDS}`)
+    .header('vary', 'Accept-Encoding');
   if (answer.contentType.startsWith('text/html')) reply.header('content-security-policy', PUBLIC_PAGE_CSP);
   if (matchesIfNoneMatch(request.headers['if-none-match'], answer.etag)) return reply.code(304).send();
   if (answer.filename) reply.header('content-disposition', `attachment; filename="${answer.filename}"`);

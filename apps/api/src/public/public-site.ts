@@ -20,7 +20,16 @@ import {
   type RenderedAnswer,
 } from '#libs/tracking';
 import { html } from './html.js';
-import { indicatorsPage, initiativePage, openDataPage, page, planPage, plansPage, reportPage, yearPage } from './pages.js';
+import {
+  indicatorsPage,
+  initiativePage,
+  openDataPage,
+  page,
+  planPage,
+  plansPage,
+  reportPage,
+  yearPage,
+} from './pages.js';
 import { INITIATIVE_CODE, PLAN_CODE } from './public-api.controller.js';
 import { sendPublic } from './public-answer.js';
 import { SITE_CSS } from './site-css.js';
@@ -69,7 +78,8 @@ export async function mountPublicSite(app: NestFastifyApplication): Promise<void
       }
     });
   };
-  const htmlAnswer = (key: string, build: () => Promise<string>) => cache.answer(`page:${key}`, async () => rendered(await build(), HTML));
+  const htmlAnswer = (key: string, build: () => Promise<string>) =>
+    cache.answer(`page:${key}`, async () => rendered(await build(), HTML));
   const planOf = (code: string) => {
     if (!PLAN_CODE.test(code)) throw new PageNotFound();
     return data.plan(code).then(as<PublicPlanResponse>);
@@ -87,8 +97,12 @@ export async function mountPublicSite(app: NestFastifyApplication): Promise<void
       return reportPage(p, rollup, open.rows, indicators, licence(), { inlineCss });
     });
 
-  route('/public', async () => htmlAnswer('plans', async () => plansPage(as<PublicPlanListResponse>(await data.plans()), licence())));
-  route('/public/', async () => htmlAnswer('plans', async () => plansPage(as<PublicPlanListResponse>(await data.plans()), licence())));
+  route('/public', async () =>
+    htmlAnswer('plans', async () => plansPage(as<PublicPlanListResponse>(await data.plans()), licence())),
+  );
+  route('/public/', async () =>
+    htmlAnswer('plans', async () => plansPage(as<PublicPlanListResponse>(await data.plans()), licence())),
+  );
   route('/public/site.css', async () => rendered(SITE_CSS, 'text/css; charset=utf-8'));
   route('/public/open-data', async () =>
     htmlAnswer('open-data', async () => {
@@ -97,9 +111,13 @@ export async function mountPublicSite(app: NestFastifyApplication): Promise<void
       return openDataPage(plans, OPEN_DATA_COLUMNS, licence());
     }),
   );
-  route('/public/plans/:plan', async ({ plan }) => htmlAnswer(`plan:${plan}`, async () => planPage(await planOf(plan), licence())));
+  route('/public/plans/:plan', async ({ plan }) =>
+    htmlAnswer(`plan:${plan}`, async () => planPage(await planOf(plan), licence())),
+  );
   route('/public/plans/:plan/indicators', async ({ plan }) =>
-    htmlAnswer(`indicators:${plan}`, async () => indicatorsPage(await planOf(plan), as<PublicIndicatorListResponse>(await data.indicators(plan)), licence())),
+    htmlAnswer(`indicators:${plan}`, async () =>
+      indicatorsPage(await planOf(plan), as<PublicIndicatorListResponse>(await data.indicators(plan)), licence()),
+    ),
   );
   route('/public/plans/:plan/years/:year', async ({ plan, year }, query) => {
     const fy = yearOf(year);
@@ -115,7 +133,9 @@ export async function mountPublicSite(app: NestFastifyApplication): Promise<void
   });
   route('/public/plans/:plan/initiatives/:code', async ({ plan, code }) => {
     if (!INITIATIVE_CODE.test(code)) throw new PageNotFound();
-    return htmlAnswer(`initiative:${plan}:${code}`, async () => initiativePage(await planOf(plan), as<PublicInitiativeResponse>(await data.initiative(plan, code)), licence()));
+    return htmlAnswer(`initiative:${plan}:${code}`, async () =>
+      initiativePage(await planOf(plan), as<PublicInitiativeResponse>(await data.initiative(plan, code)), licence()),
+    );
   });
   route('/public/plans/:plan/years/:year/report', async ({ plan, year }) => reportHtml(plan, yearOf(year), false));
   route('/public/plans/:plan/years/:year/report.pdf', async ({ plan, year }) => {
@@ -123,7 +143,9 @@ export async function mountPublicSite(app: NestFastifyApplication): Promise<void
     const source = await reportHtml(plan, fy, true);
     const known = pdfs.get(source.etag);
     if (known) return known;
-    const made = printer.print(source.body.toString('utf8')).then((pdf) => rendered(pdf, 'application/pdf', `council-report-${plan}-${fy}.pdf`));
+    const made = printer
+      .print(source.body.toString('utf8'))
+      .then((pdf) => rendered(pdf, 'application/pdf', `council-report-${plan}-${fy}.pdf`));
     if (pdfs.size >= MAX_PDFS) pdfs.delete(pdfs.keys().next().value as string);
     pdfs.set(source.etag, made);
     void made.catch(() => pdfs.delete(source.etag)); // a failed print is tried again next time
@@ -136,7 +158,12 @@ export async function mountPublicSite(app: NestFastifyApplication): Promise<void
 }
 
 /** A page that does not exist, or a limit, as a page; anything else as the API's problem+json. */
-function failure(request: FastifyRequest, reply: FastifyReply, error: unknown, licence: PublicLicence): FastifyReply | void {
+function failure(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+  licence: PublicLicence,
+): FastifyReply | void {
   if (error instanceof DomainError && (error.status === 404 || error.status === 429 || error.status === 400)) {
     const retry = error.extensions['retryAfterSeconds'];
     const title = error.status === 429 ? 'しばらくしてから、もう一度お試しください' : 'ページが見つかりません';
@@ -149,7 +176,13 @@ function failure(request: FastifyRequest, reply: FastifyReply, error: unknown, l
       .code(error.status === 400 ? 404 : error.status)
       .header('content-type', HTML)
       .header('cache-control', 'no-store')
-      .send(page({ title, licence }, html`<p>${text}</p><p><a href="/public">計画の一覧へ</a></p>`));
+      .send(
+        page(
+          { title, licence },
+          html`<p>${text}</p>
+            <p><a href="/public">計画の一覧へ</a></p>`,
+        ),
+      );
   }
   return sendProblem(request, reply, error);
 }

@@ -1,5 +1,13 @@
 import { Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { AuditCheckpoints, AuditLog, PageQuery, ParseIdPipe, type VerifyResult } from '#libs/platform';
@@ -16,8 +24,12 @@ class VerifyResultDto {
   @ApiProperty() ok!: boolean;
   @ApiProperty({ description: 'entries checked' }) entries!: number;
   @ApiPropertyOptional({ description: 'when ok: the last sequence number' }) lastSeq?: number;
-  @ApiPropertyOptional({ type: BrokenEntryDto, description: 'when not ok: the first broken entry' }) brokenAt?: BrokenEntryDto;
-  @ApiProperty({ description: 'committed entries not yet linked into the chain by the sealer (it links them within a second)' }) unsealed!: number;
+  @ApiPropertyOptional({ type: BrokenEntryDto, description: 'when not ok: the first broken entry' })
+  brokenAt?: BrokenEntryDto;
+  @ApiProperty({
+    description: 'committed entries not yet linked into the chain by the sealer (it links them within a second)',
+  })
+  unsealed!: number;
 }
 
 class CheckpointDto {
@@ -28,7 +40,10 @@ class CheckpointDto {
   @ApiProperty({ format: 'date-time' }) signedAt!: string;
   @ApiProperty({ description: 'first 8 bytes (hex) of the SHA-256 of the signing key’s SPKI' }) keyId!: string;
   @ApiProperty({ enum: ['scheduled', 'on_demand'] }) reason!: string;
-  @ApiProperty({ description: 'base64 Ed25519 signature over the canonical JSON of format, seq, headHash, signedAt, keyId' }) signature!: string;
+  @ApiProperty({
+    description: 'base64 Ed25519 signature over the canonical JSON of format, seq, headHash, signedAt, keyId',
+  })
+  signature!: string;
 }
 
 class CheckpointPageDto {
@@ -39,8 +54,12 @@ class CheckpointPageDto {
 }
 
 class CheckpointFileDto extends CheckpointDto {
-  @ApiProperty({ description: 'SPKI PEM of the signing key (for reference; verification trusts the key it is given)' }) publicKey!: string;
-  @ApiProperty({ description: 'base64 of the content hashes (32 bytes each) of entries 1…seq, to name a changed entry' }) contentHashes!: string;
+  @ApiProperty({ description: 'SPKI PEM of the signing key (for reference; verification trusts the key it is given)' })
+  publicKey!: string;
+  @ApiProperty({
+    description: 'base64 of the content hashes (32 bytes each) of entries 1…seq, to name a changed entry',
+  })
+  contentHashes!: string;
 }
 
 @ApiTags('audit')
@@ -53,7 +72,9 @@ export class AuditController {
 
   @Get('verify')
   @Access.roles(['admin'])
-  @ApiOperation({ summary: 'Walk the audit log’s hash chain; names the first entry that was changed, removed or reordered' })
+  @ApiOperation({
+    summary: 'Walk the audit log’s hash chain; names the first entry that was changed, removed or reordered',
+  })
   @ApiOkResponse({ type: VerifyResultDto })
   verify(): Promise<VerifyResult> {
     return this.audit.verify();
@@ -79,14 +100,20 @@ export class AuditController {
 
   @Get('checkpoints/:id')
   @Access.roles(['admin'])
-  @ApiOperation({ summary: 'A checkpoint as a file to keep outside the database; `npm run cli -- audit:verify --checkpoint FILE` checks the log against it' })
+  @ApiOperation({
+    summary:
+      'A checkpoint as a file to keep outside the database; `npm run cli -- audit:verify --checkpoint FILE` checks the log against it',
+  })
   @ApiProduces('application/json')
   @ApiOkResponse({ type: CheckpointFileDto })
   async export(@Param('id', ParseIdPipe) id: string, @Res() reply: FastifyReply): Promise<void> {
     const file = await this.checkpoints.exportFile(id);
     reply
       .header('content-type', 'application/json; charset=utf-8')
-      .header('content-disposition', `attachment; filename="audit-checkpoint-${file.seq}-${file.signedAt.slice(0, 10)}.json"`)
+      .header(
+        'content-disposition',
+        `attachment; filename="audit-checkpoint-${file.seq}-${file.signedAt.slice(0, 10)}.json"`,
+      )
       .send(JSON.stringify(file, null, 2) + '\n');
   }
 }

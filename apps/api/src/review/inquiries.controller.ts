@@ -3,12 +3,22 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
-import { CreateInquiryDto, InquiriesService, InquiryQuery, InquiryResponse, InquiryTransitionDto, InquiryUnitAnswerResponse, NilReturnDto, UpdateInquiryDto, type InquiryResponseView, type InquiryView } from '#libs/review';
+import {
+  CreateInquiryDto,
+  InquiriesService,
+  InquiryQuery,
+  InquiryResponse,
+  InquiryTransitionDto,
+  InquiryUnitAnswerResponse,
+  NilReturnDto,
+  UpdateInquiryDto,
+  type InquiryResponseView,
+  type InquiryView,
+} from '#libs/review';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
 import { ApiIdempotencyKey, ApiIfMatch, ApiPage } from '../openapi/api-docs.js';
-
 
 /** 全庁照会: the all-bureau inquiry. */
 @ApiTags('inquiries')
@@ -31,7 +41,11 @@ export class InquiriesController {
   @Access.signedIn()
   @ApiOperation({ summary: 'One inquiry with its target units (with ETag)' })
   @ApiOkResponse({ type: InquiryResponse })
-  async get(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const inquiry = await this.inquiries.get(me, id);
     reply.header('etag', etagOf(inquiry.version));
     return inquiry;
@@ -42,7 +56,12 @@ export class InquiriesController {
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Create an inquiry for a plan: due date, target units (all bureaus and wards by default)' })
   @ApiCreatedResponse({ type: InquiryResponse })
-  create(@CurrentPrincipal() me: Principal, @Body() dto: CreateInquiryDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  create(
+    @CurrentPrincipal() me: Principal,
+    @Body() dto: CreateInquiryDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.writes.run(req, reply, me, 201, (m) => this.inquiries.create(m, me, dto));
   }
 
@@ -79,12 +98,17 @@ export class InquiriesController {
   ) {
     const version = versionFromIfMatch(ifMatch);
     // The pipeline begins the transaction only if the transition's hooks need one.
-    return this.writes.run(req, reply, me, 200, (m) => this.inquiries.transition(m, me, id, version, dto), { deferTransaction: true });
+    return this.writes.run(req, reply, me, 200, (m) => this.inquiries.transition(m, me, id, version, dto), {
+      deferTransaction: true,
+    });
   }
 
   @Get(':id/responses')
   @Access.signedIn()
-  @ApiOperation({ summary: 'Each target unit’s answer: pending, responded (n proposals) or nil_return (該当なし); bureaus see their own rows' })
+  @ApiOperation({
+    summary:
+      'Each target unit’s answer: pending, responded (n proposals) or nil_return (該当なし); bureaus see their own rows',
+  })
   @ApiOkResponse({ type: [InquiryUnitAnswerResponse] })
   responses(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string): Promise<InquiryResponseView[]> {
     return this.inquiries.responses(me, id);

@@ -3,7 +3,14 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { ParseIdPipe, type Page } from '#libs/platform';
-import { AgendaDto, CreateMeetingDto, MeetingQuery, MeetingResponse, MeetingsService, type MeetingView } from '#libs/review';
+import {
+  AgendaDto,
+  CreateMeetingDto,
+  MeetingQuery,
+  MeetingResponse,
+  MeetingsService,
+  type MeetingView,
+} from '#libs/review';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
@@ -38,7 +45,12 @@ export class MeetingsController {
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Schedule a meeting' })
   @ApiCreatedResponse({ type: MeetingResponse })
-  create(@CurrentPrincipal() me: Principal, @Body() dto: CreateMeetingDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  create(
+    @CurrentPrincipal() me: Principal,
+    @Body() dto: CreateMeetingDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.writes.run(req, reply, me, 201, (m) => this.meetings.create(m, me, dto));
   }
 

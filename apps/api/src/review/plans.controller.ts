@@ -2,7 +2,16 @@ import { Body, Controller, Get, Headers, Param, Patch, Post, Req, Res } from '@n
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
-import { CreatePlanDto, CreatePolicyDto, PlanResponse, PlansService, PolicyResponse, UpdatePlanDto, type PlanView, type PolicyView } from '#libs/planning';
+import {
+  CreatePlanDto,
+  CreatePolicyDto,
+  PlanResponse,
+  PlansService,
+  PolicyResponse,
+  UpdatePlanDto,
+  type PlanView,
+  type PolicyView,
+} from '#libs/planning';
 import { etagOf, ParseIdPipe, versionFromIfMatch } from '#libs/platform';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
@@ -42,7 +51,12 @@ export class PlansController {
   @ApiOperation({ summary: 'Create a plan' })
   @ApiIdempotencyKey()
   @ApiCreatedResponse({ type: PlanResponse })
-  create(@Body() dto: CreatePlanDto, @CurrentPrincipal() me: Principal, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<PlanView> {
+  create(
+    @Body() dto: CreatePlanDto,
+    @CurrentPrincipal() me: Principal,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PlanView> {
     return this.writes.run(req, reply, me, 201, (m) => this.plans.create(dto, actorOf(me), m));
   }
 
@@ -75,7 +89,11 @@ export class PlansController {
   @Access.roles(['secretariat'])
   @ApiOperation({ summary: 'Add a policy to a plan' })
   @ApiCreatedResponse({ type: PolicyResponse })
-  addPolicy(@Param('id', ParseIdPipe) id: string, @Body() dto: CreatePolicyDto, @CurrentPrincipal() me: Principal): Promise<PolicyView> {
+  addPolicy(
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: CreatePolicyDto,
+    @CurrentPrincipal() me: Principal,
+  ): Promise<PolicyView> {
     return this.plans.addPolicy(id, dto, actorOf(me));
   }
 }

@@ -3,7 +3,19 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch, type Page } from '#libs/platform';
-import { AvailableActionResponse, CorrectProposalDto, CreateProposalDto, HistoryEntryResponse, ProposalContentDto, ProposalQuery, ProposalResponse, ProposalRevisionResponse, ProposalsService, TransitionDto, type ProposalView } from '#libs/review';
+import {
+  AvailableActionResponse,
+  CorrectProposalDto,
+  CreateProposalDto,
+  HistoryEntryResponse,
+  ProposalContentDto,
+  ProposalQuery,
+  ProposalResponse,
+  ProposalRevisionResponse,
+  ProposalsService,
+  TransitionDto,
+  type ProposalView,
+} from '#libs/review';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
@@ -33,7 +45,11 @@ export class ProposalsController {
   @Access.signedIn({ object: 'proposal' })
   @ApiOperation({ summary: 'One proposal (with ETag)' })
   @ApiOkResponse({ type: ProposalResponse, description: 'with its ETag' })
-  async get(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const proposal = await this.proposals.get(me, id);
     reply.header('etag', etagOf(proposal.version));
     return proposal;
@@ -44,14 +60,22 @@ export class ProposalsController {
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Draft a proposal for your unit in answer to an open inquiry' })
   @ApiCreatedResponse({ type: ProposalResponse })
-  create(@CurrentPrincipal() me: Principal, @Body() dto: CreateProposalDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  create(
+    @CurrentPrincipal() me: Principal,
+    @Body() dto: CreateProposalDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.writes.run(req, reply, me, 201, (m) => this.proposals.create(m, me, dto));
   }
 
   @Patch(':id')
   @Access.roles(['bureau_editor', 'secretariat'], { object: 'proposal' })
   @ApiIfMatch()
-  @ApiOperation({ summary: 'Edit the content (bureau: draft or returned; secretariat: under review); kept as a revision once submitted' })
+  @ApiOperation({
+    summary:
+      'Edit the content (bureau: draft or returned; secretariat: under review); kept as a revision once submitted',
+  })
   @ApiOkResponse({ type: ProposalResponse })
   update(
     @CurrentPrincipal() me: Principal,
@@ -81,7 +105,9 @@ export class ProposalsController {
   ) {
     const version = versionFromIfMatch(ifMatch);
     // The pipeline begins the transaction only if the transition's hooks need one.
-    return this.writes.run(req, reply, me, 200, (m) => this.proposals.transition(m, me, id, version, dto), { deferTransaction: true });
+    return this.writes.run(req, reply, me, 200, (m) => this.proposals.transition(m, me, id, version, dto), {
+      deferTransaction: true,
+    });
   }
 
   @Get(':id/actions')
@@ -112,7 +138,9 @@ export class ProposalsController {
   @Access.roles(['secretariat'], { object: 'proposal' })
   @ApiIfMatch()
   @ApiIdempotencyKey()
-  @ApiOperation({ summary: 'Correct a decided proposal: a new revision with its reason (the decision itself is not edited)' })
+  @ApiOperation({
+    summary: 'Correct a decided proposal: a new revision with its reason (the decision itself is not edited)',
+  })
   @ApiOkResponse({ type: ProposalResponse })
   correct(
     @CurrentPrincipal() me: Principal,

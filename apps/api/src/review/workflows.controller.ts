@@ -1,10 +1,25 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsObject, IsOptional, Min } from 'class-validator';
 import { DataSource } from 'typeorm';
 import type { Principal } from '#libs/identity';
-import { ValidationFailedError, WORKFLOW_SUBJECTS, WorkflowRegistry, WorkflowResponse, WorkflowSummaryResponse, type StoredDefinition, type WorkflowSubject } from '#libs/platform';
+import {
+  ValidationFailedError,
+  WORKFLOW_SUBJECTS,
+  WorkflowRegistry,
+  WorkflowResponse,
+  WorkflowSummaryResponse,
+  type StoredDefinition,
+  type WorkflowSubject,
+} from '#libs/platform';
 import { parseDefinition, WorkflowDefinitionError, WorkflowEngine } from '#libs/workflow';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
@@ -14,7 +29,9 @@ class RegisterWorkflowDto {
   @IsIn(WORKFLOW_SUBJECTS)
   subject!: WorkflowSubject;
 
-  @ApiProperty({ description: 'the definition: name, initial, states, transitions (see GET /workflows/reform-proposal)' })
+  @ApiProperty({
+    description: 'the definition: name, initial, states, transitions (see GET /workflows/reform-proposal)',
+  })
   @IsObject()
   definition!: Record<string, unknown>;
 }
@@ -44,7 +61,12 @@ export class WorkflowsController {
   @ApiOperation({ summary: 'Every workflow, latest version' })
   @ApiOkResponse({ type: [WorkflowSummaryResponse] })
   async list() {
-    return (await this.registry.list()).map((w) => ({ name: w.name, version: w.version, subject: w.subject, createdAt: w.createdAt }));
+    return (await this.registry.list()).map((w) => ({
+      name: w.name,
+      version: w.version,
+      subject: w.subject,
+      createdAt: w.createdAt,
+    }));
   }
 
   @Get(':name')
@@ -52,21 +74,25 @@ export class WorkflowsController {
   @ApiOperation({ summary: 'A workflow definition (latest, or ?version=) and its Mermaid diagram' })
   @ApiOkResponse({ type: WorkflowResponse })
   async get(@Param('name') name: string, @Query() query: VersionQuery) {
-    if (!/^[a-z][a-z0-9-]{0,63}$/.test(name)) throw new ValidationFailedError([{ field: 'name', message: 'is not a workflow name' }]);
+    if (!/^[a-z][a-z0-9-]{0,63}$/.test(name))
+      throw new ValidationFailedError([{ field: 'name', message: 'is not a workflow name' }]);
     const stored = query.version ? await this.registry.get(name, query.version) : await this.registry.latest(name);
     return { ...stored, mermaid: mermaidOf(stored) };
   }
 
   @Post()
   @Access.roles(['admin'])
-  @ApiOperation({ summary: 'Store a workflow definition (another city’s stages) as the next version of its name; validated first' })
+  @ApiOperation({
+    summary: 'Store a workflow definition (another city’s stages) as the next version of its name; validated first',
+  })
   @ApiCreatedResponse({ type: WorkflowResponse })
   async register(@Body() dto: RegisterWorkflowDto, @CurrentPrincipal() me: Principal) {
     let definition;
     try {
       definition = parseDefinition(dto.definition);
     } catch (error) {
-      if (error instanceof WorkflowDefinitionError) throw new ValidationFailedError(error.problems.map((message) => ({ field: 'definition', message })));
+      if (error instanceof WorkflowDefinitionError)
+        throw new ValidationFailedError(error.problems.map((message) => ({ field: 'definition', message })));
       throw error;
     }
     const stored = await this.dataSource.transaction((m) => this.registry.store(m, dto.subject, definition, me.id));

@@ -31,14 +31,30 @@ export class ImportsController {
   @Access.roles(['secretariat'])
   @ApiConsumes(CSV_TYPE, XLSX_TYPE)
   @ApiBody({ description: 'the file itself: CSV (UTF-8) or xlsx' })
-  @ApiOperation({ summary: 'Import initiatives (with a year’s status), progress reports or measurements; ?dryRun=true checks only; all rows or none' })
-  @ApiOkResponse({ type: ImportResultResponse, description: 'what was (or, with dryRun, would be) created and updated; row errors leave everything unchanged' })
-  async import(@Param('kind') kind: string, @Query() q: ImportQuery, @Req() req: FastifyRequest, @CurrentPrincipal() me: Principal) {
-    if (!(IMPORT_KINDS as readonly string[]).includes(kind)) throw new ValidationFailedError([{ field: 'kind', message: `must be one of ${IMPORT_KINDS.join(', ')}` }]);
-    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim();
-    if (type !== CSV_TYPE && type !== XLSX_TYPE) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send the file as ${CSV_TYPE} or ${XLSX_TYPE}`);
+  @ApiOperation({
+    summary:
+      'Import initiatives (with a year’s status), progress reports or measurements; ?dryRun=true checks only; all rows or none',
+  })
+  @ApiOkResponse({
+    type: ImportResultResponse,
+    description: 'what was (or, with dryRun, would be) created and updated; row errors leave everything unchanged',
+  })
+  async import(
+    @Param('kind') kind: string,
+    @Query() q: ImportQuery,
+    @Req() req: FastifyRequest,
+    @CurrentPrincipal() me: Principal,
+  ) {
+    if (!(IMPORT_KINDS as readonly string[]).includes(kind))
+      throw new ValidationFailedError([{ field: 'kind', message: `must be one of ${IMPORT_KINDS.join(', ')}` }]);
+    const type = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim();
+    if (type !== CSV_TYPE && type !== XLSX_TYPE)
+      throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send the file as ${CSV_TYPE} or ${XLSX_TYPE}`);
     const body = req.body;
-    if (!Buffer.isBuffer(body) || body.length === 0) throw new ValidationFailedError([{ field: 'body', message: 'is empty' }]);
+    if (!Buffer.isBuffer(body) || body.length === 0)
+      throw new ValidationFailedError([{ field: 'body', message: 'is empty' }]);
     let planId = q.planId;
     if (!planId && q.planCode) planId = await planIdByCode(this.dataSource.manager, q.planCode);
     if (!planId) throw new ValidationFailedError([{ field: 'planId', message: 'name the plan (planId or planCode)' }]);

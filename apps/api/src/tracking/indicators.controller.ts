@@ -3,7 +3,15 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestj
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch } from '#libs/platform';
-import { CreateIndicatorDto, IndicatorQuery, IndicatorResponse, IndicatorsService, MeasurementDto, MeasurementResponse, UpdateIndicatorDto } from '#libs/tracking';
+import {
+  CreateIndicatorDto,
+  IndicatorQuery,
+  IndicatorResponse,
+  IndicatorsService,
+  MeasurementDto,
+  MeasurementResponse,
+  UpdateIndicatorDto,
+} from '#libs/tracking';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
@@ -41,7 +49,12 @@ export class IndicatorsController {
   @Access.roles(['secretariat'])
   @ApiOperation({ summary: 'Define an indicator: unit, decimals, direction, baseline, target' })
   @ApiCreatedResponse({ type: IndicatorResponse })
-  create(@CurrentPrincipal() me: Principal, @Body() dto: CreateIndicatorDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  create(
+    @CurrentPrincipal() me: Principal,
+    @Body() dto: CreateIndicatorDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.writes.run(req, reply, me, 201, (m) => this.indicators.create(m, actorOf(me), dto));
   }
 
@@ -50,7 +63,14 @@ export class IndicatorsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Change an indicator' })
   @ApiOkResponse({ type: IndicatorResponse })
-  update(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: UpdateIndicatorDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  update(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: UpdateIndicatorDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const version = versionFromIfMatch(ifMatch);
     return this.writes.run(req, reply, me, 200, (m) => this.indicators.update(m, actorOf(me), id, version, dto));
   }
@@ -67,7 +87,13 @@ export class IndicatorsController {
   @Access.roles(['secretariat'])
   @ApiOperation({ summary: 'Record (or correct) a fiscal year’s value' })
   @ApiCreatedResponse({ type: IndicatorResponse, description: 'the indicator with the new measurement' })
-  measure(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Body() dto: MeasurementDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  measure(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: MeasurementDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.writes.run(req, reply, me, 201, (m) => this.indicators.measure(m, actorOf(me), id, dto));
   }
 }

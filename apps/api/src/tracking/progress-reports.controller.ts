@@ -1,11 +1,38 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Patch, Post, Req, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { etagOf, ParseIdPipe, versionFromIfMatch } from '#libs/platform';
-import { CreateProgressReportDto, ImportResultResponse, ImportsService, ProgressReportContentDto, ProgressReportResponse, ProgressReportsService, ProgressTransitionDto } from '#libs/tracking';
+import {
+  CreateProgressReportDto,
+  ImportResultResponse,
+  ImportsService,
+  ProgressReportContentDto,
+  ProgressReportResponse,
+  ProgressReportsService,
+  ProgressTransitionDto,
+} from '#libs/tracking';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { Writes } from '../http/writes.js';
@@ -21,7 +48,13 @@ class BulkItemDto {
 class BulkStatusDto {
   @ApiProperty() @IsUUID() planId!: string;
   @ApiProperty({ example: 2024 }) @IsInt() @Min(1989) @Max(2200) fiscalYear!: number;
-  @ApiProperty({ type: [BulkItemDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(2000) @ValidateNested({ each: true }) @Type(() => BulkItemDto) items!: BulkItemDto[];
+  @ApiProperty({ type: [BulkItemDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(2000)
+  @ValidateNested({ each: true })
+  @Type(() => BulkItemDto)
+  items!: BulkItemDto[];
 }
 
 /** Progress reports (進捗報告): bureaus report per initiative and year; the secretariat confirms. */
@@ -47,7 +80,13 @@ export class ProgressReportsController {
   @ApiIdempotencyKey()
   @ApiOperation({ summary: 'Draft the year’s progress report of one of your unit’s initiatives' })
   @ApiCreatedResponse({ type: ProgressReportResponse })
-  create(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Body() dto: CreateProgressReportDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  create(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() dto: CreateProgressReportDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     return this.writes.run(req, reply, me, 201, (m) => this.reports.create(m, me, id, dto));
   }
 
@@ -55,7 +94,11 @@ export class ProgressReportsController {
   @Access.signedIn()
   @ApiOperation({ summary: 'One progress report (with ETag)' })
   @ApiOkResponse({ type: ProgressReportResponse })
-  async get(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Res({ passthrough: true }) reply: FastifyReply) {
+  async get(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const report = await this.reports.get(me, id);
     reply.header('etag', etagOf(report.version));
     return report;
@@ -66,7 +109,14 @@ export class ProgressReportsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'Edit a draft report' })
   @ApiOkResponse({ type: ProgressReportResponse })
-  update(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ProgressReportContentDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  update(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: ProgressReportContentDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const version = versionFromIfMatch(ifMatch);
     return this.writes.run(req, reply, me, 200, (m) => this.reports.update(m, me, id, version, dto));
   }
@@ -76,7 +126,14 @@ export class ProgressReportsController {
   @ApiIfMatch()
   @ApiOperation({ summary: 'submit (bureau), confirm or return with a comment (secretariat)' })
   @ApiOkResponse({ type: ProgressReportResponse })
-  transition(@CurrentPrincipal() me: Principal, @Param('id', ParseIdPipe) id: string, @Headers('if-match') ifMatch: string | undefined, @Body() dto: ProgressTransitionDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+  transition(
+    @CurrentPrincipal() me: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() dto: ProgressTransitionDto,
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const version = versionFromIfMatch(ifMatch);
     // The pipeline begins the transaction only if the transition's hooks need one (confirm's recount does).
     return this.writes.run(req, reply, me, 200, (m) => this.reports.transition(m, me, id, version, dto), {

@@ -1,20 +1,45 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import type { Principal } from '#libs/identity';
 import { Clock, ParseIdPipe, withTransaction } from '#libs/platform';
-import { CouncilReportService, ROLLUP_ORGANISATIONS, RollupResponse, RollupsService, type RollupOrganisation, SnapshotComparisonResponse, SnapshotResponse, SnapshotSummaryResponse, TakenSnapshotResponse } from '#libs/tracking';
+import {
+  CouncilReportService,
+  ROLLUP_ORGANISATIONS,
+  RollupResponse,
+  RollupsService,
+  type RollupOrganisation,
+  SnapshotComparisonResponse,
+  SnapshotResponse,
+  SnapshotSummaryResponse,
+  TakenSnapshotResponse,
+} from '#libs/tracking';
 import { DataSource } from 'typeorm';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
 import { actorOf } from './tracking-http.js';
 
 class RollupQuery {
-  @ApiPropertyOptional({ description: 'default: the one plan covering the year' }) @IsOptional() @IsUUID() planId?: string;
+  @ApiPropertyOptional({ description: 'default: the one plan covering the year' })
+  @IsOptional()
+  @IsUUID()
+  planId?: string;
   @ApiProperty({ example: 2022 }) @Type(() => Number) @IsInt() @Min(1989) @Max(2200) fiscalYear!: number;
-  @ApiPropertyOptional({ enum: ['policy', 'orgUnit'] }) @IsOptional() @IsIn(['policy', 'orgUnit']) by?: 'policy' | 'orgUnit';
-  @ApiPropertyOptional({ enum: ROLLUP_ORGANISATIONS, default: 'fiscal_year', description: 'by=orgUnit: the units (and names) of that year’s organisation, or restated by today’s' })
+  @ApiPropertyOptional({ enum: ['policy', 'orgUnit'] }) @IsOptional() @IsIn(['policy', 'orgUnit']) by?:
+    'policy' | 'orgUnit';
+  @ApiPropertyOptional({
+    enum: ROLLUP_ORGANISATIONS,
+    default: 'fiscal_year',
+    description: 'by=orgUnit: the units (and names) of that year’s organisation, or restated by today’s',
+  })
   @IsOptional()
   @IsIn(ROLLUP_ORGANISATIONS)
   organisation?: RollupOrganisation;
@@ -46,19 +71,28 @@ export class RollupsController {
 
   @Get('progress')
   @Access.signedIn()
-  @ApiOperation({ summary: 'Counts per progress status for a plan’s fiscal year, with totals; by=policy or by=orgUnit for rows' })
+  @ApiOperation({
+    summary: 'Counts per progress status for a plan’s fiscal year, with totals; by=policy or by=orgUnit for rows',
+  })
   @ApiOkResponse({ type: RollupResponse })
   async progress(@Query() q: RollupQuery) {
-    return this.rollups.read(await this.reports.planFor(q.fiscalYear, q.planId), q.fiscalYear, q.by, undefined, { as: q.organisation ?? 'fiscal_year', now: this.clock.now() });
+    return this.rollups.read(await this.reports.planFor(q.fiscalYear, q.planId), q.fiscalYear, q.by, undefined, {
+      as: q.organisation ?? 'fiscal_year',
+      now: this.clock.now(),
+    });
   }
 
   @Post('snapshots')
   @Access.roles(['secretariat'])
-  @ApiOperation({ summary: 'Freeze the year’s roll-up and statuses as reported to the council (never changes afterwards)' })
+  @ApiOperation({
+    summary: 'Freeze the year’s roll-up and statuses as reported to the council (never changes afterwards)',
+  })
   @ApiCreatedResponse({ type: TakenSnapshotResponse })
   async snapshot(@Body() dto: SnapshotDto, @CurrentPrincipal() me: Principal) {
     const planId = await this.reports.planFor(dto.fiscalYear, dto.planId);
-    return withTransaction(this.dataSource, (m) => this.rollups.takeSnapshot(m, planId, dto.fiscalYear, dto.title, actorOf(me), dto.meetingId));
+    return withTransaction(this.dataSource, (m) =>
+      this.rollups.takeSnapshot(m, planId, dto.fiscalYear, dto.title, actorOf(me), dto.meetingId),
+    );
   }
 
   @Get('snapshots')

@@ -1,7 +1,17 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import type { Principal } from '#libs/identity';
 import { NORMALIZED_STATUSES, replaceScale, scaleOf, type NormalizedStatus } from '#libs/planning';
 import { AuditLog, ParseIdPipe, withTransaction } from '#libs/platform';
@@ -17,7 +27,13 @@ class ScaleEntryDto {
   @ApiPropertyOptional({ example: '#2E7D32' }) @IsOptional() @Matches(/^#[0-9A-Fa-f]{6}$/) colour?: string;
 }
 class ScaleDto {
-  @ApiProperty({ type: [ScaleEntryDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(12) @ValidateNested({ each: true }) @Type(() => ScaleEntryDto) entries!: ScaleEntryDto[];
+  @ApiProperty({ type: [ScaleEntryDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(12)
+  @ValidateNested({ each: true })
+  @Type(() => ScaleEntryDto)
+  entries!: ScaleEntryDto[];
 }
 
 /** The status scale of a plan (計画通り進捗 / 一部変更・遅れ, or S/A/B/C …). */
@@ -43,9 +59,20 @@ export class StatusScaleController {
   @ApiOkResponse({ type: [ScaleEntryResponse], description: 'the scale as stored' })
   async put(@Param('id', ParseIdPipe) id: string, @Body() dto: ScaleDto, @CurrentPrincipal() me: Principal) {
     return withTransaction(this.dataSource, async (m) => {
-      await replaceScale(m, id, dto.entries.map((e) => ({ ...e, colour: e.colour ?? '#999999' })));
+      await replaceScale(
+        m,
+        id,
+        dto.entries.map((e) => ({ ...e, colour: e.colour ?? '#999999' })),
+      );
       const codes = dto.entries.map((e) => e.code);
-      await this.audit.append(m, { actorUserId: me.id, actorUsername: me.user.username, entityType: 'plan', entityId: id, action: 'set_status_scale', details: { codes } });
+      await this.audit.append(m, {
+        actorUserId: me.id,
+        actorUsername: me.user.username,
+        entityType: 'plan',
+        entityId: id,
+        action: 'set_status_scale',
+        details: { codes },
+      });
       return scaleOf(m, id);
     });
   }

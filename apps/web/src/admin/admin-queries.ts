@@ -12,11 +12,23 @@ export type SecurityEventKind = components['schemas']['SecurityEventKind'];
 export type WorkflowSubject = components['schemas']['WorkflowSubject'];
 
 /** The roles an administrator grants, in the order people think of them. */
-export const ROLES: Role[] = ['secretariat', 'bureau_editor', 'bureau_approver', 'committee_reviewer', 'hq_member', 'viewer', 'admin'];
+export const ROLES: Role[] = [
+  'secretariat',
+  'bureau_editor',
+  'bureau_approver',
+  'committee_reviewer',
+  'hq_member',
+  'viewer',
+  'admin',
+];
 
 export const UNIT_KIND_LABELS: Record<OrgUnitKind, string> = { city: '市', bureau: '局', ward: '区', division: '課' };
 
-export const SUBJECT_LABELS: Record<WorkflowSubject, string> = { proposal: '取組提案', inquiry: '全庁照会', 'progress-report': '進捗報告' };
+export const SUBJECT_LABELS: Record<WorkflowSubject, string> = {
+  proposal: '取組提案',
+  inquiry: '全庁照会',
+  'progress-report': '進捗報告',
+};
 
 /**
  * Every unit, active or not (the organisation page shows the whole tree; the other pages'
@@ -33,7 +45,8 @@ export function useAllOrgUnits() {
 const KIND_ORDER: Record<OrgUnitKind, number> = { city: 0, bureau: 1, ward: 2, division: 3 };
 
 /** Siblings as the city lists them: bureaus, then wards, then divisions, each by code. */
-export const byKindThenCode = (a: Unit, b: Unit) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.code.localeCompare(b.code);
+export const byKindThenCode = (a: Unit, b: Unit) =>
+  KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.code.localeCompare(b.code);
 
 /** Units in tree order (parent before children, siblings by code), each with its depth. */
 export function treeOrder(units: Unit[]): Array<{ unit: Unit; depth: number }> {
@@ -55,4 +68,5 @@ export function treeOrder(units: Unit[]): Array<{ unit: Unit; depth: number }> {
 }
 
 /** A unit as a picker shows it: indented under its parent, with its kind. */
-export const unitOptionLabel = (unit: Unit, depth: number) => `${'\u3000'.repeat(depth)}${unit.nameJa}（${UNIT_KIND_LABELS[unit.kind]}）${unit.active ? '' : '【廃止】'}`;
+export const unitOptionLabel = (unit: Unit, depth: number) =>
+  `${'\u3000'.repeat(depth)}${unit.nameJa}（${UNIT_KIND_LABELS[unit.kind]}）${unit.active ? '' : '【廃止】'}`;

@@ -38,15 +38,26 @@ function NewSecret({ created }: { created: Created }) {
   return (
     <Notice tone="success">
       <span className="block font-bold">{`APIトークン「${created.name}」を発行しました。`}</span>
-      <span className="block">このトークンは今だけ表示されます。いま控えて、安全な場所に保管してください（画面を離れると二度と表示できません）。</span>
-      <code className="my-2 block break-all rounded-4 bg-white px-2 py-1 text-dns-16N-130" aria-label="新しいAPIトークン">
+      <span className="block">
+        このトークンは今だけ表示されます。いま控えて、安全な場所に保管してください（画面を離れると二度と表示できません）。
+      </span>
+      <code
+        className="my-2 block break-all rounded-4 bg-white px-2 py-1 text-dns-16N-130"
+        aria-label="新しいAPIトークン"
+      >
         {created.token}
       </code>
       <span className="flex flex-wrap items-center gap-3">
         <Button variant="secondary" onClick={() => void copy()}>
           トークンをコピー
         </Button>
-        <span aria-live="polite">{copied === 'yes' ? 'コピーしました。' : copied === 'no' ? 'コピーできませんでした。上のトークンを選んでコピーしてください。' : ''}</span>
+        <span aria-live="polite">
+          {copied === 'yes'
+            ? 'コピーしました。'
+            : copied === 'no'
+              ? 'コピーできませんでした。上のトークンを選んでコピーしてください。'
+              : ''}
+        </span>
       </span>
     </Notice>
   );
@@ -83,7 +94,9 @@ export function ApiTokensPage() {
     <>
       <PageTitle title="APIトークン">APIトークン</PageTitle>
       <div className="flex flex-col gap-6">
-        <p className="text-std-16N-170">連携するシステムやスクリプトが、あなたとしてAPIを呼ぶためのトークンです。できることは、あなたの役割と同じです。</p>
+        <p className="text-std-16N-170">
+          連携するシステムやスクリプトが、あなたとしてAPIを呼ぶためのトークンです。できることは、あなたの役割と同じです。
+        </p>
         <Section title="トークンを発行" id="new-token">
           <form
             className="flex flex-col gap-4"
@@ -96,8 +109,21 @@ export function ApiTokensPage() {
             }}
           >
             <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-              <TextField label="トークンの名前" required hint="何に使うか分かる名前（例：局の集計表の同期）" value={name} maxLength={100} error={fieldError(create.error, 'name')} onChange={(e) => setName(e.target.value)} />
-              <SelectField label="有効期間" value={days} error={fieldError(create.error, 'expiresInDays')} onChange={(e) => setDays(e.target.value)}>
+              <TextField
+                label="トークンの名前"
+                required
+                hint="何に使うか分かる名前（例：局の集計表の同期）"
+                value={name}
+                maxLength={100}
+                error={fieldError(create.error, 'name')}
+                onChange={(e) => setName(e.target.value)}
+              />
+              <SelectField
+                label="有効期間"
+                value={days}
+                error={fieldError(create.error, 'expiresInDays')}
+                onChange={(e) => setDays(e.target.value)}
+              >
                 <option value="30">30日</option>
                 <option value="90">90日</option>
                 <option value="365">1年</option>
@@ -127,8 +153,16 @@ export function ApiTokensPage() {
                 { header: '先頭の文字', cell: (t) => <code>{`${t.prefix}…`}</code>, className: 'whitespace-nowrap' },
                 { header: '状態', cell: (t) => <TokenState token={t} />, className: 'whitespace-nowrap' },
                 { header: '発行', cell: (t) => <InstantText value={t.createdAt} />, className: 'min-w-40' },
-                { header: '有効期限', cell: (t) => (t.expiresAt ? <InstantText value={t.expiresAt} /> : '期限なし'), className: 'min-w-40' },
-                { header: '最後に使った日時', cell: (t) => (t.lastUsedAt ? <InstantText value={t.lastUsedAt} /> : 'まだ使われていません'), className: 'min-w-40' },
+                {
+                  header: '有効期限',
+                  cell: (t) => (t.expiresAt ? <InstantText value={t.expiresAt} /> : '期限なし'),
+                  className: 'min-w-40',
+                },
+                {
+                  header: '最後に使った日時',
+                  cell: (t) => (t.lastUsedAt ? <InstantText value={t.lastUsedAt} /> : 'まだ使われていません'),
+                  className: 'min-w-40',
+                },
                 {
                   header: '操作',
                   className: 'whitespace-nowrap',

@@ -13,7 +13,17 @@ type Settings = components['schemas']['NotificationSettingsResponse'];
 
 const KEY = ['me', 'notification-settings'];
 
-function Check({ label, hint, checked, onChange }: { label: string; hint?: string; checked: boolean; onChange: (checked: boolean) => void }) {
+function Check({
+  label,
+  hint,
+  checked,
+  onChange,
+}: {
+  label: string;
+  hint?: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+}) {
   return (
     <label className="flex items-start gap-3 text-std-16N-170">
       <input
@@ -42,14 +52,23 @@ export function NotificationSettingsPage() {
 }
 
 function SettingsForm({ saved }: { saved: Settings }) {
-  const [form, setForm] = useState({ emailEnabled: saved.emailEnabled, inAppEnabled: saved.inAppEnabled, webhookEnabled: saved.webhookEnabled, webhookUrl: saved.webhookUrl ?? '' });
+  const [form, setForm] = useState({
+    emailEnabled: saved.emailEnabled,
+    inAppEnabled: saved.inAppEnabled,
+    webhookEnabled: saved.webhookEnabled,
+    webhookUrl: saved.webhookUrl ?? '',
+  });
   const [rotate, setRotate] = useState(false);
   const [result, setResult] = useState<Settings | null>(null);
   const save = useAction(
     () =>
       answer(
         api.PUT('/api/v1/me/notification-settings', {
-          body: { ...form, webhookUrl: form.webhookUrl.trim() || null, ...(rotate ? { rotateWebhookSecret: true } : {}) },
+          body: {
+            ...form,
+            webhookUrl: form.webhookUrl.trim() || null,
+            ...(rotate ? { rotateWebhookSecret: true } : {}),
+          },
         }),
       ),
     [],
@@ -69,10 +88,27 @@ function SettingsForm({ saved }: { saved: Settings }) {
       }}
     >
       <Section title="お知らせを受け取る方法" id="channels">
-        <p className="text-dns-16N-130 text-solid-gray-700">差戻し・承認待ち・期限の催促などのお知らせを、どこで受け取るかを選びます。</p>
-        <Check label="アプリ内のお知らせ" hint="この画面の「お知らせ」に表示します。" checked={form.inAppEnabled} onChange={(v) => setForm({ ...form, inAppEnabled: v })} />
-        <Check label="メール" hint="登録したメールアドレスに送ります。" checked={form.emailEnabled} onChange={(v) => setForm({ ...form, emailEnabled: v })} />
-        <Check label="Webhook（チャットツールなど）" hint="下のURLに、署名を付けて送ります。" checked={form.webhookEnabled} onChange={(v) => setForm({ ...form, webhookEnabled: v })} />
+        <p className="text-dns-16N-130 text-solid-gray-700">
+          差戻し・承認待ち・期限の催促などのお知らせを、どこで受け取るかを選びます。
+        </p>
+        <Check
+          label="アプリ内のお知らせ"
+          hint="この画面の「お知らせ」に表示します。"
+          checked={form.inAppEnabled}
+          onChange={(v) => setForm({ ...form, inAppEnabled: v })}
+        />
+        <Check
+          label="メール"
+          hint="登録したメールアドレスに送ります。"
+          checked={form.emailEnabled}
+          onChange={(v) => setForm({ ...form, emailEnabled: v })}
+        />
+        <Check
+          label="Webhook（チャットツールなど）"
+          hint="下のURLに、署名を付けて送ります。"
+          checked={form.webhookEnabled}
+          onChange={(v) => setForm({ ...form, webhookEnabled: v })}
+        />
         <TextField
           label="WebhookのURL"
           type="url"
@@ -83,7 +119,14 @@ function SettingsForm({ saved }: { saved: Settings }) {
           error={fieldError(save.error, 'webhookUrl')}
           onChange={(e) => setForm({ ...form, webhookUrl: e.target.value })}
         />
-        {saved.hasWebhookSecret && <Check label="署名用の秘密鍵を作り直す" hint="作り直すと、前の秘密鍵による署名は確かめられなくなります。" checked={rotate} onChange={setRotate} />}
+        {saved.hasWebhookSecret && (
+          <Check
+            label="署名用の秘密鍵を作り直す"
+            hint="作り直すと、前の秘密鍵による署名は確かめられなくなります。"
+            checked={rotate}
+            onChange={setRotate}
+          />
+        )}
       </Section>
       <ProblemAlert error={save.error} />
       {result && (

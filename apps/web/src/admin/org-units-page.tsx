@@ -7,7 +7,14 @@ import { SelectField, TextField } from '../ui/field';
 import { Loaded, PageTitle, Section } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem';
 import { useAction } from '../workflows/use-action';
-import { byKindThenCode, treeOrder, UNIT_KIND_LABELS, unitOptionLabel, useAllOrgUnits, type Unit } from './admin-queries';
+import {
+  byKindThenCode,
+  treeOrder,
+  UNIT_KIND_LABELS,
+  unitOptionLabel,
+  useAllOrgUnits,
+  type Unit,
+} from './admin-queries';
 import { AdminOnly } from './settings-layout';
 
 type NewKind = 'bureau' | 'ward' | 'division';
@@ -15,7 +22,11 @@ type NewKind = 'bureau' | 'ward' | 'division';
 const LABELS = { code: '組織コード', nameJa: '名称', nameEn: '英語名称', kind: '種類', parent: '上位の組織' };
 
 /** Which parents a new unit of a kind may sit under (the server checks the same rule). */
-const PARENT_KINDS: Record<NewKind, Array<Unit['kind']>> = { bureau: ['city'], ward: ['city'], division: ['bureau', 'ward', 'division'] };
+const PARENT_KINDS: Record<NewKind, Array<Unit['kind']>> = {
+  bureau: ['city'],
+  ward: ['city'],
+  division: ['bureau', 'ward', 'division'],
+};
 
 /** 組織: the city's tree of bureaus, wards and divisions; add a unit, rename one. */
 export function OrgUnitsPage() {
@@ -37,7 +48,9 @@ function OrgUnits() {
           <div className="flex flex-col gap-6">
             {notice && <Notice tone="success">{notice}</Notice>}
             <Section title="組織の構成" id="tree">
-              <p className="text-dns-16N-130 text-solid-gray-700">市の下に局・区、その下に課があります。役割は組織に与え、その下の組織にも及びます。</p>
+              <p className="text-dns-16N-130 text-solid-gray-700">
+                市の下に局・区、その下に課があります。役割は組織に与え、その下の組織にも及びます。
+              </p>
               <UnitTree units={all} onRenamed={(u) => setNotice(`「${u.nameJa}」に名称を変更しました。`)} />
             </Section>
             <NewUnit units={all} onCreated={(u) => setNotice(`「${u.nameJa}」を追加しました。`)} />
@@ -60,7 +73,11 @@ function UnitTree({ units, onRenamed }: { units: Unit[]; onRenamed: (u: Unit) =>
     const children = (byParent.get(parent) ?? []).sort(byKindThenCode);
     if (children.length === 0) return null;
     return (
-      <ul className={depth === 0 ? 'flex flex-col gap-2' : 'mt-2 flex flex-col gap-2 border-l-2 border-solid-gray-200 pl-4 sm:pl-6'}>
+      <ul
+        className={
+          depth === 0 ? 'flex flex-col gap-2' : 'mt-2 flex flex-col gap-2 border-l-2 border-solid-gray-200 pl-4 sm:pl-6'
+        }
+      >
         {children.map((u) => (
           <li key={u.id}>
             <UnitRow unit={u} onRenamed={onRenamed} />
@@ -70,7 +87,11 @@ function UnitTree({ units, onRenamed }: { units: Unit[]; onRenamed: (u: Unit) =>
       </ul>
     );
   };
-  return <div aria-label="組織のツリー" role="group">{level(null, 0)}</div>;
+  return (
+    <div aria-label="組織のツリー" role="group">
+      {level(null, 0)}
+    </div>
+  );
 }
 
 function UnitRow({ unit, onRenamed }: { unit: Unit; onRenamed: (u: Unit) => void }) {
@@ -79,7 +100,13 @@ function UnitRow({ unit, onRenamed }: { unit: Unit; onRenamed: (u: Unit) => void
   const [nameEn, setNameEn] = useState(unit.nameEn);
   // The version the person saw is the one they change (412 if someone renamed it meanwhile).
   const rename = useAction(
-    () => answer(api.PATCH('/api/v1/org-units/{id}', { params: { path: { id: unit.id }, header: { 'If-Match': `"${unit.version}"` } }, body: { nameJa, nameEn } })),
+    () =>
+      answer(
+        api.PATCH('/api/v1/org-units/{id}', {
+          params: { path: { id: unit.id }, header: { 'If-Match': `"${unit.version}"` } },
+          body: { nameJa, nameEn },
+        }),
+      ),
     [['org-units']],
     (u) => {
       setEditing(false);
@@ -95,7 +122,12 @@ function UnitRow({ unit, onRenamed }: { unit: Unit; onRenamed: (u: Unit) => void
         </span>
         {!unit.active && <Badge state="withdrawn" label="廃止" />}
         {!editing && (
-          <Button variant="text" className="ml-auto" aria-label={`${unit.nameJa}の名称を変更`} onClick={() => setEditing(true)}>
+          <Button
+            variant="text"
+            className="ml-auto"
+            aria-label={`${unit.nameJa}の名称を変更`}
+            onClick={() => setEditing(true)}
+          >
             名称を変更
           </Button>
         )}
@@ -110,8 +142,22 @@ function UnitRow({ unit, onRenamed }: { unit: Unit; onRenamed: (u: Unit) => void
           }}
         >
           <div className="grid grid-cols-1 gap-3 md:grid-cols-2">
-            <TextField label={`${unit.nameJa}の新しい名称`} required value={nameJa} maxLength={100} error={fieldError(rename.error, 'nameJa')} onChange={(e) => setNameJa(e.target.value)} />
-            <TextField label={`${unit.nameJa}の英語名称`} required value={nameEn} maxLength={100} error={fieldError(rename.error, 'nameEn')} onChange={(e) => setNameEn(e.target.value)} />
+            <TextField
+              label={`${unit.nameJa}の新しい名称`}
+              required
+              value={nameJa}
+              maxLength={100}
+              error={fieldError(rename.error, 'nameJa')}
+              onChange={(e) => setNameJa(e.target.value)}
+            />
+            <TextField
+              label={`${unit.nameJa}の英語名称`}
+              required
+              value={nameEn}
+              maxLength={100}
+              error={fieldError(rename.error, 'nameEn')}
+              onChange={(e) => setNameEn(e.target.value)}
+            />
           </div>
           <ProblemAlert error={rename.error} fieldLabels={LABELS} onReload={() => rename.reset()} />
           <div className="flex flex-wrap gap-3">
@@ -145,7 +191,10 @@ function NewUnit({ units, onCreated }: { units: Unit[]; onCreated: (u: Unit) => 
   const parents = treeOrder(units).filter(({ unit }) => unit.active && PARENT_KINDS[kind].includes(unit.kind));
   const chosenParent = parents.some(({ unit }) => unit.code === parent) ? parent : '';
   const create = useAction(
-    () => answer(api.POST('/api/v1/org-units', { body: { kind, parent: chosenParent, code: code.trim(), nameJa, nameEn } })),
+    () =>
+      answer(
+        api.POST('/api/v1/org-units', { body: { kind, parent: chosenParent, code: code.trim(), nameJa, nameEn } }),
+      ),
     [['org-units']],
     (u) => {
       setCode('');
@@ -165,12 +214,24 @@ function NewUnit({ units, onCreated }: { units: Unit[]; onCreated: (u: Unit) => 
         }}
       >
         <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-          <SelectField label="種類" required value={kind} error={fieldError(create.error, 'kind')} onChange={(e) => setKind(e.target.value as NewKind)}>
+          <SelectField
+            label="種類"
+            required
+            value={kind}
+            error={fieldError(create.error, 'kind')}
+            onChange={(e) => setKind(e.target.value as NewKind)}
+          >
             <option value="bureau">局</option>
             <option value="ward">区</option>
             <option value="division">課</option>
           </SelectField>
-          <SelectField label="上位の組織" required value={chosenParent} error={fieldError(create.error, 'parent')} onChange={(e) => setParent(e.target.value)}>
+          <SelectField
+            label="上位の組織"
+            required
+            value={chosenParent}
+            error={fieldError(create.error, 'parent')}
+            onChange={(e) => setParent(e.target.value)}
+          >
             <option value="">選んでください</option>
             {parents.map(({ unit, depth }) => (
               <option key={unit.id} value={unit.code}>
@@ -187,8 +248,22 @@ function NewUnit({ units, onCreated }: { units: Unit[]; onCreated: (u: Unit) => 
             error={fieldError(create.error, 'code')}
             onChange={(e) => setCode(e.target.value)}
           />
-          <TextField label="名称" required value={nameJa} maxLength={100} error={fieldError(create.error, 'nameJa')} onChange={(e) => setNameJa(e.target.value)} />
-          <TextField label="英語名称" required value={nameEn} maxLength={100} error={fieldError(create.error, 'nameEn')} onChange={(e) => setNameEn(e.target.value)} />
+          <TextField
+            label="名称"
+            required
+            value={nameJa}
+            maxLength={100}
+            error={fieldError(create.error, 'nameJa')}
+            onChange={(e) => setNameJa(e.target.value)}
+          />
+          <TextField
+            label="英語名称"
+            required
+            value={nameEn}
+            maxLength={100}
+            error={fieldError(create.error, 'nameEn')}
+            onChange={(e) => setNameEn(e.target.value)}
+          />
         </div>
         <ProblemAlert error={create.error} fieldLabels={LABELS} />
         <div>

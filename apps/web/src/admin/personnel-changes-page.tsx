@@ -124,7 +124,10 @@ function TransferImport() {
       <div aria-live="polite" className="flex flex-col gap-4">
         {rowErrors && (
           <>
-            <div role="alert" className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2">
+            <div
+              role="alert"
+              className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2"
+            >
               {rowErrors.length}件の問題があります。ファイルを直してからもう一度確認してください。何も登録していません。
             </div>
             <DataTable
@@ -141,7 +144,10 @@ function TransferImport() {
         )}
         {checked && (
           <>
-            <Notice>{checked.rows}行を確認しました。問題はありません。登録すると{checked.scheduled}件の人事異動が発令予定になります（まだ登録していません）。</Notice>
+            <Notice>
+              {checked.rows}行を確認しました。問題はありません。登録すると{checked.scheduled}
+              件の人事異動が発令予定になります（まだ登録していません）。
+            </Notice>
             <div>
               <Button onClick={() => void run(false)} disabled={busy}>
                 {checked.scheduled}件の人事異動を登録
@@ -149,7 +155,11 @@ function TransferImport() {
             </div>
           </>
         )}
-        {applied && <Notice tone="success">{applied.scheduled}件の人事異動を登録しました。発令日の午前0時に切り替わります。</Notice>}
+        {applied && (
+          <Notice tone="success">
+            {applied.scheduled}件の人事異動を登録しました。発令日の午前0時に切り替わります。
+          </Notice>
+        )}
         <ProblemAlert error={error} />
       </div>
     </Section>
@@ -160,9 +170,13 @@ function TransferImport() {
 function PendingTransfers() {
   const pending = useQuery({
     queryKey: ['personnel-transfers', 'scheduled'],
-    queryFn: () => answer(api.GET('/api/v1/personnel-transfers', { params: { query: { status: 'scheduled', pageSize: 100 } } })),
+    queryFn: () =>
+      answer(api.GET('/api/v1/personnel-transfers', { params: { query: { status: 'scheduled', pageSize: 100 } } })),
   });
-  const rows = [...((pending.data?.items ?? []) as Transfer[])].sort((a, b) => a.effectiveOn.localeCompare(b.effectiveOn) || (a.employeeNumber ?? '').localeCompare(b.employeeNumber ?? ''));
+  const rows = [...((pending.data?.items ?? []) as Transfer[])].sort(
+    (a, b) =>
+      a.effectiveOn.localeCompare(b.effectiveOn) || (a.employeeNumber ?? '').localeCompare(b.employeeNumber ?? ''),
+  );
   const days = [...new Set(rows.map((t) => t.effectiveOn))];
   return (
     <Section title="発令予定の人事異動" id="pending-transfers">
@@ -170,7 +184,9 @@ function PendingTransfers() {
       {pending.data && (
         <>
           <p className="text-std-16N-170">
-            {pending.data.total === 0 ? '発令予定の人事異動はありません。' : `${pending.data.total}件（発令日 ${days.length}日分）。`}
+            {pending.data.total === 0
+              ? '発令予定の人事異動はありません。'
+              : `${pending.data.total}件（発令日 ${days.length}日分）。`}
             {pending.data.total > rows.length && `最初の${rows.length}件を表示しています。`}
           </p>
           {days.map((day) => (
@@ -196,13 +212,37 @@ function PendingTransfers() {
 
 const emptyUnit = (): NewUnit => ({ code: '', nameJa: '', nameEn: '' });
 
-function NewUnitFields({ legend, value, onChange }: { legend: string; value: NewUnit; onChange: (unit: NewUnit) => void }) {
+function NewUnitFields({
+  legend,
+  value,
+  onChange,
+}: {
+  legend: string;
+  value: NewUnit;
+  onChange: (unit: NewUnit) => void;
+}) {
   return (
     <fieldset className="grid gap-3 rounded-8 border border-solid-gray-300 p-4 md:grid-cols-3">
       <legend className="px-1 text-std-17B-170">{legend}</legend>
-      <TextField label={`${legend}のコード`} required value={value.code} onChange={(e) => onChange({ ...value, code: e.target.value })} hint="半角英小文字（例：kenko-byoin）" />
-      <TextField label={`${legend}の名称`} required value={value.nameJa} onChange={(e) => onChange({ ...value, nameJa: e.target.value })} />
-      <TextField label={`${legend}の英語名称`} required value={value.nameEn} onChange={(e) => onChange({ ...value, nameEn: e.target.value })} />
+      <TextField
+        label={`${legend}のコード`}
+        required
+        value={value.code}
+        onChange={(e) => onChange({ ...value, code: e.target.value })}
+        hint="半角英小文字（例：kenko-byoin）"
+      />
+      <TextField
+        label={`${legend}の名称`}
+        required
+        value={value.nameJa}
+        onChange={(e) => onChange({ ...value, nameJa: e.target.value })}
+      />
+      <TextField
+        label={`${legend}の英語名称`}
+        required
+        value={value.nameEn}
+        onChange={(e) => onChange({ ...value, nameEn: e.target.value })}
+      />
     </fieldset>
   );
 }
@@ -258,10 +298,23 @@ function ReorganisationForm() {
               </option>
             ))}
           </SelectField>
-          <TextField label="施行日" type="date" required value={effectiveOn} onChange={(e) => setEffectiveOn(e.target.value)} error={errorOf('effectiveOn')} />
+          <TextField
+            label="施行日"
+            type="date"
+            required
+            value={effectiveOn}
+            onChange={(e) => setEffectiveOn(e.target.value)}
+            error={errorOf('effectiveOn')}
+          />
         </div>
         {(kind === 'rename' || kind === 'split') && (
-          <SelectField label="対象の組織" required value={unit} onChange={(e) => setUnit(e.target.value)} error={errorOf('unit')}>
+          <SelectField
+            label="対象の組織"
+            required
+            value={unit}
+            onChange={(e) => setUnit(e.target.value)}
+            error={errorOf('unit')}
+          >
             <option value="">選んでください</option>
             {active.map((u) => (
               <option key={u.id} value={u.code}>
@@ -272,13 +325,30 @@ function ReorganisationForm() {
         )}
         {kind === 'rename' && (
           <div className="grid gap-4 md:grid-cols-2">
-            <TextField label="新しい名称" required value={nameJa} onChange={(e) => setNameJa(e.target.value)} error={errorOf('nameJa')} />
-            <TextField label="新しい英語名称" value={nameEn} onChange={(e) => setNameEn(e.target.value)} error={errorOf('nameEn')} />
+            <TextField
+              label="新しい名称"
+              required
+              value={nameJa}
+              onChange={(e) => setNameJa(e.target.value)}
+              error={errorOf('nameJa')}
+            />
+            <TextField
+              label="新しい英語名称"
+              value={nameEn}
+              onChange={(e) => setNameEn(e.target.value)}
+              error={errorOf('nameEn')}
+            />
           </div>
         )}
         {kind === 'merge' && (
           <>
-            <CheckboxGroup legend="統合する組織（2つ以上）" options={active.map((u) => ({ value: u.code, label: u.nameJa }))} value={merged} onChange={setMerged} error={errorOf('units')} />
+            <CheckboxGroup
+              legend="統合する組織（2つ以上）"
+              options={active.map((u) => ({ value: u.code, label: u.nameJa }))}
+              value={merged}
+              onChange={setMerged}
+              error={errorOf('units')}
+            />
             <NewUnitFields legend="統合後の組織" value={into} onChange={setInto} />
           </>
         )}
@@ -293,7 +363,11 @@ function ReorganisationForm() {
               />
             ))}
             <div>
-              <Button variant="secondary" onClick={() => setSuccessors([...successors, emptyUnit()])} disabled={successors.length >= 20}>
+              <Button
+                variant="secondary"
+                onClick={() => setSuccessors([...successors, emptyUnit()])}
+                disabled={successors.length >= 20}
+              >
                 分割後の組織を追加
               </Button>
             </div>
@@ -318,7 +392,14 @@ interface NamedUnit {
 
 /** What a reorganisation changes, in the names it records. */
 function describeReorganisation(r: Reorganisation): string {
-  const d = r.details as { from?: string; to?: string; units?: NamedUnit[]; into?: NamedUnit; nameJa?: string; successors?: NamedUnit[] };
+  const d = r.details as {
+    from?: string;
+    to?: string;
+    units?: NamedUnit[];
+    into?: NamedUnit;
+    nameJa?: string;
+    successors?: NamedUnit[];
+  };
   switch (r.kind) {
     case 'rename':
       return `${d.from ?? '—'} → ${d.to ?? '—'}`;

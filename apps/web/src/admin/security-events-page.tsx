@@ -87,7 +87,11 @@ function SecurityEvents() {
     setParams(next, { replace: true });
   };
   const query = { kind: kind || undefined, username: username || undefined, page, pageSize: PAGE_SIZE };
-  const events = useQuery({ queryKey: ['security-events', query], queryFn: () => answer(api.GET('/api/v1/security-events', { params: { query } })), placeholderData: keepPreviousData });
+  const events = useQuery({
+    queryKey: ['security-events', query],
+    queryFn: () => answer(api.GET('/api/v1/security-events', { params: { query } })),
+    placeholderData: keepPreviousData,
+  });
   const search = (e: FormEvent) => {
     e.preventDefault();
     set({ username: text.trim().toLowerCase() });
@@ -95,8 +99,15 @@ function SecurityEvents() {
   return (
     <>
       <PageTitle title="セキュリティイベント">セキュリティイベント</PageTitle>
-      <p className="mb-4 text-std-16N-170">サインイン、APIトークン、利用者・権限の変更、アカウントの停止などの記録です。新しいものから表示します。</p>
-      <form role="search" aria-label="セキュリティイベントの絞り込み" className="mb-6 grid grid-cols-1 gap-4 md:grid-cols-2" onSubmit={search}>
+      <p className="mb-4 text-std-16N-170">
+        サインイン、APIトークン、利用者・権限の変更、アカウントの停止などの記録です。新しいものから表示します。
+      </p>
+      <form
+        role="search"
+        aria-label="セキュリティイベントの絞り込み"
+        className="mb-6 grid grid-cols-1 gap-4 md:grid-cols-2"
+        onSubmit={search}
+      >
         <SelectField label="種類" value={kind} onChange={(e) => set({ kind: e.target.value })}>
           <option value="">すべて</option>
           {KINDS.map((k) => (
@@ -107,7 +118,13 @@ function SecurityEvents() {
         </SelectField>
         <div className="flex items-end gap-2">
           <div className="grow">
-            <TextField label="ユーザー名" type="search" value={text} maxLength={64} onChange={(e) => setText(e.target.value)} />
+            <TextField
+              label="ユーザー名"
+              type="search"
+              value={text}
+              maxLength={64}
+              onChange={(e) => setText(e.target.value)}
+            />
           </div>
           <Button type="submit" variant="secondary" className="mb-1 shrink-0 whitespace-nowrap">
             検索
@@ -124,13 +141,27 @@ function SecurityEvents() {
               empty="条件に合う記録はありません。"
               columns={[
                 { header: '日時', cell: (e) => <InstantText value={e.occurredAt} />, className: 'min-w-40' },
-                { header: '種類', cell: (e) => <span className={WARNING.has(e.kind) ? 'font-bold text-error-2' : ''}>{SECURITY_EVENT_LABELS[e.kind] ?? e.kind}</span>, className: 'min-w-32' },
+                {
+                  header: '種類',
+                  cell: (e) => (
+                    <span className={WARNING.has(e.kind) ? 'font-bold text-error-2' : ''}>
+                      {SECURITY_EVENT_LABELS[e.kind] ?? e.kind}
+                    </span>
+                  ),
+                  className: 'min-w-32',
+                },
                 { header: 'ユーザー名', cell: (e) => e.username ?? '—', className: 'whitespace-nowrap' },
                 { header: '送信元', cell: (e) => e.sourceAddress ?? '—' },
                 { header: '詳細', cell: (e) => <Details details={e.details} />, className: 'min-w-48' },
               ]}
             />
-            <Pager label="セキュリティイベントのページ" page={answer.page} pageSize={answer.pageSize} total={answer.total} onPage={(p) => set({ page: String(p) })} />
+            <Pager
+              label="セキュリティイベントのページ"
+              page={answer.page}
+              pageSize={answer.pageSize}
+              total={answer.total}
+              onPage={(p) => set({ page: String(p) })}
+            />
           </>
         )}
       </Loaded>

@@ -21,10 +21,18 @@ export const OWN_AREAS: Area[] = [
 export const ADMIN_AREAS: Area[] = [
   { to: '/settings/users', label: '利用者と権限', what: '利用者の追加、所属・役割・権限の変更、アカウントの停止' },
   { to: '/settings/org-units', label: '組織', what: '局・区・課の一覧（ツリー）、追加、名称の変更' },
-  { to: '/settings/personnel', label: '人事異動・機構改革', what: '人事異動ファイルの取込（事前確認つき）、発令予定の一覧、組織の名称変更・統合・分割の登録' },
+  {
+    to: '/settings/personnel',
+    label: '人事異動・機構改革',
+    what: '人事異動ファイルの取込（事前確認つき）、発令予定の一覧、組織の名称変更・統合・分割の登録',
+  },
   { to: '/settings/workflows', label: 'ワークフロー定義', what: '審議・進捗の流れの定義（図と表）' },
   { to: '/settings/audit', label: '監査の検証', what: '監査ログが改ざんされていないかの検証' },
-  { to: '/settings/security-events', label: 'セキュリティイベント', what: 'サインイン、トークン、権限の変更などの記録' },
+  {
+    to: '/settings/security-events',
+    label: 'セキュリティイベント',
+    what: 'サインイン、トークン、権限の変更などの記録',
+  },
 ];
 
 const subLink = ({ isActive }: { isActive: boolean }) =>
@@ -60,7 +68,10 @@ export function SettingsLayout() {
   const isAdmin = rolesOf(me.data).has('admin');
   return (
     <div className="grid grid-cols-1 gap-6 md:grid-cols-[14rem_1fr]">
-      <nav aria-label="管理メニュー" className="flex flex-col gap-4 rounded-12 border border-solid-gray-200 bg-white p-3 md:self-start">
+      <nav
+        aria-label="管理メニュー"
+        className="flex flex-col gap-4 rounded-12 border border-solid-gray-200 bg-white p-3 md:self-start"
+      >
         <AreaLinks heading="自分の設定" areas={OWN_AREAS} id="settings-own" />
         {isAdmin && <AreaLinks heading="システム管理" areas={ADMIN_AREAS} id="settings-admin" />}
       </nav>
@@ -79,9 +90,15 @@ export function AdminOnly({ title, children }: { title: string; children: ReactN
     return (
       <>
         <PageTitle title={title}>{title}</PageTitle>
-        <div role="alert" className="flex flex-col gap-3 rounded-8 border-2 border-blue-900 bg-blue-50 px-4 py-3 text-std-16N-170">
+        <div
+          role="alert"
+          className="flex flex-col gap-3 rounded-8 border-2 border-blue-900 bg-blue-50 px-4 py-3 text-std-16N-170"
+        >
           <p className="font-bold">この画面はシステム管理者だけが使えます。</p>
-          <p>「{title}」の確認や変更が必要なときは、システム管理者に依頼してください。自分の通知設定・カレンダー配信・APIトークンは、管理メニューの「自分の設定」から変更できます。</p>
+          <p>
+            「{title}
+            」の確認や変更が必要なときは、システム管理者に依頼してください。自分の通知設定・カレンダー配信・APIトークンは、管理メニューの「自分の設定」から変更できます。
+          </p>
           <p>
             <TextLink to="/settings">管理のトップに戻る</TextLink>
           </p>

@@ -69,7 +69,9 @@ export function CalendarFeedPage() {
     <>
       <PageTitle title="カレンダー配信">カレンダー配信</PageTitle>
       <Section title="期限のカレンダー配信" id="calendar">
-        <p className="text-std-16N-170">自分の期限をカレンダーアプリで購読できるURLを発行します。新しく発行すると、前のURLは使えなくなります。</p>
+        <p className="text-std-16N-170">
+          自分の期限をカレンダーアプリで購読できるURLを発行します。新しく発行すると、前のURLは使えなくなります。
+        </p>
         <div>
           <Button disabled={busy} onClick={() => void issue()}>
             カレンダー配信URLを発行
@@ -109,7 +111,9 @@ export function AuditPage() {
     <AdminOnly title="監査の検証">
       <PageTitle title="監査の検証">監査の検証</PageTitle>
       <Section title="監査ログの検証" id="audit">
-        <p className="text-std-16N-170">監査ログのハッシュの連鎖を先頭からたどり、変更・削除・並べ替えがないか確かめます。</p>
+        <p className="text-std-16N-170">
+          監査ログのハッシュの連鎖を先頭からたどり、変更・削除・並べ替えがないか確かめます。
+        </p>
         <div>
           <Button disabled={busy} onClick={() => void run()}>
             監査ログを検証
@@ -119,7 +123,10 @@ export function AuditPage() {
           (verify.ok ? (
             <Notice tone="success">{`${verify.entries.toLocaleString('ja-JP')}件を検証しました。改ざんはありません（最後の番号 ${verify.lastSeq ?? '—'}）。`}</Notice>
           ) : (
-            <div role="alert" className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2">
+            <div
+              role="alert"
+              className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2"
+            >
               {`番号 ${verify.brokenAt?.seq ?? '?'} の記録で連鎖が切れています。`}
             </div>
           ))}

@@ -86,7 +86,9 @@ function WorkflowList() {
   return (
     <>
       <PageTitle title="ワークフロー定義">ワークフロー定義</PageTitle>
-      <p className="mb-4 text-std-16N-170">提案・全庁照会・進捗報告が、どの状態を通り、誰が動かすかの定義です。定義は版ごとに保存され、記録は始まったときの版に従います。</p>
+      <p className="mb-4 text-std-16N-170">
+        提案・全庁照会・進捗報告が、どの状態を通り、誰が動かすかの定義です。定義は版ごとに保存され、記録は始まったときの版に従います。
+      </p>
       <Loaded query={workflows}>
         {(list) => (
           <DataTable<Summary>
@@ -121,7 +123,8 @@ function WorkflowDefinition() {
   const version = Number(params.get('version')) || undefined;
   const workflow = useQuery({
     queryKey: ['workflows', name, version ?? 'latest'],
-    queryFn: () => answer(api.GET('/api/v1/workflows/{name}', { params: { path: { name }, query: version ? { version } : {} } })),
+    queryFn: () =>
+      answer(api.GET('/api/v1/workflows/{name}', { params: { path: { name }, query: version ? { version } : {} } })),
   });
   const latest = useQuery({ queryKey: ['workflows'], queryFn: () => answer(api.GET('/api/v1/workflows')) });
   const newest = latest.data?.find((w) => w.name === name)?.version ?? workflow.data?.version ?? 1;
@@ -172,7 +175,9 @@ function DefinitionView({ workflow: w }: { workflow: Workflow }) {
       <p className="mt-2">{`状態は${states.length}個、遷移は${w.definition.transitions.length}個です。「${label(w.definition.initial)}」から始まり、${finals.length ? `「${finals.join('」「')}」で終わります` : '終わりの状態はありません'}。`}</p>
       <ul className="mt-2 list-disc pl-6">
         {w.definition.transitions.map((t) => (
-          <li key={`${t.action}:${t.from.join(',')}`}>{`「${t.from.map(label).join('」「')}」から「${t.label?.ja ?? t.action}」で「${label(t.to)}」へ（${t.roles.map((r) => ROLE_LABELS[r] ?? r).join('、')}）`}</li>
+          <li
+            key={`${t.action}:${t.from.join(',')}`}
+          >{`「${t.from.map(label).join('」「')}」から「${t.label?.ja ?? t.action}」で「${label(t.to)}」へ（${t.roles.map((r) => ROLE_LABELS[r] ?? r).join('、')}）`}</li>
         ))}
       </ul>
     </details>
@@ -190,7 +195,13 @@ function DefinitionView({ workflow: w }: { workflow: Workflow }) {
           columns={[
             { header: '状態', cell: (s) => s.label.ja, className: 'whitespace-nowrap' },
             { header: '名前', cell: (s) => <code>{s.name}</code> },
-            { header: '開始・終了', cell: (s) => [s.name === w.definition.initial ? '開始' : null, s.final ? '終了' : null].filter(Boolean).join('・') || '—', className: 'whitespace-nowrap' },
+            {
+              header: '開始・終了',
+              cell: (s) =>
+                [s.name === w.definition.initial ? '開始' : null, s.final ? '終了' : null].filter(Boolean).join('・') ||
+                '—',
+              className: 'whitespace-nowrap',
+            },
             { header: 'タグ（状態の意味）', cell: (s) => <Names names={s.tags} />, className: 'min-w-56' },
           ]}
         />
@@ -206,7 +217,11 @@ function DefinitionView({ workflow: w }: { workflow: Workflow }) {
             { header: '次の状態', cell: (t) => label(t.to), className: 'min-w-24' },
             { header: '担当', cell: (t) => t.roles.map((r) => ROLE_LABELS[r] ?? r).join('、'), className: 'min-w-28' },
             { header: 'ガード（条件）', cell: (t) => <Names names={t.guards} />, className: 'min-w-36' },
-            { header: 'フック（同じトランザクションで）', cell: (t) => <Names names={t.hooks} />, className: 'min-w-36' },
+            {
+              header: 'フック（同じトランザクションで）',
+              cell: (t) => <Names names={t.hooks} />,
+              className: 'min-w-36',
+            },
             { header: '効果（確定後）', cell: (t) => <Names names={t.effects} />, className: 'min-w-32' },
             { header: '必要な入力', cell: (t) => <Names names={t.requires} />, className: 'min-w-24' },
           ]}

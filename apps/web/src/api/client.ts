@@ -33,11 +33,15 @@ const conventions: Middleware = {
   onRequest({ request }) {
     const token = session.token;
     if (token) request.headers.set('authorization', `Bearer ${token}`);
-    if (request.method === 'PATCH' || (request.method === 'POST' && /\/(transitions|corrections)$/.test(new URL(request.url).pathname))) {
+    if (
+      request.method === 'PATCH' ||
+      (request.method === 'POST' && /\/(transitions|corrections)$/.test(new URL(request.url).pathname))
+    ) {
       const etag = etags.get(resourceOf(request.url));
       if (etag && !request.headers.get('if-match')) request.headers.set('if-match', etag);
     }
-    if (request.method === 'POST' && !request.headers.get('idempotency-key')) request.headers.set('idempotency-key', newIdempotencyKey());
+    if (request.method === 'POST' && !request.headers.get('idempotency-key'))
+      request.headers.set('idempotency-key', newIdempotencyKey());
     return request;
   },
   onResponse({ request, response }) {
@@ -80,7 +84,9 @@ type Untyped = any;
 export type Data<T> = [NonNullable<T>] extends [never] ? Untyped : NonNullable<T>;
 
 /** The successful answer of an openapi-fetch call, or an ApiProblem thrown for TanStack Query to hold. */
-export async function answer<R extends { data?: unknown; error?: unknown; response: Response }>(call: Promise<R>): Promise<Data<R['data']>> {
+export async function answer<R extends { data?: unknown; error?: unknown; response: Response }>(
+  call: Promise<R>,
+): Promise<Data<R['data']>> {
   const { data, error, response } = await call;
   if (!response.ok) throw await ApiProblem.from(response, error);
   return data as Data<R['data']>;
@@ -97,8 +103,15 @@ type Ok<R> = R extends { 200: infer S } ? Json<S> : R extends { 201: infer S } ?
  * The body of an operation's success answer, read from the generated `paths`
  * (`Answer<'/api/v1/deadlines', 'get'>`); untyped while the document does not describe it.
  */
-export type Answer<P extends keyof paths, M extends keyof paths[P]> = Data<paths[P][M] extends { responses: infer R } ? Ok<R> : never>;
+export type Answer<P extends keyof paths, M extends keyof paths[P]> = Data<
+  paths[P][M] extends { responses: infer R } ? Ok<R> : never
+>;
 /** One item of a list answer (`items` of a page, or the array itself). */
-export type Item<P extends keyof paths, M extends keyof paths[P]> = Answer<P, M> extends { items: Array<infer T> } ? T : Answer<P, M> extends Array<infer T> ? T : Data<never>;
+export type Item<P extends keyof paths, M extends keyof paths[P]> =
+  Answer<P, M> extends { items: Array<infer T> } ? T : Answer<P, M> extends Array<infer T> ? T : Data<never>;
 /** The JSON body an operation takes, from the generated `paths`. */
-export type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
+export type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } };
+}
+  ? B
+  : never;

@@ -22,7 +22,9 @@ export class ApiProblem extends Error {
 
   /** The server's message for one field, in Japanese (`schedule[0].step` also matches `schedule`). */
   fieldError(field: string): string | undefined {
-    const hit = this.errors.find((e) => e.field === field || e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}[`));
+    const hit = this.errors.find(
+      (e) => e.field === field || e.field.startsWith(`${field}.`) || e.field.startsWith(`${field}[`),
+    );
     return hit ? inJapanese(hit) : undefined;
   }
 
@@ -33,7 +35,13 @@ export class ApiProblem extends Error {
     const retryAfter = Number.isFinite(header) && header > 0 ? header : Number.isFinite(ext) && ext > 0 ? ext : null;
     const errors = Array.isArray(doc['errors']) ? (doc['errors'] as FieldProblem[]) : [];
     const text = (value: unknown, fallback: string) => (typeof value === 'string' ? value : fallback);
-    return new ApiProblem(response.status, text(doc['code'], `HTTP_${response.status}`), text(doc['detail'], response.statusText), errors, retryAfter);
+    return new ApiProblem(
+      response.status,
+      text(doc['code'], `HTTP_${response.status}`),
+      text(doc['detail'], response.statusText),
+      errors,
+      retryAfter,
+    );
   }
 }
 
@@ -65,7 +73,8 @@ export const PROBLEM_MESSAGES = {
   PAYLOAD_TOO_LARGE: 'ファイルまたは入力が大きすぎます。',
   URI_TOO_LONG: '条件が長すぎます。短くしてください。',
   UNSUPPORTED_MEDIA_TYPE: 'この種類のファイルは受け付けていません。',
-  ATTACHMENT_TYPE_NOT_ALLOWED: 'この種類のファイルは添付できません。添付できるファイルの種類は、ファイル欄の説明をご覧ください。',
+  ATTACHMENT_TYPE_NOT_ALLOWED:
+    'この種類のファイルは添付できません。添付できるファイルの種類は、ファイル欄の説明をご覧ください。',
   IDEMPOTENCY_KEY_MISMATCH: '同じ操作が別の内容で送られました。画面を再読み込みしてください。',
   PRECONDITION_REQUIRED: '最新の内容を読み込んでから操作してください。',
   RATE_LIMITED: '操作が集中しています。しばらく待ってからもう一度お試しください。',
@@ -83,7 +92,8 @@ const isKnownCode = (code: string): code is ProblemCode => Object.hasOwn(PROBLEM
 /** What a problem means to the person in front of the page (network failures included). */
 export function problemMessage(error: unknown): string {
   if (!(error instanceof ApiProblem)) return '通信できませんでした。ネットワークを確認して、もう一度お試しください。';
-  if (error.code === 'RATE_LIMITED' && error.retryAfter) return `操作が集中しています。${error.retryAfter}秒後にもう一度お試しください。`;
+  if (error.code === 'RATE_LIMITED' && error.retryAfter)
+    return `操作が集中しています。${error.retryAfter}秒後にもう一度お試しください。`;
   // A conflict that names a field (a user name already taken) is about the input, not someone else's edit.
   if (error.code === 'CONFLICT' && error.errors.length > 0) return PROBLEM_MESSAGES.VALIDATION_FAILED;
   if (isKnownCode(error.code)) return PROBLEM_MESSAGES[error.code];
@@ -92,7 +102,10 @@ export function problemMessage(error: unknown): string {
 
 /** A conflict with someone else's change (reload and look again), as opposed to a taken name. */
 export const isConflict = (error: unknown) =>
-  error instanceof ApiProblem && ((error.code === 'CONFLICT' && error.errors.length === 0) || error.code === 'VERSION_CONFLICT' || error.status === 412);
+  error instanceof ApiProblem &&
+  ((error.code === 'CONFLICT' && error.errors.length === 0) ||
+    error.code === 'VERSION_CONFLICT' ||
+    error.status === 412);
 
 /**
  * The fields' names in Japanese, as the API names them (`displayName`, `grants[0].orgUnit`).
@@ -154,7 +167,10 @@ export function describeFieldProblem(error: FieldProblem, own: Record<string, st
  * plain Japanese request to check the field (the field itself is named beside it).
  */
 const PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
-  [/must be longer than or equal to 1 characters|should not be empty|is required|must be defined|must be a string/, () => '入力してください。'],
+  [
+    /must be longer than or equal to 1 characters|should not be empty|is required|must be defined|must be a string/,
+    () => '入力してください。',
+  ],
   [/must be longer than or equal to (\d+) characters/, (m) => `${m[1]}文字以上で入力してください。`],
   [/must be shorter than or equal to (\d+) characters/, (m) => `${m[1]}文字以内で入力してください。`],
   [/must be an integer/, () => '整数で入力してください。'],
@@ -172,7 +188,10 @@ const PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/^names no active user/, () => 'このユーザー名の利用者はいません。'],
   [/^names the absent person themselves/, () => '自分以外の人を指定してください。'],
   [/is away .* with a deputy of their own/, () => 'この人は同じ期間に不在で、代決者を指定しています。'],
-  [/stands in for someone .*: a deputy cannot name a deputy/, () => '同じ期間に代決者を務めているため、代決者を指定できません。'],
+  [
+    /stands in for someone .*: a deputy cannot name a deputy/,
+    () => '同じ期間に代決者を務めているため、代決者を指定できません。',
+  ],
   [/is not a policy of the plan/, () => 'この計画の方針から選んでください。'],
   [/is not a theme of that policy/, () => '選んだ方針のテーマから選んでください。'],
   [/is needed with themeNumber/, () => 'テーマを選ぶときは方針も選んでください。'],
@@ -187,15 +206,27 @@ const PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/must be an email/, () => 'メールアドレスの形で入力してください。'],
   [/must be a URL address/, () => 'http:// か https:// で始まるURLを入力してください。'],
   [/must be one of the following values/, () => '一覧から選んでください。'],
-  [/must match .* regular expression/, () => '使えない文字が含まれています。英小文字・数字と . _ - で入力してください。'],
+  [
+    /must match .* regular expression/,
+    () => '使えない文字が含まれています。英小文字・数字と . _ - で入力してください。',
+  ],
   [/^is wrong$/, () => '正しくありません。'],
   [/must be a boolean/, () => 'はい・いいえで選んでください。'],
   [/cannot move under itself/, () => '自分自身や下位の組織は上位にできません。'],
-  [/^A (bureau|ward|division) cannot sit under a/, () => 'この種類の組織は、選んだ組織の下に置けません（局・区は市の下、課は局・区の下）。'],
+  [
+    /^A (bureau|ward|division) cannot sit under a/,
+    () => 'この種類の組織は、選んだ組織の下に置けません（局・区は市の下、課は局・区の下）。',
+  ],
   [/^The city has no parent$/, () => '市には上位の組織がありません。'],
   [/^mentions (@.+): no such user or unit$/, (m) => `${m[1]} という人・組織は見つかりません。`],
-  [/^mentions (@\S+), who may not see this record$/, (m) => `${m[1]} さんはこの記録を閲覧できないため、知らせることができません。`],
-  [/^mentions (@\S+), whose members may not see this record$/, (m) => `${m[1]} の職員はこの記録を閲覧できないため、知らせることができません。`],
+  [
+    /^mentions (@\S+), who may not see this record$/,
+    (m) => `${m[1]} さんはこの記録を閲覧できないため、知らせることができません。`,
+  ],
+  [
+    /^mentions (@\S+), whose members may not see this record$/,
+    (m) => `${m[1]} の職員はこの記録を閲覧できないため、知らせることができません。`,
+  ],
   [/^mentions more than 20 people or units$/, () => '一度に知らせられるのは20件までです。'],
 ];
 
@@ -222,17 +253,32 @@ const ROW_PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
   [/^(\S+) is given twice$/, (m) => `${m[1]}が二度書かれています。`],
   [/^"(.*)" is not a whole number$/s, (m) => `「${m[1]}」は整数ではありません。`],
   [/^"(.*)" is not a number$/s, (m) => `「${m[1]}」は数値ではありません。`],
-  [/^"(.*)" is not a fiscal year in 和暦/s, (m) => `「${m[1]}」を和暦の年度として読めません（令和4年度 のように書きます）。`],
+  [
+    /^"(.*)" is not a fiscal year in 和暦/s,
+    (m) => `「${m[1]}」を和暦の年度として読めません（令和4年度 のように書きます）。`,
+  ],
   [/^"(.*)" is not a fiscal year/s, (m) => `「${m[1]}」を年度として読めません（令和4年度 や 2022 のように書きます）。`],
-  [/^(.+) is (\S+) \(FY\d+\), but 年度 says (.+) \((\S+)\): which one is right\?$/s, (m) => `和暦年度（${m[1]}＝${m[2]}）と年度（${m[3]}＝${m[4]}）が食い違っています。どちらかを直してください。`],
+  [
+    /^(.+) is (\S+) \(FY\d+\), but 年度 says (.+) \((\S+)\): which one is right\?$/s,
+    (m) => `和暦年度（${m[1]}＝${m[2]}）と年度（${m[3]}＝${m[4]}）が食い違っています。どちらかを直してください。`,
+  ],
   [/^no indicator "(.*)" in this plan$/s, (m) => `この計画に指標コード「${m[1]}」の検証指標はありません。`],
-  [/^the plan has no indicator "(.*)"/s, (m) => `この計画に検証指標「${m[1]}」はありません（指標コードか、指標名をそのまま書きます）。`],
+  [
+    /^the plan has no indicator "(.*)"/s,
+    (m) => `この計画に検証指標「${m[1]}」はありません（指標コードか、指標名をそのまま書きます）。`,
+  ],
   [/^the plan has no policy (\S+)$/, (m) => `この計画に方針${m[1]}はありません。`],
   [/^policy (\S+) has no theme (\S+)$/, (m) => `方針${m[1]}にテーマ${m[2]}はありません。`],
-  [/^no organisation unit "(.*)" \(/s, (m) => `組織「${m[1]}」が見つかりません（健康福祉局 のような名称か、kenko のような組織コードで書きます）。`],
+  [
+    /^no organisation unit "(.*)" \(/s,
+    (m) => `組織「${m[1]}」が見つかりません（健康福祉局 のような名称か、kenko のような組織コードで書きます）。`,
+  ],
   [/^no organisation unit "(.*)"$/s, (m) => `組織「${m[1]}」が見つかりません。`],
   [/^no initiative "(.*)" in this plan$/s, (m) => `この計画に取組番号「${m[1]}」の取組はありません。`],
-  [/^"(.*)" is not on this plan.s scale \((.*)\)$/s, (m) => `「${m[1]}」はこの計画の進捗状況にありません（${m[2].split(' / ').join('、')} のどれかを書きます）。`],
+  [
+    /^"(.*)" is not on this plan.s scale \((.*)\)$/s,
+    (m) => `「${m[1]}」はこの計画の進捗状況にありません（${m[2].split(' / ').join('、')} のどれかを書きます）。`,
+  ],
   [/^is required when the status is (.+)$/, (m) => `進捗状況が${m[1]}のときは入力してください。`],
 ];
 

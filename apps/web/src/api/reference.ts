@@ -2,7 +2,11 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 import { answer, api, type Item } from './client';
 
 /** The plans (with policies and themes): what usePlans reads, and what the first page's start fetches. */
-export const plansQuery = queryOptions({ queryKey: ['plans'], queryFn: () => answer(api.GET('/api/v1/plans')), staleTime: 5 * 60_000 });
+export const plansQuery = queryOptions({
+  queryKey: ['plans'],
+  queryFn: () => answer(api.GET('/api/v1/plans')),
+  staleTime: 5 * 60_000,
+});
 
 /** Reference data most pages need: plans (with policies and themes) and organisation units. */
 export function usePlans() {
@@ -21,4 +25,5 @@ export function useOrgUnits() {
 }
 
 /** Bureaus and wards: those that answer an inquiry and own proposals. */
-export const answeringUnits = (units: OrgUnit[] | undefined): OrgUnit[] => (units ?? []).filter((u) => u.kind === 'bureau' || u.kind === 'ward');
+export const answeringUnits = (units: OrgUnit[] | undefined): OrgUnit[] =>
+  (units ?? []).filter((u) => u.kind === 'bureau' || u.kind === 'ward');

@@ -9,7 +9,8 @@ import { session } from './token';
 
 /** What the server's OpenID callback said when it sent the browser back here (`/?signin=…`). */
 const PROVIDER_OUTCOMES: Record<string, string> = {
-  oidc_refused: '庁内アカウントでサインインできませんでした。アカウントが無効になっているか、サインインが取り消されました。続く場合は、システム管理者に連絡してください。',
+  oidc_refused:
+    '庁内アカウントでサインインできませんでした。アカウントが無効になっているか、サインインが取り消されました。続く場合は、システム管理者に連絡してください。',
   oidc_unavailable: '庁内アカウントの認証サーバーに接続できません。しばらく待ってから、もう一度お試しください。',
 };
 
@@ -77,24 +78,43 @@ export function SignInPage({ message }: { message?: string }) {
         <PageTitle title="サインイン">サインイン</PageTitle>
         {message && <Notice>{message}</Notice>}
         {providerOutcome && (
-          <div role="alert" className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2">
+          <div
+            role="alert"
+            className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2"
+          >
             {providerOutcome}
           </div>
         )}
         {offersProvider && (
-          <section aria-labelledby="provider-heading" className="flex flex-col gap-3 rounded-12 border border-solid-gray-200 bg-white p-6">
+          <section
+            aria-labelledby="provider-heading"
+            className="flex flex-col gap-3 rounded-12 border border-solid-gray-200 bg-white p-6"
+          >
             <h2 id="provider-heading" className="text-std-18B-160 text-solid-gray-900">
               庁内アカウント
             </h2>
-            <p className="text-dns-16N-130 text-solid-gray-700">市役所のパソコンにサインインするときのアカウントで、そのままサインインできます。</p>
+            <p className="text-dns-16N-130 text-solid-gray-700">
+              市役所のパソコンにサインインするときのアカウントで、そのままサインインできます。
+            </p>
             <AnchorButton variant="primary" href="/api/v1/auth/oidc">
               庁内アカウントでサインイン
             </AnchorButton>
           </section>
         )}
         {offersProvider && <h2 className="text-std-18B-160 text-solid-gray-900">ユーザー名とパスワードでサインイン</h2>}
-        <form onSubmit={(e) => void submit(e)} className="flex flex-col gap-5 rounded-12 border border-solid-gray-200 bg-white p-6" noValidate>
-          <TextField label="ユーザー名" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.target.value)} />
+        <form
+          onSubmit={(e) => void submit(e)}
+          className="flex flex-col gap-5 rounded-12 border border-solid-gray-200 bg-white p-6"
+          noValidate
+        >
+          <TextField
+            label="ユーザー名"
+            name="username"
+            autoComplete="username"
+            required
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+          />
           <TextField
             label="パスワード"
             name="password"
@@ -105,12 +125,20 @@ export function SignInPage({ message }: { message?: string }) {
             onChange={(e) => setPassword(e.target.value)}
           />
           {limited ? (
-            <div role="alert" className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2">
+            <div
+              role="alert"
+              className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2"
+            >
               サインインの失敗が続いたため、一時的にサインインできません。
-              {wait ? `${wait}秒後（約${Math.ceil(wait / 60)}分後）に、もう一度お試しください。` : 'しばらく待ってから、もう一度お試しください。'}
+              {wait
+                ? `${wait}秒後（約${Math.ceil(wait / 60)}分後）に、もう一度お試しください。`
+                : 'しばらく待ってから、もう一度お試しください。'}
             </div>
           ) : wrong ? (
-            <div role="alert" className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2">
+            <div
+              role="alert"
+              className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2"
+            >
               ユーザー名またはパスワードが正しくありません。
             </div>
           ) : (

@@ -9,9 +9,7 @@ type TokenAnswer = components['schemas']['AccessTokenResponse'];
  * page never sees; on load the app trades it for a new access token.
  */
 export type SessionState =
-  | { status: 'unknown' }
-  | { status: 'signed-in'; token: string }
-  | { status: 'signed-out'; message?: string };
+  { status: 'unknown' } | { status: 'signed-in'; token: string } | { status: 'signed-out'; message?: string };
 
 const SESSION = '/api/v1/auth/session';
 type Listener = (state: SessionState) => void;
@@ -42,7 +40,12 @@ class BrowserSession {
 
   /** Signs in; answers the Response so the page can show the server's problem (429 with its wait). */
   async signIn(username: string, password: string): Promise<Response> {
-    const response = await fetch(SESSION, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }), credentials: 'same-origin' });
+    const response = await fetch(SESSION, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+      credentials: 'same-origin',
+    });
     if (response.ok) {
       const body = (await response.clone().json()) as TokenAnswer;
       this.#set({ status: 'signed-in', token: body.access_token });

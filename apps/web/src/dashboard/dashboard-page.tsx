@@ -44,13 +44,21 @@ function rollupChart(rollup: RollupView, rowHeader: string): EChartsOption {
     legend: LEGEND,
     grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
     xAxis: { type: 'value', minInterval: 1, axisLabel: AXIS_LABEL },
-    yAxis: { type: 'category', data: rows.map((r) => (rowHeader === '方針' ? `方針${r.key.code}` : r.key.label)), axisLabel: AXIS_LABEL },
+    yAxis: {
+      type: 'category',
+      data: rows.map((r) => (rowHeader === '方針' ? `方針${r.key.code}` : r.key.label)),
+      axisLabel: AXIS_LABEL,
+    },
     series: rollup.scale.map((s) => ({
       name: s.labelJa,
       type: 'bar',
       stack: 'total',
       color: s.colour,
-      label: { show: true, color: inkOn(s.colour), formatter: ({ value }: { value: number }) => (value ? String(value) : '') },
+      label: {
+        show: true,
+        color: inkOn(s.colour),
+        formatter: ({ value }: { value: number }) => (value ? String(value) : ''),
+      },
       data: rows.map((r) => r.counts[s.code] ?? 0),
     })),
   };
@@ -59,11 +67,20 @@ function rollupChart(rollup: RollupView, rowHeader: string): EChartsOption {
 function RollupSection({ rollup, by }: { rollup: RollupView; by: 'policy' | 'orgUnit' }) {
   const rowHeader = by === 'policy' ? '方針' : '所管局・区';
   const option = useMemo(() => rollupChart(rollup, rowHeader), [rollup, rowHeader]);
-  const summary = `${rollup.fiscalYearLabel}の${rowHeader}別の進捗状況。` + rollup.scale.map((s) => `${s.labelJa}${rollup.totals[s.code] ?? 0}件`).join('、') + `、合計${rollup.total}件。`;
+  const summary =
+    `${rollup.fiscalYearLabel}の${rowHeader}別の進捗状況。` +
+    rollup.scale.map((s) => `${s.labelJa}${rollup.totals[s.code] ?? 0}件`).join('、') +
+    `、合計${rollup.total}件。`;
   return (
     <>
-      <RollupTable rollup={rollup} caption={`${rollup.fiscalYearLabel} ${rowHeader}別の進捗状況（件）`} rowHeader={rowHeader} />
-      {(rollup.rows ?? []).length > 0 && <Chart option={option} label={summary} height={Math.max(220, 48 * (rollup.rows ?? []).length + 80)} />}
+      <RollupTable
+        rollup={rollup}
+        caption={`${rollup.fiscalYearLabel} ${rowHeader}別の進捗状況（件）`}
+        rowHeader={rowHeader}
+      />
+      {(rollup.rows ?? []).length > 0 && (
+        <Chart option={option} label={summary} height={Math.max(220, 48 * (rollup.rows ?? []).length + 80)} />
+      )}
     </>
   );
 }
@@ -73,8 +90,14 @@ const GRADE_STYLE: Record<string, string> = { S: 'adopted', A: 'submitted', B: '
 /** Baseline → actuals → target for one indicator; a ceiling is drawn as the limit it must stay under. */
 function indicatorChart(i: IndicatorView): EChartsOption {
   const years: number[] = [];
-  for (let y = i.baseline.fiscalYear; y <= Math.max(i.target.fiscalYear, ...i.measurements.map((m) => m.fiscalYear)); y++) years.push(y);
-  const at = (y: number) => i.measurements.find((m) => m.fiscalYear === y)?.value ?? (y === i.baseline.fiscalYear ? i.baseline.value : null);
+  for (
+    let y = i.baseline.fiscalYear;
+    y <= Math.max(i.target.fiscalYear, ...i.measurements.map((m) => m.fiscalYear));
+    y++
+  )
+    years.push(y);
+  const at = (y: number) =>
+    i.measurements.find((m) => m.fiscalYear === y)?.value ?? (y === i.baseline.fiscalYear ? i.baseline.value : null);
   const labels = years.map((y) => yearShort(y));
   const ceiling = i.direction === 'ceiling';
   return {
@@ -83,7 +106,14 @@ function indicatorChart(i: IndicatorView): EChartsOption {
     grid: { left: 8, right: 72, top: 40, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: labels, axisLabel: AXIS_LABEL },
     // A limit is not a point of any series: the axis is stretched to show it.
-    yAxis: { type: 'value', scale: true, name: i.unit, nameTextStyle: AXIS_LABEL, axisLabel: AXIS_LABEL, ...(ceiling ? { max: ({ max }: { max: number }) => Math.max(max, i.target.value) } : {}) },
+    yAxis: {
+      type: 'value',
+      scale: true,
+      name: i.unit,
+      nameTextStyle: AXIS_LABEL,
+      axisLabel: AXIS_LABEL,
+      ...(ceiling ? { max: ({ max }: { max: number }) => Math.max(max, i.target.value) } : {}),
+    },
     series: [
       {
         name: '実績',
@@ -100,16 +130,22 @@ function indicatorChart(i: IndicatorView): EChartsOption {
       },
       // The way from the baseline to the target. A ceiling is a limit to stay under, not a
       // value to reach: it is the red line alone, with no way drawn towards it.
-      ...(ceiling ? [] : [{
-        name: '目標',
-        type: 'line',
-        color: '#1A1A1C',
-        symbol: 'diamond',
-        symbolSize: 10,
-        lineStyle: { type: 'dotted' },
-        data: years.map((y) => (y === i.target.fiscalYear ? i.target.value : y === i.baseline.fiscalYear ? i.baseline.value : null)),
-        connectNulls: true,
-      }]),
+      ...(ceiling
+        ? []
+        : [
+            {
+              name: '目標',
+              type: 'line',
+              color: '#1A1A1C',
+              symbol: 'diamond',
+              symbolSize: 10,
+              lineStyle: { type: 'dotted' },
+              data: years.map((y) =>
+                y === i.target.fiscalYear ? i.target.value : y === i.baseline.fiscalYear ? i.baseline.value : null,
+              ),
+              connectNulls: true,
+            },
+          ]),
     ],
   };
 }
@@ -119,11 +155,15 @@ const yearShort = (y: number) => (y >= 2019 ? `R${y - 2018}` : `H${y - 1988}`);
 
 function IndicatorCard({ i }: { i: IndicatorView }) {
   const option = useMemo(() => indicatorChart(i), [i]);
-  const label = `${i.name}：基準値${formatValue(i.baseline.value, i.decimals)}${i.unit}（${i.baseline.label}）、` +
+  const label =
+    `${i.name}：基準値${formatValue(i.baseline.value, i.decimals)}${i.unit}（${i.baseline.label}）、` +
     (i.actual ? `実績${formatValue(i.actual.value, i.decimals)}${i.unit}（${i.actual.label}）、` : '実績なし、') +
     `${i.direction === 'ceiling' ? '上限' : '目標'}${formatValue(i.target.value, i.decimals)}${i.unit}（${i.target.label}）。`;
   return (
-    <article className="flex min-w-0 flex-col gap-2 rounded-8 border border-solid-gray-200 p-4" aria-labelledby={`kpi-${i.id}`}>
+    <article
+      className="flex min-w-0 flex-col gap-2 rounded-8 border border-solid-gray-200 p-4"
+      aria-labelledby={`kpi-${i.id}`}
+    >
       <div className="flex items-start justify-between gap-3">
         <h3 id={`kpi-${i.id}`} className="text-std-17B-170">
           {i.name}
@@ -159,10 +199,25 @@ function Indicators({ planId, year }: { planId: string; year: number }) {
               rowKey={(i) => i.id}
               columns={[
                 { header: '指標', cell: (i) => i.name },
-                { header: '基準値', cell: (i) => `${formatValue(i.baseline.value, i.decimals)}${i.unit}（${i.baseline.label}）` },
-                { header: '実績', cell: (i) => (i.actual ? `${formatValue(i.actual.value, i.decimals)}${i.unit}（${i.actual.label}）` : '—') },
-                { header: '目標', cell: (i) => `${i.direction === 'ceiling' ? '上限 ' : ''}${formatValue(i.target.value, i.decimals)}${i.unit}（${i.target.label}）` },
-                { header: '達成率', cell: (i) => (i.achievementRate === null ? '—' : `${i.achievementRate}%`), className: 'tabular-nums' },
+                {
+                  header: '基準値',
+                  cell: (i) => `${formatValue(i.baseline.value, i.decimals)}${i.unit}（${i.baseline.label}）`,
+                },
+                {
+                  header: '実績',
+                  cell: (i) =>
+                    i.actual ? `${formatValue(i.actual.value, i.decimals)}${i.unit}（${i.actual.label}）` : '—',
+                },
+                {
+                  header: '目標',
+                  cell: (i) =>
+                    `${i.direction === 'ceiling' ? '上限 ' : ''}${formatValue(i.target.value, i.decimals)}${i.unit}（${i.target.label}）`,
+                },
+                {
+                  header: '達成率',
+                  cell: (i) => (i.achievementRate === null ? '—' : `${i.achievementRate}%`),
+                  className: 'tabular-nums',
+                },
                 { header: '評価', cell: (i) => i.grade ?? '—' },
               ]}
             />
@@ -187,7 +242,8 @@ function Snapshots({ planId, year }: { planId: string; year: number }) {
   const isSecretariat = ((me.data?.grants ?? []) as Array<{ role: string }>).some((g) => g.role === 'secretariat');
   const snapshots = useQuery({
     queryKey: ['snapshots', planId],
-    queryFn: async () => (await answer(api.GET('/api/v1/rollups/snapshots', { params: { query: { planId } } }))) as SnapshotSummary[],
+    queryFn: async () =>
+      (await answer(api.GET('/api/v1/rollups/snapshots', { params: { query: { planId } } }))) as SnapshotSummary[],
   });
   const [title, setTitle] = useState('');
   const take = useAction(
@@ -222,7 +278,13 @@ function Snapshots({ planId, year }: { planId: string; year: number }) {
               }}
             >
               <div className="min-w-64 flex-1">
-                <TextField label="スナップショットの名前" value={title} onChange={(e) => setTitle(e.target.value)} required hint="この年度の集計と各取組の状況を、この時点のまま保存します。" />
+                <TextField
+                  label="スナップショットの名前"
+                  value={title}
+                  onChange={(e) => setTitle(e.target.value)}
+                  required
+                  hint="この年度の集計と各取組の状況を、この時点のまま保存します。"
+                />
               </div>
               <Button type="submit" disabled={take.isPending}>
                 スナップショットを保存
@@ -236,7 +298,8 @@ function Snapshots({ planId, year }: { planId: string; year: number }) {
             <ul className="flex flex-col gap-1 text-dns-16N-130">
               {list.map((s) => (
                 <li key={s.id}>
-                  {s.title}（{s.fiscalYearLabel}）・<InstantText value={s.takenAt} />
+                  {s.title}（{s.fiscalYearLabel}）・
+                  <InstantText value={s.takenAt} />
                 </li>
               ))}
             </ul>
@@ -288,7 +351,8 @@ export default function DashboardPage() {
           <Loaded query={byPolicy}>{(r) => <RollupSection rollup={r} by="policy" />}</Loaded>
           {byPolicy.data?.refreshedAt && (
             <p className="text-dns-14N-130 text-solid-gray-700">
-              集計日時：<InstantText value={byPolicy.data.refreshedAt} />
+              集計日時：
+              <InstantText value={byPolicy.data.refreshedAt} />
             </p>
           )}
         </Section>
@@ -305,4 +369,3 @@ export default function DashboardPage() {
     </>
   );
 }
-

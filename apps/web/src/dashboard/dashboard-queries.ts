@@ -6,5 +6,6 @@ export const rollupQuery = (planId: string | undefined, fiscalYear: number | und
   queryOptions({
     queryKey: ['rollups', planId, fiscalYear, by],
     enabled: Boolean(planId && fiscalYear),
-    queryFn: () => answer(api.GET('/api/v1/rollups/progress', { params: { query: { planId, fiscalYear: fiscalYear!, by } } })),
+    queryFn: () =>
+      answer(api.GET('/api/v1/rollups/progress', { params: { query: { planId, fiscalYear: fiscalYear!, by } } })),
   });

@@ -8,7 +8,10 @@ import { defaultYear, yearsOf, type PlanView } from './tracking-types';
  * Which plan and year the address (?plan=&year=) names, among the plans there are: the first
  * plan when it names none (or one that does not exist), the plan's current year likewise.
  */
-export function planYearOf(plans: PlanView[] | undefined, params: URLSearchParams): { plan: PlanView | undefined; year: number | undefined } {
+export function planYearOf(
+  plans: PlanView[] | undefined,
+  params: URLSearchParams,
+): { plan: PlanView | undefined; year: number | undefined } {
   const plan = plans?.find((p) => p.id === params.get('plan')) ?? plans?.[0];
   const asked = Number(params.get('year'));
   const year = plan && yearsOf(plan).includes(asked) ? asked : defaultYear(plan);
@@ -19,7 +22,12 @@ export function planYearOf(plans: PlanView[] | undefined, params: URLSearchParam
  * The plan and fiscal year a tracking page shows, kept in the address (?plan=&year=) so a
  * link or a reload shows the same numbers.
  */
-export function usePlanYear(): { plans: PlanView[] | undefined; plan: PlanView | undefined; year: number | undefined; set: (plan: string, year?: number) => void } {
+export function usePlanYear(): {
+  plans: PlanView[] | undefined;
+  plan: PlanView | undefined;
+  year: number | undefined;
+  set: (plan: string, year?: number) => void;
+} {
   const plans = usePlans().data;
   const [params, setParams] = useSearchParams();
   const { plan, year } = planYearOf(plans, params);

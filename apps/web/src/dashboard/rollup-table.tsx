@@ -5,7 +5,15 @@ import type { RollupView } from './tracking-types';
  * A roll-up in the plan's own form: one row per policy (or bureau), one column per status of
  * the plan's scale, 合計 at the right and at the bottom.
  */
-export function RollupTable({ rollup, caption, rowHeader }: { rollup: RollupView; caption: string; rowHeader: string }) {
+export function RollupTable({
+  rollup,
+  caption,
+  rowHeader,
+}: {
+  rollup: RollupView;
+  caption: string;
+  rowHeader: string;
+}) {
   const rows = rollup.rows ?? [];
   const cell = 'px-3 py-2 text-right tabular-nums';
   return (
@@ -19,7 +27,11 @@ export function RollupTable({ rollup, caption, rowHeader }: { rollup: RollupView
             </th>
             {rollup.scale.map((s) => (
               <th key={s.code} scope="col" className="px-3 py-2 text-right text-dns-16B-130">
-                <span aria-hidden="true" className="mr-1 inline-block size-3 rounded-full align-middle" style={{ backgroundColor: s.colour }} />
+                <span
+                  aria-hidden="true"
+                  className="mr-1 inline-block size-3 rounded-full align-middle"
+                  style={{ backgroundColor: s.colour }}
+                />
                 {s.labelJa}
               </th>
             ))}

@@ -20,7 +20,10 @@ export const yearsOf = (plan: PlanView | undefined): number[] => {
 
 /** The fiscal year of today (April to March) in Tokyo. */
 export function currentFiscalYear(now = new Date()): number {
-  const [y, m] = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', timeZone: 'Asia/Tokyo' }).format(now).split('-').map(Number);
+  const [y, m] = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', timeZone: 'Asia/Tokyo' })
+    .format(now)
+    .split('-')
+    .map(Number);
   return m >= 4 ? y : y - 1;
 }
 
@@ -39,4 +42,6 @@ export const DIRECTION_LABELS: Record<IndicatorView['direction'], string> = {
 };
 
 export const formatValue = (v: number | null | undefined, decimals: number): string =>
-  v === null || v === undefined ? '—' : v.toLocaleString('ja-JP', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  v === null || v === undefined
+    ? '—'
+    : v.toLocaleString('ja-JP', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });

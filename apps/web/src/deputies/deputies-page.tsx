@@ -11,12 +11,31 @@ import { Notice, ProblemAlert } from '../ui/problem';
 import { DataTable } from '../ui/table';
 import { useAction } from '../workflows/use-action';
 import { useWorkflow } from '../workflows/workflow';
-import { DEPUTIES_KEY, DEPUTY_DECISIONS_KEY, PERIOD_STATUS_LABELS, useDeputyDecisions, useMyDeputies, type DeputyDecision, type DeputyPeriod } from './deputy-queries';
+import {
+  DEPUTIES_KEY,
+  DEPUTY_DECISIONS_KEY,
+  PERIOD_STATUS_LABELS,
+  useDeputyDecisions,
+  useMyDeputies,
+  type DeputyDecision,
+  type DeputyPeriod,
+} from './deputy-queries';
 
-const STATUS_TONE: Record<DeputyPeriod['status'], string> = { scheduled: 'pending', running: 'open', over: 'closed', cancelled: 'cancelled' };
+const STATUS_TONE: Record<DeputyPeriod['status'], string> = {
+  scheduled: 'pending',
+  running: 'open',
+  over: 'closed',
+  cancelled: 'cancelled',
+};
 
 /** Today in Japan, YYYY-MM-DD (the earliest day a period may start). */
-const todayInJapan = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const todayInJapan = () =>
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Tokyo',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
 
 function PeriodStatus({ p }: { p: DeputyPeriod }) {
   return <Badge state={STATUS_TONE[p.status]} label={PERIOD_STATUS_LABELS[p.status]} />;
@@ -39,7 +58,8 @@ export function DeputiesPage() {
   const [reason, setReason] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const name = useAction(
-    () => answer(api.POST('/api/v1/me/deputies', { body: { deputyUsername, from, to, ...(reason ? { reason } : {}) } })),
+    () =>
+      answer(api.POST('/api/v1/me/deputies', { body: { deputyUsername, from, to, ...(reason ? { reason } : {}) } })),
     [DEPUTIES_KEY],
     (p) => {
       setNotice(`${p.deputy.displayName} さんを代決者に指定しました（${p.from}～${p.to}）。`);
@@ -70,12 +90,48 @@ export function DeputiesPage() {
             }}
           >
             <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
-              <TextField label="代決者のユーザー名" required hint="例：kenko.editor" value={deputyUsername} maxLength={100} error={fieldError(name.error, 'deputyUsername')} onChange={(e) => setDeputy(e.target.value)} />
-              <TextField label="理由" hint="例：出張、休暇（代決者に表示されます）" value={reason} maxLength={200} error={fieldError(name.error, 'reason')} onChange={(e) => setReason(e.target.value)} />
-              <TextField label="開始日" type="date" required hint="今日以降（日本時間）" value={from} min={todayInJapan()} error={fieldError(name.error, 'from')} onChange={(e) => setFrom(e.target.value)} />
-              <TextField label="終了日" type="date" required hint="この日の終わりまで" value={to} min={from} error={fieldError(name.error, 'to')} onChange={(e) => setTo(e.target.value)} />
+              <TextField
+                label="代決者のユーザー名"
+                required
+                hint="例：kenko.editor"
+                value={deputyUsername}
+                maxLength={100}
+                error={fieldError(name.error, 'deputyUsername')}
+                onChange={(e) => setDeputy(e.target.value)}
+              />
+              <TextField
+                label="理由"
+                hint="例：出張、休暇（代決者に表示されます）"
+                value={reason}
+                maxLength={200}
+                error={fieldError(name.error, 'reason')}
+                onChange={(e) => setReason(e.target.value)}
+              />
+              <TextField
+                label="開始日"
+                type="date"
+                required
+                hint="今日以降（日本時間）"
+                value={from}
+                min={todayInJapan()}
+                error={fieldError(name.error, 'from')}
+                onChange={(e) => setFrom(e.target.value)}
+              />
+              <TextField
+                label="終了日"
+                type="date"
+                required
+                hint="この日の終わりまで"
+                value={to}
+                min={from}
+                error={fieldError(name.error, 'to')}
+                onChange={(e) => setTo(e.target.value)}
+              />
             </div>
-            <ProblemAlert error={name.error} fieldLabels={{ deputyUsername: '代決者のユーザー名', from: '開始日', to: '終了日', reason: '理由' }} />
+            <ProblemAlert
+              error={name.error}
+              fieldLabels={{ deputyUsername: '代決者のユーザー名', from: '開始日', to: '終了日', reason: '理由' }}
+            />
             <div>
               <Button type="submit" disabled={name.isPending}>
                 代決者を指定
@@ -104,7 +160,12 @@ export function DeputiesPage() {
                       header: '操作',
                       cell: (p) =>
                         p.status === 'scheduled' || p.status === 'running' ? (
-                          <Button variant="danger" aria-label={`${p.deputy.displayName} さんの代決（${p.from}～${p.to}）を取り消す`} disabled={cancel.isPending} onClick={() => cancel.mutate(p)}>
+                          <Button
+                            variant="danger"
+                            aria-label={`${p.deputy.displayName} さんの代決（${p.from}～${p.to}）を取り消す`}
+                            disabled={cancel.isPending}
+                            onClick={() => cancel.mutate(p)}
+                          >
                             取消し
                           </Button>
                         ) : (
@@ -117,7 +178,12 @@ export function DeputiesPage() {
               <Section id="standing-in" title="代決を引き受けている期間">
                 {m.exercising.length > 0 && (
                   <Notice>
-                    {m.exercising.map((x) => `いま ${x.absent.displayName} さんの代決者です（${x.roles.map((r) => ROLE_LABELS[r] ?? r).join('、')}）。`).join(' ')}
+                    {m.exercising
+                      .map(
+                        (x) =>
+                          `いま ${x.absent.displayName} さんの代決者です（${x.roles.map((r) => ROLE_LABELS[r] ?? r).join('、')}）。`,
+                      )
+                      .join(' ')}
                     <TextLink to="/">マイページ</TextLink>に、その方の対応待ちも表示されます。
                   </Notice>
                 )}
@@ -147,7 +213,10 @@ export function DeputiesPage() {
 function Decisions() {
   const decisions = useDeputyDecisions();
   const workflow = useWorkflow();
-  const actionLabel = (a: string) => ((workflow.data?.definition.transitions ?? []) as Array<{ action: string; label?: { ja: string } }>).find((t) => t.action === a)?.label?.ja ?? a;
+  const actionLabel = (a: string) =>
+    ((workflow.data?.definition.transitions ?? []) as Array<{ action: string; label?: { ja: string } }>).find(
+      (t) => t.action === a,
+    )?.label?.ja ?? a;
   const seen = useAction(
     async (d: DeputyDecision) => {
       await answer(api.POST('/api/v1/me/deputy-decisions/{id}/seen', { params: { path: { id: d.auditEntryId } } }));
@@ -169,7 +238,12 @@ function Decisions() {
               { header: '日時', cell: (d) => <InstantText value={d.at} /> },
               {
                 header: '件名',
-                cell: (d) => (d.entityType === 'proposal' ? <TextLink to={`/proposals/${d.entityId}`}>{d.title ?? '提案'}</TextLink> : (d.title ?? d.entityType)),
+                cell: (d) =>
+                  d.entityType === 'proposal' ? (
+                    <TextLink to={`/proposals/${d.entityId}`}>{d.title ?? '提案'}</TextLink>
+                  ) : (
+                    (d.title ?? d.entityType)
+                  ),
               },
               { header: '操作', cell: (d) => actionLabel(d.action) },
               { header: '代決者', cell: (d) => d.deputy.displayName ?? d.deputy.username ?? '—' },
@@ -179,10 +253,16 @@ function Decisions() {
                 cell: (d) =>
                   d.seenAt ? (
                     <span>
-                      確認済み（<InstantText value={d.seenAt} />）
+                      確認済み（
+                      <InstantText value={d.seenAt} />）
                     </span>
                   ) : (
-                    <Button variant="secondary" aria-label={`「${d.title ?? d.entityId}」の代決を確認済みにする`} disabled={seen.isPending} onClick={() => seen.mutate(d)}>
+                    <Button
+                      variant="secondary"
+                      aria-label={`「${d.title ?? d.entityId}」の代決を確認済みにする`}
+                      disabled={seen.isPending}
+                      onClick={() => seen.mutate(d)}
+                    >
                       確認済みにする
                     </Button>
                   ),

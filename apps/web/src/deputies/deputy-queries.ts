@@ -10,7 +10,12 @@ export const DEPUTY_DECISIONS_KEY = ['me', 'deputy-decisions'];
 
 /** 代決: my periods both ways, and what I exercise as a deputy now. */
 export function useMyDeputies({ enabled = true }: { enabled?: boolean } = {}) {
-  return useQuery({ queryKey: DEPUTIES_KEY, queryFn: () => answer(api.GET('/api/v1/me/deputies')), staleTime: 60_000, enabled });
+  return useQuery({
+    queryKey: DEPUTIES_KEY,
+    queryFn: () => answer(api.GET('/api/v1/me/deputies')),
+    staleTime: 60_000,
+    enabled,
+  });
 }
 
 /** 後閲: decisions deputies took for me. */

@@ -13,8 +13,16 @@ type RowError = components['schemas']['RowErrorResponse'];
 type ImportResult = components['schemas']['ImportResultResponse'];
 
 const KINDS = [
-  { value: 'initiatives', label: '取組（年度の進捗状況つき）', columns: '取組番号、取組名、方針、所管（任意：テーマ、概要、年次計画、関連指標、年度、進捗状況、理由 …）' },
-  { value: 'progress-reports', label: '進捗報告', columns: '取組番号、年度、進捗状況（任意：理由、進捗説明、計画効果額、実績効果額）' },
+  {
+    value: 'initiatives',
+    label: '取組（年度の進捗状況つき）',
+    columns: '取組番号、取組名、方針、所管（任意：テーマ、概要、年次計画、関連指標、年度、進捗状況、理由 …）',
+  },
+  {
+    value: 'progress-reports',
+    label: '進捗報告',
+    columns: '取組番号、年度、進捗状況（任意：理由、進捗説明、計画効果額、実績効果額）',
+  },
   { value: 'measurements', label: '検証指標の実績値', columns: '指標コード、年度、値（任意：備考）' },
 ] as const;
 
@@ -92,7 +100,12 @@ export function ImportsPage() {
                 </option>
               ))}
             </SelectField>
-            <SelectField label="取り込む内容" value={kind} onChange={(e) => (setKind(e.target.value), reset())} hint={`列：${chosen.columns}`}>
+            <SelectField
+              label="取り込む内容"
+              value={kind}
+              onChange={(e) => (setKind(e.target.value), reset())}
+              hint={`列：${chosen.columns}`}
+            >
               {KINDS.map((k) => (
                 <option key={k.value} value={k.value}>
                   {k.label}
@@ -123,8 +136,12 @@ export function ImportsPage() {
             <div aria-live="polite" className="flex flex-col gap-4">
               {rowErrors && (
                 <>
-                  <div role="alert" className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2">
-                    {rowErrors.length}件の問題があります。ファイルを直してからもう一度確認してください。何も取り込んでいません。
+                  <div
+                    role="alert"
+                    className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2"
+                  >
+                    {rowErrors.length}
+                    件の問題があります。ファイルを直してからもう一度確認してください。何も取り込んでいません。
                   </div>
                   <DataTable
                     caption={`ファイルの問題（${rowErrors.length}件）`}
@@ -141,7 +158,8 @@ export function ImportsPage() {
               {checked && (
                 <>
                   <Notice>
-                    {checked.rows}行を確認しました。問題はありません。取り込むと新規{checked.created}件、更新{checked.updated}件になります（まだ取り込んでいません）。
+                    {checked.rows}行を確認しました。問題はありません。取り込むと新規{checked.created}件、更新
+                    {checked.updated}件になります（まだ取り込んでいません）。
                   </Notice>
                   <div>
                     <Button onClick={() => void run(false)} disabled={busy}>

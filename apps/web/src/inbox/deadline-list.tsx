@@ -31,7 +31,14 @@ export function DeadlineTable({ rows, caption }: { rows: DeadlineRow[]; caption:
         { header: '期限', cell: (d) => <DateText value={d.dueDate} /> },
         {
           header: '残り',
-          cell: (d) => (d.status === 'overdue' ? <strong>期限超過</strong> : d.status === 'satisfied' ? '—' : `${d.workingDaysLeft}営業日`),
+          cell: (d) =>
+            d.status === 'overdue' ? (
+              <strong>期限超過</strong>
+            ) : d.status === 'satisfied' ? (
+              '—'
+            ) : (
+              `${d.workingDaysLeft}営業日`
+            ),
         },
         { header: '状況', cell: (d) => <Badge state={d.status} label={STATUS[d.status]} /> },
       ]}

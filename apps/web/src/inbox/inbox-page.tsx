@@ -7,7 +7,6 @@ import { DeadlineTable } from './deadline-list';
 import { useDeadlines, useNotifications, useWaitingProposals } from './inbox';
 import { NotificationList, type NotificationRow } from './notification-list';
 
-
 /** マイページ: what waits for me now. */
 export function InboxPage() {
   const waiting = useWaitingProposals();
@@ -36,13 +35,17 @@ export function InboxPage() {
           )}
         </Section>
         <Section id="deadlines" title="期限（近い順）">
-          <Loaded query={deadlines}>{(rows) => <DeadlineTable caption="あなたの期限" rows={(rows).slice(0, 10)} />}</Loaded>
+          <Loaded query={deadlines}>
+            {(rows) => <DeadlineTable caption="あなたの期限" rows={rows.slice(0, 10)} />}
+          </Loaded>
           <p>
             <TextLink to="/deadlines">すべての期限を見る</TextLink>
           </p>
         </Section>
         <Section id="unread" title={`未読のお知らせ（${notifications.data?.unread ?? 0}件）`}>
-          <Loaded query={notifications}>{(page) => <NotificationList rows={(page.items).filter((n: NotificationRow) => !n.readAt)} />}</Loaded>
+          <Loaded query={notifications}>
+            {(page) => <NotificationList rows={page.items.filter((n: NotificationRow) => !n.readAt)} />}
+          </Loaded>
           <p>
             <TextLink to="/notifications">お知らせをすべて見る</TextLink>
           </p>

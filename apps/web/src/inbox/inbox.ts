@@ -19,7 +19,12 @@ export function useNotifications({ enabled = true }: Gate = {}) {
 
 /** My deadlines, soonest first (the server's order). */
 export function useDeadlines({ enabled = true }: Gate = {}) {
-  return useQuery({ queryKey: ['deadlines'], queryFn: () => answer(api.GET('/api/v1/deadlines')), refetchInterval: 5 * 60_000, enabled });
+  return useQuery({
+    queryKey: ['deadlines'],
+    queryFn: () => answer(api.GET('/api/v1/deadlines')),
+    refetchInterval: 5 * 60_000,
+    enabled,
+  });
 }
 
 /**

@@ -15,6 +15,11 @@ export function pageOf(link: string | null | undefined): string | null {
 
 /** The page of a deadline's subject. */
 export function subjectPage(subject: { type: string; id: string }): string | null {
-  const area: Record<string, string> = { inquiry: 'inquiries', proposal: 'proposals', meeting: 'meetings', initiative: 'initiatives' };
+  const area: Record<string, string> = {
+    inquiry: 'inquiries',
+    proposal: 'proposals',
+    meeting: 'meetings',
+    initiative: 'initiatives',
+  };
   return area[subject.type] ? `/${area[subject.type]}/${subject.id}` : null;
 }

@@ -16,7 +16,16 @@ export function InquiriesPage() {
   const secretariat = rolesOf(me.data).has('secretariat');
   return (
     <>
-      <PageTitle title="全庁照会" actions={secretariat && <ButtonLink to="/inquiries/new" variant="primary">新しい全庁照会を作成</ButtonLink>}>
+      <PageTitle
+        title="全庁照会"
+        actions={
+          secretariat && (
+            <ButtonLink to="/inquiries/new" variant="primary">
+              新しい全庁照会を作成
+            </ButtonLink>
+          )
+        }
+      >
         全庁照会
       </PageTitle>
       <Loaded query={inquiries}>

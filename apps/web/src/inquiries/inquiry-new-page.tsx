@@ -31,7 +31,13 @@ export function InquiryNewPage() {
       answer(
         api.POST('/api/v1/inquiries', {
           // All of them is the server's default: sent only when the secretariat narrowed it.
-          body: { planId: plan, title, description: description || undefined, dueDate, targetUnits: chosen.length === all.length ? undefined : chosen },
+          body: {
+            planId: plan,
+            title,
+            description: description || undefined,
+            dueDate,
+            targetUnits: chosen.length === all.length ? undefined : chosen,
+          },
         }),
       ),
     [['inquiries']],
@@ -47,15 +53,33 @@ export function InquiryNewPage() {
     <>
       <PageTitle title="全庁照会の作成">全庁照会の作成</PageTitle>
       <form onSubmit={submit} className="flex max-w-3xl flex-col gap-5" noValidate>
-        <SelectField label="計画" required value={plan} onChange={(e) => setPlanId(e.target.value)} error={err('planId')}>
+        <SelectField
+          label="計画"
+          required
+          value={plan}
+          onChange={(e) => setPlanId(e.target.value)}
+          error={err('planId')}
+        >
           {(plans.data ?? []).map((p: { id: string; name: string }) => (
             <option key={p.id} value={p.id}>
               {p.name}
             </option>
           ))}
         </SelectField>
-        <TextField label="件名" required value={title} onChange={(e) => setTitle(e.target.value)} error={err('title')} maxLength={200} />
-        <TextArea label="説明" value={description} onChange={(e) => setDescription(e.target.value)} error={err('description')} />
+        <TextField
+          label="件名"
+          required
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          error={err('title')}
+          maxLength={200}
+        />
+        <TextArea
+          label="説明"
+          value={description}
+          onChange={(e) => setDescription(e.target.value)}
+          error={err('description')}
+        />
         <TextField
           label="回答期限"
           type="date"

@@ -71,7 +71,13 @@ function InquiryActions({ inquiry }: { inquiry: { id: string; state: string } })
   const [comment, setComment] = useState('');
   const [asking, setAsking] = useState<string | null>(null);
   const act = useAction(
-    (v: Body<'/api/v1/inquiries/{id}/transitions', 'post'>) => answer(api.POST('/api/v1/inquiries/{id}/transitions', { params: { path: { id: inquiry.id }, header: FROM_LAST_READ }, body: v })),
+    (v: Body<'/api/v1/inquiries/{id}/transitions', 'post'>) =>
+      answer(
+        api.POST('/api/v1/inquiries/{id}/transitions', {
+          params: { path: { id: inquiry.id }, header: FROM_LAST_READ },
+          body: v,
+        }),
+      ),
     [['inquiries'], ['deadlines']],
     () => setAsking(null),
   );
@@ -85,7 +91,11 @@ function InquiryActions({ inquiry }: { inquiry: { id: string; state: string } })
             key={t.action}
             variant={t.action === 'cancel' ? 'danger' : 'primary'}
             disabled={act.isPending}
-            onClick={() => ((t.requires ?? []).includes('comment') ? setAsking(t.action) : act.mutate({ action: t.action as Body<'/api/v1/inquiries/{id}/transitions', 'post'>['action'] }))}
+            onClick={() =>
+              (t.requires ?? []).includes('comment')
+                ? setAsking(t.action)
+                : act.mutate({ action: t.action as Body<'/api/v1/inquiries/{id}/transitions', 'post'>['action'] })
+            }
           >
             {t.label?.ja ?? t.action}
           </Button>
@@ -99,7 +109,13 @@ function InquiryActions({ inquiry }: { inquiry: { id: string; state: string } })
             act.mutate({ action: asking as Body<'/api/v1/inquiries/{id}/transitions', 'post'>['action'], comment });
           }}
         >
-          <TextArea label="理由" required value={comment} onChange={(e) => setComment(e.target.value)} error={fieldError(act.error, 'comment')} />
+          <TextArea
+            label="理由"
+            required
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            error={fieldError(act.error, 'comment')}
+          />
           <Button type="submit" variant="danger">
             理由を付けて実行
           </Button>
@@ -114,9 +130,15 @@ function ResponseBoard({ inquiry }: { inquiry: { id: string; state: string } }) 
   const me = useMe();
   const responses = useResponses(inquiry.id);
   const deadlines = useQuery({ queryKey: ['deadlines'], queryFn: () => answer(api.GET('/api/v1/deadlines')) });
-  const approverOf = new Set(((me.data?.grants ?? []) as Array<{ role: string; orgUnit: { code: string } }>).filter((g) => g.role === 'bureau_approver').map((g) => g.orgUnit.code));
+  const approverOf = new Set(
+    ((me.data?.grants ?? []) as Array<{ role: string; orgUnit: { code: string } }>)
+      .filter((g) => g.role === 'bureau_approver')
+      .map((g) => g.orgUnit.code),
+  );
   const deadlineOf = (code: string): DeadlineRow | undefined =>
-    (deadlines.data ?? []).find((d: DeadlineRow) => d.subject.type === 'inquiry' && d.subject.id === inquiry.id && d.ownerUnit.code === code);
+    (deadlines.data ?? []).find(
+      (d: DeadlineRow) => d.subject.type === 'inquiry' && d.subject.id === inquiry.id && d.ownerUnit.code === code,
+    );
   return (
     <Section id="board" title="回答状況">
       <Loaded query={responses}>
@@ -135,7 +157,12 @@ function ResponseBoard({ inquiry }: { inquiry: { id: string; state: string } }) 
                   { header: '局・区', cell: (r) => r.orgUnit.nameJa },
                   {
                     header: '回答',
-                    cell: (r) => <Badge state={r.status} label={r.status === 'responded' ? `回答済 ${r.proposals}件` : ANSWER[r.status] ?? r.status} />,
+                    cell: (r) => (
+                      <Badge
+                        state={r.status}
+                        label={r.status === 'responded' ? `回答済 ${r.proposals}件` : (ANSWER[r.status] ?? r.status)}
+                      />
+                    ),
                   },
                   {
                     header: '回答期限',
@@ -150,7 +177,11 @@ function ResponseBoard({ inquiry }: { inquiry: { id: string; state: string } }) 
                       const d = deadlineOf(r.orgUnit.code);
                       if (r.status !== 'pending') return '不要';
                       if (!d) return '—';
-                      return d.status === 'overdue' ? <strong className="text-error-2">期限超過（督促中）</strong> : `期限まで${d.workingDaysLeft}営業日`;
+                      return d.status === 'overdue' ? (
+                        <strong className="text-error-2">期限超過（督促中）</strong>
+                      ) : (
+                        `期限まで${d.workingDaysLeft}営業日`
+                      );
                     },
                   },
                   {
@@ -178,12 +209,23 @@ function ResponseBoard({ inquiry }: { inquiry: { id: string; state: string } }) 
 
 function NilReturn({ inquiryId, unit }: { inquiryId: string; unit: { code: string; nameJa: string } }) {
   const act = useAction(
-    () => answer(api.POST('/api/v1/inquiries/{id}/nil-return', { params: { path: { id: inquiryId } }, body: { orgUnit: unit.code, comment: '該当なし' } })),
+    () =>
+      answer(
+        api.POST('/api/v1/inquiries/{id}/nil-return', {
+          params: { path: { id: inquiryId } },
+          body: { orgUnit: unit.code, comment: '該当なし' },
+        }),
+      ),
     [['inquiries'], ['deadlines']],
   );
   return (
     <div className="flex flex-col gap-2">
-      <Button variant="secondary" disabled={act.isPending} onClick={() => act.mutate(undefined)} aria-label={`${unit.nameJa}として該当なしを回答`}>
+      <Button
+        variant="secondary"
+        disabled={act.isPending}
+        onClick={() => act.mutate(undefined)}
+        aria-label={`${unit.nameJa}として該当なしを回答`}
+      >
         該当なしを回答
       </Button>
       <ProblemAlert error={act.error} />

@@ -32,23 +32,52 @@ export function MeetingNewPage() {
     <>
       <PageTitle title="会議の登録">会議の登録</PageTitle>
       <form onSubmit={submit} className="flex max-w-2xl flex-col gap-5" noValidate>
-        <SelectField label="計画" required value={plan} onChange={(e) => setPlanId(e.target.value)} error={fieldError(create.error, 'planId')}>
+        <SelectField
+          label="計画"
+          required
+          value={plan}
+          onChange={(e) => setPlanId(e.target.value)}
+          error={fieldError(create.error, 'planId')}
+        >
           {(plans.data ?? []).map((p: { id: string; name: string }) => (
             <option key={p.id} value={p.id}>
               {p.name}
             </option>
           ))}
         </SelectField>
-        <SelectField label="会議の種類" required value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} error={fieldError(create.error, 'kind')}>
+        <SelectField
+          label="会議の種類"
+          required
+          value={kind}
+          onChange={(e) => setKind(e.target.value as typeof kind)}
+          error={fieldError(create.error, 'kind')}
+        >
           {Object.entries(MEETING_KINDS).map(([k, v]) => (
             <option key={k} value={k}>
               {v}
             </option>
           ))}
         </SelectField>
-        <TextField label="会議名" required value={title} onChange={(e) => setTitle(e.target.value)} error={fieldError(create.error, 'title')} placeholder="第1回 市役所改革推進委員会" />
-        <TextField label="開催日" type="date" required value={heldOn} onChange={(e) => setHeldOn(e.target.value)} error={fieldError(create.error, 'heldOn')} />
-        <ProblemAlert error={create.error} fieldLabels={{ planId: '計画', kind: '会議の種類', title: '会議名', heldOn: '開催日' }} />
+        <TextField
+          label="会議名"
+          required
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          error={fieldError(create.error, 'title')}
+          placeholder="第1回 市役所改革推進委員会"
+        />
+        <TextField
+          label="開催日"
+          type="date"
+          required
+          value={heldOn}
+          onChange={(e) => setHeldOn(e.target.value)}
+          error={fieldError(create.error, 'heldOn')}
+        />
+        <ProblemAlert
+          error={create.error}
+          fieldLabels={{ planId: '計画', kind: '会議の種類', title: '会議名', heldOn: '開催日' }}
+        />
         <div className="flex gap-3">
           <Button type="submit" disabled={create.isPending}>
             登録する

@@ -30,7 +30,13 @@ export function MeetingPage() {
           <PageTitle title={m.title}>{m.title}</PageTitle>
           <div className="flex flex-col gap-6">
             <Section id="facts" title="会議の概要">
-              <Facts items={[['種類', m.kindLabel ?? MEETING_KINDS[m.kind]], ['開催日', <DateText value={m.heldOn} />], ['議題', `${m.agenda.length}件`]]} />
+              <Facts
+                items={[
+                  ['種類', m.kindLabel ?? MEETING_KINDS[m.kind]],
+                  ['開催日', <DateText value={m.heldOn} />],
+                  ['議題', `${m.agenda.length}件`],
+                ]}
+              />
             </Section>
             <Agenda meeting={m} />
             {rolesOf(me.data).has('secretariat') && <AddToAgenda meeting={m} />}
@@ -43,7 +49,10 @@ export function MeetingPage() {
 
 function Agenda({ meeting }: { meeting: Meeting }) {
   const workflow = useWorkflow();
-  const transitions = (workflow.data?.definition.transitions ?? []) as Array<{ action: string; label?: { ja: string } }>;
+  const transitions = (workflow.data?.definition.transitions ?? []) as Array<{
+    action: string;
+    label?: { ja: string };
+  }>;
   // The decision on each item is the step of its history that names this meeting.
   const histories = useQueries({
     queries: meeting.agenda.map((a: AgendaItem) => ({
@@ -52,7 +61,9 @@ function Agenda({ meeting }: { meeting: Meeting }) {
     })),
   });
   const decisionOf = (i: number): HistoryEntry | undefined =>
-    ((histories[i]?.data ?? []) as HistoryEntry[]).filter((h) => (h.details?.meeting as { id?: string } | undefined)?.id === meeting.id).at(-1);
+    ((histories[i]?.data ?? []) as HistoryEntry[])
+      .filter((h) => (h.details?.meeting as { id?: string } | undefined)?.id === meeting.id)
+      .at(-1);
   const rows = meeting.agenda.map((a: AgendaItem, i: number) => ({ ...a, decision: decisionOf(i) }));
   return (
     <Section id="agenda" title="議題と決定">
@@ -64,13 +75,22 @@ function Agenda({ meeting }: { meeting: Meeting }) {
         columns={[
           { header: '順', cell: (a) => a.position },
           { header: '提案', cell: (a) => <TextLink to={`/proposals/${a.proposalId}`}>{a.title}</TextLink> },
-          { header: '現在の状態', cell: (a) => <StateBadge state={a.state} stateLabel={{ ja: stateLabels(workflow.data?.definition)[a.state] ?? a.state }} /> },
+          {
+            header: '現在の状態',
+            cell: (a) => (
+              <StateBadge
+                state={a.state}
+                stateLabel={{ ja: stateLabels(workflow.data?.definition)[a.state] ?? a.state }}
+              />
+            ),
+          },
           {
             header: 'この会議での決定',
             cell: (a) =>
               a.decision ? (
                 <span>
-                  {transitions.find((t) => t.action === a.decision!.action)?.label?.ja ?? a.decision.action}（{a.decision.actor.username}・<InstantText value={a.decision.at} />）
+                  {transitions.find((t) => t.action === a.decision!.action)?.label?.ja ?? a.decision.action}（
+                  {a.decision.actor.username}・<InstantText value={a.decision.at} />）
                   {a.decision.comment && <span className="block text-dns-14N-130">{a.decision.comment}</span>}
                 </span>
               ) : (
@@ -89,20 +109,31 @@ function AddToAgenda({ meeting }: { meeting: Meeting }) {
   const [chosen, setChosen] = useState<string[]>([]);
   const candidates = useQuery({
     queryKey: ['proposals', 'list', { planId: meeting.planId, state: stage, pageSize: 100 }],
-    queryFn: () => answer(api.GET('/api/v1/proposals', { params: { query: { planId: meeting.planId, state: stage, pageSize: 100 } } })),
+    queryFn: () =>
+      answer(
+        api.GET('/api/v1/proposals', { params: { query: { planId: meeting.planId, state: stage, pageSize: 100 } } }),
+      ),
   });
   const onAgenda = new Set(meeting.agenda.map((a: AgendaItem) => a.proposalId));
   const options = ((candidates.data?.items ?? []) as Array<Item<'/api/v1/proposals', 'get'>>)
     .filter((p) => !onAgenda.has(p.id))
     .map((p) => ({ value: p.id, label: `${p.title}（${p.owningUnit.nameJa}）` }));
   const add = useAction(
-    () => answer(api.POST('/api/v1/meetings/{id}/agenda', { params: { path: { id: meeting.id } }, body: { proposalIds: chosen } })),
+    () =>
+      answer(
+        api.POST('/api/v1/meetings/{id}/agenda', {
+          params: { path: { id: meeting.id } },
+          body: { proposalIds: chosen },
+        }),
+      ),
     [['meetings'], ['proposals']],
     () => setChosen([]),
   );
   return (
     <Section id="add" title="議題に追加">
-      <p className="text-std-16N-170">「{stateLabels(workflow.data?.definition)[stage] ?? stage}」の段階にある提案を追加できます。</p>
+      <p className="text-std-16N-170">
+        「{stateLabels(workflow.data?.definition)[stage] ?? stage}」の段階にある提案を追加できます。
+      </p>
       {options.length === 0 ? (
         <p className="text-std-16N-170 text-solid-gray-700">追加できる提案はありません。</p>
       ) : (

@@ -18,11 +18,24 @@ export function MeetingsPage() {
   const me = useMe();
   return (
     <>
-      <PageTitle title="会議" actions={rolesOf(me.data).has('secretariat') && <ButtonLink to="/meetings/new" variant="primary">会議を登録</ButtonLink>}>
+      <PageTitle
+        title="会議"
+        actions={
+          rolesOf(me.data).has('secretariat') && (
+            <ButtonLink to="/meetings/new" variant="primary">
+              会議を登録
+            </ButtonLink>
+          )
+        }
+      >
         会議
       </PageTitle>
       <div className="mb-6 max-w-xs">
-        <SelectField label="会議の種類" value={kind} onChange={(e) => setParams(e.target.value ? { kind: e.target.value } : {}, { replace: true })}>
+        <SelectField
+          label="会議の種類"
+          value={kind}
+          onChange={(e) => setParams(e.target.value ? { kind: e.target.value } : {}, { replace: true })}
+        >
           <option value="">すべて</option>
           {Object.entries(MEETING_KINDS).map(([k, v]) => (
             <option key={k} value={k}>

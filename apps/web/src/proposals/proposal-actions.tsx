@@ -27,7 +27,12 @@ export function ProposalActions({ proposal }: { proposal: { id: string; planId: 
   const [meetingId, setMeetingId] = useState('');
   const act = useAction(
     (v: { action: string; comment?: string; targetProposalId?: string; meetingId?: string }) =>
-      answer(api.POST('/api/v1/proposals/{id}/transitions', { params: { path: { id: proposal.id }, header: FROM_LAST_READ }, body: v })),
+      answer(
+        api.POST('/api/v1/proposals/{id}/transitions', {
+          params: { path: { id: proposal.id }, header: FROM_LAST_READ },
+          body: v,
+        }),
+      ),
     [['proposals'], ['notifications'], ['deadlines'], ['meetings'], ['initiatives']],
     () => {
       setChosen(null);
@@ -35,7 +40,8 @@ export function ProposalActions({ proposal }: { proposal: { id: string; planId: 
     },
   );
   const needs = (a: AvailableAction | null, input: string) => Boolean(a?.requires?.includes(input));
-  const needsForm = (a: AvailableAction) => (a.requires ?? []).length > 0 || a.action === 'report' || a.action === 'return' || a.action === 'reject';
+  const needsForm = (a: AvailableAction) =>
+    (a.requires ?? []).length > 0 || a.action === 'report' || a.action === 'return' || a.action === 'reject';
   const list = (actions.data ?? []) as AvailableAction[];
 
   const submit = (e: FormEvent) => {
@@ -50,7 +56,10 @@ export function ProposalActions({ proposal }: { proposal: { id: string; planId: 
   };
 
   return (
-    <section aria-labelledby="actions-title" className="flex flex-col gap-3 rounded-12 border-2 border-blue-900 bg-white p-6">
+    <section
+      aria-labelledby="actions-title"
+      className="flex flex-col gap-3 rounded-12 border-2 border-blue-900 bg-white p-6"
+    >
       <h2 id="actions-title" className="text-std-22B-150">
         あなたができる操作
       </h2>
@@ -76,11 +85,32 @@ export function ProposalActions({ proposal }: { proposal: { id: string; planId: 
         </div>
       )}
       {chosen && (
-        <form onSubmit={submit} noValidate className="flex flex-col gap-4 border-t border-solid-gray-200 pt-4" aria-label={`${chosen.label?.ja ?? chosen.action}の入力`}>
-          {needs(chosen, 'targetProposalId') && <MergeTarget proposal={proposal} value={target} onChange={setTarget} error={fieldError(act.error, 'targetProposalId')} />}
-          {chosen.action === 'report' && <CouncilMeeting planId={proposal.planId} value={meetingId} onChange={setMeetingId} error={fieldError(act.error, 'meetingId')} />}
+        <form
+          onSubmit={submit}
+          noValidate
+          className="flex flex-col gap-4 border-t border-solid-gray-200 pt-4"
+          aria-label={`${chosen.label?.ja ?? chosen.action}の入力`}
+        >
+          {needs(chosen, 'targetProposalId') && (
+            <MergeTarget
+              proposal={proposal}
+              value={target}
+              onChange={setTarget}
+              error={fieldError(act.error, 'targetProposalId')}
+            />
+          )}
+          {chosen.action === 'report' && (
+            <CouncilMeeting
+              planId={proposal.planId}
+              value={meetingId}
+              onChange={setMeetingId}
+              error={fieldError(act.error, 'meetingId')}
+            />
+          )}
           <TextArea
-            label={needs(chosen, 'comment') ? `${chosen.label?.ja ?? chosen.action}の理由（コメント）` : 'コメント（任意）'}
+            label={
+              needs(chosen, 'comment') ? `${chosen.label?.ja ?? chosen.action}の理由（コメント）` : 'コメント（任意）'
+            }
             required={needs(chosen, 'comment')}
             value={comment}
             onChange={(e) => setComment(e.target.value)}
@@ -101,15 +131,32 @@ export function ProposalActions({ proposal }: { proposal: { id: string; planId: 
   );
 }
 
-function MergeTarget({ proposal, value, onChange, error }: { proposal: { id: string; planId: string }; value: string; onChange: (v: string) => void; error?: string }) {
+function MergeTarget({
+  proposal,
+  value,
+  onChange,
+  error,
+}: {
+  proposal: { id: string; planId: string };
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+}) {
   const candidates = useQuery({
     queryKey: ['proposals', 'list', { planId: proposal.planId, pageSize: 100 }],
-    queryFn: () => answer(api.GET('/api/v1/proposals', { params: { query: { planId: proposal.planId, pageSize: 100 } } })),
+    queryFn: () =>
+      answer(api.GET('/api/v1/proposals', { params: { query: { planId: proposal.planId, pageSize: 100 } } })),
   });
   const workflow = useWorkflow();
   // A proposal can be merged only into a live one: not in a final state of the workflow.
-  const final = new Set(((workflow.data?.definition.states ?? []) as Array<{ name: string; final?: boolean }>).filter((s) => s.final).map((s) => s.name));
-  const rows = ((candidates.data?.items ?? []) as Array<Item<'/api/v1/proposals', 'get'>>).filter((p) => p.id !== proposal.id && !final.has(p.state));
+  const final = new Set(
+    ((workflow.data?.definition.states ?? []) as Array<{ name: string; final?: boolean }>)
+      .filter((s) => s.final)
+      .map((s) => s.name),
+  );
+  const rows = ((candidates.data?.items ?? []) as Array<Item<'/api/v1/proposals', 'get'>>).filter(
+    (p) => p.id !== proposal.id && !final.has(p.state),
+  );
   return (
     <SelectField label="統合先の提案" required value={value} onChange={(e) => onChange(e.target.value)} error={error}>
       <option value="">選択してください</option>
@@ -122,13 +169,30 @@ function MergeTarget({ proposal, value, onChange, error }: { proposal: { id: str
   );
 }
 
-function CouncilMeeting({ planId, value, onChange, error }: { planId: string; value: string; onChange: (v: string) => void; error?: string }) {
+function CouncilMeeting({
+  planId,
+  value,
+  onChange,
+  error,
+}: {
+  planId: string;
+  value: string;
+  onChange: (v: string) => void;
+  error?: string;
+}) {
   const meetings = useQuery({
     queryKey: ['meetings', 'list', { planId, kind: 'council' }],
-    queryFn: () => answer(api.GET('/api/v1/meetings', { params: { query: { planId, kind: 'council', pageSize: 100 } } })),
+    queryFn: () =>
+      answer(api.GET('/api/v1/meetings', { params: { query: { planId, kind: 'council', pageSize: 100 } } })),
   });
   return (
-    <SelectField label="報告する市議会" value={value} onChange={(e) => onChange(e.target.value)} error={error} hint="選ばない場合は、この提案を議題に含む市議会になります。">
+    <SelectField
+      label="報告する市議会"
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      error={error}
+      hint="選ばない場合は、この提案を議題に含む市議会になります。"
+    >
       <option value="">議題に含む市議会（自動）</option>
       {((meetings.data?.items ?? []) as Array<{ id: string; title: string; heldOn: string }>).map((m) => (
         <option key={m.id} value={m.id}>

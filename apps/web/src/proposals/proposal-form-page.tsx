@@ -27,7 +27,17 @@ interface Content {
   relatedIndicators: string[];
 }
 
-const EMPTY: Content = { title: '', summary: '', policyNumber: null, themeNumber: null, expectedEffect: '', expectedAmount: '', schedule: [], collaboratingUnits: [], relatedIndicators: [] };
+const EMPTY: Content = {
+  title: '',
+  summary: '',
+  policyNumber: null,
+  themeNumber: null,
+  expectedEffect: '',
+  expectedAmount: '',
+  schedule: [],
+  collaboratingUnits: [],
+  relatedIndicators: [],
+};
 
 /** What the API takes: numbers as numbers, blanks left out (the server says what is missing). */
 function body(c: Content) {
@@ -75,7 +85,13 @@ export function ProposalNewPage() {
               onSubmit={(c) => create.mutate(c)}
               onCancel={() => void navigate('/proposals')}
               before={
-                <SelectField label="回答する全庁照会" required value={chosen} onChange={(e) => setInquiryId(e.target.value)} error={fieldError(create.error, 'inquiryId')}>
+                <SelectField
+                  label="回答する全庁照会"
+                  required
+                  value={chosen}
+                  onChange={(e) => setInquiryId(e.target.value)}
+                  error={fieldError(create.error, 'inquiryId')}
+                >
                   {page.items.map((q: { id: string; title: string }) => (
                     <option key={q.id} value={q.id}>
                       {q.title}
@@ -96,7 +112,8 @@ export function ProposalEditPage() {
   const navigate = useNavigate();
   const proposal = useProposal(id);
   const save = useAction(
-    (changes: Record<string, unknown>) => answer(api.PATCH('/api/v1/proposals/{id}', { params: { path: { id }, header: FROM_LAST_READ }, body: changes })),
+    (changes: Record<string, unknown>) =>
+      answer(api.PATCH('/api/v1/proposals/{id}', { params: { path: { id }, header: FROM_LAST_READ }, body: changes })),
     [['proposals', id]],
     () => void navigate(`/proposals/${id}`),
   );
@@ -110,7 +127,10 @@ export function ProposalEditPage() {
           themeNumber: p.theme?.number ?? null,
           expectedEffect: p.expectedEffect,
           expectedAmount: p.expectedAmount == null ? '' : String(p.expectedAmount),
-          schedule: p.schedule.map((s: { fiscalYear: number; step: string }) => ({ fiscalYear: s.fiscalYear, step: s.step })),
+          schedule: p.schedule.map((s: { fiscalYear: number; step: string }) => ({
+            fiscalYear: s.fiscalYear,
+            step: s.step,
+          })),
           collaboratingUnits: p.collaboratingUnits.map((u: { code: string }) => u.code),
           relatedIndicators: p.relatedIndicators,
         };
@@ -129,7 +149,9 @@ export function ProposalEditPage() {
               onSubmit={(c) => {
                 // Only what changed: the revision then names exactly the fields that were edited.
                 const after = body(c) as Record<string, unknown>;
-                const changes = Object.fromEntries(Object.entries(after).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k])));
+                const changes = Object.fromEntries(
+                  Object.entries(after).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(before[k])),
+                );
                 save.mutate(changes);
               }}
             />
@@ -183,13 +205,22 @@ function ProposalForm({
   return (
     <form onSubmit={submit} className="flex max-w-4xl flex-col gap-6" noValidate aria-label="提案の内容">
       {before}
-      <TextField label="件名" required maxLength={200} value={c.title} onChange={(e) => set('title', e.target.value)} error={err('title')} />
+      <TextField
+        label="件名"
+        required
+        maxLength={200}
+        value={c.title}
+        onChange={(e) => set('title', e.target.value)}
+        error={err('title')}
+      />
       <div className="grid grid-cols-1 gap-4 md:grid-cols-2">
         <SelectField
           label="方針"
           required
           value={c.policyNumber ?? ''}
-          onChange={(e) => setC((old) => ({ ...old, policyNumber: e.target.value ? Number(e.target.value) : null, themeNumber: null }))}
+          onChange={(e) =>
+            setC((old) => ({ ...old, policyNumber: e.target.value ? Number(e.target.value) : null, themeNumber: null }))
+          }
           error={err('policyNumber')}
         >
           <option value="">選択してください</option>
@@ -199,7 +230,12 @@ function ProposalForm({
             </option>
           ))}
         </SelectField>
-        <SelectField label="想定テーマ" value={c.themeNumber ?? ''} onChange={(e) => set('themeNumber', e.target.value ? Number(e.target.value) : null)} error={err('themeNumber')}>
+        <SelectField
+          label="想定テーマ"
+          value={c.themeNumber ?? ''}
+          onChange={(e) => set('themeNumber', e.target.value ? Number(e.target.value) : null)}
+          error={err('themeNumber')}
+        >
           <option value="">選択してください</option>
           {(policy?.themes ?? []).map((t: { number: number; title: string }) => (
             <option key={t.number} value={t.number}>
@@ -208,8 +244,22 @@ function ProposalForm({
           ))}
         </SelectField>
       </div>
-      <TextArea label="概要" required value={c.summary} onChange={(e) => set('summary', e.target.value)} error={err('summary')} maxLength={4000} />
-      <TextArea label="期待される効果" required value={c.expectedEffect} onChange={(e) => set('expectedEffect', e.target.value)} error={err('expectedEffect')} maxLength={4000} />
+      <TextArea
+        label="概要"
+        required
+        value={c.summary}
+        onChange={(e) => set('summary', e.target.value)}
+        error={err('summary')}
+        maxLength={4000}
+      />
+      <TextArea
+        label="期待される効果"
+        required
+        value={c.expectedEffect}
+        onChange={(e) => set('expectedEffect', e.target.value)}
+        error={err('expectedEffect')}
+        maxLength={4000}
+      />
       <TextField
         label="効果額（千円）"
         inputMode="numeric"
@@ -227,23 +277,44 @@ function ProposalForm({
             <SelectField
               label={`${i + 1}行目の年度`}
               value={s.fiscalYear}
-              onChange={(e) => set('schedule', c.schedule.map((x, j) => (j === i ? { ...x, fiscalYear: Number(e.target.value) } : x)))}
+              onChange={(e) =>
+                set(
+                  'schedule',
+                  c.schedule.map((x, j) => (j === i ? { ...x, fiscalYear: Number(e.target.value) } : x)),
+                )
+              }
               error={err(`schedule[${i}].fiscalYear`)}
             >
-              {(years.length ? years : [{ fiscalYear: s.fiscalYear, label: fiscalYearLabel(s.fiscalYear) }]).map((y) => (
-                <option key={y.fiscalYear} value={y.fiscalYear}>
-                  {y.label}
-                </option>
-              ))}
+              {(years.length ? years : [{ fiscalYear: s.fiscalYear, label: fiscalYearLabel(s.fiscalYear) }]).map(
+                (y) => (
+                  <option key={y.fiscalYear} value={y.fiscalYear}>
+                    {y.label}
+                  </option>
+                ),
+              )}
             </SelectField>
             <TextField
               label={`${i + 1}行目の取組内容`}
               value={s.step}
               placeholder="検討・試行・実施・拡充 など"
-              onChange={(e) => set('schedule', c.schedule.map((x, j) => (j === i ? { ...x, step: e.target.value } : x)))}
+              onChange={(e) =>
+                set(
+                  'schedule',
+                  c.schedule.map((x, j) => (j === i ? { ...x, step: e.target.value } : x)),
+                )
+              }
               error={err(`schedule[${i}].step`)}
             />
-            <Button variant="danger" aria-label={`${i + 1}行目を削除`} onClick={() => set('schedule', c.schedule.filter((_, j) => j !== i))}>
+            <Button
+              variant="danger"
+              aria-label={`${i + 1}行目を削除`}
+              onClick={() =>
+                set(
+                  'schedule',
+                  c.schedule.filter((_, j) => j !== i),
+                )
+              }
+            >
               削除
             </Button>
           </div>
@@ -254,7 +325,10 @@ function ProposalForm({
             variant="secondary"
             onClick={() => {
               const used = new Set(c.schedule.map((s) => s.fiscalYear));
-              const next = years.find((y) => !used.has(y.fiscalYear))?.fiscalYear ?? (years[0]?.fiscalYear ?? new Date().getFullYear());
+              const next =
+                years.find((y) => !used.has(y.fiscalYear))?.fiscalYear ??
+                years[0]?.fiscalYear ??
+                new Date().getFullYear();
               set('schedule', [...c.schedule, { fiscalYear: next, step: '' }]);
             }}
           >

@@ -11,7 +11,13 @@ import { MEETING_KINDS } from '../meetings/meeting-queries';
 import { DecisionMarks } from '../deputies/decision-marks';
 import { ProposalActions } from './proposal-actions';
 import { ProposalPapers, ProposalReturnNotice } from '../papers/record-papers';
-import { FIELD_LABELS, useProposal, useProposalActions, useProposalHistory, useProposalRevisions } from './proposal-queries';
+import {
+  FIELD_LABELS,
+  useProposal,
+  useProposalActions,
+  useProposalHistory,
+  useProposalRevisions,
+} from './proposal-queries';
 
 type Proposal = NonNullable<ReturnType<typeof useProposal>['data']>;
 type HistoryEntry = Item<'/api/v1/proposals/{id}/history', 'get'>;
@@ -87,13 +93,26 @@ function Content({ p }: { p: Proposal }) {
               '—'
             ),
           ],
-          ['連携する局・区', p.collaboratingUnits.length ? p.collaboratingUnits.map((u: { nameJa: string }) => u.nameJa).join('、') : '—'],
+          [
+            '連携する局・区',
+            p.collaboratingUnits.length
+              ? p.collaboratingUnits.map((u: { nameJa: string }) => u.nameJa).join('、')
+              : '—',
+          ],
           ['関連する検証指標', p.relatedIndicators.length ? p.relatedIndicators.join('、') : '—'],
           ['版', `第${p.revision}版`],
           ['最初の提出', <InstantText value={p.firstSubmittedAt} />],
           ['最終更新', <InstantText value={p.updatedAt} />],
-          ...(p.mergedIntoId ? ([['統合先', <TextLink to={`/proposals/${p.mergedIntoId}`}>統合先の提案を見る</TextLink>]] as Array<[string, React.ReactNode]>) : []),
-          ...(p.initiativeId ? ([['取組', <TextLink to="/initiatives">取組として登録済み</TextLink>]] as Array<[string, React.ReactNode]>) : []),
+          ...(p.mergedIntoId
+            ? ([['統合先', <TextLink to={`/proposals/${p.mergedIntoId}`}>統合先の提案を見る</TextLink>]] as Array<
+                [string, React.ReactNode]
+              >)
+            : []),
+          ...(p.initiativeId
+            ? ([['取組', <TextLink to="/initiatives">取組として登録済み</TextLink>]] as Array<
+                [string, React.ReactNode]
+              >)
+            : []),
         ]}
       />
     </Section>
@@ -117,14 +136,26 @@ function useNames(): Map<string, string> {
 
 /** A scalar as text; anything else as JSON (never "[object Object]"). */
 function text(value: unknown): string {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : JSON.stringify(value);
 }
 
 function show(value: unknown, names: Map<string, string>): string {
   if (value == null || value === '') return '（なし）';
   if (Array.isArray(value)) {
     const items: unknown[] = value;
-    return items.map((v) => (typeof v === 'object' && v ? Object.values(v as Record<string, unknown>).map(text).join('：') : (names.get(text(v)) ?? text(v)))).join('、') || '（なし）';
+    return (
+      items
+        .map((v) =>
+          typeof v === 'object' && v
+            ? Object.values(v as Record<string, unknown>)
+                .map(text)
+                .join('：')
+            : (names.get(text(v)) ?? text(v)),
+        )
+        .join('、') || '（なし）'
+    );
   }
   if (typeof value === 'number') return value.toLocaleString('ja-JP');
   return names.get(text(value)) ?? text(value);
@@ -155,17 +186,33 @@ function Revisions({ id }: { id: string }) {
                       <caption className="sr-only">第{r.revision}版の変更点</caption>
                       <thead>
                         <tr className="border-b border-solid-gray-300">
-                          <th scope="col" className="px-2 py-1 text-left">項目</th>
-                          {previous && <th scope="col" className="px-2 py-1 text-left">変更前</th>}
-                          <th scope="col" className="px-2 py-1 text-left">変更後</th>
+                          <th scope="col" className="px-2 py-1 text-left">
+                            項目
+                          </th>
+                          {previous && (
+                            <th scope="col" className="px-2 py-1 text-left">
+                              変更前
+                            </th>
+                          )}
+                          <th scope="col" className="px-2 py-1 text-left">
+                            変更後
+                          </th>
                         </tr>
                       </thead>
                       <tbody>
                         {r.changedFields.map((f) => (
                           <tr key={f} className="border-b border-solid-gray-100 align-top">
-                            <th scope="row" className="px-2 py-1 text-left font-normal">{FIELD_LABELS[f] ?? f}</th>
-                            {previous && <td className="bg-red-50 px-2 py-1"><del>{show(previous[f], names)}</del></td>}
-                            <td className="bg-green-50 px-2 py-1"><ins className="no-underline">{show(after[f], names)}</ins></td>
+                            <th scope="row" className="px-2 py-1 text-left font-normal">
+                              {FIELD_LABELS[f] ?? f}
+                            </th>
+                            {previous && (
+                              <td className="bg-red-50 px-2 py-1">
+                                <del>{show(previous[f], names)}</del>
+                              </td>
+                            )}
+                            <td className="bg-green-50 px-2 py-1">
+                              <ins className="no-underline">{show(after[f], names)}</ins>
+                            </td>
                           </tr>
                         ))}
                       </tbody>
@@ -187,7 +234,11 @@ function History({ id }: { id: string }) {
   const workflow = useWorkflow();
   const labels = stateLabels(workflow.data?.definition);
   const actionLabel = (a: string) =>
-    RECORD_ACTIONS[a] ?? ((workflow.data?.definition.transitions ?? []) as Array<{ action: string; label?: { ja: string } }>).find((t) => t.action === a)?.label?.ja ?? a;
+    RECORD_ACTIONS[a] ??
+    ((workflow.data?.definition.transitions ?? []) as Array<{ action: string; label?: { ja: string } }>).find(
+      (t) => t.action === a,
+    )?.label?.ja ??
+    a;
   return (
     <Section id="history" title="経過">
       <Loaded query={history}>
@@ -203,12 +254,22 @@ function History({ id }: { id: string }) {
               // The bureau as it was named then: a later 機構改革 does not rewrite the history.
               { header: '所属（当時）', cell: (h) => h.unit.nameJa },
               { header: '代決・専決', cell: (h) => <DecisionMarks entry={h} /> },
-              { header: '状態', cell: (h) => (h.from || h.to ? `${h.from ? (labels[h.from] ?? h.from) : '—'} → ${h.to ? (labels[h.to] ?? h.to) : '—'}` : '—') },
+              {
+                header: '状態',
+                cell: (h) =>
+                  h.from || h.to
+                    ? `${h.from ? (labels[h.from] ?? h.from) : '—'} → ${h.to ? (labels[h.to] ?? h.to) : '—'}`
+                    : '—',
+              },
               {
                 header: '会議',
                 cell: (h) => {
                   const meeting = h.details?.meeting as { id: string; kind: string } | undefined;
-                  return meeting ? <TextLink to={`/meetings/${meeting.id}`}>{MEETING_KINDS[meeting.kind] ?? meeting.kind}</TextLink> : '';
+                  return meeting ? (
+                    <TextLink to={`/meetings/${meeting.id}`}>{MEETING_KINDS[meeting.kind] ?? meeting.kind}</TextLink>
+                  ) : (
+                    ''
+                  );
                 },
               },
               { header: 'コメント', cell: (h) => h.comment ?? '' },

@@ -3,16 +3,28 @@ import { answer, api } from '../api/client';
 
 /** One query key per resource: ['proposals', id, …]; a transition invalidates ['proposals']. */
 export const useProposal = (id: string) =>
-  useQuery({ queryKey: ['proposals', id], queryFn: () => answer(api.GET('/api/v1/proposals/{id}', { params: { path: { id } } })) });
+  useQuery({
+    queryKey: ['proposals', id],
+    queryFn: () => answer(api.GET('/api/v1/proposals/{id}', { params: { path: { id } } })),
+  });
 
 export const useProposalActions = (id: string) =>
-  useQuery({ queryKey: ['proposals', id, 'actions'], queryFn: () => answer(api.GET('/api/v1/proposals/{id}/actions', { params: { path: { id } } })) });
+  useQuery({
+    queryKey: ['proposals', id, 'actions'],
+    queryFn: () => answer(api.GET('/api/v1/proposals/{id}/actions', { params: { path: { id } } })),
+  });
 
 export const useProposalHistory = (id: string) =>
-  useQuery({ queryKey: ['proposals', id, 'history'], queryFn: () => answer(api.GET('/api/v1/proposals/{id}/history', { params: { path: { id } } })) });
+  useQuery({
+    queryKey: ['proposals', id, 'history'],
+    queryFn: () => answer(api.GET('/api/v1/proposals/{id}/history', { params: { path: { id } } })),
+  });
 
 export const useProposalRevisions = (id: string) =>
-  useQuery({ queryKey: ['proposals', id, 'revisions'], queryFn: () => answer(api.GET('/api/v1/proposals/{id}/revisions', { params: { path: { id } } })) });
+  useQuery({
+    queryKey: ['proposals', id, 'revisions'],
+    queryFn: () => answer(api.GET('/api/v1/proposals/{id}/revisions', { params: { path: { id } } })),
+  });
 
 export const FIELD_LABELS: Record<string, string> = {
   inquiryId: '全庁照会',

@@ -20,7 +20,12 @@ type ProposalRow = Item<'/api/v1/proposals', 'get'>;
  */
 export function ProposalsPage() {
   const [params, setParams] = useSearchParams();
-  const filter = { state: params.get('state') ?? '', owningUnit: params.get('unit') ?? '', inquiryId: params.get('inquiry') ?? '', policy: params.get('policy') ?? '' };
+  const filter = {
+    state: params.get('state') ?? '',
+    owningUnit: params.get('unit') ?? '',
+    inquiryId: params.get('inquiry') ?? '',
+    policy: params.get('policy') ?? '',
+  };
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(key, value);
@@ -32,19 +37,42 @@ export function ProposalsPage() {
   const units = useOrgUnits();
   const plans = usePlans();
   const inquiries = useInquiries();
-  const query = { state: filter.state || undefined, owningUnit: filter.owningUnit || undefined, inquiryId: filter.inquiryId || undefined, pageSize: 100 };
-  const proposals = useQuery({ queryKey: ['proposals', 'list', query], queryFn: () => answer(api.GET('/api/v1/proposals', { params: { query } })) });
-  const policies = (plans.data ?? []).flatMap((p: { name: string; policies: Array<{ id: string; number: number; title: string }> }) =>
-    p.policies.map((x) => ({ id: x.id, label: `方針${x.number} ${x.title}（${p.name.replace(/（.*$/, '')}）` })),
+  const query = {
+    state: filter.state || undefined,
+    owningUnit: filter.owningUnit || undefined,
+    inquiryId: filter.inquiryId || undefined,
+    pageSize: 100,
+  };
+  const proposals = useQuery({
+    queryKey: ['proposals', 'list', query],
+    queryFn: () => answer(api.GET('/api/v1/proposals', { params: { query } })),
+  });
+  const policies = (plans.data ?? []).flatMap(
+    (p: { name: string; policies: Array<{ id: string; number: number; title: string }> }) =>
+      p.policies.map((x) => ({ id: x.id, label: `方針${x.number} ${x.title}（${p.name.replace(/（.*$/, '')}）` })),
   );
   const editor = rolesOf(me.data).has('bureau_editor');
 
   return (
     <>
-      <PageTitle title="提案" actions={editor && <ButtonLink to="/proposals/new" variant="primary">新しい提案を作成</ButtonLink>}>
+      <PageTitle
+        title="提案"
+        actions={
+          editor && (
+            <ButtonLink to="/proposals/new" variant="primary">
+              新しい提案を作成
+            </ButtonLink>
+          )
+        }
+      >
         提案
       </PageTitle>
-      <form role="search" aria-label="提案の絞り込み" className="mb-6 grid grid-cols-1 gap-4 md:grid-cols-4" onSubmit={(e) => e.preventDefault()}>
+      <form
+        role="search"
+        aria-label="提案の絞り込み"
+        className="mb-6 grid grid-cols-1 gap-4 md:grid-cols-4"
+        onSubmit={(e) => e.preventDefault()}
+      >
         <SelectField label="状態" value={filter.state} onChange={(e) => set('state', e.target.value)}>
           <option value="">すべて</option>
           {(workflow.data?.definition.states ?? []).map((s: { name: string; label: { ja: string } }) => (

@@ -23,15 +23,26 @@ const asRollup = (r: CouncilReport, fiscalYear: number): RollupView => ({
   scale: r.scale,
   totals: r.summary.totals,
   total: r.summary.total,
-  rows: r.summary.rows.map((row) => ({ key: { id: String(row.policyNumber), code: String(row.policyNumber), label: row.policyTitle }, counts: row.counts, total: row.total })),
+  rows: r.summary.rows.map((row) => ({
+    key: { id: String(row.policyNumber), code: String(row.policyNumber), label: row.policyTitle },
+    counts: row.counts,
+    total: row.total,
+  })),
   refreshedAt: null,
 });
 
 /** The file the server made, saved under the name it gave (Content-Disposition). */
-async function download(query: { planId: string; fiscalYear: number; snapshotId?: string; format: 'csv' | 'xlsx' }): Promise<void> {
+async function download(query: {
+  planId: string;
+  fiscalYear: number;
+  snapshotId?: string;
+  format: 'csv' | 'xlsx';
+}): Promise<void> {
   const { data, response } = await api.GET('/api/v1/reports/council', { params: { query }, parseAs: 'blob' });
   if (!response.ok || !(data instanceof Blob)) throw await ApiProblem.from(response, null);
-  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? `council-report.${query.format}`;
+  const name =
+    /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ??
+    `council-report.${query.format}`;
   const url = URL.createObjectURL(data);
   const a = document.createElement('a');
   a.href = url;
@@ -50,7 +61,10 @@ export function CouncilReportPage() {
   const snapshots = useQuery({
     queryKey: ['snapshots', plan?.id],
     enabled: Boolean(plan),
-    queryFn: async () => (await answer(api.GET('/api/v1/rollups/snapshots', { params: { query: { planId: plan!.id } } }))) as SnapshotSummary[],
+    queryFn: async () =>
+      (await answer(
+        api.GET('/api/v1/rollups/snapshots', { params: { query: { planId: plan!.id } } }),
+      )) as SnapshotSummary[],
   });
   const ofYear = (snapshots.data ?? []).filter((s) => s.fiscalYear === year);
   const snapshot = ofYear.find((s) => s.id === snapshotId)?.id;
@@ -58,7 +72,10 @@ export function CouncilReportPage() {
   const report = useQuery({
     queryKey: ['council-report', query],
     enabled: Boolean(plan && year),
-    queryFn: async () => (await answer(api.GET('/api/v1/reports/council', { params: { query: { ...query, format: 'json' } } }))) as CouncilReport,
+    queryFn: async () =>
+      (await answer(
+        api.GET('/api/v1/reports/council', { params: { query: { ...query, format: 'json' } } }),
+      )) as CouncilReport,
   });
   const [busy, setBusy] = useState<'' | 'csv' | 'xlsx'>('');
   const [error, setError] = useState<unknown>(null);
@@ -78,7 +95,12 @@ export function CouncilReportPage() {
       <PageTitle title="市議会報告">市議会報告</PageTitle>
       <PlanYearPicker state={state} />
       <div className="mb-6 max-w-3xl">
-        <SelectField label="もとにする集計" value={snapshot ?? ''} onChange={(e) => setSnapshotId(e.target.value)} hint="スナップショットを選ぶと、その時点で保存した内容で作ります。">
+        <SelectField
+          label="もとにする集計"
+          value={snapshot ?? ''}
+          onChange={(e) => setSnapshotId(e.target.value)}
+          hint="スナップショットを選ぶと、その時点で保存した内容で作ります。"
+        >
           <option value="">現在の集計</option>
           {ofYear.map((s) => (
             <option key={s.id} value={s.id}>
@@ -92,9 +114,14 @@ export function CouncilReportPage() {
           {(r) => (
             <>
               <p className="text-std-16N-170">
-                {r.plan.name}（{r.plan.periodLabel}）{r.summary.unreported > 0 ? `・未確定の取組 ${r.summary.unreported}件` : ''}
+                {r.plan.name}（{r.plan.periodLabel}）
+                {r.summary.unreported > 0 ? `・未確定の取組 ${r.summary.unreported}件` : ''}
               </p>
-              <RollupTable rollup={asRollup(r, year ?? 0)} caption={`${r.fiscalYearLabel} 市議会報告の集計（件）`} rowHeader="方針" />
+              <RollupTable
+                rollup={asRollup(r, year ?? 0)}
+                caption={`${r.fiscalYearLabel} 市議会報告の集計（件）`}
+                rowHeader="方針"
+              />
               <div className="flex flex-wrap gap-3">
                 <Button onClick={() => void get('xlsx')} disabled={Boolean(busy)}>
                   Excel（xlsx）をダウンロード

@@ -59,7 +59,11 @@ async function startQueries(client: QueryClient, address: URL): Promise<void> {
   switch (address.pathname) {
     case '/dashboard': {
       const { planId, year } = namedPlanYear(params) ?? chosenPlanYear(await plans, params);
-      if (planId && year) await Promise.all([client.prefetchQuery(rollupQuery(planId, year, 'policy')), client.prefetchQuery(rollupQuery(planId, year, 'orgUnit'))]);
+      if (planId && year)
+        await Promise.all([
+          client.prefetchQuery(rollupQuery(planId, year, 'policy')),
+          client.prefetchQuery(rollupQuery(planId, year, 'orgUnit')),
+        ]);
       return;
     }
     case '/tracking': {
@@ -80,7 +84,10 @@ function namedPlanYear(params: URLSearchParams): { planId: string; year: number 
 }
 
 /** The plan and year the page will show, once the plans are known. */
-function chosenPlanYear(plans: PlanView[] | undefined, params: URLSearchParams): { planId: string | undefined; year: number | undefined } {
+function chosenPlanYear(
+  plans: PlanView[] | undefined,
+  params: URLSearchParams,
+): { planId: string | undefined; year: number | undefined } {
   const { plan, year } = planYearOf(plans, params);
   return { planId: plan?.id, year };
 }

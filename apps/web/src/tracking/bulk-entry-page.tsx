@@ -11,7 +11,15 @@ import { FocusedNotice, useFocusOnProblem } from '../ui/focus';
 import { Loaded, PageTitle } from '../ui/page';
 import { DataTable } from '../ui/table';
 import { Notice } from '../ui/problem';
-import { annualOf, needsReason, readReport, reportsKey, transitionReport, useScale, type InitiativeView } from './tracking-queries';
+import {
+  annualOf,
+  needsReason,
+  readReport,
+  reportsKey,
+  transitionReport,
+  useScale,
+  type InitiativeView,
+} from './tracking-queries';
 
 interface Entry {
   status: string;
@@ -29,12 +37,17 @@ export function BulkEntryPage() {
   const me = useMe();
   const state = usePlanYear();
   const { plan, year } = state;
-  const unit = ((me.data?.grants ?? []) as Array<{ role: string; orgUnit: { id: string; nameJa: string } }>).find((g) => g.role === 'bureau_editor')?.orgUnit;
+  const unit = ((me.data?.grants ?? []) as Array<{ role: string; orgUnit: { id: string; nameJa: string } }>).find(
+    (g) => g.role === 'bureau_editor',
+  )?.orgUnit;
   const scale = useScale(plan?.id);
   const initiatives = useQuery({
     queryKey: ['initiatives', 'tracking', plan?.id, '', '', unit?.id, 'bulk'],
     enabled: Boolean(plan && unit),
-    queryFn: () => answer(api.GET('/api/v1/initiatives', { params: { query: { planId: plan!.id, orgUnitId: unit!.id, pageSize: 100 } } })),
+    queryFn: () =>
+      answer(
+        api.GET('/api/v1/initiatives', { params: { query: { planId: plan!.id, orgUnitId: unit!.id, pageSize: 100 } } }),
+      ),
   });
   const items = (initiatives.data?.items ?? []) as InitiativeView[];
   const reports = useQueries({
@@ -51,15 +64,18 @@ export function BulkEntryPage() {
   const tell = (tone: 'info' | 'success', text: string) => setMessage((m) => ({ tone, text, n: (m?.n ?? 0) + 1 }));
 
   const reportOf = (index: number) => annualOf(reports[index]?.data, year);
-  const entryOf = (i: InitiativeView, index: number): Entry => entries[i.id] ?? { status: reportOf(index)?.status.code ?? '', reason: reportOf(index)?.reason ?? '' };
+  const entryOf = (i: InitiativeView, index: number): Entry =>
+    entries[i.id] ?? { status: reportOf(index)?.status.code ?? '', reason: reportOf(index)?.reason ?? '' };
   const editable = (index: number) => {
     const r = reportOf(index);
     return !r || r.state === 'draft';
   };
-  const set = (i: InitiativeView, index: number, change: Partial<Entry>) => setEntries((prev) => ({ ...prev, [i.id]: { ...entryOf(i, index), ...change } }));
+  const set = (i: InitiativeView, index: number, change: Partial<Entry>) =>
+    setEntries((prev) => ({ ...prev, [i.id]: { ...entryOf(i, index), ...change } }));
   // A failed save puts the focus on the first row to fix (its reason), not back on the button.
   const table = useFocusOnProblem<HTMLDivElement>(Object.keys(errors).length > 0 ? errors : null);
-  const reasonMessage = (status: string) => `${scale.data?.find((s) => s.code === status)?.labelJa ?? 'この状況'}のときは理由を入力してください。`;
+  const reasonMessage = (status: string) =>
+    `${scale.data?.find((s) => s.code === status)?.labelJa ?? 'この状況'}のときは理由を入力してください。`;
 
   /** Saves every changed row: a new draft, or the draft edited. Rows that fail keep their error. */
   async function save() {
@@ -74,13 +90,28 @@ export function BulkEntryPage() {
       try {
         if (existing) {
           await readReport(existing.id);
-          await answer(api.PATCH('/api/v1/progress-reports/{id}', { params: { path: { id: existing.id }, header: FROM_LAST_READ }, body: { status: e.status, reason: e.reason } }));
+          await answer(
+            api.PATCH('/api/v1/progress-reports/{id}', {
+              params: { path: { id: existing.id }, header: FROM_LAST_READ },
+              body: { status: e.status, reason: e.reason },
+            }),
+          );
         } else {
-          await answer(api.POST('/api/v1/initiatives/{id}/progress-reports', { params: { path: { id: i.id } }, body: { fiscalYear: year!, period: 'annual', status: e.status, reason: e.reason } }));
+          await answer(
+            api.POST('/api/v1/initiatives/{id}/progress-reports', {
+              params: { path: { id: i.id } },
+              body: { fiscalYear: year!, period: 'annual', status: e.status, reason: e.reason },
+            }),
+          );
         }
         saved += 1;
       } catch (error) {
-        failed[i.id] = error instanceof ApiProblem && error.fieldError('reason') ? reasonMessage(e.status) : error instanceof ApiProblem ? `保存できませんでした（${error.code}）` : '保存できませんでした';
+        failed[i.id] =
+          error instanceof ApiProblem && error.fieldError('reason')
+            ? reasonMessage(e.status)
+            : error instanceof ApiProblem
+              ? `保存できませんでした（${error.code}）`
+              : '保存できませんでした';
       }
     }
     await Promise.all(items.map((i) => queries.invalidateQueries({ queryKey: reportsKey(i.id) })));
@@ -151,7 +182,10 @@ export function BulkEntryPage() {
                             {i.code} {i.title}
                           </TextLink>
                           {r ? (
-                            <StateBadge state={r.state === 'confirmed' ? 'adopted' : r.state} stateLabel={r.stateLabel} />
+                            <StateBadge
+                              state={r.state === 'confirmed' ? 'adopted' : r.state}
+                              stateLabel={r.stateLabel}
+                            />
                           ) : (
                             <span className="text-dns-14N-130 text-solid-gray-700">未入力</span>
                           )}
@@ -189,7 +223,11 @@ export function BulkEntryPage() {
                               disabled={!editable(index) || busy}
                               aria-invalid={error ? true : undefined}
                               aria-describedby={error ? `bulk-${i.id}-error` : undefined}
-                              placeholder={needsReason(scale.data?.find((s) => s.code === e.status)) ? '理由が必要です' : '理由（任意）'}
+                              placeholder={
+                                needsReason(scale.data?.find((s) => s.code === e.status))
+                                  ? '理由が必要です'
+                                  : '理由（任意）'
+                              }
                               onChange={(ev) => set(i, index, { reason: ev.target.value })}
                             />
                             {error && (
@@ -208,13 +246,19 @@ export function BulkEntryPage() {
                 <Button onClick={() => void save()} disabled={busy || changed === 0}>
                   下書きを保存
                 </Button>
-                <Button variant="secondary" onClick={() => void submitAll()} disabled={busy || drafts === 0 || changed > 0}>
+                <Button
+                  variant="secondary"
+                  onClick={() => void submitAll()}
+                  disabled={busy || drafts === 0 || changed > 0}
+                >
                   まとめて提出（{drafts}件）
                 </Button>
               </div>
               {changed > 0 && drafts > 0 && (
                 // Why まとめて提出 cannot be pressed: what is on the screen is not yet what would be sent.
-                <p className="text-dns-16N-130 text-solid-gray-700">保存していない変更があります。「下書きを保存」のあとで提出できます。</p>
+                <p className="text-dns-16N-130 text-solid-gray-700">
+                  保存していない変更があります。「下書きを保存」のあとで提出できます。
+                </p>
               )}
               {message &&
                 (message.tone === 'success' ? (

@@ -6,7 +6,12 @@ import { Button, ButtonLink, TextLink } from '../ui/button';
 import { SelectField } from '../ui/field';
 import { Loaded, PageTitle } from '../ui/page';
 import { DataTable } from '../ui/table';
-import { INITIATIVE_PAGE_SIZE, initiativeListFilterOf, initiativeListQuery, type InitiativeView } from './tracking-queries';
+import {
+  INITIATIVE_PAGE_SIZE,
+  initiativeListFilterOf,
+  initiativeListQuery,
+  type InitiativeView,
+} from './tracking-queries';
 
 /**
  * 取組と進捗: a plan's initiatives by policy, theme and owning unit, a page at a time (a plan
@@ -35,7 +40,10 @@ export function InitiativeListPage() {
   const list = useQuery({ ...initiativeListQuery(filter), placeholderData: (previous) => previous });
   return (
     <>
-      <PageTitle title="取組と進捗" actions={<ButtonLink to={`/tracking/bulk${plan ? `?plan=${plan.id}` : ''}`}>進捗の一括入力</ButtonLink>}>
+      <PageTitle
+        title="取組と進捗"
+        actions={<ButtonLink to={`/tracking/bulk${plan ? `?plan=${plan.id}` : ''}`}>進捗の一括入力</ButtonLink>}
+      >
         取組と進捗
       </PageTitle>
       {/* The plan's long name gets the widest column. */}
@@ -55,7 +63,12 @@ export function InitiativeListPage() {
             </option>
           ))}
         </SelectField>
-        <SelectField label="テーマ" value={themeId} onChange={(e) => update({ theme: e.target.value })} disabled={!policy}>
+        <SelectField
+          label="テーマ"
+          value={themeId}
+          onChange={(e) => update({ theme: e.target.value })}
+          disabled={!policy}
+        >
           <option value="">{policy ? 'すべてのテーマ' : '方針を選ぶと選べます'}</option>
           {(policy?.themes ?? []).map((t) => (
             <option key={t.id} value={t.id}>
@@ -88,7 +101,11 @@ export function InitiativeListPage() {
                 columns={[
                   { header: '番号', cell: (i) => i.code, className: 'whitespace-nowrap' },
                   { header: '取組名', cell: (i) => <TextLink to={`/initiatives/${i.id}`}>{i.title}</TextLink> },
-                  { header: '方針・テーマ', cell: (i) => `${i.policy ? `方針${i.policy.number}` : '—'}${i.theme ? `・テーマ${i.theme.number}` : ''}` },
+                  {
+                    header: '方針・テーマ',
+                    cell: (i) =>
+                      `${i.policy ? `方針${i.policy.number}` : '—'}${i.theme ? `・テーマ${i.theme.number}` : ''}`,
+                  },
                   { header: '所管', cell: (i) => i.owningUnit.nameJa },
                 ]}
               />
@@ -100,7 +117,11 @@ export function InitiativeListPage() {
                   <span>
                     {page}／{pages}ページ
                   </span>
-                  <Button variant="secondary" disabled={page >= pages} onClick={() => update({ page: String(page + 1) })}>
+                  <Button
+                    variant="secondary"
+                    disabled={page >= pages}
+                    onClick={() => update({ page: String(page + 1) })}
+                  >
                     次のページ
                   </Button>
                 </nav>

@@ -17,7 +17,16 @@ import { DataTable } from '../ui/table';
 import { ProgressReportPapers } from '../papers/record-papers';
 import { ProblemAlert } from '../ui/problem';
 import { useAction } from '../workflows/use-action';
-import { annualOf, needsReason, reportsKey, transitionReport, useReports, useScale, type InitiativeView, type ProgressReport } from './tracking-queries';
+import {
+  annualOf,
+  needsReason,
+  reportsKey,
+  transitionReport,
+  useReports,
+  useScale,
+  type InitiativeView,
+  type ProgressReport,
+} from './tracking-queries';
 
 const yen = (n: number | null) => (n === null ? '—' : `${n.toLocaleString('ja-JP')}千円`);
 
@@ -25,7 +34,11 @@ const yen = (n: number | null) => (n === null ? '—' : `${n.toLocaleString('ja-
 export function StatusText({ status }: { status: ProgressReport['status'] }) {
   return (
     <span className="inline-flex items-center gap-2">
-      <span aria-hidden="true" className="inline-block size-3 rounded-full" style={{ backgroundColor: status.colour }} />
+      <span
+        aria-hidden="true"
+        className="inline-block size-3 rounded-full"
+        style={{ backgroundColor: status.colour }}
+      />
       {status.label}
     </span>
   );
@@ -36,14 +49,27 @@ export function StatusText({ status }: { status: ProgressReport['status'] }) {
  * comment form opens in place with the focus in it, and closing it gives the focus back to
  * 差戻し. `onDone` is told what happened (this part goes away with the submitted report).
  */
-function Review({ report, initiativeId, onDone }: { report: ProgressReport; initiativeId: string; onDone: (message: string) => void }) {
+function Review({
+  report,
+  initiativeId,
+  onDone,
+}: {
+  report: ProgressReport;
+  initiativeId: string;
+  onDone: (message: string) => void;
+}) {
   const [returning, setReturning] = useState(false);
   const [comment, setComment] = useState('');
   const returnButton = useRef<HTMLButtonElement>(null);
   const act = useAction(
     (v: { action: 'confirm' | 'return'; comment?: string }) => transitionReport(report.id, v.action, v.comment),
     [reportsKey(initiativeId), ['rollups']],
-    (r) => onDone(r.state === 'confirmed' ? `${report.fiscalYearLabel}の進捗を確認しました。` : `${report.fiscalYearLabel}の進捗を差し戻しました。局・区に通知されます。`),
+    (r) =>
+      onDone(
+        r.state === 'confirmed'
+          ? `${report.fiscalYearLabel}の進捗を確認しました。`
+          : `${report.fiscalYearLabel}の進捗を差し戻しました。局・区に通知されます。`,
+      ),
   );
   const box = useFocusOnProblem<HTMLDivElement>(act.error);
   return (
@@ -68,7 +94,14 @@ function Review({ report, initiativeId, onDone }: { report: ProgressReport; init
             if (e.key === 'Escape') close();
           }}
         >
-          <TextArea label="差戻しの理由" value={comment} onChange={(e) => setComment(e.target.value)} required autoFocus error={fieldError(act.error, 'comment')} />
+          <TextArea
+            label="差戻しの理由"
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            required
+            autoFocus
+            error={fieldError(act.error, 'comment')}
+          />
           <div className="flex flex-wrap gap-3">
             <Button type="submit" variant="danger" disabled={act.isPending}>
               差戻しを確定
@@ -91,7 +124,17 @@ function Review({ report, initiativeId, onDone }: { report: ProgressReport; init
 }
 
 /** The owning bureau's editor drafts, edits and submits the year's report. */
-function ReportForm({ initiative, plan, report, onDone }: { initiative: InitiativeView; plan: PlanView; report?: ProgressReport; onDone: (message: string) => void }) {
+function ReportForm({
+  initiative,
+  plan,
+  report,
+  onDone,
+}: {
+  initiative: InitiativeView;
+  plan: PlanView;
+  report?: ProgressReport;
+  onDone: (message: string) => void;
+}) {
   const scale = useScale(plan.id);
   const years = yearsOf(plan);
   const [year, setYear] = useState<number>(report?.fiscalYear ?? years[years.length - 1]);
@@ -106,9 +149,19 @@ function ReportForm({ initiative, plan, report, onDone }: { initiative: Initiati
       const body = { status, reason, narrative, plannedAmount: amount(planned), actualAmount: amount(actual) };
       if (report) {
         await answer(api.GET('/api/v1/progress-reports/{id}', { params: { path: { id: report.id } } }));
-        return answer(api.PATCH('/api/v1/progress-reports/{id}', { params: { path: { id: report.id }, header: FROM_LAST_READ }, body }));
+        return answer(
+          api.PATCH('/api/v1/progress-reports/{id}', {
+            params: { path: { id: report.id }, header: FROM_LAST_READ },
+            body,
+          }),
+        );
       }
-      return answer(api.POST('/api/v1/initiatives/{id}/progress-reports', { params: { path: { id: initiative.id } }, body: { ...body, fiscalYear: year, period: 'annual' } }));
+      return answer(
+        api.POST('/api/v1/initiatives/{id}/progress-reports', {
+          params: { path: { id: initiative.id } },
+          body: { ...body, fiscalYear: year, period: 'annual' },
+        }),
+      );
     },
     [reportsKey(initiative.id)],
     // The form is drawn anew for the saved draft, so the message is said above it, beside 提出.
@@ -134,7 +187,13 @@ function ReportForm({ initiative, plan, report, onDone }: { initiative: Initiati
           ))}
         </SelectField>
       )}
-      <SelectField label="進捗状況" value={status} onChange={(e) => setStatus(e.target.value)} required error={fieldError(save.error, 'status')}>
+      <SelectField
+        label="進捗状況"
+        value={status}
+        onChange={(e) => setStatus(e.target.value)}
+        required
+        error={fieldError(save.error, 'status')}
+      >
         <option value="">選んでください</option>
         {(scale.data ?? []).map((s) => (
           <option key={s.code} value={s.code}>
@@ -145,7 +204,11 @@ function ReportForm({ initiative, plan, report, onDone }: { initiative: Initiati
       <div className="md:col-span-2">
         <TextArea
           label="理由"
-          hint={needsReason(chosen) ? `${chosen!.labelJa}のときは理由が必要です。` : '計画どおりでないとき、その理由を書きます。'}
+          hint={
+            needsReason(chosen)
+              ? `${chosen!.labelJa}のときは理由が必要です。`
+              : '計画どおりでないとき、その理由を書きます。'
+          }
           value={reason}
           onChange={(e) => setReason(e.target.value)}
           error={fieldError(save.error, 'reason') ? '理由を入力してください。' : undefined}
@@ -154,22 +217,49 @@ function ReportForm({ initiative, plan, report, onDone }: { initiative: Initiati
       <div className="md:col-span-2">
         <TextArea label="進捗の説明" value={narrative} onChange={(e) => setNarrative(e.target.value)} />
       </div>
-      <TextField label="計画効果額（千円）" inputMode="numeric" value={planned} onChange={(e) => setPlanned(e.target.value)} error={fieldError(save.error, 'plannedAmount')} />
-      <TextField label="実績効果額（千円）" inputMode="numeric" value={actual} onChange={(e) => setActual(e.target.value)} error={fieldError(save.error, 'actualAmount')} />
+      <TextField
+        label="計画効果額（千円）"
+        inputMode="numeric"
+        value={planned}
+        onChange={(e) => setPlanned(e.target.value)}
+        error={fieldError(save.error, 'plannedAmount')}
+      />
+      <TextField
+        label="実績効果額（千円）"
+        inputMode="numeric"
+        value={actual}
+        onChange={(e) => setActual(e.target.value)}
+        error={fieldError(save.error, 'actualAmount')}
+      />
       <div className="flex flex-wrap gap-3 md:col-span-2">
         <Button type="submit" disabled={save.isPending}>
           下書きを保存
         </Button>
       </div>
       <div className="md:col-span-2">
-        <ProblemAlert error={save.error} fieldLabels={{ status: '進捗状況', reason: '理由', plannedAmount: '計画効果額', actualAmount: '実績効果額' }} />
+        <ProblemAlert
+          error={save.error}
+          fieldLabels={{ status: '進捗状況', reason: '理由', plannedAmount: '計画効果額', actualAmount: '実績効果額' }}
+        />
       </div>
     </form>
   );
 }
 
-function Submit({ report, initiativeId, onDone }: { report: ProgressReport; initiativeId: string; onDone: (message: string) => void }) {
-  const act = useAction(() => transitionReport(report.id, 'submit'), [reportsKey(initiativeId)], () => onDone(`${report.fiscalYearLabel}の進捗を事務局に提出しました。`));
+function Submit({
+  report,
+  initiativeId,
+  onDone,
+}: {
+  report: ProgressReport;
+  initiativeId: string;
+  onDone: (message: string) => void;
+}) {
+  const act = useAction(
+    () => transitionReport(report.id, 'submit'),
+    [reportsKey(initiativeId)],
+    () => onDone(`${report.fiscalYearLabel}の進捗を事務局に提出しました。`),
+  );
   const box = useFocusOnProblem<HTMLDivElement>(act.error);
   return (
     <div className="flex flex-col gap-2" ref={box}>
@@ -199,7 +289,7 @@ export function InitiativePage() {
   return (
     <Loaded query={initiative}>
       {(i) => {
-        const plan = (plans.data)?.find((p) => p.id === i.plan.id);
+        const plan = plans.data?.find((p) => p.id === i.plan.id);
         const isEditor = grants.some((g) => g.role === 'bureau_editor' && g.orgUnit?.id === i.owningUnit.id);
         const isSecretariat = roles.has('secretariat');
         const list = [...(reports.data ?? [])].sort((a, b) => b.fiscalYear - a.fiscalYear);
@@ -229,7 +319,10 @@ export function InitiativePage() {
                 ) : (
                   <ol className="flex flex-wrap gap-2">
                     {i.schedule.map((s) => (
-                      <li key={s.fiscalYear} className="rounded-8 border border-solid-gray-300 px-3 py-2 text-dns-16N-130">
+                      <li
+                        key={s.fiscalYear}
+                        className="rounded-8 border border-solid-gray-300 px-3 py-2 text-dns-16N-130"
+                      >
                         <span className="font-bold">{fiscalYearLabel(s.fiscalYear)}</span>：{s.step}
                       </li>
                     ))}
@@ -259,13 +352,44 @@ export function InitiativePage() {
                       empty="進捗報告はまだありません。"
                       rowClassName={() => 'align-top'}
                       columns={[
-                        { header: '年度', cell: (r) => `${r.fiscalYearLabel}${r.period === 'midyear' ? '（中間）' : ''}`, className: 'whitespace-nowrap' },
-                        { header: '進捗状況', cell: (r) => <StatusText status={r.status} />, className: 'whitespace-nowrap' },
-                        { header: '報告の状態', cell: (r) => <StateBadge state={r.state === 'confirmed' ? 'adopted' : r.state} stateLabel={r.stateLabel} /> },
-                        { header: '理由・説明', cell: (r) => [r.reason, r.narrative].filter(Boolean).join('\n') || '—', className: 'whitespace-pre-wrap' },
-                        { header: '計画効果額', cell: (r) => yen(r.plannedAmount), className: 'tabular-nums whitespace-nowrap' },
-                        { header: '実績効果額', cell: (r) => yen(r.actualAmount), className: 'tabular-nums whitespace-nowrap' },
-                        { header: '確認日時', cell: (r) => (r.confirmedAt ? <InstantText value={r.confirmedAt} /> : '—') },
+                        {
+                          header: '年度',
+                          cell: (r) => `${r.fiscalYearLabel}${r.period === 'midyear' ? '（中間）' : ''}`,
+                          className: 'whitespace-nowrap',
+                        },
+                        {
+                          header: '進捗状況',
+                          cell: (r) => <StatusText status={r.status} />,
+                          className: 'whitespace-nowrap',
+                        },
+                        {
+                          header: '報告の状態',
+                          cell: (r) => (
+                            <StateBadge
+                              state={r.state === 'confirmed' ? 'adopted' : r.state}
+                              stateLabel={r.stateLabel}
+                            />
+                          ),
+                        },
+                        {
+                          header: '理由・説明',
+                          cell: (r) => [r.reason, r.narrative].filter(Boolean).join('\n') || '—',
+                          className: 'whitespace-pre-wrap',
+                        },
+                        {
+                          header: '計画効果額',
+                          cell: (r) => yen(r.plannedAmount),
+                          className: 'tabular-nums whitespace-nowrap',
+                        },
+                        {
+                          header: '実績効果額',
+                          cell: (r) => yen(r.actualAmount),
+                          className: 'tabular-nums whitespace-nowrap',
+                        },
+                        {
+                          header: '確認日時',
+                          cell: (r) => (r.confirmedAt ? <InstantText value={r.confirmedAt} /> : '—'),
+                        },
                       ]}
                     />
                   )}

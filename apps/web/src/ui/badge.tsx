@@ -26,7 +26,10 @@ const tone: Record<string, string> = {
 
 export function Badge({ state, label }: { state: string; label: string }) {
   return (
-    <span className={`inline-block whitespace-nowrap rounded-full border px-3 py-0.5 text-dns-14B-120 ${tone[state] ?? tone.draft}`} data-state={state}>
+    <span
+      className={`inline-block whitespace-nowrap rounded-full border px-3 py-0.5 text-dns-14B-120 ${tone[state] ?? tone.draft}`}
+      data-state={state}
+    >
       {label}
     </span>
   );

@@ -13,17 +13,30 @@ const variants: Record<Variant, string> = {
 };
 
 /** (React 19: `ref` is an ordinary prop, passed on to the button, so a page can give the focus back to it.) */
-export function Button({ variant = 'primary', className = '', type = 'button', ...props }: ComponentProps<'button'> & { variant?: Variant }) {
+export function Button({
+  variant = 'primary',
+  className = '',
+  type = 'button',
+  ...props
+}: ComponentProps<'button'> & { variant?: Variant }) {
   return <button type={type} className={`${base} ${variants[variant]} ${className}`} {...props} />;
 }
 
 /** A link that looks like a button (it goes somewhere; it does not act). */
-export function ButtonLink({ variant = 'secondary', className = '', ...props }: LinkProps & { variant?: Variant; children: ReactNode }) {
+export function ButtonLink({
+  variant = 'secondary',
+  className = '',
+  ...props
+}: LinkProps & { variant?: Variant; children: ReactNode }) {
   return <Link className={`${base} ${variants[variant]} ${className}`} {...props} />;
 }
 
 /** A link that looks like a button and leaves the app for a server route (a whole-page navigation, not the router's). */
-export function AnchorButton({ variant = 'secondary', className = '', ...props }: ComponentProps<'a'> & { variant?: Variant; href: string }) {
+export function AnchorButton({
+  variant = 'secondary',
+  className = '',
+  ...props
+}: ComponentProps<'a'> & { variant?: Variant; href: string }) {
   return <a className={`${base} ${variants[variant]} ${className}`} {...props} />;
 }
 

@@ -18,6 +18,10 @@ describe('和暦 in the browser', () => {
   });
 
   it('shows instants in Tokyo time, whatever the machine’s zone', () => {
-    expect(instantParts('2024-12-01T15:30:00Z')).toEqual({ iso: '2024-12-02', wareki: '令和6年12月2日', time: '00:30' });
+    expect(instantParts('2024-12-01T15:30:00Z')).toEqual({
+      iso: '2024-12-02',
+      wareki: '令和6年12月2日',
+      time: '00:30',
+    });
   });
 });

@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 
 const control =
   'block w-full rounded-8 border border-solid-gray-600 bg-white px-4 py-3 text-std-16N-170 text-solid-gray-900 hover:border-black focus:outline-4 focus:outline-offset-2 focus:outline-black focus:ring-2 focus:ring-yellow-300 aria-[invalid=true]:border-error-1 aria-[invalid=true]:border-2 disabled:bg-solid-gray-50';
@@ -38,29 +44,70 @@ function described(id: string, hint: unknown, error: unknown): string | undefine
   return [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
 }
 
-export function TextField({ label, error, hint, required, ...input }: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  label,
+  error,
+  hint,
+  required,
+  ...input
+}: FieldShell & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   return (
     <Shell id={id} label={label} error={error} hint={hint} required={required}>
-      <input id={id} className={control} aria-invalid={error ? true : undefined} aria-describedby={described(id, hint, error)} required={required} {...input} />
+      <input
+        id={id}
+        className={control}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described(id, hint, error)}
+        required={required}
+        {...input}
+      />
     </Shell>
   );
 }
 
-export function TextArea({ label, error, hint, required, ...input }: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextArea({
+  label,
+  error,
+  hint,
+  required,
+  ...input
+}: FieldShell & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const id = useId();
   return (
     <Shell id={id} label={label} error={error} hint={hint} required={required}>
-      <textarea id={id} rows={4} className={control} aria-invalid={error ? true : undefined} aria-describedby={described(id, hint, error)} required={required} {...input} />
+      <textarea
+        id={id}
+        rows={4}
+        className={control}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described(id, hint, error)}
+        required={required}
+        {...input}
+      />
     </Shell>
   );
 }
 
-export function SelectField({ label, error, hint, required, children, ...input }: FieldShell & SelectHTMLAttributes<HTMLSelectElement>) {
+export function SelectField({
+  label,
+  error,
+  hint,
+  required,
+  children,
+  ...input
+}: FieldShell & SelectHTMLAttributes<HTMLSelectElement>) {
   const id = useId();
   return (
     <Shell id={id} label={label} error={error} hint={hint} required={required}>
-      <select id={id} className={control} aria-invalid={error ? true : undefined} aria-describedby={described(id, hint, error)} required={required} {...input}>
+      <select
+        id={id}
+        className={control}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described(id, hint, error)}
+        required={required}
+        {...input}
+      >
         {children}
       </select>
     </Shell>

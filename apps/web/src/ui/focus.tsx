@@ -12,10 +12,12 @@ export function useFocusOnProblem<T extends HTMLElement>(problem: unknown) {
   useEffect(() => {
     const box = ref.current;
     if (!problem || !box) return;
-    const target = box.querySelector<HTMLElement>('[aria-invalid="true"]') ?? box.querySelector<HTMLElement>('[role="alert"]');
+    const target =
+      box.querySelector<HTMLElement>('[aria-invalid="true"]') ?? box.querySelector<HTMLElement>('[role="alert"]');
     if (!target) return;
     // An alert is not focusable by itself; -1 takes it out of the Tab order again.
-    if (!target.matches('input, select, textarea, button, a[href]') && !target.hasAttribute('tabindex')) target.tabIndex = -1;
+    if (!target.matches('input, select, textarea, button, a[href]') && !target.hasAttribute('tabindex'))
+      target.tabIndex = -1;
     target.focus();
   }, [problem]);
   return ref;

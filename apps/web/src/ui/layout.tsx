@@ -32,7 +32,9 @@ export function Layout() {
   const unread = notifications.data?.unread;
   const due = ((deadlines.data ?? []) as Array<{ status: string }>).filter((d) => d.status !== 'satisfied').length;
   const isSecretariat = ((me.data?.grants ?? []) as Array<{ role: string }>).some((g) => g.role === 'secretariat');
-  const roles = [...new Set(((me.data?.grants ?? []) as Array<{ role: string }>).map((g) => ROLE_LABELS[g.role] ?? g.role))];
+  const roles = [
+    ...new Set(((me.data?.grants ?? []) as Array<{ role: string }>).map((g) => ROLE_LABELS[g.role] ?? g.role)),
+  ];
 
   return (
     <div className="min-h-screen bg-solid-gray-50 text-solid-gray-900">
@@ -48,7 +50,8 @@ export function Layout() {
           <div className="flex flex-wrap items-center gap-4 text-dns-16N-130">
             {me.data && (
               <p>
-                <span className="font-bold">{me.data.displayName}</span>（{me.data.orgUnit?.nameJa}・{roles.join('、')}）
+                <span className="font-bold">{me.data.displayName}</span>（{me.data.orgUnit?.nameJa}・{roles.join('、')}
+                ）
               </p>
             )}
             <Button variant="secondary" onClick={() => void session.signOut()}>

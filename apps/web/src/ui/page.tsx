@@ -32,7 +32,10 @@ export function Loaded<T>({ query, children }: { query: UseQueryResult<T>; child
 
 export function Section({ title, children, id }: { title: string; children: ReactNode; id: string }) {
   return (
-    <section aria-labelledby={id} className="flex min-w-0 flex-col gap-3 rounded-12 border border-solid-gray-200 bg-white p-4 sm:p-6">
+    <section
+      aria-labelledby={id}
+      className="flex min-w-0 flex-col gap-3 rounded-12 border border-solid-gray-200 bg-white p-4 sm:p-6"
+    >
       <h2 id={id} className="text-std-22B-150 text-solid-gray-900">
         {title}
       </h2>

@@ -9,18 +9,27 @@ export { isConflict, problemMessage };
  * A failed write, shown where the person acted. A conflict offers to reload (the page then
  * shows the current state); field errors are listed here and shown again at their fields.
  */
-export function ProblemAlert({ error, onReload, fieldLabels = {} }: { error: unknown; onReload?: () => void; fieldLabels?: Record<string, string> }) {
+export function ProblemAlert({
+  error,
+  onReload,
+  fieldLabels = {},
+}: {
+  error: unknown;
+  onReload?: () => void;
+  fieldLabels?: Record<string, string>;
+}) {
   if (!error) return null;
   const problem = error instanceof ApiProblem ? error : null;
   return (
-    <div role="alert" className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16N-130 text-solid-gray-900">
+    <div
+      role="alert"
+      className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16N-130 text-solid-gray-900"
+    >
       <p className="text-dns-16B-130 text-error-2">{problemMessage(error)}</p>
       {problem && problem.errors.length > 0 && (
         <ul className="mt-2 list-disc pl-6">
           {problem.errors.map((e) => (
-            <li key={`${e.field}:${e.message}`}>
-              {describeFieldProblem(e, fieldLabels)}
-            </li>
+            <li key={`${e.field}:${e.message}`}>{describeFieldProblem(e, fieldLabels)}</li>
           ))}
         </ul>
       )}
@@ -75,7 +84,10 @@ export function ProblemPage({ error, retry }: { error: unknown; retry?: () => vo
 
 export function Notice({ children, tone = 'info' }: { children: ReactNode; tone?: 'info' | 'success' }) {
   return (
-    <div role="status" className={`rounded-8 border-2 px-4 py-3 text-dns-16N-130 ${tone === 'success' ? 'border-success-1 bg-green-50' : 'border-blue-900 bg-blue-50'}`}>
+    <div
+      role="status"
+      className={`rounded-8 border-2 px-4 py-3 text-dns-16N-130 ${tone === 'success' ? 'border-success-1 bg-green-50' : 'border-blue-900 bg-blue-50'}`}
+    >
       {children}
     </div>
   );

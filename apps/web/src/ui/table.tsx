@@ -31,7 +31,14 @@ export interface Column<T> {
  * On a narrow screen it scrolls sideways inside its own box, which must then be reachable by
  * keyboard: the box is focusable and named by the caption.
  */
-export function DataTable<T>({ caption, columns, rows, rowKey, empty = '該当するものはありません。', rowClassName }: {
+export function DataTable<T>({
+  caption,
+  columns,
+  rows,
+  rowKey,
+  empty = '該当するものはありません。',
+  rowClassName,
+}: {
   caption: string;
   columns: Array<Column<T>>;
   rows: T[];

@@ -15,7 +15,12 @@ export function MermaidDiagram({ text, title, description }: { text: string; tit
     void (async () => {
       try {
         const { default: mermaid } = await import('mermaid');
-        mermaid.initialize({ startOnLoad: false, securityLevel: 'strict', theme: 'neutral', fontFamily: "'Noto Sans JP', sans-serif" });
+        mermaid.initialize({
+          startOnLoad: false,
+          securityLevel: 'strict',
+          theme: 'neutral',
+          fontFamily: "'Noto Sans JP', sans-serif",
+        });
         const { svg } = await mermaid.render(`wf${id}`, text);
         if (!cancelled && ref.current) ref.current.innerHTML = svg;
       } catch (e) {

@@ -20,15 +20,21 @@ export function useWorkflow(name = 'reform-proposal', { enabled = true }: { enab
  * not the side doors (差戻し needs a comment, 取下げ is open to two roles). Read from the
  * workflow's data, so another city's stages need no change here.
  */
-export function statesWaitingFor(definition: { transitions?: WorkflowTransition[] } | undefined, roles: Set<string>): string[] {
+export function statesWaitingFor(
+  definition: { transitions?: WorkflowTransition[] } | undefined,
+  roles: Set<string>,
+): string[] {
   const states = new Set<string>();
   for (const t of definition?.transitions ?? []) {
-    if (t.roles.length === 1 && roles.has(t.roles[0]) && (t.requires ?? []).length === 0) for (const s of t.from) states.add(s);
+    if (t.roles.length === 1 && roles.has(t.roles[0]) && (t.requires ?? []).length === 0)
+      for (const s of t.from) states.add(s);
   }
   return [...states];
 }
 
 /** Japanese label of a state, from the workflow definition. */
-export function stateLabels(definition: { states?: Array<{ name: string; label: { ja: string } }> } | undefined): Record<string, string> {
+export function stateLabels(
+  definition: { states?: Array<{ name: string; label: { ja: string } }> } | undefined,
+): Record<string, string> {
   return Object.fromEntries((definition?.states ?? []).map((s) => [s.name, s.label.ja]));
 }

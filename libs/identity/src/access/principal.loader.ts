@@ -59,7 +59,9 @@ const grantsInForceSql = (users: string) => `grants AS (
        )`;
 
 /** A grant change of `users` (a predicate on `g.user_id`) after `$2`: from then a loaded principal is stale. */
-const nextGrantChangeSql = (users: string) => `SELECT g.valid_from FROM role_grant g WHERE ${users} AND g.valid_from > $2
+const nextGrantChangeSql = (
+  users: string,
+) => `SELECT g.valid_from FROM role_grant g WHERE ${users} AND g.valid_from > $2
                  UNION ALL SELECT g.valid_until FROM role_grant g WHERE ${users} AND g.valid_until > $2`;
 
 /** Channel the identity tables' triggers notify on every change (migration IdentityNotify). */
@@ -134,7 +136,8 @@ export class PrincipalLoader implements OnApplicationShutdown {
     const now = this.clock.now();
     if (listening && this.cache.has(userId)) {
       const hit = this.cache.get(userId);
-      if (!hit || hit.until === null || hit.until > now.getTime()) return hit ? new Principal(hit.user, hit.grants, via, hit.deputyships) : null;
+      if (!hit || hit.until === null || hit.until > now.getTime())
+        return hit ? new Principal(hit.user, hit.grants, via, hit.deputyships) : null;
     }
     const generation = this.generation;
     const loaded = await this.read(userId, now);
@@ -174,7 +177,10 @@ export class PrincipalLoader implements OnApplicationShutdown {
 
   private async listen(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.config.DATABASE_URL, application_name: 'kaikaku-identity-listener' });
+    const client = new pg.Client({
+      connectionString: this.config.DATABASE_URL,
+      application_name: 'kaikaku-identity-listener',
+    });
     let failed = false;
     const fail = () => {
       if (failed) return;
@@ -201,7 +207,10 @@ export class PrincipalLoader implements OnApplicationShutdown {
       }
       this.listener = client;
     } catch (error) {
-      this.logger.warn({ err: error }, 'identity notices unavailable; principals are read on every request until they are back');
+      this.logger.warn(
+        { err: error },
+        'identity notices unavailable; principals are read on every request until they are back',
+      );
       fail();
     }
   }
@@ -281,7 +290,13 @@ export class PrincipalLoader implements OnApplicationShutdown {
       endsAt: new Date(r.ends_at),
       grants: grantRows
         .filter((g) => g.user_id === r.absent_id)
-        .map((g) => ({ role: g.role, unitId: g.grant_unit_id, unitCode: g.grant_unit_code, cityWide: g.city_wide, coveredUnitIds: g.covered })),
+        .map((g) => ({
+          role: g.role,
+          unitId: g.grant_unit_id,
+          unitCode: g.grant_unit_code,
+          cityWide: g.city_wide,
+          coveredUnitIds: g.covered,
+        })),
     }));
     const nextGrantChange = changes[0]?.next ? new Date(changes[0].next).getTime() : null;
     return { running, until: earliest(nextGrantChange, ...running.map((d) => d.endsAt.getTime())) };

@@ -19,7 +19,13 @@ export interface PrincipalUser {
 }
 
 /** The roles a deputy (代決) may exercise for the absent person: the workflow's, never admin or viewer. */
-export const DEPUTISABLE_ROLES: readonly Role[] = ['bureau_editor', 'bureau_approver', 'secretariat', 'committee_reviewer', 'hq_member'];
+export const DEPUTISABLE_ROLES: readonly Role[] = [
+  'bureau_editor',
+  'bureau_approver',
+  'secretariat',
+  'committee_reviewer',
+  'hq_member',
+];
 
 /** 代決: a period in which the caller stands in for an absent person. */
 export interface Deputyship {
@@ -63,7 +69,9 @@ export class Principal {
 
   /** 代決: the running period in which the caller may exercise `role` on `unitId` for someone absent. */
   standsInFor(role: Role, unitId: string): Deputyship | undefined {
-    return this.deputyships.find((d) => d.grants.some((g) => g.role === role && (g.cityWide || g.coveredUnitIds.includes(unitId))));
+    return this.deputyships.find((d) =>
+      d.grants.some((g) => g.role === role && (g.cityWide || g.coveredUnitIds.includes(unitId))),
+    );
   }
 
   /** The caller's own roles, or an absent person's through a running 代決. */

@@ -19,13 +19,21 @@ describe('Principal.scopeFor', () => {
   });
 
   it('gives a grant on the city every unit', () => {
-    const p = new Principal(user, [grant('secretariat', 'city', ['city', 'kenko'], true), grant('bureau_editor', 'kenko', ['kenko'])], 'access_token');
+    const p = new Principal(
+      user,
+      [grant('secretariat', 'city', ['city', 'kenko'], true), grant('bureau_editor', 'kenko', ['kenko'])],
+      'access_token',
+    );
     expect(p.scopeFor('secretariat')).toBe(ALL_UNITS);
     expect(p.scopeFor('secretariat', 'bureau_editor')).toBe(ALL_UNITS);
   });
 
   it('unites the units of several grants of one person', () => {
-    const p = new Principal(user, [grant('bureau_editor', 'kenko', ['kenko']), grant('bureau_editor', 'chuo', ['chuo'])], 'access_token');
+    const p = new Principal(
+      user,
+      [grant('bureau_editor', 'kenko', ['kenko']), grant('bureau_editor', 'chuo', ['chuo'])],
+      'access_token',
+    );
     const scope = p.scopeFor('bureau_editor');
     expect(scopeIncludes(scope, 'kenko') && scopeIncludes(scope, 'chuo')).toBe(true);
     expect(scopeIncludes(scope, 'kita')).toBe(false);
@@ -34,7 +42,10 @@ describe('Principal.scopeFor', () => {
 
 describe('scopes', () => {
   it('unite and render as SQL', () => {
-    expect(unionScope(NO_UNITS, unitsScope(['a']), unitsScope(['a', 'b']))).toEqual({ kind: 'units', unitIds: ['a', 'b'] });
+    expect(unionScope(NO_UNITS, unitsScope(['a']), unitsScope(['a', 'b']))).toEqual({
+      kind: 'units',
+      unitIds: ['a', 'b'],
+    });
     expect(unionScope(unitsScope(['a']), ALL_UNITS)).toBe(ALL_UNITS);
     expect(scopeCondition(ALL_UNITS, 'p.unit').sql).toBe('TRUE');
     expect(scopeCondition(NO_UNITS, 'p.unit').sql).toBe('FALSE');

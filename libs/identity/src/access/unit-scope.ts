@@ -9,7 +9,10 @@ import type { SelectQueryBuilder, ObjectLiteral } from 'typeorm';
  * what a caller may not see never leaves the database, and "not yours" and "does not
  * exist" are the same empty result (answered 404).
  */
-export type UnitScope = { readonly kind: 'all' } | { readonly kind: 'units'; readonly unitIds: readonly string[] } | { readonly kind: 'none' };
+export type UnitScope =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'units'; readonly unitIds: readonly string[] }
+  | { readonly kind: 'none' };
 
 export const ALL_UNITS: UnitScope = Object.freeze({ kind: 'all' });
 export const NO_UNITS: UnitScope = Object.freeze({ kind: 'none' });
@@ -49,7 +52,11 @@ export function scopeCondition(scope: UnitScope, column: string): { sql: string;
 }
 
 /** Adds the scope to a query: `applyScope(qb, 'p.owning_unit_id', scope)`. */
-export function applyScope<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, column: string, scope: UnitScope): SelectQueryBuilder<T> {
+export function applyScope<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  column: string,
+  scope: UnitScope,
+): SelectQueryBuilder<T> {
   const { sql, params } = scopeCondition(scope, column);
   return qb.andWhere(sql, params);
 }

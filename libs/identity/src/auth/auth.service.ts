@@ -38,20 +38,30 @@ export class AuthService {
       if (error instanceof SignInRateLimitedError) await this.failed(username, null, 'rate_limited', origin);
       throw error;
     }
-    const [user]: Array<{ id: string; password_hash: string | null; active: boolean; directory: string | null }> = await this.dataSource.query(
-      `SELECT id, password_hash, active, directory FROM app_user WHERE username = $1`,
-      [username],
-    );
+    const [user]: Array<{ id: string; password_hash: string | null; active: boolean; directory: string | null }> =
+      await this.dataSource.query(`SELECT id, password_hash, active, directory FROM app_user WHERE username = $1`, [
+        username,
+      ]);
     // Local accounts keep their passwords; everyone else is the directory's to vouch for.
-    if (this.ldap.enabled && (!user || user.directory === 'ldap')) return this.viaLdap(username, password, address, origin);
+    if (this.ldap.enabled && (!user || user.directory === 'ldap'))
+      return this.viaLdap(username, password, address, origin);
     const passwordOk = await this.hasher.verify(user?.password_hash, password);
     if (!user || !passwordOk || !user.active) {
-      await this.failed(username, user?.id ?? null, !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'disabled', origin);
+      await this.failed(
+        username,
+        user?.id ?? null,
+        !user ? 'unknown_user' : !passwordOk ? 'wrong_password' : 'disabled',
+        origin,
+      );
       throw new SignInFailedError();
     }
     await this.throttle.succeeded(username, address);
     await withTransaction(this.dataSource, (m) =>
-      this.events.record(m, { kind: 'signin.succeeded', actorUserId: user.id, subjectUserId: user.id, username }, origin),
+      this.events.record(
+        m,
+        { kind: 'signin.succeeded', actorUserId: user.id, subjectUserId: user.id, username },
+        origin,
+      ),
     );
     return user.id;
   }
@@ -75,7 +85,11 @@ export class AuthService {
 
   private failed(username: string, userId: string | null, reason: string, origin: RequestOrigin): Promise<void> {
     return withTransaction(this.dataSource, (m) =>
-      this.events.record(m, { kind: 'signin.failed', subjectUserId: userId, username: username.slice(0, 64), details: { reason } }, origin),
+      this.events.record(
+        m,
+        { kind: 'signin.failed', subjectUserId: userId, username: username.slice(0, 64), details: { reason } },
+        origin,
+      ),
     );
   }
 }

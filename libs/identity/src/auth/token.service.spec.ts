@@ -6,7 +6,10 @@ import { TokenService } from './token.service.js';
 const SECRET = 'a-test-secret-of-forty-characters-000000';
 
 function tokens(ttlSeconds = 60, secret = SECRET): TokenService {
-  return new TokenService(new JwtService({}), { JWT_SECRET: secret, ACCESS_TOKEN_TTL_SECONDS: ttlSeconds } as AppConfig);
+  return new TokenService(new JwtService({}), {
+    JWT_SECRET: secret,
+    ACCESS_TOKEN_TTL_SECONDS: ttlSeconds,
+  } as AppConfig);
 }
 
 describe('TokenService: access tokens, verified once and remembered until they expire', () => {

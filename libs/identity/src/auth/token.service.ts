@@ -54,7 +54,15 @@ export class TokenService {
     const expiresIn = this.config.ACCESS_TOKEN_TTL_SECONDS;
     const token = this.jwt.sign(
       { typ: 'access' },
-      { subject: userId, issuer: ISSUER, audience: AUDIENCE, expiresIn, jwtid: randomUUID(), algorithm: 'HS256', secret: this.key as unknown as string },
+      {
+        subject: userId,
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        expiresIn,
+        jwtid: randomUUID(),
+        algorithm: 'HS256',
+        secret: this.key as unknown as string,
+      },
     );
     return { token, expiresIn };
   }
@@ -76,7 +84,8 @@ export class TokenService {
       });
       if (claims.typ !== 'access' || typeof claims.sub !== 'string') return null;
       // Only tokens whose validity ends at `exp` alone are remembered (ours always have one and no `nbf`).
-      if (typeof claims.exp === 'number' && claims.nbf === undefined) this.remember(token, { userId: claims.sub, expiresAt: claims.exp });
+      if (typeof claims.exp === 'number' && claims.nbf === undefined)
+        this.remember(token, { userId: claims.sub, expiresAt: claims.exp });
       return claims.sub;
     } catch {
       return null;

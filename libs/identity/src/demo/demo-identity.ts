@@ -14,14 +14,44 @@ interface DemoUser {
 export function demoUsers(): DemoUser[] {
   const name = (code: string) => KUMAMOTO_ORG_UNITS.find((u) => u.code === code)!.nameJa;
   return [
-    { username: 'admin', displayName: 'システム管理者', orgUnit: 'somu', grants: [{ role: 'admin', orgUnit: CITY_CODE }] },
-    { username: 'secretariat', displayName: '改革プロジェクト推進課', orgUnit: 'somu.kaikaku', grants: [{ role: 'secretariat', orgUnit: CITY_CODE }] },
-    { username: 'committee', displayName: '推進委員会 委員', orgUnit: CITY_CODE, grants: [{ role: 'committee_reviewer', orgUnit: CITY_CODE }] },
-    { username: 'hq', displayName: '推進本部 本部員', orgUnit: CITY_CODE, grants: [{ role: 'hq_member', orgUnit: CITY_CODE }] },
+    {
+      username: 'admin',
+      displayName: 'システム管理者',
+      orgUnit: 'somu',
+      grants: [{ role: 'admin', orgUnit: CITY_CODE }],
+    },
+    {
+      username: 'secretariat',
+      displayName: '改革プロジェクト推進課',
+      orgUnit: 'somu.kaikaku',
+      grants: [{ role: 'secretariat', orgUnit: CITY_CODE }],
+    },
+    {
+      username: 'committee',
+      displayName: '推進委員会 委員',
+      orgUnit: CITY_CODE,
+      grants: [{ role: 'committee_reviewer', orgUnit: CITY_CODE }],
+    },
+    {
+      username: 'hq',
+      displayName: '推進本部 本部員',
+      orgUnit: CITY_CODE,
+      grants: [{ role: 'hq_member', orgUnit: CITY_CODE }],
+    },
     { username: 'viewer', displayName: '閲覧者', orgUnit: CITY_CODE, grants: [{ role: 'viewer', orgUnit: CITY_CODE }] },
     ...DEMO_BUREAU_CODES.flatMap((code): DemoUser[] => [
-      { username: `${code}.editor`, displayName: `${name(code)} 担当者`, orgUnit: code, grants: [{ role: 'bureau_editor', orgUnit: code }] },
-      { username: `${code}.approver`, displayName: `${name(code)} 承認者`, orgUnit: code, grants: [{ role: 'bureau_approver', orgUnit: code }] },
+      {
+        username: `${code}.editor`,
+        displayName: `${name(code)} 担当者`,
+        orgUnit: code,
+        grants: [{ role: 'bureau_editor', orgUnit: code }],
+      },
+      {
+        username: `${code}.approver`,
+        displayName: `${name(code)} 承認者`,
+        orgUnit: code,
+        grants: [{ role: 'bureau_approver', orgUnit: code }],
+      },
     ]),
   ];
 }
@@ -49,7 +79,11 @@ export async function loadDemoOrgUnits(m: EntityManager): Promise<number> {
 export async function loadDemoUsers(m: EntityManager, hasher: PasswordHasher, password: string): Promise<number> {
   const users = demoUsers();
   const existing = new Set(
-    (await m.query<Array<{ username: string }>>(`SELECT username FROM app_user WHERE username = ANY($1)`, [users.map((u) => u.username)])).map((r) => r.username),
+    (
+      await m.query<Array<{ username: string }>>(`SELECT username FROM app_user WHERE username = ANY($1)`, [
+        users.map((u) => u.username),
+      ])
+    ).map((r) => r.username),
   );
   const missing = users.filter((u) => !existing.has(u.username));
   if (missing.length === 0) return 0;
@@ -60,7 +94,10 @@ export async function loadDemoUsers(m: EntityManager, hasher: PasswordHasher, pa
       [u.username, u.displayName, hash, u.orgUnit],
     );
     for (const g of u.grants) {
-      await m.query(`INSERT INTO role_grant (user_id, role, org_unit_id) VALUES ($1, $2, (SELECT id FROM org_unit WHERE code = $3))`, [id, g.role, g.orgUnit]);
+      await m.query(
+        `INSERT INTO role_grant (user_id, role, org_unit_id) VALUES ($1, $2, (SELECT id FROM org_unit WHERE code = $3))`,
+        [id, g.role, g.orgUnit],
+      );
     }
   }
   return missing.length;

@@ -30,14 +30,28 @@ export const KUMAMOTO_ORG_UNITS: DemoOrgUnit[] = [
   { code: 'shobo', nameJa: '消防局', nameEn: 'Fire Bureau', kind: 'bureau', parent: CITY_CODE },
   { code: 'kotsu', nameJa: '交通局', nameEn: 'Transportation Bureau', kind: 'bureau', parent: CITY_CODE },
   { code: 'jogesui', nameJa: '上下水道局', nameEn: 'Water & Sewerage Bureau', kind: 'bureau', parent: CITY_CODE },
-  { code: 'kyoiku', nameJa: '教育委員会事務局', nameEn: 'Board of Education Secretariat', kind: 'bureau', parent: CITY_CODE },
+  {
+    code: 'kyoiku',
+    nameJa: '教育委員会事務局',
+    nameEn: 'Board of Education Secretariat',
+    kind: 'bureau',
+    parent: CITY_CODE,
+  },
   { code: 'chuo', nameJa: '中央区', nameEn: 'Chuo Ward', kind: 'ward', parent: CITY_CODE },
   { code: 'higashi', nameJa: '東区', nameEn: 'Higashi Ward', kind: 'ward', parent: CITY_CODE },
   { code: 'nishi', nameJa: '西区', nameEn: 'Nishi Ward', kind: 'ward', parent: CITY_CODE },
   { code: 'minami', nameJa: '南区', nameEn: 'Minami Ward', kind: 'ward', parent: CITY_CODE },
   { code: 'kita', nameJa: '北区', nameEn: 'Kita Ward', kind: 'ward', parent: CITY_CODE },
-  { code: 'somu.kaikaku', nameJa: '改革プロジェクト推進課', nameEn: 'Reform Project Promotion Division', kind: 'division', parent: 'somu' },
+  {
+    code: 'somu.kaikaku',
+    nameJa: '改革プロジェクト推進課',
+    nameEn: 'Reform Project Promotion Division',
+    kind: 'division',
+    parent: 'somu',
+  },
 ];
 
 /** Bureaus and wards: each gets a demo editor and approver. */
-export const DEMO_BUREAU_CODES = KUMAMOTO_ORG_UNITS.filter((u) => u.kind === 'bureau' || u.kind === 'ward').map((u) => u.code);
+export const DEMO_BUREAU_CODES = KUMAMOTO_ORG_UNITS.filter((u) => u.kind === 'bureau' || u.kind === 'ward').map(
+  (u) => u.code,
+);

@@ -1,7 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { addDays, daysBetween, instantAt, isDay, todayInTokyo } from '#libs/calendar';
-import { AuditLog, Clock, DomainError, NotFoundError, prepared, ValidationFailedError, withTransaction } from '#libs/platform';
+import {
+  AuditLog,
+  Clock,
+  DomainError,
+  NotFoundError,
+  prepared,
+  ValidationFailedError,
+  withTransaction,
+} from '#libs/platform';
 import { PrincipalLoader } from '../access/principal.loader.js';
 import type { Principal } from '../access/principal.js';
 
@@ -66,15 +74,19 @@ export interface DeputyPeriodInput {
 
 export class DeputyPeriodOverlapError extends DomainError {
   constructor(other: { from: string; to: string }) {
-    super('DEPUTY_PERIOD_OVERLAP', `A deputy is already named for ${other.from}–${other.to}, which overlaps this period; cancel it first`, [
-      { field: 'from', message: `overlaps the period ${other.from}–${other.to}` },
-    ]);
+    super(
+      'DEPUTY_PERIOD_OVERLAP',
+      `A deputy is already named for ${other.from}–${other.to}, which overlaps this period; cancel it first`,
+      [{ field: 'from', message: `overlaps the period ${other.from}–${other.to}` }],
+    );
   }
 }
 
 export class DeputyPeriodBackdatedError extends DomainError {
   constructor(today: string) {
-    super('DEPUTY_PERIOD_BACKDATED', `A period cannot start before today (${today}, Asia/Tokyo)`, [{ field: 'from', message: `is before today (${today})` }]);
+    super('DEPUTY_PERIOD_BACKDATED', `A period cannot start before today (${today}, Asia/Tokyo)`, [
+      { field: 'from', message: `is before today (${today})` },
+    ]);
   }
 }
 
@@ -180,7 +192,11 @@ export class DeputiesService {
   /** The caller's periods, both ways, and what they exercise as a deputy right now. */
   async mine(principal: Principal): Promise<MyDeputyPeriodsView> {
     const since = new Date(this.clock.now().getTime() - 90 * 86_400_000);
-    const { rows: named } = await prepared<PeriodRow>(this.dataSource.manager, `${SELECT} WHERE d.absent_user_id = $1 AND d.ends_at > $2 ORDER BY d.starts_at, d.id`, [principal.id, since]);
+    const { rows: named } = await prepared<PeriodRow>(
+      this.dataSource.manager,
+      `${SELECT} WHERE d.absent_user_id = $1 AND d.ends_at > $2 ORDER BY d.starts_at, d.id`,
+      [principal.id, since],
+    );
     const { rows: standingIn } = await prepared<PeriodRow>(
       this.dataSource.manager,
       `${SELECT} WHERE d.deputy_user_id = $1 AND d.cancelled_at IS NULL AND d.ends_at > $2 ORDER BY d.starts_at, d.id`,
@@ -189,15 +205,24 @@ export class DeputiesService {
     return {
       named: named.map((r) => this.view(r)),
       standingIn: standingIn.map((r) => this.view(r)),
-      exercising: principal.deputyships.map((d) => ({ absent: d.absent, roles: [...new Set(d.grants.map((g) => g.role))] })),
+      exercising: principal.deputyships.map((d) => ({
+        absent: d.absent,
+        roles: [...new Set(d.grants.map((g) => g.role))],
+      })),
     };
   }
 
   /** Administrators: every period not over (or a person's, as absent or deputy). */
   async list(query: { username?: string }): Promise<DeputyPeriodView[]> {
     const params: unknown[] = [this.clock.now()];
-    const who = query.username ? `AND (a.username = $${params.push(query.username)} OR p.username = $${params.length})` : '';
-    const { rows } = await prepared<PeriodRow>(this.dataSource.manager, `${SELECT} WHERE d.ends_at > $1 ${who} ORDER BY d.starts_at, a.username, d.id LIMIT 500`, params);
+    const who = query.username
+      ? `AND (a.username = $${params.push(query.username)} OR p.username = $${params.length})`
+      : '';
+    const { rows } = await prepared<PeriodRow>(
+      this.dataSource.manager,
+      `${SELECT} WHERE d.ends_at > $1 ${who} ORDER BY d.starts_at, a.username, d.id LIMIT 500`,
+      params,
+    );
     return rows.map((r) => this.view(r));
   }
 
@@ -212,7 +237,11 @@ export class DeputiesService {
     return this.name(principal, absent, input);
   }
 
-  private async name(principal: Principal, absent: { id: string; username: string }, input: DeputyPeriodInput): Promise<DeputyPeriodView> {
+  private async name(
+    principal: Principal,
+    absent: { id: string; username: string },
+    input: DeputyPeriodInput,
+  ): Promise<DeputyPeriodView> {
     const { from, to } = input;
     const errors = [
       ...(isDay(from) ? [] : [{ field: 'from', message: 'must be a calendar day YYYY-MM-DD' }]),
@@ -220,7 +249,10 @@ export class DeputiesService {
     ];
     if (errors.length > 0) throw new ValidationFailedError(errors);
     if (to < from) throw new ValidationFailedError([{ field: 'to', message: 'is before from' }]);
-    if (daysBetween(from, to) + 1 > MAX_DEPUTY_PERIOD_DAYS) throw new ValidationFailedError([{ field: 'to', message: `the period may cover at most ${MAX_DEPUTY_PERIOD_DAYS} days` }]);
+    if (daysBetween(from, to) + 1 > MAX_DEPUTY_PERIOD_DAYS)
+      throw new ValidationFailedError([
+        { field: 'to', message: `the period may cover at most ${MAX_DEPUTY_PERIOD_DAYS} days` },
+      ]);
     const today = todayInTokyo(this.clock.now());
     if (from < today) throw new DeputyPeriodBackdatedError(today);
     const startsAt = instantAt(from, '00:00');
@@ -229,18 +261,27 @@ export class DeputiesService {
     const id = await this.principals.changing(() =>
       withTransaction(this.dataSource, async (m) => {
         const deputy = await this.activeUser(m, input.deputyUsername, 'deputyUsername');
-        if (deputy.id === absent.id) throw new ValidationFailedError([{ field: 'deputyUsername', message: 'names the absent person themselves' }]);
+        if (deputy.id === absent.id)
+          throw new ValidationFailedError([{ field: 'deputyUsername', message: 'names the absent person themselves' }]);
         // One naming at a time, city-wide: the overlap and chain checks below read what the others wrote.
         await prepared(m, `SELECT pg_advisory_xact_lock(hashtext('deputy_assignment'))`);
-        const overlap = async (sql: string, personId: string) => (await prepared<{ from: string; to: string }>(m, sql, [personId, startsAt, endsAt])).rows[0];
+        const overlap = async (sql: string, personId: string) =>
+          (await prepared<{ from: string; to: string }>(m, sql, [personId, startsAt, endsAt])).rows[0];
         const own = await overlap(OVERLAPPING('absent_user_id'), absent.id);
         if (own) throw new DeputyPeriodOverlapError(own);
         const standing = await overlap(OVERLAPPING('deputy_user_id'), absent.id);
         if (standing) {
-          throw new DeputyCannotNameDeputyError(`${absent.username} stands in for someone ${standing.from}–${standing.to}: a deputy cannot name a deputy`, 'from');
+          throw new DeputyCannotNameDeputyError(
+            `${absent.username} stands in for someone ${standing.from}–${standing.to}: a deputy cannot name a deputy`,
+            'from',
+          );
         }
         const away = await overlap(OVERLAPPING('absent_user_id'), deputy.id);
-        if (away) throw new DeputyCannotNameDeputyError(`${deputy.username} is away ${away.from}–${away.to} with a deputy of their own`, 'deputyUsername');
+        if (away)
+          throw new DeputyCannotNameDeputyError(
+            `${deputy.username} is away ${away.from}–${away.to} with a deputy of their own`,
+            'deputyUsername',
+          );
         const {
           rows: [row],
         } = await prepared<{ id: string }>(
@@ -272,15 +313,26 @@ export class DeputiesService {
         } = await prepared<PeriodRow>(m, `${SELECT} WHERE d.id = $1 FOR UPDATE OF d`, [id]);
         if (!row || (!options.asAdmin && row.absent_id !== principal.id)) throw new NotFoundError('The deputy period');
         const view = this.view(row);
-        if (view.status === 'cancelled' || view.status === 'over') throw new DomainError('CONFLICT', `The period is already ${view.status === 'over' ? 'over' : 'cancelled'}`);
-        await prepared(m, `UPDATE deputy_assignment SET cancelled_at = $2, cancelled_by = $3 WHERE id = $1`, [id, this.clock.now(), principal.id]);
+        if (view.status === 'cancelled' || view.status === 'over')
+          throw new DomainError('CONFLICT', `The period is already ${view.status === 'over' ? 'over' : 'cancelled'}`);
+        await prepared(m, `UPDATE deputy_assignment SET cancelled_at = $2, cancelled_by = $3 WHERE id = $1`, [
+          id,
+          this.clock.now(),
+          principal.id,
+        ]);
         await this.audit.append(m, {
           actorUserId: principal.id,
           actorUsername: principal.user.username,
           entityType: 'deputy_assignment',
           entityId: id,
           action: 'cancel_deputy',
-          details: { absent: row.absent_username, deputy: row.deputy_username, from: row.from, to: row.to, was: view.status },
+          details: {
+            absent: row.absent_username,
+            deputy: row.deputy_username,
+            from: row.from,
+            to: row.to,
+            was: view.status,
+          },
         });
       }),
     );
@@ -329,7 +381,11 @@ export class DeputiesService {
       [auditEntryId, principal.id],
     );
     if (affected === 0) {
-      const { rows } = await prepared(this.dataSource.manager, `SELECT 1 FROM deputy_decision_seen WHERE audit_entry_id = $1 AND user_id = $2`, [auditEntryId, principal.id]);
+      const { rows } = await prepared(
+        this.dataSource.manager,
+        `SELECT 1 FROM deputy_decision_seen WHERE audit_entry_id = $1 AND user_id = $2`,
+        [auditEntryId, principal.id],
+      );
       if (rows.length === 0) throw new NotFoundError('The decision');
     }
   }
@@ -339,8 +395,16 @@ export class DeputiesService {
     return this.view(rows[0]);
   }
 
-  private async activeUser(m: EntityManager, username: string, field: string): Promise<{ id: string; username: string }> {
-    const { rows } = await prepared<{ id: string; username: string }>(m, `SELECT id, username FROM app_user WHERE username = $1 AND active`, [username]);
+  private async activeUser(
+    m: EntityManager,
+    username: string,
+    field: string,
+  ): Promise<{ id: string; username: string }> {
+    const { rows } = await prepared<{ id: string; username: string }>(
+      m,
+      `SELECT id, username FROM app_user WHERE username = $1 AND active`,
+      [username],
+    );
     if (rows.length === 0) throw new ValidationFailedError([{ field, message: 'names no active user' }]);
     return rows[0];
   }

@@ -62,31 +62,69 @@ export class DirectoryAccountsService {
       withTransaction(this.dataSource, async (m): Promise<string | null> => {
         // A refusal commits its log entry (null), then answers 401.
         const refuse = async (reason: string, userId: string | null = null): Promise<null> => {
-          await this.events.record(m, { kind: 'signin.failed', subjectUserId: userId, username: username.slice(0, 64), details: { reason, ...via } }, origin);
+          await this.events.record(
+            m,
+            {
+              kind: 'signin.failed',
+              subjectUserId: userId,
+              username: username.slice(0, 64),
+              details: { reason, ...via },
+            },
+            origin,
+          );
           return null;
         };
         if (!USERNAME.test(username)) return refuse('directory_username_unusable');
-        const [unit] = await m.query<UnitRef[]>(`SELECT id, code FROM org_unit WHERE active AND (code = $1 OR name_ja = $1) ORDER BY code LIMIT 1`, [profile.unit ?? '']);
-        const [fallback] = unit ? [unit] : await m.query<UnitRef[]>(`SELECT id, code FROM org_unit WHERE code = $1`, [this.config.DIRECTORY_DEFAULT_UNIT]);
-        if (!fallback) return refuse('directory_unit_unknown');
-        const grants = grantsFor(this.roleMap, profile.groups, fallback.code).map((g) => ({ role: g.role, orgUnit: g.unit }));
-
-        const [known]: Array<{ id: string; active: boolean; directory: string | null; subject: string | null }> = await m.query(
-          `SELECT id, active, directory, directory_subject AS subject FROM app_user
-            WHERE (directory = $1 AND directory_subject = $2) OR username = $3 ORDER BY (directory = $1 AND directory_subject = $2) DESC LIMIT 1`,
-          [profile.directory, profile.subject, username],
+        const [unit] = await m.query<UnitRef[]>(
+          `SELECT id, code FROM org_unit WHERE active AND (code = $1 OR name_ja = $1) ORDER BY code LIMIT 1`,
+          [profile.unit ?? ''],
         );
+        const [fallback] = unit
+          ? [unit]
+          : await m.query<UnitRef[]>(`SELECT id, code FROM org_unit WHERE code = $1`, [
+              this.config.DIRECTORY_DEFAULT_UNIT,
+            ]);
+        if (!fallback) return refuse('directory_unit_unknown');
+        const grants = grantsFor(this.roleMap, profile.groups, fallback.code).map((g) => ({
+          role: g.role,
+          orgUnit: g.unit,
+        }));
+
+        const [known]: Array<{ id: string; active: boolean; directory: string | null; subject: string | null }> =
+          await m.query(
+            `SELECT id, active, directory, directory_subject AS subject FROM app_user
+            WHERE (directory = $1 AND directory_subject = $2) OR username = $3 ORDER BY (directory = $1 AND directory_subject = $2) DESC LIMIT 1`,
+            [profile.directory, profile.subject, username],
+          );
         let userId: string;
         if (!known) {
           [{ id: userId }] = await m.query<Array<{ id: string }>>(
             `INSERT INTO app_user (username, display_name, email, employee_number, org_unit_id, directory, directory_subject) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-            [username, profile.displayName || username, profile.email, profile.employeeNumber, fallback.id, profile.directory, profile.subject],
+            [
+              username,
+              profile.displayName || username,
+              profile.email,
+              profile.employeeNumber,
+              fallback.id,
+              profile.directory,
+              profile.subject,
+            ],
           );
           await this.users.replaceGrants(m, userId, grants);
-          await this.events.record(m, { kind: 'user.created', subjectUserId: userId, username, details: { ...via, unit: fallback.code, grants: grants.map((g) => `${g.role}@${g.orgUnit}`) } }, origin);
+          await this.events.record(
+            m,
+            {
+              kind: 'user.created',
+              subjectUserId: userId,
+              username,
+              details: { ...via, unit: fallback.code, grants: grants.map((g) => `${g.role}@${g.orgUnit}`) },
+            },
+            origin,
+          );
         } else {
           // A local account of the same name is not taken over by a directory entry.
-          if (known.directory !== profile.directory || known.subject !== profile.subject) return refuse('username_taken_locally', known.id);
+          if (known.directory !== profile.directory || known.subject !== profile.subject)
+            return refuse('username_taken_locally', known.id);
           // Disabled here (by an admin, or earlier by the directory): an admin enables it again.
           if (!known.active) return refuse('disabled', known.id);
           userId = known.id;
@@ -99,11 +137,19 @@ export class DirectoryAccountsService {
             const after = grants.map((g) => `${g.role}@${g.orgUnit}`).sort();
             if (before.join() !== after.join()) {
               await this.users.replaceGrants(m, userId, grants);
-              await this.events.record(m, { kind: 'grants.changed', subjectUserId: userId, username, details: { before, after, ...via } }, origin);
+              await this.events.record(
+                m,
+                { kind: 'grants.changed', subjectUserId: userId, username, details: { before, after, ...via } },
+                origin,
+              );
             }
           }
         }
-        await this.events.record(m, { kind: 'signin.succeeded', actorUserId: userId, subjectUserId: userId, username, details: via }, origin);
+        await this.events.record(
+          m,
+          { kind: 'signin.succeeded', actorUserId: userId, subjectUserId: userId, username, details: via },
+          origin,
+        );
         return userId;
       }),
     );
@@ -115,13 +161,31 @@ export class DirectoryAccountsService {
   async disabled(directory: DirectoryKind, subject: string, username: string, origin: RequestOrigin): Promise<never> {
     await this.principals.changing(() =>
       withTransaction(this.dataSource, async (m) => {
-        const [user]: Array<{ id: string; active: boolean }> = await m.query(`SELECT id, active FROM app_user WHERE directory = $1 AND directory_subject = $2`, [directory, subject]);
+        const [user]: Array<{ id: string; active: boolean }> = await m.query(
+          `SELECT id, active FROM app_user WHERE directory = $1 AND directory_subject = $2`,
+          [directory, subject],
+        );
         if (user?.active) {
-          await m.query(`UPDATE app_user SET active = false, version = version + 1, updated_at = now() WHERE id = $1`, [user.id]);
+          await m.query(`UPDATE app_user SET active = false, version = version + 1, updated_at = now() WHERE id = $1`, [
+            user.id,
+          ]);
           const sessionsRevoked = await revokeBrowserSessionsOf(m, user.id, 'user_disabled');
-          await this.events.record(m, { kind: 'user.disabled', subjectUserId: user.id, username, details: { by: directory, sessionsRevoked } }, origin);
+          await this.events.record(
+            m,
+            { kind: 'user.disabled', subjectUserId: user.id, username, details: { by: directory, sessionsRevoked } },
+            origin,
+          );
         }
-        await this.events.record(m, { kind: 'signin.failed', subjectUserId: user?.id ?? null, username: username.slice(0, 64), details: { reason: 'directory_disabled', via: directory } }, origin);
+        await this.events.record(
+          m,
+          {
+            kind: 'signin.failed',
+            subjectUserId: user?.id ?? null,
+            username: username.slice(0, 64),
+            details: { reason: 'directory_disabled', via: directory },
+          },
+          origin,
+        );
       }),
     );
     throw new SignInFailedError();

@@ -56,13 +56,29 @@ export class LdapDirectory {
       await this.open(service);
       if (c.LDAP_BIND_DN) await service.bind(c.LDAP_BIND_DN, c.LDAP_BIND_PASSWORD);
       const filter = c.LDAP_USER_FILTER.replaceAll('{username}', escapeFilterValue(username));
-      const attributes = [c.LDAP_DISPLAY_NAME_ATTRIBUTE, 'cn', c.LDAP_EMAIL_ATTRIBUTE, c.LDAP_EMPLOYEE_NUMBER_ATTRIBUTE, c.LDAP_UNIT_ATTRIBUTE, 'memberOf'].filter(Boolean);
-      const { searchEntries } = await service.search(c.LDAP_USER_BASE, { scope: 'sub', filter, attributes, sizeLimit: 2 });
+      const attributes = [
+        c.LDAP_DISPLAY_NAME_ATTRIBUTE,
+        'cn',
+        c.LDAP_EMAIL_ATTRIBUTE,
+        c.LDAP_EMPLOYEE_NUMBER_ATTRIBUTE,
+        c.LDAP_UNIT_ATTRIBUTE,
+        'memberOf',
+      ].filter(Boolean);
+      const { searchEntries } = await service.search(c.LDAP_USER_BASE, {
+        scope: 'sub',
+        filter,
+        attributes,
+        sizeLimit: 2,
+      });
       // None, or ambiguous: nobody to sign in as.
       if (searchEntries.length !== 1) return { kind: 'unknown' };
       const entry = searchEntries[0];
       if (c.LDAP_DISABLED_FILTER) {
-        const { searchEntries: disabled } = await service.search(entry.dn, { scope: 'base', filter: c.LDAP_DISABLED_FILTER, attributes: ['dn'] });
+        const { searchEntries: disabled } = await service.search(entry.dn, {
+          scope: 'base',
+          filter: c.LDAP_DISABLED_FILTER,
+          attributes: ['dn'],
+        });
         if (disabled.length > 0) return { kind: 'disabled', subject: entry.dn };
       }
       const person = this.client();
@@ -77,7 +93,11 @@ export class LdapDirectory {
       }
       let groups = all(entry, 'memberOf');
       if (c.LDAP_GROUP_BASE) {
-        const { searchEntries: found } = await service.search(c.LDAP_GROUP_BASE, { scope: 'sub', filter: c.LDAP_GROUP_FILTER.replaceAll('{dn}', escapeFilterValue(entry.dn)), attributes: ['dn'] });
+        const { searchEntries: found } = await service.search(c.LDAP_GROUP_BASE, {
+          scope: 'sub',
+          filter: c.LDAP_GROUP_FILTER.replaceAll('{dn}', escapeFilterValue(entry.dn)),
+          attributes: ['dn'],
+        });
         groups = [...groups, ...found.map((g) => g.dn)];
       }
       return {
@@ -102,11 +122,18 @@ export class LdapDirectory {
   }
 
   private tls() {
-    return this.config.LDAP_TLS_CA_FILE ? { ca: readFileSync(this.config.LDAP_TLS_CA_FILE), minVersion: 'TLSv1.2' as const } : { minVersion: 'TLSv1.2' as const };
+    return this.config.LDAP_TLS_CA_FILE
+      ? { ca: readFileSync(this.config.LDAP_TLS_CA_FILE), minVersion: 'TLSv1.2' as const }
+      : { minVersion: 'TLSv1.2' as const };
   }
 
   private client(): Client {
-    return new Client({ url: this.config.LDAP_URL, connectTimeout: 5000, timeout: 10_000, tlsOptions: this.config.LDAP_URL.startsWith('ldaps:') ? this.tls() : undefined });
+    return new Client({
+      url: this.config.LDAP_URL,
+      connectTimeout: 5000,
+      timeout: 10_000,
+      tlsOptions: this.config.LDAP_URL.startsWith('ldaps:') ? this.tls() : undefined,
+    });
   }
 
   private async open(client: Client): Promise<void> {

@@ -66,7 +66,11 @@ export class OidcDirectory {
   /** A new attempt: the provider's authorization URL to send the browser to, and what to remember. */
   async begin(): Promise<{ url: string; flow: OidcFlow }> {
     const configuration = await this.configuration();
-    const flow: OidcFlow = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier() };
+    const flow: OidcFlow = {
+      state: oidc.randomState(),
+      nonce: oidc.randomNonce(),
+      verifier: oidc.randomPKCECodeVerifier(),
+    };
     const url = oidc.buildAuthorizationUrl(configuration, {
       redirect_uri: this.redirectUri,
       scope: this.config.OIDC_SCOPES,
@@ -110,7 +114,12 @@ export class OidcDirectory {
         return { kind: 'refused', reason: `oidc_${error.error}`.slice(0, 64) };
       }
       // A state, nonce, issuer or signature that does not check out: not this attempt's answer.
-      if (error instanceof Error && 'code' in error && typeof error.code === 'string' && error.code.startsWith('OAUTH_')) {
+      if (
+        error instanceof Error &&
+        'code' in error &&
+        typeof error.code === 'string' &&
+        error.code.startsWith('OAUTH_')
+      ) {
         this.logger.warn({ err: error }, 'the OpenID provider’s answer did not check out');
         return { kind: 'refused', reason: 'oidc_answer_invalid' };
       }

@@ -22,13 +22,17 @@ export function parseRoleMap(text: string): RoleMap {
   } catch {
     throw new Error('is not JSON');
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error('must be a JSON object from group to grants');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new Error('must be a JSON object from group to grants');
   const map = new Map<string, MappedGrant[]>();
   for (const [group, value] of Object.entries(raw)) {
     const list = Array.isArray(value) ? value : [value];
     const grants = list.map((g: unknown) => {
       const m = typeof g === 'string' ? /^([a-z_]+)@(\{unit\}|[a-z][a-z0-9_.-]{0,63})$/.exec(g) : null;
-      if (!m || !(ROLES as readonly string[]).includes(m[1])) throw new Error(`${group}: "${String(g)}" is not role@unit (roles: ${ROLES.join(', ')}; unit: a code or {unit})`);
+      if (!m || !(ROLES as readonly string[]).includes(m[1]))
+        throw new Error(
+          `${group}: "${String(g)}" is not role@unit (roles: ${ROLES.join(', ')}; unit: a code or {unit})`,
+        );
       if (m[1] === 'admin' && m[2] === '{unit}') throw new Error(`${group}: admin is granted on a named unit only`);
       return { role: m[1] as Role, unit: m[2] };
     });

@@ -21,7 +21,6 @@ import { booleanFromQuery, lowerCased, PageQuery, trimmed } from '#libs/platform
 import { SECURITY_EVENT_KINDS, type SecurityEventKind } from '../entities/security-event.entity.js';
 import { ORG_UNIT_KINDS, ROLES, type OrgUnitKind, type Role } from '../roles.js';
 
-
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9_.-]{1,63}$/;
 export const ORG_UNIT_CODE_PATTERN = /^[a-z][a-z0-9_.-]{0,63}$/;
 
@@ -130,7 +129,9 @@ export class UpdateUserDto {
   @Matches(ORG_UNIT_CODE_PATTERN)
   orgUnit?: string;
 
-  @ApiPropertyOptional({ description: 'false disables the account at once: its tokens stop working on the next request' })
+  @ApiPropertyOptional({
+    description: 'false disables the account at once: its tokens stop working on the next request',
+  })
   @IsOptional()
   @IsBoolean()
   active?: boolean;

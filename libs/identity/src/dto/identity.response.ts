@@ -26,7 +26,8 @@ export class OrgUnitResponse implements OrgUnitView {
   @ApiProperty({ example: '健康福祉局' }) nameJa!: string;
   @ApiProperty({ example: 'Health and Welfare Bureau' }) nameEn!: string;
   @ApiProperty({ enum: ORG_UNIT_KINDS, enumName: 'OrgUnitKind' }) kind!: OrgUnitKind;
-  @ApiProperty({ type: UnitCodeRef, nullable: true, description: 'null for the city itself' }) parent!: UnitCodeRef | null;
+  @ApiProperty({ type: UnitCodeRef, nullable: true, description: 'null for the city itself' })
+  parent!: UnitCodeRef | null;
   @ApiProperty() active!: boolean;
   @ApiProperty({ description: 'also the ETag' }) version!: number;
 }
@@ -92,6 +93,10 @@ export class UnitNameRef {
 
 /** How people may sign in here: the sign-in page offers what is configured. */
 export class SignInMethodsResponse {
-  @ApiProperty({ description: 'username and password (local accounts, and the directory over LDAP when configured)' }) password!: boolean;
-  @ApiProperty({ description: 'the city’s OpenID Connect provider (「庁内アカウントでサインイン」): GET /api/v1/auth/oidc starts it' }) oidc!: boolean;
+  @ApiProperty({ description: 'username and password (local accounts, and the directory over LDAP when configured)' })
+  password!: boolean;
+  @ApiProperty({
+    description: 'the city’s OpenID Connect provider (「庁内アカウントでサインイン」): GET /api/v1/auth/oidc starts it',
+  })
+  oidc!: boolean;
 }

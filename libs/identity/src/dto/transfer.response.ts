@@ -20,7 +20,8 @@ export class TransferResponse implements TransferView {
   @ApiProperty({ format: 'date', description: '発令日' }) effectiveOn!: string;
   @ApiProperty({ format: 'date-time', description: '00:00 JST of the 発令日' }) effectiveAt!: string;
   @ApiProperty({ enum: ['scheduled', 'applied', 'cancelled'] }) status!: TransferView['status'];
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the midnight job recorded it' }) appliedAt!: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when the midnight job recorded it' })
+  appliedAt!: string | null;
 }
 
 export class TransferRowErrorResponse implements TransferRowError {
@@ -33,5 +34,9 @@ export class TransferImportResponse implements TransferImportResult {
   @ApiProperty() dryRun!: boolean;
   @ApiProperty() rows!: number;
   @ApiProperty({ description: 'transfers entered (with dryRun: that would be)' }) scheduled!: number;
-  @ApiProperty({ type: [TransferRowErrorResponse], description: 'always empty here: a file with problems is a 400 listing them in rowErrors' }) errors!: TransferRowErrorResponse[];
+  @ApiProperty({
+    type: [TransferRowErrorResponse],
+    description: 'always empty here: a file with problems is a 400 listing them in rowErrors',
+  })
+  errors!: TransferRowErrorResponse[];
 }

@@ -36,9 +36,12 @@ function newRefreshToken(): { token: string; hash: Buffer } {
   return { token, hash: hashRefreshToken(token) };
 }
 
-
 async function revokeFamily(manager: EntityManager, familyId: string, reason: SessionRevocation): Promise<number> {
-  const { affected } = await execute(manager, `UPDATE refresh_token SET revoked_at = now(), revoked_reason = $2 WHERE family_id = $1 AND revoked_at IS NULL`, [familyId, reason]);
+  const { affected } = await execute(
+    manager,
+    `UPDATE refresh_token SET revoked_at = now(), revoked_reason = $2 WHERE family_id = $1 AND revoked_at IS NULL`,
+    [familyId, reason],
+  );
   return affected;
 }
 
@@ -107,7 +110,12 @@ export class BrowserSessionsService {
         const revoked = await revokeFamily(m, row.family_id, 'reuse');
         await this.events.record(
           m,
-          { kind: 'session.reuse_detected', subjectUserId: row.user_id, username: row.username, details: { familyId: row.family_id, tokenId: row.id, revoked } },
+          {
+            kind: 'session.reuse_detected',
+            subjectUserId: row.user_id,
+            username: row.username,
+            details: { familyId: row.family_id, tokenId: row.id, revoked },
+          },
           origin,
         );
         // Committed, not thrown here: the revocation and its log entry must stay.
@@ -115,17 +123,18 @@ export class BrowserSessionsService {
       }
       const { token, hash } = newRefreshToken();
       await m.query(`UPDATE refresh_token SET rotated_at = now() WHERE id = $1`, [row.id]);
-      await m.query(`INSERT INTO refresh_token (user_id, family_id, parent_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
-        row.user_id,
-        row.family_id,
-        row.id,
-        hash,
-        row.expires_at,
-      ]);
+      await m.query(
+        `INSERT INTO refresh_token (user_id, family_id, parent_id, token_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`,
+        [row.user_id, row.family_id, row.id, hash, row.expires_at],
+      );
       return { userId: row.user_id, refreshToken: token, expiresAt: new Date(row.expires_at) };
     });
     if (!outcome) throw new SessionEndedError();
-    return { access: this.tokens.issueAccessToken(outcome.userId), refreshToken: outcome.refreshToken, expiresAt: outcome.expiresAt };
+    return {
+      access: this.tokens.issueAccessToken(outcome.userId),
+      refreshToken: outcome.refreshToken,
+      expiresAt: outcome.expiresAt,
+    };
   }
 
   /** Signs out: the family of the presented token is revoked, whatever state that token is in. */
@@ -139,7 +148,17 @@ export class BrowserSessionsService {
       if (!row) return;
       const revoked = await revokeFamily(m, row.family_id, 'signed_out');
       if (revoked > 0) {
-        await this.events.record(m, { kind: 'session.signed_out', actorUserId: row.user_id, subjectUserId: row.user_id, username: row.username, details: { familyId: row.family_id } }, origin);
+        await this.events.record(
+          m,
+          {
+            kind: 'session.signed_out',
+            actorUserId: row.user_id,
+            subjectUserId: row.user_id,
+            username: row.username,
+            details: { familyId: row.family_id },
+          },
+          origin,
+        );
       }
     });
   }

@@ -12,7 +12,8 @@ export function parseIssueDate(text: string): Day | null {
   const western = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(t);
   const era = /^(令和|平成)(元|\d{1,2})年(\d{1,2})月(\d{1,2})日$/.exec(t);
   if (western) [y, m, d] = [Number(western[1]), Number(western[2]), Number(western[3])];
-  else if (era) [y, m, d] = [ERA_START[era[1]] + (era[2] === '元' ? 1 : Number(era[2])), Number(era[3]), Number(era[4])];
+  else if (era)
+    [y, m, d] = [ERA_START[era[1]] + (era[2] === '元' ? 1 : Number(era[2])), Number(era[3]), Number(era[4])];
   else return null;
   const day = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   return isDay(day) ? day : null;

@@ -156,18 +156,22 @@ export class PersonnelTransfersService {
     private readonly principals: PrincipalLoader,
   ) {}
 
-  async list(query: PageQuery & { status?: TransferView['status']; effectiveOn?: string }): Promise<Page<TransferView>> {
+  async list(
+    query: PageQuery & { status?: TransferView['status']; effectiveOn?: string },
+  ): Promise<Page<TransferView>> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.status) where.push(`t.status = $${params.push(query.status)}`);
     if (query.effectiveOn) where.push(`t.effective_on = $${params.push(query.effectiveOn)}::date`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM personnel_transfer t ${filter}`, params);
-    const rows: Row[] = await this.dataSource.query(`${SELECT} ${filter} ORDER BY t.effective_at, u.username LIMIT $${params.length + 1} OFFSET $${params.length + 2}`, [
-      ...params,
-      query.pageSize,
-      query.offset,
-    ]);
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(
+      `SELECT count(*)::int AS total FROM personnel_transfer t ${filter}`,
+      params,
+    );
+    const rows: Row[] = await this.dataSource.query(
+      `${SELECT} ${filter} ORDER BY t.effective_at, u.username LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, query.pageSize, query.offset],
+    );
     return pageOf(rows.map(view), total, query);
   }
 
@@ -177,7 +181,12 @@ export class PersonnelTransfersService {
       withTransaction(this.dataSource, async (m) => {
         const errors: Array<{ field: TransferField; problem: string }> = [];
         const checked = await this.check(m, input, new Set(), (field, problem) => errors.push({ field, problem }));
-        if (!checked || errors.length > 0) throw new DomainError('VALIDATION_FAILED', 'The transfer cannot be entered', errors.map((e) => ({ field: e.field, message: e.problem })));
+        if (!checked || errors.length > 0)
+          throw new DomainError(
+            'VALIDATION_FAILED',
+            'The transfer cannot be entered',
+            errors.map((e) => ({ field: e.field, message: e.problem })),
+          );
         const id = await this.write(m, checked, actor.id, origin);
         const rows: Row[] = await m.query(`${SELECT} WHERE t.id = $1`, [id]);
         return view(rows[0]);
@@ -186,13 +195,24 @@ export class PersonnelTransfersService {
   }
 
   /** The personnel system's file: every row checked, every problem reported by row and column; one bad row and nothing is entered. */
-  async importTable(table: TransferTable, options: { dryRun: boolean; actor: { id: string } }, origin: RequestOrigin): Promise<TransferImportResult> {
+  async importTable(
+    table: TransferTable,
+    options: { dryRun: boolean; actor: { id: string } },
+    origin: RequestOrigin,
+  ): Promise<TransferImportResult> {
     const required: TransferField[] = ['employeeNumber', 'fromUnit', 'toUnit', 'role', 'effectiveOn'];
     const missing = required.filter((f) => !table.headers.includes(TRANSFER_COLUMNS[f]));
     if (missing.length > 0) {
-      throw new TransferImportRejectedError(missing.map((f) => ({ row: 1, column: TRANSFER_COLUMNS[f], problem: 'this column is missing from the header row' })));
+      throw new TransferImportRejectedError(
+        missing.map((f) => ({
+          row: 1,
+          column: TRANSFER_COLUMNS[f],
+          problem: 'this column is missing from the header row',
+        })),
+      );
     }
-    if (table.rows.length === 0) throw new TransferImportRejectedError([{ row: 2, column: '', problem: 'the file has no rows' }]);
+    if (table.rows.length === 0)
+      throw new TransferImportRejectedError([{ row: 2, column: '', problem: 'the file has no rows' }]);
     const result: TransferImportResult = { dryRun: options.dryRun, rows: table.rows.length, scheduled: 0, errors: [] };
     const work = async (m: EntityManager) => {
       const seen = new Set<string>();
@@ -208,7 +228,9 @@ export class PersonnelTransfersService {
           effectiveOn: cell('effectiveOn'),
         };
         const before = result.errors.length;
-        const checked = await this.check(m, input, seen, (field, problem) => result.errors.push({ row: row.row, column: TRANSFER_COLUMNS[field], problem }));
+        const checked = await this.check(m, input, seen, (field, problem) =>
+          result.errors.push({ row: row.row, column: TRANSFER_COLUMNS[field], problem }),
+        );
         if (checked && result.errors.length === before) accepted.push(checked);
       }
       if (result.errors.length > 0) throw new TransferImportRejectedError(result.errors);
@@ -238,7 +260,14 @@ export class PersonnelTransfersService {
     for (;;) {
       const now = this.clock.now();
       const batch = await withTransaction(this.dataSource, async (m) => {
-        const due: Array<{ id: string; user_id: string; to_unit_id: string; from_unit_id: string; effective_on: string; username: string }> = await m.query(
+        const due: Array<{
+          id: string;
+          user_id: string;
+          to_unit_id: string;
+          from_unit_id: string;
+          effective_on: string;
+          username: string;
+        }> = await m.query(
           `WITH due AS (
              SELECT t.id FROM personnel_transfer t
               WHERE t.status = 'scheduled' AND t.effective_at <= $1
@@ -251,12 +280,20 @@ export class PersonnelTransfersService {
           [now],
         );
         for (const t of due) {
-          await m.query(`UPDATE app_user SET org_unit_id = $2, version = version + 1, updated_at = now() WHERE id = $1`, [t.user_id, t.to_unit_id]);
+          await m.query(
+            `UPDATE app_user SET org_unit_id = $2, version = version + 1, updated_at = now() WHERE id = $1`,
+            [t.user_id, t.to_unit_id],
+          );
           await this.events.record(m, {
             kind: 'transfer.applied',
             subjectUserId: t.user_id,
             username: t.username,
-            details: { transferId: t.id, fromUnitId: t.from_unit_id, toUnitId: t.to_unit_id, effectiveOn: t.effective_on },
+            details: {
+              transferId: t.id,
+              fromUnitId: t.from_unit_id,
+              toUnitId: t.to_unit_id,
+              effectiveOn: t.effective_on,
+            },
           });
         }
         return due.length;
@@ -268,12 +305,20 @@ export class PersonnelTransfersService {
     return applied;
   }
 
-  private async check(m: EntityManager, input: TransferInput, seen: Set<string>, fail: (field: TransferField, problem: string) => void): Promise<Checked | null> {
+  private async check(
+    m: EntityManager,
+    input: TransferInput,
+    seen: Set<string>,
+    fail: (field: TransferField, problem: string) => void,
+  ): Promise<Checked | null> {
     const number = input.employeeNumber.normalize('NFKC').trim();
     let person: { id: string; username: string; display_name: string; org_unit_id: string } | undefined;
     if (!number) fail('employeeNumber', 'is empty');
     else {
-      [person] = await m.query(`SELECT id, username, display_name, org_unit_id FROM app_user WHERE employee_number = $1 AND active`, [number]);
+      [person] = await m.query(
+        `SELECT id, username, display_name, org_unit_id FROM app_user WHERE employee_number = $1 AND active`,
+        [number],
+      );
       if (!person) fail('employeeNumber', `no active person has the employee number ${number}`);
       else if (input.displayName && normalName(input.displayName) !== normalName(person.display_name)) {
         fail('displayName', `the person with ${number} is ${person.display_name}, not ${input.displayName}`);
@@ -282,7 +327,8 @@ export class PersonnelTransfersService {
     const effectiveOn = parseIssueDate(input.effectiveOn);
     const today = todayInTokyo(this.clock.now());
     if (!effectiveOn) fail('effectiveOn', `"${input.effectiveOn}" is not a day (2027-04-01 or 令和9年4月1日)`);
-    else if (effectiveOn <= today) fail('effectiveOn', `a transfer is entered ahead: ${effectiveOn} is not after today (${today})`);
+    else if (effectiveOn <= today)
+      fail('effectiveOn', `a transfer is entered ahead: ${effectiveOn} is not after today (${today})`);
     const role = ROLE_WORDS[input.role.normalize('NFKC').trim()];
     if (!role) fail('role', `"${input.role}" is not a role (担当者, 承認者, or one of ${ROLES.join(', ')})`);
     else if (role === 'admin') fail('role', 'administrators are appointed by an admin, never by a personnel file');
@@ -291,31 +337,59 @@ export class PersonnelTransfersService {
     if (from && to && from === to) fail('toUnit', 'is the same unit as 旧所属');
     if (!person || !effectiveOn || !role || role === 'admin' || !from || !to || from === to) return null;
     const effectiveAt = instantAt(effectiveOn, '00:00');
-    const [{ unit }] = await m.query<Array<{ unit: string | null }>>(`SELECT org_unit_of_user_at($1, $2, $3) AS unit`, [person.id, person.org_unit_id, new Date(effectiveAt.getTime() - 1)]);
+    const [{ unit }] = await m.query<Array<{ unit: string | null }>>(`SELECT org_unit_of_user_at($1, $2, $3) AS unit`, [
+      person.id,
+      person.org_unit_id,
+      new Date(effectiveAt.getTime() - 1),
+    ]);
     if (unit !== from) {
-      const [{ name }] = await m.query<Array<{ name: string }>>(`SELECT name_ja AS name FROM org_unit WHERE id = $1`, [unit]);
+      const [{ name }] = await m.query<Array<{ name: string }>>(`SELECT name_ja AS name FROM org_unit WHERE id = $1`, [
+        unit,
+      ]);
       fail('fromUnit', `on the day before, ${person.display_name} belongs to ${name}, not ${input.fromUnit}`);
       return null;
     }
     const key = `${person.id}/${effectiveOn}`;
-    const [taken] = await m.query<unknown[]>(`SELECT 1 FROM personnel_transfer WHERE user_id = $1 AND effective_on = $2 AND status <> 'cancelled'`, [person.id, effectiveOn]);
+    const [taken] = await m.query<unknown[]>(
+      `SELECT 1 FROM personnel_transfer WHERE user_id = $1 AND effective_on = $2 AND status <> 'cancelled'`,
+      [person.id, effectiveOn],
+    );
     if (seen.has(key) || taken) {
       fail('employeeNumber', `${number} already has a transfer on ${effectiveOn}`);
       return null;
     }
     seen.add(key);
-    return { userId: person.id, username: person.username, fromUnitId: from, toUnitId: to, role, effectiveOn, effectiveAt };
+    return {
+      userId: person.id,
+      username: person.username,
+      fromUnitId: from,
+      toUnitId: to,
+      role,
+      effectiveOn,
+      effectiveAt,
+    };
   }
 
-  private async unit(m: EntityManager, text: string, field: TransferField, fail: (field: TransferField, problem: string) => void): Promise<string | null> {
+  private async unit(
+    m: EntityManager,
+    text: string,
+    field: TransferField,
+    fail: (field: TransferField, problem: string) => void,
+  ): Promise<string | null> {
     const name = text.normalize('NFKC').trim();
     if (!name) {
       fail(field, 'is empty');
       return null;
     }
-    const rows: Array<{ id: string }> = await m.query(`SELECT id FROM org_unit WHERE active AND (code = $1 OR name_ja = $1) AND parent_id IS NOT NULL`, [name]);
+    const rows: Array<{ id: string }> = await m.query(
+      `SELECT id FROM org_unit WHERE active AND (code = $1 OR name_ja = $1) AND parent_id IS NOT NULL`,
+      [name],
+    );
     if (rows.length === 1) return rows[0].id;
-    fail(field, rows.length === 0 ? `no unit is called ${name}` : `${name} names ${rows.length} units; use the unit's code`);
+    fail(
+      field,
+      rows.length === 0 ? `no unit is called ${name}` : `${name} names ${rows.length} units; use the unit's code`,
+    );
     return null;
   }
 
@@ -332,7 +406,13 @@ export class PersonnelTransfersService {
     );
     await this.events.record(
       m,
-      { kind: 'transfer.scheduled', actorUserId: actorId, subjectUserId: t.userId, username: t.username, details: { transferId: id, role: t.role, effectiveOn: t.effectiveOn } },
+      {
+        kind: 'transfer.scheduled',
+        actorUserId: actorId,
+        subjectUserId: t.userId,
+        username: t.username,
+        details: { transferId: id, role: t.role, effectiveOn: t.effectiveOn },
+      },
       origin,
     );
     return id;

@@ -18,7 +18,13 @@ export class WebhookChannel {
   constructor(private readonly config: AppConfig) {}
 
   async send(deliveryId: string, url: string, secret: string, message: Message): Promise<void> {
-    const body = JSON.stringify({ id: deliveryId, kind: message.kind, subject: message.subject, text: message.body, link: message.link });
+    const body = JSON.stringify({
+      id: deliveryId,
+      kind: message.kind,
+      subject: message.subject,
+      text: message.body,
+      link: message.link,
+    });
     const timestamp = Math.floor(Date.now() / 1000);
     const res = await fetch(url, {
       method: 'POST',

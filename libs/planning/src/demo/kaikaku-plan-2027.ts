@@ -19,19 +19,34 @@ export const KAIKAKU_PLAN_2027: CreatePlanDto = {
       number: 1,
       title: '組織・人づくり改革',
       description: '',
-      themes: [{ title: '職員成長・育成方針の改訂' }, { title: '多様な働き方推進に向けた制度改革' }, { title: '局区主体の人材育成' }, { title: '職員ポイント制度の導入' }],
+      themes: [
+        { title: '職員成長・育成方針の改訂' },
+        { title: '多様な働き方推進に向けた制度改革' },
+        { title: '局区主体の人材育成' },
+        { title: '職員ポイント制度の導入' },
+      ],
     },
     {
       number: 2,
       title: '行政サービスの最適化',
       description: '',
-      themes: [{ title: '窓口DX推進による窓口のあり方見直し' }, { title: '市役所内部のデジタル化推進' }, { title: '定型的業務の集約化' }, { title: '直営業務の見直し' }],
+      themes: [
+        { title: '窓口DX推進による窓口のあり方見直し' },
+        { title: '市役所内部のデジタル化推進' },
+        { title: '定型的業務の集約化' },
+        { title: '直営業務の見直し' },
+      ],
     },
     {
       number: 3,
       title: '協働・連携の推進',
       description: '',
-      themes: [{ title: 'デジタル技術を活用した地域活動促進' }, { title: '広報広聴改革' }, { title: '地域へのアウトリーチ強化' }, { title: '民間ノウハウの有効活用' }],
+      themes: [
+        { title: 'デジタル技術を活用した地域活動促進' },
+        { title: '広報広聴改革' },
+        { title: '地域へのアウトリーチ強化' },
+        { title: '民間ノウハウの有効活用' },
+      ],
     },
   ],
 };

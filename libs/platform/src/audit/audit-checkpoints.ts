@@ -67,7 +67,10 @@ export class AuditSigningKey {
   readonly keyId: string;
 
   constructor(private readonly privateKey: KeyObject) {
-    if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`the audit signing key must be an Ed25519 key, not ${privateKey.asymmetricKeyType ?? 'a key pair'}`);
+    if (privateKey.asymmetricKeyType !== 'ed25519')
+      throw new Error(
+        `the audit signing key must be an Ed25519 key, not ${privateKey.asymmetricKeyType ?? 'a key pair'}`,
+      );
     this.publicKey = createPublicKey(privateKey);
     this.keyId = keyIdOf(this.publicKey);
   }
@@ -85,9 +88,13 @@ export class AuditSigningKey {
    * in production: the configuration refuses that) .local/audit-signing-key.pem. A configured file
    * that does not exist yet is created with a new key, readable by its owner only.
    */
-  static fromConfig(config: Pick<AppConfig, 'AUDIT_SIGNING_KEY' | 'AUDIT_SIGNING_KEY_FILE' | 'NODE_ENV'>): AuditSigningKey {
-    if (config.AUDIT_SIGNING_KEY) return new AuditSigningKey(createPrivateKey(config.AUDIT_SIGNING_KEY.replaceAll('\\n', '\n')));
-    if (!config.AUDIT_SIGNING_KEY_FILE && config.NODE_ENV === 'production') throw new Error('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production');
+  static fromConfig(
+    config: Pick<AppConfig, 'AUDIT_SIGNING_KEY' | 'AUDIT_SIGNING_KEY_FILE' | 'NODE_ENV'>,
+  ): AuditSigningKey {
+    if (config.AUDIT_SIGNING_KEY)
+      return new AuditSigningKey(createPrivateKey(config.AUDIT_SIGNING_KEY.replaceAll('\\n', '\n')));
+    if (!config.AUDIT_SIGNING_KEY_FILE && config.NODE_ENV === 'production')
+      throw new Error('AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE is required in production');
     const path = resolve(config.AUDIT_SIGNING_KEY_FILE || DEV_SIGNING_KEY_FILE);
     return new AuditSigningKey(createPrivateKey(readOrCreateKeyFile(path)));
   }
@@ -104,7 +111,10 @@ function readOrCreateKeyFile(path: string): string {
   try {
     // 'wx': when two processes start at once, the first key written is the one both use.
     writeFileSync(path, pem, { flag: 'wx', mode: 0o600 });
-    new Logger('AuditSigningKey').warn({ path }, 'generated a new audit signing key; keep it, and a copy of its public key, away from the database');
+    new Logger('AuditSigningKey').warn(
+      { path },
+      'generated a new audit signing key; keep it, and a copy of its public key, away from the database',
+    );
     return pem;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(path, 'utf8');
@@ -113,7 +123,9 @@ function readOrCreateKeyFile(path: string): string {
 }
 
 export function keyIdOf(publicKey: KeyObject): string {
-  return sha256(publicKey.export({ type: 'spki', format: 'der' })).subarray(0, 8).toString('hex');
+  return sha256(publicKey.export({ type: 'spki', format: 'der' }))
+    .subarray(0, 8)
+    .toString('hex');
 }
 
 export const signedPart = (c: SignedCheckpoint): SignedCheckpoint => ({
@@ -146,13 +158,18 @@ const toView = (r: CheckpointRow): CheckpointView => ({
 });
 
 /** Rows of the log in order, with the content hash recomputed from the content (never the stored one). */
-async function* entriesUpTo(dataSource: DataSource, lastSeq: number, batchSize = 5000): AsyncGenerator<{ seq: number; id: string; content: Buffer }> {
+async function* entriesUpTo(
+  dataSource: DataSource,
+  lastSeq: number,
+  batchSize = 5000,
+): AsyncGenerator<{ seq: number; id: string; content: Buffer }> {
   for (let from = 1; from <= lastSeq; from += batchSize) {
-    const rows: Array<Record<string, unknown> & { id: string; seq: string; occurred_at: Date }> = await dataSource.query(
-      `SELECT id, seq, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details
+    const rows: Array<Record<string, unknown> & { id: string; seq: string; occurred_at: Date }> =
+      await dataSource.query(
+        `SELECT id, seq, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details
          FROM audit_log WHERE seq BETWEEN $1 AND $2 ORDER BY seq`,
-      [from, Math.min(lastSeq, from + batchSize - 1)],
-    );
+        [from, Math.min(lastSeq, from + batchSize - 1)],
+      );
     for (const r of rows) {
       const entry = {
         occurredAt: new Date(r.occurred_at).toISOString(),
@@ -175,22 +192,41 @@ async function* entriesUpTo(dataSource: DataSource, lastSeq: number, batchSize =
  * the file's content hashes against the signed head, then the database's entries 1…seq
  * recomputed from their content against both.
  */
-export async function verifyAgainstCheckpoint(dataSource: DataSource, file: CheckpointFile, publicKey: KeyObject): Promise<CheckpointVerification> {
+export async function verifyAgainstCheckpoint(
+  dataSource: DataSource,
+  file: CheckpointFile,
+  publicKey: KeyObject,
+): Promise<CheckpointVerification> {
   const seq = Number(file?.seq);
-  const fail = (problem: string, brokenAt?: { seq: number; id: string }): CheckpointVerification => ({ ok: false, seq, problem, ...(brokenAt ? { brokenAt } : {}) });
-  if (file?.format !== CHECKPOINT_FORMAT || !Number.isSafeInteger(seq) || seq < 0) return fail(`not a ${CHECKPOINT_FORMAT} file`);
-  if (file.keyId !== keyIdOf(publicKey)) return fail(`signed by key ${file.keyId}, not by the trusted key ${keyIdOf(publicKey)}`);
-  const signed = verify(null, Buffer.from(canonicalJson(signedPart(file))), publicKey, Buffer.from(String(file.signature), 'base64'));
-  if (!signed) return fail('the signature does not match the checkpoint: the file was altered or signed by another key');
+  const fail = (problem: string, brokenAt?: { seq: number; id: string }): CheckpointVerification => ({
+    ok: false,
+    seq,
+    problem,
+    ...(brokenAt ? { brokenAt } : {}),
+  });
+  if (file?.format !== CHECKPOINT_FORMAT || !Number.isSafeInteger(seq) || seq < 0)
+    return fail(`not a ${CHECKPOINT_FORMAT} file`);
+  if (file.keyId !== keyIdOf(publicKey))
+    return fail(`signed by key ${file.keyId}, not by the trusted key ${keyIdOf(publicKey)}`);
+  const signed = verify(
+    null,
+    Buffer.from(canonicalJson(signedPart(file))),
+    publicKey,
+    Buffer.from(String(file.signature), 'base64'),
+  );
+  if (!signed)
+    return fail('the signature does not match the checkpoint: the file was altered or signed by another key');
 
   // The listed content hashes must lead to the signed head; then they are what the checkpoint saw.
   let listed: Buffer[] | null = null;
   if (typeof file.contentHashes === 'string') {
     const bytes = Buffer.from(file.contentHashes, 'base64');
-    if (bytes.length !== seq * 32) return fail(`the file lists ${Math.floor(bytes.length / 32)} content hashes for ${seq} entries`);
+    if (bytes.length !== seq * 32)
+      return fail(`the file lists ${Math.floor(bytes.length / 32)} content hashes for ${seq} entries`);
     listed = Array.from({ length: seq }, (_, i) => bytes.subarray(i * 32, i * 32 + 32));
     const head = listed.reduce<Buffer>((previous, content) => chainHash(previous, content), GENESIS_HASH);
-    if (head.toString('hex') !== file.headHash) return fail('the file’s content hashes do not lead to the signed head: the file was altered');
+    if (head.toString('hex') !== file.headHash)
+      return fail('the file’s content hashes do not lead to the signed head: the file was altered');
   }
 
   let previous: Buffer = GENESIS_HASH;
@@ -198,13 +234,20 @@ export async function verifyAgainstCheckpoint(dataSource: DataSource, file: Chec
   for await (const entry of entriesUpTo(dataSource, seq)) {
     if (entry.seq !== expected) return fail(`entry #${expected} is missing`, { seq: expected, id: entry.id });
     if (listed && !listed[expected - 1].equals(entry.content)) {
-      return fail(`entry #${entry.seq} differs from what the checkpoint of ${file.signedAt} saw`, { seq: entry.seq, id: entry.id });
+      return fail(`entry #${entry.seq} differs from what the checkpoint of ${file.signedAt} saw`, {
+        seq: entry.seq,
+        id: entry.id,
+      });
     }
     previous = chainHash(previous, entry.content);
     expected++;
   }
-  if (expected - 1 !== seq) return fail(`the log ends at #${expected - 1}, before the checkpoint’s #${seq}`, { seq: expected, id: '' });
-  if (previous.toString('hex') !== file.headHash) return fail(`the chain up to #${seq}, recomputed from the entries, is not the signed head: an entry up to #${seq} was changed`);
+  if (expected - 1 !== seq)
+    return fail(`the log ends at #${expected - 1}, before the checkpoint’s #${seq}`, { seq: expected, id: '' });
+  if (previous.toString('hex') !== file.headHash)
+    return fail(
+      `the chain up to #${seq}, recomputed from the entries, is not the signed head: an entry up to #${seq} was changed`,
+    );
   return { ok: true, seq, headHash: file.headHash, signedAt: file.signedAt, entries: seq };
 }
 
@@ -229,10 +272,15 @@ export class AuditCheckpoints {
    * Signs the chain head as committed (a linked entry's hash). The checkpoint's own audit entry
    * is linked after it, at this transaction's commit, so the next checkpoint covers it.
    */
-  async create(reason: CheckpointReason, actor: { id: string; username: string } | null = null): Promise<CheckpointView> {
+  async create(
+    reason: CheckpointReason,
+    actor: { id: string; username: string } | null = null,
+  ): Promise<CheckpointView> {
     const key = this.signingKey();
     return withTransaction(this.dataSource, async (m) => {
-      const [head]: Array<{ seq: string; hash: Buffer }> = await m.query(`SELECT seq, hash FROM audit_chain_head WHERE id = 1`);
+      const [head]: Array<{ seq: string; hash: Buffer }> = await m.query(
+        `SELECT seq, hash FROM audit_chain_head WHERE id = 1`,
+      );
       const payload: SignedCheckpoint = {
         format: CHECKPOINT_FORMAT,
         seq: Number(head?.seq ?? 0),
@@ -244,7 +292,15 @@ export class AuditCheckpoints {
       const [row]: CheckpointRow[] = await m.query(
         `INSERT INTO audit_checkpoint (seq, head_hash, signed_at, key_id, signature, reason, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-        [payload.seq, Buffer.from(payload.headHash, 'hex'), payload.signedAt, payload.keyId, Buffer.from(signature, 'base64'), reason, actor?.id ?? null],
+        [
+          payload.seq,
+          Buffer.from(payload.headHash, 'hex'),
+          payload.signedAt,
+          payload.keyId,
+          Buffer.from(signature, 'base64'),
+          reason,
+          actor?.id ?? null,
+        ],
       );
       await this.audit.append(m, {
         actorUserId: actor?.id ?? null,
@@ -259,14 +315,21 @@ export class AuditCheckpoints {
   }
 
   async list(page: { offset: number; pageSize: number }): Promise<{ items: CheckpointView[]; total: number }> {
-    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM audit_checkpoint`);
-    const rows: CheckpointRow[] = await this.dataSource.query(`SELECT * FROM audit_checkpoint ORDER BY seq DESC, signed_at DESC LIMIT $1 OFFSET $2`, [page.pageSize, page.offset]);
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(
+      `SELECT count(*)::int AS total FROM audit_checkpoint`,
+    );
+    const rows: CheckpointRow[] = await this.dataSource.query(
+      `SELECT * FROM audit_checkpoint ORDER BY seq DESC, signed_at DESC LIMIT $1 OFFSET $2`,
+      [page.pageSize, page.offset],
+    );
     return { items: rows.map(toView), total };
   }
 
   /** The latest checkpoint, for documents that state the checkpoint they were made at. */
   async latest(manager: EntityManager = this.dataSource.manager): Promise<CheckpointView | null> {
-    const [row]: CheckpointRow[] = await manager.query(`SELECT * FROM audit_checkpoint ORDER BY seq DESC, signed_at DESC LIMIT 1`);
+    const [row]: CheckpointRow[] = await manager.query(
+      `SELECT * FROM audit_checkpoint ORDER BY seq DESC, signed_at DESC LIMIT 1`,
+    );
     return row ? toView(row) : null;
   }
 
@@ -285,7 +348,11 @@ export class AuditCheckpoints {
     if (hashes.length !== view.seq || head.toString('hex') !== view.headHash) {
       throw new CheckpointNoLongerMatches(view.seq);
     }
-    return { ...view, publicKey: this.signingKey().publicKeyPem(), contentHashes: Buffer.concat(hashes).toString('base64') };
+    return {
+      ...view,
+      publicKey: this.signingKey().publicKeyPem(),
+      contentHashes: Buffer.concat(hashes).toString('base64'),
+    };
   }
 
   @OnJob('audit.checkpoint')
@@ -295,10 +362,12 @@ export class AuditCheckpoints {
   }
 }
 
-
 /** The log no longer leads to the checkpoint's head: something up to it was changed. */
 export class CheckpointNoLongerMatches extends DomainError {
   constructor(seq: number) {
-    super('AUDIT_CHECKPOINT_MISMATCH', `The audit log up to entry #${seq} no longer leads to this checkpoint's signed head: verify it with an earlier exported file`);
+    super(
+      'AUDIT_CHECKPOINT_MISMATCH',
+      `The audit log up to entry #${seq} no longer leads to this checkpoint's signed head: verify it with an earlier exported file`,
+    );
   }
 }

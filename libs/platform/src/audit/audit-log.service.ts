@@ -130,7 +130,8 @@ export class AuditLog {
    * into the chain after commit, by the sealer.
    */
   async append(manager: EntityManager, input: AuditEntryInput): Promise<{ id: string }> {
-    if (!manager.queryRunner?.isTransactionActive) throw new Error('audit entries are written inside the transaction of their change');
+    if (!manager.queryRunner?.isTransactionActive)
+      throw new Error('audit entries are written inside the transaction of their change');
     const entry = prepareAuditEntry(input);
     await prepared(
       manager,
@@ -142,9 +143,16 @@ export class AuditLog {
   }
 
   /** Entries about one record, oldest first. */
-  async forEntity(entityType: string, entityId: string, manager: EntityManager = this.dataSource.manager): Promise<AuditEntry[]> {
+  async forEntity(
+    entityType: string,
+    entityId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AuditEntry[]> {
     // Entries not sealed yet come last, in the order they were written.
-    const rows: Row[] = await manager.query(`SELECT * FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq NULLS LAST, written`, [entityType, entityId]);
+    const rows: Row[] = await manager.query(
+      `SELECT * FROM audit_log WHERE entity_type = $1 AND entity_id = $2 ORDER BY seq NULLS LAST, written`,
+      [entityType, entityId],
+    );
     return rows.map(toEntry);
   }
 
@@ -155,7 +163,10 @@ export class AuditLog {
   async seal(batchSize = 5000): Promise<number> {
     let total = 0;
     for (;;) {
-      const [{ sealed }]: Array<{ sealed: number }> = await this.dataSource.query(`SELECT audit_log_seal($1) AS sealed`, [batchSize]);
+      const [{ sealed }]: Array<{ sealed: number }> = await this.dataSource.query(
+        `SELECT audit_log_seal($1) AS sealed`,
+        [batchSize],
+      );
       total += sealed;
       if (sealed < batchSize) return total;
     }
@@ -171,7 +182,11 @@ export class AuditLog {
     // The walk stops at the head as it stands now: entries a sealer links meanwhile are newer.
     const [head]: Array<{ seq: string }> = await this.dataSource.query(`SELECT seq FROM audit_chain_head WHERE id = 1`);
     const headSeq = Number(head?.seq ?? 0);
-    const unsealed = async () => Number((await this.dataSource.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM audit_log WHERE seq IS NULL`))[0].n);
+    const unsealed = async () =>
+      Number(
+        (await this.dataSource.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM audit_log WHERE seq IS NULL`))[0]
+          .n,
+      );
     const broken = async (entries: number, seq: number, id: string, problem: string): Promise<VerifyResult> => ({
       ok: false,
       entries,
@@ -182,13 +197,18 @@ export class AuditLog {
     let expectedSeq = 1;
     let entries = 0;
     for (;;) {
-      const rows: Row[] = await this.dataSource.query(`SELECT * FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`, [expectedSeq, headSeq, batchSize]);
+      const rows: Row[] = await this.dataSource.query(
+        `SELECT * FROM audit_log WHERE seq >= $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
+        [expectedSeq, headSeq, batchSize],
+      );
       for (const r of rows) {
         const seq = Number(r.seq);
         if (seq !== expectedSeq) return broken(entries, expectedSeq, r.id, `entry ${expectedSeq} is missing`);
         const content = sha256(auditContent(toEntry(r)));
-        if (!content.equals(r.content_hash)) return broken(entries, seq, r.id, 'its content does not match its content hash');
-        if (!r.prev_hash.equals(previous)) return broken(entries, seq, r.id, 'its link to the previous entry is broken');
+        if (!content.equals(r.content_hash))
+          return broken(entries, seq, r.id, 'its content does not match its content hash');
+        if (!r.prev_hash.equals(previous))
+          return broken(entries, seq, r.id, 'its link to the previous entry is broken');
         if (!chainHash(previous, content).equals(r.hash)) return broken(entries, seq, r.id, 'its chain hash is wrong');
         previous = r.hash;
         expectedSeq++;
@@ -197,7 +217,12 @@ export class AuditLog {
       if (rows.length < batchSize) break;
     }
     if (headSeq !== expectedSeq - 1) {
-      return broken(entries, headSeq, '', `the chain head names entry ${headSeq}, but the log ends at ${expectedSeq - 1}`);
+      return broken(
+        entries,
+        headSeq,
+        '',
+        `the chain head names entry ${headSeq}, but the log ends at ${expectedSeq - 1}`,
+      );
     }
     return { ok: true, entries, lastSeq: expectedSeq - 1, unsealed: await unsealed() };
   }

@@ -18,6 +18,7 @@ function normalise(value: unknown): unknown {
     }
     return out;
   }
-  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error('canonical JSON cannot hold NaN or Infinity');
+  if (typeof value === 'number' && !Number.isFinite(value))
+    throw new Error('canonical JSON cannot hold NaN or Infinity');
   return value;
 }

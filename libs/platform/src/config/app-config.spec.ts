@@ -56,12 +56,23 @@ describe('production', () => {
   it('refuses the development JWT secret and short secrets', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: production needs a secret of its own/);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(20) })).toThrow(/JWT_SECRET/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40), AUDIT_SIGNING_KEY_FILE: '/keys/audit.pem' }).JWT_SECRET).toHaveLength(40);
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40), AUDIT_SIGNING_KEY_FILE: '/keys/audit.pem' })
+        .JWT_SECRET,
+    ).toHaveLength(40);
   });
 
   it('refuses to run without an audit signing key of its own', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) })).toThrow(/AUDIT_SIGNING_KEY: production needs an Ed25519 private key/);
-    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40), AUDIT_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----…' }).AUDIT_SIGNING_KEY).toMatch(/^-----BEGIN/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'k'.repeat(40) })).toThrow(
+      /AUDIT_SIGNING_KEY: production needs an Ed25519 private key/,
+    );
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_SECRET: 'k'.repeat(40),
+        AUDIT_SIGNING_KEY: '-----BEGIN PRIVATE KEY-----…',
+      }).AUDIT_SIGNING_KEY,
+    ).toMatch(/^-----BEGIN/);
     // Outside production a key is generated into .local on first use.
     expect(() => loadConfig({ NODE_ENV: 'development' })).not.toThrow();
   });

@@ -1,6 +1,17 @@
 import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 /**
  * Every setting the apps read from the environment, validated once at boot.
@@ -402,7 +413,9 @@ export class AppConfig {
    * Tests and rehearsals only: the instant (ISO 8601 with offset) the organisation's clock
    * stands at, for effective dates (人事異動, 機構改革). Empty: the real time. Refused in production.
    */
-  @Matches(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/, { message: 'must be an ISO 8601 instant with offset, or empty' })
+  @Matches(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/, {
+    message: 'must be an ISO 8601 instant with offset, or empty',
+  })
   CLOCK_NOW = '';
 
   // ── Directory sign-in (off unless set; local passwords keep working for local accounts) ──
@@ -493,7 +506,9 @@ export class AppConfig {
   OIDC_DISABLED_CLAIM = '';
 
   /** The scopes asked for; a provider may give the unit and groups only under a scope of its own. */
-  @Matches(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, { message: 'must start with openid, scopes separated by single spaces' })
+  @Matches(/^openid( [\x21\x23-\x5b\x5d-\x7e]+)*$/, {
+    message: 'must start with openid, scopes separated by single spaces',
+  })
   OIDC_SCOPES = 'openid profile email';
 
   /**
@@ -544,13 +559,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('JWT_SECRET: production needs a secret of its own, at least 32 characters');
   }
   if (config.NODE_ENV === 'production' && !config.AUDIT_SIGNING_KEY && !config.AUDIT_SIGNING_KEY_FILE) {
-    problems.push('AUDIT_SIGNING_KEY: production needs an Ed25519 private key of its own (PKCS#8 PEM), or AUDIT_SIGNING_KEY_FILE naming one');
+    problems.push(
+      'AUDIT_SIGNING_KEY: production needs an Ed25519 private key of its own (PKCS#8 PEM), or AUDIT_SIGNING_KEY_FILE naming one',
+    );
   }
   if (config.DIRECTORY_ROLE_MAP) {
     try {
       JSON.parse(config.DIRECTORY_ROLE_MAP);
     } catch {
-      problems.push('DIRECTORY_ROLE_MAP: must be JSON from group to grants, e.g. {"cn=editors,ou=groups,dc=city": "bureau_editor@{unit}"}');
+      problems.push(
+        'DIRECTORY_ROLE_MAP: must be JSON from group to grants, e.g. {"cn=editors,ou=groups,dc=city": "bureau_editor@{unit}"}',
+      );
     }
   }
   if (config.NODE_ENV === 'production' && config.OIDC_ISSUER.startsWith('http:')) {

@@ -7,6 +7,10 @@ import { AppConfig } from './app-config.js';
 @Module({})
 export class ConfigModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: AppConfig, useValue: config }, Clock], exports: [AppConfig, Clock] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: AppConfig, useValue: config }, Clock],
+      exports: [AppConfig, Clock],
+    };
   }
 }

@@ -33,7 +33,10 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; detail: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'MALFORMED_JSON', detail: 'The request body is not valid JSON' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_JSON', detail: 'The request body is empty but declared as JSON' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'PAYLOAD_TOO_LARGE', detail: 'The request body exceeds the size limit' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'The Content-Type is not supported; send application/json' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    detail: 'The Content-Type is not supported; send application/json',
+  },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'VALIDATION_FAILED', detail: 'Content-Length does not match the body' },
   FST_ERR_CTP_INVALID_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', detail: 'The Content-Type header is not valid' },
   FST_ERR_MAX_PARAM_LENGTH: { code: 'URI_TOO_LONG', detail: 'A path segment of the request URI is too long' },
@@ -42,8 +45,30 @@ const FASTIFY_CODES: Record<string, { code: ErrorCode; detail: string }> = {
 };
 
 /** Errors of a backing service being away: the request may succeed later. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300']);
-const UNAVAILABLE_MESSAGES = [/Connection terminated/i, /timeout exceeded when trying to connect/i, /Connection is closed/i, /enableOfflineQueue/i, /MaxRetriesPerRequest/i, /connect ECONNREFUSED/i];
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53300',
+]);
+const UNAVAILABLE_MESSAGES = [
+  /Connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /Connection is closed/i,
+  /enableOfflineQueue/i,
+  /MaxRetriesPerRequest/i,
+  /connect ECONNREFUSED/i,
+];
 
 /** Input that reached PostgreSQL and was refused there; still the client's mistake. */
 const BAD_INPUT_SQLSTATES = new Set(['22P02', '22003', '22007', '22008', '22001', '22021']);
@@ -56,7 +81,8 @@ function errorCode(error: unknown): string | undefined {
 
 export function classifyError(error: unknown): Classified {
   // Fastify's own errors that reach us unwrapped (framework errors raised before routing).
-  const fastifyCode = error instanceof Error && error.name === 'FastifyError' ? (error as { code?: unknown }).code : undefined;
+  const fastifyCode =
+    error instanceof Error && error.name === 'FastifyError' ? (error as { code?: unknown }).code : undefined;
   if (typeof fastifyCode === 'string' && FASTIFY_CODES[fastifyCode]) return { ...FASTIFY_CODES[fastifyCode] };
   if (error instanceof DomainError) {
     const retryAfter = error.extensions['retryAfterSeconds'];
@@ -83,13 +109,18 @@ export function classifyError(error: unknown): Classified {
   const sqlOrNet = errorCode(error);
   const message = error instanceof Error ? error.message : '';
   if ((sqlOrNet && UNAVAILABLE_CODES.has(sqlOrNet)) || UNAVAILABLE_MESSAGES.some((re) => re.test(message))) {
-    return { code: 'SERVICE_UNAVAILABLE', detail: 'A backing service is unavailable; try again shortly', headers: { 'retry-after': '5' } };
+    return {
+      code: 'SERVICE_UNAVAILABLE',
+      detail: 'A backing service is unavailable; try again shortly',
+      headers: { 'retry-after': '5' },
+    };
   }
   if (sqlOrNet && BAD_INPUT_SQLSTATES.has(sqlOrNet)) {
     return { code: 'VALIDATION_FAILED', detail: 'A value in the request has the wrong form' };
   }
   if (sqlOrNet === '23505') return { code: 'CONFLICT', detail: 'It conflicts with an existing record' };
-  if (sqlOrNet === '23503') return { code: 'CONFLICT', detail: 'It refers to a record that does not exist, or is still referred to' };
+  if (sqlOrNet === '23503')
+    return { code: 'CONFLICT', detail: 'It refers to a record that does not exist, or is still referred to' };
   return { code: 'INTERNAL_ERROR', detail: 'An unexpected error occurred; it has been logged', unexpected: true };
 }
 
@@ -115,7 +146,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 const fallbackLogger = new Logger('Problem');
 
 /** The problem document (and its status and headers) that `error` becomes for `request`. */
-export function problemFor(error: unknown, request: { id?: unknown; url?: string } | undefined, logger: Logger = fallbackLogger) {
+export function problemFor(
+  error: unknown,
+  request: { id?: unknown; url?: string } | undefined,
+  logger: Logger = fallbackLogger,
+) {
   const c = classifyError(error);
   const status: number = ERROR_STATUS[c.code];
   const traceId = typeof request?.id === 'string' || typeof request?.id === 'number' ? String(request.id) : undefined;
@@ -127,7 +162,10 @@ export function problemFor(error: unknown, request: { id?: unknown; url?: string
   } else if (c.code === 'CONFLICT' && !(error instanceof DomainError)) {
     // A constraint caught what the service did not check first: worth knowing which.
     const e = error as { constraint?: string; driverError?: { constraint?: string } };
-    logger.warn({ constraint: e.driverError?.constraint ?? e.constraint, traceId, url: request?.url }, 'database constraint conflict');
+    logger.warn(
+      { constraint: e.driverError?.constraint ?? e.constraint, traceId, url: request?.url },
+      'database constraint conflict',
+    );
   }
 
   const body: ProblemDocument = {
@@ -149,7 +187,12 @@ export function problemFor(error: unknown, request: { id?: unknown; url?: string
  * Fastify-level hooks that run before Nest (framework errors, shutdown, load shedding)
  * all answer through here, so there is one shape for every refusal.
  */
-export function sendProblem(request: FastifyRequest | undefined, reply: FastifyReply, error: unknown, logger: Logger = fallbackLogger): void {
+export function sendProblem(
+  request: FastifyRequest | undefined,
+  reply: FastifyReply,
+  error: unknown,
+  logger: Logger = fallbackLogger,
+): void {
   const { status, headers, body } = problemFor(error, request, logger);
   if (reply.sent) return;
   reply.status(status);

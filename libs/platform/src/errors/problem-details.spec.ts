@@ -38,10 +38,12 @@ describe('classifyError', () => {
   });
 
   it('answers a database or Redis outage with 503, not 500', () => {
-    expect(classifyError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })).code).toBe(
+    expect(
+      classifyError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })).code,
+    ).toBe('SERVICE_UNAVAILABLE');
+    expect(classifyError({ driverError: { code: '57P01' }, message: 'terminating connection' }).code).toBe(
       'SERVICE_UNAVAILABLE',
     );
-    expect(classifyError({ driverError: { code: '57P01' }, message: 'terminating connection' }).code).toBe('SERVICE_UNAVAILABLE');
     expect(classifyError(new Error('Connection terminated unexpectedly')).code).toBe('SERVICE_UNAVAILABLE');
   });
 
@@ -75,7 +77,14 @@ describe('toFieldErrors', () => {
       { property: 'title', constraints: { isString: 'title must be a string' }, children: [] },
       {
         property: 'schedule',
-        children: [{ property: '2', children: [{ property: 'fiscalYear', constraints: { isInt: 'fiscalYear must be an integer' }, children: [] }] }],
+        children: [
+          {
+            property: '2',
+            children: [
+              { property: 'fiscalYear', constraints: { isInt: 'fiscalYear must be an integer' }, children: [] },
+            ],
+          },
+        ],
       },
     ];
     expect(toFieldErrors(errors)).toEqual([

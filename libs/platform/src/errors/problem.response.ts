@@ -9,7 +9,10 @@ export class FieldErrorResponse {
   @ApiProperty({ description: 'path of the field, e.g. `schedule[2].fiscalYear`', example: 'summary' })
   field!: string;
 
-  @ApiProperty({ description: 'what is wrong with it (English; branch on `code`, not on this)', example: 'summary must be shorter than or equal to 4000 characters' })
+  @ApiProperty({
+    description: 'what is wrong with it (English; branch on `code`, not on this)',
+    example: 'summary must be shorter than or equal to 4000 characters',
+  })
   message!: string;
 }
 

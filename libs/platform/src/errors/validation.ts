@@ -5,7 +5,12 @@ import { ValidationFailedError, type FieldError } from './domain-error.js';
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const error of errors) {
-    const field = parent === '' ? error.property : /^\d+$/.test(error.property) ? `${parent}[${error.property}]` : `${parent}.${error.property}`;
+    const field =
+      parent === ''
+        ? error.property
+        : /^\d+$/.test(error.property)
+          ? `${parent}[${error.property}]`
+          : `${parent}.${error.property}`;
     for (const message of Object.values(error.constraints ?? {})) {
       out.push({ field, message });
     }

@@ -42,7 +42,11 @@ export class HealthHttpServer implements OnApplicationShutdown {
         return;
       }
       if (path === '/metrics' && this.metrics) {
-        const refused = checkMetricsAccess(this.config.METRICS_TOKEN, req.socket.remoteAddress, req.headers.authorization);
+        const refused = checkMetricsAccess(
+          this.config.METRICS_TOKEN,
+          req.socket.remoteAddress,
+          req.headers.authorization,
+        );
         if (refused) {
           const problem = problemFor(refused, { url: req.url });
           res.writeHead(problem.status, { 'content-type': PROBLEM_CONTENT_TYPE });

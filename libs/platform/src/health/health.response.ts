@@ -7,7 +7,12 @@ export class LivenessResponse {
 
 const SERVICES: ApiPropertyOptions = {
   type: 'object',
-  additionalProperties: { type: 'object', properties: { status: { type: 'string', enum: ['up', 'down'] } }, required: ['status'], additionalProperties: true },
+  additionalProperties: {
+    type: 'object',
+    properties: { status: { type: 'string', enum: ['up', 'down'] } },
+    required: ['status'],
+    additionalProperties: true,
+  },
   description: 'by backing service (database, queue)',
 };
 

@@ -6,7 +6,9 @@ import { AppConfig } from '../config/app-config.js';
 
 /** node-postgres pool counters, as the TypeORM driver holds the pool. */
 export function poolUsage(dataSource: DataSource): { size: number; idle: number; waiting: number } | null {
-  const pool = (dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+  const pool = (
+    dataSource.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }
+  ).master;
   return pool ? { size: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } : null;
 }
 

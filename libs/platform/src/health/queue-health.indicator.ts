@@ -71,7 +71,13 @@ export class QueueHealthIndicator implements OnApplicationShutdown {
       return (async () => {
         try {
           // BullMQ's schema exists and answers (its migrations ran with `migrate`).
-          const rows = await withTimeout(this.dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1`, [BULLMQ_SCHEMA]), 1500);
+          const rows = await withTimeout(
+            this.dataSource.query<Array<{ n: number }>>(
+              `SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1`,
+              [BULLMQ_SCHEMA],
+            ),
+            1500,
+          );
           if (rows[0].n === 0) return session.down({ message: `the ${BULLMQ_SCHEMA} schema is missing: run migrate` });
           return session.up({ schema: BULLMQ_SCHEMA });
         } catch (error) {

@@ -24,13 +24,13 @@ export class ReadinessService {
   async check(): Promise<ReadinessAnswer> {
     if (shutdownState.draining) {
       // Leaving: a balancer should route elsewhere while what was sent here is answered.
-      return { httpStatus: 503, body: { status: 'error', error: { shutdown: { status: 'down', message: 'shutting down' } } } };
+      return {
+        httpStatus: 503,
+        body: { status: 'error', error: { shutdown: { status: 'down', message: 'shutting down' } } },
+      };
     }
     try {
-      const body = await this.health.check([
-        () => this.db.check(1500),
-        () => this.queue.check(),
-      ]);
+      const body = await this.health.check([() => this.db.check(1500), () => this.queue.check()]);
       return { httpStatus: 200, body };
     } catch (error) {
       if (error instanceof ServiceUnavailableException) return { httpStatus: 503, body: error.getResponse() };

@@ -30,33 +30,43 @@ const KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
  */
 @Injectable()
 export class Idempotency {
-  async execute(manager: EntityManager, claim: IdempotencyClaim, work: () => Promise<StoredResponse>): Promise<StoredResponse & { replayed: boolean }> {
+  async execute(
+    manager: EntityManager,
+    claim: IdempotencyClaim,
+    work: () => Promise<StoredResponse>,
+  ): Promise<StoredResponse & { replayed: boolean }> {
     if (claim.key === undefined) return { ...(await work()), replayed: false };
     if (!KEY.test(claim.key)) {
-      throw new ValidationFailedError([{ field: 'Idempotency-Key', message: 'must be 8–200 characters of A–Z a–z 0–9 _ . : -' }]);
+      throw new ValidationFailedError([
+        { field: 'Idempotency-Key', message: 'must be 8–200 characters of A–Z a–z 0–9 _ . : -' },
+      ]);
     }
-    const fingerprint = createHash('sha256').update(canonicalJson({ method: claim.method, path: claim.path, body: claim.body ?? null })).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(canonicalJson({ method: claim.method, path: claim.path, body: claim.body ?? null }))
+      .digest('hex');
     const claimed: unknown[] = await manager.query(
       `INSERT INTO idempotency_key (user_id, key, fingerprint) VALUES ($1, $2, $3) ON CONFLICT (user_id, key) DO NOTHING RETURNING 1`,
       [claim.userId, claim.key, fingerprint],
     );
     if (claimed.length === 0) {
-      const [first]: Array<{ fingerprint: string; status: number | null; response: StoredResponse | null }> = await manager.query(
-        `SELECT fingerprint, status, response FROM idempotency_key WHERE user_id = $1 AND key = $2`,
-        [claim.userId, claim.key],
-      );
+      const [first]: Array<{ fingerprint: string; status: number | null; response: StoredResponse | null }> =
+        await manager.query(
+          `SELECT fingerprint, status, response FROM idempotency_key WHERE user_id = $1 AND key = $2`,
+          [claim.userId, claim.key],
+        );
       if (!first || first.fingerprint !== fingerprint) {
-        throw new DomainError('IDEMPOTENCY_KEY_MISMATCH', 'This Idempotency-Key was used for another request; use a new key');
+        throw new DomainError(
+          'IDEMPOTENCY_KEY_MISMATCH',
+          'This Idempotency-Key was used for another request; use a new key',
+        );
       }
       return { ...(first.response as StoredResponse), replayed: true };
     }
     const response = await work();
-    await manager.query(`UPDATE idempotency_key SET status = $3, response = $4::jsonb WHERE user_id = $1 AND key = $2`, [
-      claim.userId,
-      claim.key,
-      response.status,
-      JSON.stringify(response),
-    ]);
+    await manager.query(
+      `UPDATE idempotency_key SET status = $3, response = $4::jsonb WHERE user_id = $1 AND key = $2`,
+      [claim.userId, claim.key, response.status, JSON.stringify(response)],
+    );
     return { ...response, replayed: false };
   }
 }

@@ -9,7 +9,9 @@ type TransformInput = { value: unknown };
 export const trimmed = ({ value }: TransformInput) => (typeof value === 'string' ? value.trim() : value);
 
 /** Usernames and unit codes compare without case. */
-export const lowerCased = ({ value }: TransformInput) => (typeof value === 'string' ? value.trim().toLowerCase() : value);
+export const lowerCased = ({ value }: TransformInput) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
 
 /** A query string says `true` / `false`; other text is left for the validator to refuse. */
-export const booleanFromQuery = ({ value }: TransformInput) => (value === 'true' ? true : value === 'false' ? false : value);
+export const booleanFromQuery = ({ value }: TransformInput) =>
+  value === 'true' ? true : value === 'false' ? false : value;

@@ -23,7 +23,9 @@ describe('catalogueProblems', () => {
   });
 
   it('names a handler of a job that is not catalogued', () => {
-    expect(catalogueProblems([...all, { job: 'nope.job', where: 'X.y' }])).toEqual(['X.y handles "nope.job", which is not in the job catalogue']);
+    expect(catalogueProblems([...all, { job: 'nope.job', where: 'X.y' }])).toEqual([
+      'X.y handles "nope.job", which is not in the job catalogue',
+    ]);
   });
 });
 
@@ -72,7 +74,9 @@ describe('JobHandlerRegistry.discover', () => {
   it('stops when a job has two handlers', async () => {
     const registry = await registryWith(ProbeHandlerA, ProbeHandlerB);
     expect(() => registry.discover()).toThrow(JobCatalogueError);
-    expect(() => registry.discover()).toThrow(/"system.probe" has 2 handlers: ProbeHandlerA.probe, ProbeHandlerB.probeAgain/);
+    expect(() => registry.discover()).toThrow(
+      /"system.probe" has 2 handlers: ProbeHandlerA.probe, ProbeHandlerB.probeAgain/,
+    );
   });
 
   it('stops when a job has none', async () => {

@@ -52,12 +52,14 @@ export const JOB_CATALOGUE = {
   'reminder.fire': {
     queue: QueueName.Reminders,
     attempts: 8,
-    description: 'Fires one planned reminder or escalation of a deadline: resolves its recipients and records a delivery per channel',
+    description:
+      'Fires one planned reminder or escalation of a deadline: resolves its recipients and records a delivery per channel',
   },
   'reminders.fire_due': {
     queue: QueueName.Reminders,
     attempts: 8,
-    description: 'Fires every reminder due in one slot (up to its end, at which it runs), in bounded batches of one transaction each (09:00 JST is when nearly all fire)',
+    description:
+      'Fires every reminder due in one slot (up to its end, at which it runs), in bounded batches of one transaction each (09:00 JST is when nearly all fire)',
   },
   'reminders.reconcile': {
     queue: QueueName.Reminders,
@@ -67,7 +69,8 @@ export const JOB_CATALOGUE = {
   'delivery.send': {
     queue: QueueName.Notifications,
     attempts: 10,
-    description: 'Sends one recorded delivery on its channel; retried with backoff, never sent again once recorded as sent',
+    description:
+      'Sends one recorded delivery on its channel; retried with backoff, never sent again once recorded as sent',
   },
   'rollups.refresh': {
     queue: QueueName.Tracking,
@@ -77,22 +80,26 @@ export const JOB_CATALOGUE = {
   'rollups.reconcile': {
     queue: QueueName.Tracking,
     attempts: 2,
-    description: 'Recounts the plan-years whose progress reports changed after their last recount (a recount job lost with Redis)',
+    description:
+      'Recounts the plan-years whose progress reports changed after their last recount (a recount job lost with Redis)',
   },
   'personnel.apply_transfers': {
     queue: QueueName.System,
     attempts: 5,
-    description: 'Records the personnel transfers (人事異動) whose 発令日 has come: the person’s unit, the security log (access changed at 00:00 JST already)',
+    description:
+      'Records the personnel transfers (人事異動) whose 発令日 has come: the person’s unit, the security log (access changed at 00:00 JST already)',
   },
   'organisation.apply_reorganisations': {
     queue: QueueName.System,
     attempts: 5,
-    description: 'Records the reorganisations (機構改革) whose day has come: new names, old units closed, open deadlines and inquiries handed to the successor',
+    description:
+      'Records the reorganisations (機構改革) whose day has come: new names, old units closed, open deadlines and inquiries handed to the successor',
   },
   'rollups.nightly': {
     queue: QueueName.Tracking,
     attempts: 2,
-    description: 'Recounts every plan and fiscal year with confirmed reports (a safety net for the per-confirmation job)',
+    description:
+      'Recounts every plan and fiscal year with confirmed reports (a safety net for the per-confirmation job)',
   },
 } as const satisfies Record<string, JobDefinition>;
 

@@ -20,12 +20,16 @@ export class JobCatalogueError extends Error {
 }
 
 /** Every catalogued job has exactly one handler, and every handler a catalogued job. */
-export function catalogueProblems(found: FoundHandler[], catalogue: readonly string[] = Object.keys(JOB_CATALOGUE)): string[] {
+export function catalogueProblems(
+  found: FoundHandler[],
+  catalogue: readonly string[] = Object.keys(JOB_CATALOGUE),
+): string[] {
   const problems: string[] = [];
   for (const job of catalogue) {
     const handlers = found.filter((h) => h.job === job);
     if (handlers.length === 0) problems.push(`job "${job}" has no handler`);
-    if (handlers.length > 1) problems.push(`job "${job}" has ${handlers.length} handlers: ${handlers.map((h) => h.where).join(', ')}`);
+    if (handlers.length > 1)
+      problems.push(`job "${job}" has ${handlers.length} handlers: ${handlers.map((h) => h.where).join(', ')}`);
   }
   for (const h of found) {
     if (!catalogue.includes(h.job)) problems.push(`${h.where} handles "${h.job}", which is not in the job catalogue`);

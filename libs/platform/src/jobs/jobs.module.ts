@@ -22,8 +22,28 @@ import { TransitionPipeline } from '../workflows/transition-pipeline.js';
 @Global()
 @Module({
   // QueueRegistry opens a connection only when a queue is first used (the worker, the dashboard).
-  providers: [OutboxService, OutboxWakeup, ProbeService, AuditLog, AuditCheckpoints, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline, AuditSealer],
-  exports: [OutboxService, ProbeService, AuditLog, AuditCheckpoints, Idempotency, WorkflowRegistry, QueueRegistry, TransitionPipeline],
+  providers: [
+    OutboxService,
+    OutboxWakeup,
+    ProbeService,
+    AuditLog,
+    AuditCheckpoints,
+    Idempotency,
+    WorkflowRegistry,
+    QueueRegistry,
+    TransitionPipeline,
+    AuditSealer,
+  ],
+  exports: [
+    OutboxService,
+    ProbeService,
+    AuditLog,
+    AuditCheckpoints,
+    Idempotency,
+    WorkflowRegistry,
+    QueueRegistry,
+    TransitionPipeline,
+  ],
 })
 export class OutboxModule {}
 

@@ -12,7 +12,13 @@ export const BULLMQ_SCHEMA = 'bullmq';
 export function newQueue(config: AppConfig, name: string, connectionName: string): Queue {
   if (config.QUEUE_BACKEND === 'postgres') {
     // Migrations ran with `migrate` (as the schema owner); the apps' role must not run DDL.
-    const connection = { connectionString: config.DATABASE_URL, schema: BULLMQ_SCHEMA, max: 4, skipMigrations: true, application_name: connectionName };
+    const connection = {
+      connectionString: config.DATABASE_URL,
+      schema: BULLMQ_SCHEMA,
+      max: 4,
+      skipMigrations: true,
+      application_name: connectionName,
+    };
     return new Queue(name, { connection }, createPostgresBackend) as unknown as Queue;
   }
   return new Queue(name, {
@@ -29,9 +35,21 @@ export function newQueue(config: AppConfig, name: string, connectionName: string
   });
 }
 
-export function newWorker(config: AppConfig, name: string, processor: Processor, options: Omit<WorkerOptions, 'connection' | 'prefix'>, connectionName: string): Worker {
+export function newWorker(
+  config: AppConfig,
+  name: string,
+  processor: Processor,
+  options: Omit<WorkerOptions, 'connection' | 'prefix'>,
+  connectionName: string,
+): Worker {
   if (config.QUEUE_BACKEND === 'postgres') {
-    const connection = { connectionString: config.DATABASE_URL, schema: BULLMQ_SCHEMA, max: 4, skipMigrations: true, application_name: connectionName };
+    const connection = {
+      connectionString: config.DATABASE_URL,
+      schema: BULLMQ_SCHEMA,
+      max: 4,
+      skipMigrations: true,
+      application_name: connectionName,
+    };
     return new Worker(name, processor, { ...options, connection }, createPostgresBackend) as unknown as Worker;
   }
   return new Worker(name, processor, {

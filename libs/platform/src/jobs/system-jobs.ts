@@ -16,7 +16,10 @@ export class ProbeService {
 
   async request(manager: EntityManager, holdMs = 0): Promise<string> {
     const hold = Math.max(0, Math.min(MAX_PROBE_HOLD_MS, Math.floor(holdMs)));
-    const rows: Array<{ id: string }> = await manager.query(`INSERT INTO system_probe (hold_ms) VALUES ($1) RETURNING id`, [hold]);
+    const rows: Array<{ id: string }> = await manager.query(
+      `INSERT INTO system_probe (hold_ms) VALUES ($1) RETURNING id`,
+      [hold],
+    );
     await this.outbox.enqueue(manager, 'system.probe', { probeId: rows[0].id });
     return rows[0].id;
   }

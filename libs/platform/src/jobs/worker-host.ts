@@ -8,7 +8,6 @@ import { newWorker } from './queue-backend.js';
 import { Metrics } from '../metrics/metrics.js';
 import { dueAt } from '../metrics/queue-metrics.js';
 
-
 /**
  * The consumer side: one BullMQ Worker per queue, dispatching each job to its handler, and
  * the cluster-wide job schedulers. Started after the catalogue check passed.
@@ -34,7 +33,10 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     }
     void this.upsertSchedules();
     // Upserted again as often as reconciliation runs: that also restores them after Redis lost its data.
-    this.scheduleTimer = setInterval(() => void this.upsertSchedules(), Math.min(300_000, this.config.REMINDER_RECONCILE_SECONDS * 1000));
+    this.scheduleTimer = setInterval(
+      () => void this.upsertSchedules(),
+      Math.min(300_000, this.config.REMINDER_RECONCILE_SECONDS * 1000),
+    );
     this.scheduleTimer.unref();
     this.logger.log({ queues: this.workers.map((w) => w.name) }, 'workers started');
   }
@@ -73,18 +75,23 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
     const handler = this.registry.handlerFor(job.name);
     if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}"`);
     // First attempts only: a retry is late by its backoff on purpose.
-    if (job.attemptsMade === 0) this.metrics.jobLateness.observe({ queue: job.queueName }, Math.max(0, (Date.now() - dueAt(job)) / 1000));
+    if (job.attemptsMade === 0)
+      this.metrics.jobLateness.observe({ queue: job.queueName }, Math.max(0, (Date.now() - dueAt(job)) / 1000));
     return handler(job.data, job);
   }
 
   private async upsertSchedules(): Promise<void> {
     for (const schedule of JOB_SCHEDULES) {
       try {
-        await this.queues.get(queueOf(schedule.job)).upsertJobScheduler(
-          schedule.id,
-          schedule.everyMs ? { every: schedule.everyMs(this.config) } : { pattern: schedule.pattern, tz: 'Asia/Tokyo' },
-          { name: schedule.job, data: {}, opts: jobOptions(schedule.job) },
-        );
+        await this.queues
+          .get(queueOf(schedule.job))
+          .upsertJobScheduler(
+            schedule.id,
+            schedule.everyMs
+              ? { every: schedule.everyMs(this.config) }
+              : { pattern: schedule.pattern, tz: 'Asia/Tokyo' },
+            { name: schedule.job, data: {}, opts: jobOptions(schedule.job) },
+          );
       } catch (error) {
         this.logger.warn({ err: error, schedule: schedule.id }, 'could not upsert job scheduler; will retry');
       }

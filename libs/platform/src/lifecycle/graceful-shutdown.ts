@@ -27,17 +27,19 @@ export function installGracefulShutdown(
       process.exit(1);
     }, timeoutMs);
     timer.unref();
-    beforeClose().then(() => app.close()).then(
-      () => {
-        clearTimeout(timer);
-        logger.log({ service: name }, 'stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error, service: name }, 'error while shutting down');
-        process.exit(1);
-      },
-    );
+    beforeClose()
+      .then(() => app.close())
+      .then(
+        () => {
+          clearTimeout(timer);
+          logger.log({ service: name }, 'stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error, service: name }, 'error while shutting down');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -71,7 +71,7 @@ export function installHttpDrain(fastify: FastifyInstance): HttpDrain {
       if (server.listening) NetServer.prototype.close.call(server);
       // A request whose bytes have arrived is parsed within a turn or two of the event
       // loop; only a socket that stays without one for several turns is idle.
-      for (let quiet = 0; quiet < 3; ) {
+      for (let quiet = 0; quiet < 3;) {
         await nextTurn();
         if (busy.size > 0) {
           quiet = 0;

@@ -43,7 +43,11 @@ export class LoggingModule {
                 return (req.url ?? '').startsWith('/health') ? 'silent' : 'info';
               },
               serializers: {
-                req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+                req: (req: { id: unknown; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: req.url,
+                }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
               },
               transport:

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from '@jest/globals';
 import { requestIdFor } from './request-id.js';
 
-const req = (id?: string | string[]) => ({ headers: id === undefined ? {} : { 'x-request-id': id } }) as unknown as IncomingMessage;
+const req = (id?: string | string[]) =>
+  ({ headers: id === undefined ? {} : { 'x-request-id': id } }) as unknown as IncomingMessage;
 
 describe('requestIdFor', () => {
   it('keeps a sane caller id and writes it back on the request', () => {

@@ -9,7 +9,11 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
  * missing or wrong one is 401); without one, loopback callers only (others 403). `ip` is the
  * caller's address as the server sees it (behind a trusted proxy: from X-Forwarded-For).
  */
-export function checkMetricsAccess(token: string, ip: string | undefined, authorization: string | undefined): DomainError | null {
+export function checkMetricsAccess(
+  token: string,
+  ip: string | undefined,
+  authorization: string | undefined,
+): DomainError | null {
   if (token) {
     const presented = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1] ?? '';
     const a = Buffer.from(presented);

@@ -11,7 +11,13 @@ export async function withinCollectTimeout<T>(work: Promise<T>): Promise<T> {
   try {
     return await Promise.race([
       work,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${COLLECT_TIMEOUT_MS} ms`)), COLLECT_TIMEOUT_MS))),
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(
+            () => reject(new Error(`no answer within ${COLLECT_TIMEOUT_MS} ms`)),
+            COLLECT_TIMEOUT_MS,
+          )),
+      ),
     ]);
   } finally {
     clearTimeout(timer);
@@ -117,7 +123,10 @@ export class Metrics {
   }
 
   private poolGauges(): void {
-    const pool = () => (this.dataSource.isInitialized ? ((this.dataSource.driver as unknown as { master?: PgPool }).master ?? null) : null);
+    const pool = () =>
+      this.dataSource.isInitialized
+        ? ((this.dataSource.driver as unknown as { master?: PgPool }).master ?? null)
+        : null;
     const gauge = (name: string, help: string, read: (p: PgPool) => number) =>
       new Gauge({
         name,
@@ -130,7 +139,11 @@ export class Metrics {
       });
     gauge('kaikaku_db_pool_connections', 'PostgreSQL connections the pool holds (busy and idle)', (p) => p.totalCount);
     gauge('kaikaku_db_pool_idle_connections', 'PostgreSQL connections idle in the pool', (p) => p.idleCount);
-    gauge('kaikaku_db_pool_waiting_requests', 'Callers waiting for a pooled PostgreSQL connection', (p) => p.waitingCount);
+    gauge(
+      'kaikaku_db_pool_waiting_requests',
+      'Callers waiting for a pooled PostgreSQL connection',
+      (p) => p.waitingCount,
+    );
   }
 
   /** One row `{ n, age }`, or null when the database did not answer in time (the gauge keeps its last value). */

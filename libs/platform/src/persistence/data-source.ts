@@ -14,7 +14,11 @@ export interface SchemaParts {
  * (libs/schema) rather than globbed, so the same list works from sources under jest and
  * from the compiled build.
  */
-export function dataSourceOptions(config: AppConfig, schema: SchemaParts, applicationName = 'kaikaku'): DataSourceOptions {
+export function dataSourceOptions(
+  config: AppConfig,
+  schema: SchemaParts,
+  applicationName = 'kaikaku',
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: config.DATABASE_URL,

@@ -27,7 +27,11 @@ function nameOf(text: string): string {
  * the statements on every request's path (who is calling, is the record visible) cost
  * more to plan than to run. Same shape as `execute()`: rows and the affected count.
  */
-export async function prepared<R = Record<string, unknown>>(manager: EntityManager, text: string, values: unknown[] = []): Promise<{ rows: R[]; affected: number }> {
+export async function prepared<R = Record<string, unknown>>(
+  manager: EntityManager,
+  text: string,
+  values: unknown[] = [],
+): Promise<{ rows: R[]; affected: number }> {
   const config = { name: nameOf(text), text, values };
   let result: PgResult<R>;
   if (manager.queryRunner) {

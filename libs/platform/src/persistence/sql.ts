@@ -12,7 +12,11 @@ export interface Executed<R> {
  * `rows`; this gives every statement the same shape, so optimistic-concurrency checks
  * (`UPDATE … WHERE id = $1 AND version = $2`, exactly one row) read plainly.
  */
-export async function execute<R = Record<string, unknown>>(manager: EntityManager, sql: string, params: unknown[] = []): Promise<Executed<R>> {
+export async function execute<R = Record<string, unknown>>(
+  manager: EntityManager,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Executed<R>> {
   const own = manager.queryRunner ? null : manager.connection.createQueryRunner();
   const runner = manager.queryRunner ?? own!;
   try {

@@ -15,7 +15,8 @@ export interface TransactionOptions {
 }
 
 export function isRetryableTransactionError(error: unknown): boolean {
-  const code = (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.driverError?.code ??
+  const code =
+    (error as { code?: unknown; driverError?: { code?: unknown } } | null)?.driverError?.code ??
     (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && RETRYABLE.has(code);
 }
@@ -38,7 +39,9 @@ export async function withTransaction<T>(
   const maxAttempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     try {
-      return options.isolation ? await dataSource.transaction(options.isolation, work) : await dataSource.transaction(work);
+      return options.isolation
+        ? await dataSource.transaction(options.isolation, work)
+        : await dataSource.transaction(work);
     } catch (error) {
       if (attempt >= maxAttempts || !isRetryableTransactionError(error)) throw error;
       await sleep(Math.floor(Math.random() * 20 * 2 ** attempt));

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { WorkflowEngine, type Accepted, type Actor, type ConditionField, type Guard, type Refused } from '#libs/workflow';
+import {
+  WorkflowEngine,
+  type Accepted,
+  type Actor,
+  type ConditionField,
+  type Guard,
+  type Refused,
+} from '#libs/workflow';
 import { AuditLog, prepareAuditEntry, type AuditEntryInput } from '../audit/audit-log.service.js';
 import { JOB_CATALOGUE } from '../jobs/job-catalogue.js';
 import { OUTBOX_CHANNEL } from '../jobs/outbox/outbox.service.js';
@@ -32,7 +39,11 @@ function authorityDetails(decision: Accepted, actor: TransitionActor): Record<st
   const details: Record<string, unknown> = {};
   const represented = authority.onBehalfOf ? actor.represented?.(authority.onBehalfOf) : undefined;
   if (represented) {
-    details.onBehalfOf = { userId: represented.id, username: represented.username, deputyAssignmentId: represented.assignmentId };
+    details.onBehalfOf = {
+      userId: represented.id,
+      username: represented.username,
+      deputyAssignmentId: represented.assignmentId,
+    };
     details.decidedAs = `代決: ${actor.username} for ${represented.username}`;
   }
   if (authority.delegation) details.delegated = { role: authority.role, label: authority.delegation.label ?? null };
@@ -137,7 +148,12 @@ export function refusalError(refused: Refused): DomainError {
       return new DomainError('FORBIDDEN', refused.detail);
     case 'not_from_this_state':
     case 'guard':
-      return new DomainError('TRANSITION_NOT_ALLOWED', refused.detail, [], refused.guard ? { guard: refused.guard } : {});
+      return new DomainError(
+        'TRANSITION_NOT_ALLOWED',
+        refused.detail,
+        [],
+        refused.guard ? { guard: refused.guard } : {},
+      );
   }
 }
 
@@ -154,7 +170,10 @@ function oneStatementTransition(update: string, wake: 'in-statement' | 'after-co
   const key = `${wake}\u0000${update}`;
   let text = ONE_STATEMENT.get(key);
   if (!text) {
-    const notified = wake === 'in-statement' ? `CASE WHEN (SELECT count(*) FROM queued) > 0 THEN pg_notify($17, '') END` : `(SELECT count(*) FROM queued)`;
+    const notified =
+      wake === 'in-statement'
+        ? `CASE WHEN (SELECT count(*) FROM queued) > 0 THEN pg_notify($17, '') END`
+        : `(SELECT count(*) FROM queued)`;
     text = `WITH moved AS (${update}),
               entry AS (
                 INSERT INTO audit_log (id, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details, content_hash)
@@ -202,7 +221,12 @@ export class TransitionPipeline {
         .get(name, version)
         .then(
           (stored) =>
-            new WorkflowEngine<C>(stored.definition, spec.guards, { hooks: vocabulary.hooks, tags: vocabulary.tags, roles: vocabulary.roles }, spec.fields ?? {}) as WorkflowEngine<unknown>,
+            new WorkflowEngine<C>(
+              stored.definition,
+              spec.guards,
+              { hooks: vocabulary.hooks, tags: vocabulary.tags, roles: vocabulary.roles },
+              spec.fields ?? {},
+            ) as WorkflowEngine<unknown>,
         );
       // A failed load (database down) must not be remembered.
       engine.catch(() => this.engines.delete(key));
@@ -211,18 +235,29 @@ export class TransitionPipeline {
     return engine;
   }
 
-  async run<C, R>(manager: EntityManager, spec: WorkflowSubjectSpec<C, R>, request: TransitionRequest<C, R>): Promise<TransitionOutcome> {
+  async run<C, R>(
+    manager: EntityManager,
+    spec: WorkflowSubjectSpec<C, R>,
+    request: TransitionRequest<C, R>,
+  ): Promise<TransitionOutcome> {
     const { record, actor, expectedVersion } = request;
     if (record.version !== expectedVersion) throw new VersionConflictError(record.version);
     const engine = await this.engine(spec, record.workflowName, record.workflowVersion);
-    const decision = engine.decide({ state: record.state, unitId: record.unitId }, actor, request.action, request.inputs, request.context);
+    const decision = engine.decide(
+      { state: record.state, unitId: record.unitId },
+      actor,
+      request.action,
+      request.inputs,
+      request.context,
+    );
     if (!decision.ok) throw refusalError(decision);
 
     const sets: string[] = [];
     const columns: string[] = [];
     for (const stamp of spec.stamps ?? []) {
       const entering = stamp.tag === FINAL_STATES ? engine.isFinal(decision.to) : engine.hasTag(decision.to, stamp.tag);
-      if (entering) sets.push(`${stamp.column} = ${stamp.keep === 'first' ? `coalesce(${stamp.column}, now())` : 'now()'}`);
+      if (entering)
+        sets.push(`${stamp.column} = ${stamp.keep === 'first' ? `coalesce(${stamp.column}, now())` : 'now()'}`);
       else if (stamp.keep === 'while') sets.push(`${stamp.column} = NULL`);
       else continue;
       columns.push(stamp.column);
@@ -273,7 +308,15 @@ export class TransitionPipeline {
       const { rows } = await prepared<Record<string, Date | null>>(
         manager,
         oneStatementTransition(update, autoCommit ? 'after-commit' : 'in-statement'),
-        [record.id, expectedVersion, decision.to, ...audit.values, JOB_CATALOGUE['workflow.effect'].queue, payloads, ...(autoCommit ? [] : [OUTBOX_CHANNEL])],
+        [
+          record.id,
+          expectedVersion,
+          decision.to,
+          ...audit.values,
+          JOB_CATALOGUE['workflow.effect'].queue,
+          payloads,
+          ...(autoCommit ? [] : [OUTBOX_CHANNEL]),
+        ],
       );
       if (rows.length !== 1) throw new VersionConflictError();
       if (autoCommit && payloads.length > 0) this.wakeup.wake();
@@ -283,7 +326,11 @@ export class TransitionPipeline {
 
     // Hooks write more statements: from here on everything commits together.
     await beginTransaction(manager);
-    const { rows, affected } = await prepared<Record<string, Date | null>>(manager, update, [record.id, expectedVersion, decision.to]);
+    const { rows, affected } = await prepared<Record<string, Date | null>>(manager, update, [
+      record.id,
+      expectedVersion,
+      decision.to,
+    ]);
     if (affected !== 1) throw new VersionConflictError();
     const { updated_at: updatedAt, ...stamped } = rows[0];
     const at = updatedAt ?? new Date();
@@ -315,13 +362,25 @@ export class TransitionPipeline {
     const vocabulary = SUBJECT_VOCABULARY[spec.subject];
     const declared = [...vocabulary.hooks].sort().join(',');
     const implemented = Object.keys(spec.hooks).sort().join(',');
-    if (declared !== implemented) throw new Error(`${spec.subject} hooks: the vocabulary names [${declared}], the subject implements [${implemented}]`);
+    if (declared !== implemented)
+      throw new Error(
+        `${spec.subject} hooks: the vocabulary names [${declared}], the subject implements [${implemented}]`,
+      );
     const guards = [...vocabulary.guards].sort().join(',');
-    if (guards !== Object.keys(spec.guards).sort().join(',')) throw new Error(`${spec.subject} guards: the vocabulary names [${guards}], the subject implements [${Object.keys(spec.guards).join(',')}]`);
-    const fields = Object.keys(spec.fields ?? {}).sort().join(',');
-    if (fields !== Object.keys(vocabulary.fields).sort().join(',')) throw new Error(`${spec.subject} fields: the vocabulary names [${Object.keys(vocabulary.fields).join(',')}], the subject reads [${fields}]`);
+    if (guards !== Object.keys(spec.guards).sort().join(','))
+      throw new Error(
+        `${spec.subject} guards: the vocabulary names [${guards}], the subject implements [${Object.keys(spec.guards).join(',')}]`,
+      );
+    const fields = Object.keys(spec.fields ?? {})
+      .sort()
+      .join(',');
+    if (fields !== Object.keys(vocabulary.fields).sort().join(','))
+      throw new Error(
+        `${spec.subject} fields: the vocabulary names [${Object.keys(vocabulary.fields).join(',')}], the subject reads [${fields}]`,
+      );
     for (const stamp of spec.stamps ?? []) {
-      if (stamp.tag !== FINAL_STATES && !vocabulary.tags.includes(stamp.tag)) throw new Error(`${spec.subject}: column ${stamp.column} is stamped from unknown tag "${stamp.tag}"`);
+      if (stamp.tag !== FINAL_STATES && !vocabulary.tags.includes(stamp.tag))
+        throw new Error(`${spec.subject}: column ${stamp.column} is stamped from unknown tag "${stamp.tag}"`);
     }
     this.checked.add(spec);
   }

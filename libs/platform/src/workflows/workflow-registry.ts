@@ -39,9 +39,21 @@ export interface SubjectVocabulary {
 
 /** The names a definition of each subject may use: its guards, hooks, state tags, and what 専決 rules may name. */
 export const SUBJECT_VOCABULARY: Record<WorkflowSubject, SubjectVocabulary> = {
-  proposal: { guards: PROPOSAL_GUARDS, hooks: PROPOSAL_HOOKS, tags: PROPOSAL_TAGS, roles: WORKFLOW_ROLES, fields: PROPOSAL_FIELDS },
+  proposal: {
+    guards: PROPOSAL_GUARDS,
+    hooks: PROPOSAL_HOOKS,
+    tags: PROPOSAL_TAGS,
+    roles: WORKFLOW_ROLES,
+    fields: PROPOSAL_FIELDS,
+  },
   inquiry: { guards: INQUIRY_GUARDS, hooks: INQUIRY_HOOKS, tags: INQUIRY_TAGS, roles: WORKFLOW_ROLES, fields: {} },
-  'progress-report': { guards: [], hooks: PROGRESS_REPORT_HOOKS, tags: PROGRESS_REPORT_TAGS, roles: WORKFLOW_ROLES, fields: {} },
+  'progress-report': {
+    guards: [],
+    hooks: PROGRESS_REPORT_HOOKS,
+    tags: PROGRESS_REPORT_TAGS,
+    roles: WORKFLOW_ROLES,
+    fields: {},
+  },
 };
 
 /**
@@ -51,7 +63,8 @@ export const SUBJECT_VOCABULARY: Record<WorkflowSubject, SubjectVocabulary> = {
  * never change, so the lookup is by primary key and stable.
  */
 export function stateTaggedSql(alias: string, tag: string): string {
-  if (!/^[a-z][a-z0-9_]*$/.test(tag) || !/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`stateTaggedSql: bad tag or alias`);
+  if (!/^[a-z][a-z0-9_]*$/.test(tag) || !/^[a-z_][a-z0-9_]*$/.test(alias))
+    throw new Error(`stateTaggedSql: bad tag or alias`);
   return `EXISTS (SELECT 1 FROM workflow_definition wd WHERE wd.name = ${alias}.workflow_name AND wd.version = ${alias}.workflow_version
             AND wd.definition->'states' @> jsonb_build_array(jsonb_build_object('name', ${alias}.state, 'tags', '["${tag}"]'::jsonb)))`;
 }
@@ -106,16 +119,24 @@ export class WorkflowRegistry implements OnApplicationBootstrap {
    * Validates a definition against its subject's guards and stores it as the next version of
    * its name (unless its content equals the latest version's); answers the stored version.
    */
-  async store(manager: EntityManager, subject: WorkflowSubject, definition: WorkflowDefinition, createdBy: string | null): Promise<StoredDefinition> {
+  async store(
+    manager: EntityManager,
+    subject: WorkflowSubject,
+    definition: WorkflowDefinition,
+    createdBy: string | null,
+  ): Promise<StoredDefinition> {
     const problems = definitionProblems(definition, { ...SUBJECT_VOCABULARY[subject], effects: WORKFLOW_EFFECTS });
-    if (problems.length > 0) throw new ValidationFailedError(problems.map((message) => ({ field: 'definition', message })));
+    if (problems.length > 0)
+      throw new ValidationFailedError(problems.map((message) => ({ field: 'definition', message })));
     const hash = hashOf(definition);
     const [latest]: Array<{ version: number; content_hash: string; subject: string }> = await manager.query(
       `SELECT version, content_hash, subject FROM workflow_definition WHERE name = $1 ORDER BY version DESC LIMIT 1`,
       [definition.name],
     );
     if (latest && latest.subject !== subject) {
-      throw new ValidationFailedError([{ field: 'subject', message: `"${definition.name}" is a ${latest.subject} workflow` }]);
+      throw new ValidationFailedError([
+        { field: 'subject', message: `"${definition.name}" is a ${latest.subject} workflow` },
+      ]);
     }
     if (latest?.content_hash === hash) return this.get(definition.name, latest.version, manager);
     const version = (latest?.version ?? 0) + 1;
@@ -129,21 +150,40 @@ export class WorkflowRegistry implements OnApplicationBootstrap {
   }
 
   async latest(name: string, manager: EntityManager = this.dataSource.manager): Promise<StoredDefinition> {
-    const [row]: Array<{ version: number }> = await manager.query(`SELECT max(version) AS version FROM workflow_definition WHERE name = $1`, [name]);
+    const [row]: Array<{ version: number }> = await manager.query(
+      `SELECT max(version) AS version FROM workflow_definition WHERE name = $1`,
+      [name],
+    );
     if (!row?.version) throw new NotFoundError(`The workflow "${name}"`);
     return this.get(name, row.version, manager);
   }
 
-  async get(name: string, version: number, manager: EntityManager = this.dataSource.manager): Promise<StoredDefinition> {
+  async get(
+    name: string,
+    version: number,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<StoredDefinition> {
     const key = `${name}@${version}`;
     const cached = this.cache.get(key);
     if (cached) return cached;
-    const [row]: Array<{ name: string; version: number; subject: WorkflowSubject; definition: WorkflowDefinition; created_at: Date }> = await manager.query(
+    const [row]: Array<{
+      name: string;
+      version: number;
+      subject: WorkflowSubject;
+      definition: WorkflowDefinition;
+      created_at: Date;
+    }> = await manager.query(
       `SELECT name, version, subject, definition, created_at FROM workflow_definition WHERE name = $1 AND version = $2`,
       [name, version],
     );
     if (!row) throw new NotFoundError(`The workflow "${name}" version ${version}`);
-    const stored: StoredDefinition = { name: row.name, version: row.version, subject: row.subject, definition: row.definition, createdAt: new Date(row.created_at).toISOString() };
+    const stored: StoredDefinition = {
+      name: row.name,
+      version: row.version,
+      subject: row.subject,
+      definition: row.definition,
+      createdAt: new Date(row.created_at).toISOString(),
+    };
     // Stored versions never change, so they can be kept for the life of the process.
     this.cache.set(key, stored);
     return stored;

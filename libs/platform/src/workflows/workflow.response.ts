@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CONDITION_OPERATORS, type ConditionDefinition, type ConditionOperator, type DelegationDefinition, type Label, type StateDefinition, type TransitionDefinition, type WorkflowDefinition } from '#libs/workflow';
+import {
+  CONDITION_OPERATORS,
+  type ConditionDefinition,
+  type ConditionOperator,
+  type DelegationDefinition,
+  type Label,
+  type StateDefinition,
+  type TransitionDefinition,
+  type WorkflowDefinition,
+} from '#libs/workflow';
 import { WORKFLOW_SUBJECTS, type StoredDefinition, type WorkflowSubject } from './workflow-registry.js';
 
 // The OpenAPI shapes of workflow data (libs/workflow is plain TypeScript without Nest).
@@ -19,13 +28,24 @@ export class StateDefinitionResponse implements StateDefinition {
   @ApiProperty() name!: string;
   @ApiProperty({ type: LabelResponse }) label!: LabelResponse;
   @ApiPropertyOptional() final?: boolean;
-  @ApiPropertyOptional({ type: [String], description: 'what the state means to the services (decided, editable_by_owner, …)' }) tags?: string[];
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'what the state means to the services (decided, editable_by_owner, …)',
+  })
+  tags?: string[];
 }
 
 export class ConditionDefinitionResponse implements ConditionDefinition {
   @ApiProperty({ example: 'expectedAmount' }) field!: string;
   @ApiProperty({ enum: CONDITION_OPERATORS }) operator!: ConditionOperator;
-  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }, { type: 'array', items: { oneOf: [{ type: 'number' }, { type: 'string' }] } }] }) value!: number | string | Array<number | string>;
+  @ApiProperty({
+    oneOf: [
+      { type: 'number' },
+      { type: 'string' },
+      { type: 'array', items: { oneOf: [{ type: 'number' }, { type: 'string' }] } },
+    ],
+  })
+  value!: number | string | Array<number | string>;
 }
 
 /** 専決: a lower role that may take the transition while every condition holds on the record. */
@@ -41,10 +61,19 @@ export class TransitionDefinitionResponse implements TransitionDefinition {
   @ApiProperty() to!: string;
   @ApiProperty({ type: [String] }) roles!: string[];
   @ApiPropertyOptional({ type: [String] }) guards?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'inputs the caller must give, e.g. comment' }) requires?: string[];
+  @ApiPropertyOptional({ type: [String], description: 'inputs the caller must give, e.g. comment' })
+  requires?: string[];
   @ApiPropertyOptional({ type: [String] }) effects?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'in-transaction hooks (create the initiative, satisfy the deadline, …)' }) hooks?: string[];
-  @ApiPropertyOptional({ type: [DelegationDefinitionResponse], description: '専決: lower roles allowed while conditions on the record hold' }) delegations?: DelegationDefinitionResponse[];
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'in-transaction hooks (create the initiative, satisfy the deadline, …)',
+  })
+  hooks?: string[];
+  @ApiPropertyOptional({
+    type: [DelegationDefinitionResponse],
+    description: '専決: lower roles allowed while conditions on the record hold',
+  })
+  delegations?: DelegationDefinitionResponse[];
   @ApiPropertyOptional({ type: LabelResponse }) label?: LabelResponse;
 }
 

@@ -73,7 +73,9 @@ export class ProposalContentDto {
   @IsArray()
   @ArrayMaxSize(30)
   @ArrayUnique()
-  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v)) : value))
+  @Transform(({ value }: { value: unknown }) =>
+    Array.isArray(value) ? value.map((v: unknown) => (typeof v === 'string' ? v.trim().toLowerCase() : v)) : value,
+  )
   @Matches(ORG_UNIT_CODE_PATTERN, { each: true })
   collaboratingUnits?: string[];
 
@@ -119,7 +121,10 @@ export class CreateProposalDto extends ProposalContentDto {
   @MaxLength(200)
   declare title: string;
 
-  @ApiPropertyOptional({ description: 'code of the owning unit; defaults to the editor’s unit when they edit for one unit only', example: 'chuo' })
+  @ApiPropertyOptional({
+    description: 'code of the owning unit; defaults to the editor’s unit when they edit for one unit only',
+    example: 'chuo',
+  })
   @IsOptional()
   @Transform(lowerCased)
   @Matches(ORG_UNIT_CODE_PATTERN)
@@ -156,7 +161,9 @@ export class TransitionDto {
   @IsUUID()
   targetProposalId?: string;
 
-  @ApiPropertyOptional({ description: 'the meeting deciding it; by default the meeting of this stage with the proposal on its agenda' })
+  @ApiPropertyOptional({
+    description: 'the meeting deciding it; by default the meeting of this stage with the proposal on its agenda',
+  })
   @IsOptional()
   @IsUUID()
   meetingId?: string;
@@ -166,7 +173,11 @@ export class ProposalQuery extends PageQuery {
   @ApiPropertyOptional() @IsOptional() @IsUUID() inquiryId?: string;
   @ApiPropertyOptional() @IsOptional() @IsUUID() planId?: string;
   @ApiPropertyOptional() @IsOptional() @Matches(/^[a-z][a-z0-9_]{0,63}$/) state?: string;
-  @ApiPropertyOptional({ description: 'unit code' }) @IsOptional() @Transform(lowerCased) @Matches(ORG_UNIT_CODE_PATTERN) owningUnit?: string;
+  @ApiPropertyOptional({ description: 'unit code' })
+  @IsOptional()
+  @Transform(lowerCased)
+  @Matches(ORG_UNIT_CODE_PATTERN)
+  owningUnit?: string;
 }
 
 export class CreateInquiryDto {
@@ -186,7 +197,10 @@ export class CreateInquiryDto {
   @IsISO8601({ strict: true })
   dueDate!: string;
 
-  @ApiPropertyOptional({ type: [String], description: 'codes of the target units; all active bureaus and wards when omitted' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'codes of the target units; all active bureaus and wards when omitted',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(200)
@@ -234,7 +248,12 @@ export type MeetingKind = (typeof MEETING_KINDS)[number];
 export class CreateMeetingDto {
   @ApiProperty() @IsUUID() planId!: string;
   @ApiProperty({ enum: MEETING_KINDS }) @IsIn(MEETING_KINDS) kind!: MeetingKind;
-  @ApiProperty({ example: '第1回 市役所改革推進委員会' }) @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(200) title!: string;
+  @ApiProperty({ example: '第1回 市役所改革推進委員会' })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title!: string;
   @ApiProperty({ example: '2027-01-20' }) @Matches(DAY) @IsISO8601({ strict: true }) heldOn!: string;
 }
 

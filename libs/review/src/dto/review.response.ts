@@ -39,7 +39,8 @@ export class NilReturnResponse {
 /** One target unit's answer to an inquiry: 未回答 (pending), 回答済 n件 (responded), 該当なし (nil_return). */
 export class InquiryUnitAnswerResponse implements InquiryResponseView {
   @ApiProperty({ type: InquiryResponseUnit }) orgUnit!: InquiryResponseUnit;
-  @ApiProperty({ enum: ['pending', 'responded', 'nil_return'], enumName: 'InquiryResponseStatus' }) status!: ResponseStatus;
+  @ApiProperty({ enum: ['pending', 'responded', 'nil_return'], enumName: 'InquiryResponseStatus' })
+  status!: ResponseStatus;
   @ApiProperty({ description: 'proposals of the unit that left it (bureau approval done)' }) proposals!: number;
   @ApiProperty({ type: NilReturnResponse, nullable: true }) nilReturn!: NilReturnResponse | null;
 }
@@ -58,8 +59,10 @@ export class ProposalResponse implements ProposalView {
   @ApiProperty({ type: UnitNameRef }) owningUnit!: UnitNameRef;
   @ApiProperty() title!: string;
   @ApiProperty() summary!: string;
-  @ApiProperty({ type: PolicyRefResponse, nullable: true, description: 'the policy (方針)' }) policy!: PolicyRefResponse | null;
-  @ApiProperty({ type: ThemeResponse, nullable: true, description: 'the theme (取組テーマ)' }) theme!: ThemeResponse | null;
+  @ApiProperty({ type: PolicyRefResponse, nullable: true, description: 'the policy (方針)' })
+  policy!: PolicyRefResponse | null;
+  @ApiProperty({ type: ThemeResponse, nullable: true, description: 'the theme (取組テーマ)' })
+  theme!: ThemeResponse | null;
   @ApiProperty({ type: [UnitNameRef] }) collaboratingUnits!: UnitNameRef[];
   @ApiProperty() expectedEffect!: string;
   @ApiProperty({ type: Number, nullable: true, description: 'yen' }) expectedAmount!: number | null;
@@ -109,10 +112,25 @@ export class HistoryEntryResponse implements HistoryEntry {
   @ApiProperty({ type: String, nullable: true }) comment!: string | null;
   @ApiProperty({ type: Number, nullable: true }) version!: number | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
-  @ApiProperty({ type: PersonRefResponse, nullable: true, description: '代決: the absent person the actor decided for' }) onBehalfOf!: PersonRefResponse | null;
-  @ApiProperty({ type: DelegatedResponse, nullable: true, description: '専決: the rule under which a lower role decided' }) delegated!: DelegatedResponse | null;
-  @ApiProperty({ type: [String], enum: ['代決', '専決'], description: 'what the history shows beside the step' }) marks!: Array<'代決' | '専決'>;
-  @ApiProperty({ type: HistoryUnitResponse, description: 'the owning unit, named as it was at that time (機構改革 renames do not rewrite history)' }) unit!: HistoryUnitResponse;
+  @ApiProperty({
+    type: PersonRefResponse,
+    nullable: true,
+    description: '代決: the absent person the actor decided for',
+  })
+  onBehalfOf!: PersonRefResponse | null;
+  @ApiProperty({
+    type: DelegatedResponse,
+    nullable: true,
+    description: '専決: the rule under which a lower role decided',
+  })
+  delegated!: DelegatedResponse | null;
+  @ApiProperty({ type: [String], enum: ['代決', '専決'], description: 'what the history shows beside the step' })
+  marks!: Array<'代決' | '専決'>;
+  @ApiProperty({
+    type: HistoryUnitResponse,
+    description: 'the owning unit, named as it was at that time (機構改革 renames do not rewrite history)',
+  })
+  unit!: HistoryUnitResponse;
 }
 
 export class ScheduleEntryContent {
@@ -174,5 +192,6 @@ export class MeetingResponse implements MeetingView {
   @ApiProperty({ example: '市役所改革推進委員会' }) kindLabel!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ format: 'date' }) heldOn!: string;
-  @ApiProperty({ type: [AgendaItemResponse], description: 'as far as the caller may see its proposals' }) agenda!: AgendaItemResponse[];
+  @ApiProperty({ type: [AgendaItemResponse], description: 'as far as the caller may see its proposals' })
+  agenda!: AgendaItemResponse[];
 }

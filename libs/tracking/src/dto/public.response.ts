@@ -3,7 +3,11 @@ import { ApiProperty } from '@nestjs/swagger';
 // The answers of /api/v1/public/…: exactly the fields of public-projection.ts (the leak test
 // compares both with the real answers), documented for integrators.
 
-const COUNTS = { type: 'object', additionalProperties: { type: 'integer' }, description: 'counts by status scale code' } as const;
+const COUNTS = {
+  type: 'object',
+  additionalProperties: { type: 'integer' },
+  description: 'counts by status scale code',
+} as const;
 const NORMALIZED = ['ahead', 'on_track', 'delayed', 'changed', 'not_started', 'completed', 'cancelled'];
 const DIRECTIONS = ['higher_better', 'lower_better', 'ceiling'];
 const GRADES = ['S', 'A', 'B', 'C', '−'];
@@ -55,7 +59,11 @@ export class PublicPlanResponse extends PublicPlanSummary {
   @ApiProperty() values!: string;
   @ApiProperty({ type: [PublicPolicy] }) policies!: PublicPolicy[];
   @ApiProperty({ type: [PublicScaleEntry] }) scale!: PublicScaleEntry[];
-  @ApiProperty({ type: [PublicYearTotals], description: 'fiscal years with confirmed progress, from the roll-up table' }) years!: PublicYearTotals[];
+  @ApiProperty({
+    type: [PublicYearTotals],
+    description: 'fiscal years with confirmed progress, from the roll-up table',
+  })
+  years!: PublicYearTotals[];
 }
 
 export class PublicUnit {
@@ -100,7 +108,12 @@ export class PublicInitiativeItem {
   @ApiProperty({ type: PublicNumbered, nullable: true }) policy!: PublicNumbered | null;
   @ApiProperty({ type: PublicNumbered, nullable: true }) theme!: PublicNumbered | null;
   @ApiProperty({ type: PublicUnit }) owningUnit!: PublicUnit;
-  @ApiProperty({ type: PublicStatus, nullable: true, description: 'the confirmed annual status of the year; null: none confirmed' }) status!: PublicStatus | null;
+  @ApiProperty({
+    type: PublicStatus,
+    nullable: true,
+    description: 'the confirmed annual status of the year; null: none confirmed',
+  })
+  status!: PublicStatus | null;
 }
 
 export class PublicInitiativeListResponse {
@@ -148,7 +161,13 @@ export class PublicInitiativeResponse {
   @ApiProperty({ type: [PublicUnit] }) collaboratingUnits!: PublicUnit[];
   @ApiProperty({ type: [PublicScheduleStep] }) schedule!: PublicScheduleStep[];
   @ApiProperty({ type: [PublicIndicatorRef] }) relatedIndicators!: PublicIndicatorRef[];
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'when it was reported to the council' }) reportedAt!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when it was reported to the council',
+  })
+  reportedAt!: string | null;
   @ApiProperty({ type: [PublicProgressEntry] }) history!: PublicProgressEntry[];
 }
 

@@ -7,13 +7,26 @@ import type { IndicatorView, YearValue } from '../indicators/indicators.service.
 import { IMPORT_KINDS, type ImportKind, type ImportResult, type RowError } from '../imports/imports.service.js';
 import type { InitiativeView } from '../initiatives.service.js';
 import type { ProgressReportView } from '../progress/progress-reports.service.js';
-import type { CouncilReport, NormalizedStatus, ReportIndicator, ReportIndicatorValue, ReportInitiative, ReportPolicy, ScaleEntry, SummaryRow } from '../report/council-report.js';
+import type {
+  CouncilReport,
+  NormalizedStatus,
+  ReportIndicator,
+  ReportIndicatorValue,
+  ReportInitiative,
+  ReportPolicy,
+  ScaleEntry,
+  SummaryRow,
+} from '../report/council-report.js';
 import type { RollupDimension, RollupRow, RollupView } from '../rollups/rollups.service.js';
 
 // The answers of the tracking routes. Classes implement their views where the service
 // names one, so the compiler keeps the OpenAPI document and the service in step.
 
-const COUNTS = { type: 'object', additionalProperties: { type: 'integer' }, description: 'by status scale code' } as const;
+const COUNTS = {
+  type: 'object',
+  additionalProperties: { type: 'integer' },
+  description: 'by status scale code',
+} as const;
 const NORMALIZED = ['ahead', 'on_track', 'delayed', 'changed', 'not_started', 'completed', 'cancelled'];
 const DIRECTIONS = ['higher_better', 'lower_better', 'ceiling'];
 const GRADES = ['S', 'A', 'B', 'C', '−'];
@@ -108,7 +121,8 @@ export class IndicatorResponse implements IndicatorView {
   @ApiProperty({ type: YearValueResponse }) baseline!: YearValueResponse;
   @ApiProperty({ type: YearValueResponse }) target!: YearValueResponse;
   @ApiProperty({ type: [MeasurementResponse] }) measurements!: MeasurementResponse[];
-  @ApiProperty({ type: YearValueResponse, nullable: true, description: 'the latest measurement' }) actual!: YearValueResponse | null;
+  @ApiProperty({ type: YearValueResponse, nullable: true, description: 'the latest measurement' })
+  actual!: YearValueResponse | null;
   @ApiProperty({ type: Number, nullable: true, description: 'percent' }) achievementRate!: number | null;
   @ApiProperty({ enum: GRADES, enumName: 'IndicatorGrade' }) grade!: Grade;
   @ApiProperty() gradingBand!: number;
@@ -261,7 +275,8 @@ export class ReportInitiativeResponse implements ReportInitiative {
   @ApiProperty() code!: string;
   @ApiProperty() title!: string;
   @ApiProperty() unitName!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'null: no confirmed report for the year' }) statusCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'null: no confirmed report for the year' }) statusCode!:
+    string | null;
   @ApiProperty({ type: String, nullable: true }) statusLabel!: string | null;
   @ApiProperty() narrative!: string;
   @ApiProperty() reason!: string;
@@ -286,7 +301,8 @@ export class ReportIndicatorResponse implements ReportIndicator {
   @ApiProperty({ type: YearValueResponse, nullable: true }) actual!: YearValueResponse | null;
   @ApiProperty({ type: Number, nullable: true, description: 'percent, e.g. 62.5' }) achievementRate!: number | null;
   @ApiProperty({ enum: GRADES, enumName: 'IndicatorGrade' }) grade!: Grade;
-  @ApiPropertyOptional({ description: 'the grading rule’s band (0.1 = ±10 points); absent: the default' }) gradingBand?: number;
+  @ApiPropertyOptional({ description: 'the grading rule’s band (0.1 = ±10 points); absent: the default' })
+  gradingBand?: number;
 }
 
 /** The signed audit checkpoint a report was made under. */
@@ -309,6 +325,10 @@ export class CouncilReportResponse implements CouncilReport {
   @ApiProperty({ type: [ReportIndicatorResponse] }) indicators!: ReportIndicatorResponse[];
   @ApiProperty({ format: 'date-time' }) generatedAt!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) snapshotId!: string | null;
-  @ApiPropertyOptional({ type: ReportAuditCheckpointResponse, nullable: true, description: 'the latest signed audit checkpoint when the report was made (null: none yet)' })
+  @ApiPropertyOptional({
+    type: ReportAuditCheckpointResponse,
+    nullable: true,
+    description: 'the latest signed audit checkpoint when the report was made (null: none yet)',
+  })
   auditCheckpoint?: ReportAuditCheckpointResponse | null;
 }

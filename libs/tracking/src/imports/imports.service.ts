@@ -107,14 +107,28 @@ export class ImportsService {
     kind: ImportKind,
     planId: string,
     table: Table,
-    options: { dryRun: boolean; actor: { id: string | null; username: string | null }; onProgress?: (done: number, total: number) => void },
+    options: {
+      dryRun: boolean;
+      actor: { id: string | null; username: string | null };
+      onProgress?: (done: number, total: number) => void;
+    },
   ): Promise<ImportResult> {
     const missing = REQUIRED[kind].filter((c) => !COLUMNS[c].some((name) => table.headers.includes(name)));
     if (missing.length > 0) {
-      throw new ImportRejectedError(missing.map((c) => ({ row: 1, column: COLUMNS[c][0], problem: 'this column is missing from the header row' })));
+      throw new ImportRejectedError(
+        missing.map((c) => ({ row: 1, column: COLUMNS[c][0], problem: 'this column is missing from the header row' })),
+      );
     }
-    if (table.rows.length === 0) throw new ImportRejectedError([{ row: 2, column: '', problem: 'the file has no rows' }]);
-    const result = { kind, dryRun: options.dryRun, rows: table.rows.length, created: 0, updated: 0, errors: [] as RowError[] };
+    if (table.rows.length === 0)
+      throw new ImportRejectedError([{ row: 2, column: '', problem: 'the file has no rows' }]);
+    const result = {
+      kind,
+      dryRun: options.dryRun,
+      rows: table.rows.length,
+      created: 0,
+      updated: 0,
+      errors: [] as RowError[],
+    };
     const outcome = await withTransaction(this.dataSource, async (m) => {
       const ctx = await this.context(m, planId, options.actor);
       for (const [i, row] of table.rows.entries()) {
@@ -156,7 +170,13 @@ export class ImportsService {
       headers: ['取組番号', '年度', '進捗状況', '理由', '進捗説明'],
       rows: items.map((it, i) => ({
         row: i + 1,
-        cells: { 取組番号: it.initiativeCode, 年度: String(fiscalYear), 進捗状況: it.status, 理由: it.reason ?? '', 進捗説明: it.narrative ?? '' },
+        cells: {
+          取組番号: it.initiativeCode,
+          年度: String(fiscalYear),
+          進捗状況: it.status,
+          理由: it.reason ?? '',
+          進捗説明: it.narrative ?? '',
+        },
       })),
     };
     return this.run('progress-reports', planId, table, { dryRun: false, actor });
@@ -166,9 +186,16 @@ export class ImportsService {
    * A yearly plan written in one cell: `令和6年度:検討, 令和7年度:試行` or `2024 検討 / 2025 試行`
    * (years as parseFiscalYear reads them, inside the plan period, each once).
    */
-  private schedule(text: string, ctx: Ctx, fail: (problem: string) => void): Array<{ fiscalYear: number; step: string }> {
+  private schedule(
+    text: string,
+    ctx: Ctx,
+    fail: (problem: string) => void,
+  ): Array<{ fiscalYear: number; step: string }> {
     const steps: Array<{ fiscalYear: number; step: string }> = [];
-    for (const part of text.split(/[、,，;；/／\n]+/).map((x) => x.trim()).filter(Boolean)) {
+    for (const part of text
+      .split(/[、,，;；/／\n]+/)
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       const m = /^(.+?)\s*[:：\s]\s*(.+)$/.exec(part.normalize('NFKC'));
       const year = m ? parseFiscalYear(m[1]) : null;
       if (!m || year === null) {
@@ -187,9 +214,18 @@ export class ImportsService {
   }
 
   private async context(m: EntityManager, planId: string, actor: Ctx['actor']): Promise<Ctx> {
-    const [plan] = await m.query<Array<Ctx['plan']>>(`SELECT first_fiscal_year AS first, last_fiscal_year AS last FROM plan WHERE id = $1`, [planId]);
+    const [plan] = await m.query<Array<Ctx['plan']>>(
+      `SELECT first_fiscal_year AS first, last_fiscal_year AS last FROM plan WHERE id = $1`,
+      [planId],
+    );
     if (!plan) throw new DomainError('NOT_FOUND', 'The plan does not exist');
-    const policies = new Map<number, string>((await m.query<Array<{ id: string; number: number }>>(`SELECT id, number FROM plan_policy WHERE plan_id = $1`, [planId])).map((p) => [p.number, p.id]));
+    const policies = new Map<number, string>(
+      (
+        await m.query<Array<{ id: string; number: number }>>(`SELECT id, number FROM plan_policy WHERE plan_id = $1`, [
+          planId,
+        ])
+      ).map((p) => [p.number, p.id]),
+    );
     const themes = new Map<string, string>(
       (
         await m.query<Array<{ id: string; p: number; t: number }>>(
@@ -199,14 +235,31 @@ export class ImportsService {
       ).map((t) => [`${t.p}-${t.t}`, t.id]),
     );
     const units = new Map<string, string>();
-    for (const u of await m.query<Array<{ id: string; code: string; name_ja: string }>>(`SELECT id, code, name_ja FROM org_unit`)) {
+    for (const u of await m.query<Array<{ id: string; code: string; name_ja: string }>>(
+      `SELECT id, code, name_ja FROM org_unit`,
+    )) {
       units.set(u.code, u.id);
       units.set(u.name_ja, u.id);
     }
-    return { m, planId, scale: await scaleOf(m, planId), plan, policies, themes, units, actor, touchedYears: new Set() };
+    return {
+      m,
+      planId,
+      scale: await scaleOf(m, planId),
+      plan,
+      policies,
+      themes,
+      units,
+      actor,
+      touchedYears: new Set(),
+    };
   }
 
-  private async applyRow(kind: ImportKind, ctx: Ctx, row: TableRow, errors: RowError[]): Promise<'created' | 'updated' | 'skipped'> {
+  private async applyRow(
+    kind: ImportKind,
+    ctx: Ctx,
+    row: TableRow,
+    errors: RowError[],
+  ): Promise<'created' | 'updated' | 'skipped'> {
     const cell = (c: Column) => {
       for (const name of COLUMNS[c]) if (row.cells[name] !== undefined) return row.cells[name];
       return '';
@@ -238,12 +291,18 @@ export class ImportsService {
       if (raw && fy === null) fail('fiscalYear', `"${raw}" is not a fiscal year (2022, 令和4年度 …)`);
       if (wareki && wy === null) fail('wareki', `"${wareki}" is not a fiscal year in 和暦 (令和4年度 …)`);
       if (fy !== null && wy !== null && fy !== wy) {
-        fail('wareki', `${wareki} is ${fiscalYearLabel(wy)} (FY${wy}), but 年度 says ${raw} (${fiscalYearLabel(fy)}): which one is right?`);
+        fail(
+          'wareki',
+          `${wareki} is ${fiscalYearLabel(wy)} (FY${wy}), but 年度 says ${raw} (${fiscalYearLabel(fy)}): which one is right?`,
+        );
         return null;
       }
       const y = fy ?? wy;
       if (y !== null && (y < ctx.plan.first || y > ctx.plan.last)) {
-        fail(raw ? 'fiscalYear' : 'wareki', `${fiscalYearLabel(y)} lies outside the plan period ${fiscalYearLabel(ctx.plan.first)}–${fiscalYearLabel(ctx.plan.last)}`);
+        fail(
+          raw ? 'fiscalYear' : 'wareki',
+          `${fiscalYearLabel(y)} lies outside the plan period ${fiscalYearLabel(ctx.plan.first)}–${fiscalYearLabel(ctx.plan.last)}`,
+        );
         return null;
       }
       return y;
@@ -253,11 +312,16 @@ export class ImportsService {
     if (kind === 'measurements') {
       const code = need('indicator');
       const fy = year(true);
-      const valueText = cell('value').normalize('NFKC').replace(/,/g, '').replace(/[%％件日億円]+$/, '');
+      const valueText = cell('value')
+        .normalize('NFKC')
+        .replace(/,/g, '')
+        .replace(/[%％件日億円]+$/, '');
       const value = valueText && Number.isFinite(Number(valueText)) ? Number(valueText) : null;
       if (cell('value') && value === null) fail('value', `"${cell('value')}" is not a number`);
       if (!cell('value')) fail('value', 'is empty');
-      const [indicator] = code ? await ctx.m.query<IdRow[]>(`SELECT id FROM indicator WHERE plan_id = $1 AND code = $2`, [ctx.planId, code]) : [];
+      const [indicator] = code
+        ? await ctx.m.query<IdRow[]>(`SELECT id FROM indicator WHERE plan_id = $1 AND code = $2`, [ctx.planId, code])
+        : [];
       if (code && !indicator) fail('indicator', `no indicator "${code}" in this plan`);
       if (errors.length > before) return 'skipped';
       const rows = await ctx.m.query<Array<{ inserted: boolean }>>(
@@ -281,10 +345,12 @@ export class ImportsService {
       const themeNumber = integer('theme');
       const themeId = themeNumber !== null ? ctx.themes.get(`${String(policyNumber)}-${themeNumber}`) : null;
       // An unknown policy is reported once, not again as a missing theme under it.
-      if (themeNumber !== null && policyId && !themeId) fail('theme', `policy ${String(policyNumber)} has no theme ${themeNumber}`);
+      if (themeNumber !== null && policyId && !themeId)
+        fail('theme', `policy ${String(policyNumber)} has no theme ${themeNumber}`);
       const unit = need('unit');
       const unitId = unit ? ctx.units.get(unit) : undefined;
-      if (unit && !unitId) fail('unit', `no organisation unit "${unit}" (a code such as kenko, or a name such as 健康福祉局)`);
+      if (unit && !unitId)
+        fail('unit', `no organisation unit "${unit}" (a code such as kenko, or a name such as 健康福祉局)`);
       const collaborators = cell('collaborators')
         .split(/[、,，\s]+/)
         .filter(Boolean);
@@ -297,7 +363,10 @@ export class ImportsService {
         .filter(Boolean);
       const indicatorIds: string[] = [];
       for (const name of indicatorNames) {
-        const [found] = await ctx.m.query<IdRow[]>(`SELECT id FROM indicator WHERE plan_id = $1 AND (code = $2 OR name = $2)`, [ctx.planId, name]);
+        const [found] = await ctx.m.query<IdRow[]>(
+          `SELECT id FROM indicator WHERE plan_id = $1 AND (code = $2 OR name = $2)`,
+          [ctx.planId, name],
+        );
         if (found) indicatorIds.push(found.id);
         else fail('indicators', `the plan has no indicator "${name}" (give its code or its exact name)`);
       }
@@ -310,15 +379,28 @@ export class ImportsService {
         [ctx.planId, code, title, cell('summary'), policyId, themeId, unitId, JSON.stringify(schedule)],
       );
       await ctx.m.query(`DELETE FROM initiative_indicator WHERE initiative_id = $1`, [row_.id]);
-      for (const id of new Set(indicatorIds)) await ctx.m.query(`INSERT INTO initiative_indicator VALUES ($1, $2)`, [row_.id, id]);
+      for (const id of new Set(indicatorIds))
+        await ctx.m.query(`INSERT INTO initiative_indicator VALUES ($1, $2)`, [row_.id, id]);
       initiativeId = row_.id;
       outcome = row_.inserted ? 'created' : 'updated';
-      await this.audit.append(ctx.m, { ...this.by(ctx), entityType: 'initiative', entityId: row_.id, action: row_.inserted ? 'import' : 'import_update', details: { code, row: row.row } });
+      await this.audit.append(ctx.m, {
+        ...this.by(ctx),
+        entityType: 'initiative',
+        entityId: row_.id,
+        action: row_.inserted ? 'import' : 'import_update',
+        details: { code, row: row.row },
+      });
       await ctx.m.query(`DELETE FROM initiative_collaborator WHERE initiative_id = $1`, [initiativeId]);
-      for (const id of collaboratorIds) await ctx.m.query(`INSERT INTO initiative_collaborator VALUES ($1, $2) ON CONFLICT DO NOTHING`, [initiativeId, id]);
+      for (const id of collaboratorIds)
+        await ctx.m.query(`INSERT INTO initiative_collaborator VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+          initiativeId,
+          id,
+        ]);
       if (!cell('status')) return outcome;
     } else {
-      const [found] = code ? await ctx.m.query<IdRow[]>(`SELECT id FROM initiative WHERE plan_id = $1 AND code = $2`, [ctx.planId, code]) : [];
+      const [found] = code
+        ? await ctx.m.query<IdRow[]>(`SELECT id FROM initiative WHERE plan_id = $1 AND code = $2`, [ctx.planId, code])
+        : [];
       if (code && !found) fail('code', `no initiative "${code}" in this plan`);
       initiativeId = found?.id ?? null;
     }
@@ -327,8 +409,10 @@ export class ImportsService {
     const fy = year(true);
     const statusText = need('status');
     const status = statusText ? resolveStatus(ctx.scale, statusText) : undefined;
-    if (statusText && !status) fail('status', `"${statusText}" is not on this plan's scale (${ctx.scale.map((s) => s.labelJa).join(' / ')})`);
-    if (status && needsReason(status.normalized) && !cell('reason')) fail('reason', `is required when the status is ${status.labelJa}`);
+    if (statusText && !status)
+      fail('status', `"${statusText}" is not on this plan's scale (${ctx.scale.map((s) => s.labelJa).join(' / ')})`);
+    if (status && needsReason(status.normalized) && !cell('reason'))
+      fail('reason', `is required when the status is ${status.labelJa}`);
     const planned = integer('planned');
     const actual = integer('actual');
     if (errors.length > before || !initiativeId) return 'skipped';
@@ -341,7 +425,19 @@ export class ImportsService {
          SET status_code = $4, narrative = $5, reason = $6, planned_amount = $7, actual_amount = $8, state = 'confirmed',
              confirmed_at = now(), version = progress_report.version + 1, updated_at = now()
        RETURNING id, (xmax = 0) AS inserted`,
-      [initiativeId, ctx.planId, fy, status!.code, cell('narrative'), cell('reason'), planned, actual, workflow.name, workflow.version, ctx.actor.id],
+      [
+        initiativeId,
+        ctx.planId,
+        fy,
+        status!.code,
+        cell('narrative'),
+        cell('reason'),
+        planned,
+        actual,
+        workflow.name,
+        workflow.version,
+        ctx.actor.id,
+      ],
     );
     // One entry per report, so each initiative's history shows the status it was given and by whom.
     await this.audit.append(ctx.m, {

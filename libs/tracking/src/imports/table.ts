@@ -26,7 +26,10 @@ export async function readTable(content: Buffer, format: TableFormat): Promise<T
     return {
       headers,
       rows: body
-        .map((record, i) => ({ row: i + 2, cells: Object.fromEntries(headers.map((h, c) => [h, (record[c] ?? '').trim()])) }))
+        .map((record, i) => ({
+          row: i + 2,
+          cells: Object.fromEntries(headers.map((h, c) => [h, (record[c] ?? '').trim()])),
+        }))
         .filter((r) => Object.values(r.cells).some((v) => v !== '')),
     };
   }

@@ -46,7 +46,15 @@ describe('achievement and grade, on the seed’s values', () => {
     expect([achievementRate(ratio, 5.3), gradeOf(ratio, 5.3)]).toEqual([50, 'A']);
     // The band is in points of achievement: 10 % → (−10, 10] is B.
     const simple = { direction: 'higher_better' as const, baseline: 0, target: 100 };
-    expect([-11, -10, 0, 10, 10.5, 99.9, 100].map((v) => gradeOf(simple, v))).toEqual(['C', 'B', 'B', 'B', 'A', 'A', 'S']);
+    expect([-11, -10, 0, 10, 10.5, 99.9, 100].map((v) => gradeOf(simple, v))).toEqual([
+      'C',
+      'B',
+      'B',
+      'B',
+      'A',
+      'A',
+      'S',
+    ]);
     expect(gradeOf(simple, 4, { band: 0.03 })).toBe('A');
     expect(gradeLegend({ band: 0.05 }).join('\n')).toContain('A：達成率が5％を超える');
   });

@@ -43,10 +43,21 @@ export async function countIndicators(m: EntityManager, planId: string | undefin
 }
 
 /** One page of indicator ids in code order, of one plan or of all. */
-export async function indicatorIdsPage(m: EntityManager, planId: string | undefined, limit: number, offset: number): Promise<string[]> {
+export async function indicatorIdsPage(
+  m: EntityManager,
+  planId: string | undefined,
+  limit: number,
+  offset: number,
+): Promise<string[]> {
   const rows = planId
-    ? await m.query<Array<{ id: string }>>(`SELECT id FROM indicator WHERE plan_id = $1 ORDER BY code LIMIT $2 OFFSET $3`, [planId, limit, offset])
-    : await m.query<Array<{ id: string }>>(`SELECT id FROM indicator ORDER BY code LIMIT $1 OFFSET $2`, [limit, offset]);
+    ? await m.query<Array<{ id: string }>>(
+        `SELECT id FROM indicator WHERE plan_id = $1 ORDER BY code LIMIT $2 OFFSET $3`,
+        [planId, limit, offset],
+      )
+    : await m.query<Array<{ id: string }>>(`SELECT id FROM indicator ORDER BY code LIMIT $1 OFFSET $2`, [
+        limit,
+        offset,
+      ]);
   return rows.map((r) => r.id);
 }
 
@@ -56,12 +67,22 @@ export async function selectIndicator(m: EntityManager, id: string): Promise<Ind
 }
 
 export function selectMeasurements(m: EntityManager, indicatorId: string): Promise<MeasurementRow[]> {
-  return m.query<MeasurementRow[]>(`SELECT fiscal_year, value, note FROM measurement WHERE indicator_id = $1 ORDER BY fiscal_year`, [indicatorId]);
+  return m.query<MeasurementRow[]>(
+    `SELECT fiscal_year, value, note FROM measurement WHERE indicator_id = $1 ORDER BY fiscal_year`,
+    [indicatorId],
+  );
 }
 
 /** The value recorded for a fiscal year, if any (numeric: a string). */
-export async function measuredValue(m: EntityManager, indicatorId: string, fiscalYear: number): Promise<string | undefined> {
-  const [row] = await m.query<Array<{ value: string }>>(`SELECT value FROM measurement WHERE indicator_id = $1 AND fiscal_year = $2`, [indicatorId, fiscalYear]);
+export async function measuredValue(
+  m: EntityManager,
+  indicatorId: string,
+  fiscalYear: number,
+): Promise<string | undefined> {
+  const [row] = await m.query<Array<{ value: string }>>(
+    `SELECT value FROM measurement WHERE indicator_id = $1 AND fiscal_year = $2`,
+    [indicatorId, fiscalYear],
+  );
   return row?.value;
 }
 
@@ -70,7 +91,9 @@ export async function planExists(m: EntityManager, planId: string): Promise<bool
 }
 
 export async function indicatorCodeTaken(m: EntityManager, planId: string, code: string): Promise<boolean> {
-  return (await m.query<unknown[]>(`SELECT 1 FROM indicator WHERE plan_id = $1 AND code = $2`, [planId, code])).length > 0;
+  return (
+    (await m.query<unknown[]>(`SELECT 1 FROM indicator WHERE plan_id = $1 AND code = $2`, [planId, code])).length > 0
+  );
 }
 
 export interface IndicatorDefinition {
@@ -94,13 +117,30 @@ export async function insertIndicator(m: EntityManager, i: NewIndicator): Promis
   const [{ id }] = await m.query<Array<{ id: string }>>(
     `INSERT INTO indicator (plan_id, code, name, unit, decimals, direction, baseline_year, baseline_value, target_year, target_value, grading_band)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-    [i.planId, i.code, i.name, i.unit, i.decimals, i.direction, i.baselineYear, i.baselineValue, i.targetYear, i.targetValue, i.gradingBand],
+    [
+      i.planId,
+      i.code,
+      i.name,
+      i.unit,
+      i.decimals,
+      i.direction,
+      i.baselineYear,
+      i.baselineValue,
+      i.targetYear,
+      i.targetValue,
+      i.gradingBand,
+    ],
   );
   return id;
 }
 
 /** The versioned update; 0 affected rows means someone else changed the indicator first. */
-export async function updateIndicator(m: EntityManager, id: string, expectedVersion: number, d: IndicatorDefinition): Promise<number> {
+export async function updateIndicator(
+  m: EntityManager,
+  id: string,
+  expectedVersion: number,
+  d: IndicatorDefinition,
+): Promise<number> {
   const { affected } = await execute(
     m,
     `UPDATE indicator SET name = $3, unit = $4, decimals = $5, direction = $6, target_year = $7, target_value = $8, grading_band = $9,

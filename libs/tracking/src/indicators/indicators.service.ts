@@ -1,10 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+} from 'class-validator';
 import { DataSource, type EntityManager } from 'typeorm';
 import { fiscalYearLabel } from '#libs/calendar';
-import { AuditLog, DomainError, NotFoundError, type Page, pageOf, PageQuery, trimmed, ValidationFailedError, VersionConflictError } from '#libs/platform';
+import {
+  AuditLog,
+  DomainError,
+  NotFoundError,
+  type Page,
+  pageOf,
+  PageQuery,
+  trimmed,
+  ValidationFailedError,
+  VersionConflictError,
+} from '#libs/platform';
 import { achievementRate, DEFAULT_GRADING, gradeOf, type Direction, type Grade } from './achievement.js';
 import {
   countIndicators,
@@ -24,7 +46,12 @@ const DIRECTIONS = ['higher_better', 'lower_better', 'ceiling'] as const;
 export class CreateIndicatorDto {
   @ApiProperty() @IsUUID() planId!: string;
   @ApiProperty({ example: 'kpi-07' }) @Matches(/^[A-Za-z0-9_.-]{1,32}$/) code!: string;
-  @ApiProperty({ example: '実質公債費比率' }) @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @ApiProperty({ example: '実質公債費比率' })
+  @Transform(trimmed)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
   @ApiPropertyOptional({ example: '%' }) @IsOptional() @IsString() @MaxLength(20) unit?: string;
   @ApiPropertyOptional({ minimum: 0, maximum: 6 }) @IsOptional() @IsInt() @Min(0) @Max(6) decimals?: number;
   @ApiProperty({ enum: DIRECTIONS }) @IsIn(DIRECTIONS) direction!: Direction;
@@ -32,8 +59,16 @@ export class CreateIndicatorDto {
   @ApiProperty({ example: 5.4 }) @IsNumber({ allowNaN: false, allowInfinity: false }) baselineValue!: number;
   @ApiProperty({ example: 2023 }) @IsInt() @Min(1989) @Max(2200) targetYear!: number;
   @ApiProperty({ example: 5.2 }) @IsNumber({ allowNaN: false, allowInfinity: false }) targetValue!: number;
-  @ApiPropertyOptional({ example: 0.1, description: 'grading rule: achievement within ±band×100 points of the baseline is B (default 0.1: ±10 points); for a ceiling, over it by at most band (relative) is B' })
-  @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(0.99) gradingBand?: number;
+  @ApiPropertyOptional({
+    example: 0.1,
+    description:
+      'grading rule: achievement within ±band×100 points of the baseline is B (default 0.1: ±10 points); for a ceiling, over it by at most band (relative) is B',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(0.99)
+  gradingBand?: number;
 }
 
 export class UpdateIndicatorDto {
@@ -43,7 +78,12 @@ export class UpdateIndicatorDto {
   @ApiPropertyOptional({ enum: DIRECTIONS }) @IsOptional() @IsIn(DIRECTIONS) direction?: Direction;
   @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1989) @Max(2200) targetYear?: number;
   @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) targetValue?: number;
-  @ApiPropertyOptional() @IsOptional() @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(0.99) gradingBand?: number;
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(0)
+  @Max(0.99)
+  gradingBand?: number;
 }
 
 export class MeasurementDto {
@@ -82,7 +122,11 @@ export interface IndicatorView {
   version: number;
 }
 
-const yv = (fiscalYear: number, value: unknown): YearValue => ({ fiscalYear, label: fiscalYearLabel(fiscalYear), value: Number(value) });
+const yv = (fiscalYear: number, value: unknown): YearValue => ({
+  fiscalYear,
+  label: fiscalYearLabel(fiscalYear),
+  value: Number(value),
+});
 
 /** Indicators (検証指標): baseline, target, a measurement per fiscal year, and how far each got. */
 @Injectable()
@@ -103,7 +147,10 @@ export class IndicatorsService {
   async get(id: string, m: EntityManager = this.dataSource.manager, asOf?: number): Promise<IndicatorView> {
     const r = await selectIndicator(m, id);
     if (!r) throw new NotFoundError('The indicator');
-    const measurements = (await selectMeasurements(m, id)).map((x) => ({ ...yv(x.fiscal_year, x.value), note: x.note }));
+    const measurements = (await selectMeasurements(m, id)).map((x) => ({
+      ...yv(x.fiscal_year, x.value),
+      note: x.note,
+    }));
     const latest = [...measurements].reverse().find((x) => asOf === undefined || x.fiscalYear <= asOf) ?? null;
     const facts = { direction: r.direction, baseline: Number(r.baseline_value), target: Number(r.target_value) };
     const rule = { band: Number(r.grading_band) };
@@ -126,10 +173,17 @@ export class IndicatorsService {
     };
   }
 
-  async create(m: EntityManager, actor: { id: string | null; username: string | null }, dto: CreateIndicatorDto): Promise<IndicatorView> {
-    if (!(await planExists(m, dto.planId))) throw new ValidationFailedError([{ field: 'planId', message: 'names no plan' }]);
+  async create(
+    m: EntityManager,
+    actor: { id: string | null; username: string | null },
+    dto: CreateIndicatorDto,
+  ): Promise<IndicatorView> {
+    if (!(await planExists(m, dto.planId)))
+      throw new ValidationFailedError([{ field: 'planId', message: 'names no plan' }]);
     if (await indicatorCodeTaken(m, dto.planId, dto.code)) {
-      throw new DomainError('CONFLICT', `The plan has an indicator ${dto.code}`, [{ field: 'code', message: 'is taken' }]);
+      throw new DomainError('CONFLICT', `The plan has an indicator ${dto.code}`, [
+        { field: 'code', message: 'is taken' },
+      ]);
     }
     const id = await insertIndicator(m, {
       planId: dto.planId,
@@ -144,11 +198,24 @@ export class IndicatorsService {
       targetValue: dto.targetValue,
       gradingBand: dto.gradingBand ?? DEFAULT_GRADING.band,
     });
-    await this.audit.append(m, { actorUserId: actor.id, actorUsername: actor.username, entityType: 'indicator', entityId: id, action: 'create', details: { code: dto.code } });
+    await this.audit.append(m, {
+      actorUserId: actor.id,
+      actorUsername: actor.username,
+      entityType: 'indicator',
+      entityId: id,
+      action: 'create',
+      details: { code: dto.code },
+    });
     return this.get(id, m);
   }
 
-  async update(m: EntityManager, actor: { id: string; username: string }, id: string, expectedVersion: number, dto: UpdateIndicatorDto): Promise<IndicatorView> {
+  async update(
+    m: EntityManager,
+    actor: { id: string; username: string },
+    id: string,
+    expectedVersion: number,
+    dto: UpdateIndicatorDto,
+  ): Promise<IndicatorView> {
     const current = await this.get(id, m);
     const affected = await updateIndicator(m, id, expectedVersion, {
       name: dto.name ?? current.name,
@@ -160,15 +227,33 @@ export class IndicatorsService {
       gradingBand: dto.gradingBand ?? current.gradingBand,
     });
     if (affected !== 1) throw new VersionConflictError(current.version);
-    await this.audit.append(m, { actorUserId: actor.id, actorUsername: actor.username, entityType: 'indicator', entityId: id, action: 'edit', details: { changedFields: Object.keys(dto) } });
+    await this.audit.append(m, {
+      actorUserId: actor.id,
+      actorUsername: actor.username,
+      entityType: 'indicator',
+      entityId: id,
+      action: 'edit',
+      details: { changedFields: Object.keys(dto) },
+    });
     return this.get(id, m);
   }
 
   /** Records (or corrects) the value of a fiscal year; the audit log keeps the earlier value. */
-  async measure(m: EntityManager, actor: { id: string | null; username: string | null }, id: string, dto: MeasurementDto): Promise<IndicatorView> {
+  async measure(
+    m: EntityManager,
+    actor: { id: string | null; username: string | null },
+    id: string,
+    dto: MeasurementDto,
+  ): Promise<IndicatorView> {
     const before = await measuredValue(m, id, dto.fiscalYear);
     await this.get(id, m);
-    await upsertMeasurement(m, { indicatorId: id, fiscalYear: dto.fiscalYear, value: dto.value, note: dto.note ?? '', recordedBy: actor.id });
+    await upsertMeasurement(m, {
+      indicatorId: id,
+      fiscalYear: dto.fiscalYear,
+      value: dto.value,
+      note: dto.note ?? '',
+      recordedBy: actor.id,
+    });
     await this.audit.append(m, {
       actorUserId: actor.id,
       actorUsername: actor.username,

@@ -47,7 +47,10 @@ export interface ReportedInitiativeRow {
   last_fiscal_year: number;
 }
 
-export async function selectReportedInitiative(m: EntityManager, initiativeId: string): Promise<ReportedInitiativeRow | undefined> {
+export async function selectReportedInitiative(
+  m: EntityManager,
+  initiativeId: string,
+): Promise<ReportedInitiativeRow | undefined> {
   const [row] = await m.query<ReportedInitiativeRow[]>(
     `SELECT i.id, i.plan_id, i.owning_unit_id, pl.first_fiscal_year, pl.last_fiscal_year FROM initiative i JOIN plan pl ON pl.id = i.plan_id WHERE i.id = $1`,
     [initiativeId],
@@ -56,7 +59,11 @@ export async function selectReportedInitiative(m: EntityManager, initiativeId: s
 }
 
 /** An initiative's reports in year order; `confirmedOnly` leaves out drafts and submitted ones. */
-export function selectReportsOf(m: EntityManager, initiativeId: string, confirmedOnly: boolean): Promise<ProgressReportRow[]> {
+export function selectReportsOf(
+  m: EntityManager,
+  initiativeId: string,
+  confirmedOnly: boolean,
+): Promise<ProgressReportRow[]> {
   return m.query<ProgressReportRow[]>(
     `SELECT * FROM progress_report WHERE initiative_id = $1 ${confirmedOnly ? `AND confirmed_at IS NOT NULL` : ''} ORDER BY fiscal_year, period`,
     [initiativeId],
@@ -71,12 +78,16 @@ export async function selectReport(m: EntityManager, id: string): Promise<Progre
   return row;
 }
 
-export async function reportExists(m: EntityManager, initiativeId: string, fiscalYear: number, period: ReportPeriod): Promise<boolean> {
-  const rows = await m.query<unknown[]>(`SELECT 1 FROM progress_report WHERE initiative_id = $1 AND fiscal_year = $2 AND period = $3`, [
-    initiativeId,
-    fiscalYear,
-    period,
-  ]);
+export async function reportExists(
+  m: EntityManager,
+  initiativeId: string,
+  fiscalYear: number,
+  period: ReportPeriod,
+): Promise<boolean> {
+  const rows = await m.query<unknown[]>(
+    `SELECT 1 FROM progress_report WHERE initiative_id = $1 AND fiscal_year = $2 AND period = $3`,
+    [initiativeId, fiscalYear, period],
+  );
   return rows.length > 0;
 }
 
@@ -100,7 +111,21 @@ export async function insertReport(m: EntityManager, r: NewProgressReport): Prom
   const [{ id }] = await m.query<Array<{ id: string }>>(
     `INSERT INTO progress_report (initiative_id, plan_id, fiscal_year, period, status_code, narrative, reason, planned_amount, actual_amount, state, workflow_name, workflow_version, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
-    [r.initiativeId, r.planId, r.fiscalYear, r.period, r.statusCode, r.narrative, r.reason, r.plannedAmount, r.actualAmount, r.state, r.workflowName, r.workflowVersion, r.createdBy],
+    [
+      r.initiativeId,
+      r.planId,
+      r.fiscalYear,
+      r.period,
+      r.statusCode,
+      r.narrative,
+      r.reason,
+      r.plannedAmount,
+      r.actualAmount,
+      r.state,
+      r.workflowName,
+      r.workflowVersion,
+      r.createdBy,
+    ],
   );
   return id;
 }
@@ -114,7 +139,12 @@ export interface ProgressReportContent {
 }
 
 /** The versioned content update; 0 affected rows means someone else changed the report first. */
-export async function updateReportContent(m: EntityManager, id: string, expectedVersion: number, c: ProgressReportContent): Promise<number> {
+export async function updateReportContent(
+  m: EntityManager,
+  id: string,
+  expectedVersion: number,
+  c: ProgressReportContent,
+): Promise<number> {
   const { affected } = await execute(
     m,
     `UPDATE progress_report SET status_code = $3, narrative = $4, reason = $5, planned_amount = $6, actual_amount = $7, version = version + 1, updated_at = now()

@@ -42,9 +42,23 @@ export class ProgressReportContentDto {
   status?: string;
 
   @ApiPropertyOptional({ description: '進捗の説明' }) @IsOptional() @IsString() @MaxLength(8000) narrative?: string;
-  @ApiPropertyOptional({ description: '遅れ・変更の理由 (required unless on track, ahead or completed)' }) @IsOptional() @IsString() @MaxLength(4000) reason?: string;
-  @ApiPropertyOptional({ description: '計画効果額（千円）' }) @IsOptional() @IsInt() @Min(-1_000_000_000) @Max(1_000_000_000) plannedAmount?: number;
-  @ApiPropertyOptional({ description: '実績効果額（千円）' }) @IsOptional() @IsInt() @Min(-1_000_000_000) @Max(1_000_000_000) actualAmount?: number;
+  @ApiPropertyOptional({ description: '遅れ・変更の理由 (required unless on track, ahead or completed)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  reason?: string;
+  @ApiPropertyOptional({ description: '計画効果額（千円）' })
+  @IsOptional()
+  @IsInt()
+  @Min(-1_000_000_000)
+  @Max(1_000_000_000)
+  plannedAmount?: number;
+  @ApiPropertyOptional({ description: '実績効果額（千円）' })
+  @IsOptional()
+  @IsInt()
+  @Min(-1_000_000_000)
+  @Max(1_000_000_000)
+  actualAmount?: number;
 }
 
 export class CreateProgressReportDto extends ProgressReportContentDto {
@@ -113,13 +127,19 @@ export class ProgressReportsService {
     hooks: {
       satisfyReportDeadline: async (h) => {
         // Only the yearly report answers the plan's deadline; a mid-year check is extra.
-        if (h.row.period === 'annual') await this.deadlines.satisfy(h.manager, `progress_report:${h.row.initiative_id}:${h.row.fiscal_year}`);
+        if (h.row.period === 'annual')
+          await this.deadlines.satisfy(h.manager, `progress_report:${h.row.initiative_id}:${h.row.fiscal_year}`);
       },
       // The recount runs after commit, in the worker, a little later: confirmations meanwhile
       // share it (JOB_COALESCING). The nightly job is the safety net.
       queueRollupRecount: async (h) => {
         const delay = this.config.ROLLUP_REFRESH_DELAY_MS;
-        await this.outbox.enqueue(h.manager, 'rollups.refresh', { planId: h.row.plan_id, fiscalYear: h.row.fiscal_year }, delay > 0 ? { runAt: new Date(Date.now() + delay) } : {});
+        await this.outbox.enqueue(
+          h.manager,
+          'rollups.refresh',
+          { planId: h.row.plan_id, fiscalYear: h.row.fiscal_year },
+          delay > 0 ? { runAt: new Date(Date.now() + delay) } : {},
+        );
       },
     },
   };
@@ -136,7 +156,10 @@ export class ProgressReportsService {
 
   /** Confirmed (counted) reports are public; drafts and submitted ones belong to the bureau and the secretariat (and their deputies, 代決). */
   private canSeeUnconfirmed(principal: Principal, unitId: string): boolean {
-    return scopeIncludes(principal.scopeFor('admin'), unitId) || scopeIncludes(principal.actingScopeFor('bureau_editor', 'bureau_approver', 'secretariat'), unitId);
+    return (
+      scopeIncludes(principal.scopeFor('admin'), unitId) ||
+      scopeIncludes(principal.actingScopeFor('bureau_editor', 'bureau_approver', 'secretariat'), unitId)
+    );
   }
 
   async list(principal: Principal, initiativeId: string): Promise<ProgressReportView[]> {
@@ -153,18 +176,30 @@ export class ProgressReportsService {
     return this.view(row, await scaleOf(m, row.plan_id));
   }
 
-  async create(m: EntityManager, principal: Principal, initiativeId: string, dto: CreateProgressReportDto): Promise<ProgressReportView> {
+  async create(
+    m: EntityManager,
+    principal: Principal,
+    initiativeId: string,
+    dto: CreateProgressReportDto,
+  ): Promise<ProgressReportView> {
     const i = await selectReportedInitiative(m, initiativeId);
     if (!i) throw new NotFoundError('The initiative');
-    if (!scopeIncludes(principal.scopeFor('bureau_editor'), i.owning_unit_id)) throw new DomainError('FORBIDDEN', 'Progress is reported by the owning bureau’s editors');
+    if (!scopeIncludes(principal.scopeFor('bureau_editor'), i.owning_unit_id))
+      throw new DomainError('FORBIDDEN', 'Progress is reported by the owning bureau’s editors');
     if (dto.fiscalYear < i.first_fiscal_year || dto.fiscalYear > i.last_fiscal_year) {
-      throw new ValidationFailedError([{ field: 'fiscalYear', message: `must lie in the plan period ${i.first_fiscal_year}–${i.last_fiscal_year}` }]);
+      throw new ValidationFailedError([
+        { field: 'fiscalYear', message: `must lie in the plan period ${i.first_fiscal_year}–${i.last_fiscal_year}` },
+      ]);
     }
     const scale = await scaleOf(m, i.plan_id);
     const status = this.checkedStatus(scale, dto.status, dto.reason ?? '');
     const workflow = await this.workflows.latest('progress-report', m);
     const period = dto.period ?? 'annual';
-    if (await reportExists(m, initiativeId, dto.fiscalYear, period)) throw new DomainError('CONFLICT', `A ${period} report for ${fiscalYearLabel(dto.fiscalYear)} exists; edit it instead`);
+    if (await reportExists(m, initiativeId, dto.fiscalYear, period))
+      throw new DomainError(
+        'CONFLICT',
+        `A ${period} report for ${fiscalYearLabel(dto.fiscalYear)} exists; edit it instead`,
+      );
     const id = await insertReport(m, {
       initiativeId,
       planId: i.plan_id,
@@ -180,15 +215,31 @@ export class ProgressReportsService {
       workflowVersion: workflow.version,
       createdBy: principal.id,
     });
-    await this.audit.append(m, { actorUserId: principal.id, actorUsername: principal.user.username, entityType: 'progress_report', entityId: id, action: 'create', toState: workflow.definition.initial, details: { version: 1, initiativeId, fiscalYear: dto.fiscalYear, status: status.code } });
+    await this.audit.append(m, {
+      actorUserId: principal.id,
+      actorUsername: principal.user.username,
+      entityType: 'progress_report',
+      entityId: id,
+      action: 'create',
+      toState: workflow.definition.initial,
+      details: { version: 1, initiativeId, fiscalYear: dto.fiscalYear, status: status.code },
+    });
     return this.get(principal, id, m);
   }
 
-  async update(m: EntityManager, principal: Principal, id: string, expectedVersion: number, dto: ProgressReportContentDto): Promise<ProgressReportView> {
+  async update(
+    m: EntityManager,
+    principal: Principal,
+    id: string,
+    expectedVersion: number,
+    dto: ProgressReportContentDto,
+  ): Promise<ProgressReportView> {
     const row = await this.visibleRow(principal, id, m);
-    if (!scopeIncludes(principal.scopeFor('bureau_editor'), row.owning_unit_id)) throw new DomainError('FORBIDDEN', 'Progress is reported by the owning bureau’s editors');
+    if (!scopeIncludes(principal.scopeFor('bureau_editor'), row.owning_unit_id))
+      throw new DomainError('FORBIDDEN', 'Progress is reported by the owning bureau’s editors');
     const engine = await this.engineFor(row.workflow_name, row.workflow_version);
-    if (!engine.hasTag(row.state, 'editable_by_owner')) throw new DomainError('DECIDED_IMMUTABLE', `The report is ${row.state}; only a draft is edited`);
+    if (!engine.hasTag(row.state, 'editable_by_owner'))
+      throw new DomainError('DECIDED_IMMUTABLE', `The report is ${row.state}; only a draft is edited`);
     const scale = await scaleOf(m, row.plan_id);
     const status = this.checkedStatus(scale, dto.status ?? row.status_code, dto.reason ?? row.reason);
     const affected = await updateReportContent(m, id, expectedVersion, {
@@ -199,15 +250,35 @@ export class ProgressReportsService {
       actualAmount: dto.actualAmount !== undefined ? dto.actualAmount : row.actual_amount,
     });
     if (affected !== 1) throw new VersionConflictError(row.version);
-    await this.audit.append(m, { actorUserId: principal.id, actorUsername: principal.user.username, entityType: 'progress_report', entityId: id, action: 'edit', details: { version: expectedVersion + 1, changedFields: Object.keys(dto) } });
+    await this.audit.append(m, {
+      actorUserId: principal.id,
+      actorUsername: principal.user.username,
+      entityType: 'progress_report',
+      entityId: id,
+      action: 'edit',
+      details: { version: expectedVersion + 1, changedFields: Object.keys(dto) },
+    });
     return this.get(principal, id, m);
   }
 
-  async transition(m: EntityManager, principal: Principal, id: string, expectedVersion: number, input: ProgressTransitionDto): Promise<ProgressReportView> {
+  async transition(
+    m: EntityManager,
+    principal: Principal,
+    id: string,
+    expectedVersion: number,
+    input: ProgressTransitionDto,
+  ): Promise<ProgressReportView> {
     const row = await this.visibleRow(principal, id, m);
     const outcome = await this.pipeline.run(m, this.spec, {
       actor: transitionActor(principal),
-      record: { id, state: row.state, unitId: row.owning_unit_id, version: row.version, workflowName: row.workflow_name, workflowVersion: row.workflow_version },
+      record: {
+        id,
+        state: row.state,
+        unitId: row.owning_unit_id,
+        version: row.version,
+        workflowName: row.workflow_name,
+        workflowVersion: row.workflow_version,
+      },
       row,
       expectedVersion,
       action: input.action,
@@ -215,21 +286,30 @@ export class ProgressReportsService {
       context: {},
     });
     // The answer is the row as it now stands, without reading it back.
-    return this.view({ ...row, ...outcome.stamped, state: outcome.decision.to, version: expectedVersion + 1 }, await scaleOf(m, row.plan_id));
+    return this.view(
+      { ...row, ...outcome.stamped, state: outcome.decision.to, version: expectedVersion + 1 },
+      await scaleOf(m, row.plan_id),
+    );
   }
 
   private checkedStatus(scale: ScaleEntry[], given: string, reason: string): ScaleEntry {
     const status = resolveStatus(scale, given);
-    if (!status) throw new ValidationFailedError([{ field: 'status', message: `is not on this plan’s scale (${scale.map((s) => s.labelJa).join(' / ')})` }]);
+    if (!status)
+      throw new ValidationFailedError([
+        { field: 'status', message: `is not on this plan’s scale (${scale.map((s) => s.labelJa).join(' / ')})` },
+      ]);
     if (needsReason(status.normalized) && !reason.trim()) {
-      throw new ValidationFailedError([{ field: 'reason', message: `is required when the status is ${status.labelJa}` }]);
+      throw new ValidationFailedError([
+        { field: 'reason', message: `is required when the status is ${status.labelJa}` },
+      ]);
     }
     return status;
   }
 
   private async visibleRow(principal: Principal, id: string, m: EntityManager): Promise<ProgressReportWithUnitRow> {
     const row = await selectReport(m, id);
-    if (!row || (!row.confirmed_at && !this.canSeeUnconfirmed(principal, row.owning_unit_id))) throw new NotFoundError('The progress report');
+    if (!row || (!row.confirmed_at && !this.canSeeUnconfirmed(principal, row.owning_unit_id)))
+      throw new NotFoundError('The progress report');
     return row;
   }
 
@@ -246,7 +326,12 @@ export class ProgressReportsService {
       fiscalYear: r.fiscal_year,
       fiscalYearLabel: fiscalYearLabel(r.fiscal_year),
       period: r.period,
-      status: { code: r.status_code, label: s?.labelJa ?? r.status_code, normalized: s?.normalized ?? 'not_started', colour: s?.colour ?? '#999999' },
+      status: {
+        code: r.status_code,
+        label: s?.labelJa ?? r.status_code,
+        normalized: s?.normalized ?? 'not_started',
+        colour: s?.colour ?? '#999999',
+      },
       narrative: r.narrative,
       reason: r.reason,
       plannedAmount: r.planned_amount === null ? null : Number(r.planned_amount),

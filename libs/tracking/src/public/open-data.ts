@@ -28,7 +28,12 @@ export interface OpenDataColumn {
 }
 
 export const OPEN_DATA_COLUMNS: readonly OpenDataColumn[] = [
-  { key: 'fiscalYear', header: '年度', type: 'integer', description: '年度（西暦。4月1日から翌年3月31日まで、始まる年で表す）' },
+  {
+    key: 'fiscalYear',
+    header: '年度',
+    type: 'integer',
+    description: '年度（西暦。4月1日から翌年3月31日まで、始まる年で表す）',
+  },
   { key: 'fiscalYearLabel', header: '和暦年度', type: 'string', description: '年度の和暦表記（例：令和4年度）' },
   { key: 'code', header: '取組番号', type: 'string', description: '計画の中で取組を識別する番号（例：1-01）' },
   { key: 'title', header: '取組名', type: 'string', description: '取組の名称' },
@@ -36,11 +41,26 @@ export const OPEN_DATA_COLUMNS: readonly OpenDataColumn[] = [
   { key: 'policyTitle', header: '方針', type: 'string', description: '改革方針の名称' },
   { key: 'themeTitle', header: 'テーマ', type: 'string', description: '方針の中のテーマ（ない場合は空欄）' },
   { key: 'unitName', header: '所管', type: 'string', description: '取組を所管する局・区' },
-  { key: 'statusCode', header: '進捗コード', type: 'string', description: '確定した進捗状況のコード（未確定の場合は空欄）' },
-  { key: 'statusLabel', header: '進捗状況', type: 'string', description: '確定した進捗状況（例：計画通り進捗、一部変更・遅れ）' },
+  {
+    key: 'statusCode',
+    header: '進捗コード',
+    type: 'string',
+    description: '確定した進捗状況のコード（未確定の場合は空欄）',
+  },
+  {
+    key: 'statusLabel',
+    header: '進捗状況',
+    type: 'string',
+    description: '確定した進捗状況（例：計画通り進捗、一部変更・遅れ）',
+  },
   { key: 'reason', header: '理由', type: 'string', description: '進捗状況の理由（変更・遅れの場合など）' },
   { key: 'narrative', header: '進捗説明', type: 'string', description: 'その年度の取組内容の説明' },
-  { key: 'plannedAmount', header: '計画効果額（千円）', type: 'integer', description: '計画した財政効果額。単位は千円' },
+  {
+    key: 'plannedAmount',
+    header: '計画効果額（千円）',
+    type: 'integer',
+    description: '計画した財政効果額。単位は千円',
+  },
   { key: 'actualAmount', header: '実績効果額（千円）', type: 'integer', description: '実際の財政効果額。単位は千円' },
 ];
 

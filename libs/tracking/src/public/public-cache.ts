@@ -15,7 +15,12 @@ const MAX_ENTRIES = 2000;
 
 export function rendered(body: Buffer | string, contentType: string, filename?: string): RenderedAnswer {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  return { body: bytes, contentType, etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`, filename };
+  return {
+    body: bytes,
+    contentType,
+    etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`,
+    filename,
+  };
 }
 
 /**

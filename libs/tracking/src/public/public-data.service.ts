@@ -96,10 +96,11 @@ export class PublicDataService {
 
   async plan(code: string): Promise<PublicAnswer> {
     const p = await this.planRow(code);
-    const policies: Array<{ id: string; number: number; title: string; description: string }> = await this.dataSource.query(
-      `SELECT id, number, title, description FROM plan_policy WHERE plan_id = $1 ORDER BY number`,
-      [p.id],
-    );
+    const policies: Array<{ id: string; number: number; title: string; description: string }> =
+      await this.dataSource.query(
+        `SELECT id, number, title, description FROM plan_policy WHERE plan_id = $1 ORDER BY number`,
+        [p.id],
+      );
     const themes: Array<{ policy_id: string; number: number; title: string }> = await this.dataSource.query(
       `SELECT t.policy_id, t.number, t.title FROM plan_theme t JOIN plan_policy pp ON pp.id = t.policy_id WHERE pp.plan_id = $1 ORDER BY t.number`,
       [p.id],
@@ -110,9 +111,17 @@ export class PublicDataService {
       `SELECT fiscal_year, status_code, sum(count)::int AS n FROM rollup WHERE plan_id = $1 GROUP BY 1, 2 ORDER BY 1`,
       [p.id],
     );
-    const years = new Map<number, { fiscalYear: number; fiscalYearLabel: string; totals: Record<string, number>; total: number }>();
+    const years = new Map<
+      number,
+      { fiscalYear: number; fiscalYearLabel: string; totals: Record<string, number>; total: number }
+    >();
     for (const r of counted) {
-      const y = years.get(r.fiscal_year) ?? { fiscalYear: r.fiscal_year, fiscalYearLabel: fiscalYearLabel(r.fiscal_year), totals: zeroCounts(scale), total: 0 };
+      const y = years.get(r.fiscal_year) ?? {
+        fiscalYear: r.fiscal_year,
+        fiscalYearLabel: fiscalYearLabel(r.fiscal_year),
+        totals: zeroCounts(scale),
+        total: 0,
+      };
       y.totals[r.status_code] = (y.totals[r.status_code] ?? 0) + r.n;
       y.total += r.n;
       years.set(r.fiscal_year, y);
@@ -130,7 +139,10 @@ export class PublicDataService {
 
   async rollup(code: string, fiscalYear: number): Promise<PublicAnswer> {
     const p = await this.planRow(code);
-    const [byPolicy, byUnit] = [await this.rollups.read(p.id, fiscalYear, 'policy'), await this.rollups.read(p.id, fiscalYear, 'orgUnit')];
+    const [byPolicy, byUnit] = [
+      await this.rollups.read(p.id, fiscalYear, 'policy'),
+      await this.rollups.read(p.id, fiscalYear, 'orgUnit'),
+    ];
     if (byPolicy.total === 0) throw new NotFoundError(`Published progress of ${fiscalYearLabel(fiscalYear)}`);
     return publish('rollup', {
       plan: { code: p.code, name: p.name },
@@ -139,8 +151,18 @@ export class PublicDataService {
       scale: byPolicy.scale,
       totals: byPolicy.totals,
       total: byPolicy.total,
-      byPolicy: (byPolicy.rows ?? []).map((r) => ({ number: r.key.code === '-' ? null : Number(r.key.code), title: r.key.label, counts: r.counts, total: r.total })),
-      byUnit: (byUnit.rows ?? []).map((r) => ({ code: r.key.code, nameJa: r.key.label, counts: r.counts, total: r.total })),
+      byPolicy: (byPolicy.rows ?? []).map((r) => ({
+        number: r.key.code === '-' ? null : Number(r.key.code),
+        title: r.key.label,
+        counts: r.counts,
+        total: r.total,
+      })),
+      byUnit: (byUnit.rows ?? []).map((r) => ({
+        code: r.key.code,
+        nameJa: r.key.label,
+        counts: r.counts,
+        total: r.total,
+      })),
       refreshedAt: byPolicy.refreshedAt,
     });
   }
@@ -168,7 +190,10 @@ export class PublicDataService {
   async initiatives(code: string, fiscalYear: number, page: number): Promise<PublicAnswer> {
     const p = await this.planRow(code);
     const scale = await scaleOf(this.dataSource.manager, p.id);
-    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(`SELECT count(*)::int AS total FROM initiative WHERE plan_id = $1`, [p.id]);
+    const [{ total }] = await this.dataSource.query<Array<{ total: number }>>(
+      `SELECT count(*)::int AS total FROM initiative WHERE plan_id = $1`,
+      [p.id],
+    );
     const rows: Array<InitiativeRow & { status_code: string | null }> = await this.dataSource.query(
       `SELECT x.*, pr.status_code FROM (${this.initiativeSelect} WHERE i.plan_id = $1 ORDER BY i.code LIMIT $3 OFFSET $4) x
          LEFT JOIN progress_report pr ON pr.initiative_id = x.id AND pr.fiscal_year = $2 AND pr.period = 'annual' AND pr.state = 'confirmed'
@@ -189,7 +214,10 @@ export class PublicDataService {
   /** One initiative: what it is, its yearly plan, and every confirmed report (its history). */
   async initiative(planCode: string, code: string): Promise<PublicAnswer> {
     const p = await this.planRow(planCode);
-    const [r]: InitiativeRow[] = await this.dataSource.query(`${this.initiativeSelect} WHERE i.plan_id = $1 AND i.code = $2`, [p.id, code]);
+    const [r]: InitiativeRow[] = await this.dataSource.query(
+      `${this.initiativeSelect} WHERE i.plan_id = $1 AND i.code = $2`,
+      [p.id, code],
+    );
     if (!r) throw new NotFoundError('The initiative');
     const scale = await scaleOf(this.dataSource.manager, p.id);
     const collaborators = await this.dataSource.query<Array<{ code: string; nameJa: string }>>(
@@ -210,7 +238,11 @@ export class PublicDataService {
       ...PublicDataService.refs(r),
       summary: r.summary,
       collaboratingUnits: collaborators,
-      schedule: (r.schedule ?? []).map((s) => ({ fiscalYear: s.fiscalYear, fiscalYearLabel: fiscalYearLabel(s.fiscalYear), step: s.step })),
+      schedule: (r.schedule ?? []).map((s) => ({
+        fiscalYear: s.fiscalYear,
+        fiscalYearLabel: fiscalYearLabel(s.fiscalYear),
+        step: s.step,
+      })),
       relatedIndicators: indicators,
       reportedAt: r.reported_at ? new Date(r.reported_at).toISOString() : null,
       history: reports.map((x) => ({
@@ -230,7 +262,10 @@ export class PublicDataService {
   /** The plan's KPIs (検証指標): baseline, measurements, target and how the latest stands. */
   async indicators(code: string): Promise<PublicAnswer> {
     const p = await this.planRow(code);
-    const ids: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM indicator WHERE plan_id = $1 ORDER BY code`, [p.id]);
+    const ids: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM indicator WHERE plan_id = $1 ORDER BY code`,
+      [p.id],
+    );
     const items = await Promise.all(ids.map((x) => this.indicatorsService.get(x.id)));
     return publish('indicators', { plan: { code: p.code, name: p.name }, items, total: items.length });
   }
@@ -239,7 +274,11 @@ export class PublicDataService {
   licence() {
     const name = this.config.OPEN_DATA_LICENCE_NAME;
     const url = this.config.OPEN_DATA_LICENCE_URL;
-    return { name, url, notice: `このデータは「${name}」（${url}）の下で提供します。出典を表示すれば、複製・加工・再配布・商用利用ができます。` };
+    return {
+      name,
+      url,
+      notice: `このデータは「${name}」（${url}）の下で提供します。出典を表示すれば、複製・加工・再配布・商用利用ができます。`,
+    };
   }
 
   /** A plan's year as open data: one row per initiative, with the licence and the column definitions. */

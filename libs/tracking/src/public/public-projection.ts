@@ -26,7 +26,13 @@ const numbered = { number: SCALAR, title: SCALAR } as const;
 const unit = { code: SCALAR, nameJa: SCALAR } as const;
 const yearValue = { fiscalYear: SCALAR, label: SCALAR, value: SCALAR } as const;
 const planRef = { code: SCALAR, name: SCALAR } as const;
-const planSummary = { code: SCALAR, name: SCALAR, firstFiscalYear: SCALAR, lastFiscalYear: SCALAR, periodLabel: SCALAR } as const;
+const planSummary = {
+  code: SCALAR,
+  name: SCALAR,
+  firstFiscalYear: SCALAR,
+  lastFiscalYear: SCALAR,
+  periodLabel: SCALAR,
+} as const;
 
 export const PUBLIC_ANSWERS = {
   plans: { items: [planSummary], total: SCALAR },
@@ -180,7 +186,8 @@ function copy(spec: FieldSpec, value: unknown, path: string): unknown {
   }
   const source = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [field, inner] of Object.entries(spec as ObjectSpec)) out[field] = copy(inner, source[field], `${path}.${field}`);
+  for (const [field, inner] of Object.entries(spec as ObjectSpec))
+    out[field] = copy(inner, source[field], `${path}.${field}`);
   return out;
 }
 

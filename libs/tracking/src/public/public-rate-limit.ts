@@ -5,7 +5,9 @@ import { AppConfig, DomainError, reconnectForever, redisOptionsFromUrl } from '#
 
 export class PublicRateLimitedError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
-    super('RATE_LIMITED', `Too many requests from this address; try again in ${retryAfterSeconds} s`, [], { retryAfterSeconds });
+    super('RATE_LIMITED', `Too many requests from this address; try again in ${retryAfterSeconds} s`, [], {
+      retryAfterSeconds,
+    });
   }
 }
 
@@ -54,7 +56,8 @@ export class PublicRateLimit implements OnApplicationShutdown {
     try {
       await this.limiter.consume(address);
     } catch (outcome) {
-      if (outcome instanceof RateLimiterRes) throw new PublicRateLimitedError(Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)));
+      if (outcome instanceof RateLimiterRes)
+        throw new PublicRateLimitedError(Math.max(1, Math.ceil(outcome.msBeforeNext / 1000)));
       this.logger.warn({ err: outcome }, 'public rate limiter failed; allowing the request');
     }
   }

@@ -39,7 +39,11 @@ export class ReportPrinter {
 
   private async printNow(page: string): Promise<Buffer> {
     const chromium = chromiumExecutable(this.config.CHROMIUM_PATH);
-    if (!chromium) throw new DomainError('SERVICE_UNAVAILABLE', 'Printing needs Chromium (apt-get install chromium fonts-noto-cjk; npm start installs it), or CHROMIUM_PATH');
+    if (!chromium)
+      throw new DomainError(
+        'SERVICE_UNAVAILABLE',
+        'Printing needs Chromium (apt-get install chromium fonts-noto-cjk; npm start installs it), or CHROMIUM_PATH',
+      );
     const dir = await mkdtemp(join(tmpdir(), 'kaikaku-print-'));
     try {
       const source = join(dir, 'report.html');
@@ -63,7 +67,10 @@ export class ReportPrinter {
           { timeout: PRINT_TIMEOUT_MS },
           (error, _stdout, stderr) => {
             if (error && !existsSync(target)) {
-              this.logger.error({ err: error, stderr: String(stderr).slice(-2000) }, 'Chromium could not print the report');
+              this.logger.error(
+                { err: error, stderr: String(stderr).slice(-2000) },
+                'Chromium could not print the report',
+              );
               reject(new DomainError('SERVICE_UNAVAILABLE', 'The report could not be printed; try again shortly'));
             } else resolve();
           },

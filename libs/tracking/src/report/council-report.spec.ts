@@ -91,7 +91,11 @@ const KUMAMOTO_FY2022: CouncilReport = {
       title: '組織・人づくり改革',
       initiatives: [
         initiative('1-1', '職員の人材育成の推進', { unitName: '人材育成課' }),
-        initiative('1-2', MULTILINE_TITLE, { unitName: '人事課', ...delayed, reason: '庁内システムの更新が遅れたため。' }),
+        initiative('1-2', MULTILINE_TITLE, {
+          unitName: '人事課',
+          ...delayed,
+          reason: '庁内システムの更新が遅れたため。',
+        }),
         initiative('1-3', '内部統制の推進', { statusCode: null, statusLabel: null, narrative: '', unitName: '総務課' }),
       ],
     },
@@ -114,7 +118,11 @@ const KUMAMOTO_FY2022: CouncilReport = {
       title: '財政マネジメント改革',
       initiatives: [
         initiative('3-1', '市債残高の縮減', { unitName: '財政課', plannedAmount: 120000, actualAmount: 98500 }),
-        initiative('3-2', '使用料・手数料の見直し', { unitName: '財政課', narrative: '@受益者負担の適正化を検討した。', plannedAmount: 3000.5 }),
+        initiative('3-2', '使用料・手数料の見直し', {
+          unitName: '財政課',
+          narrative: '@受益者負担の適正化を検討した。',
+          plannedAmount: 3000.5,
+        }),
       ],
     },
   ],
@@ -122,7 +130,13 @@ const KUMAMOTO_FY2022: CouncilReport = {
   // 31 May 15:30 UTC is already 1 June in Japan.
   generatedAt: '2023-05-31T15:30:00.000Z',
   snapshotId: 'snap-2023-0601',
-  auditCheckpoint: { id: '5f0c1d2e-0000-4000-8000-000000000042', seq: 4210, headHash: 'ab'.repeat(32), signedAt: '2023-05-31T15:05:00.000Z', keyId: '0123456789abcdef' },
+  auditCheckpoint: {
+    id: '5f0c1d2e-0000-4000-8000-000000000042',
+    seq: 4210,
+    headHash: 'ab'.repeat(32),
+    signedAt: '2023-05-31T15:05:00.000Z',
+    keyId: '0123456789abcdef',
+  },
 };
 
 const INITIATIVE_COUNT = KUMAMOTO_FY2022.policies.reduce((n, p) => n + p.initiatives.length, 0);
@@ -139,8 +153,7 @@ function parseCsv(text: string): string[][] {
       if (c === '"' && text[i + 1] === '"') {
         field += '"';
         i++;
-      }
-      else if (c === '"') quoted = false;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
     else if (c === ',') {
@@ -152,8 +165,7 @@ function parseCsv(text: string): string[][] {
       record = [];
       field = '';
       i++;
-    }
-    else field += c;
+    } else field += c;
   }
   if (field !== '' || record.length > 0) throw new Error('CSV does not end with CRLF');
   return records;
@@ -229,7 +241,19 @@ describe('council report CSV', () => {
     ]);
     expect(rows).toHaveLength(INITIATIVE_COUNT);
     expect(rows.map((r) => r[0])).toEqual(Array(INITIATIVE_COUNT).fill('令和4年度'));
-    expect(rows[0]).toEqual(['令和4年度', '1', '組織・人づくり改革', '1-1', '職員の人材育成の推進', '人材育成課', '計画通り進捗', '計画どおり実施した。', '', '', '']);
+    expect(rows[0]).toEqual([
+      '令和4年度',
+      '1',
+      '組織・人づくり改革',
+      '1-1',
+      '職員の人材育成の推進',
+      '人材育成課',
+      '計画通り進捗',
+      '計画どおり実施した。',
+      '',
+      '',
+      '',
+    ]);
   });
 
   it('quotes a title containing a comma and a newline, and doubles quotes', () => {
@@ -246,9 +270,18 @@ describe('council report CSV', () => {
     expect(text).toContain(',="1-1",');
     const report: CouncilReport = {
       ...KUMAMOTO_FY2022,
-      policies: [{ number: 1, title: '方針', initiatives: ['1-01', '0012', '2024/4/1', 'A-01', '１-01', '1-01a'].map((code) => initiative(code, 't')) }],
+      policies: [
+        {
+          number: 1,
+          title: '方針',
+          initiatives: ['1-01', '0012', '2024/4/1', 'A-01', '１-01', '1-01a'].map((code) => initiative(code, 't')),
+        },
+      ],
     };
-    const codes = csvText(report).split('\r\n').slice(1, -1).map((line) => line.split(',')[3]);
+    const codes = csvText(report)
+      .split('\r\n')
+      .slice(1, -1)
+      .map((line) => line.split(',')[3]);
     expect(codes).toEqual(['="1-01"', '="0012"', '="2024/4/1"', 'A-01', '１-01', '1-01a']);
   });
 
@@ -276,7 +309,9 @@ describe('council report CSV', () => {
       ...KUMAMOTO_FY2022,
       policies: [{ number: 1, title: '方針', initiatives: titles.map((t, i) => initiative(`X-${i}`, t)) }],
     };
-    const cells = parseCsv(csvText(report)).slice(1).map((r) => r[4]);
+    const cells = parseCsv(csvText(report))
+      .slice(1)
+      .map((r) => r[4]);
     expect(cells).toEqual(["'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\t=1", "'\r=1", 'a=1', '１＝１', "'quoted"]);
   });
 
@@ -326,7 +361,9 @@ describe('council report workbook', () => {
     expect(texts).toContain('作成日 令和5年6月1日');
     expect(texts).toContain('計画期間 令和2年度～令和5年度');
     expect(texts).toContain('スナップショット snap-2023-0601');
-    expect(texts).toContain('監査ログ確認点 #4210（署名 令和5年6月1日、鍵 0123456789abcdef、先頭ハッシュ abababababababab…、ID 5f0c1d2e-0000-4000-8000-000000000042）');
+    expect(texts).toContain(
+      '監査ログ確認点 #4210（署名 令和5年6月1日、鍵 0123456789abcdef、先頭ハッシュ abababababababab…、ID 5f0c1d2e-0000-4000-8000-000000000042）',
+    );
   });
 
   it('leaves out the 未報告 note when every initiative reported', async () => {
@@ -370,9 +407,33 @@ describe('council report workbook', () => {
 
   it('shows the indicators with their precision, 和暦 years, direction and grade', async () => {
     const ws = sheet(await reopen(KUMAMOTO_FY2022), '検証指標');
-    expect(rowValues(ws, 2)).toEqual(['指標', '単位', '基準値', '基準年度', '実績', '実績年度', '目標', '目標年度', '方向', '達成率（%）', '評価']);
+    expect(rowValues(ws, 2)).toEqual([
+      '指標',
+      '単位',
+      '基準値',
+      '基準年度',
+      '実績',
+      '実績年度',
+      '目標',
+      '目標年度',
+      '方向',
+      '達成率（%）',
+      '評価',
+    ]);
     const burden = rowStartingWith(ws, '将来負担比率');
-    expect(rowValues(ws, burden.number)).toEqual(['将来負担比率', '%', 104.6, '令和3年度', 102.2, '令和4年度', 107.8, '令和5年度', '上限', '−', 'S']);
+    expect(rowValues(ws, burden.number)).toEqual([
+      '将来負担比率',
+      '%',
+      104.6,
+      '令和3年度',
+      102.2,
+      '令和4年度',
+      107.8,
+      '令和5年度',
+      '上限',
+      '−',
+      'S',
+    ]);
     expect([3, 5, 7].map((c) => burden.getCell(c).numFmt)).toEqual(['#,##0.0', '#,##0.0', '#,##0.0']);
 
     const satisfaction = rowStartingWith(ws, '市役所のサービスに満足している市民の割合');
@@ -392,7 +453,17 @@ describe('council report workbook', () => {
     expect(satisfaction.getCell(10).numFmt).toBe('0.0');
 
     const unmeasured = rowStartingWith(ws, 'オンラインで完結する手続の数');
-    expect(rowValues(ws, unmeasured.number).slice(2)).toEqual([120, '令和3年度', '−', '−', 1500, '令和5年度', '高いほど良い', '−', '−']);
+    expect(rowValues(ws, unmeasured.number).slice(2)).toEqual([
+      120,
+      '令和3年度',
+      '−',
+      '−',
+      1500,
+      '令和5年度',
+      '高いほど良い',
+      '−',
+      '−',
+    ]);
     expect(unmeasured.getCell(3).numFmt).toBe('#,##0');
   });
 
@@ -417,7 +488,14 @@ describe('council report workbook', () => {
   it('prints every sheet on A4 landscape, one page wide, with the title and headers repeated', async () => {
     const workbook = await reopen(KUMAMOTO_FY2022);
     for (const ws of workbook.worksheets) {
-      expect(ws.pageSetup).toMatchObject({ paperSize: PAPER_A4, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '1:2' });
+      expect(ws.pageSetup).toMatchObject({
+        paperSize: PAPER_A4,
+        orientation: 'landscape',
+        fitToPage: true,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        printTitlesRow: '1:2',
+      });
     }
     expect(PAPER_A4).toBe(9);
   });
@@ -425,12 +503,16 @@ describe('council report workbook', () => {
   it('wraps 取組名 and gives each row the height its wrapped lines need', async () => {
     const ws = sheet(await reopen(KUMAMOTO_FY2022), '方針1');
     const titleColumn = 2;
-    for (let r = 3; r <= ws.rowCount; r++) expect(ws.getCell(r, titleColumn).alignment).toMatchObject({ wrapText: true });
+    for (let r = 3; r <= ws.rowCount; r++)
+      expect(ws.getCell(r, titleColumn).alignment).toMatchObject({ wrapText: true });
     const multiline = ws.getRow(4);
     expect(multiline.getCell(titleColumn).value).toBe(MULTILINE_TITLE);
     // Two lines of the title at least: taller than a one-line row.
     expect(multiline.height).toBeGreaterThan(ws.getRow(3).height);
-    const long = { ...KUMAMOTO_FY2022, policies: [{ number: 1, title: 'p', initiatives: [initiative('1-1', '長い取組名'.repeat(20))] }] };
+    const long = {
+      ...KUMAMOTO_FY2022,
+      policies: [{ number: 1, title: 'p', initiatives: [initiative('1-1', '長い取組名'.repeat(20))] }],
+    };
     const longSheet = sheet(await reopen(long), '方針1');
     const width = longSheet.getColumn(titleColumn).width!;
     // 100 full-width characters at two units each, over the column's width: that many lines.
@@ -443,22 +525,38 @@ describe('council report workbook', () => {
     for (const ws of workbook.worksheets) {
       ws.eachRow((row) =>
         row.eachCell((cell) => {
-          expect({ sheet: ws.name, cell: cell.address, font: cell.font?.name }).toEqual({ sheet: ws.name, cell: cell.address, font: REPORT_FONT });
+          expect({ sheet: ws.name, cell: cell.address, font: cell.font?.name }).toEqual({
+            sheet: ws.name,
+            cell: cell.address,
+            font: REPORT_FONT,
+          });
           checked++;
         }),
       );
     }
     expect(checked).toBeGreaterThan(100);
-    expect(rowStartingWith(sheet(workbook, '概要'), '合計').getCell(4).font).toMatchObject({ name: REPORT_FONT, bold: true });
+    expect(rowStartingWith(sheet(workbook, '概要'), '合計').getCell(4).font).toMatchObject({
+      name: REPORT_FONT,
+      bold: true,
+    });
   });
 
   it('explains the grades under the indicators, with the band used', async () => {
     const ws = sheet(await reopen(KUMAMOTO_FY2022), '検証指標');
     const texts = Array.from({ length: ws.rowCount }, (_, i) => ws.getRow(i + 1).getCell(1).text);
-    expect(texts).toEqual(expect.arrayContaining(['S：目標を達成（達成率100％以上）', 'A：達成率が10％を超える（目標に向けて前進）', 'C：達成率が−10％未満（基準値より後退）']));
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'S：目標を達成（達成率100％以上）',
+        'A：達成率が10％を超える（目標に向けて前進）',
+        'C：達成率が−10％未満（基準値より後退）',
+      ]),
+    );
     const narrow = { ...KUMAMOTO_FY2022, indicators: [{ ...SATISFACTION, gradingBand: 0.05 }, FUTURE_BURDEN] };
     const narrowSheet = sheet(await reopen(narrow), '検証指標');
-    const narrowTexts = Array.from({ length: narrowSheet.rowCount }, (_, i) => narrowSheet.getRow(i + 1).getCell(1).text);
+    const narrowTexts = Array.from(
+      { length: narrowSheet.rowCount },
+      (_, i) => narrowSheet.getRow(i + 1).getCell(1).text,
+    );
     expect(narrowTexts.some((t) => t.startsWith('幅が異なる指標') && t.includes('±5％'))).toBe(true);
   });
 

@@ -1,7 +1,15 @@
 import ExcelJS from 'exceljs';
 import { fiscalYearLabel, todayInTokyo, warekiDate } from '#libs/calendar';
 import { DEFAULT_GRADING, gradeLegend } from '../indicators/achievement.js';
-import type { CouncilReport, ReportIndicator, ReportIndicatorValue, ReportInitiative, ReportPolicy, ScaleEntry, SummaryRow } from './council-report.js';
+import type {
+  CouncilReport,
+  ReportIndicator,
+  ReportIndicatorValue,
+  ReportInitiative,
+  ReportPolicy,
+  ScaleEntry,
+  SummaryRow,
+} from './council-report.js';
 import { DIRECTION_JA, finiteOrNull, INITIATIVE_HEADERS, initiativeCells, NO_VALUE } from './council-report-format.js';
 import { excelSheetName } from './excel-sheet-name.js';
 
@@ -150,7 +158,10 @@ function addPolicySheet(workbook: ExcelJS.Workbook, name: string, policy: Report
     }
   }
   if (policy.initiatives.length > 0) {
-    sheet.autoFilter = { from: { row: HEADER_ROW, column: 1 }, to: { row: HEADER_ROW + policy.initiatives.length, column: columnCount } };
+    sheet.autoFilter = {
+      from: { row: HEADER_ROW, column: 1 },
+      to: { row: HEADER_ROW + policy.initiatives.length, column: columnCount },
+    };
   }
 
   const texts = (pick: (i: ReportInitiative) => string | null) => policy.initiatives.map((i) => pick(i) ?? '');
@@ -179,7 +190,8 @@ function addIndicatorSheet(workbook: ExcelJS.Workbook, report: CouncilReport): v
 
   for (const indicator of report.indicators) {
     const format = valueFormat(indicator);
-    const value = (v: ReportIndicatorValue | null, what: string) => (v === null ? NO_VALUE : finiteOrNull(v.value, `${indicator.code} ${what}`));
+    const value = (v: ReportIndicatorValue | null, what: string) =>
+      v === null ? NO_VALUE : finiteOrNull(v.value, `${indicator.code} ${what}`);
     const year = (v: ReportIndicatorValue | null) => (v === null ? NO_VALUE : fiscalYearLabel(v.fiscalYear));
     const row = sheet.addRow([
       indicator.name,
@@ -199,13 +211,16 @@ function addIndicatorSheet(workbook: ExcelJS.Workbook, report: CouncilReport): v
     row.getCell(10).numFmt = '0.0';
     for (const c of [4, 6, 8, 9, 11]) row.getCell(c).alignment = { horizontal: 'center' };
     // '−' stands in for a number, so it sits where the number would.
-    for (const c of [3, 5, 7, 10]) if (row.getCell(c).value === NO_VALUE) row.getCell(c).alignment = { horizontal: 'right' };
+    for (const c of [3, 5, 7, 10])
+      if (row.getCell(c).value === NO_VALUE) row.getCell(c).alignment = { horizontal: 'right' };
   }
 
   sheet.getColumn(1).width = fitWidth(['指標', ...report.indicators.map((i) => i.name)], 16, 40);
   sheet.getColumn(2).width = fitWidth(['単位', ...report.indicators.map((i) => i.unit)], 6, 16);
-  for (let c = 3; c <= columnCount; c++) sheet.getColumn(c).width = fitWidth([INDICATOR_HEADERS[c - 1], '令和10年度'], 8, 16);
-  for (let r = HEADER_ROW + 1; r <= sheet.rowCount; r++) sheet.getCell(r, 1).alignment = { vertical: 'top', wrapText: true };
+  for (let c = 3; c <= columnCount; c++)
+    sheet.getColumn(c).width = fitWidth([INDICATOR_HEADERS[c - 1], '令和10年度'], 8, 16);
+  for (let r = HEADER_ROW + 1; r <= sheet.rowCount; r++)
+    sheet.getCell(r, 1).alignment = { vertical: 'top', wrapText: true };
   fitRowHeights(sheet, HEADER_ROW + 1, columnCount);
 
   // How the 評価 column was decided, in the words of the rule (one rule, see gradeOf).
@@ -215,7 +230,9 @@ function addIndicatorSheet(workbook: ExcelJS.Workbook, report: CouncilReport): v
   const legend = gradeLegend({ band });
   if (bands.size > 1) {
     const others = report.indicators.filter((i) => (i.gradingBand ?? DEFAULT_GRADING.band) !== band);
-    legend.push(`幅が異なる指標：${others.map((i) => `${i.name} ±${Math.round((i.gradingBand ?? band) * 1000) / 10}％`).join('、')}`);
+    legend.push(
+      `幅が異なる指標：${others.map((i) => `${i.name} ±${Math.round((i.gradingBand ?? band) * 1000) / 10}％`).join('、')}`,
+    );
   }
   legend.forEach((line, i) => {
     const row = sheet.addRow([line]);
@@ -317,7 +334,9 @@ function fitRowHeights(sheet: Worksheet, firstRow: number, columnCount: number):
       if (!text) continue;
       // A little narrower than the column: Excel's width unit is a digit, with padding either side.
       const perLine = Math.max(1, (sheet.getColumn(c).width ?? 10) - 1.5);
-      const needed = text.split(/\r?\n/).reduce((n, line) => n + Math.max(1, Math.ceil(displayWidth(line) / perLine)), 0);
+      const needed = text
+        .split(/\r?\n/)
+        .reduce((n, line) => n + Math.max(1, Math.ceil(displayWidth(line) / perLine)), 0);
       lines = Math.max(lines, needed);
     }
     row.height = lines * LINE_HEIGHT + 4;

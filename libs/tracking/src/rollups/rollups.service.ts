@@ -133,7 +133,14 @@ export class RollupsService {
     const asOf = organisation.as === 'today' ? organisation.now : fiscalYearLastInstant(fiscalYear);
     const scale = await scaleOf(manager, planId);
     if (scale.length === 0) throw new NotFoundError('The plan');
-    const { rows } = await prepared<{ status_code: string; key_id: string | null; key_code: string; key_label: string; n: number; refreshed: Date | null }>(
+    const { rows } = await prepared<{
+      status_code: string;
+      key_id: string | null;
+      key_code: string;
+      key_label: string;
+      n: number;
+      refreshed: Date | null;
+    }>(
       manager,
       by === 'policy'
         ? `SELECT r.status_code, r.policy_id AS key_id, coalesce(pp.number::text, '-') AS key_code, coalesce(pp.title, '（方針なし）') AS key_label,
@@ -157,7 +164,11 @@ export class RollupsService {
       if (r.refreshed && (!refreshed || r.refreshed > refreshed)) refreshed = r.refreshed;
       if (!by) continue;
       const k = r.key_id ?? 'none';
-      const row = grouped.get(k) ?? { key: { id: r.key_id, code: r.key_code, label: r.key_label }, counts: zero(), total: 0 };
+      const row = grouped.get(k) ?? {
+        key: { id: r.key_id, code: r.key_code, label: r.key_label },
+        counts: zero(),
+        total: 0,
+      };
       row.counts[r.status_code] = (row.counts[r.status_code] ?? 0) + r.n;
       row.total += r.n;
       grouped.set(k, row);
@@ -179,7 +190,14 @@ export class RollupsService {
    * status, as they stand. A snapshot never changes (a trigger refuses), so a report can be
    * reproduced years later; the audit log records who took it.
    */
-  async takeSnapshot(m: EntityManager, planId: string, fiscalYear: number, title: string, actor: { id: string; username: string }, meetingId?: string) {
+  async takeSnapshot(
+    m: EntityManager,
+    planId: string,
+    fiscalYear: number,
+    title: string,
+    actor: { id: string; username: string },
+    meetingId?: string,
+  ) {
     await this.refresh(m, planId, fiscalYear);
     const content: SnapshotContent = {
       fiscalYear,
@@ -221,11 +239,22 @@ export class RollupsService {
     const [s] = await this.dataSource.query<SnapshotRow[]>(`SELECT * FROM rollup_snapshot WHERE id = $1`, [id]);
     if (!s) throw new NotFoundError('The snapshot');
     const content = s.content;
-    return { id: s.id, planId: s.plan_id, fiscalYear: s.fiscal_year, title: s.title, takenAt: s.taken_at.toISOString(), contentHash: s.content_hash, content, ...this.summary(content) };
+    return {
+      id: s.id,
+      planId: s.plan_id,
+      fiscalYear: s.fiscal_year,
+      title: s.title,
+      takenAt: s.taken_at.toISOString(),
+      contentHash: s.content_hash,
+      content,
+      ...this.summary(content),
+    };
   }
 
   async snapshots(planId: string) {
-    const rows = await this.dataSource.query<Array<Pick<SnapshotRow, 'id' | 'fiscal_year' | 'title' | 'taken_at' | 'content_hash'>>>(
+    const rows = await this.dataSource.query<
+      Array<Pick<SnapshotRow, 'id' | 'fiscal_year' | 'title' | 'taken_at' | 'content_hash'>>
+    >(
       `SELECT id, fiscal_year, title, taken_at, content_hash FROM rollup_snapshot WHERE plan_id = $1 ORDER BY taken_at DESC`,
       [planId],
     );
@@ -244,21 +273,38 @@ export class RollupsService {
     const [a, b] = [await this.snapshot(fromId), await this.snapshot(toId)];
     const before = new Map(a.content.initiatives.map((i) => [i.code, i]));
     const after = new Map(b.content.initiatives.map((i) => [i.code, i]));
-    const label = (code: string | undefined) => b.content.scale.find((s) => s.code === code)?.labelJa ?? a.content.scale.find((s) => s.code === code)?.labelJa ?? null;
-    const changes = [...new Set([...before.keys(), ...after.keys()])]
-      .sort()
-      .flatMap((code) => {
-        const x = before.get(code);
-        const y = after.get(code);
-        if (x?.statusCode === y?.statusCode) return [];
-        return [{ code, title: (y ?? x)!.title, from: x ? { code: x.statusCode, label: label(x.statusCode) } : null, to: y ? { code: y.statusCode, label: label(y.statusCode) } : null, reason: y?.reason ?? '' }];
-      });
-    return { from: { id: a.id, title: a.title, totals: a.totals }, to: { id: b.id, title: b.title, totals: b.totals }, changes };
+    const label = (code: string | undefined) =>
+      b.content.scale.find((s) => s.code === code)?.labelJa ??
+      a.content.scale.find((s) => s.code === code)?.labelJa ??
+      null;
+    const changes = [...new Set([...before.keys(), ...after.keys()])].sort().flatMap((code) => {
+      const x = before.get(code);
+      const y = after.get(code);
+      if (x?.statusCode === y?.statusCode) return [];
+      return [
+        {
+          code,
+          title: (y ?? x)!.title,
+          from: x ? { code: x.statusCode, label: label(x.statusCode) } : null,
+          to: y ? { code: y.statusCode, label: label(y.statusCode) } : null,
+          reason: y?.reason ?? '',
+        },
+      ];
+    });
+    return {
+      from: { id: a.id, title: a.title, totals: a.totals },
+      to: { id: b.id, title: b.title, totals: b.totals },
+      changes,
+    };
   }
 
   private summary(content: SnapshotContent) {
     const totals: Record<string, number> = Object.fromEntries(content.scale.map((s) => [s.code, 0]));
     for (const r of content.rollup) totals[r.statusCode] = (totals[r.statusCode] ?? 0) + r.count;
-    return { fiscalYearLabel: fiscalYearLabel(content.fiscalYear), totals, total: Object.values(totals).reduce((x, y) => x + y, 0) };
+    return {
+      fiscalYearLabel: fiscalYearLabel(content.fiscalYear),
+      totals,
+      total: Object.values(totals).reduce((x, y) => x + y, 0),
+    };
   }
 }

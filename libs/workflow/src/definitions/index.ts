@@ -46,7 +46,12 @@ export const PROPOSAL_TAGS = [
  * - `recordMerge`: the proposal points at `targetProposalId`, whose history shows the merge;
  * - `createInitiative`: the adopted proposal becomes an initiative (取組) tracked for the plan.
  */
-export const PROPOSAL_HOOKS = ['recordFirstSubmission', 'satisfyInquiryDeadline', 'recordMerge', 'createInitiative'] as const;
+export const PROPOSAL_HOOKS = [
+  'recordFirstSubmission',
+  'satisfyInquiryDeadline',
+  'recordMerge',
+  'createInitiative',
+] as const;
 
 /** `in_preparation`: the secretariat's alone, target units still change; `accepting_proposals`: bureaus answer now. */
 export const INQUIRY_TAGS = ['in_preparation', 'accepting_proposals'] as const;
@@ -64,10 +69,21 @@ export const PROGRESS_REPORT_TAGS = ['editable_by_owner', 'left_bureau', 'counte
 export const PROGRESS_REPORT_HOOKS = ['satisfyReportDeadline', 'queueRollupRecount'] as const;
 
 /** The roles a workflow hands work to; a delegation (専決) may name only these. */
-export const WORKFLOW_ROLES = ['bureau_editor', 'bureau_approver', 'secretariat', 'committee_reviewer', 'hq_member'] as const;
+export const WORKFLOW_ROLES = [
+  'bureau_editor',
+  'bureau_approver',
+  'secretariat',
+  'committee_reviewer',
+  'hq_member',
+] as const;
 
 /**
  * What a delegation's condition may test on a proposal: `expectedAmount` (効果額, 千円),
  * `policyNumber` and `themeNumber` (方針・テーマ), `owningUnit` (the unit's code).
  */
-export const PROPOSAL_FIELDS = { expectedAmount: 'number', policyNumber: 'number', themeNumber: 'number', owningUnit: 'string' } as const;
+export const PROPOSAL_FIELDS = {
+  expectedAmount: 'number',
+  policyNumber: 'number',
+  themeNumber: 'number',
+  owningUnit: 'string',
+} as const;

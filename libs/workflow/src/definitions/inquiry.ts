@@ -21,7 +21,14 @@ export const INQUIRY: WorkflowDefinition = {
       hooks: ['syncReplyDeadlines'],
       label: { ja: '照会開始', en: 'Open' },
     },
-    { action: 'close', from: ['open'], to: 'closed', roles: ['secretariat'], hooks: ['syncReplyDeadlines'], label: { ja: '締切', en: 'Close' } },
+    {
+      action: 'close',
+      from: ['open'],
+      to: 'closed',
+      roles: ['secretariat'],
+      hooks: ['syncReplyDeadlines'],
+      label: { ja: '締切', en: 'Close' },
+    },
     {
       action: 'cancel',
       from: ['draft', 'open'],

@@ -11,8 +11,23 @@ export const PROGRESS_REPORT: WorkflowDefinition = {
     { name: 'confirmed', label: { ja: '確認済', en: 'Confirmed' }, final: true, tags: ['counted'] },
   ],
   transitions: [
-    { action: 'submit', from: ['draft'], to: 'submitted', roles: ['bureau_editor'], effects: ['notifySecretariat'], hooks: ['satisfyReportDeadline'], label: { ja: '提出', en: 'Submit' } },
-    { action: 'confirm', from: ['submitted'], to: 'confirmed', roles: ['secretariat'], hooks: ['queueRollupRecount'], label: { ja: '確認', en: 'Confirm' } },
+    {
+      action: 'submit',
+      from: ['draft'],
+      to: 'submitted',
+      roles: ['bureau_editor'],
+      effects: ['notifySecretariat'],
+      hooks: ['satisfyReportDeadline'],
+      label: { ja: '提出', en: 'Submit' },
+    },
+    {
+      action: 'confirm',
+      from: ['submitted'],
+      to: 'confirmed',
+      roles: ['secretariat'],
+      hooks: ['queueRollupRecount'],
+      label: { ja: '確認', en: 'Confirm' },
+    },
     {
       action: 'return',
       from: ['submitted'],

@@ -18,7 +18,15 @@ const atEachReviewStage = (
   label: Label,
   stages: ReadonlyArray<readonly [from: string, role: string]>,
 ): TransitionDefinition[] =>
-  stages.map(([from, role]) => ({ action, from: [from], to, roles: [role], requires: ['comment'], effects: ['notifyOwners'], label }));
+  stages.map(([from, role]) => ({
+    action,
+    from: [from],
+    to,
+    roles: [role],
+    requires: ['comment'],
+    effects: ['notifyOwners'],
+    label,
+  }));
 
 /**
  * A reform proposal: drafted in a bureau, approved inside it, then examined by the
@@ -33,10 +41,23 @@ export const REFORM_PROPOSAL: WorkflowDefinition = {
     { name: 'draft', label: { ja: '起案中', en: 'Drafting' }, tags: ['editable_by_owner'] },
     { name: 'bureau_review', label: { ja: '局内確認', en: 'Bureau review' } },
     { name: 'submitted', label: { ja: '提出済', en: 'Submitted' }, tags: ['left_bureau', 'editable_by_secretariat'] },
-    { name: 'committee_review', label: { ja: '推進委員会審議', en: 'Committee review' }, tags: ['left_bureau', 'editable_by_secretariat', 'committee_agenda'] },
-    { name: 'hq_review', label: { ja: '推進本部審議', en: 'HQ review' }, tags: ['left_bureau', 'editable_by_secretariat', 'hq_agenda'] },
+    {
+      name: 'committee_review',
+      label: { ja: '推進委員会審議', en: 'Committee review' },
+      tags: ['left_bureau', 'editable_by_secretariat', 'committee_agenda'],
+    },
+    {
+      name: 'hq_review',
+      label: { ja: '推進本部審議', en: 'HQ review' },
+      tags: ['left_bureau', 'editable_by_secretariat', 'hq_agenda'],
+    },
     { name: 'adopted', label: { ja: '決定', en: 'Adopted' }, tags: ['left_bureau', 'decided', 'council_agenda'] },
-    { name: 'reported', label: { ja: '市議会報告済', en: 'Reported to council' }, final: true, tags: ['left_bureau', 'decided', 'public'] },
+    {
+      name: 'reported',
+      label: { ja: '市議会報告済', en: 'Reported to council' },
+      final: true,
+      tags: ['left_bureau', 'decided', 'public'],
+    },
     { name: 'returned', label: { ja: '差戻し', en: 'Returned' }, tags: ['editable_by_owner'] },
     { name: 'rejected', label: { ja: '不採択', en: 'Rejected' }, final: true },
     { name: 'withdrawn', label: { ja: '取下げ', en: 'Withdrawn' }, final: true },
@@ -63,8 +84,22 @@ export const REFORM_PROPOSAL: WorkflowDefinition = {
       hooks: ['satisfyInquiryDeadline'],
       label: APPROVE,
     },
-    { action: 'approve', from: ['submitted'], to: 'committee_review', roles: ['secretariat'], effects: ['notifyReviewers'], label: APPROVE },
-    { action: 'approve', from: ['committee_review'], to: 'hq_review', roles: ['committee_reviewer'], effects: ['notifyReviewers'], label: APPROVE },
+    {
+      action: 'approve',
+      from: ['submitted'],
+      to: 'committee_review',
+      roles: ['secretariat'],
+      effects: ['notifyReviewers'],
+      label: APPROVE,
+    },
+    {
+      action: 'approve',
+      from: ['committee_review'],
+      to: 'hq_review',
+      roles: ['committee_reviewer'],
+      effects: ['notifyReviewers'],
+      label: APPROVE,
+    },
     {
       action: 'approve',
       from: ['hq_review'],
@@ -76,7 +111,10 @@ export const REFORM_PROPOSAL: WorkflowDefinition = {
         {
           roles: ['bureau_approver'],
           when: [{ field: 'expectedAmount', operator: 'lt', value: SMALL_PROPOSAL_AMOUNT }],
-          label: { ja: '局長専決（効果額100万円未満）', en: 'Delegated to the bureau head (effect below 1 million yen)' },
+          label: {
+            ja: '局長専決（効果額100万円未満）',
+            en: 'Delegated to the bureau head (effect below 1 million yen)',
+          },
         },
       ],
       label: APPROVE,

@@ -97,7 +97,8 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         this.logger.log('outbox relay recovered');
         this.failing = false;
       }
-      if (claimed < this.config.OUTBOX_BATCH_SIZE || failure) await this.pause(this.config.OUTBOX_POLL_INTERVAL_MS, claimed > 0 && !failure);
+      if (claimed < this.config.OUTBOX_BATCH_SIZE || failure)
+        await this.pause(this.config.OUTBOX_POLL_INTERVAL_MS, claimed > 0 && !failure);
     }
   }
 
@@ -170,9 +171,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         );
         return { claimed: rows.length, failure: error };
       }
-      await manager.query(`UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])`, [
-        known.map((r) => r.id),
-      ]);
+      await manager.query(
+        `UPDATE outbox SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1::uuid[])`,
+        [known.map((r) => r.id)],
+      );
       this.relayed += known.length;
       return { claimed: rows.length, failure: null };
     });
@@ -214,7 +216,10 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   /** LISTEN for commits that wrote outbox rows; reconnects when PostgreSQL comes back. */
   private async listen(): Promise<void> {
     if (!this.running) return;
-    const client = new pg.Client({ connectionString: this.config.DATABASE_URL, application_name: 'kaikaku-outbox-listener' });
+    const client = new pg.Client({
+      connectionString: this.config.DATABASE_URL,
+      application_name: 'kaikaku-outbox-listener',
+    });
     let retried = false;
     const retry = () => {
       if (retried) return;

@@ -24,7 +24,12 @@ export interface EnqueueOptions {
  */
 @Injectable()
 export class OutboxService {
-  async enqueue<J extends JobName>(manager: EntityManager, job: J, payload: JobPayloads[J], options: EnqueueOptions = {}): Promise<string> {
+  async enqueue<J extends JobName>(
+    manager: EntityManager,
+    job: J,
+    payload: JobPayloads[J],
+    options: EnqueueOptions = {},
+  ): Promise<string> {
     if (!manager.queryRunner?.isTransactionActive) {
       throw new Error(`outbox: "${job}" must be enqueued inside a transaction`);
     }
@@ -34,7 +39,15 @@ export class OutboxService {
       `WITH row AS (
          INSERT INTO outbox (queue, job_name, payload, run_at, request_id, job_id) VALUES ($1, $2, $3::jsonb, $4, $5, $7) RETURNING id
        ) SELECT row.id, pg_notify($6, '') FROM row`,
-      [JOB_CATALOGUE[job].queue, job, JSON.stringify(payload), options.runAt ?? null, options.requestId ?? null, OUTBOX_CHANNEL, options.jobId ?? null],
+      [
+        JOB_CATALOGUE[job].queue,
+        job,
+        JSON.stringify(payload),
+        options.runAt ?? null,
+        options.requestId ?? null,
+        OUTBOX_CHANNEL,
+        options.jobId ?? null,
+      ],
     );
     return rows[0].id;
   }
@@ -43,7 +56,11 @@ export class OutboxService {
    * What follows a workflow transition: one `workflow.effect` job per effect its definition
    * names (notify the owners, the reviewers …), committed with the transition.
    */
-  async enqueueEffects(manager: EntityManager, effects: readonly string[], transition: Omit<WorkflowEffectPayload, 'effect'>): Promise<void> {
+  async enqueueEffects(
+    manager: EntityManager,
+    effects: readonly string[],
+    transition: Omit<WorkflowEffectPayload, 'effect'>,
+  ): Promise<void> {
     for (const effect of effects) await this.enqueue(manager, 'workflow.effect', { effect, ...transition });
   }
 }
