@@ -96,6 +96,11 @@ describe('the web pages: 人事異動・機構改革', () => {
       ),
     );
     expect(cells).toEqual(['3:氏名', '4:新所属']);
+    // The server's problems in Japanese, quoting what the file says.
+    expect(await table.locator('tbody tr td:last-child').allInnerTexts()).toEqual([
+      `職員番号${n['chuo.editor']}の職員は「中央区 担当者」です（ファイルでは「別の人」）。`,
+      '組織「存在しない局」が見つかりません（組織の名称か組織コードで書きます）。',
+    ]);
     await expectAccessible(page, 'row-errors');
     expect(Number((await db.query(`SELECT count(*)::int AS n FROM personnel_transfer`))[0].n)).toBe(0);
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Page } from 'playwright-core';
 import { startApi, startWorker, testConfig, type RunningApi } from '../support/apps.js';
@@ -7,6 +7,7 @@ import { createTestDatabase, DEMO_PASSWORD, type TestDatabase } from '../support
 import {
   axeViolations,
   expectSameOrigin,
+  horizontalOverflow,
   openBrowser,
   screenshot,
   type PageLog,
@@ -17,7 +18,8 @@ import {
 /**
  * The decision cycle through the pages only, as the demo users would do it in Chromium, on the
  * real API, worker, PostgreSQL and Redis. Every page visited is checked with axe and saved as a
- * 1280×800 screenshot under .local/screenshots (`npm run screenshots` runs just this file).
+ * 1280×800 screenshot under .local/screenshots, then narrowed to 375 px (a phone): nothing may
+ * stick out, axe still clean, and saved again as `-375` (`npm run screenshots` runs this file).
  */
 const TITLE = '窓口予約システムの全区展開（ブラウザ試験）';
 
@@ -28,6 +30,8 @@ describe('the web pages: the decision cycle in a browser', () => {
   let browser: TestBrowser;
   const people = new Map<string, TestPage>();
   const violations: string[] = [];
+  /** Pages wider than a phone at 375 px, with what sticks out (collected, so one run names them all). */
+  const overflows: string[] = [];
   let shot = 0;
 
   beforeAll(async () => {
@@ -42,6 +46,13 @@ describe('the web pages: the decision cycle in a browser', () => {
     await worker?.close();
     await api?.close();
     await db?.drop();
+  });
+  // Every test's looks are clean (the cycle's own test says so before its last checks too).
+  afterEach(() => {
+    const found = { violations: [...violations], overflows: [...overflows] };
+    violations.length = 0;
+    overflows.length = 0;
+    expect(found).toEqual({ violations: [], overflows: [] });
   });
 
   /** The browser of one person (own cookies, own memory), opened at a path. */
@@ -86,14 +97,26 @@ describe('the web pages: the decision cycle in a browser', () => {
     }).toEqual({ pageErrors: [], csp: [], console: [] });
   }
 
-  /** axe on the page as it stands, and its screenshot. */
+  /**
+   * axe on the page as it stands, and its screenshot; then the same page on a phone (375 px
+   * wide, as a turned phone or a narrowed window draws it): nothing wider than the phone (a wide
+   * table scrolls in its own box, so every button stays in reach), axe still clean; then back.
+   */
   async function look(page: Page, name: string): Promise<void> {
     await page.getByRole('heading', { level: 1 }).first().waitFor();
     // Every part of the page has its data: no 読み込み中 left.
     await page.getByRole('status').filter({ hasText: '読み込み中' }).first().waitFor({ state: 'detached' });
     for (const v of await axeViolations(page)) violations.push(`${name}: ${v.id} ${v.targets.join(', ')}`);
     shot += 1;
-    await screenshot(page, `web-${String(shot).padStart(2, '0')}-${name}`);
+    const file = `web-${String(shot).padStart(2, '0')}-${name}`;
+    await screenshot(page, file);
+    const size = page.viewportSize()!;
+    const narrow = await horizontalOverflow(page, 375);
+    if (narrow.scrollWidth > 375 || narrow.culprits.length > 0)
+      overflows.push(`${name}: ${narrow.scrollWidth} px wide; ${narrow.culprits.join(', ')}`);
+    for (const v of await axeViolations(page)) violations.push(`${name} (375 px): ${v.id} ${v.targets.join(', ')}`);
+    await screenshot(page, `${file}-375`);
+    await page.setViewportSize(size);
   }
 
   async function state(page: Page, label: string): Promise<void> {
@@ -277,7 +300,7 @@ describe('the web pages: the decision cycle in a browser', () => {
     await page.locator('svg').first().waitFor();
     await look(page, 'workflow');
 
-    expect(violations).toEqual([]);
+    expect({ violations, overflows }).toEqual({ violations: [], overflows: [] });
     for (const person of people.values()) expectFine(person.log);
   }, 300_000);
 

@@ -1,11 +1,13 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { answer, api } from '../api/client';
-import { ApiProblem, fieldError } from '../api/problem';
+import { fileImportAnswer, rawFileBody } from '../api/file-import';
+import { fieldError } from '../api/problem';
 import type { components } from '../api/schema';
 import { ROLE_LABELS } from '../auth/me';
 import { Button } from '../ui/button';
 import { DateText } from '../ui/date-text';
+import { FileImport } from '../ui/file-import';
 import { CheckboxGroup, SelectField, TextField } from '../ui/field';
 import { PageTitle, Section } from '../ui/page';
 import { Notice, ProblemAlert } from '../ui/problem';
@@ -13,7 +15,6 @@ import { DataTable } from '../ui/table';
 import { AdminOnly } from './settings-layout';
 import { useAllOrgUnits } from './admin-queries';
 
-type RowError = components['schemas']['TransferRowErrorResponse'];
 type ImportResult = components['schemas']['TransferImportResponse'];
 type Transfer = components['schemas']['TransferResponse'];
 type Reorganisation = components['schemas']['ReorganisationResponse'];
@@ -21,7 +22,6 @@ type ReorganisationInput = components['schemas']['CreateReorganisationDto'];
 type NewUnit = components['schemas']['NewUnitDto'];
 type Kind = ReorganisationInput['kind'];
 
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const KIND_LABELS: Record<Kind, string> = { rename: '名称変更', merge: '統合', split: '分割' };
 const STATUS_LABELS: Record<string, string> = { scheduled: '発令予定', applied: '発令済み', cancelled: '取消し' };
 /** The server's field names, as this page labels its fields (for its field errors). */
@@ -39,129 +39,33 @@ const FIELD_LABELS: Record<string, string> = {
   successors: '分割後の組織',
 };
 
-/** Sends the personnel system's file as it is; a rejected file answers its problems (`rowErrors`). */
-async function sendTransfers(file: File, dryRun: boolean): Promise<ImportResult> {
-  const type = /\.xlsx$/i.test(file.name) ? XLSX : 'text/csv';
-  const { data, error, response } = await api.POST('/api/v1/personnel-transfers/import', {
-    params: { query: { dryRun } },
-    body: file as never,
-    bodySerializer: (body: unknown) => body as Blob,
-    headers: { 'content-type': type },
-  });
-  if (!response.ok) {
-    const problem = await ApiProblem.from(response, error);
-    const rows = (error as { rowErrors?: RowError[] } | undefined)?.rowErrors;
-    throw Object.assign(problem, { rowErrors: rows ?? null });
-  }
-  return data as unknown as ImportResult;
+/** Sends the personnel system's file as it is, for a check (`dryRun`) or for good. */
+function sendTransfers(file: File, dryRun: boolean): Promise<ImportResult> {
+  return fileImportAnswer<ImportResult>(
+    api.POST('/api/v1/personnel-transfers/import', { params: { query: { dryRun } }, ...rawFileBody(file) }),
+  );
 }
 
 /** 人事異動の取込: the file checked first (nothing written), then entered, all rows or none. */
 function TransferImport() {
   const queries = useQueryClient();
-  const [file, setFile] = useState<File | null>(null);
-  const [checked, setChecked] = useState<ImportResult | null>(null);
-  const [applied, setApplied] = useState<ImportResult | null>(null);
-  const [rowErrors, setRowErrors] = useState<RowError[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const fileId = useId();
-  const reset = () => {
-    setChecked(null);
-    setApplied(null);
-    setRowErrors(null);
-    setError(null);
-  };
-  async function run(dryRun: boolean) {
-    if (!file) return;
-    setBusy(true);
-    reset();
-    try {
-      const result = await sendTransfers(file, dryRun);
-      if (dryRun) setChecked(result);
-      else {
-        setApplied(result);
-        await queries.invalidateQueries({ queryKey: ['personnel-transfers'] });
-      }
-    } catch (e) {
-      const rows = (e as { rowErrors?: RowError[] | null }).rowErrors;
-      if (rows && rows.length > 0) setRowErrors(rows);
-      else setError(e);
-    } finally {
-      setBusy(false);
-    }
-  }
   return (
     <Section title="人事異動の取込" id="transfer-import">
       <p className="text-std-16N-170">
         人事システムから出力したファイルを取り込みます。列：職員番号、氏名、旧所属、新所属、役割、発令日。発令日の午前0時（日本時間）に権限が切り替わります。
       </p>
-      <form
-        className="flex flex-col gap-4"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void run(true);
-        }}
-      >
-        <div className="flex flex-col gap-1">
-          <label htmlFor={fileId} className="text-std-17B-170">
-            ファイル（CSV（UTF-8またはShift_JIS）または Excel（xlsx））
-          </label>
-          <input
-            id={fileId}
-            type="file"
-            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            className="block w-full rounded-8 border border-solid-gray-600 bg-white px-4 py-3 text-std-16N-170 focus:outline-4 focus:outline-offset-2 focus:outline-black"
-            onChange={(e) => (setFile(e.target.files?.[0] ?? null), reset())}
-          />
-        </div>
-        <div>
-          <Button type="submit" disabled={!file || busy}>
-            内容を確認（まだ登録しません）
-          </Button>
-        </div>
-      </form>
-      <div aria-live="polite" className="flex flex-col gap-4">
-        {rowErrors && (
-          <>
-            <div
-              role="alert"
-              className="rounded-8 border-2 border-error-1 bg-red-50 px-4 py-3 text-dns-16B-130 text-error-2"
-            >
-              {rowErrors.length}件の問題があります。ファイルを直してからもう一度確認してください。何も登録していません。
-            </div>
-            <DataTable
-              caption={`ファイルの問題（${rowErrors.length}件）`}
-              rows={rowErrors.map((e, n) => ({ ...e, n }))}
-              rowKey={(e) => String(e.n)}
-              columns={[
-                { header: '行', cell: (e) => e.row, className: 'tabular-nums' },
-                { header: '列', cell: (e) => e.column || '—', className: 'whitespace-nowrap' },
-                { header: '問題', cell: (e) => e.problem },
-              ]}
-            />
-          </>
-        )}
-        {checked && (
-          <>
-            <Notice>
-              {checked.rows}行を確認しました。問題はありません。登録すると{checked.scheduled}
-              件の人事異動が発令予定になります（まだ登録していません）。
-            </Notice>
-            <div>
-              <Button onClick={() => void run(false)} disabled={busy}>
-                {checked.scheduled}件の人事異動を登録
-              </Button>
-            </div>
-          </>
-        )}
-        {applied && (
-          <Notice tone="success">
-            {applied.scheduled}件の人事異動を登録しました。発令日の午前0時に切り替わります。
-          </Notice>
-        )}
-        <ProblemAlert error={error} />
-      </div>
+      <FileImport<ImportResult>
+        fileLabel="ファイル（CSV（UTF-8またはShift_JIS）または Excel（xlsx））"
+        checkLabel="内容を確認（まだ登録しません）"
+        nothingWritten="何も登録していません。"
+        send={sendTransfers}
+        checkedNotice={(r) =>
+          `${r.rows}行を確認しました。問題はありません。登録すると${r.scheduled}件の人事異動が発令予定になります（まだ登録していません）。`
+        }
+        applyLabel={(r) => `${r.scheduled}件の人事異動を登録`}
+        appliedNotice={(r) => `${r.scheduled}件の人事異動を登録しました。発令日の午前0時に切り替わります。`}
+        onApplied={() => queries.invalidateQueries({ queryKey: ['personnel-transfers'] })}
+      />
     </Section>
   );
 }

@@ -142,6 +142,35 @@ describe('an import file’s row problems, in Japanese', () => {
         '「順調」はこの計画の進捗状況にありません（計画通り進捗、一部変更・遅れ のどれかを書きます）。',
       ],
       ['is required when the status is 一部変更・遅れ', '進捗状況が一部変更・遅れのときは入力してください。'],
+      ['no active person has the employee number K0099', '職員番号「K0099」の在職中の職員はいません。'],
+      [
+        'the person with K0002 is 中央区 担当者, not 別の人',
+        '職員番号K0002の職員は「中央区 担当者」です（ファイルでは「別の人」）。',
+      ],
+      [
+        '"4月1日" is not a day (2027-04-01 or 令和9年4月1日)',
+        '「4月1日」を日付として読めません（2027-04-01 や 令和9年4月1日 のように書きます）。',
+      ],
+      [
+        'a transfer is entered ahead: 2026-04-01 is not after today (2026-12-02)',
+        '人事異動は発令日より前に登録します。2026-04-01は今日（2026-12-02）より後の日ではありません。',
+      ],
+      [
+        '"課長" is not a role (担当者, 承認者, or one of editor, approver)',
+        '「課長」を役割として読めません（担当者、承認者 のように書きます）。',
+      ],
+      [
+        'administrators are appointed by an admin, never by a personnel file',
+        'システム管理者は人事異動のファイルでは任命できません。',
+      ],
+      ['is the same unit as 旧所属', '旧所属と同じ組織です。'],
+      [
+        'on the day before, 中央区 担当者 belongs to 中央区, not kenko',
+        '発令日の前日、中央区 担当者さんの所属は中央区です（ファイルでは「kenko」）。',
+      ],
+      ['K0002 already has a transfer on 2027-04-01', '職員番号K0002には2027-04-01の人事異動がすでにあります。'],
+      ['no unit is called 存在しない局', '組織「存在しない局」が見つかりません（組織の名称か組織コードで書きます）。'],
+      ["総務課 names 2 units; use the unit's code", '「総務課」という組織が2つあります。組織コードで書いてください。'],
     ];
     for (const [problem, japanese] of said) expect(rowProblemInJapanese(problem)).toBe(japanese);
   });

@@ -239,7 +239,8 @@ export function inJapanese(error: FieldProblem): string {
 }
 
 /**
- * A rejected import file's row problems (libs/tracking/src/imports/imports.service.ts) in
+ * A rejected import file's row problems (libs/tracking/src/imports/imports.service.ts, and the
+ * personnel system's file of libs/identity/src/transfers/personnel-transfers.service.ts) in
  * Japanese, keeping what the problem quotes from the file (the value, the year, the code), so
  * the person can find it in their spreadsheet. A phrasing not known here is not shown in English.
  */
@@ -280,6 +281,33 @@ const ROW_PHRASES: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
     (m) => `「${m[1]}」はこの計画の進捗状況にありません（${m[2].split(' / ').join('、')} のどれかを書きます）。`,
   ],
   [/^is required when the status is (.+)$/, (m) => `進捗状況が${m[1]}のときは入力してください。`],
+  // The personnel system's file (人事異動の取込).
+  [/^no active person has the employee number (.+)$/s, (m) => `職員番号「${m[1]}」の在職中の職員はいません。`],
+  [
+    /^the person with (.+?) is (.+), not (.+)$/s,
+    (m) => `職員番号${m[1]}の職員は「${m[2]}」です（ファイルでは「${m[3]}」）。`,
+  ],
+  [
+    /^"(.*)" is not a day \(/s,
+    (m) => `「${m[1]}」を日付として読めません（2027-04-01 や 令和9年4月1日 のように書きます）。`,
+  ],
+  [
+    /^a transfer is entered ahead: (\S+) is not after today \((\S+)\)$/,
+    (m) => `人事異動は発令日より前に登録します。${m[1]}は今日（${m[2]}）より後の日ではありません。`,
+  ],
+  [/^"(.*)" is not a role \(/s, (m) => `「${m[1]}」を役割として読めません（担当者、承認者 のように書きます）。`],
+  [/^administrators are appointed by an admin/, () => 'システム管理者は人事異動のファイルでは任命できません。'],
+  [/^is the same unit as 旧所属$/, () => '旧所属と同じ組織です。'],
+  [
+    /^on the day before, (.+) belongs to (.+), not (.+)$/s,
+    (m) => `発令日の前日、${m[1]}さんの所属は${m[2]}です（ファイルでは「${m[3]}」）。`,
+  ],
+  [/^(.+) already has a transfer on (\S+)$/s, (m) => `職員番号${m[1]}には${m[2]}の人事異動がすでにあります。`],
+  [/^no unit is called (.+)$/s, (m) => `組織「${m[1]}」が見つかりません（組織の名称か組織コードで書きます）。`],
+  [
+    /^(.+) names (\d+) units; use the unit's code$/s,
+    (m) => `「${m[1]}」という組織が${m[2]}つあります。組織コードで書いてください。`,
+  ],
 ];
 
 export function rowProblemInJapanese(problem: string): string {
