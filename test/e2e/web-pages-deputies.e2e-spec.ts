@@ -5,6 +5,7 @@ import { startApi, testConfig, type RunningApi } from '../support/apps.js';
 import {
   axeViolations,
   expectCleanPage,
+  expectFitsPhone,
   expectSameOrigin,
   openBrowser,
   screenshot,
@@ -62,6 +63,7 @@ describe('the web pages: 代決 and 専決', () => {
       ),
     });
     await screenshot(page, `deputies-${name}`);
+    await expectFitsPhone(page, `deputies-${name}`);
   }
 
   const proposal = async (title: string, amount: number, approvals: string[]) => {

@@ -7,6 +7,7 @@ import { startApi, startWorker, testConfig, type RunningApi } from '../support/a
 import {
   axeViolations,
   expectCleanPage,
+  expectFitsPhone,
   expectSameOrigin,
   openBrowser,
   screenshot,
@@ -75,6 +76,7 @@ describe('the web pages: attachments and review comments', () => {
       ),
     });
     await screenshot(person.page, `papers-${name}`);
+    await expectFitsPhone(person.page, `papers-${name}`);
   }
 
   async function xlsx(): Promise<Buffer> {

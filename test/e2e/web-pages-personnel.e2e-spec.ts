@@ -4,6 +4,7 @@ import { startApi, testConfig, type RunningApi } from '../support/apps.js';
 import {
   axeViolations,
   expectCleanPage,
+  expectFitsPhone,
   expectSameOrigin,
   openBrowser,
   screenshot,
@@ -60,6 +61,7 @@ describe('the web pages: 人事異動・機構改革', () => {
   async function expectAccessible(page: Page, name: string): Promise<void> {
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, `personnel-${name}`);
+    await expectFitsPhone(page, `personnel-${name}`);
   }
 
   it('is reached from 管理 and checks a file first: its problems as a table, nothing entered', async () => {

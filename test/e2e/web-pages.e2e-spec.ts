@@ -296,6 +296,20 @@ describe('the web pages: the decision cycle in a browser', () => {
     await page.getByRole('button', { name: '締切' }).click();
     await state(page, '締切');
 
+    // The lists and the inbox's own pages, as they stand after the cycle.
+    page = await as('secretariat', '/proposals');
+    await page.getByRole('link', { name: TITLE }).first().waitFor();
+    await look(page, 'proposals');
+    page = await as('secretariat', '/meetings');
+    await page.getByRole('link', { name: '令和7年第1回定例会' }).waitFor();
+    await look(page, 'meetings');
+    page = await as('secretariat', '/meetings/new');
+    await look(page, 'meeting-new');
+    page = await as('kenko.editor', '/notifications');
+    await look(page, 'notifications');
+    page = await as('kenko.editor', '/deadlines');
+    await look(page, 'deadlines');
+
     page = await as('secretariat', '/workflow');
     await page.locator('svg').first().waitFor();
     await look(page, 'workflow');

@@ -237,3 +237,21 @@ export async function horizontalOverflow(
     resolve({ scrollWidth: document.documentElement.scrollWidth, culprits: culprits.slice(0, 5) });
   })))`);
 }
+
+/**
+ * The page as a phone shows it (375 px wide, drawn wide first as a turned phone or a narrowed
+ * window does): nothing wider than the phone (a wide table scrolls in its own box, so every
+ * button stays in reach) and axe still clean; saved as `<name>-375.png`; then the viewport it had.
+ */
+export async function expectFitsPhone(page: Page, name: string, width = 375): Promise<void> {
+  const size = page.viewportSize() ?? VIEWPORT;
+  const narrow = await horizontalOverflow(page, width);
+  expect({ page: name, fits: narrow.scrollWidth <= width, culprits: narrow.culprits }).toEqual({
+    page: name,
+    fits: true,
+    culprits: [],
+  });
+  expect(await axeViolations(page)).toEqual([]);
+  await screenshot(page, `${name}-${width}`);
+  await page.setViewportSize(size);
+}

@@ -1,3 +1,4 @@
+import { CAPTION } from '../ui/table';
 import { ScrollBox } from './scroll-box';
 import type { RollupView } from './tracking-types';
 
@@ -19,7 +20,7 @@ export function RollupTable({
   return (
     <ScrollBox label={caption}>
       <table className="w-full border-collapse text-left text-dns-16N-130">
-        <caption className="mb-2 text-left text-std-18B-160">{caption}</caption>
+        <caption className={CAPTION}>{caption}</caption>
         <thead>
           <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
             <th scope="col" className="px-3 py-2 text-dns-16B-130">

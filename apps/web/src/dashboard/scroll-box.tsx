@@ -7,7 +7,7 @@ import type { ReactNode } from 'react';
 export function ScrollBox({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div
-      className="overflow-x-auto rounded-4 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black"
+      className="@container w-full overflow-x-auto rounded-4 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black"
       tabIndex={0}
       role="region"
       aria-label={label}

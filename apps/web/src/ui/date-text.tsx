@@ -1,12 +1,19 @@
 import { fiscalYearLabel, instantParts, warekiDay } from './dates';
 
+// Each part of a date keeps to one line (令和8年 / 12月 / 3日 split over three lines in a narrow
+// table column is unreadable); a line may break between the 和暦 and the Gregorian part.
+const PART = 'whitespace-nowrap';
+const GREGORIAN = `${PART} text-solid-gray-600 text-dns-14N-130`;
+
 /** A calendar day as the API gave it, with its 和暦 beside it. */
 export function DateText({ value }: { value: string | null | undefined }) {
   if (!value) return <span>—</span>;
   return (
     <span>
-      <time dateTime={value}>{warekiDay(value)}</time>
-      <span className="text-solid-gray-600 text-dns-14N-130">（{value}）</span>
+      <time dateTime={value} className={PART}>
+        {warekiDay(value)}
+      </time>
+      <span className={GREGORIAN}>（{value}）</span>
     </span>
   );
 }
@@ -17,8 +24,10 @@ export function InstantText({ value }: { value: string | null | undefined }) {
   const p = instantParts(value);
   return (
     <time dateTime={value}>
-      {p.wareki} {p.time}
-      <span className="text-solid-gray-600 text-dns-14N-130">（{p.iso}）</span>
+      <span className={PART}>
+        {p.wareki} {p.time}
+      </span>
+      <span className={GREGORIAN}>（{p.iso}）</span>
     </time>
   );
 }
@@ -27,8 +36,8 @@ export function InstantText({ value }: { value: string | null | undefined }) {
 export function FiscalYearText({ year, label }: { year: number; label?: string }) {
   return (
     <span>
-      {label ?? fiscalYearLabel(year)}
-      <span className="text-solid-gray-600 text-dns-14N-130">（{year}年度）</span>
+      <span className={PART}>{label ?? fiscalYearLabel(year)}</span>
+      <span className={GREGORIAN}>（{year}年度）</span>
     </span>
   );
 }

@@ -20,6 +20,13 @@ function useOverflows<T extends HTMLElement>() {
   return [ref, overflows] as const;
 }
 
+/**
+ * A caption as wide as the scrolling box, not as the table, and held at its left edge: on a phone
+ * a long caption wraps instead of being cut off at the box's edge and scrolling away with the
+ * columns. (The box is a size container, `@container`, so that `cqw` measures it.)
+ */
+export const CAPTION = 'sticky left-0 mb-2 max-w-[100cqw] text-left text-std-18B-160';
+
 export interface Column<T> {
   header: string;
   cell: (row: T) => ReactNode;
@@ -50,11 +57,11 @@ export function DataTable<T>({
   return (
     <div
       ref={box}
-      className="overflow-x-auto rounded-4 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black"
+      className="@container w-full overflow-x-auto rounded-4 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black"
       {...(overflows ? { tabIndex: 0, role: 'region', 'aria-label': `${caption}（横にスクロールできます）` } : {})}
     >
       <table className="w-full border-collapse text-left text-dns-16N-130">
-        <caption className="mb-2 text-left text-std-18B-160">{caption}</caption>
+        <caption className={CAPTION}>{caption}</caption>
         <thead>
           <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
             {columns.map((c) => (
