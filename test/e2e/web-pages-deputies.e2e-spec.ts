@@ -102,7 +102,7 @@ describe('the web pages: 代決 and 専決', () => {
       .filter({ hasText: 'kenko.editor' });
     await expect(row.innerText()).resolves.toContain('代決中');
     await look(person, 'named');
-  });
+  }, 120_000);
 
   it('the deputy’s マイページ shows what waits for the absent person; the history marks 代決 and 専決; the absent person marks the decision seen (後閲)', async () => {
     const waiting = await proposal('窓口の予約制（画面代決）', 1500, []);
@@ -143,5 +143,5 @@ describe('the web pages: 代決 and 専決', () => {
       `SELECT count(*)::int AS n FROM deputy_decision_seen s JOIN app_user u ON u.id = s.user_id WHERE u.username = 'kenko.approver'`,
     );
     expect(seen.n).toBe(1);
-  });
+  }, 120_000);
 });

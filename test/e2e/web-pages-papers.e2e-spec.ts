@@ -174,7 +174,7 @@ describe('the web pages: attachments and review comments', () => {
     const other = await as('chuo.editor', `/proposals/${id}`);
     await other.page.getByRole('heading', { level: 1 }).first().waitFor();
     expect(await other.page.getByRole('region', { name: '添付ファイル' }).count()).toBe(0);
-  });
+  }, 120_000);
 
   it('a returned proposal shows the bureau the return reason with the secretariat’s comment beside it', async () => {
     const id = await proposalIn(user, inquiryId, 'kenko', 'submitted', '差戻しと意見の表示');
@@ -190,7 +190,7 @@ describe('the web pages: attachments and review comments', () => {
     // The bureau may attach again now that the proposal is theirs to revise.
     await editor.page.getByRole('region', { name: '添付ファイル' }).getByLabel('添付するファイル').waitFor();
     await look(editor, 'proposal-returned');
-  });
+  }, 120_000);
 
   it('a progress report carries its evidence and the secretariat’s comment on the initiative page', async () => {
     const [{ id: initiative }] = await db.query<{ id: string }>(
@@ -229,5 +229,5 @@ describe('the web pages: attachments and review comments', () => {
     const [file] = await db.query<{ id: string }>(`SELECT id FROM attachment WHERE subject_id = $1`, [report.id]);
     const res = await (await user('chuo.editor')).get(`/attachments/${file.id}`);
     expect(res.status).toBe(404);
-  });
+  }, 120_000);
 });

@@ -105,7 +105,7 @@ describe('the web pages: 人事異動・機構改革', () => {
     ]);
     await expectAccessible(page, 'row-errors');
     expect(Number((await db.query(`SELECT count(*)::int AS n FROM personnel_transfer`))[0].n)).toBe(0);
-  });
+  }, 120_000);
 
   it('dry-runs a good file, enters it, and lists the pending transfers by 発令日', async () => {
     const { page } = person;
@@ -132,7 +132,7 @@ describe('the web pages: 人事異動・機構改革', () => {
     expect(await first.locator('tbody tr').first().innerText()).toMatch(/健康福祉局 担当者\s+健康福祉局\s+中央区/);
     await page.getByRole('table', { name: '発令日 2027-04-02（1件）' }).waitFor();
     await expectAccessible(page, 'pending');
-  });
+  }, 120_000);
 
   it('enters a reorganisation and lists it with its names', async () => {
     const { page } = person;
@@ -167,5 +167,5 @@ describe('the web pages: 人事異動・機構改革', () => {
         (e) => !/^Failed to load resource: the server responded with a status of 4\d\d/.test(e),
       ),
     });
-  });
+  }, 120_000);
 });

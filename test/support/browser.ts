@@ -206,8 +206,9 @@ export async function signInContext(
  * The page at `width` px wide (a phone), as a person would see it after turning the phone or
  * narrowing the window: the viewport is set, the page gets two frames to lay itself out again
  * (charts redraw on a ResizeObserver), then answers its scroll width and the elements
- * that stick out on the right (the innermost ones; not those inside a box that scrolls
- * sideways on its own), so a failure names the culprit. The viewport stays at `width`.
+ * that stick out on the right, of the window or of the card (`section`) they are drawn in
+ * (the innermost ones; not those inside a box that scrolls sideways on its own), so a failure
+ * names the culprit. The viewport stays at `width`.
  */
 export async function horizontalOverflow(
   page: Page,
@@ -225,15 +226,18 @@ export async function horizontalOverflow(
     const name = (e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.getAttribute('class') ? '.' + e.getAttribute('class').trim().split(/\\s+/).slice(0, 3).join('.') : '')
       + (e.getAttribute('aria-label') ? '[' + e.getAttribute('aria-label') + ']' : '');
     const culprits = [];
-    const out = (e) => e.getBoundingClientRect().right > limit;
     // The innermost element that sticks out is the one to fix (its wrappers only follow it).
-    const visit = (e) => {
+    // Inside a card (a section) its right edge is the limit: text running over a card's border
+    // is as wrong as a page wider than the phone.
+    const visit = (e, edge) => {
+      const out = (x) => x.getBoundingClientRect().right > edge + 1;
       for (const c of e.children) {
-        if (out(c) && (scrolls(c) || ![...c.children].some(out))) culprits.push(name(c) + ' (' + Math.round(c.getBoundingClientRect().right) + ' px)');
-        else if (!scrolls(c)) visit(c);
+        if (out(c) && (scrolls(c) || ![...c.children].some(out)))
+          culprits.push(name(c) + ' (' + Math.round(c.getBoundingClientRect().right) + ' px' + (edge + 1 < limit ? ', its card ends at ' + Math.round(edge) + ' px' : '') + ')');
+        else if (!scrolls(c)) visit(c, c.tagName === 'SECTION' ? Math.min(edge, c.getBoundingClientRect().right) : edge);
       }
     };
-    visit(document.body);
+    visit(document.body, limit - 1);
     resolve({ scrollWidth: document.documentElement.scrollWidth, culprits: culprits.slice(0, 5) });
   })))`);
 }

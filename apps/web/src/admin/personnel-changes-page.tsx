@@ -52,10 +52,11 @@ function TransferImport() {
   return (
     <Section title="人事異動の取込" id="transfer-import">
       <p className="text-std-16N-170">
-        人事システムから出力したファイルを取り込みます。列：職員番号、氏名、旧所属、新所属、役割、発令日。発令日の午前0時（日本時間）に権限が切り替わります。
+        人事システムから出力したファイルを取り込みます。発令日の午前0時（日本時間）に権限が切り替わります。
       </p>
       <FileImport<ImportResult>
         fileLabel="ファイル（CSV（UTF-8またはShift_JIS）または Excel（xlsx））"
+        fileHint="1行目は見出し。列：職員番号、氏名、旧所属、新所属、役割、発令日"
         checkLabel="内容を確認（まだ登録しません）"
         nothingWritten="何も登録していません。"
         send={sendTransfers}

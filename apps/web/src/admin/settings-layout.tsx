@@ -36,7 +36,7 @@ export const ADMIN_AREAS: Area[] = [
 ];
 
 const subLink = ({ isActive }: { isActive: boolean }) =>
-  `block rounded-6 px-3 py-2 text-dns-16B-130 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black focus-visible:bg-yellow-300 focus-visible:text-black ${
+  `block rounded-6 px-2 py-1.5 md:px-3 md:py-2 text-dns-16B-130 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black focus-visible:bg-yellow-300 focus-visible:text-black ${
     isActive ? 'bg-blue-900 text-white' : 'text-blue-1000 underline-offset-4 hover:bg-blue-50 hover:underline'
   }`;
 
@@ -70,7 +70,7 @@ export function SettingsLayout() {
     <div className="grid grid-cols-1 gap-6 md:grid-cols-[14rem_1fr]">
       <nav
         aria-label="管理メニュー"
-        className="flex flex-col gap-4 rounded-12 border border-solid-gray-200 bg-white p-3 md:self-start"
+        className="flex flex-col gap-3 rounded-12 border border-solid-gray-200 bg-white p-3 md:gap-4 md:self-start"
       >
         <AreaLinks heading="自分の設定" areas={OWN_AREAS} id="settings-own" />
         {isAdmin && <AreaLinks heading="システム管理" areas={ADMIN_AREAS} id="settings-admin" />}

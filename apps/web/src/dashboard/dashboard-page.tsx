@@ -22,6 +22,16 @@ function useRollup(planId: string | undefined, fiscalYear: number | undefined, b
   return useQuery(rollupQuery(planId, fiscalYear, by));
 }
 
+/** A value with the year it belongs to: each keeps to one line (never 「（令和」 / 「3年度）」 on two). */
+function ValueInYear({ value, year }: { value: string; year: string }) {
+  return (
+    <>
+      <span className="whitespace-nowrap">{value}</span>
+      <span className="whitespace-nowrap">（{year}）</span>
+    </>
+  );
+}
+
 /** Black or white, whichever reads on the colour (WCAG relative luminance). */
 function inkOn(hex: string): string {
   const [r, g, b] = [1, 3, 5].map((i) => {
@@ -201,17 +211,27 @@ function Indicators({ planId, year }: { planId: string; year: number }) {
                 { header: '指標', cell: (i) => i.name },
                 {
                   header: '基準値',
-                  cell: (i) => `${formatValue(i.baseline.value, i.decimals)}${i.unit}（${i.baseline.label}）`,
+                  cell: (i) => (
+                    <ValueInYear value={formatValue(i.baseline.value, i.decimals) + i.unit} year={i.baseline.label} />
+                  ),
                 },
                 {
                   header: '実績',
                   cell: (i) =>
-                    i.actual ? `${formatValue(i.actual.value, i.decimals)}${i.unit}（${i.actual.label}）` : '—',
+                    i.actual ? (
+                      <ValueInYear value={formatValue(i.actual.value, i.decimals) + i.unit} year={i.actual.label} />
+                    ) : (
+                      '—'
+                    ),
                 },
                 {
                   header: '目標',
-                  cell: (i) =>
-                    `${i.direction === 'ceiling' ? '上限 ' : ''}${formatValue(i.target.value, i.decimals)}${i.unit}（${i.target.label}）`,
+                  cell: (i) => (
+                    <ValueInYear
+                      value={`${i.direction === 'ceiling' ? '上限 ' : ''}${formatValue(i.target.value, i.decimals)}${i.unit}`}
+                      year={i.target.label}
+                    />
+                  ),
                 },
                 {
                   header: '達成率',

@@ -16,18 +16,22 @@ export function RollupTable({
   rowHeader: string;
 }) {
   const rows = rollup.rows ?? [];
-  const cell = 'px-3 py-2 text-right tabular-nums';
+  // Narrower padding and headers on a phone: the four columns of the plan's form (with 合計) fit
+  // a 375 px screen without scrolling sideways.
+  const pad = 'px-2 py-2 sm:px-3';
+  const head = `${pad} text-dns-14B-120 sm:text-dns-16B-130`;
+  const cell = `${pad} text-right tabular-nums`;
   return (
     <ScrollBox label={caption}>
       <table className="w-full border-collapse text-left text-dns-16N-130">
         <caption className={CAPTION}>{caption}</caption>
         <thead>
           <tr className="border-b-2 border-solid-gray-800 bg-solid-gray-50">
-            <th scope="col" className="px-3 py-2 text-dns-16B-130">
+            <th scope="col" className={head}>
               {rowHeader}
             </th>
             {rollup.scale.map((s) => (
-              <th key={s.code} scope="col" className="px-3 py-2 text-right text-dns-16B-130">
+              <th key={s.code} scope="col" className={`${head} text-right`}>
                 <span
                   aria-hidden="true"
                   className="mr-1 inline-block size-3 rounded-full align-middle"
@@ -36,7 +40,7 @@ export function RollupTable({
                 {s.labelJa}
               </th>
             ))}
-            <th scope="col" className="px-3 py-2 text-right text-dns-16B-130">
+            <th scope="col" className={`${head} text-right`}>
               合計
             </th>
           </tr>
@@ -51,7 +55,7 @@ export function RollupTable({
           ) : (
             rows.map((r) => (
               <tr key={r.key.id ?? 'none'} className="border-b border-solid-gray-200">
-                <th scope="row" className="px-3 py-2 font-normal">
+                <th scope="row" className={`${pad} font-normal`}>
                   {rowLabel(r.key, rowHeader)}
                 </th>
                 {rollup.scale.map((s) => (
@@ -66,7 +70,7 @@ export function RollupTable({
         </tbody>
         <tfoot>
           <tr className="border-t-2 border-solid-gray-800 bg-solid-gray-50 font-bold">
-            <th scope="row" className="px-3 py-2">
+            <th scope="row" className={pad}>
               合計
             </th>
             {rollup.scale.map((s) => (

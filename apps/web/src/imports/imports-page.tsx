@@ -54,12 +54,7 @@ export function ImportsPage() {
                   </option>
                 ))}
               </SelectField>
-              <SelectField
-                label="取り込む内容"
-                value={kind}
-                onChange={(e) => setKind(e.target.value)}
-                hint={`列：${chosen.columns}`}
-              >
+              <SelectField label="取り込む内容" value={kind} onChange={(e) => setKind(e.target.value)}>
                 {KINDS.map((k) => (
                   <option key={k.value} value={k.value}>
                     {k.label}
@@ -71,6 +66,7 @@ export function ImportsPage() {
           choices={`${plan}/${kind}`}
           ready={Boolean(plan)}
           fileLabel="ファイル（CSV（UTF-8）または Excel（xlsx））"
+          fileHint={`1行目は見出し。列：${chosen.columns}`}
           checkLabel="内容を確認（まだ取り込みません）"
           nothingWritten="何も取り込んでいません。"
           send={(file, dryRun) => send(kind, plan, file, dryRun)}

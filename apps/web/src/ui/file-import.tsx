@@ -26,6 +26,7 @@ interface Outcome<Result> {
  */
 export function FileImport<Result>({
   fileLabel,
+  fileHint,
   checkLabel,
   nothingWritten,
   fields,
@@ -39,6 +40,8 @@ export function FileImport<Result>({
 }: {
   /** The file field's label, naming the formats the server reads. */
   fileLabel: string;
+  /** What the file must hold (its columns), read with the field. */
+  fileHint?: ReactNode;
   /** The check button: 「内容を確認（まだ…ません）」. */
   checkLabel: string;
   /** Said under a file's problems: 「何も…ていません。」. */
@@ -91,9 +94,15 @@ export function FileImport<Result>({
           <label htmlFor={fileId} className="text-std-17B-170">
             {fileLabel}
           </label>
+          {fileHint && (
+            <p id={`${fileId}-hint`} className="text-dns-16N-130 text-solid-gray-700">
+              {fileHint}
+            </p>
+          )}
           <input
             id={fileId}
             type="file"
+            aria-describedby={fileHint ? `${fileId}-hint` : undefined}
             accept={IMPORT_FILE_ACCEPT}
             className="block w-full min-w-0 rounded-8 border border-solid-gray-600 bg-white px-4 py-3 text-std-16N-170 focus:outline-4 focus:outline-offset-2 focus:outline-black"
             onChange={(e) => setFile(e.target.files?.[0] ?? null)}

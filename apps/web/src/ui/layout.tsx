@@ -6,7 +6,7 @@ import { useFirstPageAnswered } from '../start/first-page';
 import { Button } from './button';
 
 const navLink = ({ isActive }: { isActive: boolean }) =>
-  `inline-flex items-center gap-2 rounded-6 px-3 py-2 text-oln-16B-100 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black focus-visible:bg-yellow-300 ${
+  `inline-flex items-center gap-2 rounded-6 px-2 py-1.5 sm:px-3 sm:py-2 text-oln-16B-100 focus-visible:outline-4 focus-visible:outline-offset-2 focus-visible:outline-black focus-visible:bg-yellow-300 ${
     isActive ? 'bg-blue-900 text-white' : 'text-blue-1000 hover:bg-blue-50 underline-offset-4 hover:underline'
   }`;
 
@@ -45,19 +45,18 @@ export function Layout() {
         本文へスキップ
       </a>
       <header className="border-b border-solid-gray-200 bg-white">
-        <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-4 px-4 py-3 sm:px-6">
-          <p className="text-std-20B-150">改革プラン 取組管理</p>
-          <div className="flex flex-wrap items-center gap-4 text-dns-16N-130">
-            {me.data && (
-              <p>
-                <span className="font-bold">{me.data.displayName}</span>（{me.data.orgUnit?.nameJa}・{roles.join('、')}
-                ）
-              </p>
-            )}
-            <Button variant="secondary" onClick={() => void session.signOut()}>
-              サインアウト
-            </Button>
-          </div>
+        {/* On a phone the title and サインアウト share the first line and the person goes below
+            them, so the page itself starts higher; from sm up the person sits beside the button. */}
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-1 px-4 py-3 sm:px-6">
+          <p className="mr-auto text-std-20B-150">改革プラン 取組管理</p>
+          {me.data && (
+            <p className="order-last w-full text-dns-14N-130 sm:order-none sm:w-auto sm:text-dns-16N-130">
+              <span className="font-bold">{me.data.displayName}</span>（{me.data.orgUnit?.nameJa}・{roles.join('、')}）
+            </p>
+          )}
+          <Button variant="secondary" onClick={() => void session.signOut()}>
+            サインアウト
+          </Button>
         </div>
         <nav aria-label="メインメニュー" className="mx-auto max-w-7xl px-4 pb-2">
           <ul className="flex flex-wrap gap-1">

@@ -44,14 +44,17 @@ export function Section({ title, children, id }: { title: string; children: Reac
   );
 }
 
-/** A description list of label → value pairs. */
+/**
+ * A description list of label → value pairs: side by side from sm up; on a phone each value
+ * under its label (beside a long label such as 年度別スケジュール a date had no room and ran out of the card).
+ */
 export function Facts({ items }: { items: Array<[string, ReactNode]> }) {
   return (
-    <dl className="grid grid-cols-[max-content_1fr] gap-x-6 gap-y-2 text-std-16N-170">
+    <dl className="grid grid-cols-1 gap-y-0.5 text-std-16N-170 sm:grid-cols-[max-content_minmax(0,1fr)] sm:gap-x-6 sm:gap-y-2">
       {items.map(([k, v]) => (
         <div key={k} className="contents">
           <dt className="font-bold text-solid-gray-800">{k}</dt>
-          <dd className="whitespace-pre-wrap break-words">{v}</dd>
+          <dd className="pb-2 whitespace-pre-wrap break-words sm:pb-0">{v}</dd>
         </div>
       ))}
     </dl>
