@@ -110,6 +110,10 @@ describe('the web pages: the decision cycle in a browser', () => {
     shot += 1;
     const file = `web-${String(shot).padStart(2, '0')}-${name}`;
     await screenshot(page, file);
+    // On a desktop screen every table shows all its columns (one that needs sideways scrolling
+    // names itself 「…（横にスクロールできます）」).
+    for (const wide of await page.getByRole('region', { name: /（横にスクロールできます）$/ }).all())
+      overflows.push(`${name}: at 1280 px ${await wide.getAttribute('aria-label')}`);
     const size = page.viewportSize()!;
     const narrow = await horizontalOverflow(page, 375);
     if (narrow.scrollWidth > 375 || narrow.culprits.length > 0)

@@ -26,14 +26,16 @@ export function NotificationList({ rows }: { rows: NotificationRow[] }) {
             className={`rounded-8 border px-4 py-3 ${n.readAt ? 'border-solid-gray-200 bg-white' : 'border-blue-900 bg-blue-50'}`}
           >
             <div className="flex flex-wrap items-start justify-between gap-3">
-              <div className="flex flex-col gap-1">
+              {/* min-w-0 and wrap-anywhere: a long link in the body (its URL) wraps inside the
+                  card on a phone instead of widening it. */}
+              <div className="flex min-w-0 flex-col gap-1">
                 <p className="text-dns-16B-130">
                   {!n.readAt && (
                     <span className="mr-2 rounded-4 bg-blue-900 px-1 text-dns-14B-120 text-white">未読</span>
                   )}
                   {n.title}
                 </p>
-                <p className="whitespace-pre-wrap text-dns-16N-130">{n.body}</p>
+                <p className="whitespace-pre-wrap text-dns-16N-130 [overflow-wrap:anywhere]">{n.body}</p>
                 <p className="text-dns-14N-130 text-solid-gray-700">
                   <InstantText value={n.createdAt} />
                 </p>

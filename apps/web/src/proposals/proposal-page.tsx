@@ -42,11 +42,15 @@ export function ProposalPage() {
               <Content p={p} />
               <ProposalPapers proposalId={p.id} />
               <Revisions id={p.id} />
-              <History id={p.id} />
             </div>
             <div className="flex flex-col gap-6">
               <ProposalActions proposal={p} />
             </div>
+          </div>
+          {/* The history's eight columns take the page's whole width (beside the actions they
+              scrolled sideways even at 1280 px); on a phone the actions now come before it. */}
+          <div className="mt-6">
+            <History id={p.id} />
           </div>
         </>
       )}

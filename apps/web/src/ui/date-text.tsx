@@ -1,7 +1,7 @@
 import { fiscalYearLabel, instantParts, warekiDay } from './dates';
 
 // Each part of a date keeps to one line (令和8年 / 12月 / 3日 split over three lines in a narrow
-// table column is unreadable); a line may break between the 和暦 and the Gregorian part.
+// table column is unreadable); a line may break between the parts (day, time, Gregorian day).
 const PART = 'whitespace-nowrap';
 const GREGORIAN = `${PART} text-solid-gray-600 text-dns-14N-130`;
 
@@ -24,9 +24,7 @@ export function InstantText({ value }: { value: string | null | undefined }) {
   const p = instantParts(value);
   return (
     <time dateTime={value}>
-      <span className={PART}>
-        {p.wareki} {p.time}
-      </span>
+      <span className={PART}>{p.wareki}</span> <span className={PART}>{p.time}</span>
       <span className={GREGORIAN}>（{p.iso}）</span>
     </time>
   );
