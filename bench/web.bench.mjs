@@ -242,7 +242,17 @@ async function timeFirstVisit(browser, baseUrl, target, side, withTrace) {
     const page = await context.newPage();
     await page.addInitScript({ content: watcher(target.kind) });
     const ms = await timeLoad(page, side === 'page' ? target.path : `/${target.file}`);
-    return { ms, trace: withTrace ? await loadTrace(page) : undefined };
+    // When the app's first line ran: the session refresh is the first request it sends.
+    const refreshAt =
+      side === 'page'
+        ? await page.evaluate(() => {
+            const refresh = performance
+              .getEntriesByType('resource')
+              .find((e) => new URL(e.name).pathname === '/api/v1/auth/session/refresh');
+            return refresh ? Math.round(refresh.startTime) : null;
+          })
+        : null;
+    return { ms, refreshAt, trace: withTrace ? await loadTrace(page) : undefined };
   } finally {
     await context.close();
   }
@@ -441,7 +451,7 @@ async function main() {
       await timeLoad(pages[`${t.name}:page`], t.path);
     }
     // First visits, each in a fresh context, interleaved like the repeated loads (ABBA per round).
-    const first = Object.fromEntries(targets.map((t) => [t.name, { page: [], static: [] }]));
+    const first = Object.fromEntries(targets.map((t) => [t.name, { page: [], static: [], refreshAt: [] }]));
     const traces = Object.fromEntries(targets.map((t) => [t.name, {}]));
     for (let i = 0; i < FIRST_LOADS; i++) {
       say(`first visits, round ${i + 1}/${FIRST_LOADS}…`);
@@ -449,8 +459,9 @@ async function main() {
         const order = i % 2 === 0 ? ['static', 'page'] : ['page', 'static'];
         for (const side of order) {
           const withTrace = TRACE && side === 'page' && i === FIRST_LOADS - 1;
-          const { ms, trace } = await timeFirstVisit(browser, baseUrl, t, side, withTrace);
+          const { ms, refreshAt, trace } = await timeFirstVisit(browser, baseUrl, t, side, withTrace);
           first[t.name][side].push(ms);
+          if (refreshAt !== null) first[t.name].refreshAt.push(refreshAt);
           if (trace) traces[t.name].first = trace;
         }
       }
@@ -504,7 +515,13 @@ async function main() {
         page: p,
         static: s,
         ratio: round(p.p50 / s.p50, 2),
-        first: { page: fp, static: fs, ratio: round(fp.p50 / fs.p50, 2), samples: first[t.name] },
+        first: {
+          page: fp,
+          static: fs,
+          ratio: round(fp.p50 / fs.p50, 2),
+          refreshAt: percentiles(first[t.name].refreshAt),
+          samples: first[t.name],
+        },
       };
     });
     const out = [];
@@ -520,7 +537,7 @@ async function main() {
     );
     for (const r of rows) {
       out.push(
-        `${r.label.padEnd(40, '　').slice(0, 40)} ${String(round(r.static.p50, 0)).padStart(6)} ${String(round(r.static.p90, 0)).padStart(5)} | ${String(round(r.page.p50, 0)).padStart(8)} ${String(round(r.page.p90, 0)).padStart(6)} | ${String(r.ratio.toFixed(2)).padStart(6)}×     | ${String(round(r.first.static.p50, 0)).padStart(5)} / ${String(round(r.first.page.p50, 0)).padStart(5)} = ${r.first.ratio.toFixed(2)}×  (static copy ${(r.staticBytes / 1024).toFixed(0)} KiB)`,
+        `${r.label.padEnd(40, '　').slice(0, 40)} ${String(round(r.static.p50, 0)).padStart(6)} ${String(round(r.static.p90, 0)).padStart(5)} | ${String(round(r.page.p50, 0)).padStart(8)} ${String(round(r.page.p90, 0)).padStart(6)} | ${String(r.ratio.toFixed(2)).padStart(6)}×     | ${String(round(r.first.static.p50, 0)).padStart(5)} / ${String(round(r.first.page.p50, 0)).padStart(5)} = ${r.first.ratio.toFixed(2)}× (refresh sent at ${round(r.first.refreshAt.p50, 0)})  (static copy ${(r.staticBytes / 1024).toFixed(0)} KiB)`,
       );
     }
     const lists = rows.filter((r) => r.name.startsWith('list-'));
