@@ -241,7 +241,13 @@ async function timeFirstVisit(browser, baseUrl, target, side, withTrace) {
   try {
     const page = await context.newPage();
     await page.addInitScript({ content: watcher(target.kind) });
+    // The renderer's main-thread CPU time (Chromium's ThreadTime): what the load cost, less
+    // sensitive than the wall clock to the other work on a shared machine.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
     const ms = await timeLoad(page, side === 'page' ? target.path : `/${target.file}`);
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const cpuMs = Math.round(1000 * (metrics.find((m) => m.name === 'ThreadTime')?.value ?? NaN));
     // When the app's first line ran: the session refresh is the first request it sends.
     const refreshAt =
       side === 'page'
@@ -252,7 +258,7 @@ async function timeFirstVisit(browser, baseUrl, target, side, withTrace) {
             return refresh ? Math.round(refresh.startTime) : null;
           })
         : null;
-    return { ms, refreshAt, trace: withTrace ? await loadTrace(page) : undefined };
+    return { ms, cpuMs, refreshAt, trace: withTrace ? await loadTrace(page) : undefined };
   } finally {
     await context.close();
   }
@@ -451,7 +457,9 @@ async function main() {
       await timeLoad(pages[`${t.name}:page`], t.path);
     }
     // First visits, each in a fresh context, interleaved like the repeated loads (ABBA per round).
-    const first = Object.fromEntries(targets.map((t) => [t.name, { page: [], static: [], refreshAt: [] }]));
+    const first = Object.fromEntries(
+      targets.map((t) => [t.name, { page: [], static: [], refreshAt: [], cpu: { page: [], static: [] } }]),
+    );
     const traces = Object.fromEntries(targets.map((t) => [t.name, {}]));
     for (let i = 0; i < FIRST_LOADS; i++) {
       say(`first visits, round ${i + 1}/${FIRST_LOADS}…`);
@@ -459,8 +467,9 @@ async function main() {
         const order = i % 2 === 0 ? ['static', 'page'] : ['page', 'static'];
         for (const side of order) {
           const withTrace = TRACE && side === 'page' && i === FIRST_LOADS - 1;
-          const { ms, refreshAt, trace } = await timeFirstVisit(browser, baseUrl, t, side, withTrace);
+          const { ms, cpuMs, refreshAt, trace } = await timeFirstVisit(browser, baseUrl, t, side, withTrace);
           first[t.name][side].push(ms);
+          first[t.name].cpu[side].push(cpuMs);
           if (refreshAt !== null) first[t.name].refreshAt.push(refreshAt);
           if (trace) traces[t.name].first = trace;
         }
@@ -520,6 +529,7 @@ async function main() {
           static: fs,
           ratio: round(fp.p50 / fs.p50, 2),
           refreshAt: percentiles(first[t.name].refreshAt),
+          cpu: { page: percentiles(first[t.name].cpu.page), static: percentiles(first[t.name].cpu.static) },
           samples: first[t.name],
         },
       };
@@ -537,7 +547,7 @@ async function main() {
     );
     for (const r of rows) {
       out.push(
-        `${r.label.padEnd(40, '　').slice(0, 40)} ${String(round(r.static.p50, 0)).padStart(6)} ${String(round(r.static.p90, 0)).padStart(5)} | ${String(round(r.page.p50, 0)).padStart(8)} ${String(round(r.page.p90, 0)).padStart(6)} | ${String(r.ratio.toFixed(2)).padStart(6)}×     | ${String(round(r.first.static.p50, 0)).padStart(5)} / ${String(round(r.first.page.p50, 0)).padStart(5)} = ${r.first.ratio.toFixed(2)}× (refresh sent at ${round(r.first.refreshAt.p50, 0)})  (static copy ${(r.staticBytes / 1024).toFixed(0)} KiB)`,
+        `${r.label.padEnd(40, '　').slice(0, 40)} ${String(round(r.static.p50, 0)).padStart(6)} ${String(round(r.static.p90, 0)).padStart(5)} | ${String(round(r.page.p50, 0)).padStart(8)} ${String(round(r.page.p90, 0)).padStart(6)} | ${String(r.ratio.toFixed(2)).padStart(6)}×     | ${String(round(r.first.static.p50, 0)).padStart(5)} / ${String(round(r.first.page.p50, 0)).padStart(5)} = ${r.first.ratio.toFixed(2)}× (refresh sent at ${round(r.first.refreshAt.p50, 0)}; main-thread CPU ${round(r.first.cpu.static.p50, 0)} / ${round(r.first.cpu.page.p50, 0)} ms)  (static copy ${(r.staticBytes / 1024).toFixed(0)} KiB)`,
       );
     }
     const lists = rows.filter((r) => r.name.startsWith('list-'));
