@@ -1,8 +1,8 @@
-// First, before React and the pages are evaluated: the session's refresh request goes out.
+// The entry: small on purpose. On a first visit the browser compiles every script it is given
+// before running any of it, so this module holds only what must start at once — the session's
+// refresh request and the first page's queries — and React, the router and the pages come in
+// the app's own chunk (./app), which is compiled while those requests are on the wire.
 import './start/early-session';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { App } from './app';
 import { queries } from './api/query-client';
 import { fetchFirstPage } from './start/first-page';
 import './styles.css';
@@ -10,8 +10,13 @@ import './styles.css';
 // The first page's queries, started as soon as the session is back (not when the page renders).
 fetchFirstPage(queries, new URL(location.href));
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
+const root = document.getElementById('root')!;
+import('./app').then(
+  ({ renderApp }) => renderApp(root),
+  (error: unknown) => {
+    // Only when the app's chunk cannot be loaded (the server went away, or a release replaced
+    // it): say so on the page, and leave the error to the console as an unhandled rejection.
+    root.textContent = '画面を読み込めませんでした。ページを再読み込みしてください。';
+    throw error;
+  },
 );

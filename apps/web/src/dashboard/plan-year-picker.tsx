@@ -2,21 +2,7 @@ import { useSearchParams } from 'react-router';
 import { usePlans } from '../api/reference';
 import { SelectField } from '../ui/field';
 import { fiscalYearLabel } from '../ui/dates';
-import { defaultYear, yearsOf, type PlanView } from './tracking-types';
-
-/**
- * Which plan and year the address (?plan=&year=) names, among the plans there are: the first
- * plan when it names none (or one that does not exist), the plan's current year likewise.
- */
-export function planYearOf(
-  plans: PlanView[] | undefined,
-  params: URLSearchParams,
-): { plan: PlanView | undefined; year: number | undefined } {
-  const plan = plans?.find((p) => p.id === params.get('plan')) ?? plans?.[0];
-  const asked = Number(params.get('year'));
-  const year = plan && yearsOf(plan).includes(asked) ? asked : defaultYear(plan);
-  return { plan, year };
-}
+import { planYearOf, yearsOf, type PlanView } from './tracking-types';
 
 /**
  * The plan and fiscal year a tracking page shows, kept in the address (?plan=&year=) so a

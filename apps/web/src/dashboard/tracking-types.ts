@@ -35,6 +35,20 @@ export function defaultYear(plan: PlanView | undefined): number | undefined {
   return Math.min(Math.max(now, years[0]), years[years.length - 1]);
 }
 
+/**
+ * Which plan and year the address (?plan=&year=) names, among the plans there are: the first
+ * plan when it names none (or one that does not exist), the plan's current year likewise.
+ */
+export function planYearOf(
+  plans: PlanView[] | undefined,
+  params: URLSearchParams,
+): { plan: PlanView | undefined; year: number | undefined } {
+  const plan = plans?.find((p) => p.id === params.get('plan')) ?? plans?.[0];
+  const asked = Number(params.get('year'));
+  const year = plan && yearsOf(plan).includes(asked) ? asked : defaultYear(plan);
+  return { plan, year };
+}
+
 export const DIRECTION_LABELS: Record<IndicatorView['direction'], string> = {
   higher_better: '高いほど良い',
   lower_better: '低いほど良い',

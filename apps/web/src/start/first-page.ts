@@ -3,8 +3,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import { plansQuery } from '../api/reference';
 import { session } from '../auth/token';
 import { rollupQuery } from '../dashboard/dashboard-queries';
-import { planYearOf } from '../dashboard/plan-year-picker';
-import type { PlanView } from '../dashboard/tracking-types';
+import { planYearOf, type PlanView } from '../dashboard/tracking-types';
 import { initiativeListFilterOf, initiativeListQuery } from '../tracking/tracking-queries';
 
 /**
