@@ -66,8 +66,10 @@ const firingSql = (where: string) => `
   ), due_unit AS (SELECT DISTINCT owner_unit_id AS unit_id FROM due),
   ${roleHoldersSql('due_unit')}
   SELECT due.*, coalesce((SELECT json_agg(h) FROM role_holder h WHERE h.unit_id = due.owner_unit_id), '[]') AS holders FROM due`;
-const DUE_AT = firingSql('true');
+/** The next batch of a slot, by id after the last one read ($4; the nil uuid: from the start). */
+const DUE_AFTER = firingSql('r.id > $4::uuid');
 const ONE_DUE = firingSql('r.id = $4');
+const BEFORE_EVERY_ID = '00000000-0000-0000-0000-000000000000';
 
 /**
  * The claim of a batch: the reminders still due are marked sent — a reminder another job
@@ -75,6 +77,12 @@ const ONE_DUE = firingSql('r.id = $4');
  */
 const CLAIM = `UPDATE reminder r SET status = 'sent', sent_at = now() FROM deadline d
   WHERE d.id = r.deadline_id AND r.id = ANY($3::uuid[]) AND ${STILL_DUE} RETURNING r.id`;
+
+/** What the messages of one job share (see ReminderHandlers.messageFacts). */
+interface MessageFacts {
+  today: string;
+  workingDaysLeft(due: string): number;
+}
 
 /** A slot (after, until]: ISO times for the statements above. */
 interface Slot {
@@ -119,10 +127,10 @@ export class ReminderHandlers {
 
   /**
    * Fires every reminder due in the slot ending at `fireAt` (the `slotMs` before it; 1 or
-   * absent: that instant alone): one read brings them (up to a few batches) with their
-   * recipients, then each batch of REMINDER_BATCH_SIZE is ONE statement — the claim (re-checked
-   * as still due: scheduled, its fire time still in this slot, its deadline neither met nor
-   * cancelled), the deliveries and the in-app notifications — several batches side by side.
+   * absent: that instant alone), a batch of REMINDER_BATCH_SIZE at a time: one read brings a
+   * batch with its recipients, then the batch is ONE statement — the claim (re-checked as still
+   * due: scheduled, its fire time still in this slot, its deadline neither met nor cancelled),
+   * the deliveries and the in-app notifications — several batches side by side.
    * The job runs at the slot's end, so every reminder of the slot is already due: none is
    * fired before its time. A job killed mid-way leaves the batches it committed sent and the
    * others untouched: its retry fires exactly the rest, and a second job of the same slot
@@ -134,20 +142,74 @@ export class ReminderHandlers {
     // A job started early (a clock a little ahead of this one) waits: the slot's last reminder is due only at its end.
     const early = new Date(slot.until).getTime() - Date.now();
     if (early > 0) await sleep(early);
-    const limit = REMINDER_BATCH_SIZE * REMINDER_PARALLEL_BATCHES;
-    for (;;) {
-      const { rows } = await prepared<FiringReminder>(this.dataSource.manager, DUE_AT, [slot.after, slot.until, limit]);
-      const batches: FiringReminder[][] = [];
-      for (let i = 0; i < rows.length; i += REMINDER_BATCH_SIZE) batches.push(rows.slice(i, i + REMINDER_BATCH_SIZE));
-      await Promise.all(batches.map((batch) => this.fireBatch(slot, batch)));
-      if (rows.length < limit) return;
+    const facts = this.messageFacts();
+    // A pipeline: one read at a time brings the next batch (by id, after the last one read)
+    // while up to REMINDER_PARALLEL_BATCHES earlier batches are being fired, so the first
+    // reminders of a burst are told after one batch's read, not after the whole slot's, and
+    // PostgreSQL writes one batch while the next is read and its messages are built.
+    const inFlight = new Set<Promise<void>>();
+    const failures: unknown[] = [];
+    let after = BEFORE_EVERY_ID;
+    let sweptAgain = false;
+    while (failures.length === 0) {
+      const { rows } = await prepared<FiringReminder>(this.dataSource.manager, DUE_AFTER, [
+        slot.after,
+        slot.until,
+        REMINDER_BATCH_SIZE,
+        after,
+      ]);
+      if (rows.length > 0) {
+        after = rows[rows.length - 1].id;
+        while (inFlight.size >= REMINDER_PARALLEL_BATCHES) await Promise.race(inFlight);
+        if (failures.length > 0) break;
+        // Never rejects: a failed batch stops the reading, the others finish, then the job fails and is retried.
+        const firing: Promise<void> = this.fireBatch(slot, rows, facts).then(
+          () => void inFlight.delete(firing),
+          (error: unknown) => {
+            inFlight.delete(firing);
+            failures.push(error);
+          },
+        );
+        inFlight.add(firing);
+      }
+      if (rows.length < REMINDER_BATCH_SIZE) {
+        // The end of the slot. A reminder added to it meanwhile behind the last id read (a
+        // deadline planned or moved while this job ran) is found by one more pass from the start.
+        if (sweptAgain || after === BEFORE_EVERY_ID) break;
+        await Promise.all(inFlight);
+        sweptAgain = true;
+        after = BEFORE_EVERY_ID;
+      }
     }
+    await Promise.all(inFlight);
+    if (failures.length > 0) throw failures[0];
+  }
+
+  /**
+   * What every message of one job shares: today in Japan, and the working days left until a
+   * due date — counted once per due date, not once per reminder (a burst's reminders share a
+   * few due dates, and counting walks the calendar day by day).
+   */
+  private messageFacts(): MessageFacts {
+    const today = todayInTokyo();
+    const daysLeft = new Map<string, number>();
+    return {
+      today,
+      workingDaysLeft: (due) => {
+        let n = daysLeft.get(due);
+        if (n === undefined) daysLeft.set(due, (n = this.calendar.workingDaysBetween(today, due)));
+        return n;
+      },
+    };
   }
 
   /** One statement: the batch claimed and its messages recorded, or nothing (see DeliveriesService.recordClaimed). */
-  private async fireBatch(slot: Slot, batch: readonly FiringReminder[]): Promise<void> {
+  private async fireBatch(
+    slot: Slot,
+    batch: readonly FiringReminder[],
+    facts: MessageFacts = this.messageFacts(),
+  ): Promise<void> {
     if (batch.length === 0) return;
-    const today = todayInTokyo();
     const messages: ClaimedMessage[] = batch.map((r) => ({
       claimId: r.id,
       key: `deadline:${r.deadline_id}:v${r.version}:${r.step}`,
@@ -157,7 +219,7 @@ export class ReminderHandlers {
         title: r.title,
         unitName: r.unit_name,
         dueDate: r.due,
-        workingDaysLeft: this.calendar.workingDaysBetween(today, r.due),
+        workingDaysLeft: facts.workingDaysLeft(r.due),
         step: r.step,
         link: `${this.config.PUBLIC_BASE_URL}/api/v1/deadlines`,
       }),
