@@ -939,6 +939,12 @@ async function main() {
     process.stdout.write(
       `\nCPU while draining:\n${cpuLine('real path', realCpuUse, 'worker')}\n${cpuLine('baseline ', baseCpuUse, 'baselineWorker')}\n`,
     );
+    // What a reminder costs, steadier than the lateness when other programs share the machine.
+    const perThousand = (seconds) => `${Math.round((seconds * 1_000_000) / TOTAL)} ms`;
+    process.stdout.write(
+      `CPU per 1,000 reminders: real path worker ${perThousand(realCpuUse.workerSeconds)} + PostgreSQL ${perThousand(realCpuUse.postgresBackendsOfDatabaseSeconds)} (its backends); ` +
+        `baseline worker ${perThousand(baseCpuUse.baselineWorkerSeconds)} + Redis ${perThousand(baseCpuUse.redisSeconds)}\n`,
+    );
     // Other work on the machine (someone's tests, another benchmark) skews one side or both.
     const noisy = [
       ['real path', realCpuUse],

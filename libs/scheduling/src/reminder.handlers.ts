@@ -34,8 +34,25 @@ interface FiringReminder {
   owner_unit_id: string;
   due: string;
   unit_name: string;
-  /** Who holds a role on the deadline's unit (see roleHoldersSql), to be chosen from by audience. */
-  holders: RoleHolder[];
+  /** The fire time in microseconds since the epoch (firingSql). */
+  fire_key: string;
+  /** Who holds a role on the deadline's unit (see roleHoldersSql), to be chosen from by audience; on the unit's first row of a read only. */
+  holders: RoleHolder[] | null;
+}
+
+/** A position in firing order: a reminder's fire time (microseconds since the epoch) and id. */
+interface FiringKey {
+  fireKey: string;
+  id: string;
+}
+
+/** A reminder of a read with its unit's role holders, which the read gives on the unit's first row only. */
+type ReadyReminder = FiringReminder & { holders: RoleHolder[] };
+
+function withHolders(rows: readonly FiringReminder[]): ReadyReminder[] {
+  const holdersOf = new Map<string, RoleHolder[]>();
+  for (const r of rows) if (r.holders) holdersOf.set(r.owner_unit_id, r.holders);
+  return rows.map((r) => ({ ...r, holders: r.holders ?? holdersOf.get(r.owner_unit_id) ?? [] }));
 }
 
 /** How far ahead reconciliation re-adds reminder jobs; later ones are re-added as they come near. */
@@ -54,22 +71,43 @@ export const REMINDER_PARALLEL_BATCHES = 4;
 const STILL_DUE = `r.status = 'scheduled' AND r.fire_at > $1 AND r.fire_at <= $2 AND d.satisfied_at IS NULL AND d.cancelled_at IS NULL`;
 
 /**
- * The reminders to fire (`where`, with STILL_DUE's $1 and $2 and a LIMIT of $3), each with its
- * deadline and the role holders of the deadline's unit, in one read.
+ * The reminders to fire (`where`, with STILL_DUE's $1 and $2 and a LIMIT of $3), in firing
+ * order (fire time, then id: the order of reminder_firing_order_idx), each with its deadline,
+ * in one read; the role holders of each deadline's unit come once per unit, on the unit's
+ * first row (a burst of one bureau's reminders carries them once, not once per reminder).
+ * `fire_key` is the fire time in microseconds since the epoch, exact, for the next read's start.
  */
 const firingSql = (where: string) => `
   WITH RECURSIVE due AS MATERIALIZED (
-    SELECT r.id, r.step, r.audience, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
+    SELECT r.id, r.step, r.audience, r.fire_at, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
            to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name
       FROM reminder r JOIN deadline d ON d.id = r.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id
-     WHERE ${STILL_DUE} AND ${where} ORDER BY r.id LIMIT $3
+     WHERE ${STILL_DUE} AND ${where} ORDER BY r.fire_at, r.id LIMIT $3
   ), due_unit AS (SELECT DISTINCT owner_unit_id AS unit_id FROM due),
-  ${roleHoldersSql('due_unit')}
-  SELECT due.*, coalesce((SELECT json_agg(h) FROM role_holder h WHERE h.unit_id = due.owner_unit_id), '[]') AS holders FROM due`;
-/** The next batch of a slot, by id after the last one read ($4; the nil uuid: from the start). */
-const DUE_AFTER = firingSql('r.id > $4::uuid');
+  ${roleHoldersSql('due_unit')},
+  unit_holders AS (SELECT unit_id, json_agg(h) AS holders FROM role_holder h GROUP BY unit_id)
+  SELECT due.id, due.step, due.audience, due.deadline_id, due.version, due.kind, due.title, due.owner_unit_id,
+         due.due, due.unit_name, (extract(epoch FROM due.fire_at) * 1000000)::bigint::text AS fire_key,
+         CASE WHEN row_number() OVER (PARTITION BY due.owner_unit_id ORDER BY due.fire_at, due.id) = 1
+              THEN coalesce(u.holders, '[]') END AS holders
+    FROM due LEFT JOIN unit_holders u ON u.unit_id = due.owner_unit_id
+   ORDER BY due.fire_at, due.id`;
+/**
+ * The next batch of a slot: after the last one read in firing order ($4: its fire time in
+ * microseconds since the epoch, $5: its id; a read from the start passes the slot's start and the nil uuid).
+ */
+const DUE_AFTER = firingSql(
+  `(r.fire_at, r.id) > (timestamptz 'epoch' + $4::bigint * interval '1 microsecond', $5::uuid)`,
+);
 const ONE_DUE = firingSql('r.id = $4');
-const BEFORE_EVERY_ID = '00000000-0000-0000-0000-000000000000';
+
+/** Where a read of a slot's reminders starts: before the first of them in firing order. */
+function slotStart(slot: Slot): FiringKey {
+  return {
+    fireKey: String(BigInt(new Date(slot.after).getTime()) * 1000n),
+    id: '00000000-0000-0000-0000-000000000000',
+  };
+}
 
 /**
  * The claim of a batch: the reminders still due are marked sent — a reminder another job
@@ -122,7 +160,7 @@ export class ReminderHandlers {
       1,
       reminderId,
     ]);
-    await this.fireBatch(slot, rows);
+    await this.fireBatch(slot, withHolders(rows));
   }
 
   /**
@@ -143,27 +181,31 @@ export class ReminderHandlers {
     const early = new Date(slot.until).getTime() - Date.now();
     if (early > 0) await sleep(early);
     const facts = this.messageFacts();
-    // A pipeline: one read at a time brings the next batch (by id, after the last one read)
-    // while up to REMINDER_PARALLEL_BATCHES earlier batches are being fired, so the first
-    // reminders of a burst are told after one batch's read, not after the whole slot's, and
-    // PostgreSQL writes one batch while the next is read and its messages are built.
+    // A pipeline: one read at a time brings the next batch (in firing order, from where the
+    // last one ended) while up to REMINDER_PARALLEL_BATCHES earlier batches are being fired, so
+    // the first reminders of a burst are told after one batch's read, not after the whole
+    // slot's, and PostgreSQL writes batches while the next is read and its messages are built.
     const inFlight = new Set<Promise<void>>();
     const failures: unknown[] = [];
-    let after = BEFORE_EVERY_ID;
+    let from = slotStart(slot);
+    let read = 0;
     let sweptAgain = false;
     while (failures.length === 0) {
       const { rows } = await prepared<FiringReminder>(this.dataSource.manager, DUE_AFTER, [
         slot.after,
         slot.until,
         REMINDER_BATCH_SIZE,
-        after,
+        from.fireKey,
+        from.id,
       ]);
+      read += rows.length;
       if (rows.length > 0) {
-        after = rows[rows.length - 1].id;
+        const last = rows[rows.length - 1];
+        from = { fireKey: last.fire_key, id: last.id };
         while (inFlight.size >= REMINDER_PARALLEL_BATCHES) await Promise.race(inFlight);
         if (failures.length > 0) break;
         // Never rejects: a failed batch stops the reading, the others finish, then the job fails and is retried.
-        const firing: Promise<void> = this.fireBatch(slot, rows, facts).then(
+        const firing: Promise<void> = this.fireBatch(slot, withHolders(rows), facts).then(
           () => void inFlight.delete(firing),
           (error: unknown) => {
             inFlight.delete(firing);
@@ -173,12 +215,14 @@ export class ReminderHandlers {
         inFlight.add(firing);
       }
       if (rows.length < REMINDER_BATCH_SIZE) {
-        // The end of the slot. A reminder added to it meanwhile behind the last id read (a
-        // deadline planned or moved while this job ran) is found by one more pass from the start.
-        if (sweptAgain || after === BEFORE_EVERY_ID) break;
+        // The end of the slot. A reminder added to it meanwhile behind the last one read (a
+        // deadline planned or moved while this job ran) is found by one more pass from the
+        // start, once the batches in flight are committed (so that it does not read them again).
+        if (sweptAgain || read === 0) break;
         await Promise.all(inFlight);
         sweptAgain = true;
-        after = BEFORE_EVERY_ID;
+        read = 0;
+        from = slotStart(slot);
       }
     }
     await Promise.all(inFlight);
@@ -206,7 +250,7 @@ export class ReminderHandlers {
   /** One statement: the batch claimed and its messages recorded, or nothing (see DeliveriesService.recordClaimed). */
   private async fireBatch(
     slot: Slot,
-    batch: readonly FiringReminder[],
+    batch: readonly ReadyReminder[],
     facts: MessageFacts = this.messageFacts(),
   ): Promise<void> {
     if (batch.length === 0) return;
