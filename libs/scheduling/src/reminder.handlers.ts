@@ -34,6 +34,8 @@ interface FiringReminder {
   owner_unit_id: string;
   due: string;
   unit_name: string;
+  /** Its deadline neither met nor cancelled (firingSql): only these are fired. */
+  open: boolean;
   /** The fire time in microseconds since the epoch (firingSql). */
   fire_key: string;
   /** Who holds a role on the deadline's unit (see roleHoldersSql), to be chosen from by audience; on the unit's first row of a read only. */
@@ -49,10 +51,11 @@ interface FiringKey {
 /** A reminder of a read with its unit's role holders, which the read gives on the unit's first row only. */
 type ReadyReminder = FiringReminder & { holders: RoleHolder[] };
 
-function withHolders(rows: readonly FiringReminder[]): ReadyReminder[] {
+/** The open reminders of a read, each with its unit's role holders. */
+function readyToFire(rows: readonly FiringReminder[]): ReadyReminder[] {
   const holdersOf = new Map<string, RoleHolder[]>();
   for (const r of rows) if (r.holders) holdersOf.set(r.owner_unit_id, r.holders);
-  return rows.map((r) => ({ ...r, holders: r.holders ?? holdersOf.get(r.owner_unit_id) ?? [] }));
+  return rows.filter((r) => r.open).map((r) => ({ ...r, holders: r.holders ?? holdersOf.get(r.owner_unit_id) ?? [] }));
 }
 
 /** How far ahead reconciliation re-adds reminder jobs; later ones are re-added as they come near. */
@@ -71,23 +74,31 @@ export const REMINDER_PARALLEL_BATCHES = 4;
 const STILL_DUE = `r.status = 'scheduled' AND r.fire_at > $1 AND r.fire_at <= $2 AND d.satisfied_at IS NULL AND d.cancelled_at IS NULL`;
 
 /**
- * The reminders to fire (`where`, with STILL_DUE's $1 and $2 and a LIMIT of $3), in firing
- * order (fire time, then id: the order of reminder_firing_order_idx), each with its deadline,
- * in one read; the role holders of each deadline's unit come once per unit, on the unit's
- * first row (a burst of one bureau's reminders carries them once, not once per reminder).
- * `fire_key` is the fire time in microseconds since the epoch, exact, for the next read's start.
+ * The next reminders of the slot ($1, $2) in firing order (fire time, then id: the order of
+ * reminder_firing_order_idx), `where` and a LIMIT of $3, each with its deadline, in one read;
+ * the role holders of each deadline's unit come once per unit, on the unit's first row (a
+ * burst of one bureau's reminders carries them once, not once per reminder). The limit is
+ * taken on the index alone, before any join, so that a batch is the next entries of the index
+ * whatever the planner guesses of a slot's size (a 09:00 slot holds thousands); a reminder
+ * whose deadline was met or cancelled comes with `open` false, is not fired (the claim would
+ * refuse it too) and still moves the read on. `fire_key` is the fire time in microseconds
+ * since the epoch, exact, for where the next read starts.
  */
 const firingSql = (where: string) => `
-  WITH RECURSIVE due AS MATERIALIZED (
-    SELECT r.id, r.step, r.audience, r.fire_at, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
-           to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name
-      FROM reminder r JOIN deadline d ON d.id = r.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id
-     WHERE ${STILL_DUE} AND ${where} ORDER BY r.fire_at, r.id LIMIT $3
-  ), due_unit AS (SELECT DISTINCT owner_unit_id AS unit_id FROM due),
+  WITH RECURSIVE next AS MATERIALIZED (
+    SELECT r.id, r.step, r.audience, r.fire_at, r.deadline_id FROM reminder r
+     WHERE r.status = 'scheduled' AND r.fire_at > $1 AND r.fire_at <= $2 AND ${where}
+     ORDER BY r.fire_at, r.id LIMIT $3
+  ), due AS MATERIALIZED (
+    SELECT n.id, n.step, n.audience, n.fire_at, n.deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
+           to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name,
+           d.satisfied_at IS NULL AND d.cancelled_at IS NULL AS open
+      FROM next n JOIN deadline d ON d.id = n.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id
+  ), due_unit AS (SELECT DISTINCT owner_unit_id AS unit_id FROM due WHERE open),
   ${roleHoldersSql('due_unit')},
   unit_holders AS (SELECT unit_id, json_agg(h) AS holders FROM role_holder h GROUP BY unit_id)
   SELECT due.id, due.step, due.audience, due.deadline_id, due.version, due.kind, due.title, due.owner_unit_id,
-         due.due, due.unit_name, (extract(epoch FROM due.fire_at) * 1000000)::bigint::text AS fire_key,
+         due.due, due.unit_name, due.open, (extract(epoch FROM due.fire_at) * 1000000)::bigint::text AS fire_key,
          CASE WHEN row_number() OVER (PARTITION BY due.owner_unit_id ORDER BY due.fire_at, due.id) = 1
               THEN coalesce(u.holders, '[]') END AS holders
     FROM due LEFT JOIN unit_holders u ON u.unit_id = due.owner_unit_id
@@ -160,7 +171,7 @@ export class ReminderHandlers {
       1,
       reminderId,
     ]);
-    await this.fireBatch(slot, withHolders(rows));
+    await this.fireBatch(slot, readyToFire(rows));
   }
 
   /**
@@ -205,7 +216,7 @@ export class ReminderHandlers {
         while (inFlight.size >= REMINDER_PARALLEL_BATCHES) await Promise.race(inFlight);
         if (failures.length > 0) break;
         // Never rejects: a failed batch stops the reading, the others finish, then the job fails and is retried.
-        const firing: Promise<void> = this.fireBatch(slot, withHolders(rows), facts).then(
+        const firing: Promise<void> = this.fireBatch(slot, readyToFire(rows), facts).then(
           () => void inFlight.delete(firing),
           (error: unknown) => {
             inFlight.delete(firing);
