@@ -14,6 +14,7 @@ import { Deputies1764660000000 } from './1764660000000-deputies.js';
 import { PersonnelTransfers1764680000000 } from './1764680000000-personnel-transfers.js';
 import { Reorganisation1764680100000 } from './1764680100000-reorganisation.js';
 import { DirectoryAccounts1764680200000 } from './1764680200000-directory-accounts.js';
+import { ReminderFiringOrder1764750000000 } from './1764750000000-reminder-firing-order.js';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here;
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   PersonnelTransfers1764680000000,
   Reorganisation1764680100000,
   DirectoryAccounts1764680200000,
+  ReminderFiringOrder1764750000000,
 ];

@@ -34,8 +34,28 @@ interface FiringReminder {
   owner_unit_id: string;
   due: string;
   unit_name: string;
-  /** Who holds a role on the deadline's unit (see roleHoldersSql), to be chosen from by audience. */
-  holders: RoleHolder[];
+  /** Its deadline neither met nor cancelled (firingSql): only these are fired. */
+  open: boolean;
+  /** The fire time in microseconds since the epoch (firingSql). */
+  fire_key: string;
+  /** Who holds a role on the deadline's unit (see roleHoldersSql), to be chosen from by audience; on the unit's first row of a read only. */
+  holders: RoleHolder[] | null;
+}
+
+/** A position in firing order: a reminder's fire time (microseconds since the epoch) and id. */
+interface FiringKey {
+  fireKey: string;
+  id: string;
+}
+
+/** A reminder of a read with its unit's role holders, which the read gives on the unit's first row only. */
+type ReadyReminder = FiringReminder & { holders: RoleHolder[] };
+
+/** The open reminders of a read, each with its unit's role holders. */
+function readyToFire(rows: readonly FiringReminder[]): ReadyReminder[] {
+  const holdersOf = new Map<string, RoleHolder[]>();
+  for (const r of rows) if (r.holders) holdersOf.set(r.owner_unit_id, r.holders);
+  return rows.filter((r) => r.open).map((r) => ({ ...r, holders: r.holders ?? holdersOf.get(r.owner_unit_id) ?? [] }));
 }
 
 /** How far ahead reconciliation re-adds reminder jobs; later ones are re-added as they come near. */
@@ -54,20 +74,51 @@ export const REMINDER_PARALLEL_BATCHES = 4;
 const STILL_DUE = `r.status = 'scheduled' AND r.fire_at > $1 AND r.fire_at <= $2 AND d.satisfied_at IS NULL AND d.cancelled_at IS NULL`;
 
 /**
- * The reminders to fire (`where`, with STILL_DUE's $1 and $2 and a LIMIT of $3), each with its
- * deadline and the role holders of the deadline's unit, in one read.
+ * The next reminders of the slot ($1, $2) in firing order (fire time, then id: the order of
+ * reminder_firing_order_idx), `where` and a LIMIT of $3, each with its deadline, in one read;
+ * the role holders of each deadline's unit come once per unit, on the unit's first row (a
+ * burst of one bureau's reminders carries them once, not once per reminder). The limit is
+ * taken on the index alone, before any join, so that a batch is the next entries of the index
+ * whatever the planner guesses of a slot's size (a 09:00 slot holds thousands); a reminder
+ * whose deadline was met or cancelled comes with `open` false, is not fired (the claim would
+ * refuse it too) and still moves the read on. `fire_key` is the fire time in microseconds
+ * since the epoch, exact, for where the next read starts.
  */
 const firingSql = (where: string) => `
-  WITH RECURSIVE due AS MATERIALIZED (
-    SELECT r.id, r.step, r.audience, d.id AS deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
-           to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name
-      FROM reminder r JOIN deadline d ON d.id = r.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id
-     WHERE ${STILL_DUE} AND ${where} ORDER BY r.id LIMIT $3
-  ), due_unit AS (SELECT DISTINCT owner_unit_id AS unit_id FROM due),
-  ${roleHoldersSql('due_unit')}
-  SELECT due.*, coalesce((SELECT json_agg(h) FROM role_holder h WHERE h.unit_id = due.owner_unit_id), '[]') AS holders FROM due`;
-const DUE_AT = firingSql('true');
+  WITH RECURSIVE next AS MATERIALIZED (
+    SELECT r.id, r.step, r.audience, r.fire_at, r.deadline_id FROM reminder r
+     WHERE r.status = 'scheduled' AND r.fire_at > $1 AND r.fire_at <= $2 AND ${where}
+     ORDER BY r.fire_at, r.id LIMIT $3
+  ), due AS MATERIALIZED (
+    SELECT n.id, n.step, n.audience, n.fire_at, n.deadline_id, d.version, d.kind, d.title, d.owner_unit_id,
+           to_char(d.due_date, 'YYYY-MM-DD') AS due, o.name_ja AS unit_name,
+           d.satisfied_at IS NULL AND d.cancelled_at IS NULL AS open
+      FROM next n JOIN deadline d ON d.id = n.deadline_id JOIN org_unit o ON o.id = d.owner_unit_id
+  ), due_unit AS (SELECT DISTINCT owner_unit_id AS unit_id FROM due WHERE open),
+  ${roleHoldersSql('due_unit')},
+  unit_holders AS (SELECT unit_id, json_agg(h) AS holders FROM role_holder h GROUP BY unit_id)
+  SELECT due.id, due.step, due.audience, due.deadline_id, due.version, due.kind, due.title, due.owner_unit_id,
+         due.due, due.unit_name, due.open, (extract(epoch FROM due.fire_at) * 1000000)::bigint::text AS fire_key,
+         CASE WHEN row_number() OVER (PARTITION BY due.owner_unit_id ORDER BY due.fire_at, due.id) = 1
+              THEN coalesce(u.holders, '[]') END AS holders
+    FROM due LEFT JOIN unit_holders u ON u.unit_id = due.owner_unit_id
+   ORDER BY due.fire_at, due.id`;
+/**
+ * The next batch of a slot: after the last one read in firing order ($4: its fire time in
+ * microseconds since the epoch, $5: its id; a read from the start passes the slot's start and the nil uuid).
+ */
+const DUE_AFTER = firingSql(
+  `(r.fire_at, r.id) > (timestamptz 'epoch' + $4::bigint * interval '1 microsecond', $5::uuid)`,
+);
 const ONE_DUE = firingSql('r.id = $4');
+
+/** Where a read of a slot's reminders starts: before the first of them in firing order. */
+function slotStart(slot: Slot): FiringKey {
+  return {
+    fireKey: String(BigInt(new Date(slot.after).getTime()) * 1000n),
+    id: '00000000-0000-0000-0000-000000000000',
+  };
+}
 
 /**
  * The claim of a batch: the reminders still due are marked sent — a reminder another job
@@ -75,6 +126,12 @@ const ONE_DUE = firingSql('r.id = $4');
  */
 const CLAIM = `UPDATE reminder r SET status = 'sent', sent_at = now() FROM deadline d
   WHERE d.id = r.deadline_id AND r.id = ANY($3::uuid[]) AND ${STILL_DUE} RETURNING r.id`;
+
+/** What the messages of one job share (see ReminderHandlers.messageFacts). */
+interface MessageFacts {
+  today: string;
+  workingDaysLeft(due: string): number;
+}
 
 /** A slot (after, until]: ISO times for the statements above. */
 interface Slot {
@@ -114,15 +171,15 @@ export class ReminderHandlers {
       1,
       reminderId,
     ]);
-    await this.fireBatch(slot, rows);
+    await this.fireBatch(slot, readyToFire(rows));
   }
 
   /**
    * Fires every reminder due in the slot ending at `fireAt` (the `slotMs` before it; 1 or
-   * absent: that instant alone): one read brings them (up to a few batches) with their
-   * recipients, then each batch of REMINDER_BATCH_SIZE is ONE statement — the claim (re-checked
-   * as still due: scheduled, its fire time still in this slot, its deadline neither met nor
-   * cancelled), the deliveries and the in-app notifications — several batches side by side.
+   * absent: that instant alone), a batch of REMINDER_BATCH_SIZE at a time: one read brings a
+   * batch with its recipients, then the batch is ONE statement — the claim (re-checked as still
+   * due: scheduled, its fire time still in this slot, its deadline neither met nor cancelled),
+   * the deliveries and the in-app notifications — several batches side by side.
    * The job runs at the slot's end, so every reminder of the slot is already due: none is
    * fired before its time. A job killed mid-way leaves the batches it committed sent and the
    * others untouched: its retry fires exactly the rest, and a second job of the same slot
@@ -134,20 +191,80 @@ export class ReminderHandlers {
     // A job started early (a clock a little ahead of this one) waits: the slot's last reminder is due only at its end.
     const early = new Date(slot.until).getTime() - Date.now();
     if (early > 0) await sleep(early);
-    const limit = REMINDER_BATCH_SIZE * REMINDER_PARALLEL_BATCHES;
-    for (;;) {
-      const { rows } = await prepared<FiringReminder>(this.dataSource.manager, DUE_AT, [slot.after, slot.until, limit]);
-      const batches: FiringReminder[][] = [];
-      for (let i = 0; i < rows.length; i += REMINDER_BATCH_SIZE) batches.push(rows.slice(i, i + REMINDER_BATCH_SIZE));
-      await Promise.all(batches.map((batch) => this.fireBatch(slot, batch)));
-      if (rows.length < limit) return;
+    const facts = this.messageFacts();
+    // A pipeline: one read at a time brings the next batch (in firing order, from where the
+    // last one ended) while up to REMINDER_PARALLEL_BATCHES earlier batches are being fired, so
+    // the first reminders of a burst are told after one batch's read, not after the whole
+    // slot's, and PostgreSQL writes batches while the next is read and its messages are built.
+    const inFlight = new Set<Promise<void>>();
+    const failures: unknown[] = [];
+    let from = slotStart(slot);
+    let read = 0;
+    let sweptAgain = false;
+    while (failures.length === 0) {
+      const { rows } = await prepared<FiringReminder>(this.dataSource.manager, DUE_AFTER, [
+        slot.after,
+        slot.until,
+        REMINDER_BATCH_SIZE,
+        from.fireKey,
+        from.id,
+      ]);
+      read += rows.length;
+      if (rows.length > 0) {
+        const last = rows[rows.length - 1];
+        from = { fireKey: last.fire_key, id: last.id };
+        while (inFlight.size >= REMINDER_PARALLEL_BATCHES) await Promise.race(inFlight);
+        if (failures.length > 0) break;
+        // Never rejects: a failed batch stops the reading, the others finish, then the job fails and is retried.
+        const firing: Promise<void> = this.fireBatch(slot, readyToFire(rows), facts).then(
+          () => void inFlight.delete(firing),
+          (error: unknown) => {
+            inFlight.delete(firing);
+            failures.push(error);
+          },
+        );
+        inFlight.add(firing);
+      }
+      if (rows.length < REMINDER_BATCH_SIZE) {
+        // The end of the slot. A reminder added to it meanwhile behind the last one read (a
+        // deadline planned or moved while this job ran) is found by one more pass from the
+        // start, once the batches in flight are committed (so that it does not read them again).
+        if (sweptAgain || read === 0) break;
+        await Promise.all(inFlight);
+        sweptAgain = true;
+        read = 0;
+        from = slotStart(slot);
+      }
     }
+    await Promise.all(inFlight);
+    if (failures.length > 0) throw failures[0];
+  }
+
+  /**
+   * What every message of one job shares: today in Japan, and the working days left until a
+   * due date — counted once per due date, not once per reminder (a burst's reminders share a
+   * few due dates, and counting walks the calendar day by day).
+   */
+  private messageFacts(): MessageFacts {
+    const today = todayInTokyo();
+    const daysLeft = new Map<string, number>();
+    return {
+      today,
+      workingDaysLeft: (due) => {
+        let n = daysLeft.get(due);
+        if (n === undefined) daysLeft.set(due, (n = this.calendar.workingDaysBetween(today, due)));
+        return n;
+      },
+    };
   }
 
   /** One statement: the batch claimed and its messages recorded, or nothing (see DeliveriesService.recordClaimed). */
-  private async fireBatch(slot: Slot, batch: readonly FiringReminder[]): Promise<void> {
+  private async fireBatch(
+    slot: Slot,
+    batch: readonly ReadyReminder[],
+    facts: MessageFacts = this.messageFacts(),
+  ): Promise<void> {
     if (batch.length === 0) return;
-    const today = todayInTokyo();
     const messages: ClaimedMessage[] = batch.map((r) => ({
       claimId: r.id,
       key: `deadline:${r.deadline_id}:v${r.version}:${r.step}`,
@@ -157,7 +274,7 @@ export class ReminderHandlers {
         title: r.title,
         unitName: r.unit_name,
         dueDate: r.due,
-        workingDaysLeft: this.calendar.workingDaysBetween(today, r.due),
+        workingDaysLeft: facts.workingDaysLeft(r.due),
         step: r.step,
         link: `${this.config.PUBLIC_BASE_URL}/api/v1/deadlines`,
       }),
