@@ -14,6 +14,7 @@ import { Deputies1764660000000 } from './1764660000000-deputies.js';
 import { PersonnelTransfers1764680000000 } from './1764680000000-personnel-transfers.js';
 import { Reorganisation1764680100000 } from './1764680100000-reorganisation.js';
 import { DirectoryAccounts1764680200000 } from './1764680200000-directory-accounts.js';
+import { RollupVersions1764770000000 } from './1764770000000-rollup-versions.js';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here;
@@ -36,4 +37,5 @@ export const MIGRATIONS = [
   PersonnelTransfers1764680000000,
   Reorganisation1764680100000,
   DirectoryAccounts1764680200000,
+  RollupVersions1764770000000,
 ];
