@@ -7,8 +7,8 @@ const LABEL_TABLES = ['status_scale', 'plan_policy', 'org_unit', 'org_unit_name'
  * Versions of what a roll-up read shows, so that the API may keep an answer in memory and
  * know with one primary-key read whether it is still the answer: `rollup_version` per
  * plan-year, changed by every statement that writes that plan-year's `rollup` rows (the
- * recount, or anything else), and the one-row `rollup_labels` changed by every statement on
- * the tables the answer takes its labels from (and by a TRUNCATE of `rollup`). Both are written
+ * recount, or anything else), and the one-row `rollup_labels` changed at the commit of every
+ * transaction that wrote the tables the answer takes its labels from (and by a TRUNCATE of `rollup`). Both are written
  * in the writer's transaction, so a reader sees a new version exactly when it can see the new
  * rows; the values come from one sequence, so a version is never used twice (no ABA after a
  * row is dropped and made again), and readers only compare them for equality.
@@ -70,15 +70,24 @@ export class RollupVersions1764770000000 implements MigrationInterface {
     await q.query(
       `CREATE TRIGGER rollup_truncated AFTER TRUNCATE ON rollup FOR EACH STATEMENT EXECUTE FUNCTION rollup_labels_changed()`,
     );
+    // Deferred to COMMIT: the one row's lock is taken last, by a transaction that waits for nothing
+    // else afterwards, so two transactions editing units or policies in different orders cannot
+    // deadlock on it (an immediate trigger would hold it while the rest of the transaction runs).
     for (const table of LABEL_TABLES) {
       await q.query(
-        `CREATE TRIGGER ${table}_rollup_labels AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION rollup_labels_changed()`,
+        `CREATE CONSTRAINT TRIGGER ${table}_rollup_labels AFTER INSERT OR UPDATE OR DELETE ON ${table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION rollup_labels_changed()`,
+      );
+      await q.query(
+        `CREATE TRIGGER ${table}_rollup_labels_truncated AFTER TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION rollup_labels_changed()`,
       );
     }
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of LABEL_TABLES) await q.query(`DROP TRIGGER ${table}_rollup_labels ON ${table}`);
+    for (const table of LABEL_TABLES) {
+      await q.query(`DROP TRIGGER ${table}_rollup_labels_truncated ON ${table}`);
+      await q.query(`DROP TRIGGER ${table}_rollup_labels ON ${table}`);
+    }
     for (const trigger of ['rollup_truncated', 'rollup_deleted', 'rollup_updated', 'rollup_inserted'])
       await q.query(`DROP TRIGGER ${trigger} ON rollup`);
     await q.query(`DROP FUNCTION rollup_labels_changed()`);
