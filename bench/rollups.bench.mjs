@@ -14,7 +14,8 @@
 //   node bench/rollups.bench.mjs        (or: npm run bench:rollups)
 //
 // Knobs (environment): ROLLUP_BENCH_REPORTS (1000000), ROLLUP_BENCH_PLANS (50),
-// ROLLUP_BENCH_READS (8000), ROLLUP_BENCH_CONFIRMS (1000), ROLLUP_BENCH_ROUNDS (3), ROLLUP_BENCH_COMPUTE_REPEATS (30),
+// ROLLUP_BENCH_READS (8000), ROLLUP_BENCH_READ_ROUNDS (5), ROLLUP_BENCH_CONFIRMS (1000), ROLLUP_BENCH_ROUNDS (7),
+// ROLLUP_BENCH_COMPUTE_REPEATS (30),
 // ROLLUP_BENCH_WORKER_CONCURRENCY (8), ROLLUP_BENCH_DRAIN_TIMEOUT_SECONDS (300),
 // BENCH_POOL_SIZE (20), BENCH_SKIP_BUILD=1, BENCH_KEEP_DB=1, BENCH_API_NODE_ARGS,
 // BENCH_WORKER_NODE_ARGS. See bench/README.md.
@@ -79,10 +80,16 @@ const COMPUTE_REPEATS = intEnv('ROLLUP_BENCH_COMPUTE_REPEATS', 30);
 const DRAIN_TIMEOUT_MS = intEnv('ROLLUP_BENCH_DRAIN_TIMEOUT_SECONDS', 300) * 1000;
 
 const READS = intEnv('ROLLUP_BENCH_READS', 8000);
+/**
+ * The reads, like the confirmations, alternate baseline and roll-up over several rounds (AB,
+ * then BA, …), READS / READ_ROUNDS requests a phase, so that a burst of load from elsewhere on
+ * the machine lands on one round, not on one side; the ratio is the median of the rounds'.
+ */
+const READ_ROUNDS = intEnv('ROLLUP_BENCH_READ_ROUNDS', 5);
 const READ_LEVELS = [4, 16].map((concurrency) => ({
   concurrency,
   warmup: Math.max(20, Math.round(READS / 10)),
-  requests: READS,
+  requests: Math.max(20, Math.round(READS / READ_ROUNDS)),
 }));
 
 const CONFIRMS = intEnv('ROLLUP_BENCH_CONFIRMS', 1000);
@@ -96,7 +103,7 @@ const CONFIRM_WARMUP = Math.max(20, Math.round(CONFIRMS / 10));
  * repeated ROLLUP_BENCH_ROUNDS times, interleaved (ABBA, then BAAB in the next round, …),
  * and the cost is reported per round with its median and spread.
  */
-const ROUNDS = intEnv('ROLLUP_BENCH_ROUNDS', 3);
+const ROUNDS = intEnv('ROLLUP_BENCH_ROUNDS', 7);
 const CONFIRM_PHASES = Array.from({ length: ROUNDS }, (_, round) => {
   const [first, second] = round % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
   return [
@@ -645,6 +652,39 @@ function median(values) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
+/** A quantile by linear interpolation between the closest ranks (q = 0.25: the lower quartile). */
+function quantile(values, q) {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  return lo + 1 < s.length ? s[lo] + (s[lo + 1] - s[lo]) * (at - lo) : s[lo];
+}
+
+/** How far the rounds' figures lie apart: the whole range and the middle half (interquartile). */
+function spreadOf(values) {
+  return {
+    min: Math.min(...values),
+    q1: quantile(values, 0.25),
+    q3: quantile(values, 0.75),
+    max: Math.max(...values),
+  };
+}
+
+/**
+ * CPU the application spent per request in a phase: the API (and worker, when it ran) plus the
+ * PostgreSQL backends of the benchmark's database, in ms. Unlike a rate, it barely moves when
+ * other work on the machine takes the cores away, so it is the steadier side of a comparison.
+ */
+function appCpuMsPerRequest(x) {
+  const c = x.cpu;
+  const seconds = (c.apiSeconds ?? 0) + (c.workerSeconds ?? 0) + (c.postgresBackendsOfDatabaseSeconds ?? 0);
+  return (seconds * 1000) / x.requests;
+}
+
+const pct = (x) => `${(x * 100).toFixed(1)} %`;
+const spreadText = (s) =>
+  `middle half ${(s.q1 * 100).toFixed(1)} … ${(s.q3 * 100).toFixed(1)} %, range ${(s.min * 100).toFixed(1)} … ${(s.max * 100).toFixed(1)} %`;
+
 // ── report ───────────────────────────────────────────────────────────────────
 
 const pad = (s, n) => String(s).padStart(n);
@@ -653,19 +693,31 @@ const ms = (x) => x.toFixed(2);
 function printReadTable(rows, baselineLabel) {
   const out = [
     '',
-    `ROLL-UP READS (GET /rollups/progress?by=policy, a random plan-year of ${PLANS} plans) vs ${baselineLabel}`,
+    `ROLL-UP READS (GET /rollups/progress?by=policy, a random plan-year of ${PLANS} plans) vs ${baselineLabel}, ${READ_ROUNDS} interleaved rounds`,
   ];
   out.push(
-    `${'concurrency'.padEnd(11)}  ${pad('baseline req/s', 14)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('roll-up req/s', 13)} ${pad('p50', 7)} ${pad('p99', 7)}  |  roll-up/baseline`,
+    `${'concurrency'.padEnd(11)} ${'round'.padEnd(5)}  ${pad('baseline req/s', 14)} ${pad('p50', 6)} ${pad('p99', 7)} ${pad('cpu ms', 6)}  |  ` +
+      `${pad('roll-up req/s', 13)} ${pad('p50', 6)} ${pad('p99', 7)} ${pad('cpu ms', 6)}  |  roll-up/baseline`,
   );
-  out.push('-'.repeat(101));
+  out.push('-'.repeat(112));
   for (const r of rows) {
+    for (const x of r.rounds) {
+      out.push(
+        `${String(r.concurrency).padEnd(11)} ${String(x.round + 1).padEnd(5)}  ${pad(x.baseline.rate.toFixed(1), 14)} ${pad(ms(x.baseline.p50), 6)} ${pad(ms(x.baseline.p99), 7)} ${pad(ms(x.baseline.cpuMsPerRequest), 6)}  |  ` +
+          `${pad(x.rollup.rate.toFixed(1), 13)} ${pad(ms(x.rollup.p50), 6)} ${pad(ms(x.rollup.p99), 7)} ${pad(ms(x.rollup.cpuMsPerRequest), 6)}  |  ${pad(pct(x.ratio), 8)}`,
+      );
+    }
     out.push(
-      `${String(r.concurrency).padEnd(11)}  ${pad(r.baseline.rate.toFixed(1), 14)} ${pad(ms(r.baseline.p50), 7)} ${pad(ms(r.baseline.p99), 7)}  |  ` +
-        `${pad(r.rollup.rate.toFixed(1), 13)} ${pad(ms(r.rollup.p50), 7)} ${pad(ms(r.rollup.p99), 7)}  |  ${(r.ratio * 100).toFixed(1).padStart(6)} %`,
+      `${String(r.concurrency).padEnd(11)} ${'all'.padEnd(5)}  ratio median ${pct(r.ratio)} (${spreadText(r.spread)}); ` +
+        `cpu ms/request ${ms(r.cpuMsPerRequest.baseline)} baseline, ${ms(r.cpuMsPerRequest.rollup)} roll-up: ${pct(r.cpuRatio)}`,
     );
   }
-  out.push('(latencies in ms; each level ran the baseline then the roll-up, after an uncounted warm-up of each)');
+  out.push(
+    '(latencies in ms; rounds alternate AB / BA after an uncounted warm-up of each side; cpu ms = CPU of the API and of the',
+  );
+  out.push(
+    " database's PostgreSQL backends per request, median of the rounds; the cpu ratio is the rate ratio the two would have if CPU were all they waited for)",
+  );
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
@@ -698,20 +750,24 @@ function printConfirmTable(levels) {
     `CONFIRMATIONS (POST /progress-reports/{id}/transitions confirm) with the roll-up upkeep on and off, ${ROUNDS} interleaved rounds`,
   ];
   out.push(
-    `${'concurrency'.padEnd(11)} ${'round'.padEnd(5)}  ${pad('off req/s', 9)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('on req/s', 8)} ${pad('p50', 7)} ${pad('p99', 7)}  |  ${pad('cost', 7)}  |  recounts run while on`,
+    `${'concurrency'.padEnd(11)} ${'round'.padEnd(5)}  ${pad('off req/s', 9)} ${pad('p50', 6)} ${pad('p99', 7)} ${pad('cpu ms', 6)}  |  ` +
+      `${pad('on req/s', 8)} ${pad('p50', 6)} ${pad('p99', 7)} ${pad('cpu ms', 6)}  |  ${pad('cost', 8)}  |  recounts run while on`,
   );
-  out.push('-'.repeat(111));
+  out.push('-'.repeat(122));
   for (const l of levels) {
     for (const r of l.rounds) {
       out.push(
-        `${String(l.concurrency).padEnd(11)} ${String(r.round + 1).padEnd(5)}  ${pad(r.off.rate.toFixed(1), 9)} ${pad(ms(r.off.p50), 7)} ${pad(ms(r.off.p99), 7)}  |  ` +
-          `${pad(r.on.rate.toFixed(1), 8)} ${pad(ms(r.on.p50), 7)} ${pad(ms(r.on.p99), 7)}  |  ${(r.cost * 100).toFixed(1).padStart(5)} %  |  ` +
+        `${String(l.concurrency).padEnd(11)} ${String(r.round + 1).padEnd(5)}  ${pad(r.off.rate.toFixed(1), 9)} ${pad(ms(r.off.p50), 6)} ${pad(ms(r.off.p99), 7)} ${pad(ms(r.off.cpuMsPerRequest), 6)}  |  ` +
+          `${pad(r.on.rate.toFixed(1), 8)} ${pad(ms(r.on.p50), 6)} ${pad(ms(r.on.p99), 7)} ${pad(ms(r.on.cpuMsPerRequest), 6)}  |  ${pad(pct(r.cost), 8)}  |  ` +
           `${r.on.refreshJobsRanMeanwhile} for ${r.on.refreshJobsQueued} confirmations`,
       );
     }
     out.push(
-      `${String(l.concurrency).padEnd(11)} ${'all'.padEnd(5)}  cost median ${(l.cost * 100).toFixed(1)} %, spread ${(l.spread.min * 100).toFixed(1)} … ${(l.spread.max * 100).toFixed(1)} % ` +
-        `(from the median rates, ${l.pooled.off.toFixed(1)} off / ${l.pooled.on.toFixed(1)} on req/s: ${(l.pooledCost * 100).toFixed(1)} %)`,
+      `${String(l.concurrency).padEnd(11)} ${'all'.padEnd(5)}  cost median ${pct(l.cost)} (${spreadText(l.spread)}); ` +
+        `from the median rates ${l.pooled.off.toFixed(1)} off / ${l.pooled.on.toFixed(1)} on req/s: ${pct(l.pooledCost)}`,
+    );
+    out.push(
+      `${''.padEnd(11)} ${''.padEnd(5)}  cpu ms/confirmation ${ms(l.cpuMsPerRequest.off)} off, ${ms(l.cpuMsPerRequest.on)} on (medians): cost by CPU ${pct(l.cpuCost)}`,
     );
   }
   out.push(
@@ -724,7 +780,10 @@ function printConfirmTable(levels) {
     ' of a waiting recount share it (deduplication per plan-year); off = no worker, the outbox row is still written;',
   );
   out.push(
-    ' recounts run while on = rollups.refresh jobs the worker finished by the last answer of the phase, warm-up included)',
+    ' recounts run while on = rollups.refresh jobs the worker finished by the last answer of the phase, warm-up included;',
+  );
+  out.push(
+    ' cpu ms = CPU of the API, the worker when on, and the database’s PostgreSQL backends per confirmation; the target is on the rate)',
   );
   const last = levels.flatMap((l) => l.rounds.map((r) => r.on)).find((on) => on.catchUpSeconds !== undefined);
   if (last) {
@@ -863,23 +922,44 @@ async function main() {
     for (const level of READ_LEVELS) {
       const { concurrency, warmup, requests } = level;
       const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-      const baseOnce = baselineRead(agent, port, token, baseline.kind);
-      const rollOnce = rollupRead(agent, port, token);
-      say(`reads c=${concurrency}: baseline (${warmup} warm-up + ${requests})…`);
-      const bw = await closedLoop(concurrency, warmup, nextPlanYear, baseOnce);
-      const b = await closedLoop(concurrency, requests, nextPlanYear, baseOnce);
-      say(`reads c=${concurrency}: roll-up (${warmup} warm-up + ${requests})…`);
-      const rw = await closedLoop(concurrency, warmup, nextPlanYear, rollOnce);
-      const cpu = cpuMeter({ api: api.child.pid }, null, { pgDatabase: DB_NAME });
-      await cpu.begin();
-      const r = await closedLoop(concurrency, requests, nextPlanYear, rollOnce);
-      r.cpu = await cpu.end();
+      const sides = {
+        baseline: baselineRead(agent, port, token, baseline.kind),
+        rollup: rollupRead(agent, port, token),
+      };
+      const warmups = {};
+      for (const side of ['baseline', 'rollup']) {
+        say(`reads c=${concurrency}: ${side} warm-up (${warmup})…`);
+        const w = await closedLoop(concurrency, warmup, nextPlanYear, sides[side]);
+        warmups[side] = { errors: w.errors, errorSamples: w.errorSamples, warmupErrors: 0 };
+      }
+      const rounds = [];
+      for (let round = 0; round < READ_ROUNDS; round++) {
+        const order = round % 2 === 0 ? ['baseline', 'rollup'] : ['rollup', 'baseline'];
+        say(`reads c=${concurrency} round ${round + 1}/${READ_ROUNDS}: ${order.join(', ')} (${requests} each)…`);
+        const measured = {};
+        for (const side of order) {
+          const cpu = cpuMeter({ api: api.child.pid }, null, { pgDatabase: DB_NAME });
+          await cpu.begin();
+          const x = await closedLoop(concurrency, requests, nextPlanYear, sides[side]);
+          x.cpu = await cpu.end();
+          x.cpuMsPerRequest = appCpuMsPerRequest(x);
+          x.warmupErrors = 0;
+          measured[side] = x;
+        }
+        rounds.push({ round, ...measured, ratio: measured.rollup.rate / measured.baseline.rate });
+      }
       agent.destroy();
-      b.warmupErrors = bw.errors;
-      r.warmupErrors = rw.errors;
-      if (bw.errors) b.warmupErrorSamples = bw.errorSamples;
-      if (rw.errors) r.warmupErrorSamples = rw.errorSamples;
-      readRows.push({ concurrency, baseline: b, rollup: r, ratio: r.rate / b.rate });
+      const ratios = rounds.map((r) => r.ratio);
+      const cpuMs = (side) => median(rounds.map((r) => r[side].cpuMsPerRequest));
+      readRows.push({
+        concurrency,
+        rounds,
+        ratio: median(ratios),
+        spread: spreadOf(ratios),
+        cpuMsPerRequest: { baseline: cpuMs('baseline'), rollup: cpuMs('rollup') },
+        cpuRatio: cpuMs('baseline') / cpuMs('rollup'),
+        warmups,
+      });
     }
     printReadTable(readRows, baselineLabel);
 
@@ -1020,17 +1100,26 @@ async function main() {
       const rounds = Array.from({ length: ROUNDS }, (_, round) => {
         const on = of(round, 'on');
         const off = of(round, 'off');
+        on.cpuMsPerRequest = appCpuMsPerRequest(on);
+        off.cpuMsPerRequest = appCpuMsPerRequest(off);
         return { round, on, off, cost: 1 - on.rate / off.rate };
       });
       const costs = rounds.map((r) => r.cost);
       const pooled = { on: median(rounds.map((r) => r.on.rate)), off: median(rounds.map((r) => r.off.rate)) };
+      const cpuMs = {
+        on: median(rounds.map((r) => r.on.cpuMsPerRequest)),
+        off: median(rounds.map((r) => r.off.cpuMsPerRequest)),
+      };
       return {
         concurrency,
         rounds,
         cost: median(costs),
-        spread: { min: Math.min(...costs), max: Math.max(...costs) },
+        spread: spreadOf(costs),
         pooled,
         pooledCost: 1 - pooled.on / pooled.off,
+        cpuMsPerRequest: cpuMs,
+        // What the upkeep would cost the rate if CPU were all a confirmation waited for.
+        cpuCost: 1 - cpuMs.off / cpuMs.on,
       };
     });
 
@@ -1075,13 +1164,13 @@ async function main() {
     // ── targets, errors, results ─────────────────────────────────────────────
     const targets = [
       ...readRows.map((r) => ({
-        name: `roll-up read ≥ ${TARGETS.readRatio * 100}% of the baseline's rate at concurrency ${r.concurrency}`,
-        value: `${(r.ratio * 100).toFixed(1)} %`,
+        name: `roll-up read ≥ ${TARGETS.readRatio * 100}% of the baseline's rate at concurrency ${r.concurrency} (median of ${READ_ROUNDS} rounds)`,
+        value: `${pct(r.ratio)}, ${spreadText(r.spread)}; by CPU per request ${pct(r.cpuRatio)}`,
         pass: r.ratio >= TARGETS.readRatio,
       })),
       ...confirmLevels.map((l) => ({
         name: `upkeep costs confirmations ≤ ${TARGETS.upkeepCost * 100}% of their rate at concurrency ${l.concurrency} (median of ${ROUNDS} rounds)`,
-        value: `${(l.cost * 100).toFixed(1)} %, spread ${(l.spread.min * 100).toFixed(1)} … ${(l.spread.max * 100).toFixed(1)} %`,
+        value: `${pct(l.cost)}, ${spreadText(l.spread)}; by CPU per confirmation ${pct(l.cpuCost)}`,
         pass: l.cost <= TARGETS.upkeepCost,
       })),
     ];
@@ -1091,8 +1180,12 @@ async function main() {
     /** @type {Array<[string, (typeof confirmResults)[number]['result']]>} */
     const sides = [
       ...readRows.flatMap((r) => [
-        [`reads c=${r.concurrency} baseline`, r.baseline],
-        [`reads c=${r.concurrency} roll-up`, r.rollup],
+        [`reads c=${r.concurrency} baseline warm-up`, r.warmups.baseline],
+        [`reads c=${r.concurrency} roll-up warm-up`, r.warmups.rollup],
+        ...r.rounds.flatMap((x) => [
+          [`reads c=${r.concurrency} round ${x.round + 1} baseline`, x.baseline],
+          [`reads c=${r.concurrency} round ${x.round + 1} roll-up`, x.rollup],
+        ]),
       ]),
       ...confirmResults.map((r) => [`confirm round ${r.round + 1} c=${r.concurrency} upkeep ${r.upkeep}`, r.result]),
     ];
@@ -1159,7 +1252,7 @@ async function main() {
             workerNodeArgs: process.env.BENCH_WORKER_NODE_ARGS ?? '',
           },
           data: { ...workload.sizes, generationSeconds, timings: workload.timings, nightly },
-          reads: readRows.map((r) => ({ ...r, ratio: round(r.ratio, 4) })),
+          reads: readRows.map((r) => ({ ...r, ratio: round(r.ratio, 4), cpuRatio: round(r.cpuRatio, 4) })),
           compute: computeCases.map((c) => ({ ...c, ratio: round(c.ratio, 3) })),
           confirms: {
             rounds: ROUNDS,
@@ -1169,6 +1262,8 @@ async function main() {
               costs: l.rounds.map((r) => round(r.cost, 4)),
               medianCost: round(l.cost, 4),
               spread: l.spread,
+              cpuMsPerRequest: l.cpuMsPerRequest,
+              cpuCost: round(l.cpuCost, 4),
               pooled: l.pooled,
             })),
           },

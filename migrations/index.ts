@@ -15,6 +15,7 @@ import { PersonnelTransfers1764680000000 } from './1764680000000-personnel-trans
 import { Reorganisation1764680100000 } from './1764680100000-reorganisation.js';
 import { DirectoryAccounts1764680200000 } from './1764680200000-directory-accounts.js';
 import { ReminderFiringOrder1764750000000 } from './1764750000000-reminder-firing-order.js';
+import { RollupVersions1764770000000 } from './1764770000000-rollup-versions.js';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here;
@@ -38,4 +39,5 @@ export const MIGRATIONS = [
   Reorganisation1764680100000,
   DirectoryAccounts1764680200000,
   ReminderFiringOrder1764750000000,
+  RollupVersions1764770000000,
 ];

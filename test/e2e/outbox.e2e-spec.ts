@@ -2,7 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { OutboxRelay, ProbeService, QueueName, withTransaction, type AppConfig } from '#libs/platform';
+import {
+  OUTBOX_CHANNEL,
+  OutboxRelay,
+  OutboxService,
+  ProbeService,
+  QueueName,
+  withTransaction,
+  type AppConfig,
+} from '#libs/platform';
 import pg from 'pg';
 import { startWorker, testConfig, waitFor } from '../support/apps.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -132,6 +140,44 @@ describe('outbox → relay → BullMQ', () => {
       'the clean-up',
     );
     expect((await db.query(`SELECT id FROM outbox WHERE id = ANY($1)`, [[recent.id, unsent.id]])).length).toBe(2);
+  });
+
+  it('wakes the relays for a job due now, leaves one due after their next poll to the poll, and relays both', async () => {
+    const listener = new pg.Client({ connectionString: db.url });
+    const notices: string[] = [];
+    await listener.connect();
+    try {
+      listener.on('notification', (n) => notices.push(n.payload ?? ''));
+      await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      const ds = workerA.get(DataSource);
+      const outbox = workerA.get(OutboxService);
+      // Due a second after the poll interval (100 ms here): the poll hands it over first.
+      const probe = async (runAt?: Date) =>
+        withTransaction(ds, async (m) => {
+          const [{ id }] = await m.query<Array<{ id: string }>>(
+            `INSERT INTO system_probe (hold_ms) VALUES (0) RETURNING id`,
+          );
+          return outbox.enqueue(m, 'system.probe', { probeId: id }, runAt ? { runAt } : {});
+        });
+      const later = await probe(new Date(Date.now() + 1500));
+      const now = await probe();
+      // Notices arrive in commit order: once a marker sent after both commits is here, all theirs are too.
+      await db.query(`SELECT pg_notify($1, 'marker')`, [OUTBOX_CHANNEL]);
+      await waitFor(() => notices.includes('marker'), 'the marker');
+      expect(notices).toEqual(['', 'marker']);
+      await waitFor(
+        async () =>
+          (
+            await db.query(`SELECT count(*)::int AS n FROM outbox WHERE id = ANY($1) AND sent_at IS NOT NULL`, [
+              [later, now],
+            ])
+          )[0].n === 2,
+        'both rows relayed',
+      );
+      expect(await queue.getJob(later)).toBeDefined();
+    } finally {
+      await listener.end();
+    }
   });
 
   it('lets two relays claim disjoint rows: one skips what the other holds (FOR UPDATE SKIP LOCKED)', async () => {

@@ -128,6 +128,10 @@ describe('reorganisation (機構改革)', () => {
     clock.travelTo(DAY_BEFORE_LAST_MS);
     expect((await (await user('byoin.editor')).get(`/proposals/${kenkoDraft}`)).status).toBe(404);
     expect((await (await user('kenko.editor')).get(`/proposals/${kenkoDraft}`)).status).toBe(200);
+    // Restated by today's organisation, the roll-up still has both bureaus and the old name …
+    const lastDay = await rollupByUnit('today');
+    expect(lastDay.get('kenko')).toEqual(before.get('kenko'));
+    expect(lastDay.get('kankyo')?.label).toBe('環境局');
 
     // The day after: one bureau; the draft is still 健康福祉局's record, now seen by the whole merged bureau.
     clock.travelTo(APRIL_FIRST);
@@ -138,6 +142,11 @@ describe('reorganisation (機構改革)', () => {
     expect(me.grants.map((g: { role: string; orgUnit: { code: string } }) => `${g.role}@${g.orgUnit.code}`)).toEqual([
       'bureau_editor@kenko-byoin',
     ]);
+    // … and at 00:00 JST, with nothing written since, today's organisation is the new one (no answer kept past it).
+    const midnight = await rollupByUnit('today');
+    expect(midnight.has('kenko')).toBe(false);
+    expect(midnight.get('kenko-byoin')?.total).toBe(before.get('kenko')!.total + before.get('byoin')!.total);
+    expect(midnight.get('kankyo')?.label).toBe('環境脱炭素局');
 
     // The midnight job records it: names, closed units, open deadlines handed on.
     worker = await startWorker(testConfig(db.url, { CLOCK_NOW: APRIL_FIRST }));

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import ExcelJS from 'exceljs';
 import { writeFile } from 'node:fs/promises';
@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { OutboxService, QueueName, QueueRegistry, withTransaction } from '#libs/platform';
-import { DEMO_INDICATORS, readStage3Csv, RollupJobs } from '#libs/tracking';
+import { DEMO_INDICATORS, readStage3Csv, RollupJobs, RollupsService } from '#libs/tracking';
 import { http, startApi, startWorker, testConfig, waitFor, type RunningApi } from '../support/apps.js';
 import { signIn } from '../support/auth.js';
 import { demoClients, ok, type Client } from '../support/cycle.js';
@@ -589,6 +589,90 @@ describe('tracking: progress, roll-ups, snapshots, indicators, the council repor
       expect(ok(await secretariat.get(`/rollups/progress?planId=${stage3}&fiscalYear=2022`)).body.totals).toEqual(
         live.totals,
       );
+    });
+  });
+
+  describe('roll-up reads kept in memory', () => {
+    const url = (by = 'policy') => `${api.url}/api/v1/rollups/progress?planId=${stage3}&fiscalYear=2022&by=${by}`;
+    const read = (by?: string, etag?: string) =>
+      http<
+        Omit<Rollup, 'rows'> & {
+          scale: Array<{ code: string; labelJa: string }>;
+          rows: Array<{ key: { label: string } }>;
+        }
+      >(url(by), { headers: { authorization: auth, ...(etag ? { 'if-none-match': etag } : {}) } });
+
+    it('never shows counts or labels older than the last committed change; its ETag answers 304 until then', async () => {
+      const rollups = api.app.get(RollupsService);
+      const built = jest.spyOn(rollups, 'read');
+      try {
+        const first = ok(await read());
+        const etag = first.headers.get('etag')!;
+        expect(etag).toMatch(/^"[\w-]+"$/);
+        expect(first.headers.get('cache-control')).toBe('private, no-cache');
+        expect(first.body.total).toBe(137);
+        // Nothing changed: the kept answer, not built again; with its tag, 304 and no body.
+        built.mockClear();
+        expect(ok(await read()).text).toBe(first.text);
+        const unchanged = await read(undefined, etag);
+        expect(unchanged.status).toBe(304);
+        expect(unchanged.text).toBe('');
+        expect(built).not.toHaveBeenCalled();
+
+        // A report moved and recounted (committed): the very next read has the new counts and a new tag.
+        const [moved] = await db.query(
+          `UPDATE progress_report SET status_code = $2, reason = '関係機関との調整に時間を要したため', updated_at = now()
+            WHERE id = (SELECT id FROM progress_report WHERE plan_id = $1 AND fiscal_year = 2022 AND period = 'annual' AND state = 'confirmed' AND status_code = $3 ORDER BY id LIMIT 1)
+            RETURNING id`,
+          [stage3, DELAYED, ON_TRACK],
+        );
+        await rollups.refreshAlone(stage3, 2022);
+        const recounted = await read(undefined, etag);
+        expect(recounted.status).toBe(200);
+        expect(recounted.body.totals).toEqual({
+          [ON_TRACK]: first.body.totals[ON_TRACK] - 1,
+          [DELAYED]: first.body.totals[DELAYED] + 1,
+        });
+        expect(recounted.headers.get('etag')).not.toBe(etag);
+
+        // A policy's new title, and a relabelled status, show at once too.
+        const [policy] = await db.query(
+          `UPDATE plan_policy SET title = title || '（改題）' WHERE plan_id = $1 AND number = 1 RETURNING title`,
+          [stage3],
+        );
+        expect(ok(await read()).body.rows.map((r) => r.key.label)).toContain(policy.title);
+        await db.query(`UPDATE status_scale SET label_ja = '遅れ（改称）' WHERE plan_id = $1 AND code = $2`, [
+          stage3,
+          DELAYED,
+        ]);
+        expect(ok(await read()).body.scale.find((e) => e.code === DELAYED)?.labelJa).toBe('遅れ（改称）');
+        // And so does a unit's new name, by unit.
+        const byUnit = ok(await read('orgUnit'));
+        await db.query(`UPDATE org_unit SET name_ja = name_ja || '（改称）' WHERE code = 'kenko'`);
+        expect(ok(await read('orgUnit')).text).not.toBe(byUnit.text);
+        expect(ok(await read('orgUnit')).body.rows.map((r) => r.key.label)).toContain('健康福祉局（改称）');
+
+        // Put back for the tests after this one.
+        await db.query(`UPDATE org_unit SET name_ja = '健康福祉局' WHERE code = 'kenko'`);
+        await db.query(`UPDATE status_scale SET label_ja = '一部変更・遅れ' WHERE plan_id = $1 AND code = $2`, [
+          stage3,
+          DELAYED,
+        ]);
+        await db.query(
+          `UPDATE plan_policy SET title = replace(title, '（改題）', '') WHERE plan_id = $1 AND number = 1`,
+          [stage3],
+        );
+        await db.query(`UPDATE progress_report SET status_code = $2, reason = '', updated_at = now() WHERE id = $1`, [
+          moved.id,
+          ON_TRACK,
+        ]);
+        await rollups.refreshAlone(stage3, 2022);
+        const restored = ok(await read());
+        // As first read, but for when it was recounted.
+        expect({ ...restored.body, refreshedAt: null }).toEqual({ ...first.body, refreshedAt: null });
+      } finally {
+        built.mockRestore();
+      }
     });
   });
 

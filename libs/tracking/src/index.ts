@@ -10,6 +10,7 @@ export * from './report/council-report.csv.js';
 export * from './report/council-report.xlsx.js';
 export type { CouncilReport, ReportIndicator, ReportPolicy, SummaryRow } from './report/council-report.js';
 export * from './rollups/rollups.service.js';
+export * from './rollups/rollup-answers.js';
 export * from './tracking.module.js';
 export * from './demo/demo-tracking.js';
 export * from './rollups/rollup.jobs.js';

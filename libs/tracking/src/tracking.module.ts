@@ -5,6 +5,7 @@ import { ImportsService } from './imports/imports.service.js';
 import { IndicatorsService } from './indicators/indicators.service.js';
 import { InitiativesService } from './initiatives.service.js';
 import { ProgressReportsService } from './progress/progress-reports.service.js';
+import { RollupAnswers } from './rollups/rollup-answers.js';
 import { RollupJobs } from './rollups/rollup.jobs.js';
 import { RollupsService } from './rollups/rollups.service.js';
 
@@ -13,6 +14,7 @@ const SERVICES = [
   ProgressReportsService,
   IndicatorsService,
   RollupsService,
+  RollupAnswers,
   ImportsService,
   CouncilReportService,
 ];

@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiCreatedResponse,
+  ApiNotModifiedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProperty,
@@ -9,11 +10,13 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '#libs/identity';
 import { Clock, ParseIdPipe, withTransaction } from '#libs/platform';
 import {
   CouncilReportService,
   ROLLUP_ORGANISATIONS,
+  RollupAnswers,
   RollupResponse,
   RollupsService,
   type RollupOrganisation,
@@ -25,6 +28,7 @@ import {
 import { DataSource } from 'typeorm';
 import { Access } from '../access/access.decorator.js';
 import { CurrentPrincipal } from '../access/current-principal.decorator.js';
+import { matchesIfNoneMatch } from '../public/public-answer.js';
 import { actorOf } from './tracking-http.js';
 
 class RollupQuery {
@@ -64,6 +68,7 @@ class CompareQuery {
 export class RollupsController {
   constructor(
     private readonly rollups: RollupsService,
+    private readonly answers: RollupAnswers,
     private readonly reports: CouncilReportService,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
@@ -73,13 +78,24 @@ export class RollupsController {
   @Access.signedIn()
   @ApiOperation({
     summary: 'Counts per progress status for a plan’s fiscal year, with totals; by=policy or by=orgUnit for rows',
+    description:
+      'With an ETag (Cache-Control: private, no-cache): If-None-Match naming it answers 304 while the counts, ' +
+      'scale and labels are unchanged; any recount committed before the request gives the new counts.',
   })
-  @ApiOkResponse({ type: RollupResponse })
-  async progress(@Query() q: RollupQuery) {
-    return this.rollups.read(await this.reports.planFor(q.fiscalYear, q.planId), q.fiscalYear, q.by, undefined, {
+  @ApiOkResponse({
+    type: RollupResponse,
+    headers: { ETag: { description: 'of this answer', schema: { type: 'string' } } },
+  })
+  @ApiNotModifiedResponse({ description: 'If-None-Match names the current ETag: no body' })
+  async progress(@Query() q: RollupQuery, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const answer = await this.answers.answer(await this.reports.planFor(q.fiscalYear, q.planId), q.fiscalYear, q.by, {
       as: q.organisation ?? 'fiscal_year',
       now: this.clock.now(),
     });
+    // Revalidated on every use: the browser keeps the answer, and sends its tag back.
+    reply.header('etag', answer.etag).header('cache-control', 'private, no-cache');
+    if (matchesIfNoneMatch(req.headers['if-none-match'], answer.etag)) return reply.code(304).send();
+    return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(answer.body);
   }
 
   @Post('snapshots')

@@ -994,7 +994,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Counts per progress status for a plan’s fiscal year, with totals; by=policy or by=orgUnit for rows */
+        /**
+         * Counts per progress status for a plan’s fiscal year, with totals; by=policy or by=orgUnit for rows
+         * @description With an ETag (Cache-Control: private, no-cache): If-None-Match naming it answers 304 while the counts, scale and labels are unchanged; any recount committed before the request gives the new counts.
+         */
         get: operations["rollups_progress"];
         put?: never;
         post?: never;
@@ -7832,11 +7835,20 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description of this answer */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["RollupResponse"];
                 };
+            };
+            /** @description If-None-Match names the current ETag: no body */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description the input is not valid; `errors[]` names each field (VALIDATION_FAILED, MALFORMED_JSON) */
             400: {
