@@ -14,6 +14,9 @@ import { Deputies1764660000000 } from './1764660000000-deputies.js';
 import { PersonnelTransfers1764680000000 } from './1764680000000-personnel-transfers.js';
 import { Reorganisation1764680100000 } from './1764680100000-reorganisation.js';
 import { DirectoryAccounts1764680200000 } from './1764680200000-directory-accounts.js';
+import { AuditSealPerPass1764760000000 } from './1764760000000-audit-seal-per-pass.js';
+import { AuditUnlinkedWhen1764760100000 } from './1764760100000-audit-unlinked-when.js';
+import { ProposalHotTransitions1764760200000 } from './1764760200000-proposal-hot-transitions.js';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here;
@@ -36,4 +39,7 @@ export const MIGRATIONS = [
   PersonnelTransfers1764680000000,
   Reorganisation1764680100000,
   DirectoryAccounts1764680200000,
+  AuditSealPerPass1764760000000,
+  AuditUnlinkedWhen1764760100000,
+  ProposalHotTransitions1764760200000,
 ];
