@@ -49,6 +49,52 @@ describe('the audit log', () => {
     await expect(db.query(`DELETE FROM audit_log`)).rejects.toThrow(/append-only/);
   });
 
+  it('gives an entry its place in the chain itself, whatever the writer names', async () => {
+    const app = new pg.Client({ connectionString: db.url });
+    await app.connect();
+    const entry = (name: string, extra = '', values = '') =>
+      app.query<{
+        seq: string | null;
+        prev_hash: Buffer | null;
+        hash: Buffer | null;
+        sealed_at: Date | null;
+        written: string;
+      }>(
+        `INSERT INTO audit_log (id, occurred_at, actor_username, entity_type, entity_id, action, content_hash${extra})
+         VALUES (gen_random_uuid(), now(), 'test', 'test', $1, 'forge', '\\x00'${values})
+         RETURNING seq, prev_hash, hash, sealed_at, written`,
+        [name],
+      );
+    const refusal = (work: Promise<unknown>) =>
+      work.then(
+        () => 'accepted',
+        (e: Error) => e.message,
+      );
+    try {
+      await app.query('BEGIN');
+      // A place in the write order named before this session drew one from the sequence: refused.
+      expect(await refusal(entry('early', ', written', ', 1'))).toMatch(/currval/);
+      await app.query('ROLLBACK');
+
+      await app.query('BEGIN');
+      const honest = (await entry('honest')).rows[0];
+      // Links and a place in the write order named by the writer are replaced, as for any entry.
+      const forged = (
+        await entry('forged', ', seq, prev_hash, hash, sealed_at, written', `, 999999, '\\x01', '\\x02', now(), 1`)
+      ).rows[0];
+      expect(forged).toMatchObject({ seq: null, prev_hash: null, hash: null, sealed_at: null });
+      expect(Number(forged.written)).toBeGreaterThan(Number(honest.written));
+      // Sharing the place of an entry still waiting to be sealed: refused.
+      expect(await refusal(entry('twin', ', written', `, ${forged.written}`))).toMatch(/audit_log_unsealed_idx/);
+      await app.query('ROLLBACK');
+
+      // The head moves only onto an entry the sealer linked, with that entry's hash.
+      expect(await refusal(app.query(`UPDATE audit_chain_head SET seq = seq + 1`))).toMatch(/only advances/);
+    } finally {
+      await app.end();
+    }
+  });
+
   it('keeps one unbroken chain when many write at once', async () => {
     const ids = await Promise.all(
       ['chuo', 'higashi', 'nishi', 'minami', 'kita', 'seisaku'].map((u) => proposalIn(user, inquiryId, u, 'submitted')),

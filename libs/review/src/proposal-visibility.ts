@@ -29,11 +29,22 @@ export function visibleProposalsSql(principal: Principal, alias: string, params:
     'viewer',
   );
   const unit = `${alias}.owning_unit_id`;
-  return `(
-    ${scopeSql(owners, unit, params)}
-    OR (${alias}.left_bureau_at IS NOT NULL AND ${scopeSql(reviewers, unit, params)})
-    OR (${alias}.left_bureau_at IS NOT NULL AND EXISTS (
-          SELECT 1 FROM proposal_collaborator pc WHERE pc.proposal_id = ${alias}.id AND ${scopeSql(owners, 'pc.org_unit_id', params)}))
-    OR (${stateTaggedSql(alias, 'public')} AND ${scopeSql(anyone, unit, params)})
-  )`;
+  const left = `${alias}.left_bureau_at IS NOT NULL`;
+  // A scope that is all or nothing is left out of the SQL rather than written as TRUE or
+  // FALSE: each branch that cannot match is a table the statement would still open and lock
+  // on every execution (this condition is in the read of every transition). A scope of units
+  // is always written, so every parameter added is used.
+  const when = (condition: string, scope: string) => (scope === 'TRUE' ? condition : `${condition} AND ${scope}`);
+  const branches: string[] = [];
+  const owned = scopeSql(owners, unit, params);
+  if (owned !== 'FALSE') branches.push(owned);
+  const reviewed = scopeSql(reviewers, unit, params);
+  if (reviewed !== 'FALSE') branches.push(`(${when(left, reviewed)})`);
+  const collaborating = scopeSql(owners, 'pc.org_unit_id', params);
+  if (collaborating !== 'FALSE')
+    branches.push(`(${left} AND EXISTS (
+          SELECT 1 FROM proposal_collaborator pc WHERE ${when(`pc.proposal_id = ${alias}.id`, collaborating)}))`);
+  const everyone = scopeSql(anyone, unit, params);
+  if (everyone !== 'FALSE') branches.push(`(${when(stateTaggedSql(alias, 'public'), everyone)})`);
+  return branches.length === 0 ? 'FALSE' : `(\n    ${branches.join('\n    OR ')}\n  )`;
 }

@@ -163,27 +163,28 @@ const ONE_STATEMENT = new Map<string, string>();
 /**
  * A transition without hooks as one statement: the versioned UPDATE ($1 id, $2 version, $3
  * state), the audit entry ($4…$14) and the outbox rows ($15 queue, $16 payloads), each insert
- * only if the update hit. `in-statement`: it also NOTIFYs the relays ($17 channel), delivered
- * at the commit of the caller's transaction; `after-commit`: the caller wakes them.
+ * only if the update hit. PostgreSQL runs every data-modifying WITH to completion whether the
+ * answer reads it or not, so the answer is just the update's row. `in-statement`: it also
+ * NOTIFYs the relays ($17 channel) when rows were queued, delivered at the commit of the
+ * caller's transaction; `after-commit`: the caller wakes them.
  */
 function oneStatementTransition(update: string, wake: 'in-statement' | 'after-commit'): string {
   const key = `${wake}\u0000${update}`;
   let text = ONE_STATEMENT.get(key);
   if (!text) {
-    const notified =
-      wake === 'in-statement'
-        ? `CASE WHEN (SELECT count(*) FROM queued) > 0 THEN pg_notify($17, '') END`
-        : `(SELECT count(*) FROM queued)`;
+    const notify = wake === 'in-statement';
+    const answer = notify
+      ? `SELECT moved.*, CASE WHEN (SELECT count(*) FROM queued) > 0 THEN pg_notify($17, '') END AS notified FROM moved`
+      : `SELECT * FROM moved`;
     text = `WITH moved AS (${update}),
               entry AS (
                 INSERT INTO audit_log (id, occurred_at, actor_user_id, actor_username, entity_type, entity_id, action, from_state, to_state, details, content_hash)
-                SELECT $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14 FROM moved RETURNING id
+                SELECT $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb, $14 FROM moved
               ),
               queued AS (
-                INSERT INTO outbox (queue, job_name, payload) SELECT $15, 'workflow.effect', p FROM moved, unnest($16::jsonb[]) AS p RETURNING id
+                INSERT INTO outbox (queue, job_name, payload) SELECT $15, 'workflow.effect', p FROM moved, unnest($16::jsonb[]) AS p${notify ? ' RETURNING id' : ''}
               )
-         SELECT moved.*, (SELECT count(*) FROM entry) AS audited, ${notified} AS notified
-           FROM moved`;
+         ${answer}`;
     ONE_STATEMENT.set(key, text);
   }
   return text;
@@ -320,7 +321,7 @@ export class TransitionPipeline {
       );
       if (rows.length !== 1) throw new VersionConflictError();
       if (autoCommit && payloads.length > 0) this.wakeup.wake();
-      const { updated_at: updatedAt, audited: _audited, notified: _notified, ...stamped } = rows[0];
+      const { updated_at: updatedAt, notified: _notified, ...stamped } = rows[0];
       return { decision, auditEntryId: audit.id, notes: {}, stamped, at: updatedAt ?? new Date() };
     }
 
