@@ -98,12 +98,16 @@ function isPrimitive(value: unknown): boolean {
   return value === null || (typeof value !== 'object' && typeof value !== 'function');
 }
 
-/** A plain object (a parsed JSON body or query) whose values are all primitives. */
+/** A plain object (a parsed JSON body or query) whose values are all primitives, without prototype keys. */
 function isFlatPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return false;
-  for (const key in value) if (!isPrimitive((value as Record<string, unknown>)[key])) return false;
+  for (const key in value) {
+    // Nest's pipe deletes these keys from the input itself: left to it, so the input ends up the same.
+    if (key === '__proto__' || key === 'constructor') return false;
+    if (!isPrimitive((value as Record<string, unknown>)[key])) return false;
+  }
   return true;
 }
 
