@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { canonicalJson } from './canonical-json.js';
@@ -69,7 +69,8 @@ export function auditContent(e: { occurredAt: string } & AuditEntryInput): strin
   });
 }
 
-export const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest();
+/** SHA-256 in one call (no Hash object per entry: every transition hashes its audit entry). */
+export const sha256 = (data: Buffer | string): Buffer => hash('sha256', data, 'buffer');
 
 /** The chain: each entry's hash covers the previous entry's hash and its own content's. */
 export function chainHash(previous: Buffer, contentHash: Buffer): Buffer {
