@@ -15,10 +15,10 @@ import { PersonnelTransfers1764680000000 } from './1764680000000-personnel-trans
 import { Reorganisation1764680100000 } from './1764680100000-reorganisation.js';
 import { DirectoryAccounts1764680200000 } from './1764680200000-directory-accounts.js';
 import { ReminderFiringOrder1764750000000 } from './1764750000000-reminder-firing-order.js';
-import { RollupVersions1764770000000 } from './1764770000000-rollup-versions.js';
 import { AuditSealPerPass1764760000000 } from './1764760000000-audit-seal-per-pass.js';
 import { AuditUnlinkedWhen1764760100000 } from './1764760100000-audit-unlinked-when.js';
 import { ProposalHotTransitions1764760200000 } from './1764760200000-proposal-hot-transitions.js';
+import { RollupVersions1764770000000 } from './1764770000000-rollup-versions.js';
 
 /**
  * Every migration, oldest first. `npm run migration:generate` writes a new file here;
@@ -42,8 +42,8 @@ export const MIGRATIONS = [
   Reorganisation1764680100000,
   DirectoryAccounts1764680200000,
   ReminderFiringOrder1764750000000,
-  RollupVersions1764770000000,
   AuditSealPerPass1764760000000,
   AuditUnlinkedWhen1764760100000,
   ProposalHotTransitions1764760200000,
+  RollupVersions1764770000000,
 ];
