@@ -10,13 +10,19 @@ import './styles.css';
 // The first page's queries, started as soon as the session is back (not when the page renders).
 fetchFirstPage(queries, new URL(location.href));
 
-const root = document.getElementById('root')!;
-import('./app').then(
-  ({ renderApp }) => renderApp(root),
-  (error: unknown) => {
+/** The element the app renders into, once the document is parsed (an async entry may run before). */
+function rootElement(): Promise<HTMLElement> {
+  const root = () => document.getElementById('root')!;
+  if (document.readyState !== 'loading') return Promise.resolve(root());
+  return new Promise((resolve) => document.addEventListener('DOMContentLoaded', () => resolve(root()), { once: true }));
+}
+
+Promise.all([import('./app'), rootElement()]).then(
+  ([{ renderApp }, root]) => renderApp(root),
+  async (error: unknown) => {
     // Only when the app's chunk cannot be loaded (the server went away, or a release replaced
     // it): say so on the page, and leave the error to the console as an unhandled rejection.
-    root.textContent = '画面を読み込めませんでした。ページを再読み込みしてください。';
+    (await rootElement()).textContent = '画面を読み込めませんでした。ページを再読み込みしてください。';
     throw error;
   },
 );
