@@ -73,6 +73,8 @@ const ADD_CHUNK = 1000;
 const MIN_ADD_MARGIN_MS = 2_000;
 /** Tries of the baseline phase, each with a lead that covers the adding the last one measured. */
 const MAX_BASELINE_ATTEMPTS = 3;
+/** The baseline must complete at least this share of the offered rate for its lateness to be BullMQ's. */
+const MIN_BASELINE_PACE = 0.95;
 
 /** The bureau whose deadlines these are, and the one person told about them. */
 const UNIT = 'kenko';
@@ -905,6 +907,15 @@ async function main() {
     const baseFailed = (await baselineQueue.getJobCounts('failed')).failed;
     if (baseFailed > 0) baseProblems.push(`${baseFailed} baseline jobs failed`);
     const base = figures(baseItems, baseStart + BURST_OFFSET_MS, baseStart);
+    // An empty processor keeps up with the offered rate (it drains a burst at several thousand a
+    // second); one that fell behind measured a machine too busy for the comparison to mean anything.
+    const offered = TOTAL / (WINDOW_MS / 1000);
+    if (base.throughput < MIN_BASELINE_PACE * offered) {
+      invalid.push(
+        `the baseline fell behind the offered rate (${base.throughput}/s of ${Math.round(offered)}/s): its lateness is the machine's load, not BullMQ's`,
+      );
+      say(`WARNING: ${invalid.at(-1)}`);
+    }
     await stopBaselineWorker(baselineWorker);
     baselineWorker = null;
 
