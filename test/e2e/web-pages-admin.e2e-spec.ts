@@ -178,7 +178,7 @@ describe('the web pages: 管理', () => {
     await page.getByRole('button', { name: 'アカウントを再開' }).click();
     await page.getByText('アカウントを再開しました。').waitFor();
     expect((await row()).active).toBe(true);
-  });
+  }, 120_000);
 
   it('組織: the tree of bureaus, wards and divisions; a division is added under its bureau and renamed', async () => {
     const admin = await as('admin', '/settings/org-units');
@@ -227,7 +227,7 @@ describe('the web pages: 管理', () => {
     expect((await db.query(`SELECT name_ja FROM org_unit WHERE code = 'kenko.kenkozukuri'`))[0].name_ja).toBe(
       '健康づくり支援課',
     );
-  });
+  }, 120_000);
 
   it('ワークフロー定義: the list, and a definition as a diagram with its text, its states with tags and transitions with hooks and guards', async () => {
     const admin = await as('admin', '/settings/workflows');
@@ -258,7 +258,7 @@ describe('the web pages: 管理', () => {
       .getByText('市議会の会議を指定')
       .waitFor();
     await look(admin, 'workflow-definition');
-  });
+  }, 120_000);
 
   it('APIトークン: created by keyboard alone, the secret shown once and copied, it works; revoked, it stops', async () => {
     const editor = await as('kenko.editor', '/settings/tokens');
@@ -310,7 +310,7 @@ describe('the web pages: 管理', () => {
       .getByText('失効済み')
       .waitFor();
     expect((await me.get('/me')).status).toBe(401);
-  });
+  }, 120_000);
 
   it('通知設定: a webhook without its address is refused at the field, in Japanese; with one it is saved and its secret shown once', async () => {
     const editor = await as('kenko.editor', '/settings/notifications');
@@ -343,7 +343,7 @@ describe('the web pages: 管理', () => {
       hasWebhookSecret: true,
     });
     await look(editor, 'notification-settings');
-  });
+  }, 120_000);
 
   it('カレンダー配信 and 監査の検証 and セキュリティイベント: the feed URL, the verified chain, the log filtered by kind and user', async () => {
     await signIn(api.url, 'kenko.approver');
@@ -380,7 +380,7 @@ describe('the web pages: 管理', () => {
       .getByRole('table', { name: 'セキュリティイベント（1件）' })
       .getByRole('row', { name: /サインイン成功.*kenko\.approver/ })
       .waitFor();
-  });
+  }, 120_000);
 
   it('管理 for everyone else: only their own settings in the menu, a Japanese message on an administrator’s page, and the API refuses them', async () => {
     const editor = await as('kenko.editor', '/settings');
@@ -439,5 +439,5 @@ describe('the web pages: 管理', () => {
       .waitFor();
     expect(await admin.page.getByRole('navigation', { name: '管理メニュー' }).getByRole('link').count()).toBe(9);
     await look(admin, 'settings');
-  });
+  }, 120_000);
 });

@@ -133,11 +133,15 @@ describe('the web pages: 代決 and 専決', () => {
     const decisions = history.page.getByRole('table', { name: /^不在の間に代決された決定/ });
     await decisions.getByRole('link', { name: '窓口の予約制（画面代決）' }).waitFor();
     await look(history, 'kouetsu');
-    await decisions.getByRole('button', { name: '「窓口の予約制（画面代決）」の代決を確認済みにする' }).click();
+    const markSeen = decisions.getByRole('button', { name: '「窓口の予約制（画面代決）」の代決を確認済みにする' });
+    await markSeen.click();
+    // 「確認済み（…）」 with its date, once the server has recorded it (the button's own
+    // 「確認済みにする」 is in the row before).
+    await markSeen.waitFor({ state: 'detached' });
     await decisions
       .locator('tbody tr')
       .filter({ hasText: '窓口の予約制（画面代決）' })
-      .filter({ hasText: '確認済み' })
+      .filter({ hasText: /確認済み（/ })
       .waitFor();
     const [seen] = await db.query(
       `SELECT count(*)::int AS n FROM deputy_decision_seen s JOIN app_user u ON u.id = s.user_id WHERE u.username = 'kenko.approver'`,

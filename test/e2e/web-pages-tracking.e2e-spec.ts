@@ -199,6 +199,9 @@ describe('the web pages: dashboard and tracking', () => {
     await person.page.getByLabel('年度', { exact: true }).selectOption({ label: '令和4年度' });
     await person.page.getByRole('table', { name: '令和4年度 方針別の進捗状況（件）' }).waitFor();
     await look(person, 'dashboard-375');
+    // The README's phone picture: what the first screen shows.
+    await person.page.evaluate('window.scrollTo(0, 0)');
+    await person.page.screenshot({ path: join(SCREENSHOT_DIR, 'web2-dashboard-375-top.png') });
   }, 120_000);
 
   it('the tracking year through the pages: 令和6年度 on the bulk screen (a missing reason shown at its field), one confirmed and one returned, the bureau told, the dashboard recounted, a snapshot compared', async () => {
