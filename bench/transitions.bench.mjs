@@ -25,6 +25,7 @@ import {
   cli,
   closedLoop,
   cpuMeter,
+  postmasterOf,
   cursor,
   dropDatabase,
   freePort,
@@ -447,6 +448,7 @@ async function main() {
     // The baseline connects as the same role and with the same pool size as the API.
     pool = new pg.Pool({ connectionString: appUrl, max: POOL_SIZE, application_name: 'kaikaku-bench-baseline' });
     pool.on('error', () => undefined);
+    const pgPostmaster = await postmasterOf(pool);
 
     const nextProposal = cursor(workload.proposalIds, 'proposals', 'raise BENCH_PROPOSALS');
     const nextRecord = cursor(workload.recordIds, 'bench_record rows', 'raise BENCH_PROPOSALS');
@@ -476,7 +478,7 @@ async function main() {
       const apiOnce = apiTransition(agent, side.port, side.token);
       const warm = await closedLoop(concurrency, warmup, nextProposal, apiOnce);
       const answered = new Map();
-      const apiCpu = cpuMeter({ api: side.proc.child.pid }, null, { pgDatabase: DB_NAME });
+      const apiCpu = cpuMeter({ api: side.proc.child.pid }, null, { pgDatabase: DB_NAME, pgPostmaster });
       await apiCpu.begin();
       const measured = await closedLoop(concurrency, requests, nextProposal, async (id) => {
         await apiOnce(id);
@@ -496,7 +498,7 @@ async function main() {
       const { concurrency, warmup, requests } = level;
       say(`c=${concurrency}: baseline (${warmup} warm-up + ${requests})…`);
       await closedLoop(concurrency, warmup, nextRecord, baselineOnce);
-      const baselineCpu = cpuMeter({ api: api.child.pid }, null, { pgDatabase: DB_NAME });
+      const baselineCpu = cpuMeter({ api: api.child.pid }, null, { pgDatabase: DB_NAME, pgPostmaster });
       await baselineCpu.begin();
       const baseline = await closedLoop(concurrency, requests, nextRecord, baselineOnce);
       baseline.cpu = perRequest(await baselineCpu.end(), requests);

@@ -264,6 +264,26 @@ export async function redisCpuSeconds(redis) {
 
 const TICKS = 100; // USER_HZ: 100 on every Linux this runs on
 
+/** The parent of a process (a PostgreSQL backend's is its cluster's postmaster), or null. */
+export function parentPid(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The postmaster of the cluster a `pg` pool or client is connected to, or null (not Linux):
+ * to count that cluster's processes only. Every engineer's cluster on a shared machine runs
+ * the same benchmarks, with backends of a database of the same name.
+ */
+export async function postmasterOf(db) {
+  const { rows } = await db.query('SELECT pg_backend_pid() AS pid');
+  return parentPid(rows[0].pid);
+}
+
 /** CPU seconds (user + system) a process has used so far, or null when it is gone or not Linux. */
 export function processCpuSeconds(pid) {
   try {
@@ -303,7 +323,7 @@ export function cpuSecondsByComm(comm) {
     } catch {
       // gone meanwhile: its title does not matter
     }
-    if (seconds !== null) out.set(entry, { seconds, title });
+    if (seconds !== null) out.set(entry, { seconds, title, parent: parentPid(entry) });
   }
   return out;
 }
@@ -331,11 +351,12 @@ export function machineCpuSeconds() {
 
 /**
  * CPU used over an interval, split by who used it: the named processes (by pid), Redis
- * (from INFO), PostgreSQL (all its processes; a backend that ended meanwhile is missed),
+ * (from INFO), PostgreSQL (all its processes, or with `pgPostmaster` those of that one cluster;
+ * a backend that ended meanwhile is missed),
  * this process, interrupts and steal, and the rest of the machine (other programs: on a
  * shared machine, the noise to look at when two runs disagree).
  */
-export function cpuMeter(pids, redis, { pgDatabase } = {}) {
+export function cpuMeter(pids, redis, { pgDatabase, pgPostmaster } = {}) {
   const start = async () => ({
     at: process.hrtime.bigint(),
     own: process.cpuUsage(),
@@ -358,7 +379,9 @@ export function cpuMeter(pids, redis, { pgDatabase } = {}) {
       const redisCpu = diff(s.redis, e.redis);
       let postgres = 0;
       let ownBackends = 0;
-      for (const [pid, { seconds, title }] of e.postgres) {
+      for (const [pid, { seconds, title, parent }] of e.postgres) {
+        // Another cluster's processes (`pgPostmaster`: this one's) are the rest of the machine.
+        if (pgPostmaster && Number(pid) !== pgPostmaster && parent !== pgPostmaster) continue;
         const used = seconds - (s.postgres.get(pid)?.seconds ?? 0);
         postgres += used;
         // Backends connected to the benchmark's database, as opposed to background work
