@@ -35,11 +35,13 @@ describe('the global validation pipe', () => {
 
   it('refuses a bad query every time, naming the field, and remembers nothing of it', async () => {
     for (let i = 0; i < 2; i++) {
-      const refused = await pipe.transform({ fiscalYear: '令和4年' }, asQuery).catch((e: unknown) => e);
+      const refused: unknown = await pipe.transform({ fiscalYear: '令和4年' }, asQuery).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(ValidationFailedError);
       expect(new Set((refused as ValidationFailedError).errors.map((e) => e.field))).toEqual(new Set(['fiscalYear']));
     }
-    const unknown = await pipe.transform({ fiscalYear: '2022', roles: 'admin' }, asQuery).catch((e: unknown) => e);
+    const unknown: unknown = await pipe
+      .transform({ fiscalYear: '2022', roles: 'admin' }, asQuery)
+      .catch((e: unknown) => e);
     expect((unknown as ValidationFailedError).errors.map((e) => e.field)).toEqual(['roles']);
   });
 

@@ -44,7 +44,7 @@ class QueryRememberingValidationPipe extends ValidationPipe {
     if (known) return copyOf(known);
     const dto: unknown = await super.transform(value, metadata);
     if (typeof dto !== 'object' || dto === null) return dto;
-    if (!memo || memo.size >= QUERIES_PER_CLASS) this.queries.set(type, (memo = new Map()));
+    if (!memo || memo.size >= QUERIES_PER_CLASS) this.queries.set(type, (memo = new Map<string, object>()));
     memo.set(key, copyOf(dto));
     return dto;
   }
