@@ -275,6 +275,9 @@ async function prepareWorkload(ownerUrl) {
       )
     ).rows;
     const ident = (name) => `"${name.replaceAll('"', '""')}"`;
+    // The roll-up label versions are changed by deferred triggers of the scale and policy rows
+    // written above; a foreign key to those tables cannot be dropped or added while they wait.
+    await db.query('SET CONSTRAINTS ALL IMMEDIATE');
     for (const c of constraints) await db.query(`ALTER TABLE progress_report DROP CONSTRAINT ${ident(c.conname)}`);
     for (const i of indexes) await db.query(`DROP INDEX ${ident(i.indexname)}`);
     await db.query(`SET LOCAL maintenance_work_mem = '256MB'`);

@@ -73,6 +73,8 @@ export class RollupVersions1764770000000 implements MigrationInterface {
     // Deferred to COMMIT: the one row's lock is taken last, by a transaction that waits for nothing
     // else afterwards, so two transactions editing units or policies in different orders cannot
     // deadlock on it (an immediate trigger would hold it while the rest of the transaction runs).
+    // A transaction that writes these tables and then alters them (a migration) runs
+    // SET CONSTRAINTS ALL IMMEDIATE first: PostgreSQL refuses DDL on a table with pending trigger events.
     for (const table of LABEL_TABLES) {
       await q.query(
         `CREATE CONSTRAINT TRIGGER ${table}_rollup_labels AFTER INSERT OR UPDATE OR DELETE ON ${table} DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION rollup_labels_changed()`,

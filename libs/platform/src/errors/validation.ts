@@ -141,7 +141,7 @@ function passes(plan: ValidationPlan, entity: Record<string, unknown>): boolean 
  * error tree and promise. On anything else, and on every failure, the full pipe runs on
  * the untouched input, so its answers — the refusals above all — are exactly the pipe's.
  */
-class PlannedValidationPipe extends ValidationPipe {
+export class PlannedValidationPipe extends ValidationPipe {
   private readonly plans = new Map<Type, ValidationPlan | null>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -167,12 +167,47 @@ class PlannedValidationPipe extends ValidationPipe {
   }
 }
 
+/** Query strings remembered per DTO class; past it that class's memo starts afresh. */
+const QUERIES_PER_CLASS = 1000;
+
+/**
+ * The planned pipe, remembering the query strings it validated: a query's DTO depends on the
+ * query's text and the class's decorators only (no validator here reads anything else), and a
+ * dashboard or a poll asks the same few again and again, so each is converted and validated
+ * once (class-transformer is a large part of a cheap read's CPU even after the quick "yes").
+ * Bodies and route parameters go through as always, and so does every query that failed (it
+ * is validated again, and refused again, each time).
+ */
+export class QueryRememberingValidationPipe extends PlannedValidationPipe {
+  private readonly queries = new WeakMap<object, Map<string, object>>();
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const type = metadata.metatype;
+    if (metadata.type !== 'query' || !type || typeof value !== 'object' || value === null)
+      return super.transform(value, metadata);
+    const key = JSON.stringify(value);
+    let memo = this.queries.get(type);
+    const known = memo?.get(key);
+    // A copy each time: a handler that changed its DTO must not change the next request's.
+    if (known) return copyOf(known);
+    const dto: unknown = await super.transform(value, metadata);
+    if (typeof dto !== 'object' || dto === null) return dto;
+    if (!memo || memo.size >= QUERIES_PER_CLASS) this.queries.set(type, (memo = new Map<string, object>()));
+    memo.set(key, copyOf(dto));
+    return dto;
+  }
+}
+
+function copyOf(dto: object): object {
+  return Object.assign(Object.create(Object.getPrototypeOf(dto) as object | null) as object, dto);
+}
+
 /**
  * The global pipe: unknown fields are refused (not silently dropped), so a client that
  * sends `roles` where it may not learns so; input is converted to the DTO's types.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new PlannedValidationPipe({
+  return new QueryRememberingValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
