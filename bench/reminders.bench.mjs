@@ -28,6 +28,7 @@ import {
   cleanUpOnSignal,
   cli,
   cpuMeter,
+  postmasterOf,
   deleteKeysUnder,
   dropDatabase,
   intEnv,
@@ -45,6 +46,9 @@ import {
   withClient,
   productionSecrets,
 } from './lib/harness.mjs';
+
+/** The postmaster of the bench's cluster, once connected (see cpuMeter's pgPostmaster). */
+let pgPostmaster = null;
 
 const DB_NAME = 'kaikaku_bench_reminders';
 /** Every Redis key of this benchmark (the worker's queues and the baseline's) lives under it, and goes at the end. */
@@ -758,6 +762,8 @@ async function main() {
 
     db = new pg.Client({ connectionString: ownerUrl, application_name: 'kaikaku-bench' });
     await db.connect();
+    // CPU of this cluster's PostgreSQL only: other worktrees' clusters run the same bench database name.
+    pgPostmaster = await postmasterOf(db);
     redis = new Redis({ ...redisOptions(services.redisUrl), maxRetriesPerRequest: 3 });
     const reminderQueue = newQueue(services.redisUrl, reminderQueueName);
     const deliveryQueue = newQueue(services.redisUrl, deliveryQueueName);
@@ -791,7 +797,7 @@ async function main() {
     }
 
     await sleep(Math.max(0, realStart - Date.now()));
-    const realCpu = cpuMeter({ worker: worker.child.pid }, redis, { pgDatabase: DB_NAME });
+    const realCpu = cpuMeter({ worker: worker.child.pid }, redis, { pgDatabase: DB_NAME, pgPostmaster });
     await realCpu.begin();
     sampler = activitySampler(ownerUrl, 'kaikaku-worker');
     sampler.start();
@@ -880,7 +886,10 @@ async function main() {
     }
 
     await sleep(Math.max(0, baseStart - Date.now()));
-    const baseCpu = cpuMeter({ baselineWorker: baselineWorker.child.pid }, redis, { pgDatabase: DB_NAME });
+    const baseCpu = cpuMeter({ baselineWorker: baselineWorker.child.pid }, redis, {
+      pgDatabase: DB_NAME,
+      pgPostmaster,
+    });
     await baseCpu.begin();
     const bw = baselineWorker;
     const baseTimeline = await waitForAll('baseline', baseStart, async () => ({ done: bw.processed }), bw);

@@ -39,6 +39,7 @@ import {
   cli,
   closedLoop,
   cpuMeter,
+  postmasterOf,
   cursor,
   deleteKeysUnder,
   dropDatabase,
@@ -59,6 +60,9 @@ import {
   withClient,
   productionSecrets,
 } from './lib/harness.mjs';
+
+/** The postmaster of the bench's cluster, once connected (see cpuMeter's pgPostmaster). */
+let pgPostmaster = null;
 
 const DB_NAME = 'kaikaku_bench_rollups';
 /** Set once the services are known. */
@@ -881,6 +885,8 @@ async function main() {
     await appDb.connect();
     db = new pg.Client({ connectionString: ownerUrl, application_name: 'kaikaku-bench-owner' });
     await db.connect();
+    // CPU of this cluster's PostgreSQL only: other worktrees' clusters run the same bench database name.
+    pgPostmaster = await postmasterOf(db);
 
     // The nightly job (RollupsService.refreshAll), which is also how the roll-up gets its first counts.
     rollups = await rollupsService(appUrl);
@@ -941,7 +947,7 @@ async function main() {
         say(`reads c=${concurrency} round ${round + 1}/${READ_ROUNDS}: ${order.join(', ')} (${requests} each)…`);
         const measured = {};
         for (const side of order) {
-          const cpu = cpuMeter({ api: api.child.pid }, null, { pgDatabase: DB_NAME });
+          const cpu = cpuMeter({ api: api.child.pid }, null, { pgDatabase: DB_NAME, pgPostmaster });
           await cpu.begin();
           const x = await closedLoop(concurrency, requests, nextPlanYear, sides[side]);
           x.cpu = await cpu.end();
@@ -1041,7 +1047,7 @@ async function main() {
       const cpu = cpuMeter(
         upkeep === 'on' ? { api: api.child.pid, worker: worker.child.pid } : { api: api.child.pid },
         null,
-        { pgDatabase: DB_NAME },
+        { pgDatabase: DB_NAME, pgPostmaster },
       );
       await cpu.begin();
       const measured = await closedLoop(concurrency, CONFIRMS, nextReport, once);
